@@ -1,0 +1,11 @@
+#!/usr/bin/env node
+// The lbsim command. The TypeScript sources are compiled to dist/ by `npm install` (prepare).
+import('../dist/cli/main.js').then(
+  (cli) => cli.main(process.argv.slice(2)).then((code) => { process.exitCode = code; }),
+  (error) => {
+    if (error && error.code === 'ERR_MODULE_NOT_FOUND') {
+      console.error('lbsim: dist/ is missing; run `npm install` (or `npm run build`) in the package first.');
+      process.exitCode = 1;
+    } else throw error;
+  },
+);

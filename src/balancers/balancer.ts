@@ -1,0 +1,44 @@
+/**
+ * The one interface every load-balancing policy implements, and what a policy may see.
+ *
+ * A balancer decides from what it could observe in production: its own outstanding requests per
+ * server, the latencies it measured, the configured weights, and eligibility (health as its
+ * checks report it). `trueLoad` is the ground truth (in service + waiting at each server); only
+ * oracle policies such as `join-shortest-queue` read it, and their header says so.
+ */
+import type { Rng } from '../random/rng.js';
+
+export interface BalancerContext {
+  /** Number of servers; ids are 0 .. size - 1. */
+  readonly size: number;
+  /** Configured weights (≥ 0). */
+  readonly weights: Float64Array;
+  /** 1 when the balancer may send to the server (healthy as far as it knows), else 0. */
+  readonly eligible: Uint8Array;
+  /** This balancer instance's own open requests per server. */
+  readonly outstanding: Int32Array;
+  /** Oracle: the true number of requests at each server (in service + waiting). */
+  readonly trueLoad: Int32Array;
+  /** The balancer's own random stream (coin flips, random starts, tie breaks). */
+  readonly rng: Rng;
+  /** Current simulated time in ms. */
+  now(): number;
+}
+
+export interface Balancer {
+  /**
+   * The server for the next request (whose hash key is `key`; 0 when the workload has none),
+   * or -1 when no server is eligible. Must never return an ineligible server.
+   */
+  pick(key: number): number;
+  /** A request this balancer sent to `server` ended after `latencyMs`; `ok` false on error. */
+  observe?(server: number, latencyMs: number, ok: boolean): void;
+  /** Membership, weights or eligibility changed: rebuild derived structures. */
+  rebuild?(): void;
+}
+
+/**
+ * Makes a balancer. `options` are the scenario's balancer fields other than `name`; validate
+ * them with `scenario/check.ts` helpers and `path` (e.g. "balancer") so errors name the field.
+ */
+export type BalancerFactory = (ctx: BalancerContext, options: Record<string, unknown>, path: string) => Balancer;

@@ -1,0 +1,13 @@
+/**
+ * random: a uniform draw over the eligible servers.
+ * Source: Envoy RANDOM.
+ * Ties: none.
+ */
+import type { BalancerFactory } from './balancer.js';
+import { object } from '../scenario/check.js';
+import { randomEligible } from './eligible.js';
+
+export const createRandom: BalancerFactory = (ctx, options, path) => {
+  object(options, path, []);
+  return { pick: () => randomEligible(ctx) };
+};

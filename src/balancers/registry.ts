@@ -1,0 +1,39 @@
+/**
+ * Name → factory. Built-in policies register themselves in `index.ts`; user code calls
+ * `registerBalancer` and then uses the name in scenarios and on the CLI.
+ */
+import type { BalancerFactory } from './balancer.js';
+
+export interface BalancerInfo {
+  name: string;
+  description: string;
+  /** Option names the factory accepts besides `name` (for validation messages and `lbsim list`). */
+  options: readonly string[];
+  /** Other names that resolve to this policy (e.g. "p2c"). */
+  aliases?: readonly string[];
+  create: BalancerFactory;
+}
+
+const registry = new Map<string, BalancerInfo>();
+const aliases = new Map<string, string>();
+
+export function registerBalancer(info: BalancerInfo): void {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(info.name)) {
+    throw new Error(`balancer name ${JSON.stringify(info.name)}: expected lowercase letters, digits and dashes`);
+  }
+  registry.set(info.name, info);
+  for (const alias of info.aliases ?? []) aliases.set(alias, info.name);
+}
+
+/** The policy registered under `name` or one of its aliases. */
+export function getBalancer(name: string): BalancerInfo | undefined {
+  return registry.get(name) ?? registry.get(aliases.get(name) ?? '');
+}
+
+export function balancerNames(): string[] {
+  return [...registry.keys()];
+}
+
+export function listBalancers(): BalancerInfo[] {
+  return [...registry.values()];
+}

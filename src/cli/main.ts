@@ -1,0 +1,272 @@
+/**
+ * The `lbsim` command: parse arguments, call the library, print. Results go to stdout, progress
+ * (only when stderr is a terminal) and errors to stderr. Exit codes: 0 success, 2 bad input
+ * (a one-paragraph message naming the field), 1 internal error.
+ */
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { ScenarioError } from '../scenario/check.js';
+import { readScenarioJson } from '../scenario/load.js';
+import { parseScenario } from '../scenario/scenario.js';
+import { PRESETS } from '../scenario/presets.js';
+import { simulate } from '../experiment/simulate.js';
+import { comparisonRows, type ComparisonRow } from '../experiment/compare.js';
+import type { Interval } from '../experiment/confidence.js';
+import type { Summary } from '../model/summary.js';
+import { balancerNames, getBalancer, listBalancers } from '../balancers/index.js';
+import { DISTRIBUTIONS } from '../random/distributions.js';
+import { ARRIVAL_PROCESSES } from '../model/arrivals.js';
+import { SERVER_MACHINE, REQUEST_MACHINE, toMermaid } from '../model/states.js';
+import { table, csv, fmt, percent } from './format.js';
+
+export const USAGE = `lbsim — discrete-event simulation of load balancers
+
+Usage:
+  lbsim run <scenario.json|preset> [--balancer NAME] [--requests N] [--seed S] [--json|--csv]
+  lbsim compare <scenario.json|preset> [--balancers a,b,c] [--seeds 1..10] [--requests N] [--json|--csv]
+  lbsim list [--json]                     balancers, distributions, arrival processes, presets
+  lbsim validate <scenario.json|preset>   check a scenario; prints "ok" or what is wrong
+  lbsim diagram <server|request>          the state machine as Mermaid stateDiagram-v2
+  lbsim --help | --version
+
+compare runs every balancer on the same workload (common random numbers); with several seeds
+each cell is mean ± 95% confidence half-width over seeds. Exit codes: 0 ok, 2 bad input, 1 bug.
+`;
+
+class UsageError extends Error {}
+
+interface Io {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  progress: boolean;
+}
+
+const defaultIo: Io = {
+  out: (t) => process.stdout.write(t),
+  err: (t) => process.stderr.write(t),
+  progress: Boolean(process.stderr.isTTY),
+};
+
+export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  try {
+    return command(argv, io);
+  } catch (e) {
+    if (e instanceof ScenarioError || e instanceof UsageError) {
+      io.err(`lbsim: ${e.message}\n${e instanceof UsageError ? "Run 'lbsim --help' for usage.\n" : ''}`);
+      return 2;
+    }
+    io.err(`lbsim: internal error: ${(e as Error)?.stack ?? e}\n`);
+    return 1;
+  }
+}
+
+type Flags = Record<string, string | boolean | undefined>;
+
+function options(args: readonly string[], spec: Record<string, 'string' | 'boolean'>): { values: Flags; positionals: string[] } {
+  const config = Object.fromEntries(Object.entries(spec).map(([k, type]) => [k, { type }]));
+  try {
+    const { values, positionals } = parseArgs({ args: [...args], options: config, allowPositionals: true, strict: true });
+    return { values: values as Flags, positionals };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function command(argv: readonly string[], io: Io): number {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      io.out(USAGE);
+      return 0;
+    case '--version':
+    case '-v': {
+      const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+      io.out(`${pkg.version}\n`);
+      return 0;
+    }
+    case 'run':
+      return run(rest, io);
+    case 'compare':
+      return compareCommand(rest, io);
+    case 'list':
+      return list(rest, io);
+    case 'validate':
+      return validate(rest, io);
+    case 'diagram':
+      return diagram(rest, io);
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(cmd)} (commands: run, compare, list, validate, diagram)`);
+  }
+}
+
+function onePositional(positionals: string[], what: string): string {
+  if (positionals.length !== 1) throw new UsageError(`expected one ${what}, got ${positionals.length ? positionals.map((p) => JSON.stringify(p)).join(' ') : 'none'}`);
+  return positionals[0];
+}
+
+function integerFlag(value: string | undefined, flag: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value.replace(/_/g, ''));
+  if (!/^[0-9_.e+]+$/i.test(value) || !Number.isInteger(n) || n < min) {
+    throw new ScenarioError(flag, value, `an integer >= ${min}`);
+  }
+  return n;
+}
+
+/** "1..10" or "1,2,5" → seeds. */
+export function parseSeeds(value: string): number[] {
+  const range = /^(\d+)\.\.(\d+)$/.exec(value);
+  let seeds: number[];
+  if (range) {
+    const [a, b] = [Number(range[1]), Number(range[2])];
+    if (b < a || b - a >= 10_000) throw new ScenarioError('--seeds', value, 'a range a..b with a <= b and at most 10000 seeds');
+    seeds = Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  } else {
+    seeds = value.split(',').map((s) => Number(s));
+  }
+  if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0 || s > 2 ** 32 - 1)) {
+    throw new ScenarioError('--seeds', value, 'seeds as a range "1..10" or a list "1,2,3" of integers in [0, 2^32)');
+  }
+  return seeds;
+}
+
+function format(values: Flags): 'json' | 'csv' | 'table' {
+  if (values.json && values.csv) throw new UsageError('--json and --csv exclude each other');
+  return values.json ? 'json' : values.csv ? 'csv' : 'table';
+}
+
+function run(args: readonly string[], io: Io): number {
+  const { values, positionals } = options(args, { balancer: 'string', requests: 'string', seed: 'string', json: 'boolean', csv: 'boolean' });
+  const out = format(values);
+  const json = readScenarioJson(onePositional(positionals, 'scenario file or preset name'));
+  const summary = simulate(json, {
+    balancer: str(values.balancer),
+    seed: integerFlag(str(values.seed), '--seed', 0),
+    requests: integerFlag(str(values.requests), '--requests', 1),
+  });
+  if (out === 'json') io.out(JSON.stringify(summary, null, 2) + '\n');
+  else if (out === 'csv') io.out(csv(summaryCsv([summary])));
+  else io.out(runTable(summary));
+  return 0;
+}
+
+function compareCommand(args: readonly string[], io: Io): number {
+  const { values, positionals } = options(args, { balancers: 'string', seeds: 'string', requests: 'string', json: 'boolean', csv: 'boolean' });
+  const out = format(values);
+  const file = onePositional(positionals, 'scenario file or preset name');
+  const json = readScenarioJson(file);
+  const scenario = parseScenario(json);
+  const names = str(values.balancers)?.split(',').map((s) => s.trim()) ?? balancerNames();
+  for (const name of names) {
+    if (!getBalancer(name)) throw new ScenarioError('--balancers', name, `known balancers: ${balancerNames().join(', ')}`);
+  }
+  const seedText = str(values.seeds);
+  const seeds = seedText ? parseSeeds(seedText) : [scenario.seed];
+  const requests = integerFlag(str(values.requests), '--requests', 1);
+  const summaries: Summary[] = [];
+  const total = names.length * seeds.length;
+  for (const balancer of names) {
+    for (const seed of seeds) {
+      if (io.progress) io.err(`\r  ${summaries.length + 1}/${total} ${balancer} seed ${seed}   `);
+      summaries.push(simulate(json, { balancer, seed, requests }));
+    }
+  }
+  if (io.progress) io.err('\r\x1b[K');
+  if (out === 'json') io.out(JSON.stringify(summaries, null, 2) + '\n');
+  else if (out === 'csv') io.out(csv(summaryCsv(summaries)));
+  else io.out(compareTable(scenario.name, summaries, seeds.length));
+  return 0;
+}
+
+const SUMMARY_COLUMNS: [string, (s: Summary) => string | number][] = [
+  ['scenario', (s) => s.scenario], ['balancer', (s) => s.balancer], ['seed', (s) => s.seed],
+  ['arrived', (s) => s.requests.arrived], ['succeeded', (s) => s.requests.succeeded], ['failed', (s) => s.requests.failed],
+  ['timedOut', (s) => s.requests.timedOut], ['dropped', (s) => s.requests.dropped], ['rejected', (s) => s.requests.rejected],
+  ['retries', (s) => s.requests.retries], ['inFlight', (s) => s.requests.inFlight],
+  ['meanMs', (s) => s.latencyMs.mean], ['p50Ms', (s) => s.latencyMs.p50], ['p90Ms', (s) => s.latencyMs.p90],
+  ['p95Ms', (s) => s.latencyMs.p95], ['p99Ms', (s) => s.latencyMs.p99], ['p999Ms', (s) => s.latencyMs.p999],
+  ['maxMs', (s) => s.latencyMs.max], ['throughputPerSec', (s) => s.throughputPerSec],
+  ['maxOverMean', (s) => s.imbalance.maxOverMean], ['simTimeMs', (s) => s.simTimeMs], ['events', (s) => s.events],
+  ['wallMs', (s) => s.wallMs],
+];
+
+/** One CSV row per run (tidy data: one observation per row). */
+function summaryCsv(summaries: readonly Summary[]): (string | number)[][] {
+  return [SUMMARY_COLUMNS.map(([h]) => h), ...summaries.map((s) => SUMMARY_COLUMNS.map(([, f]) => f(s)))];
+}
+
+function runTable(s: Summary): string {
+  const r = s.requests;
+  const head =
+    `${s.scenario} · ${s.balancer} · seed ${s.seed} · ${r.arrived.toLocaleString('en')} requests · ` +
+    `${fmt(s.simTimeMs / 1000)} s simulated in ${fmt(s.wallMs / 1000)} s\n\n`;
+  const counts = table([
+    ['arrived', 'succeeded', 'failed', 'timedOut', 'dropped', 'rejected', 'inFlight', 'throughput/s'],
+    [r.arrived, r.succeeded, r.failed, r.timedOut, r.dropped, r.rejected, r.inFlight].map(String).concat(fmt(s.throughputPerSec)),
+  ]);
+  const l = s.latencyMs;
+  const latency = table([
+    ['latency ms', 'mean', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max'],
+    ['', ...[l.mean, l.p50, l.p90, l.p95, l.p99, l.p999, l.max].map((x) => fmt(x))],
+  ]);
+  const shown = s.servers.slice(0, 20);
+  const servers = table([
+    ['server', 'completed', 'dropped', 'utilization', 'mean queue', 'idle s', 'busy s'],
+    ...shown.map((v) => [String(v.id), String(v.completed), String(v.dropped), percent(v.utilization), fmt(v.meanQueueLength),
+      fmt(v.stateTimeMs.idle / 1000), fmt(v.stateTimeMs.busy / 1000)]),
+  ]);
+  const more = s.servers.length > shown.length ? `(${s.servers.length - shown.length} more servers: use --json)\n` : '';
+  return `${head}${counts}\n${latency}\n${servers}${more}load spread: max/mean ${fmt(s.imbalance.maxOverMean)}, cv ${fmt(s.imbalance.cv)}\n`;
+}
+
+function compareTable(name: string, summaries: readonly Summary[], seeds: number): string {
+  const rows = comparisonRows(summaries);
+  const cell = (i: Interval, f: (x: number) => string = fmt) => (seeds > 1 ? `${f(i.mean)} ± ${f(i.halfWidth)}` : f(i.mean));
+  const first = summaries[0];
+  const head = `${name}: ${first.requests.arrived.toLocaleString('en')} requests per run, ${seeds} seed${seeds > 1 ? 's' : ''}` +
+    `${seeds > 1 ? ' (mean ± 95% CI)' : ''}, same workload for every balancer\n\n`;
+  const body = table([
+    ['balancer', 'mean ms', 'p50 ms', 'p99 ms', 'p99.9 ms', 'dropped', 'max/mean load'],
+    ...rows.map((r: ComparisonRow) => [r.balancer, cell(r.mean), cell(r.p50), cell(r.p99), cell(r.p999), cell(r.lossRate, percent), cell(r.maxOverMean)]),
+  ]);
+  return head + body;
+}
+
+function list(args: readonly string[], io: Io): number {
+  const { values, positionals } = options(args, { json: 'boolean' });
+  if (positionals.length) throw new UsageError(`list takes no arguments, got ${positionals.join(' ')}`);
+  const balancers = listBalancers().map((b) => ({ name: b.name, aliases: b.aliases ?? [], options: b.options, description: b.description }));
+  const presets = Object.entries(PRESETS).map(([name, p]) => ({ name, description: p.description }));
+  if (values.json) {
+    io.out(JSON.stringify({ balancers, distributions: DISTRIBUTIONS, arrivals: ARRIVAL_PROCESSES, presets }, null, 2) + '\n');
+    return 0;
+  }
+  io.out('Balancers:\n');
+  io.out(table(balancers.map((b) => [`  ${b.name}${b.aliases.length ? ` (${b.aliases.join(', ')})` : ''}`, b.description, b.options.length ? `options: ${b.options.join(', ')}` : ''])), true);
+  io.out(`\nDistributions: ${DISTRIBUTIONS.join(', ')}\nArrival processes: ${ARRIVAL_PROCESSES.join(', ')}\n\nPresets:\n`);
+  io.out(table(presets.map((p) => [`  ${p.name}`, p.description]), true));
+  return 0;
+}
+
+function validate(args: readonly string[], io: Io): number {
+  const { positionals } = options(args, {});
+  const file = onePositional(positionals, 'scenario file or preset name');
+  const scenario = parseScenario(readScenarioJson(file));
+  const servers = scenario.servers.reduce((n, g) => n + g.count, 0);
+  io.out(`ok: ${scenario.name}, ${servers} server${servers === 1 ? '' : 's'}, balancer ${scenario.balancer.name}\n`);
+  return 0;
+}
+
+function diagram(args: readonly string[], io: Io): number {
+  const { positionals } = options(args, {});
+  const which = onePositional(positionals, 'machine name (server or request)');
+  const machine = which === 'server' ? SERVER_MACHINE : which === 'request' ? REQUEST_MACHINE : undefined;
+  if (!machine) throw new ScenarioError('diagram', which, '"server" or "request"');
+  io.out(toMermaid(machine));
+  return 0;
+}

@@ -1,0 +1,84 @@
+/**
+ * A binary min-heap of events keyed by (time, sequence), stored as parallel typed arrays that
+ * grow by doubling. The sequence number is unique per scheduled event, so events at equal times
+ * pop in the order they were scheduled (FIFO) and every run is reproducible.
+ *
+ * An event carries one 32-bit integer of data (the model packs kind and target into it). The
+ * sequence number doubles as the event's id: `push` returns it, and the popped event's id is in
+ * `lastId`, which is how models cancel lazily (remember the id, ignore events whose id is stale).
+ */
+export class EventQueue {
+  size = 0;
+  /** Time of the most recently popped event. */
+  lastTime = 0;
+  /** Id (sequence number) of the most recently popped event. */
+  lastId = -1;
+  private nextSeq = 0;
+  private time: Float64Array;
+  private seq: Float64Array;
+  private data: Int32Array;
+
+  constructor(capacity = 64) {
+    this.time = new Float64Array(capacity);
+    this.seq = new Float64Array(capacity);
+    this.data = new Int32Array(capacity);
+  }
+
+  /** Adds an event; returns its id. */
+  push(time: number, data: number): number {
+    if (this.size === this.time.length) this.grow();
+    const id = this.nextSeq++;
+    const T = this.time, Q = this.seq, D = this.data;
+    let i = this.size++;
+    while (i > 0) {
+      const p = (i - 1) >> 1, tp = T[p];
+      if (tp < time || (tp === time && Q[p] < id)) break;
+      T[i] = tp; Q[i] = Q[p]; D[i] = D[p];
+      i = p;
+    }
+    T[i] = time; Q[i] = id; D[i] = data;
+    return id;
+  }
+
+  /** Time of the earliest event (Infinity when empty). */
+  peekTime(): number {
+    return this.size > 0 ? this.time[0] : Infinity;
+  }
+
+  /** Removes the earliest event, sets `lastTime` and `lastId`, returns its data. Not for an empty queue. */
+  pop(): number {
+    const T = this.time, Q = this.seq, D = this.data;
+    const data = D[0];
+    this.lastTime = T[0];
+    this.lastId = Q[0];
+    const n = --this.size;
+    if (n > 0) this.siftDown(T[n], Q[n], D[n], n);
+    return data;
+  }
+
+  private siftDown(t: number, q: number, d: number, n: number): void {
+    const T = this.time, Q = this.seq, D = this.data;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      const r = c + 1;
+      if (r < n && (T[r] < T[c] || (T[r] === T[c] && Q[r] < Q[c]))) c = r;
+      if (t < T[c] || (t === T[c] && q < Q[c])) break;
+      T[i] = T[c]; Q[i] = Q[c]; D[i] = D[c];
+      i = c;
+    }
+    T[i] = t; Q[i] = q; D[i] = d;
+  }
+
+  clear(): void {
+    this.size = 0;
+  }
+
+  private grow(): void {
+    const cap = this.time.length * 2;
+    const t = new Float64Array(cap), q = new Float64Array(cap), d = new Int32Array(cap);
+    t.set(this.time); q.set(this.seq); d.set(this.data);
+    this.time = t; this.seq = q; this.data = d;
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * The simulation kernel: a clock and an event queue. It knows nothing of servers, requests or
+ * balancers; a `Handler` (the model) receives each event as two small integers and dispatches
+ * them in one `switch`. Time is milliseconds, float64.
+ */
+import { EventQueue } from './event-queue.js';
+
+/** Event kinds occupy the low KIND_BITS bits of an event's data; the target the rest. */
+export const KIND_BITS = 5;
+const KIND_MASK = (1 << KIND_BITS) - 1;
+/** Largest target index an event can carry. */
+export const MAX_TARGET = (1 << (31 - KIND_BITS)) - 1;
+
+export interface Handler {
+  /** Called for every event, with `sim.now` already advanced to the event's time. */
+  handle(kind: number, target: number): void;
+}
+
+export class Simulation {
+  /** Current simulated time in ms. */
+  now = 0;
+  /** Number of events handled so far. */
+  events = 0;
+  readonly queue = new EventQueue();
+  private handler: Handler | null = null;
+  private stopped = false;
+
+  setHandler(handler: Handler): void {
+    this.handler = handler;
+  }
+
+  /** Schedules event `kind` (0..31) for `target` at absolute time `atMs` (≥ now); returns its id. */
+  schedule(atMs: number, kind: number, target: number): number {
+    if (!(atMs >= this.now)) throw new RangeError(`cannot schedule at ${atMs} ms, before now (${this.now} ms)`);
+    return this.queue.push(atMs, (target << KIND_BITS) | kind);
+  }
+
+  /** Id of the event being handled (for lazy cancellation: compare with an id you kept). */
+  get currentEventId(): number {
+    return this.queue.lastId;
+  }
+
+  /** Time of the next event, Infinity when none is left. */
+  peek(): number {
+    return this.queue.peekTime();
+  }
+
+  /** Handles the next event; false when the queue is empty. */
+  step(): boolean {
+    const q = this.queue;
+    if (q.size === 0) return false;
+    const data = q.pop();
+    this.now = q.lastTime;
+    this.events++;
+    this.handler!.handle(data & KIND_MASK, data >>> KIND_BITS);
+    return true;
+  }
+
+  /**
+   * Handles every event with time ≤ `tMs`, then sets the clock to `tMs` (so an animation can
+   * advance in slices and read a consistent state between them). Returns events handled.
+   */
+  runUntil(tMs: number): number {
+    const q = this.queue, h = this.handler!;
+    const start = this.events;
+    this.stopped = false;
+    while (q.size > 0 && q.peekTime() <= tMs && !this.stopped) {
+      const data = q.pop();
+      this.now = q.lastTime;
+      this.events++;
+      h.handle(data & KIND_MASK, data >>> KIND_BITS);
+    }
+    if (!this.stopped && tMs > this.now && tMs !== Infinity) this.now = tMs;
+    return this.events - start;
+  }
+
+  /** Ends the current `runUntil` / `run` after the event being handled. */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Runs until no event is left or the model calls `stop()`. */
+  run(): number {
+    return this.runUntil(Infinity);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Run one scenario: `simulate(scenario, options) → Summary`. The scenario may be raw JSON (it is
+ * validated) or a parsed `Scenario`; options override its balancer, seed or request count.
+ */
+import { Model } from '../model/model.js';
+import { summarize, type Summary } from '../model/summary.js';
+import { parseScenario, toModelConfig, withBalancer, type Scenario, MAX_REQUESTS } from '../scenario/scenario.js';
+import { ScenarioError, isObject, number, object } from '../scenario/check.js';
+
+export interface SimulateOptions {
+  /** Balancer name (overrides the scenario's). */
+  balancer?: string;
+  seed?: number;
+  /** Stop after this many arrivals (overrides `stop.requests`). */
+  requests?: number;
+  /** Check every state transition against the state machines (slower; for tests and debugging). */
+  checked?: boolean;
+}
+
+const OPTION_KEYS = ['balancer', 'seed', 'requests', 'checked'];
+
+/** Applies `options` to a validated copy of `input`. */
+export function prepareScenario(input: unknown, options: SimulateOptions = {}): Scenario {
+  object(options, 'options', OPTION_KEYS);
+  let scenario = parseScenario(input);
+  if (options.balancer !== undefined) {
+    if (typeof options.balancer !== 'string') throw new ScenarioError('options.balancer', options.balancer, 'a balancer name');
+    scenario = withBalancer(scenario, options.balancer);
+  }
+  if (options.seed !== undefined) {
+    scenario = { ...scenario, seed: number(options.seed, 'options.seed', { integer: true, min: 0, max: 2 ** 32 - 1 }) };
+  }
+  if (options.requests !== undefined) {
+    const requests = number(options.requests, 'options.requests', { integer: true, min: 1, max: MAX_REQUESTS });
+    scenario = { ...scenario, stop: { ...scenario.stop, requests } };
+  }
+  return scenario;
+}
+
+/** Builds the model for a scenario without running it (for stepping, animation and tests). */
+export function createModel(input: unknown, options: SimulateOptions = {}): Model {
+  const scenario = prepareScenario(input, options);
+  const model = new Model(toModelConfig(scenario));
+  if (options.checked) {
+    model.checked = true;
+    model.pool.checked = true;
+  }
+  return model;
+}
+
+export function simulate(input: unknown, options: SimulateOptions = {}): Summary {
+  const name = isObject(input) && typeof input.name === 'string' ? input.name : 'scenario';
+  const model = createModel(input, options);
+  const t0 = performance.now();
+  model.run();
+  return summarize(model, name, performance.now() - t0);
+}

@@ -1,0 +1,30 @@
+// The public API of lbsim. Named exports only; each concept lives in its own module.
+import './balancers/index.js';
+
+export { Simulation, type Handler } from './engine/simulation.js';
+export { EventQueue } from './engine/event-queue.js';
+export { Xoshiro128, createStream, type Rng } from './random/rng.js';
+export { createDistribution, DISTRIBUTIONS, type Distribution, type DistributionSpec } from './random/distributions.js';
+export { createArrivals, ARRIVAL_PROCESSES, type ArrivalSpec, type ArrivalProcess } from './model/arrivals.js';
+export { Model, EventKind, type ModelConfig } from './model/model.js';
+export { ServerPool, type ServerSpec } from './model/server-pool.js';
+export { RequestTable } from './model/request-table.js';
+export {
+  SERVER_MACHINE, REQUEST_MACHINE, ServerState, RequestState, SERVER_STATE_NAMES, REQUEST_STATE_NAMES, toMermaid,
+  IllegalTransitionError, type StateMachine,
+} from './model/states.js';
+export { summarize, type Summary, type ServerSummary } from './model/summary.js';
+export { Histogram } from './metrics/histogram.js';
+export { Welford } from './metrics/welford.js';
+export {
+  registerBalancer, getBalancer, balancerNames, listBalancers,
+  type Balancer, type BalancerContext, type BalancerFactory, type BalancerInfo,
+} from './balancers/index.js';
+export { parseScenario, toModelConfig, withBalancer, type Scenario, type ServerGroup } from './scenario/scenario.js';
+export { parseDistribution } from './scenario/distribution-spec.js';
+export { ScenarioError } from './scenario/check.js';
+export { PRESETS, preset, presetNames } from './scenario/presets.js';
+export { loadScenarioFile, readScenarioJson, readTraceCsv } from './scenario/load.js';
+export { simulate, createModel, prepareScenario, type SimulateOptions } from './experiment/simulate.js';
+export { compare, comparisonRows, type CompareOptions, type ComparisonRow } from './experiment/compare.js';
+export { confidenceInterval, type Interval } from './experiment/confidence.js';

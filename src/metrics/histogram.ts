@@ -1,0 +1,65 @@
+/**
+ * A log-bucketed histogram of non-negative values (latencies in ms) in fixed memory.
+ *
+ * Buckets are geometric with ratio GAMMA = 1.02 from MIN_VALUE upwards; a value is reported as
+ * its bucket's geometric midpoint, so any quantile is within ±1% of a value that was recorded
+ * at that rank (relative error ≤ (√GAMMA − 1) < 1%). Values below MIN_VALUE (1 ns) share bucket 0
+ * and are reported as the exact minimum; values above the top bucket share the last and report
+ * the exact maximum. ~2,100 buckets cover 1e-6 ms .. 1e12 ms.
+ */
+const GAMMA = 1.02;
+const LOG_GAMMA = Math.log(GAMMA);
+const MIN_VALUE = 1e-6;
+const BUCKETS = Math.ceil(Math.log(1e12 / MIN_VALUE) / LOG_GAMMA) + 2;
+const INV_LOG_GAMMA = 1 / LOG_GAMMA;
+const LOG_MIN = Math.log(MIN_VALUE);
+
+export class Histogram {
+  readonly counts = new Float64Array(BUCKETS);
+  count = 0;
+  min = Infinity;
+  max = -Infinity;
+
+  record(x: number): void {
+    let b = 0;
+    if (x >= MIN_VALUE) {
+      b = 1 + Math.floor((Math.log(x) - LOG_MIN) * INV_LOG_GAMMA);
+      if (b >= BUCKETS) b = BUCKETS - 1;
+    }
+    this.counts[b]++;
+    this.count++;
+    if (x < this.min) this.min = x;
+    if (x > this.max) this.max = x;
+  }
+
+  /**
+   * The q-quantile (0 < q ≤ 1) by nearest rank: the value of the ceil(q·n)-th smallest record,
+   * to within 1%, clamped to [min, max]. 0 when empty.
+   */
+  quantile(q: number): number {
+    if (this.count === 0) return 0;
+    const rank = Math.max(1, Math.ceil(q * this.count - 1e-9));
+    const counts = this.counts;
+    let seen = 0, b = 0;
+    for (; b < BUCKETS; b++) {
+      seen += counts[b];
+      if (seen >= rank) break;
+    }
+    if (b === 0) return this.min;
+    const mid = Math.exp(LOG_MIN + (b - 0.5) * LOG_GAMMA);
+    return Math.min(this.max, Math.max(this.min, mid));
+  }
+
+  /** Adds another histogram's records to this one. */
+  merge(other: Histogram): void {
+    for (let b = 0; b < BUCKETS; b++) this.counts[b] += other.counts[b];
+    this.count += other.count;
+    if (other.min < this.min) this.min = other.min;
+    if (other.max > this.max) this.max = other.max;
+  }
+
+  reset(): void {
+    this.counts.fill(0);
+    this.count = 0; this.min = Infinity; this.max = -Infinity;
+  }
+}

@@ -1,0 +1,154 @@
+/**
+ * The servers, as parallel typed arrays indexed by server id. Each server has `concurrency`
+ * slots, a `speed` factor (a request of cost c takes c / speed ms), a FIFO queue of waiting
+ * requests (an intrusive list through the request table) bounded by `queueLimit` (waiting
+ * requests only; -1 = unbounded), and a state: idle ⇄ busy (failed / recovering are reserved).
+ *
+ * Time-weighted statistics (busy slot-time, queue length, time per state) are integrated at
+ * every change, from `statsSince` (the end of the warm-up) onwards.
+ */
+import { SERVER_MACHINE, SERVER_STATE_NAMES, ServerState, transitionTable, IllegalTransitionError } from './states.js';
+
+export interface ServerSpec {
+  concurrency: number;
+  speed: number;
+  weight: number;
+  /** Waiting room; -1 = unbounded, 0 = none. */
+  queueLimit: number;
+}
+
+const NSTATES = SERVER_STATE_NAMES.length;
+const ALLOWED = transitionTable(SERVER_MACHINE);
+
+export class ServerPool {
+  readonly size: number;
+  readonly concurrency: Int32Array;
+  readonly speed: Float64Array;
+  readonly weight: Float64Array;
+  readonly queueLimit: Int32Array;
+  /** Requests in service. */
+  readonly inService: Int32Array;
+  /** Requests waiting. */
+  readonly queueLength: Int32Array;
+  /** In service + waiting: the true load (only oracle balancers may read it). */
+  readonly load: Int32Array;
+  readonly queueHead: Int32Array;
+  readonly queueTail: Int32Array;
+  readonly state: Uint8Array;
+  readonly completed: Float64Array;
+  readonly dropped: Float64Array;
+  /** ∫ inService dt, ∫ queueLength dt (ms·requests) since `statsSince`. */
+  readonly busyArea: Float64Array;
+  readonly queueArea: Float64Array;
+  /** Time in each state, [server * 4 + state], ms. */
+  readonly stateTime: Float64Array;
+  /** Transition counts [from * 4 + to] over all servers. */
+  readonly transitions = new Float64Array(NSTATES * NSTATES);
+  private readonly lastChange: Float64Array;
+  private readonly stateSince: Float64Array;
+  statsSince = 0;
+  /** When true, every state change is checked against SERVER_MACHINE. */
+  checked = false;
+
+  constructor(specs: readonly ServerSpec[]) {
+    const n = (this.size = specs.length);
+    this.concurrency = Int32Array.from(specs, (s) => s.concurrency);
+    this.speed = Float64Array.from(specs, (s) => s.speed);
+    this.weight = Float64Array.from(specs, (s) => s.weight);
+    this.queueLimit = Int32Array.from(specs, (s) => s.queueLimit);
+    this.inService = new Int32Array(n);
+    this.queueLength = new Int32Array(n);
+    this.load = new Int32Array(n);
+    this.queueHead = new Int32Array(n).fill(-1);
+    this.queueTail = new Int32Array(n).fill(-1);
+    this.state = new Uint8Array(n);
+    this.completed = new Float64Array(n);
+    this.dropped = new Float64Array(n);
+    this.busyArea = new Float64Array(n);
+    this.queueArea = new Float64Array(n);
+    this.stateTime = new Float64Array(n * NSTATES);
+    this.lastChange = new Float64Array(n);
+    this.stateSince = new Float64Array(n);
+  }
+
+  /** Integrates the time-weighted statistics of server `s` up to `now`. Call before any change. */
+  touch(s: number, now: number): void {
+    const dt = now - this.lastChange[s];
+    if (dt > 0) {
+      this.busyArea[s] += this.inService[s] * dt;
+      this.queueArea[s] += this.queueLength[s] * dt;
+      this.lastChange[s] = now;
+    }
+  }
+
+  setState(s: number, to: number, now: number): void {
+    const from = this.state[s];
+    if (from === to) return;
+    if (this.checked && ALLOWED[from * NSTATES + to] === 0) throw new IllegalTransitionError(SERVER_MACHINE, from, to, s);
+    this.stateTime[s * NSTATES + from] += now - this.stateSince[s];
+    this.stateSince[s] = now;
+    this.state[s] = to;
+    this.transitions[from * NSTATES + to]++;
+  }
+
+  /** Starts a request's service (slot accounting and idle → busy). */
+  startService(s: number, now: number): void {
+    this.touch(s, now);
+    this.inService[s]++;
+    this.load[s]++;
+    if (this.state[s] === ServerState.Idle) this.setState(s, ServerState.Busy, now);
+  }
+
+  /** Ends a request's service; the slot is free (busy → idle when it was the last). */
+  endService(s: number, now: number): void {
+    this.touch(s, now);
+    this.inService[s]--;
+    this.load[s]--;
+    if (this.inService[s] === 0 && this.state[s] === ServerState.Busy) this.setState(s, ServerState.Idle, now);
+  }
+
+  /** Appends request `r` to server `s`'s queue; `next` is the request table's link array. */
+  enqueue(s: number, r: number, next: Int32Array, now: number): void {
+    this.touch(s, now);
+    next[r] = -1;
+    if (this.queueTail[s] < 0) this.queueHead[s] = r;
+    else next[this.queueTail[s]] = r;
+    this.queueTail[s] = r;
+    this.queueLength[s]++;
+    this.load[s]++;
+  }
+
+  /** Removes and returns the head of server `s`'s queue (-1 when empty). */
+  dequeue(s: number, next: Int32Array, now: number): number {
+    const r = this.queueHead[s];
+    if (r < 0) return -1;
+    this.touch(s, now);
+    this.queueHead[s] = next[r];
+    if (next[r] < 0) this.queueTail[s] = -1;
+    this.queueLength[s]--;
+    this.load[s]--;
+    return r;
+  }
+
+  /** Forgets statistics gathered before `now` (end of warm-up); the current state carries on. */
+  resetStats(now: number): void {
+    this.statsSince = now;
+    this.completed.fill(0);
+    this.dropped.fill(0);
+    this.busyArea.fill(0);
+    this.queueArea.fill(0);
+    this.stateTime.fill(0);
+    this.transitions.fill(0);
+    this.lastChange.fill(now);
+    this.stateSince.fill(now);
+  }
+
+  /** Closes the books at `now`: integrates every server's statistics and state time up to it. */
+  flush(now: number): void {
+    for (let s = 0; s < this.size; s++) {
+      this.touch(s, now);
+      this.stateTime[s * NSTATES + this.state[s]] += now - this.stateSince[s];
+      this.stateSince[s] = now;
+    }
+  }
+}

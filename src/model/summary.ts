@@ -1,0 +1,103 @@
+/**
+ * The Summary contract (DESIGN.md): what `simulate()` returns and `lbsim run --json` prints.
+ * All times in ms. Everything but `wallMs` is a pure function of scenario + seed.
+ */
+import type { Model } from './model.js';
+import { SERVER_STATE_NAMES, REQUEST_STATE_NAMES, type ServerStateName } from './states.js';
+
+export interface ServerSummary {
+  id: number;
+  completed: number;
+  /** Dropped at this server because its queue was full. */
+  dropped: number;
+  /** Busy slot-time / (concurrency × measured time). */
+  utilization: number;
+  /** Time-averaged number of waiting requests. */
+  meanQueueLength: number;
+  stateTimeMs: Record<ServerStateName, number>;
+}
+
+export interface Summary {
+  scenario: string;
+  balancer: string;
+  seed: number;
+  simTimeMs: number;
+  events: number;
+  requests: {
+    arrived: number; succeeded: number; failed: number; timedOut: number; dropped: number;
+    rejected: number; retries: number; inFlight: number;
+  };
+  latencyMs: { mean: number; p50: number; p90: number; p95: number; p99: number; p999: number; max: number };
+  throughputPerSec: number;
+  /** Load spread over servers: max/mean completed and their coefficient of variation. */
+  imbalance: { maxOverMean: number; cv: number };
+  servers: ServerSummary[];
+  /** How often each transition fired ("from->to": count), for annotated diagrams. */
+  transitions: { server: Record<string, number>; request: Record<string, number> };
+  wallMs: number;
+}
+
+/** Rounds to 6 significant digits so summaries print cleanly and compare byte for byte. */
+const r6 = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(6)) : 0);
+
+function counts(names: readonly string[], table: Float64Array): Record<string, number> {
+  const n = names.length, out: Record<string, number> = {};
+  for (let from = 0; from < n; from++) {
+    for (let to = 0; to < n; to++) {
+      const c = table[from * n + to];
+      if (c > 0) out[`${names[from]}->${names[to]}`] = c;
+    }
+  }
+  return out;
+}
+
+export function summarize(model: Model, scenarioName: string, wallMs: number): Summary {
+  const { pool, latency, sim } = model;
+  const measuredMs = Math.max(0, sim.now - pool.statsSince);
+  const servers: ServerSummary[] = [];
+  let sum = 0, sumSq = 0, max = 0;
+  for (let s = 0; s < pool.size; s++) {
+    const stateTimeMs = {} as Record<ServerStateName, number>;
+    SERVER_STATE_NAMES.forEach((name, k) => (stateTimeMs[name] = r6(pool.stateTime[s * SERVER_STATE_NAMES.length + k])));
+    const c = pool.completed[s];
+    sum += c; sumSq += c * c; max = Math.max(max, c);
+    servers.push({
+      id: s,
+      completed: c,
+      dropped: pool.dropped[s],
+      utilization: measuredMs > 0 ? r6(pool.busyArea[s] / (pool.concurrency[s] * measuredMs)) : 0,
+      meanQueueLength: measuredMs > 0 ? r6(pool.queueArea[s] / measuredMs) : 0,
+      stateTimeMs,
+    });
+  }
+  const mean = pool.size > 0 ? sum / pool.size : 0;
+  const variance = pool.size > 0 ? Math.max(0, sumSq / pool.size - mean * mean) : 0;
+  return {
+    scenario: scenarioName,
+    balancer: model.config.balancer.name,
+    seed: model.config.seed,
+    simTimeMs: r6(sim.now),
+    events: sim.events,
+    requests: {
+      arrived: model.arrived, succeeded: model.succeeded, failed: model.failed, timedOut: model.timedOut,
+      dropped: model.dropped, rejected: model.rejected, retries: model.retries, inFlight: model.inFlight,
+    },
+    latencyMs: {
+      mean: r6(model.latencyStats.mean),
+      p50: r6(latency.quantile(0.5)),
+      p90: r6(latency.quantile(0.9)),
+      p95: r6(latency.quantile(0.95)),
+      p99: r6(latency.quantile(0.99)),
+      p999: r6(latency.quantile(0.999)),
+      max: latency.count > 0 ? r6(latency.max) : 0,
+    },
+    throughputPerSec: measuredMs > 0 ? r6((model.succeeded / measuredMs) * 1000) : 0,
+    imbalance: { maxOverMean: mean > 0 ? r6(max / mean) : 0, cv: mean > 0 ? r6(Math.sqrt(variance) / mean) : 0 },
+    servers,
+    transitions: {
+      server: counts(SERVER_STATE_NAMES, pool.transitions),
+      request: counts(REQUEST_STATE_NAMES, model.requestTransitions),
+    },
+    wallMs: Math.round(wallMs),
+  };
+}

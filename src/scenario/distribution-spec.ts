@@ -1,0 +1,78 @@
+/**
+ * Validation of a distribution spec read from JSON (see `random/distributions.ts` for the forms).
+ * Returns a fresh spec holding only the known fields; throws `ScenarioError` naming the path.
+ */
+import { DISTRIBUTIONS, type DistributionName, type DistributionSpec } from '../random/distributions.js';
+import { isObject, join, numberArray, numberField, object, oneOf, optionalNumberField, ScenarioError } from './check.js';
+
+/** Bimodal specs may nest this many levels below the top-level spec. */
+export const MAX_DISTRIBUTION_DEPTH = 8;
+export const MAX_EMPIRICAL_SAMPLES = 1_000_000;
+
+const FIELDS: Record<DistributionName, readonly string[]> = {
+  constant: ['dist', 'valueMs'],
+  uniform: ['dist', 'minMs', 'maxMs'],
+  exponential: ['dist', 'meanMs'],
+  lognormal: ['dist', 'medianMs', 'p99Ms', 'mu', 'sigma'],
+  pareto: ['dist', 'alpha', 'minMs', 'maxMs'],
+  weibull: ['dist', 'shape', 'scaleMs'],
+  gamma: ['dist', 'shape', 'meanMs'],
+  bimodal: ['dist', 'p', 'a', 'b'],
+  empirical: ['dist', 'samplesMs'],
+};
+
+const POSITIVE = { above: 0 };
+
+export function parseDistribution(value: unknown, path: string): DistributionSpec {
+  return parse(value, path, 0);
+}
+
+function parse(value: unknown, path: string, depth: number): DistributionSpec {
+  if (!isObject(value)) throw new ScenarioError(path, value, 'a distribution object with a "dist" field');
+  const dist = oneOf(value.dist, join(path, 'dist'), DISTRIBUTIONS);
+  const o = object(value, path, FIELDS[dist]);
+  switch (dist) {
+    case 'constant':
+      return { dist, valueMs: numberField(o, 'valueMs', path, { min: 0 }) };
+    case 'uniform': {
+      const minMs = numberField(o, 'minMs', path, { min: 0 });
+      return { dist, minMs, maxMs: numberField(o, 'maxMs', path, { above: minMs }) };
+    }
+    case 'exponential':
+      return { dist, meanMs: numberField(o, 'meanMs', path, POSITIVE) };
+    case 'lognormal': {
+      const byMoments = o.mu !== undefined || o.sigma !== undefined;
+      if (byMoments && (o.medianMs !== undefined || o.p99Ms !== undefined)) {
+        throw new ScenarioError(path, value, 'either {medianMs, p99Ms} or {mu, sigma}, not both');
+      }
+      if (byMoments) return { dist, mu: numberField(o, 'mu', path), sigma: numberField(o, 'sigma', path, { min: 0 }) };
+      const medianMs = numberField(o, 'medianMs', path, POSITIVE);
+      return { dist, medianMs, p99Ms: numberField(o, 'p99Ms', path, { above: medianMs }) };
+    }
+    case 'pareto': {
+      const alpha = numberField(o, 'alpha', path, POSITIVE);
+      const minMs = numberField(o, 'minMs', path, POSITIVE);
+      const maxMs = optionalNumberField(o, 'maxMs', path, { above: minMs });
+      return maxMs === undefined ? { dist, alpha, minMs } : { dist, alpha, minMs, maxMs };
+    }
+    case 'weibull':
+      return { dist, shape: numberField(o, 'shape', path, POSITIVE), scaleMs: numberField(o, 'scaleMs', path, POSITIVE) };
+    case 'gamma':
+      return { dist, shape: numberField(o, 'shape', path, POSITIVE), meanMs: numberField(o, 'meanMs', path, POSITIVE) };
+    case 'bimodal': {
+      const p = numberField(o, 'p', path, { min: 0, max: 1 });
+      if (depth >= MAX_DISTRIBUTION_DEPTH) {
+        throw new ScenarioError(path, value, `a distribution with at most ${MAX_DISTRIBUTION_DEPTH} nested bimodal levels`);
+      }
+      return { dist, p, a: parse(o.a, join(path, 'a'), depth + 1), b: parse(o.b, join(path, 'b'), depth + 1) };
+    }
+    case 'empirical': {
+      const samples = o.samplesMs;
+      const at = join(path, 'samplesMs');
+      if (Array.isArray(samples) && samples.length > MAX_EMPIRICAL_SAMPLES) {
+        throw new ScenarioError(at, samples, `at most ${MAX_EMPIRICAL_SAMPLES} samples`);
+      }
+      return { dist, samplesMs: numberArray(samples, at, { min: 0 }, 1) };
+    }
+  }
+}

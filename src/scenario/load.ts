@@ -1,0 +1,68 @@
+/**
+ * Loading scenarios from disk (Node only): JSON files, preset names, and trace CSV files
+ * referenced as `"arrivals": {"process": "trace", "file": "trace.csv"}` (resolved relative to
+ * the scenario file). A trace CSV has a header naming its columns: `timeMs` (required), and
+ * optionally `costMs` and `key`; one arrival per line, times ascending.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ScenarioError, isObject } from './check.js';
+import { parseScenario, type Scenario } from './scenario.js';
+import { preset, presetNames } from './presets.js';
+
+/** Reads a file that is not there, or not JSON, as a ScenarioError naming the file. */
+export function readScenarioJson(file: string): unknown {
+  const fromPreset = preset(file);
+  if (fromPreset && !/[./\\]/.test(file)) return fromPreset;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ScenarioError(file, (e as NodeJS.ErrnoException).code ?? 'unreadable', `a readable scenario file or a preset (${presetNames().join(', ')})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ScenarioError(file, 'invalid JSON', `JSON (${(e as Error).message})`);
+  }
+  if (isObject(json) && isObject(json.arrivals) && json.arrivals.process === 'trace' && typeof json.arrivals.file === 'string') {
+    const { file: csv, ...rest } = json.arrivals;
+    json = { ...json, arrivals: { ...rest, ...readTraceCsv(resolve(dirname(file), csv as string)) } };
+  }
+  return json;
+}
+
+/** Reads and validates a scenario file (or preset name). */
+export function loadScenarioFile(file: string): Scenario {
+  return parseScenario(readScenarioJson(file));
+}
+
+export function readTraceCsv(file: string): { timesMs: number[]; costsMs?: number[]; keys?: number[] } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ScenarioError('arrivals.file', file, `a readable CSV file (${(e as NodeJS.ErrnoException).code})`);
+  }
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const header = (lines.shift() ?? '').split(',').map((h) => h.trim());
+  const col = (name: string) => header.indexOf(name);
+  const [t, c, k] = [col('timeMs'), col('costMs'), col('key')];
+  if (t < 0) throw new ScenarioError('arrivals.file', header.join(','), `a CSV header with a timeMs column (and optionally costMs, key) in ${file}`);
+  const timesMs: number[] = [], costsMs: number[] = [], keys: number[] = [];
+  lines.forEach((line, i) => {
+    const cells = line.split(',');
+    const cell = (j: number, name: string) => {
+      const v = Number(cells[j]);
+      if (cells[j] === undefined || cells[j].trim() === '' || !Number.isFinite(v)) {
+        throw new ScenarioError(`arrivals.file line ${i + 2} column ${name}`, cells[j], `a number (${file})`);
+      }
+      return v;
+    };
+    timesMs.push(cell(t, 'timeMs'));
+    if (c >= 0) costsMs.push(cell(c, 'costMs'));
+    if (k >= 0) keys.push(cell(k, 'key'));
+  });
+  return { timesMs, ...(c >= 0 ? { costsMs } : {}), ...(k >= 0 ? { keys } : {}) };
+}

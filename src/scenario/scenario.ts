@@ -1,0 +1,207 @@
+/**
+ * Scenarios: JSON-serialisable descriptions of an experiment, validated field by field.
+ * `parseScenario` turns untrusted JSON into a `Scenario` (defaults filled in) or throws a
+ * `ScenarioError` naming the path, the value and what was expected.
+ */
+import {
+  ScenarioError, array, join, numberArray, numberField, object, oneOf, optionalNumberField, stringField,
+  isObject, type Json,
+} from './check.js';
+import { parseDistribution } from './distribution-spec.js';
+import type { DistributionSpec } from '../random/distributions.js';
+import { ARRIVAL_PROCESSES, type ArrivalSpec } from '../model/arrivals.js';
+import type { ModelConfig } from '../model/model.js';
+import type { ServerSpec } from '../model/server-pool.js';
+import { getBalancer, balancerNames } from '../balancers/index.js';
+
+export interface ServerGroup {
+  name?: string;
+  count: number;
+  concurrency: number;
+  speed: number;
+  weight: number;
+  /** Waiting room per server; absent = unbounded, 0 = none. */
+  queueLimit?: number;
+}
+
+export interface Scenario {
+  name: string;
+  seed: number;
+  stop: { requests?: number; timeMs?: number; warmupMs: number };
+  servers: ServerGroup[];
+  arrivals: ArrivalSpec;
+  service: DistributionSpec;
+  balancer: { name: string } & Record<string, unknown>;
+}
+
+/** Largest run accepted (requests); larger runs are a typo more often than a plan. */
+export const MAX_REQUESTS = 1e10;
+export const MAX_SERVERS = 1_000_000;
+
+const TOP = ['$schema', 'name', 'description', 'seed', 'stop', 'servers', 'arrivals', 'service', 'balancer', 'failures', 'health', 'client'];
+const LATER: Record<string, string> = {
+  failures: 'failures are not simulated yet (planned: server failures and recovery)',
+  health: 'health checks are not simulated yet (planned with failures)',
+  client: 'client timeouts and retries are not simulated yet (planned with failures)',
+};
+
+export function parseScenario(input: unknown): Scenario {
+  const o = object(input, '', TOP);
+  for (const key of Object.keys(LATER)) {
+    if (o[key] !== undefined) throw new ScenarioError(key, o[key], `no such field in this version: ${LATER[key]}`);
+  }
+  const scenario: Scenario = {
+    name: stringField(o, 'name', '', 'scenario'),
+    seed: numberField(o, 'seed', '', { integer: true, min: 0, max: 2 ** 32 - 1 }, 1),
+    stop: parseStop(o.stop),
+    servers: parseServers(o.servers),
+    arrivals: parseArrivals(o.arrivals),
+    service: parseDistribution(o.service, 'service'),
+    balancer: { name: '' },
+  };
+  const total = scenario.servers.reduce((n, g) => n + g.count, 0);
+  if (total > MAX_SERVERS) throw new ScenarioError('servers', `${total} servers`, `at most ${MAX_SERVERS} servers in all`);
+  scenario.balancer = parseBalancer(o.balancer, scenario.servers);
+  if (scenario.arrivals.process === 'trace' && scenario.stop.requests === undefined && scenario.stop.timeMs === undefined) {
+    scenario.stop.requests = scenario.arrivals.timesMs.length;
+  }
+  return scenario;
+}
+
+function parseStop(value: unknown): Scenario['stop'] {
+  const o = object(value, 'stop', ['requests', 'timeMs', 'warmupMs']);
+  const requests = optionalNumberField(o, 'requests', 'stop', { integer: true, min: 1, max: MAX_REQUESTS });
+  const timeMs = optionalNumberField(o, 'timeMs', 'stop', { above: 0 });
+  const warmupMs = numberField(o, 'warmupMs', 'stop', { min: 0 }, 0);
+  if (requests === undefined && timeMs === undefined) {
+    throw new ScenarioError('stop', value, '{"requests": N} or {"timeMs": T} (or both: whichever comes first)');
+  }
+  if (timeMs !== undefined && warmupMs >= timeMs) {
+    throw new ScenarioError('stop.warmupMs', warmupMs, `less than stop.timeMs (${timeMs})`);
+  }
+  const stop: Scenario['stop'] = { warmupMs };
+  if (requests !== undefined) stop.requests = requests;
+  if (timeMs !== undefined) stop.timeMs = timeMs;
+  return stop;
+}
+
+function parseServers(value: unknown): ServerGroup[] {
+  const groups = array(value, 'servers', 1);
+  return groups.map((item, i) => {
+    const path = join('servers', i);
+    const o = object(item, path, ['name', 'count', 'concurrency', 'speed', 'weight', 'queueLimit']);
+    const group: ServerGroup = {
+      count: numberField(o, 'count', path, { integer: true, min: 1, max: MAX_SERVERS }, 1),
+      concurrency: numberField(o, 'concurrency', path, { integer: true, min: 1, max: 1_000_000 }, 1),
+      speed: numberField(o, 'speed', path, { above: 0, max: 1e6 }, 1),
+      weight: numberField(o, 'weight', path, { min: 0, max: 1e6 }, 1),
+    };
+    if (o.name !== undefined) group.name = stringField(o, 'name', path);
+    const limit = optionalNumberField(o, 'queueLimit', path, { integer: true, min: 0, max: 2 ** 31 - 1 });
+    if (limit !== undefined) group.queueLimit = limit;
+    return group;
+  });
+}
+
+function parseArrivals(value: unknown): ArrivalSpec {
+  const path = 'arrivals';
+  if (typeof value !== 'object' || value === null) throw new ScenarioError(path, value, 'an object with a "process" field');
+  const process = oneOf((value as Json).process, join(path, 'process'), ARRIVAL_PROCESSES);
+  const rate = { above: 0, max: 1e9 };
+  switch (process) {
+    case 'poisson':
+    case 'constant': {
+      const o = object(value, path, ['process', 'ratePerSec']);
+      return { process, ratePerSec: numberField(o, 'ratePerSec', path, rate) };
+    }
+    case 'on-off': {
+      const o = object(value, path, ['process', 'ratePerSec', 'offRatePerSec', 'onMs', 'offMs']);
+      return {
+        process,
+        ratePerSec: numberField(o, 'ratePerSec', path, rate),
+        offRatePerSec: numberField(o, 'offRatePerSec', path, { min: 0, max: 1e9 }, 0),
+        onMs: numberField(o, 'onMs', path, { above: 0 }),
+        offMs: numberField(o, 'offMs', path, { above: 0 }),
+      };
+    }
+    case 'ramp': {
+      const o = object(value, path, ['process', 'fromPerSec', 'toPerSec', 'overMs']);
+      const spec = {
+        process,
+        fromPerSec: numberField(o, 'fromPerSec', path, { min: 0, max: 1e9 }),
+        toPerSec: numberField(o, 'toPerSec', path, { min: 0, max: 1e9 }),
+        overMs: numberField(o, 'overMs', path, { above: 0 }),
+      };
+      if (spec.fromPerSec === 0 && spec.toPerSec === 0) throw new ScenarioError(join(path, 'toPerSec'), 0, 'a positive rate at one end of the ramp');
+      return spec;
+    }
+    case 'trace': {
+      const o = object(value, path, ['process', 'timesMs', 'costsMs', 'keys', 'file']);
+      if (o.file !== undefined) {
+        throw new ScenarioError(join(path, 'file'), o.file, 'a trace loaded by loadScenarioFile() or the CLI (which read the CSV), not by parseScenario()');
+      }
+      const timesMs = numberArray(o.timesMs, join(path, 'timesMs'), { min: 0 });
+      for (let i = 1; i < timesMs.length; i++) {
+        if (timesMs[i] < timesMs[i - 1]) throw new ScenarioError(join(join(path, 'timesMs'), i), timesMs[i], `a time >= the previous one (${timesMs[i - 1]})`);
+      }
+      const spec: ArrivalSpec = { process, timesMs };
+      if (o.costsMs !== undefined) spec.costsMs = sameLength(numberArray(o.costsMs, join(path, 'costsMs'), { min: 0 }), timesMs, join(path, 'costsMs'));
+      if (o.keys !== undefined) spec.keys = sameLength(numberArray(o.keys, join(path, 'keys'), { integer: true, min: 0, max: 2 ** 31 - 1 }), timesMs, join(path, 'keys'));
+      return spec;
+    }
+  }
+}
+
+function sameLength(values: number[], times: number[], path: string): number[] {
+  if (values.length !== times.length) throw new ScenarioError(path, `${values.length} values`, `one per arrival time (${times.length})`);
+  return values;
+}
+
+/**
+ * Checks the name and lets the policy's factory validate its options (on a throw-away context
+ * the size of the pool), so a bad option is reported before anything runs.
+ */
+function parseBalancer(value: unknown, servers: readonly ServerGroup[]): Scenario['balancer'] {
+  const path = 'balancer';
+  if (!isObject(value)) throw new ScenarioError(path, value, 'an object with a "name" field');
+  const info = typeof value.name === 'string' ? getBalancer(value.name) : undefined;
+  if (!info) throw new ScenarioError(join(path, 'name'), value.name, `a known balancer: ${balancerNames().join(', ')}`);
+  const { name: _name, ...options } = value;
+  const size = servers.reduce((n, g) => n + g.count, 0);
+  const weights = new Float64Array(size);
+  let s = 0;
+  for (const g of servers) for (let k = 0; k < g.count; k++) weights[s++] = g.weight;
+  info.create(
+    {
+      size, weights, eligible: new Uint8Array(size).fill(1), outstanding: new Int32Array(size),
+      trueLoad: new Int32Array(size), rng: { next: () => 0.5 }, now: () => 0,
+    },
+    options,
+    path,
+  );
+  return { ...options, name: info.name };
+}
+
+/** The scenario with its balancer replaced by `balancer` (a name, or a name with options). */
+export function withBalancer(scenario: Scenario, balancer: string | ({ name: string } & Json)): Scenario {
+  const value = typeof balancer === 'string' ? { name: balancer } : balancer;
+  return { ...scenario, balancer: parseBalancer(value, scenario.servers) };
+}
+
+/** The simulated world a scenario describes: groups expanded into servers. */
+export function toModelConfig(scenario: Scenario): ModelConfig {
+  const servers: ServerSpec[] = [];
+  for (const g of scenario.servers) {
+    for (let k = 0; k < g.count; k++) {
+      servers.push({ concurrency: g.concurrency, speed: g.speed, weight: g.weight, queueLimit: g.queueLimit ?? -1 });
+    }
+  }
+  const { name, ...options } = scenario.balancer;
+  return { seed: scenario.seed, stop: scenario.stop, servers, arrivals: scenario.arrivals, service: scenario.service, balancer: { name, options } };
+}
+
+/** Offered load ρ = λ · E[S] / Σ(concurrency · speed), NaN when it is not defined. */
+export function offeredLoad(scenario: Scenario, meanServiceMs: number, meanRatePerSec: number): number {
+  const capacity = scenario.servers.reduce((c, g) => c + g.count * g.concurrency * g.speed, 0);
+  return (meanRatePerSec / 1000) * meanServiceMs / capacity;
+}
