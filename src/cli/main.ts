@@ -247,7 +247,7 @@ function list(args: readonly string[], io: Io): number {
     return 0;
   }
   io.out('Balancers:\n');
-  io.out(table(balancers.map((b) => [`  ${b.name}${b.aliases.length ? ` (${b.aliases.join(', ')})` : ''}`, b.description, b.options.length ? `options: ${b.options.join(', ')}` : ''])), true);
+  io.out(table(balancers.map((b) => [`  ${b.name}${b.aliases.length ? ` (${b.aliases.join(', ')})` : ''}`, b.description, b.options.length ? `options: ${b.options.join(', ')}` : '']), true));
   io.out(`\nDistributions: ${DISTRIBUTIONS.join(', ')}\nArrival processes: ${ARRIVAL_PROCESSES.join(', ')}\n\nPresets:\n`);
   io.out(table(presets.map((p) => [`  ${p.name}`, p.description]), true));
   return 0;
