@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // The lbsim command. The TypeScript sources are compiled to dist/ by `npm install` (prepare).
+// A closed pipe (`lbsim list | head`) ends output quietly.
+process.stdout.on('error', (e) => { if (e.code === 'EPIPE') process.exit(0); else throw e; });
 import('../dist/cli/main.js').then(
   (cli) => cli.main(process.argv.slice(2)).then((code) => { process.exitCode = code; }),
   (error) => {

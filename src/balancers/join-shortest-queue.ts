@@ -6,7 +6,7 @@
  * Ties: the lowest server id (as the baselines do, so their sample path is reproduced exactly).
  */
 import type { BalancerFactory } from './balancer.js';
-import { object } from '../scenario/check.js';
+import { object } from '../input/check.js';
 
 export const createJoinShortestQueue: BalancerFactory = (ctx, options, path) => {
   object(options, path, []);

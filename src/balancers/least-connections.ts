@@ -5,7 +5,7 @@
  * Ties: uniformly at random among the minima (reservoir sampling, one draw per tie).
  */
 import type { BalancerFactory } from './balancer.js';
-import { booleanField, object } from '../scenario/check.js';
+import { booleanField, object } from '../input/check.js';
 
 export const createLeastConnections: BalancerFactory = (ctx, options, path) => {
   const weighted = booleanField(object(options, path, ['weighted']), 'weighted', path, false);

@@ -8,7 +8,7 @@
  * Ties: the server drawn first.
  */
 import type { BalancerFactory } from './balancer.js';
-import { numberField, object } from '../scenario/check.js';
+import { numberField, object } from '../input/check.js';
 import { countEligible, nthEligible } from './eligible.js';
 
 export const createPowerOfTwo: BalancerFactory = (ctx, options, path) => {

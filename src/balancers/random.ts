@@ -4,7 +4,7 @@
  * Ties: none.
  */
 import type { BalancerFactory } from './balancer.js';
-import { object } from '../scenario/check.js';
+import { object } from '../input/check.js';
 import { randomEligible } from './eligible.js';
 
 export const createRandom: BalancerFactory = (ctx, options, path) => {

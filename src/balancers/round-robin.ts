@@ -5,7 +5,7 @@
  * Ties: none (a strict cycle).
  */
 import type { BalancerFactory } from './balancer.js';
-import { object } from '../scenario/check.js';
+import { object } from '../input/check.js';
 
 export const createRoundRobin: BalancerFactory = (ctx, options, path) => {
   object(options, path, []);

@@ -6,7 +6,7 @@
  * Ties: the lowest server id (NGINX keeps the first maximum found).
  */
 import type { BalancerFactory } from './balancer.js';
-import { object } from '../scenario/check.js';
+import { object } from '../input/check.js';
 
 export const createWeightedRoundRobin: BalancerFactory = (ctx, options, path) => {
   object(options, path, []);

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { ScenarioError } from '../scenario/check.js';
+import { ScenarioError } from '../input/check.js';
 import { readScenarioJson } from '../scenario/load.js';
 import { parseScenario } from '../scenario/scenario.js';
 import { PRESETS } from '../scenario/presets.js';

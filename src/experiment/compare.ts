@@ -6,7 +6,7 @@
 import { simulate, type SimulateOptions } from './simulate.js';
 import type { Summary } from '../model/summary.js';
 import { confidenceInterval, type Interval } from './confidence.js';
-import { ScenarioError } from '../scenario/check.js';
+import { ScenarioError } from '../input/check.js';
 
 export interface CompareOptions extends Omit<SimulateOptions, 'balancer' | 'seed'> {
   /** Seeds to replicate over; default: the scenario's own seed. */

@@ -5,7 +5,7 @@
 import { Model } from '../model/model.js';
 import { summarize, type Summary } from '../model/summary.js';
 import { parseScenario, toModelConfig, withBalancer, type Scenario, MAX_REQUESTS } from '../scenario/scenario.js';
-import { ScenarioError, isObject, number, object } from '../scenario/check.js';
+import { ScenarioError, isObject, number, object } from '../input/check.js';
 
 export interface SimulateOptions {
   /** Balancer name (overrides the scenario's). */

@@ -3,7 +3,7 @@
  * Returns a fresh spec holding only the known fields; throws `ScenarioError` naming the path.
  */
 import { DISTRIBUTIONS, type DistributionName, type DistributionSpec } from '../random/distributions.js';
-import { isObject, join, numberArray, numberField, object, oneOf, optionalNumberField, ScenarioError } from './check.js';
+import { isObject, join, numberArray, numberField, object, oneOf, optionalNumberField, ScenarioError } from '../input/check.js';
 
 /** Bimodal specs may nest this many levels below the top-level spec. */
 export const MAX_DISTRIBUTION_DEPTH = 8;

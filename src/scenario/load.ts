@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ScenarioError, isObject } from './check.js';
+import { ScenarioError, isObject } from '../input/check.js';
 import { parseScenario, type Scenario } from './scenario.js';
 import { preset, presetNames } from './presets.js';
 

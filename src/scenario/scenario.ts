@@ -6,7 +6,7 @@
 import {
   ScenarioError, array, join, numberArray, numberField, object, oneOf, optionalNumberField, stringField,
   isObject, type Json,
-} from './check.js';
+} from '../input/check.js';
 import { parseDistribution } from './distribution-spec.js';
 import type { DistributionSpec } from '../random/distributions.js';
 import { ARRIVAL_PROCESSES, type ArrivalSpec } from '../model/arrivals.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DISTRIBUTIONS } from '../../src/random/distributions.js';
-import { ScenarioError } from '../../src/scenario/check.js';
+import { ScenarioError } from '../../src/input/check.js';
 import { MAX_DISTRIBUTION_DEPTH, parseDistribution } from '../../src/scenario/distribution-spec.js';
 
 /** parseDistribution(value, 'service') must throw a ScenarioError at `path` mentioning `shown`. */
