@@ -34,11 +34,12 @@ export class Histogram {
 
   /**
    * The q-quantile (0 < q ≤ 1) by nearest rank: the value of the ceil(q·n)-th smallest record,
-   * to within 1%, clamped to [min, max]. 0 when empty.
+   * to within 1%, clamped to [min, max]; the top rank is the exact max. 0 when empty.
    */
   quantile(q: number): number {
     if (this.count === 0) return 0;
     const rank = Math.max(1, Math.ceil(q * this.count - 1e-9));
+    if (rank >= this.count) return this.max;
     const counts = this.counts;
     let seen = 0, b = 0;
     for (; b < BUCKETS; b++) {
@@ -46,6 +47,7 @@ export class Histogram {
       if (seen >= rank) break;
     }
     if (b === 0) return this.min;
+    if (b === BUCKETS - 1) return this.max;
     const mid = Math.exp(LOG_MIN + (b - 0.5) * LOG_GAMMA);
     return Math.min(this.max, Math.max(this.min, mid));
   }

@@ -37,7 +37,11 @@ export interface Summary {
   wallMs: number;
 }
 
-/** Rounds to 6 significant digits so summaries print cleanly and compare byte for byte. */
+/**
+ * Rounding for print: 9 significant digits for times and means, 6 for histogram quantiles (which
+ * are only good to 1% anyway). Non-finite values print as 0 (they cannot occur in a valid run).
+ */
+const r9 = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(9)) : 0);
 const r6 = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(6)) : 0);
 
 function counts(names: readonly string[], table: Float64Array): Record<string, number> {
@@ -58,15 +62,15 @@ export function summarize(model: Model, scenarioName: string, wallMs: number): S
   let sum = 0, sumSq = 0, max = 0;
   for (let s = 0; s < pool.size; s++) {
     const stateTimeMs = {} as Record<ServerStateName, number>;
-    SERVER_STATE_NAMES.forEach((name, k) => (stateTimeMs[name] = r6(pool.stateTime[s * SERVER_STATE_NAMES.length + k])));
+    SERVER_STATE_NAMES.forEach((name, k) => (stateTimeMs[name] = r9(pool.stateTime[s * SERVER_STATE_NAMES.length + k])));
     const c = pool.completed[s];
     sum += c; sumSq += c * c; max = Math.max(max, c);
     servers.push({
       id: s,
       completed: c,
       dropped: pool.dropped[s],
-      utilization: measuredMs > 0 ? r6(pool.busyArea[s] / (pool.concurrency[s] * measuredMs)) : 0,
-      meanQueueLength: measuredMs > 0 ? r6(pool.queueArea[s] / measuredMs) : 0,
+      utilization: measuredMs > 0 ? r9(pool.busyArea[s] / (pool.concurrency[s] * measuredMs)) : 0,
+      meanQueueLength: measuredMs > 0 ? r9(pool.queueArea[s] / measuredMs) : 0,
       stateTimeMs,
     });
   }
@@ -76,23 +80,23 @@ export function summarize(model: Model, scenarioName: string, wallMs: number): S
     scenario: scenarioName,
     balancer: model.config.balancer.name,
     seed: model.config.seed,
-    simTimeMs: r6(sim.now),
+    simTimeMs: r9(sim.now),
     events: sim.events,
     requests: {
       arrived: model.arrived, succeeded: model.succeeded, failed: model.failed, timedOut: model.timedOut,
       dropped: model.dropped, rejected: model.rejected, retries: model.retries, inFlight: model.inFlight,
     },
     latencyMs: {
-      mean: r6(model.latencyStats.mean),
+      mean: r9(model.latencyStats.mean),
       p50: r6(latency.quantile(0.5)),
       p90: r6(latency.quantile(0.9)),
       p95: r6(latency.quantile(0.95)),
       p99: r6(latency.quantile(0.99)),
       p999: r6(latency.quantile(0.999)),
-      max: latency.count > 0 ? r6(latency.max) : 0,
+      max: latency.count > 0 ? r9(latency.max) : 0,
     },
-    throughputPerSec: measuredMs > 0 ? r6((model.succeeded / measuredMs) * 1000) : 0,
-    imbalance: { maxOverMean: mean > 0 ? r6(max / mean) : 0, cv: mean > 0 ? r6(Math.sqrt(variance) / mean) : 0 },
+    throughputPerSec: measuredMs > 0 ? r9((model.succeeded / measuredMs) * 1000) : 0,
+    imbalance: { maxOverMean: mean > 0 ? r9(max / mean) : 0, cv: mean > 0 ? r9(Math.sqrt(variance) / mean) : 0 },
     servers,
     transitions: {
       server: counts(SERVER_STATE_NAMES, pool.transitions),

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { EventQueue } from '../../src/engine/event-queue.js';
+import { Xoshiro128 } from '../../src/random/rng.js';
+
+describe('EventQueue', () => {
+  it('pops events in (time, insertion order) like a stable sort, with many equal times', () => {
+    const rng = new Xoshiro128([1, 2, 3, 4]);
+    const q = new EventQueue(2);
+    const pushed: { t: number; d: number }[] = [];
+    let popped: { t: number; d: number }[] = [];
+    // Interleave pushes and pops; times drawn from only 20 values so ties are everywhere.
+    for (let i = 0; i < 20_000; i++) {
+      const t = Math.floor(rng.next() * 20);
+      q.push(t, i);
+      pushed.push({ t, d: i });
+      if (i % 3 === 0) {
+        const d = q.pop();
+        popped.push({ t: q.lastTime, d });
+      }
+    }
+    while (q.size > 0) {
+      const d = q.pop();
+      popped.push({ t: q.lastTime, d });
+    }
+    expect(popped).toHaveLength(pushed.length);
+    // Among events with equal time, ids (= insertion order) come out ascending.
+    const byTime = new Map<number, number[]>();
+    for (const e of popped) byTime.set(e.t, [...(byTime.get(e.t) ?? []), e.d]);
+    for (const ids of byTime.values()) expect(ids).toEqual([...ids].sort((a, b) => a - b));
+  });
+
+  it('drains a full queue in exactly the order of a stable sort by time', () => {
+    const rng = new Xoshiro128([9, 8, 7, 6]);
+    const q = new EventQueue();
+    const events = Array.from({ length: 5000 }, (_, i) => ({ t: Math.floor(rng.next() * 50) / 4, d: i }));
+    for (const e of events) q.push(e.t, e.d);
+    const oracle = [...events].sort((a, b) => a.t - b.t).map((e) => e.d);
+    const out: number[] = [];
+    while (q.size > 0) out.push(q.pop());
+    expect(out).toEqual(oracle);
+  });
+
+  it('push returns increasing ids and pop reports the popped id in lastId', () => {
+    const q = new EventQueue();
+    const a = q.push(5, 1), b = q.push(1, 2);
+    expect(b).toBeGreaterThan(a);
+    expect(q.pop()).toBe(2);
+    expect(q.lastId).toBe(b);
+    expect(q.peekTime()).toBe(5);
+    q.pop();
+    expect(q.peekTime()).toBe(Infinity);
+  });
+});

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { createModel, simulate, balancerNames, type Summary } from '../../src/index.js';
+
+const base = {
+  name: 'model-test',
+  seed: 11,
+  stop: { requests: 50_000 },
+  servers: [{ count: 3, concurrency: 2, queueLimit: 3 }, { count: 2, speed: 0.5, weight: 0.5 }],
+  arrivals: { process: 'poisson', ratePerSec: 900 },
+  service: { dist: 'lognormal', medianMs: 3, p99Ms: 40 },
+  balancer: { name: 'round-robin' },
+};
+
+function conserved(s: Summary): boolean {
+  const r = s.requests;
+  return r.arrived === r.succeeded + r.failed + r.timedOut + r.dropped + r.rejected + r.inFlight;
+}
+
+const withoutWall = (s: Summary) => ({ ...s, wallMs: 0 });
+
+describe('Model', () => {
+  it.each(balancerNames())('conserves requests under %s (arrived = terminal + in flight)', (balancer) => {
+    const s = simulate(base, { balancer, checked: true });
+    expect(conserved(s)).toBe(true);
+    expect(s.requests.arrived).toBe(50_000);
+    expect(s.requests.inFlight).toBe(0);
+    expect(s.requests.dropped).toBeGreaterThan(0);
+  });
+
+  it('conserves requests when stopped by time with requests still in flight', () => {
+    const s = simulate({ ...base, stop: { timeMs: 2_000, warmupMs: 500 } }, { checked: true });
+    expect(conserved(s)).toBe(true);
+    expect(s.simTimeMs).toBe(2_000);
+    expect(s.requests.arrived).toBeGreaterThan(1000);
+    // With ~90% load on 8 slots some are nearly always in service at the cut.
+    expect(s.requests.inFlight).toBeGreaterThan(0);
+    const stateTotal = s.servers.map((v) => v.stateTimeMs.idle + v.stateTimeMs.busy + v.stateTimeMs.failed + v.stateTimeMs.recovering);
+    for (const t of stateTotal) expect(t).toBeCloseTo(1_500, 4);
+  });
+
+  it('gives a byte-identical summary (apart from wallMs) for the same scenario and seed', () => {
+    for (const balancer of balancerNames()) {
+      const a = JSON.stringify(withoutWall(simulate(base, { balancer })));
+      const b = JSON.stringify(withoutWall(simulate(base, { balancer })));
+      expect(a).toBe(b);
+    }
+  });
+
+  it('gives a different sample path for a different seed', () => {
+    expect(simulate(base, { seed: 1 }).latencyMs.mean).not.toBe(simulate(base, { seed: 2 }).latencyMs.mean);
+  });
+
+  it('feeds every balancer the same workload (common random numbers)', () => {
+    const timed = { ...base, stop: { timeMs: 5_000 } };
+    const arrived = balancerNames().map((balancer) => simulate(timed, { balancer }).requests.arrived);
+    expect(new Set(arrived).size).toBe(1);
+    // Same request sizes too: with one server every policy is the same queue.
+    const single = { ...timed, servers: [{ count: 1, concurrency: 4 }] };
+    const means = balancerNames().map((balancer) => simulate(single, { balancer }).latencyMs.mean);
+    expect(new Set(means).size).toBe(1);
+  });
+
+  it('keeps memory proportional to requests in flight, not requests simulated', () => {
+    // 60% load: a few dozen requests in flight at the peak, whatever the run length.
+    const model = createModel({ ...base, servers: [{ count: 5, concurrency: 2 }], stop: { requests: 300_000 }, arrivals: { process: 'poisson', ratePerSec: 1000 }, service: { dist: 'exponential', meanMs: 6 } });
+    model.run();
+    expect(model.requests.live).toBe(0);
+    expect(model.requests.size).toBeLessThanOrEqual(1024);
+    expect(model.sim.queue.size).toBe(0);
+  });
+
+  it('counts only requests arriving after the warm-up', () => {
+    const warm = simulate({ ...base, stop: { timeMs: 10_000, warmupMs: 5_000 } });
+    const cold = simulate({ ...base, stop: { timeMs: 10_000 } });
+    expect(warm.requests.arrived).toBeLessThan(cold.requests.arrived * 0.6);
+    expect(warm.requests.arrived).toBeGreaterThan(cold.requests.arrived * 0.4);
+  });
+
+  it('records state transitions that the state machines allow, and counts them', () => {
+    const s = simulate(base, { checked: true });
+    expect(s.transitions.server['idle->busy']).toBeGreaterThan(0);
+    expect(s.transitions.server['busy->idle']).toBeGreaterThan(0);
+    const r = s.transitions.request;
+    expect((r['initiated->in-service'] ?? 0) + (r['initiated->pending'] ?? 0) + (r['initiated->dropped'] ?? 0)).toBe(s.requests.arrived);
+    expect(r['in-service->succeeded']).toBe(s.requests.succeeded);
+  });
+
+  it('runs in slices with runUntil and ends where a single run ends', () => {
+    const whole = createModel(base);
+    whole.run();
+    const sliced = createModel(base);
+    for (let t = 0; sliced.sim.peek() !== Infinity; t += 7) sliced.sim.runUntil(t);
+    expect(sliced.succeeded).toBe(whole.succeeded);
+    expect(sliced.latencyStats.mean).toBe(whole.latencyStats.mean);
+  });
+
+  it('sends work in proportion to speed: a half-speed server is busy twice as long per request', () => {
+    const s = simulate({ ...base, servers: [{ count: 1, speed: 0.5 }], arrivals: { process: 'poisson', ratePerSec: 50 }, service: { dist: 'constant', valueMs: 4 } });
+    expect(s.latencyMs.p50).toBeCloseTo(8, 6);
+  });
+});
