@@ -15,7 +15,7 @@ import { createDistribution, type Distribution, type DistributionSpec } from '..
 import { createArrivals, type ArrivalProcess, type ArrivalSpec } from './arrivals.js';
 import { ServerPool, type ServerSpec } from './server-pool.js';
 import { RequestTable } from './request-table.js';
-import { REQUEST_MACHINE, REQUEST_STATE_NAMES, RequestState, transitionTable, IllegalTransitionError } from './states.js';
+import { REQUEST_MACHINE, REQUEST_STATE_NAMES, RequestState, ServerState, transitionTable, IllegalTransitionError } from './states.js';
 import type { Balancer, BalancerContext } from '../balancers/balancer.js';
 import { getBalancer, balancerNames } from '../balancers/registry.js';
 import { Histogram } from '../metrics/histogram.js';
@@ -30,9 +30,33 @@ export interface ModelConfig {
   arrivals: ArrivalSpec;
   service: DistributionSpec;
   balancer: { name: string; options: Record<string, unknown> };
+  failures?: FailureConfig;
 }
 
-export const EventKind = { Arrival: 0, Departure: 1, WarmupEnd: 2 } as const;
+/**
+ * Server failures. Random: each server alternates up-time drawn from `timeBetween` and repair
+ * time drawn from `repair` (both optional). Scheduled: `outages` take servers down at `atMs` for
+ * `forMs`. After a repair a server is `recovering` for `warmupMs`: requests starting then run at
+ * a speed ramping linearly from 10% to 100% (slow start), after which it is idle or busy again.
+ */
+export interface FailureConfig {
+  timeBetween?: DistributionSpec;
+  repair?: DistributionSpec;
+  warmupMs: number;
+  outages: { atMs: number; forMs: number; servers: number[] }[];
+}
+
+/** Watches a model, e.g. to animate it. Called synchronously at `model.sim.now`. */
+export interface ModelObserver {
+  /** Request `r` was sent to server `server`. */
+  dispatched?(r: number, server: number): void;
+  /** Request `r` reached terminal state `state` (a RequestState) at `server` (-1 if none). */
+  ended?(r: number, state: number, server: number): void;
+  /** Server `server` changed state (a ServerState). */
+  serverChanged?(server: number, state: number): void;
+}
+
+export const EventKind = { Arrival: 0, Departure: 1, WarmupEnd: 2, Fail: 3, Repair: 4, Recovered: 5, Outage: 6 } as const;
 
 const R = RequestState;
 const NREQ = REQUEST_STATE_NAMES.length;
@@ -66,6 +90,19 @@ export class Model implements Handler {
   private pendingKey = -1;
   private measuring: boolean;
   private arrivalsDone = false;
+  private readonly failures: FailureConfig | undefined;
+  private readonly failureRng: Rng;
+  private readonly upTime: Distribution | null;
+  private readonly repairTime: Distribution | null;
+  /** Id of each server's pending lifecycle event (fail, repair or recovered); lazy cancellation. */
+  private readonly lifecycleId: Float64Array;
+  /** When each server entered `recovering`. */
+  private readonly recoveringSince: Float64Array;
+  /** Failures that happened (measured period). */
+  failuresObserved = 0;
+  /** Requests sent to a server that was down at the time (measured). */
+  sentToFailed = 0;
+  observer: ModelObserver | null = null;
 
   constructor(readonly config: ModelConfig) {
     const { seed } = config;
@@ -93,6 +130,15 @@ export class Model implements Handler {
     this.balancer = info.create(this.balancerContext, config.balancer.options, 'balancer');
     this.observe = typeof this.balancer.observe === 'function';
 
+    this.failures = config.failures;
+    this.failureRng = createStream(seed, 'failures');
+    this.upTime = config.failures?.timeBetween ? createDistribution(config.failures.timeBetween) : null;
+    this.repairTime = config.failures?.repair ? createDistribution(config.failures.repair) : null;
+    this.lifecycleId = new Float64Array(this.pool.size).fill(-1);
+    this.recoveringSince = new Float64Array(this.pool.size);
+    if (this.upTime) for (let s = 0; s < this.pool.size; s++) this.scheduleFailure(s);
+    config.failures?.outages.forEach((o, i) => sim.schedule(o.atMs, EventKind.Outage, i));
+
     this.warmupMs = config.stop.warmupMs;
     this.measuring = this.warmupMs <= 0;
     this.arrivalsLeft = config.stop.requests ?? Infinity;
@@ -117,8 +163,24 @@ export class Model implements Handler {
         break;
       case EventKind.WarmupEnd:
         this.measuring = true;
+        this.failuresObserved = 0;
+        this.sentToFailed = 0;
         this.pool.resetStats(this.sim.now);
         break;
+      case EventKind.Fail:
+        if (this.lifecycleId[target] === this.sim.currentEventId) this.failServer(target);
+        break;
+      case EventKind.Repair:
+        if (this.lifecycleId[target] === this.sim.currentEventId) this.repairServer(target);
+        break;
+      case EventKind.Recovered:
+        if (this.lifecycleId[target] === this.sim.currentEventId) this.endRecovery(target);
+        break;
+      case EventKind.Outage: {
+        const outage = this.failures!.outages[target];
+        for (const s of outage.servers) this.failServer(s, this.sim.now + outage.forMs);
+        break;
+      }
     }
   }
 
@@ -158,7 +220,13 @@ export class Model implements Handler {
     }
     table.server[r] = s;
     const pool = this.pool;
-    if (pool.inService[s] < pool.concurrency[s]) {
+    if (this.observer) this.observer.dispatched?.(r, s);
+    if (pool.state[s] === ServerState.Failed) {
+      // The balancer did not know: the connection is refused at once.
+      if (measured) this.sentToFailed++;
+      if (this.observe) this.balancer.observe!(s, 0, false);
+      this.finish(r, R.Failed);
+    } else if (pool.inService[s] < pool.concurrency[s]) {
       this.balancerContext.outstanding[s]++;
       this.setState(r, R.InService);
       this.startService(r, s, now);
@@ -182,7 +250,79 @@ export class Model implements Handler {
   private beginService(r: number, s: number, now: number): void {
     const table = this.requests;
     table.startMs[r] = now;
-    table.departId[r] = this.sim.schedule(now + table.costMs[r] / this.pool.speed[s], EventKind.Departure, r);
+    let speed = this.pool.speed[s];
+    if (this.pool.state[s] === ServerState.Recovering) {
+      const warmup = this.failures!.warmupMs;
+      speed *= 0.1 + 0.9 * Math.min(1, (now - this.recoveringSince[s]) / warmup);
+    }
+    table.departId[r] = this.sim.schedule(now + table.costMs[r] / speed, EventKind.Departure, r);
+  }
+
+  private scheduleFailure(s: number): void {
+    if (this.upTime) this.lifecycleId[s] = this.sim.schedule(this.sim.now + this.upTime.sample(this.failureRng), EventKind.Fail, s);
+    else this.lifecycleId[s] = -1;
+  }
+
+  /**
+   * Takes server `s` down now: requests in service and waiting there end as failed. It comes
+   * back at `untilMs` (default: after a repair time drawn from the failure process; never when
+   * there is none, until `repairServer`). Balancers stop choosing it at once (no health checks).
+   */
+  failServer(s: number, untilMs?: number): void {
+    const pool = this.pool, table = this.requests, now = this.sim.now;
+    if (pool.state[s] === ServerState.Failed) {
+      if (untilMs !== undefined) this.lifecycleId[s] = this.sim.schedule(Math.max(now, untilMs), EventKind.Repair, s);
+      return;
+    }
+    if (this.measuring) this.failuresObserved++;
+    pool.setState(s, ServerState.Failed, now);
+    for (let r = pool.dequeue(s, table.nextInQueue, now); r >= 0; r = pool.dequeue(s, table.nextInQueue, now)) this.abort(r, s);
+    // Requests in service: found by scanning the table (failures are rare; no per-server list).
+    for (let r = 0; r < table.size && pool.inService[s] > 0; r++) {
+      if (table.server[r] === s && table.state[r] === R.InService && table.departId[r] >= 0) {
+        table.departId[r] = -1;
+        pool.endService(s, now);
+        this.abort(r, s);
+      }
+    }
+    this.balancerContext.eligible[s] = 0;
+    this.balancer.rebuild?.();
+    this.observer?.serverChanged?.(s, ServerState.Failed);
+    const until = untilMs ?? (this.repairTime ? now + this.repairTime.sample(this.failureRng) : Infinity);
+    this.lifecycleId[s] = until === Infinity ? -1 : this.sim.schedule(until, EventKind.Repair, s);
+  }
+
+  /** Brings a failed server back: `recovering` for the warm-up, then idle. */
+  repairServer(s: number): void {
+    const pool = this.pool, now = this.sim.now;
+    if (pool.state[s] !== ServerState.Failed) return;
+    const warmup = this.failures?.warmupMs ?? 0;
+    this.balancerContext.eligible[s] = 1;
+    this.balancer.rebuild?.();
+    if (warmup > 0) {
+      pool.setState(s, ServerState.Recovering, now);
+      this.recoveringSince[s] = now;
+      this.lifecycleId[s] = this.sim.schedule(now + warmup, EventKind.Recovered, s);
+      this.observer?.serverChanged?.(s, ServerState.Recovering);
+    } else {
+      pool.setState(s, ServerState.Idle, now);
+      this.observer?.serverChanged?.(s, ServerState.Idle);
+      this.scheduleFailure(s);
+    }
+  }
+
+  private endRecovery(s: number): void {
+    const state = this.pool.inService[s] > 0 ? ServerState.Busy : ServerState.Idle;
+    this.pool.setState(s, state, this.sim.now);
+    this.observer?.serverChanged?.(s, state);
+    this.scheduleFailure(s);
+  }
+
+  /** Ends request `r`, which was at failed server `s`, as failed. */
+  private abort(r: number, s: number): void {
+    this.balancerContext.outstanding[s]--;
+    if (this.observe) this.balancer.observe!(s, this.sim.now - this.requests.arrivalMs[r], false);
+    this.finish(r, R.Failed);
   }
 
   private depart(r: number): void {
@@ -219,6 +359,7 @@ export class Model implements Handler {
   /** Moves request `r` to terminal state `to`, counts it and frees its slot. */
   private finish(r: number, to: number): void {
     this.setState(r, to);
+    if (this.observer) this.observer.ended?.(r, to, this.requests.server[r]);
     if (this.requests.measured[r]) {
       this.inFlight--;
       switch (to) {

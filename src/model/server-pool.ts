@@ -91,7 +91,7 @@ export class ServerPool {
     this.transitions[from * NSTATES + to]++;
   }
 
-  /** Starts a request's service (slot accounting and idle → busy). */
+  /** Starts a request's service (slot accounting and idle → busy; a recovering server stays recovering). */
   startService(s: number, now: number): void {
     this.touch(s, now);
     this.inService[s]++;

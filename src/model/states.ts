@@ -60,6 +60,7 @@ export const REQUEST_MACHINE: StateMachine = {
     [R.Initiated, R.InService, 'starts at once'],
     [R.Initiated, R.Dropped, 'queue full'],
     [R.Initiated, R.Rejected, 'no eligible server'],
+    [R.Initiated, R.Failed, 'server down (refused)'],
     [R.Pending, R.InService, 'reaches a free slot'],
     [R.Pending, R.Failed, 'server fails'],
     [R.Pending, R.TimedOut, 'deadline passes'],

@@ -32,6 +32,8 @@ export interface Summary {
   /** Load spread over servers: max/mean completed and their coefficient of variation. */
   imbalance: { maxOverMean: number; cv: number };
   servers: ServerSummary[];
+  /** Server failures in the measured period, and requests a balancer sent to a server that was down. */
+  failures: { observed: number; sentToFailed: number };
   /** How often each transition fired ("from->to": count), for annotated diagrams. */
   transitions: { server: Record<string, number>; request: Record<string, number> };
   wallMs: number;
@@ -98,6 +100,7 @@ export function summarize(model: Model, scenarioName: string, wallMs: number): S
     throughputPerSec: measuredMs > 0 ? r9((model.succeeded / measuredMs) * 1000) : 0,
     imbalance: { maxOverMean: mean > 0 ? r9(max / mean) : 0, cv: mean > 0 ? r9(Math.sqrt(variance) / mean) : 0 },
     servers,
+    failures: { observed: model.failuresObserved, sentToFailed: model.sentToFailed },
     transitions: {
       server: counts(SERVER_STATE_NAMES, pool.transitions),
       request: counts(REQUEST_STATE_NAMES, model.requestTransitions),

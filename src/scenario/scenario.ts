@@ -10,7 +10,7 @@ import {
 import { parseDistribution } from './distribution-spec.js';
 import type { DistributionSpec } from '../random/distributions.js';
 import { ARRIVAL_PROCESSES, type ArrivalSpec } from '../model/arrivals.js';
-import type { ModelConfig } from '../model/model.js';
+import type { ModelConfig, FailureConfig } from '../model/model.js';
 import type { ServerSpec } from '../model/server-pool.js';
 import { getBalancer, balancerNames } from '../balancers/index.js';
 
@@ -32,6 +32,7 @@ export interface Scenario {
   arrivals: ArrivalSpec;
   service: DistributionSpec;
   balancer: { name: string } & Record<string, unknown>;
+  failures?: FailureConfig;
 }
 
 /** Largest run accepted (requests); larger runs are a typo more often than a plan. */
@@ -40,8 +41,7 @@ export const MAX_SERVERS = 1_000_000;
 
 const TOP = ['$schema', 'name', 'description', 'seed', 'stop', 'servers', 'arrivals', 'service', 'balancer', 'failures', 'health', 'client'];
 const LATER: Record<string, string> = {
-  failures: 'failures are not simulated yet (planned: server failures and recovery)',
-  health: 'health checks are not simulated yet (planned with failures)',
+  health: 'health checks are not simulated yet (balancers learn of failures at once)',
   client: 'client timeouts and retries are not simulated yet (planned with failures)',
 };
 
@@ -62,6 +62,7 @@ export function parseScenario(input: unknown): Scenario {
   const total = scenario.servers.reduce((n, g) => n + g.count, 0);
   if (total > MAX_SERVERS) throw new ScenarioError('servers', `${total} servers`, `at most ${MAX_SERVERS} servers in all`);
   scenario.balancer = parseBalancer(o.balancer, scenario.servers);
+  if (o.failures !== undefined) scenario.failures = parseFailures(o.failures, total);
   if (scenario.arrivals.process === 'trace' && scenario.stop.requests === undefined && scenario.stop.timeMs === undefined) {
     scenario.stop.requests = scenario.arrivals.timesMs.length;
   }
@@ -152,6 +153,35 @@ function parseArrivals(value: unknown): ArrivalSpec {
   }
 }
 
+/**
+ * `failures`: random failures by `mtbfMs`/`mttrMs` (exponential) or `timeBetween`/`repair`
+ * (any distribution), scheduled `outages`, and the recovery `warmupMs`.
+ */
+function parseFailures(value: unknown, servers: number): FailureConfig {
+  const path = 'failures';
+  const o = object(value, path, ['mtbfMs', 'mttrMs', 'timeBetween', 'repair', 'warmupMs', 'outages']);
+  const pick = (meanKey: string, distKey: string): DistributionSpec | undefined => {
+    if (o[meanKey] !== undefined && o[distKey] !== undefined) {
+      throw new ScenarioError(join(path, distKey), o[distKey], `either ${meanKey} or ${distKey}, not both`);
+    }
+    if (o[meanKey] !== undefined) return { dist: 'exponential', meanMs: numberField(o, meanKey, path, { above: 0 }) };
+    return o[distKey] === undefined ? undefined : parseDistribution(o[distKey], join(path, distKey));
+  };
+  const timeBetween = pick('mtbfMs', 'timeBetween');
+  const repair = pick('mttrMs', 'repair');
+  if (timeBetween && !repair) throw new ScenarioError(join(path, 'mttrMs'), undefined, 'a repair time (mttrMs or repair) when servers fail at random');
+  const outages = (o.outages === undefined ? [] : array(o.outages, join(path, 'outages'))).map((item, i) => {
+    const p = join(join(path, 'outages'), i);
+    const x = object(item, p, ['atMs', 'forMs', 'servers']);
+    const ids = numberArray(x.servers, join(p, 'servers'), { integer: true, min: 0, max: servers - 1 });
+    return { atMs: numberField(x, 'atMs', p, { min: 0 }), forMs: numberField(x, 'forMs', p, { above: 0 }), servers: ids };
+  });
+  const config: FailureConfig = { warmupMs: numberField(o, 'warmupMs', path, { min: 0 }, 0), outages };
+  if (timeBetween) config.timeBetween = timeBetween;
+  if (repair) config.repair = repair;
+  return config;
+}
+
 function sameLength(values: number[], times: number[], path: string): number[] {
   if (values.length !== times.length) throw new ScenarioError(path, `${values.length} values`, `one per arrival time (${times.length})`);
   return values;
@@ -197,7 +227,9 @@ export function toModelConfig(scenario: Scenario): ModelConfig {
     }
   }
   const { name, ...options } = scenario.balancer;
-  return { seed: scenario.seed, stop: scenario.stop, servers, arrivals: scenario.arrivals, service: scenario.service, balancer: { name, options } };
+  const config: ModelConfig = { seed: scenario.seed, stop: scenario.stop, servers, arrivals: scenario.arrivals, service: scenario.service, balancer: { name, options } };
+  if (scenario.failures) config.failures = scenario.failures;
+  return config;
 }
 
 /** Offered load ρ = λ · E[S] / Σ(concurrency · speed), NaN when it is not defined. */

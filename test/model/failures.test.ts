@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { createModel, simulate, balancerNames, ServerState, RequestState, type Summary } from '../../src/index.js';
+
+const base = {
+  seed: 5,
+  stop: { timeMs: 200_000 },
+  servers: [{ count: 8, concurrency: 2, queueLimit: 20 }],
+  arrivals: { process: 'poisson', ratePerSec: 1000 },
+  service: { dist: 'exponential', meanMs: 10 },
+  balancer: { name: 'least-connections' },
+  failures: { mtbfMs: 20_000, mttrMs: 2_000, warmupMs: 1_000 },
+};
+
+const conserved = (s: Summary) => {
+  const r = s.requests;
+  return r.arrived === r.succeeded + r.failed + r.timedOut + r.dropped + r.rejected + r.inFlight;
+};
+
+describe('server failures', () => {
+  it.each(balancerNames())('conserves requests and obeys the state machines under %s', (balancer) => {
+    const s = simulate(base, { balancer, checked: true });
+    expect(conserved(s)).toBe(true);
+    expect(s.failures.observed).toBeGreaterThan(40);
+    expect(s.requests.failed).toBeGreaterThan(0);
+    expect(s.transitions.server['failed->recovering']).toBeGreaterThan(0);
+    expect((s.transitions.server['recovering->idle'] ?? 0) + (s.transitions.server['recovering->busy'] ?? 0)).toBeGreaterThan(0);
+  });
+
+  it('keeps servers failed and recovering for their long-run share of the failure cycle', () => {
+    // Cycle: up (exp, mean 20 s) → failed (exp, mean 2 s) → recovering (1 s). Long-run fraction
+    // failed = 2 / 23. 8 servers × 2,000 s ≈ 700 cycles: sd of the fraction ≈ 4% relative.
+    const s = simulate({ ...base, stop: { timeMs: 2_000_000 }, arrivals: { process: 'poisson', ratePerSec: 10 } });
+    const total = s.servers.reduce((a, v) => a + v.stateTimeMs.failed, 0) / (8 * 2_000_000);
+    const recovering = s.servers.reduce((a, v) => a + v.stateTimeMs.recovering, 0) / (8 * 2_000_000);
+    expect(Math.abs(total / (2 / 23) - 1)).toBeLessThan(0.16);
+    expect(Math.abs(recovering / (1 / 23) - 1)).toBeLessThan(0.16);
+  });
+
+  it('an outage fails the requests at the server and balancers route around it', () => {
+    const model = createModel({
+      ...base,
+      stop: { timeMs: 10_000 },
+      failures: { outages: [{ atMs: 2_000, forMs: 3_000, servers: [0] }] },
+    });
+    const ended: number[] = [];
+    model.observer = { ended: (_r, state, server) => { if (server === 0 && state === RequestState.Failed) ended.push(model.sim.now); } };
+    model.sim.runUntil(2_500);
+    expect(model.pool.state[0]).toBe(ServerState.Failed);
+    expect(model.pool.load[0]).toBe(0);
+    const completedAtOutage = model.pool.completed[0];
+    model.sim.runUntil(4_900);
+    expect(model.pool.completed[0]).toBe(completedAtOutage);
+    model.run();
+    expect(model.pool.state[0]).not.toBe(ServerState.Failed);
+    expect(ended.length).toBeGreaterThan(0);
+    expect(ended.every((t) => t === 2_000)).toBe(true);
+    expect(model.sentToFailed).toBe(0);
+  });
+
+  it('failServer / repairServer can be driven by hand (as the animation does)', () => {
+    const model = createModel({ ...base, failures: undefined, stop: { timeMs: 5_000 } });
+    model.sim.runUntil(1_000);
+    model.failServer(3);
+    expect(model.balancerContext.eligible[3]).toBe(0);
+    model.sim.runUntil(2_000);
+    expect(model.pool.load[3]).toBe(0);
+    model.repairServer(3);
+    expect(model.pool.state[3]).toBe(ServerState.Idle);
+    model.sim.runUntil(3_000);
+    expect(model.pool.completed[3]).toBeGreaterThan(0);
+  });
+});
