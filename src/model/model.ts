@@ -30,8 +30,19 @@ export interface ModelConfig {
   arrivals: ArrivalSpec;
   service: DistributionSpec;
   balancer: { name: string; options: Record<string, unknown> };
+  /** Independent balancer instances, each request arriving at one of them (default 1). */
+  fleet?: { count: number; assign: 'round-robin' | 'random' };
+  /**
+   * What load-aware policies read as `outstanding`: their own open requests (default, live), or
+   * the servers' true load as reported to every instance each `refreshMs` (0 = instantly).
+   */
+  view?: { load: 'own' | 'reported'; refreshMs: number };
+  /** Hash keys of requests: uniform over `count` keys or Zipf with `exponent`. Default: all 0. */
+  keys?: KeySpec;
   failures?: FailureConfig;
 }
+
+export type KeySpec = { dist: 'uniform'; count: number } | { dist: 'zipf'; count: number; exponent: number };
 
 /**
  * Server failures. Random: each server alternates up-time drawn from `timeBetween` and repair
@@ -56,7 +67,7 @@ export interface ModelObserver {
   serverChanged?(server: number, state: number): void;
 }
 
-export const EventKind = { Arrival: 0, Departure: 1, WarmupEnd: 2, Fail: 3, Repair: 4, Recovered: 5, Outage: 6 } as const;
+export const EventKind = { Arrival: 0, Departure: 1, WarmupEnd: 2, Fail: 3, Repair: 4, Recovered: 5, Outage: 6, Report: 7 } as const;
 
 const R = RequestState;
 const NREQ = REQUEST_STATE_NAMES.length;
@@ -66,6 +77,12 @@ export class Model implements Handler {
   readonly sim = new Simulation();
   readonly pool: ServerPool;
   readonly requests = new RequestTable();
+  /** The balancer instances (one unless `fleet.count` says otherwise) and their views. */
+  readonly balancers: Balancer[] = [];
+  readonly contexts: BalancerContext[] = [];
+  /** Each instance's own open requests per server. */
+  private readonly own: Int32Array[] = [];
+  /** The first instance and its view (the only one in most scenarios). */
   readonly balancer: Balancer;
   readonly balancerContext: BalancerContext;
   readonly latency = new Histogram();
@@ -84,6 +101,13 @@ export class Model implements Handler {
   private readonly service: Distribution;
   private readonly serviceRng: Rng;
   private readonly observe: boolean;
+  private readonly assignRandom: boolean;
+  private readonly fleetRng: Rng;
+  private nextInstance = 0;
+  private readonly reported: Int32Array | null;
+  private readonly refreshMs: number;
+  private readonly keyOf: ((rng: Rng) => number) | null;
+  private readonly keyRng: Rng;
   private arrivalsLeft: number;
   private readonly stopAtMs: number;
   private pendingCostMs = NaN;
@@ -117,18 +141,36 @@ export class Model implements Handler {
 
     const info = getBalancer(config.balancer.name);
     if (!info) throw new Error(`unknown balancer ${JSON.stringify(config.balancer.name)} (known: ${balancerNames().join(', ')})`);
-    const sim = this.sim;
-    this.balancerContext = {
-      size: this.pool.size,
-      weights: this.pool.weight,
-      eligible: new Uint8Array(this.pool.size).fill(1),
-      outstanding: new Int32Array(this.pool.size),
-      trueLoad: this.pool.load,
-      rng: createStream(seed, 'balancer'),
-      now: () => sim.now,
-    };
-    this.balancer = info.create(this.balancerContext, config.balancer.options, 'balancer');
+    const sim = this.sim, n = this.pool.size;
+    const fleet = config.fleet ?? { count: 1, assign: 'round-robin' };
+    const view = config.view ?? { load: 'own', refreshMs: 0 };
+    this.refreshMs = view.load === 'reported' ? view.refreshMs : 0;
+    this.reported = view.load === 'reported' ? (this.refreshMs > 0 ? new Int32Array(n) : this.pool.load) : null;
+    // All instances share what health tells them; each keeps its own connections and coin flips.
+    const eligible = new Uint8Array(n).fill(1);
+    for (let b = 0; b < fleet.count; b++) {
+      const own = new Int32Array(n);
+      const ctx: BalancerContext = {
+        size: n,
+        weights: this.pool.weight,
+        eligible,
+        outstanding: this.reported ?? own,
+        trueLoad: this.pool.load,
+        rng: createStream(seed, b === 0 ? 'balancer' : `balancer/${b}`),
+        now: () => sim.now,
+      };
+      this.own.push(own);
+      this.contexts.push(ctx);
+      this.balancers.push(info.create(ctx, config.balancer.options, 'balancer'));
+    }
+    this.balancer = this.balancers[0];
+    this.balancerContext = this.contexts[0];
     this.observe = typeof this.balancer.observe === 'function';
+    this.assignRandom = fleet.assign === 'random';
+    this.fleetRng = createStream(seed, 'fleet');
+    this.keyRng = createStream(seed, 'keys');
+    this.keyOf = config.keys ? createKeySampler(config.keys) : null;
+    if (this.refreshMs > 0) sim.schedule(this.refreshMs, EventKind.Report, 0);
 
     this.failures = config.failures;
     this.failureRng = createStream(seed, 'failures');
@@ -176,6 +218,10 @@ export class Model implements Handler {
       case EventKind.Recovered:
         if (this.lifecycleId[target] === this.sim.currentEventId) this.endRecovery(target);
         break;
+      case EventKind.Report:
+        this.reported!.set(this.pool.load);
+        if (!this.arrivalsDone || this.requests.live > 0) this.sim.schedule(this.sim.now + this.refreshMs, EventKind.Report, 0);
+        break;
       case EventKind.Outage: {
         const outage = this.failures!.outages[target];
         for (const s of outage.servers) this.failServer(s, this.sim.now + outage.forMs);
@@ -202,9 +248,12 @@ export class Model implements Handler {
     const r = table.alloc();
     const cost = this.pendingCostMs;
     table.costMs[r] = cost === cost ? cost : this.service.sample(this.serviceRng);
-    table.key[r] = this.pendingKey < 0 ? 0 : this.pendingKey;
+    table.key[r] = this.pendingKey >= 0 ? this.pendingKey : this.keyOf ? this.keyOf(this.keyRng) : 0;
     table.arrivalMs[r] = now;
-    table.balancer[r] = 0;
+    const nb = this.balancers.length;
+    const b = nb === 1 ? 0 : this.assignRandom ? Math.floor(this.fleetRng.next() * nb) : this.nextInstance++ % nb;
+    table.balancer[r] = b;
+    const balancer = this.balancers[b];
     const measured = this.measuring ? 1 : 0;
     table.measured[r] = measured;
     if (measured) {
@@ -213,7 +262,7 @@ export class Model implements Handler {
     }
     this.scheduleArrival(now);
 
-    const s = this.balancer.pick(table.key[r]);
+    const s = balancer.pick(table.key[r]);
     if (s < 0) {
       this.finish(r, R.Rejected);
       return;
@@ -224,19 +273,19 @@ export class Model implements Handler {
     if (pool.state[s] === ServerState.Failed) {
       // The balancer did not know: the connection is refused at once.
       if (measured) this.sentToFailed++;
-      if (this.observe) this.balancer.observe!(s, 0, false);
+      if (this.observe) balancer.observe!(s, 0, false);
       this.finish(r, R.Failed);
     } else if (pool.inService[s] < pool.concurrency[s]) {
-      this.balancerContext.outstanding[s]++;
+      this.own[b][s]++;
       this.setState(r, R.InService);
       this.startService(r, s, now);
     } else if (pool.queueLimit[s] < 0 || pool.queueLength[s] < pool.queueLimit[s]) {
-      this.balancerContext.outstanding[s]++;
+      this.own[b][s]++;
       this.setState(r, R.Pending);
       pool.enqueue(s, r, table.nextInQueue, now);
     } else {
       pool.dropped[s]++;
-      if (this.observe) this.balancer.observe!(s, 0, false);
+      if (this.observe) balancer.observe!(s, 0, false);
       this.finish(r, R.Dropped);
     }
   }
@@ -286,7 +335,7 @@ export class Model implements Handler {
       }
     }
     this.balancerContext.eligible[s] = 0;
-    this.balancer.rebuild?.();
+    this.rebuildBalancers();
     this.observer?.serverChanged?.(s, ServerState.Failed);
     const until = untilMs ?? (this.repairTime ? now + this.repairTime.sample(this.failureRng) : Infinity);
     this.lifecycleId[s] = until === Infinity ? -1 : this.sim.schedule(until, EventKind.Repair, s);
@@ -298,7 +347,7 @@ export class Model implements Handler {
     if (pool.state[s] !== ServerState.Failed) return;
     const warmup = this.failures?.warmupMs ?? 0;
     this.balancerContext.eligible[s] = 1;
-    this.balancer.rebuild?.();
+    this.rebuildBalancers();
     if (warmup > 0) {
       pool.setState(s, ServerState.Recovering, now);
       this.recoveringSince[s] = now;
@@ -318,10 +367,15 @@ export class Model implements Handler {
     this.scheduleFailure(s);
   }
 
+  private rebuildBalancers(): void {
+    for (const b of this.balancers) b.rebuild?.();
+  }
+
   /** Ends request `r`, which was at failed server `s`, as failed. */
   private abort(r: number, s: number): void {
-    this.balancerContext.outstanding[s]--;
-    if (this.observe) this.balancer.observe!(s, this.sim.now - this.requests.arrivalMs[r], false);
+    const b = this.requests.balancer[r];
+    this.own[b][s]--;
+    if (this.observe) this.balancers[b].observe!(s, this.sim.now - this.requests.arrivalMs[r], false);
     this.finish(r, R.Failed);
   }
 
@@ -331,8 +385,9 @@ export class Model implements Handler {
     const now = this.sim.now, pool = this.pool, s = table.server[r];
     const latencyMs = now - table.arrivalMs[r];
     pool.completed[s]++;
-    this.balancerContext.outstanding[s]--;
-    if (this.observe) this.balancer.observe!(s, latencyMs, true);
+    const b = table.balancer[r];
+    this.own[b][s]--;
+    if (this.observe) this.balancers[b].observe!(s, latencyMs, true);
     if (table.measured[r]) {
       this.latency.record(latencyMs);
       this.latencyStats.add(latencyMs);
@@ -373,4 +428,27 @@ export class Model implements Handler {
     this.requests.release(r);
     if (this.arrivalsDone && this.requests.live === 0) this.sim.stop();
   }
+}
+
+/**
+ * Draws request keys: uniform over `count` keys, or Zipf (P(k) ∝ 1/(k+1)^exponent, k = 0 is the
+ * hottest) by binary search in a precomputed CDF (`count` doubles of memory).
+ */
+function createKeySampler(spec: KeySpec): (rng: Rng) => number {
+  const n = spec.count;
+  if (spec.dist === 'uniform') return (rng) => Math.floor(rng.next() * n);
+  const cdf = new Float64Array(n);
+  let total = 0;
+  for (let k = 0; k < n; k++) cdf[k] = total += 1 / (k + 1) ** spec.exponent;
+  for (let k = 0; k < n; k++) cdf[k] /= total;
+  return (rng) => {
+    const u = rng.next();
+    let lo = 0, hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid] > u) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
 }

@@ -10,7 +10,7 @@ import {
 import { parseDistribution } from './distribution-spec.js';
 import type { DistributionSpec } from '../random/distributions.js';
 import { ARRIVAL_PROCESSES, type ArrivalSpec } from '../model/arrivals.js';
-import type { ModelConfig, FailureConfig } from '../model/model.js';
+import type { ModelConfig, FailureConfig, KeySpec } from '../model/model.js';
 import type { ServerSpec } from '../model/server-pool.js';
 import { getBalancer, balancerNames } from '../balancers/index.js';
 
@@ -32,6 +32,9 @@ export interface Scenario {
   arrivals: ArrivalSpec;
   service: DistributionSpec;
   balancer: { name: string } & Record<string, unknown>;
+  keys?: KeySpec;
+  fleet?: { count: number; assign: 'round-robin' | 'random' };
+  view?: { load: 'own' | 'reported'; refreshMs: number };
   failures?: FailureConfig;
 }
 
@@ -39,7 +42,10 @@ export interface Scenario {
 export const MAX_REQUESTS = 1e10;
 export const MAX_SERVERS = 1_000_000;
 
-const TOP = ['$schema', 'name', 'description', 'seed', 'stop', 'servers', 'arrivals', 'service', 'balancer', 'failures', 'health', 'client'];
+const TOP = [
+  '$schema', 'name', 'description', 'seed', 'stop', 'servers', 'arrivals', 'service', 'keys', 'balancer', 'fleet', 'view',
+  'failures', 'health', 'client',
+];
 const LATER: Record<string, string> = {
   health: 'health checks are not simulated yet (balancers learn of failures at once)',
   client: 'client timeouts and retries are not simulated yet (planned with failures)',
@@ -62,6 +68,24 @@ export function parseScenario(input: unknown): Scenario {
   const total = scenario.servers.reduce((n, g) => n + g.count, 0);
   if (total > MAX_SERVERS) throw new ScenarioError('servers', `${total} servers`, `at most ${MAX_SERVERS} servers in all`);
   scenario.balancer = parseBalancer(o.balancer, scenario.servers);
+  if (o.keys !== undefined) scenario.keys = parseKeys(o.keys);
+  if (o.fleet !== undefined) {
+    const f = object(o.fleet, 'fleet', ['count', 'assign']);
+    scenario.fleet = {
+      count: numberField(f, 'count', 'fleet', { integer: true, min: 1, max: 10_000 }),
+      assign: f.assign === undefined ? 'round-robin' : oneOf(f.assign, 'fleet.assign', ['round-robin', 'random'] as const),
+    };
+  }
+  if (o.view !== undefined) {
+    const v = object(o.view, 'view', ['load', 'refreshMs']);
+    scenario.view = {
+      load: v.load === undefined ? 'own' : oneOf(v.load, 'view.load', ['own', 'reported'] as const),
+      refreshMs: numberField(v, 'refreshMs', 'view', { min: 0 }, 0),
+    };
+    if (scenario.view.load === 'own' && scenario.view.refreshMs > 0) {
+      throw new ScenarioError('view.refreshMs', scenario.view.refreshMs, '0 or absent with load "own" (a balancer always knows its own connections; use load "reported" for stale reports)');
+    }
+  }
   if (o.failures !== undefined) scenario.failures = parseFailures(o.failures, total);
   if (scenario.arrivals.process === 'trace' && scenario.stop.requests === undefined && scenario.stop.timeMs === undefined) {
     scenario.stop.requests = scenario.arrivals.timesMs.length;
@@ -182,6 +206,21 @@ function parseFailures(value: unknown, servers: number): FailureConfig {
   return config;
 }
 
+function parseKeys(value: unknown): KeySpec {
+  if (!isObject(value)) throw new ScenarioError('keys', value, 'an object with a "dist" field ("uniform" or "zipf")');
+  const dist = oneOf(value.dist, 'keys.dist', ['uniform', 'zipf'] as const);
+  if (dist === 'uniform') {
+    const o = object(value, 'keys', ['dist', 'count']);
+    return { dist, count: numberField(o, 'count', 'keys', { integer: true, min: 1, max: 2 ** 31 - 1 }) };
+  }
+  const o = object(value, 'keys', ['dist', 'count', 'exponent']);
+  return {
+    dist,
+    count: numberField(o, 'count', 'keys', { integer: true, min: 1, max: 10_000_000 }),
+    exponent: numberField(o, 'exponent', 'keys', { min: 0, max: 10 }),
+  };
+}
+
 function sameLength(values: number[], times: number[], path: string): number[] {
   if (values.length !== times.length) throw new ScenarioError(path, `${values.length} values`, `one per arrival time (${times.length})`);
   return values;
@@ -229,6 +268,9 @@ export function toModelConfig(scenario: Scenario): ModelConfig {
   const { name, ...options } = scenario.balancer;
   const config: ModelConfig = { seed: scenario.seed, stop: scenario.stop, servers, arrivals: scenario.arrivals, service: scenario.service, balancer: { name, options } };
   if (scenario.failures) config.failures = scenario.failures;
+  if (scenario.keys) config.keys = scenario.keys;
+  if (scenario.fleet) config.fleet = scenario.fleet;
+  if (scenario.view) config.view = scenario.view;
   return config;
 }
 
