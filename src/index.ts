@@ -6,13 +6,16 @@ export { EventQueue } from './engine/event-queue.js';
 export { Xoshiro128, createStream, type Rng } from './random/rng.js';
 export { createDistribution, DISTRIBUTIONS, type Distribution, type DistributionSpec } from './random/distributions.js';
 export { createArrivals, ARRIVAL_PROCESSES, type ArrivalSpec, type ArrivalProcess } from './model/arrivals.js';
-export { Model, EventKind, type ModelConfig } from './model/model.js';
+export { Model, EventKind, type ModelConfig, type ModelObserver, type FailureConfig, type ClosedLoopSpec, type KeySpec } from './model/model.js';
 export { ServerPool, type ServerSpec } from './model/server-pool.js';
 export { RequestTable } from './model/request-table.js';
 export {
-  SERVER_MACHINE, REQUEST_MACHINE, ServerState, RequestState, SERVER_STATE_NAMES, REQUEST_STATE_NAMES, toMermaid,
-  IllegalTransitionError, type StateMachine,
+  SERVER_MACHINE, REQUEST_MACHINE, ATTEMPT_MACHINE, ServerState, RequestState, AttemptState, SERVER_STATE_NAMES,
+  REQUEST_STATE_NAMES, ATTEMPT_STATE_NAMES, toMermaid, IllegalTransitionError, type StateMachine,
 } from './model/states.js';
+export { backoffMs, RetryBudget, JITTERS, type ClientConfig, type RetryConfig, type HedgeConfig, type Jitter } from './model/client.js';
+export { HealthView, type HealthConfig } from './model/health.js';
+export { DISCIPLINES, type DisciplineName } from './model/server-pool.js';
 export { summarize, type Summary, type ServerSummary } from './model/summary.js';
 export { Histogram } from './metrics/histogram.js';
 export { Welford } from './metrics/welford.js';

@@ -1,51 +1,91 @@
 /**
  * power-of-two (alias p2c): draw `choices` (default 2) distinct eligible servers uniformly at
- * random and send to the one with the fewest of this balancer's open requests. Drawing without
- * replacement means a server loaded above all others is never picked when d ≥ 2 (Envoy's
- * with-replacement variant picks it with probability 1/n²).
+ * random and send to the least loaded by `metric`: "outstanding" (this balancer's open
+ * requests, default), "peak-ewma" (Finagle's cost × (pending + 1)) or "latency-ewma"
+ * ((pending + 1) × EWMA latency); `decayMs` (τ, default 10 000) for the latter two. Drawing
+ * without replacement means a server loaded above all others is never picked when d ≥ 2
+ * (Envoy's with-replacement variant picks it with probability 1/n²: see least-request-weighted).
  * Source: Mitzenmacher, "The Power of Two Choices in Randomized Load Balancing", 2001; Finagle
  * P2C (the two-distinct-draws trick: b = rand(n − 1), shifted past a).
  * Ties: the server drawn first.
  */
-import type { BalancerFactory } from './balancer.js';
-import { numberField, object } from '../input/check.js';
+import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
+import { ScenarioError, join, numberField, object, oneOf, optionalNumberField } from '../input/check.js';
 import { countEligible, nthEligible } from './eligible.js';
+import { METRICS, createLoadMetric, type LoadMetric } from './load-metric.js';
 
 export const createPowerOfTwo: BalancerFactory = (ctx, options, path) => {
-  const d = numberField(object(options, path, ['choices']), 'choices', path, { integer: true, min: 1, max: 64 }, 2);
-  const scratch = new Int32Array(ctx.size);
-  const rng = ctx.rng;
+  const o = object(options, path, ['choices', 'metric', 'decayMs']);
+  const d = numberField(o, 'choices', path, { integer: true, min: 1, max: 64 }, 2);
+  const metric = o.metric === undefined ? 'outstanding' : oneOf(o.metric, join(path, 'metric'), METRICS);
+  const decayMs = optionalNumberField(o, 'decayMs', path, { above: 0 });
+  if (decayMs !== undefined && metric === 'outstanding') {
+    throw new ScenarioError(join(path, 'decayMs'), decayMs, 'no decayMs with metric "outstanding" (it applies to "peak-ewma" and "latency-ewma")');
+  }
+  return createP2C(ctx, d, createLoadMetric(ctx, metric, decayMs ?? 10_000));
+};
 
-  /** Partial Fisher–Yates over the eligible servers: d distinct picks, the least loaded wins. */
+/** Best of `d` distinct random eligible servers by `metric` (each drawn server's load read once). */
+export function createP2C(ctx: BalancerContext, d: number, metric: LoadMetric): Balancer {
+  const scratch = new Int32Array(ctx.size), drawn = new Int32Array(d);
+  const rng = ctx.rng, eligible = ctx.eligible;
+
+  /** Partial Fisher–Yates over the eligible servers. */
   function pickSlow(): number {
     let m = 0;
-    for (let s = 0; s < ctx.size; s++) if (ctx.eligible[s] === 1) scratch[m++] = s;
+    for (let s = 0; s < ctx.size; s++) if (eligible[s] === 1) scratch[m++] = s;
     if (m === 0) return -1;
     const k = Math.min(d, m);
-    let best = -1;
+    let best = -1, bestLoad = 0;
     for (let i = 0; i < k; i++) {
       const j = i + Math.floor(rng.next() * (m - i));
       const s = scratch[j];
       scratch[j] = scratch[i];
       scratch[i] = s;
-      if (best < 0 || ctx.outstanding[s] < ctx.outstanding[best]) best = s;
+      const load = metric.load(s);
+      if (best < 0 || load < bestLoad) { best = s; bestLoad = load; }
     }
     return best;
   }
 
-  return {
+  /**
+   * d distinct uniform draws by rejection (n ≥ 2d keeps rejections rare). Accepted only when all
+   * are eligible; otherwise pickSlow draws afresh. Conditioned on acceptance the set is a uniform
+   * d-subset of the eligible servers, so the mixture stays uniform.
+   */
+  function pickRejection(n: number): number {
+    for (let i = 0; i < d; i++) {
+      let s = 0, again = true;
+      while (again) {
+        s = Math.floor(rng.next() * n);
+        again = false;
+        for (let j = 0; j < i; j++) if (drawn[j] === s) again = true;
+      }
+      if (eligible[s] !== 1) return pickSlow();
+      drawn[i] = s;
+    }
+    let best = drawn[0], bestLoad = metric.load(best);
+    for (let i = 1; i < d; i++) {
+      const load = metric.load(drawn[i]);
+      if (load < bestLoad) { best = drawn[i]; bestLoad = load; }
+    }
+    return best;
+  }
+
+  const balancer: Balancer = {
     pick() {
       const n = ctx.size;
       if (d === 2 && n >= 2) {
         const a = Math.floor(rng.next() * n);
         let b = Math.floor(rng.next() * (n - 1));
         if (b >= a) b++;
-        if (ctx.eligible[a] === 1 && ctx.eligible[b] === 1) {
-          return ctx.outstanding[b] < ctx.outstanding[a] ? b : a;
-        }
+        if (eligible[a] === 1 && eligible[b] === 1) return metric.load(b) < metric.load(a) ? b : a;
         if (countEligible(ctx) < 2) return nthEligible(ctx, 0);
+        return pickSlow();
       }
-      return pickSlow();
+      return n >= 2 * d ? pickRejection(n) : pickSlow();
     },
   };
-};
+  if (metric.observe) balancer.observe = metric.observe;
+  return balancer;
+}

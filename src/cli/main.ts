@@ -16,7 +16,7 @@ import type { Summary } from '../model/summary.js';
 import { balancerNames, getBalancer, listBalancers } from '../balancers/index.js';
 import { DISTRIBUTIONS } from '../random/distributions.js';
 import { ARRIVAL_PROCESSES } from '../model/arrivals.js';
-import { SERVER_MACHINE, REQUEST_MACHINE, toMermaid } from '../model/states.js';
+import { SERVER_MACHINE, REQUEST_MACHINE, ATTEMPT_MACHINE, toMermaid, type StateMachine } from '../model/states.js';
 import { table, csv, fmt, percent } from './format.js';
 
 export const USAGE = `lbsim — discrete-event simulation of load balancers
@@ -26,7 +26,7 @@ Usage:
   lbsim compare <scenario.json|preset> [--balancers a,b,c] [--seeds 1..10] [--requests N] [--json|--csv]
   lbsim list [--json]                     balancers, distributions, arrival processes, presets
   lbsim validate <scenario.json|preset>   check a scenario; prints "ok" or what is wrong
-  lbsim diagram <server|request>          the state machine as Mermaid stateDiagram-v2
+  lbsim diagram <server|request|attempt>  the state machine as Mermaid stateDiagram-v2
   lbsim --help | --version
 
 compare runs every balancer on the same workload (common random numbers); with several seeds
@@ -243,12 +243,12 @@ function list(args: readonly string[], io: Io): number {
   const balancers = listBalancers().map((b) => ({ name: b.name, aliases: b.aliases ?? [], options: b.options, description: b.description }));
   const presets = Object.entries(PRESETS).map(([name, p]) => ({ name, description: p.description }));
   if (values.json) {
-    io.out(JSON.stringify({ balancers, distributions: DISTRIBUTIONS, arrivals: ARRIVAL_PROCESSES, presets }, null, 2) + '\n');
+    io.out(JSON.stringify({ balancers, distributions: DISTRIBUTIONS, arrivals: [...ARRIVAL_PROCESSES, 'closed'], presets }, null, 2) + '\n');
     return 0;
   }
   io.out('Balancers:\n');
   io.out(table(balancers.map((b) => [`  ${b.name}${b.aliases.length ? ` (${b.aliases.join(', ')})` : ''}`, b.description, b.options.length ? `options: ${b.options.join(', ')}` : '']), true));
-  io.out(`\nDistributions: ${DISTRIBUTIONS.join(', ')}\nArrival processes: ${ARRIVAL_PROCESSES.join(', ')}\n\nPresets:\n`);
+  io.out(`\nDistributions: ${DISTRIBUTIONS.join(', ')}\nArrival processes: ${[...ARRIVAL_PROCESSES, 'closed'].join(', ')}\n\nPresets:\n`);
   io.out(table(presets.map((p) => [`  ${p.name}`, p.description]), true));
   return 0;
 }
@@ -264,9 +264,9 @@ function validate(args: readonly string[], io: Io): number {
 
 function diagram(args: readonly string[], io: Io): number {
   const { positionals } = options(args, {});
-  const which = onePositional(positionals, 'machine name (server or request)');
-  const machine = which === 'server' ? SERVER_MACHINE : which === 'request' ? REQUEST_MACHINE : undefined;
-  if (!machine) throw new ScenarioError('diagram', which, '"server" or "request"');
+  const which = onePositional(positionals, 'machine name (server, request or attempt)');
+  const machine = ({ server: SERVER_MACHINE, request: REQUEST_MACHINE, attempt: ATTEMPT_MACHINE } as Record<string, StateMachine>)[which];
+  if (!machine) throw new ScenarioError('diagram', which, '"server", "request" or "attempt"');
   io.out(toMermaid(machine));
   return 0;
 }

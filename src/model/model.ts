@@ -1,10 +1,13 @@
 /**
- * The simulated world: arrivals → balancer → servers. One `switch` over integer event kinds
+ * The simulated world: clients → balancer(s) → servers. One `switch` over integer event kinds
  * drives it; requests and servers live in typed arrays; nothing is allocated per request.
  *
- * A request's life (see REQUEST_MACHINE): it arrives (initiated), the balancer picks a server
- * (none eligible ⇒ rejected); at the server it starts at once if a slot is free (in-service),
- * waits if the queue has room (pending), or is dropped. On completion it succeeded.
+ * A request (REQUEST_MACHINE) arrives and its client sends an attempt (ATTEMPT_MACHINE): the
+ * balancer picks a server (none eligible ⇒ rejected); the server starts it at once if a slot is
+ * free, queues it if there is room, or drops it; a server that is down refuses it. The client
+ * reacts to each attempt's outcome: success ends the request; an error or a per-attempt timeout
+ * leads to a retry after a backoff (if retries and budget allow) or ends the request with that
+ * outcome; the overall deadline ends it as timed out; hedges send extra copies, first answer wins.
  *
  * Counters cover *measured* requests: those arriving at or after the warm-up. For them
  * arrived = succeeded + failed + timedOut + dropped + rejected + inFlight, always.
@@ -13,9 +16,14 @@ import { Simulation, type Handler, MAX_TARGET } from '../engine/simulation.js';
 import { createStream, createBaselineStream, type Rng } from '../random/rng.js';
 import { createDistribution, type Distribution, type DistributionSpec } from '../random/distributions.js';
 import { createArrivals, type ArrivalProcess, type ArrivalSpec } from './arrivals.js';
-import { ServerPool, type ServerSpec } from './server-pool.js';
+import { Discipline, ServerPool, type ServerSpec } from './server-pool.js';
 import { RequestTable } from './request-table.js';
-import { REQUEST_MACHINE, REQUEST_STATE_NAMES, RequestState, ServerState, transitionTable, IllegalTransitionError } from './states.js';
+import {
+  ATTEMPT_MACHINE, ATTEMPT_STATE_NAMES, AttemptState, REQUEST_MACHINE, REQUEST_STATE_NAMES, RequestState, ServerState,
+  transitionTable, IllegalTransitionError,
+} from './states.js';
+import { backoffMs, RetryBudget, type ClientConfig } from './client.js';
+import { HealthView, type HealthConfig } from './health.js';
 import type { Balancer, BalancerContext } from '../balancers/balancer.js';
 import { getBalancer, balancerNames } from '../balancers/registry.js';
 import { Histogram } from '../metrics/histogram.js';
@@ -27,7 +35,7 @@ export interface ModelConfig {
   streams?: 'named' | 'baseline';
   stop: { requests?: number; timeMs?: number; warmupMs: number };
   servers: readonly ServerSpec[];
-  arrivals: ArrivalSpec;
+  arrivals: ArrivalSpec | ClosedLoopSpec;
   service: DistributionSpec;
   balancer: { name: string; options: Record<string, unknown> };
   /** Independent balancer instances, each request arriving at one of them (default 1). */
@@ -40,6 +48,15 @@ export interface ModelConfig {
   /** Hash keys of requests: uniform over `count` keys or Zipf with `exponent`. Default: all 0. */
   keys?: KeySpec;
   failures?: FailureConfig;
+  health?: HealthConfig;
+  client?: ClientConfig;
+}
+
+/** `clients` clients, each sending a request, waiting for its outcome, then thinking. */
+export interface ClosedLoopSpec {
+  process: 'closed';
+  clients: number;
+  thinkMs: DistributionSpec;
 }
 
 export type KeySpec = { dist: 'uniform'; count: number } | { dist: 'zipf'; count: number; exponent: number };
@@ -49,29 +66,39 @@ export type KeySpec = { dist: 'uniform'; count: number } | { dist: 'zipf'; count
  * time drawn from `repair` (both optional). Scheduled: `outages` take servers down at `atMs` for
  * `forMs`. After a repair a server is `recovering` for `warmupMs`: requests starting then run at
  * a speed ramping linearly from 10% to 100% (slow start), after which it is idle or busy again.
+ * `slowdowns` (gray failure) divide servers' speed by `factor` from `atMs` for `forMs` while they
+ * stay up and healthy-looking.
  */
 export interface FailureConfig {
   timeBetween?: DistributionSpec;
   repair?: DistributionSpec;
   warmupMs: number;
   outages: { atMs: number; forMs: number; servers: number[] }[];
+  slowdowns?: { atMs: number; forMs: number; servers: number[]; factor: number }[];
 }
 
 /** Watches a model, e.g. to animate it. Called synchronously at `model.sim.now`. */
 export interface ModelObserver {
-  /** Request `r` was sent to server `server`. */
+  /** Row `r`'s attempt was sent to server `server`. */
   dispatched?(r: number, server: number): void;
-  /** Request `r` reached terminal state `state` (a RequestState) at `server` (-1 if none). */
+  /** Row `r`'s attempt ended at `server` (-1 if none) in `state` (an AttemptState). */
   ended?(r: number, state: number, server: number): void;
   /** Server `server` changed state (a ServerState). */
   serverChanged?(server: number, state: number): void;
 }
 
-export const EventKind = { Arrival: 0, Departure: 1, WarmupEnd: 2, Fail: 3, Repair: 4, Recovered: 5, Outage: 6, Report: 7 } as const;
+export const EventKind = {
+  Arrival: 0, Departure: 1, WarmupEnd: 2, Fail: 3, Repair: 4, Recovered: 5, Outage: 6, Report: 7,
+  AttemptTimeout: 8, Refused: 9, Deadline: 10, Retry: 11, Hedge: 12, Probe: 13, ProbeFailed: 14, Uneject: 15,
+  Slowdown: 16, SlowdownEnd: 17,
+} as const;
 
 const R = RequestState;
+const A = AttemptState;
 const NREQ = REQUEST_STATE_NAMES.length;
+const NATT = ATTEMPT_STATE_NAMES.length;
 const REQUEST_ALLOWED = transitionTable(REQUEST_MACHINE);
+const ATTEMPT_ALLOWED = transitionTable(ATTEMPT_MACHINE);
 
 export class Model implements Handler {
   readonly sim = new Simulation();
@@ -80,26 +107,46 @@ export class Model implements Handler {
   /** The balancer instances (one unless `fleet.count` says otherwise) and their views. */
   readonly balancers: Balancer[] = [];
   readonly contexts: BalancerContext[] = [];
-  /** Each instance's own open requests per server. */
-  private readonly own: Int32Array[] = [];
   /** The first instance and its view (the only one in most scenarios). */
   readonly balancer: Balancer;
   readonly balancerContext: BalancerContext;
+  readonly health: HealthView;
+  /** Latency of succeeded requests (arrival to final answer, over all attempts). */
   readonly latency = new Histogram();
   readonly latencyStats = new Welford();
   /** Counters of measured requests. */
-  arrived = 0; succeeded = 0; failed = 0; timedOut = 0; dropped = 0; rejected = 0; retries = 0;
+  arrived = 0; succeeded = 0; failed = 0; timedOut = 0; dropped = 0; rejected = 0;
   /** Measured requests still in flight. */
   inFlight = 0;
-  /** Request transitions [from * 8 + to], measured requests only. */
+  /** Attempts sent for measured requests: all, retries, hedges. */
+  attemptsSent = 0; retries = 0; hedges = 0;
+  /** Server time spent on work nobody was waiting for any more (abandoned or lost hedges), ms. */
+  wastedWorkMs = 0;
+  /** Attempts completed by servers (useful or not) since the warm-up. */
+  serverCompletions = 0;
+  /** Failures that happened (measured period). */
+  failuresObserved = 0;
+  /** Attempts sent to a server that was down at the time (measured). */
+  sentToFailed = 0;
+  /** Time from a failure to the moment balancers stop choosing the server, ms. */
+  readonly detectionDelay = new Welford();
+  /** Time from a repair to the first attempt sent to the server, ms. */
+  readonly trafficReturnDelay = new Welford();
+  /** Request transitions [from * NREQ + to] and attempt transitions [from * NATT + to], measured. */
   readonly requestTransitions = new Float64Array(NREQ * NREQ);
-  /** When true every request transition is checked against REQUEST_MACHINE. */
+  readonly attemptTransitions = new Float64Array(NATT * NATT);
+  /** When true every request, attempt and server transition is checked against its machine. */
   checked = false;
   warmupMs: number;
+  observer: ModelObserver | null = null;
 
-  private readonly arrivals: ArrivalProcess;
+  private readonly own: Int32Array[] = [];
+  private readonly arrivals: ArrivalProcess | null;
+  private readonly closed: ClosedLoopSpec | null;
+  private readonly think: Distribution | null;
   private readonly service: Distribution;
   private readonly serviceRng: Rng;
+  private readonly arrivalRng: Rng;
   private readonly observe: boolean;
   private readonly assignRandom: boolean;
   private readonly fleetRng: Rng;
@@ -120,34 +167,44 @@ export class Model implements Handler {
   private readonly repairTime: Distribution | null;
   /** Id of each server's pending lifecycle event (fail, repair or recovered); lazy cancellation. */
   private readonly lifecycleId: Float64Array;
-  /** When each server entered `recovering`. */
   private readonly recoveringSince: Float64Array;
-  /** Failures that happened (measured period). */
-  failuresObserved = 0;
-  /** Requests sent to a server that was down at the time (measured). */
-  sentToFailed = 0;
-  observer: ModelObserver | null = null;
+  private readonly failedAt: Float64Array;
+  /** 1 while a failure has not yet been noticed by the balancers. */
+  private readonly undetected: Uint8Array;
+  private readonly repairedAt: Float64Array;
+  /** 1 while a repaired server has not yet received traffic. */
+  private readonly awaitingTraffic: Uint8Array;
+  private readonly baseSpeed: Float64Array;
+  private readonly client: ClientConfig | undefined;
+  private readonly clientRng: Rng;
+  private readonly budget: RetryBudget | null;
+  private readonly oracleHealth: boolean;
 
   constructor(readonly config: ModelConfig) {
     const { seed } = config;
-    this.sim.setHandler(this);
+    const sim = this.sim;
+    sim.setHandler(this);
     this.pool = new ServerPool(config.servers);
-    if (this.pool.size > MAX_TARGET) throw new RangeError(`at most ${MAX_TARGET} servers`);
+    const n = this.pool.size;
+    if (n > MAX_TARGET / 2) throw new RangeError(`at most ${MAX_TARGET / 2} servers`);
     const baseline = config.streams === 'baseline';
-    const arrivalRng = baseline ? createBaselineStream(seed, 0) : createStream(seed, 'arrivals');
+    this.arrivalRng = baseline ? createBaselineStream(seed, 0) : createStream(seed, 'arrivals');
     this.serviceRng = baseline ? createBaselineStream(seed, 1) : createStream(seed, 'service');
-    this.arrivals = createArrivals(config.arrivals, arrivalRng);
+    this.closed = config.arrivals.process === 'closed' ? config.arrivals : null;
+    this.arrivals = config.arrivals.process === 'closed' ? null : createArrivals(config.arrivals, this.arrivalRng);
+    this.think = this.closed ? createDistribution(this.closed.thinkMs) : null;
     this.service = createDistribution(config.service);
 
     const info = getBalancer(config.balancer.name);
     if (!info) throw new Error(`unknown balancer ${JSON.stringify(config.balancer.name)} (known: ${balancerNames().join(', ')})`);
-    const sim = this.sim, n = this.pool.size;
     const fleet = config.fleet ?? { count: 1, assign: 'round-robin' };
     const view = config.view ?? { load: 'own', refreshMs: 0 };
     this.refreshMs = view.load === 'reported' ? view.refreshMs : 0;
     this.reported = view.load === 'reported' ? (this.refreshMs > 0 ? new Int32Array(n) : this.pool.load) : null;
     // All instances share what health tells them; each keeps its own connections and coin flips.
     const eligible = new Uint8Array(n).fill(1);
+    this.health = new HealthView(n, config.health, eligible);
+    this.oracleHealth = !config.health?.checks;
     for (let b = 0; b < fleet.count; b++) {
       const own = new Int32Array(n);
       const ctx: BalancerContext = {
@@ -172,21 +229,37 @@ export class Model implements Handler {
     this.keyOf = config.keys ? createKeySampler(config.keys) : null;
     if (this.refreshMs > 0) sim.schedule(this.refreshMs, EventKind.Report, 0);
 
+    this.client = config.client;
+    this.clientRng = createStream(seed, 'client');
+    this.budget = config.client?.retries?.budget ? new RetryBudget(config.client.retries.budget) : null;
+
     this.failures = config.failures;
     this.failureRng = createStream(seed, 'failures');
     this.upTime = config.failures?.timeBetween ? createDistribution(config.failures.timeBetween) : null;
     this.repairTime = config.failures?.repair ? createDistribution(config.failures.repair) : null;
-    this.lifecycleId = new Float64Array(this.pool.size).fill(-1);
-    this.recoveringSince = new Float64Array(this.pool.size);
-    if (this.upTime) for (let s = 0; s < this.pool.size; s++) this.scheduleFailure(s);
+    this.lifecycleId = new Float64Array(n).fill(-1);
+    this.recoveringSince = new Float64Array(n);
+    this.failedAt = new Float64Array(n);
+    this.undetected = new Uint8Array(n);
+    this.repairedAt = new Float64Array(n);
+    this.awaitingTraffic = new Uint8Array(n);
+    this.baseSpeed = Float64Array.from(this.pool.speed);
+    if (this.upTime) for (let s = 0; s < n; s++) this.scheduleFailure(s);
     config.failures?.outages.forEach((o, i) => sim.schedule(o.atMs, EventKind.Outage, i));
+    config.failures?.slowdowns?.forEach((o, i) => sim.schedule(o.atMs, EventKind.Slowdown, i));
+    const checks = config.health?.checks;
+    if (checks) {
+      const healthRng = createStream(seed, 'health');
+      for (let s = 0; s < n; s++) sim.schedule(healthRng.next() * checks.intervalMs, EventKind.Probe, s);
+    }
 
     this.warmupMs = config.stop.warmupMs;
     this.measuring = this.warmupMs <= 0;
     this.arrivalsLeft = config.stop.requests ?? Infinity;
     this.stopAtMs = config.stop.timeMs ?? Infinity;
     if (this.warmupMs > 0) sim.schedule(this.warmupMs, EventKind.WarmupEnd, 0);
-    this.scheduleArrival(0);
+    if (this.closed) for (let c = 0; c < this.closed.clients; c++) this.scheduleClosedArrival(c, 0);
+    else this.scheduleArrival(0);
   }
 
   /** Runs to the end of the scenario (all requests done, or the time limit). */
@@ -196,103 +269,200 @@ export class Model implements Handler {
   }
 
   handle(kind: number, target: number): void {
+    const id = this.sim.currentEventId, t = this.requests;
     switch (kind) {
       case EventKind.Arrival:
-        this.arrive();
+        this.arrive(target);
         break;
       case EventKind.Departure:
-        this.depart(target);
+        if (t.departId[target] === id) this.depart(target);
+        break;
+      case EventKind.AttemptTimeout:
+        if (t.timeoutId[target] === id) this.attemptTimeout(target);
+        break;
+      case EventKind.Refused:
+        if (t.timeoutId[target] === id) this.refused(target);
+        break;
+      case EventKind.Deadline:
+        if (t.deadlineId[target] === id) this.deadline(target);
+        break;
+      case EventKind.Retry:
+        if (t.retryId[target] === id) {
+          t.retryId[target] = -1;
+          if (t.measured[target]) this.retries++;
+          t.retries[target]++;
+          this.sendAttempt(target, target);
+        }
+        break;
+      case EventKind.Hedge:
+        if (t.hedgeId[target] === id) this.hedge(target);
         break;
       case EventKind.WarmupEnd:
         this.measuring = true;
         this.failuresObserved = 0;
         this.sentToFailed = 0;
+        this.wastedWorkMs = 0;
+        this.serverCompletions = 0;
+        this.detectionDelay.reset();
+        this.trafficReturnDelay.reset();
         this.pool.resetStats(this.sim.now);
         break;
       case EventKind.Fail:
-        if (this.lifecycleId[target] === this.sim.currentEventId) this.failServer(target);
+        if (this.lifecycleId[target] === id) this.failServer(target);
         break;
       case EventKind.Repair:
-        if (this.lifecycleId[target] === this.sim.currentEventId) this.repairServer(target);
+        if (this.lifecycleId[target] === id) this.repairServer(target);
         break;
       case EventKind.Recovered:
-        if (this.lifecycleId[target] === this.sim.currentEventId) this.endRecovery(target);
+        if (this.lifecycleId[target] === id) this.endRecovery(target);
         break;
       case EventKind.Report:
         this.reported!.set(this.pool.load);
-        if (!this.arrivalsDone || this.requests.live > 0) this.sim.schedule(this.sim.now + this.refreshMs, EventKind.Report, 0);
+        if (!this.finished()) this.sim.schedule(this.sim.now + this.refreshMs, EventKind.Report, 0);
         break;
       case EventKind.Outage: {
         const outage = this.failures!.outages[target];
         for (const s of outage.servers) this.failServer(s, this.sim.now + outage.forMs);
         break;
       }
+      case EventKind.Slowdown:
+      case EventKind.SlowdownEnd: {
+        const slow = this.failures!.slowdowns![target];
+        for (const s of slow.servers) this.pool.speed[s] = kind === EventKind.Slowdown ? this.baseSpeed[s] / slow.factor : this.baseSpeed[s];
+        if (kind === EventKind.Slowdown) this.sim.schedule(this.sim.now + slow.forMs, EventKind.SlowdownEnd, target);
+        break;
+      }
+      case EventKind.Probe:
+        this.probe(target);
+        break;
+      case EventKind.ProbeFailed:
+        if (this.health.probe(target, false)) this.healthChanged();
+        break;
+      case EventKind.Uneject:
+        this.health.uneject(target);
+        this.healthChanged();
+        break;
     }
   }
 
+  /** True when no request will arrive any more and none is in flight. */
+  private finished(): boolean {
+    return this.arrivalsDone && this.requests.live === 0;
+  }
+
+  // ---------------------------------------------------------------- arrivals
+
   private scheduleArrival(now: number): void {
-    const t = this.arrivalsLeft > 0 ? this.arrivals.next(now) : Infinity;
+    const t = this.arrivalsLeft > 0 ? this.arrivals!.next(now) : Infinity;
     if (t === Infinity || t > this.stopAtMs) {
       this.arrivalsDone = true;
       return;
     }
-    this.pendingCostMs = this.arrivals.costMs;
-    this.pendingKey = this.arrivals.key;
+    this.pendingCostMs = this.arrivals!.costMs;
+    this.pendingKey = this.arrivals!.key;
     this.arrivalsLeft--;
     this.sim.schedule(t, EventKind.Arrival, 0);
   }
 
-  private arrive(): void {
+  private scheduleClosedArrival(client: number, now: number): void {
+    if (this.arrivalsLeft <= 0) {
+      this.arrivalsDone = true;
+      return;
+    }
+    const t = now + this.think!.sample(this.arrivalRng);
+    if (t > this.stopAtMs) return;
+    this.arrivalsLeft--;
+    this.sim.schedule(t, EventKind.Arrival, client);
+  }
+
+  private arrive(source: number): void {
     const now = this.sim.now;
     const table = this.requests;
     const r = table.alloc();
-    const cost = this.pendingCostMs;
-    table.costMs[r] = cost === cost ? cost : this.service.sample(this.serviceRng);
-    table.key[r] = this.pendingKey >= 0 ? this.pendingKey : this.keyOf ? this.keyOf(this.keyRng) : 0;
+    if (this.closed) {
+      table.client[r] = source;
+      table.costMs[r] = this.service.sample(this.serviceRng);
+      table.key[r] = this.keyOf ? this.keyOf(this.keyRng) : 0;
+    } else {
+      const cost = this.pendingCostMs;
+      table.costMs[r] = cost === cost ? cost : this.service.sample(this.serviceRng);
+      table.key[r] = this.pendingKey >= 0 ? this.pendingKey : this.keyOf ? this.keyOf(this.keyRng) : 0;
+      this.scheduleArrival(now);
+    }
     table.arrivalMs[r] = now;
-    const nb = this.balancers.length;
-    const b = nb === 1 ? 0 : this.assignRandom ? Math.floor(this.fleetRng.next() * nb) : this.nextInstance++ % nb;
-    table.balancer[r] = b;
-    const balancer = this.balancers[b];
     const measured = this.measuring ? 1 : 0;
     table.measured[r] = measured;
     if (measured) {
       this.arrived++;
       this.inFlight++;
     }
-    this.scheduleArrival(now);
+    const client = this.client;
+    if (client) {
+      this.budget?.deposit(now);
+      if (client.deadlineMs !== undefined) table.deadlineId[r] = this.sim.schedule(now + client.deadlineMs, EventKind.Deadline, r);
+      if (client.hedge) this.scheduleHedge(r);
+    }
+    this.sendAttempt(r, r);
+  }
 
-    const s = balancer.pick(table.key[r]);
+  // ---------------------------------------------------------------- attempts
+
+  /** Sends an attempt of request `p` held by row `r` (`r === p`, or a fresh hedge row). */
+  private sendAttempt(p: number, r: number): void {
+    const now = this.sim.now, table = this.requests, pool = this.pool;
+    if (r === p && table.attempts[p] > 0) table.state[r] = A.Initiated; // a retry: a new attempt on the same row
+    table.server[r] = -1;
+    table.attempts[p]++;
+    table.liveAttempts[p]++;
+    table.atServer[r] = 1;
+    table.sentMs[r] = now;
+    if (table.measured[p]) this.attemptsSent++;
+    const nb = this.balancers.length;
+    const b = nb === 1 ? 0 : this.assignRandom ? Math.floor(this.fleetRng.next() * nb) : this.nextInstance++ % nb;
+    table.balancer[r] = b;
+    const s = this.balancers[b].pick(table.key[p]);
     if (s < 0) {
-      this.finish(r, R.Rejected);
+      this.endAtServer(r, A.Rejected);
       return;
     }
     table.server[r] = s;
-    const pool = this.pool;
     if (this.observer) this.observer.dispatched?.(r, s);
+    if (this.awaitingTraffic[s] === 1) {
+      this.awaitingTraffic[s] = 0;
+      if (this.measuring) this.trafficReturnDelay.add(now - this.repairedAt[s]);
+    }
+    const client = this.client;
     if (pool.state[s] === ServerState.Failed) {
-      // The balancer did not know: the connection is refused at once.
-      if (measured) this.sentToFailed++;
-      if (this.observe) balancer.observe!(s, 0, false);
-      this.finish(r, R.Failed);
-    } else if (pool.inService[s] < pool.concurrency[s]) {
+      if (this.measuring) this.sentToFailed++;
+      const connectMs = client ? client.connectTimeoutMs : 0;
+      if (connectMs > 0) {
+        // The connection hangs until the client's connect timeout.
+        table.counted[r] = 1;
+        this.own[b][s]++;
+        table.timeoutId[r] = this.sim.schedule(now + connectMs, EventKind.Refused, r);
+      } else {
+        this.endAtServer(r, A.Failed);
+      }
+      return;
+    }
+    if (pool.inService[s] < pool.concurrency[s]) {
+      table.counted[r] = 1;
       this.own[b][s]++;
-      this.setState(r, R.InService);
-      this.startService(r, s, now);
+      this.setAttempt(r, A.InService);
+      pool.startService(s, now);
+      this.beginService(r, s, now);
     } else if (pool.queueLimit[s] < 0 || pool.queueLength[s] < pool.queueLimit[s]) {
+      table.counted[r] = 1;
       this.own[b][s]++;
-      this.setState(r, R.Pending);
-      pool.enqueue(s, r, table.nextInQueue, now);
+      this.setAttempt(r, A.Pending);
+      pool.enqueue(s, r, table.nextInQueue, table.prevInQueue, now);
     } else {
       pool.dropped[s]++;
-      if (this.observe) balancer.observe!(s, 0, false);
-      this.finish(r, R.Dropped);
+      this.endAtServer(r, A.Dropped);
+      return;
     }
-  }
-
-  private startService(r: number, s: number, now: number): void {
-    this.pool.startService(s, now);
-    this.beginService(r, s, now);
+    if (client?.timeoutMs !== undefined) table.timeoutId[r] = this.sim.schedule(now + client.timeoutMs, EventKind.AttemptTimeout, r);
+    this.syncRequest(p);
   }
 
   /** Schedules the departure of `r`, which holds one of server `s`'s slots from `now`. */
@@ -301,11 +471,323 @@ export class Model implements Handler {
     table.startMs[r] = now;
     let speed = this.pool.speed[s];
     if (this.pool.state[s] === ServerState.Recovering) {
-      const warmup = this.failures!.warmupMs;
-      speed *= 0.1 + 0.9 * Math.min(1, (now - this.recoveringSince[s]) / warmup);
+      speed *= 0.1 + 0.9 * Math.min(1, (now - this.recoveringSince[s]) / this.failures!.warmupMs);
     }
-    table.departId[r] = this.sim.schedule(now + table.costMs[r] / speed, EventKind.Departure, r);
+    const endMs = now + table.costMs[r] / speed;
+    table.endMs[r] = endMs;
+    table.departId[r] = this.sim.schedule(endMs, EventKind.Departure, r);
   }
+
+  private depart(r: number): void {
+    const table = this.requests, pool = this.pool, now = this.sim.now, s = table.server[r];
+    pool.completed[s]++;
+    this.serverCompletions++;
+    table.departId[r] = -1;
+    const p = table.call[r];
+    if (p < 0) this.wastedWorkMs += now - table.startMs[r];
+    this.endAtServer(r, A.Succeeded);
+    this.serveNext(s);
+  }
+
+  /** A slot of server `s` is free: the next waiting request (by discipline) takes it. */
+  private serveNext(s: number): void {
+    const pool = this.pool, table = this.requests, now = this.sim.now;
+    let r = -1;
+    if (pool.queueLength[s] > 0) {
+      const discipline = pool.discipline[s];
+      if (discipline === Discipline.Fifo) r = pool.queueHead[s];
+      else if (discipline === Discipline.Lifo) r = pool.queueTail[s];
+      else r = this.adaptivePick(s);
+    }
+    if (r < 0) {
+      pool.endService(s, now);
+      return;
+    }
+    // The slot passes straight to the next request: the server stays busy.
+    pool.remove(s, r, table.nextInQueue, table.prevInQueue, now);
+    this.setAttempt(r, A.InService);
+    this.beginService(r, s, now);
+    if (table.call[r] >= 0) this.syncRequest(table.call[r]);
+  }
+
+  /** Adaptive LIFO with controlled delay: sheds requests that waited too long, then picks one. */
+  private adaptivePick(s: number): number {
+    const pool = this.pool, table = this.requests, now = this.sim.now;
+    const overloaded = now - pool.queueBusySince[s] > pool.queueIntervalMs[s];
+    const bound = overloaded ? pool.queueTargetMs[s] : pool.queueIntervalMs[s];
+    for (let r = pool.queueHead[s]; r >= 0 && now - table.sentMs[r] > bound; r = pool.queueHead[s]) {
+      pool.remove(s, r, table.nextInQueue, table.prevInQueue, now);
+      pool.dropped[s]++;
+      this.endAtServer(r, A.Dropped);
+    }
+    return overloaded ? pool.queueTail[s] : pool.queueHead[s];
+  }
+
+  /**
+   * Row `r`'s attempt leaves its server in terminal attempt state `state` (the server is already
+   * done with it: slot and queue released by the caller). The client learns of it unless it had
+   * stopped waiting (ghosts). The row is freed unless it is a primary still carrying its request.
+   */
+  private endAtServer(r: number, state: number): void {
+    const table = this.requests;
+    this.setAttempt(r, state);
+    table.atServer[r] = 0;
+    table.timeoutId[r] = -1;
+    if (this.observer) this.observer.ended?.(r, state, table.server[r]);
+    const p = table.call[r];
+    if (p < 0) {
+      this.releaseRow(r);
+      return;
+    }
+    this.attemptOutcome(p, r, state);
+  }
+
+  /** The client sees attempt `r` of request `p` end in `state` (an AttemptState). */
+  private attemptOutcome(p: number, r: number, state: number): void {
+    const table = this.requests, now = this.sim.now;
+    const s = table.server[r];
+    const ok = state === A.Succeeded;
+    if (table.counted[r] === 1) {
+      table.counted[r] = 0;
+      this.own[table.balancer[r]][s]--;
+    }
+    if (s >= 0 && this.observe) this.balancers[table.balancer[r]].observe!(s, now - table.sentMs[r], ok);
+    if (s >= 0 && this.config.health?.outlier) {
+      const ejectMs = this.health.observe(s, ok);
+      if (ejectMs > 0) {
+        this.sim.schedule(now + ejectMs, EventKind.Uneject, s);
+        this.healthChanged();
+      }
+    }
+    table.liveAttempts[p]--;
+    if (r !== p) this.unlinkHedge(p, r);
+    if (ok) {
+      this.finishRequest(p, R.Succeeded);
+      if (r !== p) this.releaseRow(r);
+      return;
+    }
+    if (r !== p) this.releaseRow(r);
+    if (table.liveAttempts[p] > 0) {
+      this.syncRequest(p); // another copy is still out
+      return;
+    }
+    const retry = this.client?.retries;
+    if (retry && table.retries[p] < retry.max && (!this.budget || this.budget.tryWithdraw(now))) {
+      const wait = backoffMs(retry, table.retries[p] + 1, table.backoffMs[p], this.clientRng);
+      table.backoffMs[p] = wait;
+      this.setRequest(p, R.Backoff);
+      table.retryId[p] = this.sim.schedule(now + wait, EventKind.Retry, p);
+      return;
+    }
+    this.finishRequest(p, state === A.TimedOut ? R.TimedOut : state === A.Dropped ? R.Dropped : state === A.Rejected ? R.Rejected : R.Failed);
+  }
+
+  /** Per-attempt timeout: the client stops waiting for attempt `r`. */
+  private attemptTimeout(r: number): void {
+    const table = this.requests;
+    table.timeoutId[r] = -1;
+    const p = table.call[r];
+    this.abandon(r, A.TimedOut);
+    this.attemptOutcome(p, r, A.TimedOut);
+  }
+
+  /** A connection to a server that was down is refused after the connect timeout. */
+  private refused(r: number): void {
+    this.endAtServer(r, A.Failed);
+  }
+
+  /**
+   * The client stops waiting for row `r`'s attempt. With cancellation the server withdraws it
+   * (it ends `endState`); without, a ghost row takes its place at the server and runs on.
+   * The caller reports the outcome to the request.
+   */
+  private abandon(r: number, endState: number): void {
+    const table = this.requests, pool = this.pool, now = this.sim.now, s = table.server[r];
+    const state = table.state[r];
+    table.atServer[r] = 0;
+    table.timeoutId[r] = -1;
+    if (state === A.Initiated) {
+      // Still connecting to a server that is down: nothing is there.
+      this.setAttempt(r, endState);
+      if (this.observer) this.observer.ended?.(r, endState, s);
+      return;
+    }
+    if (this.client?.cancel) {
+      if (state === A.Pending) {
+        pool.remove(s, r, table.nextInQueue, table.prevInQueue, now);
+      } else {
+        this.wastedWorkMs += now - table.startMs[r];
+        table.departId[r] = -1;
+        this.setAttempt(r, endState);
+        if (this.observer) this.observer.ended?.(r, endState, s);
+        this.serveNext(s);
+        return;
+      }
+      this.setAttempt(r, endState);
+      if (this.observer) this.observer.ended?.(r, endState, s);
+      return;
+    }
+    // A ghost carries the work on.
+    const g = table.alloc();
+    table.call[g] = -1;
+    table.state[g] = state;
+    table.atServer[g] = 1;
+    table.server[g] = s;
+    table.costMs[g] = table.costMs[r];
+    table.arrivalMs[g] = table.sentMs[r];
+    table.sentMs[g] = table.sentMs[r];
+    table.startMs[g] = table.startMs[r];
+    table.balancer[g] = table.balancer[r];
+    table.measured[g] = 0; // the attempt was counted on `r`; the ghost is only the server's side
+    if (state === A.Pending) {
+      pool.replace(s, r, g, table.nextInQueue, table.prevInQueue);
+    } else {
+      // Move the departure to the ghost: same time, new event.
+      table.endMs[g] = table.endMs[r];
+      table.departId[g] = this.sim.schedule(table.endMs[r], EventKind.Departure, g);
+      table.departId[r] = -1;
+    }
+    this.setAttempt(r, endState);
+    if (this.observer) this.observer.ended?.(r, endState, s);
+  }
+
+  private hedge(p: number): void {
+    const table = this.requests;
+    table.hedgeId[p] = -1;
+    const h = this.client!.hedge!;
+    if (table.liveAttempts[p] === 0) return; // in backoff: the retry will come
+    if (table.attempts[p] - 1 - table.retries[p] >= h.max) return; // hedges sent = attempts − first − retries
+    const r = table.alloc();
+    table.call[r] = p;
+    table.measured[r] = table.measured[p];
+    table.costMs[r] = table.costMs[p];
+    table.arrivalMs[r] = this.sim.now;
+    table.nextHedge[r] = table.hedgeHead[p];
+    table.hedgeHead[p] = r;
+    if (table.measured[p]) this.hedges++;
+    this.sendAttempt(p, r);
+    this.scheduleHedge(p);
+  }
+
+  private scheduleHedge(p: number): void {
+    const h = this.client!.hedge!;
+    let delay = h.afterMs ?? Infinity;
+    if (h.percentile !== undefined && this.latency.count >= 100) delay = this.latency.quantile(h.percentile / 100);
+    if (delay === Infinity) return;
+    this.requests.hedgeId[p] = this.sim.schedule(this.sim.now + delay, EventKind.Hedge, p);
+  }
+
+  private unlinkHedge(p: number, r: number): void {
+    const table = this.requests;
+    if (table.hedgeHead[p] === r) {
+      table.hedgeHead[p] = table.nextHedge[r];
+      return;
+    }
+    for (let x = table.hedgeHead[p]; x >= 0; x = table.nextHedge[x]) {
+      if (table.nextHedge[x] === r) {
+        table.nextHedge[x] = table.nextHedge[r];
+        return;
+      }
+    }
+  }
+
+  /** The overall deadline passed: the request ends timed out; its attempts are abandoned. */
+  private deadline(p: number): void {
+    const table = this.requests;
+    table.deadlineId[p] = -1;
+    this.finishRequest(p, R.TimedOut);
+  }
+
+  // ---------------------------------------------------------------- request state
+
+  /** In service if a copy is being served, pending if one waits; other states are set directly. */
+  private syncRequest(p: number): void {
+    const table = this.requests;
+    let best = table.atServer[p] === 1 ? table.state[p] : -1;
+    for (let x = table.hedgeHead[p]; x >= 0; x = table.nextHedge[x]) {
+      if (table.state[x] === A.InService || (table.state[x] === A.Pending && best !== A.InService)) best = table.state[x];
+    }
+    if (best === A.InService) this.setRequest(p, R.InService);
+    else if (best === A.Pending) this.setRequest(p, R.Pending);
+  }
+
+  private setRequest(p: number, to: number): void {
+    const table = this.requests;
+    const from = table.callState[p];
+    if (from === to && to !== R.Backoff) return;
+    if (this.checked && REQUEST_ALLOWED[from * NREQ + to] === 0) throw new IllegalTransitionError(REQUEST_MACHINE, from, to, p);
+    table.callState[p] = to;
+    if (table.measured[p]) this.requestTransitions[from * NREQ + to]++;
+  }
+
+  private setAttempt(r: number, to: number): void {
+    const table = this.requests;
+    const from = table.state[r];
+    if (this.checked && ATTEMPT_ALLOWED[from * NATT + to] === 0) throw new IllegalTransitionError(ATTEMPT_MACHINE, from, to, r);
+    table.state[r] = to;
+    if (table.measured[r]) this.attemptTransitions[from * NATT + to]++;
+  }
+
+  /**
+   * Request `p` ends in terminal state `to`: counted, its pending client events forgotten, its
+   * remaining copies abandoned (cancelled or left running as ghosts), its row freed unless its
+   * own attempt is still at a server as a ghost... (a primary's own attempt is abandoned too).
+   */
+  private finishRequest(p: number, to: number): void {
+    const table = this.requests, now = this.sim.now;
+    this.setRequest(p, to);
+    table.deadlineId[p] = -1;
+    table.retryId[p] = -1;
+    table.hedgeId[p] = -1;
+    if (table.measured[p]) {
+      this.inFlight--;
+      switch (to) {
+        case R.Succeeded: {
+          const latencyMs = now - table.arrivalMs[p];
+          this.succeeded++;
+          this.latency.record(latencyMs);
+          this.latencyStats.add(latencyMs);
+          break;
+        }
+        case R.Failed: this.failed++; break;
+        case R.TimedOut: this.timedOut++; break;
+        case R.Dropped: this.dropped++; break;
+        case R.Rejected: this.rejected++; break;
+      }
+    }
+    // Copies still out lost the race (or the deadline passed): withdraw or abandon them.
+    for (let x = table.hedgeHead[p]; x >= 0; ) {
+      const next = table.nextHedge[x];
+      this.releaseCopy(x, to === R.TimedOut ? A.TimedOut : A.Cancelled);
+      x = next;
+    }
+    table.hedgeHead[p] = -1;
+    if (table.atServer[p] === 1) {
+      this.releaseCopy(p, to === R.TimedOut ? A.TimedOut : A.Cancelled);
+    }
+    const client = table.client[p];
+    this.releaseRow(p);
+    if (client >= 0) this.scheduleClosedArrival(client, now);
+  }
+
+  /** A copy the request no longer needs: its balancer's books closed, the work withdrawn or ghosted. */
+  private releaseCopy(x: number, endState: number): void {
+    const table = this.requests;
+    if (table.counted[x] === 1) {
+      table.counted[x] = 0;
+      const b = table.balancer[x], s = table.server[x];
+      this.own[b][s]--;
+      if (this.observe) this.balancers[b].observe!(s, this.sim.now - table.sentMs[x], false);
+    }
+    this.abandon(x, endState);
+  }
+
+  private releaseRow(r: number): void {
+    this.requests.release(r);
+    if (this.finished()) this.sim.stop();
+  }
+
+  // ---------------------------------------------------------------- servers
 
   private scheduleFailure(s: number): void {
     if (this.upTime) this.lifecycleId[s] = this.sim.schedule(this.sim.now + this.upTime.sample(this.failureRng), EventKind.Fail, s);
@@ -315,7 +797,7 @@ export class Model implements Handler {
   /**
    * Takes server `s` down now: requests in service and waiting there end as failed. It comes
    * back at `untilMs` (default: after a repair time drawn from the failure process; never when
-   * there is none, until `repairServer`). Balancers stop choosing it at once (no health checks).
+   * there is none, until `repairServer`). Without health checks balancers stop choosing it at once.
    */
   failServer(s: number, untilMs?: number): void {
     const pool = this.pool, table = this.requests, now = this.sim.now;
@@ -325,18 +807,26 @@ export class Model implements Handler {
     }
     if (this.measuring) this.failuresObserved++;
     pool.setState(s, ServerState.Failed, now);
-    for (let r = pool.dequeue(s, table.nextInQueue, now); r >= 0; r = pool.dequeue(s, table.nextInQueue, now)) this.abort(r, s);
+    this.failedAt[s] = now;
+    this.undetected[s] = 1;
+    for (let r = pool.queueHead[s]; r >= 0; r = pool.queueHead[s]) {
+      pool.remove(s, r, table.nextInQueue, table.prevInQueue, now);
+      this.endAtServer(r, A.Failed);
+    }
     // Requests in service: found by scanning the table (failures are rare; no per-server list).
     for (let r = 0; r < table.size && pool.inService[s] > 0; r++) {
-      if (table.server[r] === s && table.state[r] === R.InService && table.departId[r] >= 0) {
+      if (table.server[r] === s && table.atServer[r] === 1 && table.state[r] === A.InService) {
         table.departId[r] = -1;
         pool.endService(s, now);
-        this.abort(r, s);
+        this.endAtServer(r, A.Failed);
       }
     }
-    this.balancerContext.eligible[s] = 0;
-    this.rebuildBalancers();
+    // Attempts still connecting to it (connect timeout) fail with it too: nothing to do, they will.
     this.observer?.serverChanged?.(s, ServerState.Failed);
+    if (this.oracleHealth) {
+      this.health.healthy[s] = 0;
+      this.healthChanged();
+    }
     const until = untilMs ?? (this.repairTime ? now + this.repairTime.sample(this.failureRng) : Infinity);
     this.lifecycleId[s] = until === Infinity ? -1 : this.sim.schedule(until, EventKind.Repair, s);
   }
@@ -346,8 +836,9 @@ export class Model implements Handler {
     const pool = this.pool, now = this.sim.now;
     if (pool.state[s] !== ServerState.Failed) return;
     const warmup = this.failures?.warmupMs ?? 0;
-    this.balancerContext.eligible[s] = 1;
-    this.rebuildBalancers();
+    this.repairedAt[s] = now;
+    this.awaitingTraffic[s] = 1;
+    this.undetected[s] = 0;
     if (warmup > 0) {
       pool.setState(s, ServerState.Recovering, now);
       this.recoveringSince[s] = now;
@@ -358,6 +849,10 @@ export class Model implements Handler {
       this.observer?.serverChanged?.(s, ServerState.Idle);
       this.scheduleFailure(s);
     }
+    if (this.oracleHealth) {
+      this.health.healthy[s] = 1;
+      this.healthChanged();
+    }
   }
 
   private endRecovery(s: number): void {
@@ -367,66 +862,28 @@ export class Model implements Handler {
     this.scheduleFailure(s);
   }
 
-  private rebuildBalancers(): void {
-    for (const b of this.balancers) b.rebuild?.();
-  }
-
-  /** Ends request `r`, which was at failed server `s`, as failed. */
-  private abort(r: number, s: number): void {
-    const b = this.requests.balancer[r];
-    this.own[b][s]--;
-    if (this.observe) this.balancers[b].observe!(s, this.sim.now - this.requests.arrivalMs[r], false);
-    this.finish(r, R.Failed);
-  }
-
-  private depart(r: number): void {
-    const table = this.requests;
-    if (table.departId[r] !== this.sim.currentEventId) return; // cancelled
-    const now = this.sim.now, pool = this.pool, s = table.server[r];
-    const latencyMs = now - table.arrivalMs[r];
-    pool.completed[s]++;
-    const b = table.balancer[r];
-    this.own[b][s]--;
-    if (this.observe) this.balancers[b].observe!(s, latencyMs, true);
-    if (table.measured[r]) {
-      this.latency.record(latencyMs);
-      this.latencyStats.add(latencyMs);
+  /** An active health probe of server `s`; a probe of a down server fails after the timeout. */
+  private probe(s: number): void {
+    const checks = this.config.health!.checks!, now = this.sim.now;
+    if (this.pool.state[s] === ServerState.Failed) {
+      this.sim.schedule(now + checks.timeoutMs, EventKind.ProbeFailed, s);
+    } else if (this.health.probe(s, true)) {
+      this.healthChanged();
     }
-    this.finish(r, R.Succeeded);
-    const next = pool.dequeue(s, table.nextInQueue, now);
-    if (next >= 0) {
-      // The slot passes straight to the next request: the server stays busy.
-      this.setState(next, R.InService);
-      this.beginService(next, s, now);
-    } else {
-      pool.endService(s, now);
-    }
+    if (!this.finished()) this.sim.schedule(now + checks.intervalMs, EventKind.Probe, s);
   }
 
-  private setState(r: number, to: number): void {
-    const table = this.requests;
-    const from = table.state[r];
-    if (this.checked && REQUEST_ALLOWED[from * NREQ + to] === 0) throw new IllegalTransitionError(REQUEST_MACHINE, from, to, r);
-    table.state[r] = to;
-    if (table.measured[r]) this.requestTransitions[from * NREQ + to]++;
-  }
-
-  /** Moves request `r` to terminal state `to`, counts it and frees its slot. */
-  private finish(r: number, to: number): void {
-    this.setState(r, to);
-    if (this.observer) this.observer.ended?.(r, to, this.requests.server[r]);
-    if (this.requests.measured[r]) {
-      this.inFlight--;
-      switch (to) {
-        case R.Succeeded: this.succeeded++; break;
-        case R.Failed: this.failed++; break;
-        case R.TimedOut: this.timedOut++; break;
-        case R.Dropped: this.dropped++; break;
-        case R.Rejected: this.rejected++; break;
+  /** Eligibility may have changed: recompute it, measure detection, rebuild derived structures. */
+  private healthChanged(): void {
+    if (!this.health.update()) return;
+    const now = this.sim.now, eligible = this.health.eligible;
+    for (let s = 0; s < this.pool.size; s++) {
+      if (this.undetected[s] === 1 && eligible[s] === 0) {
+        this.undetected[s] = 0;
+        if (this.measuring) this.detectionDelay.add(now - this.failedAt[s]);
       }
     }
-    this.requests.release(r);
-    if (this.arrivalsDone && this.requests.live === 0) this.sim.stop();
+    for (const b of this.balancers) b.rebuild?.();
   }
 }
 

@@ -1,63 +1,107 @@
 /**
- * Requests in flight, as parallel typed arrays indexed by a slot id, with a free list.
- * Memory grows with the number of requests in flight at once (by doubling), never with the
- * number simulated: a slot is freed the moment its request reaches a terminal state.
+ * Requests in flight, as parallel typed arrays indexed by a row id, with a free list. Memory grows
+ * with the number of rows alive at once (by doubling), never with the number simulated: a row is
+ * freed the moment nothing refers to it any more.
+ *
+ * A row is one of three kinds:
+ * - a *primary*: the logical request (`call[r] === r`) together with its current attempt;
+ * - a *hedge*: an extra attempt of primary `call[r]`;
+ * - a *ghost*: work the client abandoned without cancelling (`call[r] === -1`), still holding its
+ *   place at a server until it ends there.
+ * Fields marked "primary" are meaningful on primaries only.
  */
-import { RequestState } from './states.js';
+import { AttemptState, RequestState } from './states.js';
 
 export class RequestTable {
-  /** Slots in use. */
+  /** Rows in use. */
   live = 0;
-  arrivalMs: Float64Array;
-  /** Service demand in ms at speed 1.0 (drawn at arrival, so it is the same for every balancer). */
-  costMs: Float64Array;
-  startMs: Float64Array;
-  /** Id of the request's pending departure event (lazy cancellation). */
-  departId: Float64Array;
-  server: Int32Array;
-  /** Intrusive link of a server's FIFO queue (-1 = end). */
-  nextInQueue: Int32Array;
-  key: Int32Array;
-  /** Which balancer instance dispatched the request. */
-  balancer: Int32Array;
-  state: Uint8Array;
+  // ---- the logical request (primary rows)
+  /** Arrival of the logical request (primary); send time of the attempt (hedge, ghost). */
+  arrivalMs = new Float64Array(0);
+  /** Service demand in ms at speed 1.0 (drawn at arrival, the same for every balancer). */
+  costMs = new Float64Array(0);
+  key = new Int32Array(0);
+  /** The primary this row works for; itself for a primary; -1 for a ghost. */
+  call = new Int32Array(0);
+  /** Logical state (RequestState), primary. */
+  callState = new Uint8Array(0);
+  /** Attempts sent so far (incl. hedges), primary. */
+  attempts = new Int32Array(0);
+  /** Retries sent so far, primary. */
+  retries = new Int32Array(0);
+  /** Attempts out at servers (own and hedges), primary. */
+  liveAttempts = new Int32Array(0);
+  /** Head of this primary's hedge list (linked through `nextHedge`), -1 if none. */
+  hedgeHead = new Int32Array(0);
+  nextHedge = new Int32Array(0);
+  /** Ids of pending client events (lazy cancellation), primary: overall deadline, retry, hedge. */
+  deadlineId = new Float64Array(0);
+  retryId = new Float64Array(0);
+  hedgeId = new Float64Array(0);
+  /** Previous backoff, for decorrelated jitter, primary. */
+  backoffMs = new Float64Array(0);
+  /** Closed-loop client that issued it (-1 for open arrivals), primary. */
+  client = new Int32Array(0);
   /** 1 when the request arrived after the warm-up and counts in the summary. */
-  measured: Uint8Array;
-  private free: Int32Array;
+  measured = new Uint8Array(0);
+  // ---- the attempt held by this row
+  /** AttemptState of the row's current attempt. */
+  state = new Uint8Array(0);
+  /** 1 while the row's attempt is at a server (connecting, queued or in service). */
+  atServer = new Uint8Array(0);
+  /** When the current attempt was sent (and queued: there is no network delay). */
+  sentMs = new Float64Array(0);
+  startMs = new Float64Array(0);
+  /** When the attempt in service will finish. */
+  endMs = new Float64Array(0);
+  /** Id of the pending departure event (lazy cancellation). */
+  departId = new Float64Array(0);
+  /** Id of the pending per-attempt timeout or connection-refused event. */
+  timeoutId = new Float64Array(0);
+  server = new Int32Array(0);
+  /** Which balancer instance sent the current attempt. */
+  balancer = new Int32Array(0);
+  /** 1 while the attempt counts in its balancer's open requests. */
+  counted = new Uint8Array(0);
+  /** Intrusive doubly linked list of a server's queue (-1 = end). */
+  nextInQueue = new Int32Array(0);
+  prevInQueue = new Int32Array(0);
+  private free = new Int32Array(0);
   private freeTop = 0;
-  private capacity: number;
+  private capacity = 0;
 
   constructor(capacity = 1024) {
-    this.capacity = capacity;
-    this.arrivalMs = new Float64Array(capacity);
-    this.costMs = new Float64Array(capacity);
-    this.startMs = new Float64Array(capacity);
-    this.departId = new Float64Array(capacity);
-    this.server = new Int32Array(capacity);
-    this.nextInQueue = new Int32Array(capacity);
-    this.key = new Int32Array(capacity);
-    this.balancer = new Int32Array(capacity);
-    this.state = new Uint8Array(capacity);
-    this.measured = new Uint8Array(capacity);
-    this.free = new Int32Array(capacity);
-    for (let i = 0; i < capacity; i++) this.free[i] = capacity - 1 - i;
-    this.freeTop = capacity;
+    this.grow(capacity);
   }
 
-  /** A fresh slot in state `initiated`. */
+  /** A fresh row: a primary of itself, attempt and request `initiated`, nothing pending. */
   alloc(): number {
-    if (this.freeTop === 0) this.grow();
-    const id = this.free[--this.freeTop];
-    this.state[id] = RequestState.Initiated;
-    this.nextInQueue[id] = -1;
-    this.server[id] = -1;
-    this.departId[id] = -1;
+    if (this.freeTop === 0) this.grow(this.capacity * 2);
+    const r = this.free[--this.freeTop];
+    this.call[r] = r;
+    this.callState[r] = RequestState.Initiated;
+    this.state[r] = AttemptState.Initiated;
+    this.attempts[r] = 0;
+    this.retries[r] = 0;
+    this.liveAttempts[r] = 0;
+    this.hedgeHead[r] = -1;
+    this.deadlineId[r] = -1;
+    this.retryId[r] = -1;
+    this.hedgeId[r] = -1;
+    this.departId[r] = -1;
+    this.timeoutId[r] = -1;
+    this.server[r] = -1;
+    this.client[r] = -1;
+    this.atServer[r] = 0;
+    this.counted[r] = 0;
+    this.nextInQueue[r] = -1;
+    this.prevInQueue[r] = -1;
     this.live++;
-    return id;
+    return r;
   }
 
-  release(id: number): void {
-    this.free[this.freeTop++] = id;
+  release(r: number): void {
+    this.free[this.freeTop++] = r;
     this.live--;
   }
 
@@ -65,23 +109,20 @@ export class RequestTable {
     return this.capacity;
   }
 
-  private grow(): void {
-    const old = this.capacity, cap = old * 2;
-    const f64 = (a: Float64Array) => { const b = new Float64Array(cap); b.set(a); return b; };
-    const i32 = (a: Int32Array) => { const b = new Int32Array(cap); b.set(a); return b; };
-    const u8 = (a: Uint8Array) => { const b = new Uint8Array(cap); b.set(a); return b; };
-    this.arrivalMs = f64(this.arrivalMs);
-    this.costMs = f64(this.costMs);
-    this.startMs = f64(this.startMs);
-    this.departId = f64(this.departId);
-    this.server = i32(this.server);
-    this.nextInQueue = i32(this.nextInQueue);
-    this.key = i32(this.key);
-    this.balancer = i32(this.balancer);
-    this.state = u8(this.state);
-    this.measured = u8(this.measured);
-    this.free = new Int32Array(cap);
-    for (let i = old; i < cap; i++) this.free[this.freeTop++] = cap - 1 - (i - old);
+  private grow(cap: number): void {
+    const old = this.capacity;
+    const self = this as unknown as Record<string, Float64Array | Int32Array | Uint8Array>;
+    for (const name of Object.keys(self)) {
+      const a = self[name];
+      if (name === 'free' || !ArrayBuffer.isView(a)) continue;
+      const b = new (a.constructor as new (n: number) => typeof a)(cap);
+      b.set(a);
+      self[name] = b;
+    }
+    const free = new Int32Array(cap);
+    free.set(this.free.subarray(0, this.freeTop));
+    for (let i = cap - 1; i >= old; i--) free[this.freeTop++] = i;
+    this.free = free;
     this.capacity = cap;
   }
 }

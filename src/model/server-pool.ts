@@ -15,7 +15,23 @@ export interface ServerSpec {
   weight: number;
   /** Waiting room; -1 = unbounded, 0 = none. */
   queueLimit: number;
+  /** Which waiting request a free slot takes (default fifo). See `Discipline`. */
+  discipline?: DisciplineName;
+  /** adaptive-lifo: the queueing-time bound while overloaded, ms (default 5). */
+  queueTargetMs?: number;
+  /** adaptive-lifo: overloaded once the queue has not been empty for this long; also the bound otherwise (default 100). */
+  queueIntervalMs?: number;
 }
+
+/**
+ * fifo: oldest first. lifo: newest first. adaptive-lifo (Facebook's adaptive LIFO with CoDel-style
+ * controlled delay, "Fail at Scale", ACM Queue 2015): FIFO normally, shedding requests that waited
+ * longer than `queueIntervalMs`; once the queue has not been empty for `queueIntervalMs` the server
+ * is overloaded and serves newest first, shedding requests that waited longer than `queueTargetMs`.
+ */
+export const Discipline = { Fifo: 0, Lifo: 1, AdaptiveLifo: 2 } as const;
+export const DISCIPLINES = ['fifo', 'lifo', 'adaptive-lifo'] as const;
+export type DisciplineName = (typeof DISCIPLINES)[number];
 
 const NSTATES = SERVER_STATE_NAMES.length;
 const ALLOWED = transitionTable(SERVER_MACHINE);
@@ -34,6 +50,11 @@ export class ServerPool {
   readonly load: Int32Array;
   readonly queueHead: Int32Array;
   readonly queueTail: Int32Array;
+  readonly discipline: Uint8Array;
+  readonly queueTargetMs: Float64Array;
+  readonly queueIntervalMs: Float64Array;
+  /** When the queue last became non-empty. */
+  readonly queueBusySince: Float64Array;
   readonly state: Uint8Array;
   readonly completed: Float64Array;
   readonly dropped: Float64Array;
@@ -61,6 +82,10 @@ export class ServerPool {
     this.load = new Int32Array(n);
     this.queueHead = new Int32Array(n).fill(-1);
     this.queueTail = new Int32Array(n).fill(-1);
+    this.discipline = Uint8Array.from(specs, (s) => DISCIPLINES.indexOf(s.discipline ?? 'fifo'));
+    this.queueTargetMs = Float64Array.from(specs, (s) => s.queueTargetMs ?? 5);
+    this.queueIntervalMs = Float64Array.from(specs, (s) => s.queueIntervalMs ?? 100);
+    this.queueBusySince = new Float64Array(n);
     this.state = new Uint8Array(n);
     this.completed = new Float64Array(n);
     this.dropped = new Float64Array(n);
@@ -107,27 +132,44 @@ export class ServerPool {
     if (this.inService[s] === 0 && this.state[s] === ServerState.Busy) this.setState(s, ServerState.Idle, now);
   }
 
-  /** Appends request `r` to server `s`'s queue; `next` is the request table's link array. */
-  enqueue(s: number, r: number, next: Int32Array, now: number): void {
+  /** Appends request `r` to server `s`'s queue; `next`/`prev` are the request table's links. */
+  enqueue(s: number, r: number, next: Int32Array, prev: Int32Array, now: number): void {
     this.touch(s, now);
+    const tail = this.queueTail[s];
     next[r] = -1;
-    if (this.queueTail[s] < 0) this.queueHead[s] = r;
-    else next[this.queueTail[s]] = r;
+    prev[r] = tail;
+    if (tail < 0) {
+      this.queueHead[s] = r;
+      this.queueBusySince[s] = now;
+    } else next[tail] = r;
     this.queueTail[s] = r;
     this.queueLength[s]++;
     this.load[s]++;
   }
 
-  /** Removes and returns the head of server `s`'s queue (-1 when empty). */
-  dequeue(s: number, next: Int32Array, now: number): number {
-    const r = this.queueHead[s];
-    if (r < 0) return -1;
+  /** Unlinks request `r` from server `s`'s queue (wherever it is). */
+  remove(s: number, r: number, next: Int32Array, prev: Int32Array, now: number): void {
     this.touch(s, now);
-    this.queueHead[s] = next[r];
-    if (next[r] < 0) this.queueTail[s] = -1;
+    const n = next[r], p = prev[r];
+    if (p < 0) this.queueHead[s] = n;
+    else next[p] = n;
+    if (n < 0) this.queueTail[s] = p;
+    else prev[n] = p;
+    next[r] = -1;
+    prev[r] = -1;
     this.queueLength[s]--;
     this.load[s]--;
-    return r;
+  }
+
+  /** Puts request `g` in `r`'s place in server `s`'s queue (no change in length or load). */
+  replace(s: number, r: number, g: number, next: Int32Array, prev: Int32Array): void {
+    const n = next[r], p = prev[r];
+    next[g] = n;
+    prev[g] = p;
+    if (p < 0) this.queueHead[s] = g;
+    else next[p] = g;
+    if (n < 0) this.queueTail[s] = g;
+    else prev[n] = g;
   }
 
   /** Forgets statistics gathered before `now` (end of warm-up); the current state carries on. */

@@ -8,6 +8,11 @@ export const ServerState = { Idle: 0, Busy: 1, Failed: 2, Recovering: 3 } as con
 export const SERVER_STATE_NAMES = ['idle', 'busy', 'failed', 'recovering'] as const;
 export type ServerStateName = (typeof SERVER_STATE_NAMES)[number];
 
+/**
+ * A request as its client sees it (one logical request, however many attempts it takes).
+ * `pending`: an attempt is out and waiting at a server; `in-service`: an attempt is being served;
+ * `backoff`: the last attempt failed and the client waits before retrying.
+ */
 export const RequestState = {
   Initiated: 0,
   Pending: 1,
@@ -17,9 +22,32 @@ export const RequestState = {
   TimedOut: 5,
   Dropped: 6,
   Rejected: 7,
+  Backoff: 8,
 } as const;
 export const REQUEST_STATE_NAMES = [
-  'initiated', 'pending', 'in-service', 'succeeded', 'failed', 'timed-out', 'dropped', 'rejected',
+  'initiated', 'pending', 'in-service', 'succeeded', 'failed', 'timed-out', 'dropped', 'rejected', 'backoff',
+] as const;
+
+/**
+ * One attempt (a copy of a request sent to one server). The numbering matches RequestState for
+ * the states they share. `timed-out`: the client stopped waiting and the server dropped the work
+ * (cancellation); `cancelled`: a hedge lost the race and was withdrawn. Work the client abandoned
+ * without cancelling carries on at the server and ends `succeeded` or `failed` there (counted as
+ * wasted work).
+ */
+export const AttemptState = {
+  Initiated: 0,
+  Pending: 1,
+  InService: 2,
+  Succeeded: 3,
+  Failed: 4,
+  TimedOut: 5,
+  Dropped: 6,
+  Rejected: 7,
+  Cancelled: 8,
+} as const;
+export const ATTEMPT_STATE_NAMES = [
+  'initiated', 'pending', 'in-service', 'succeeded', 'failed', 'timed-out', 'dropped', 'rejected', 'cancelled',
 ] as const;
 
 export interface StateMachine {
@@ -60,13 +88,52 @@ export const REQUEST_MACHINE: StateMachine = {
     [R.Initiated, R.InService, 'starts at once'],
     [R.Initiated, R.Dropped, 'queue full'],
     [R.Initiated, R.Rejected, 'no eligible server'],
-    [R.Initiated, R.Failed, 'server down (refused)'],
+    [R.Initiated, R.Failed, 'server down'],
+    [R.Initiated, R.Backoff, 'attempt failed; will retry'],
+    [R.Initiated, R.TimedOut, 'deadline passes'],
     [R.Pending, R.InService, 'reaches a free slot'],
     [R.Pending, R.Failed, 'server fails'],
+    [R.Pending, R.Dropped, 'shed from the queue'],
     [R.Pending, R.TimedOut, 'deadline passes'],
+    [R.Pending, R.Backoff, 'attempt failed; will retry'],
     [R.InService, R.Succeeded, 'completes'],
+    [R.InService, R.Pending, 'served attempt lost; a hedge waits'],
     [R.InService, R.Failed, 'server fails'],
     [R.InService, R.TimedOut, 'deadline passes'],
+    [R.InService, R.Backoff, 'attempt failed; will retry'],
+    [R.Backoff, R.Pending, 'retry queued'],
+    [R.Backoff, R.InService, 'retry starts at once'],
+    [R.Backoff, R.Backoff, 'retry failed at once; will retry'],
+    [R.Backoff, R.Failed, 'retry: server down'],
+    [R.Backoff, R.Dropped, 'retry: queue full'],
+    [R.Backoff, R.Rejected, 'retry: no eligible server'],
+    [R.Backoff, R.TimedOut, 'deadline passes'],
+  ],
+};
+
+const A = AttemptState;
+export const ATTEMPT_MACHINE: StateMachine = {
+  name: 'attempt',
+  states: ATTEMPT_STATE_NAMES,
+  initial: A.Initiated,
+  terminal: [A.Succeeded, A.Failed, A.TimedOut, A.Dropped, A.Rejected, A.Cancelled],
+  transitions: [
+    [A.Initiated, A.Pending, 'queued'],
+    [A.Initiated, A.InService, 'starts at once'],
+    [A.Initiated, A.Dropped, 'queue full'],
+    [A.Initiated, A.Rejected, 'no eligible server'],
+    [A.Initiated, A.Failed, 'server down'],
+    [A.Initiated, A.TimedOut, 'client gave up while connecting'],
+    [A.Initiated, A.Cancelled, 'hedge lost while connecting'],
+    [A.Pending, A.InService, 'reaches a free slot'],
+    [A.Pending, A.Failed, 'server fails'],
+    [A.Pending, A.Dropped, 'shed (waited too long)'],
+    [A.Pending, A.TimedOut, 'client gave up; withdrawn'],
+    [A.Pending, A.Cancelled, 'hedge lost; withdrawn'],
+    [A.InService, A.Succeeded, 'completes'],
+    [A.InService, A.Failed, 'server fails'],
+    [A.InService, A.TimedOut, 'client gave up; cancelled'],
+    [A.InService, A.Cancelled, 'hedge lost; cancelled'],
   ],
 };
 

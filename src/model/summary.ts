@@ -3,7 +3,7 @@
  * All times in ms. Everything but `wallMs` is a pure function of scenario + seed.
  */
 import type { Model } from './model.js';
-import { SERVER_STATE_NAMES, REQUEST_STATE_NAMES, type ServerStateName } from './states.js';
+import { SERVER_STATE_NAMES, REQUEST_STATE_NAMES, ATTEMPT_STATE_NAMES, type ServerStateName } from './states.js';
 
 export interface ServerSummary {
   id: number;
@@ -32,10 +32,26 @@ export interface Summary {
   /** Load spread over servers: max/mean completed and their coefficient of variation. */
   imbalance: { maxOverMean: number; cv: number };
   servers: ServerSummary[];
-  /** Server failures in the measured period, and requests a balancer sent to a server that was down. */
-  failures: { observed: number; sentToFailed: number };
+  /**
+   * What clients did: attempts sent (first tries, retries and hedges), hedges, retry amplification
+   * (attempts per request), server time spent on work no one waited for any more, goodput
+   * (requests succeeded per second) beside server throughput (attempts completed per second).
+   */
+  client: {
+    attempts: number; hedges: number; amplification: number; wastedWorkMs: number;
+    goodputPerSec: number; serverThroughputPerSec: number;
+  };
+  /**
+   * The gap between truth and belief: failures, attempts sent to a server that was down, the mean
+   * time from a failure until balancers stopped choosing the server (over `detected` failures), and
+   * from a repair until traffic reached the server again (over `returned` repairs).
+   */
+  failures: {
+    observed: number; sentToFailed: number;
+    detectionDelayMs: number; detected: number; trafficReturnDelayMs: number; returned: number;
+  };
   /** How often each transition fired ("from->to": count), for annotated diagrams. */
-  transitions: { server: Record<string, number>; request: Record<string, number> };
+  transitions: { server: Record<string, number>; request: Record<string, number>; attempt: Record<string, number> };
   wallMs: number;
 }
 
@@ -100,10 +116,26 @@ export function summarize(model: Model, scenarioName: string, wallMs: number): S
     throughputPerSec: measuredMs > 0 ? r9((model.succeeded / measuredMs) * 1000) : 0,
     imbalance: { maxOverMean: mean > 0 ? r9(max / mean) : 0, cv: mean > 0 ? r9(Math.sqrt(variance) / mean) : 0 },
     servers,
-    failures: { observed: model.failuresObserved, sentToFailed: model.sentToFailed },
+    client: {
+      attempts: model.attemptsSent,
+      hedges: model.hedges,
+      amplification: model.arrived > 0 ? r9(model.attemptsSent / model.arrived) : 0,
+      wastedWorkMs: r9(model.wastedWorkMs),
+      goodputPerSec: measuredMs > 0 ? r9((model.succeeded / measuredMs) * 1000) : 0,
+      serverThroughputPerSec: measuredMs > 0 ? r9((model.serverCompletions / measuredMs) * 1000) : 0,
+    },
+    failures: {
+      observed: model.failuresObserved,
+      sentToFailed: model.sentToFailed,
+      detectionDelayMs: r9(model.detectionDelay.mean),
+      detected: model.detectionDelay.count,
+      trafficReturnDelayMs: r9(model.trafficReturnDelay.mean),
+      returned: model.trafficReturnDelay.count,
+    },
     transitions: {
       server: counts(SERVER_STATE_NAMES, pool.transitions),
       request: counts(REQUEST_STATE_NAMES, model.requestTransitions),
+      attempt: counts(ATTEMPT_STATE_NAMES, model.attemptTransitions),
     },
     wallMs: Math.round(wallMs),
   };

@@ -10,7 +10,12 @@ import {
 import { parseDistribution } from './distribution-spec.js';
 import type { DistributionSpec } from '../random/distributions.js';
 import { ARRIVAL_PROCESSES, type ArrivalSpec } from '../model/arrivals.js';
-import type { ModelConfig, FailureConfig, KeySpec } from '../model/model.js';
+import type { ModelConfig, FailureConfig, KeySpec, ClosedLoopSpec } from '../model/model.js';
+import type { HealthConfig } from '../model/health.js';
+import type { ClientConfig } from '../model/client.js';
+import { DISCIPLINES, type DisciplineName } from '../model/server-pool.js';
+import { parseClient } from './client-spec.js';
+import { parseHealth } from './health-spec.js';
 import type { ServerSpec } from '../model/server-pool.js';
 import { getBalancer, balancerNames } from '../balancers/index.js';
 
@@ -22,6 +27,9 @@ export interface ServerGroup {
   weight: number;
   /** Waiting room per server; absent = unbounded, 0 = none. */
   queueLimit?: number;
+  discipline?: DisciplineName;
+  queueTargetMs?: number;
+  queueIntervalMs?: number;
 }
 
 export interface Scenario {
@@ -29,13 +37,15 @@ export interface Scenario {
   seed: number;
   stop: { requests?: number; timeMs?: number; warmupMs: number };
   servers: ServerGroup[];
-  arrivals: ArrivalSpec;
+  arrivals: ArrivalSpec | ClosedLoopSpec;
   service: DistributionSpec;
   balancer: { name: string } & Record<string, unknown>;
   keys?: KeySpec;
   fleet?: { count: number; assign: 'round-robin' | 'random' };
   view?: { load: 'own' | 'reported'; refreshMs: number };
   failures?: FailureConfig;
+  health?: HealthConfig;
+  client?: ClientConfig;
 }
 
 /** Largest run accepted (requests); larger runs are a typo more often than a plan. */
@@ -46,16 +56,9 @@ const TOP = [
   '$schema', 'name', 'description', 'seed', 'stop', 'servers', 'arrivals', 'service', 'keys', 'balancer', 'fleet', 'view',
   'failures', 'health', 'client',
 ];
-const LATER: Record<string, string> = {
-  health: 'health checks are not simulated yet (balancers learn of failures at once)',
-  client: 'client timeouts and retries are not simulated yet (planned with failures)',
-};
 
 export function parseScenario(input: unknown): Scenario {
   const o = object(input, '', TOP);
-  for (const key of Object.keys(LATER)) {
-    if (o[key] !== undefined) throw new ScenarioError(key, o[key], `no such field in this version: ${LATER[key]}`);
-  }
   const scenario: Scenario = {
     name: stringField(o, 'name', '', 'scenario'),
     seed: numberField(o, 'seed', '', { integer: true, min: 0, max: 2 ** 32 - 1 }, 1),
@@ -87,6 +90,8 @@ export function parseScenario(input: unknown): Scenario {
     }
   }
   if (o.failures !== undefined) scenario.failures = parseFailures(o.failures, total);
+  if (o.health !== undefined) scenario.health = parseHealth(o.health);
+  if (o.client !== undefined) scenario.client = parseClient(o.client);
   if (scenario.arrivals.process === 'trace' && scenario.stop.requests === undefined && scenario.stop.timeMs === undefined) {
     scenario.stop.requests = scenario.arrivals.timesMs.length;
   }
@@ -114,7 +119,7 @@ function parseServers(value: unknown): ServerGroup[] {
   const groups = array(value, 'servers', 1);
   return groups.map((item, i) => {
     const path = join('servers', i);
-    const o = object(item, path, ['name', 'count', 'concurrency', 'speed', 'weight', 'queueLimit']);
+    const o = object(item, path, ['name', 'count', 'concurrency', 'speed', 'weight', 'queueLimit', 'discipline', 'queueTargetMs', 'queueIntervalMs']);
     const group: ServerGroup = {
       count: numberField(o, 'count', path, { integer: true, min: 1, max: MAX_SERVERS }, 1),
       concurrency: numberField(o, 'concurrency', path, { integer: true, min: 1, max: 1_000_000 }, 1),
@@ -122,16 +127,32 @@ function parseServers(value: unknown): ServerGroup[] {
       weight: numberField(o, 'weight', path, { min: 0, max: 1e6 }, 1),
     };
     if (o.name !== undefined) group.name = stringField(o, 'name', path);
+    if (o.discipline !== undefined) group.discipline = oneOf(o.discipline, join(path, 'discipline'), DISCIPLINES);
+    const target = optionalNumberField(o, 'queueTargetMs', path, { above: 0 });
+    const interval = optionalNumberField(o, 'queueIntervalMs', path, { above: 0 });
+    if ((target !== undefined || interval !== undefined) && group.discipline !== 'adaptive-lifo') {
+      throw new ScenarioError(join(path, target !== undefined ? 'queueTargetMs' : 'queueIntervalMs'), target ?? interval, 'only with "discipline": "adaptive-lifo"');
+    }
+    if (target !== undefined) group.queueTargetMs = target;
+    if (interval !== undefined) group.queueIntervalMs = interval;
     const limit = optionalNumberField(o, 'queueLimit', path, { integer: true, min: 0, max: 2 ** 31 - 1 });
     if (limit !== undefined) group.queueLimit = limit;
     return group;
   });
 }
 
-function parseArrivals(value: unknown): ArrivalSpec {
+function parseArrivals(value: unknown): ArrivalSpec | ClosedLoopSpec {
   const path = 'arrivals';
   if (typeof value !== 'object' || value === null) throw new ScenarioError(path, value, 'an object with a "process" field');
-  const process = oneOf((value as Json).process, join(path, 'process'), ARRIVAL_PROCESSES);
+  const process = oneOf((value as Json).process, join(path, 'process'), [...ARRIVAL_PROCESSES, 'closed'] as const);
+  if (process === 'closed') {
+    const o = object(value, path, ['process', 'clients', 'thinkMs']);
+    return {
+      process,
+      clients: numberField(o, 'clients', path, { integer: true, min: 1, max: 10_000_000 }),
+      thinkMs: parseDistribution(o.thinkMs, join(path, 'thinkMs')),
+    };
+  }
   const rate = { above: 0, max: 1e9 };
   switch (process) {
     case 'poisson':
@@ -183,7 +204,7 @@ function parseArrivals(value: unknown): ArrivalSpec {
  */
 function parseFailures(value: unknown, servers: number): FailureConfig {
   const path = 'failures';
-  const o = object(value, path, ['mtbfMs', 'mttrMs', 'timeBetween', 'repair', 'warmupMs', 'outages']);
+  const o = object(value, path, ['mtbfMs', 'mttrMs', 'timeBetween', 'repair', 'warmupMs', 'outages', 'slowdowns']);
   const pick = (meanKey: string, distKey: string): DistributionSpec | undefined => {
     if (o[meanKey] !== undefined && o[distKey] !== undefined) {
       throw new ScenarioError(join(path, distKey), o[distKey], `either ${meanKey} or ${distKey}, not both`);
@@ -200,7 +221,18 @@ function parseFailures(value: unknown, servers: number): FailureConfig {
     const ids = numberArray(x.servers, join(p, 'servers'), { integer: true, min: 0, max: servers - 1 });
     return { atMs: numberField(x, 'atMs', p, { min: 0 }), forMs: numberField(x, 'forMs', p, { above: 0 }), servers: ids };
   });
+  const slowdowns = (o.slowdowns === undefined ? [] : array(o.slowdowns, join(path, 'slowdowns'))).map((item, i) => {
+    const p = join(join(path, 'slowdowns'), i);
+    const x = object(item, p, ['atMs', 'forMs', 'servers', 'factor']);
+    return {
+      atMs: numberField(x, 'atMs', p, { min: 0 }),
+      forMs: numberField(x, 'forMs', p, { above: 0 }),
+      servers: numberArray(x.servers, join(p, 'servers'), { integer: true, min: 0, max: servers - 1 }),
+      factor: numberField(x, 'factor', p, { min: 1, max: 1e6 }),
+    };
+  });
   const config: FailureConfig = { warmupMs: numberField(o, 'warmupMs', path, { min: 0 }, 0), outages };
+  if (slowdowns.length) config.slowdowns = slowdowns;
   if (timeBetween) config.timeBetween = timeBetween;
   if (repair) config.repair = repair;
   return config;
@@ -262,7 +294,10 @@ export function toModelConfig(scenario: Scenario): ModelConfig {
   const servers: ServerSpec[] = [];
   for (const g of scenario.servers) {
     for (let k = 0; k < g.count; k++) {
-      servers.push({ concurrency: g.concurrency, speed: g.speed, weight: g.weight, queueLimit: g.queueLimit ?? -1 });
+      servers.push({
+        concurrency: g.concurrency, speed: g.speed, weight: g.weight, queueLimit: g.queueLimit ?? -1,
+        discipline: g.discipline, queueTargetMs: g.queueTargetMs, queueIntervalMs: g.queueIntervalMs,
+      });
     }
   }
   const { name, ...options } = scenario.balancer;
@@ -271,6 +306,8 @@ export function toModelConfig(scenario: Scenario): ModelConfig {
   if (scenario.keys) config.keys = scenario.keys;
   if (scenario.fleet) config.fleet = scenario.fleet;
   if (scenario.view) config.view = scenario.view;
+  if (scenario.health) config.health = scenario.health;
+  if (scenario.client) config.client = scenario.client;
   return config;
 }
 

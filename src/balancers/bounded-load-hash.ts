@@ -1,0 +1,53 @@
+/**
+ * bounded-load-hash (alias chwbl): consistent hashing with bounded loads. Every eligible server
+ * accepts at most c = ceil((1 + ε) · (L + 1) / m) of this balancer's open requests, where L is
+ * their sum over the m eligible servers and + 1 counts the request being placed (so c ≥ 1 and
+ * some server always has room). A key starts at its point on the ring (as `ring-hash`, weights
+ * ignored: every server gets ceil(minRingSize / n) points) and walks clockwise past servers
+ * already at c. `epsilon` (ε) default 0.25 (HAProxy's `hash-balance-factor 125`).
+ * The ring is rebuilt over eligible servers only. A pick costs O(n) for L (the balancer is not
+ * told when its requests are admitted or dropped, so L is summed, not tracked) plus the walk.
+ * Source: Mirrokni, Thorup, Zadimoghaddam, "Consistent Hashing with Bounded Loads", SODA 2018.
+ * Ties: the first server with room clockwise.
+ */
+import type { BalancerFactory } from './balancer.js';
+import { numberField, object } from '../input/check.js';
+import { HashRing, ringReplicas } from './hash-ring.js';
+
+export const createBoundedLoadHash: BalancerFactory = (ctx, options, path) => {
+  const o = object(options, path, ['epsilon', 'minRingSize']);
+  const epsilon = numberField(o, 'epsilon', path, { above: 0, max: 1000 }, 0.25);
+  const minRingSize = numberField(o, 'minRingSize', path, { integer: true, min: 1, max: 8_388_608 }, 1024);
+  const ring = new HashRing(ringReplicas(ctx, minRingSize, false, new Int32Array(ctx.size)));
+  ring.rebuild(ctx);
+
+  /** The first server clockwise from the key's point with fewer than `capacity` open, or -1. */
+  function walk(key: number, capacity: number): number {
+    const length = ring.length, servers = ring.servers, eligible = ctx.eligible, open = ctx.outstanding;
+    for (let i = length > 0 ? ring.find(key) : 0, steps = 0; steps < length; steps++) {
+      const s = servers[i];
+      if (eligible[s] === 1 && open[s] < capacity) return s;
+      i = i + 1 === length ? 0 : i + 1;
+    }
+    return -1;
+  }
+
+  return {
+    pick(key) {
+      const n = ctx.size, eligible = ctx.eligible, open = ctx.outstanding;
+      let total = 0, m = 0;
+      for (let s = 0; s < n; s++) {
+        if (eligible[s] === 1) { total += open[s]; m++; }
+      }
+      if (m === 0) return -1;
+      const capacity = Math.ceil(((1 + epsilon) * (total + 1)) / m);
+      const s = walk(key, capacity);
+      if (s >= 0) return s;
+      ring.rebuild(ctx); // stale ring (eligibility changed without rebuild()): the fresh one has room
+      return walk(key, capacity);
+    },
+    rebuild() {
+      ring.rebuild(ctx);
+    },
+  };
+};

@@ -1,0 +1,77 @@
+/**
+ * dynamic-weighted-round-robin (alias dwrr): round robin in runs; the current server keeps
+ * receiving requests until it has had its quota, then the cursor moves to the next eligible
+ * server, which always gets at least one. Quota = range − ceil(range · (avg − min) / max) for a
+ * server with latency samples (`range` default 3), 1 for one without; avg is the mean of its
+ * last `window` (default 3) latencies, min/max the smallest/largest such mean over eligible
+ * sampled servers (max = 0 ⇒ quota = range). The quota is re-evaluated at every pick, as in the
+ * essay. Latency here is the response time this balancer observed (successful responses only);
+ * the essay uses the server's processing time and ignores drops too.
+ * Source: samwho.dev/load-balancing, `DynamicWeightedRoundRobin` in samwho/visualisations
+ * `load-balancing/load-balancers.js` (the cursor starts at server 0, as there).
+ * Ties: none (a strict cycle).
+ */
+import type { BalancerFactory } from './balancer.js';
+import { numberField, object } from '../input/check.js';
+
+export const createDynamicWeightedRoundRobin: BalancerFactory = (ctx, options, path) => {
+  const o = object(options, path, ['range', 'window']);
+  const range = numberField(o, 'range', path, { integer: true, min: 1, max: 1_000_000 }, 3);
+  const window = numberField(o, 'window', path, { integer: true, min: 1, max: 1000 }, 3);
+  const n = ctx.size, eligible = ctx.eligible;
+  const samples = new Float64Array(n * window), count = new Int32Array(n), mean = new Float64Array(n);
+  let cursor = 0, sent = 0, min = 0, max = 0, dirty = false;
+
+  function bounds(): void {
+    min = Infinity;
+    max = 0;
+    for (let s = 0; s < n; s++) {
+      if (eligible[s] !== 1 || count[s] === 0) continue;
+      if (mean[s] < min) min = mean[s];
+      if (mean[s] > max) max = mean[s];
+    }
+    dirty = false;
+  }
+
+  function quota(s: number): number {
+    if (count[s] === 0) return 1;
+    if (dirty) bounds();
+    return max > 0 ? range - Math.ceil(((mean[s] - min) / max) * range) : range;
+  }
+
+  /** Moves the cursor to the next eligible server (-1 when there is none). */
+  function advance(): number {
+    for (let tries = 0; tries < n; tries++) {
+      cursor = cursor + 1 === n ? 0 : cursor + 1;
+      if (eligible[cursor] === 1) return cursor;
+    }
+    return -1;
+  }
+
+  return {
+    pick() {
+      if (n === 0) return -1;
+      if (eligible[cursor] !== 1 || sent >= quota(cursor)) {
+        sent = 0;
+        if (advance() < 0) return -1;
+      }
+      sent++;
+      return cursor;
+    },
+    observe(s, latencyMs, ok) {
+      if (!ok || !(latencyMs >= 0)) return;
+      const k = count[s] < window ? count[s]++ : window;
+      // Keep the last `window` samples: shift when full (window is small, default 3).
+      const base = s * window;
+      if (k === window) for (let i = 1; i < window; i++) samples[base + i - 1] = samples[base + i];
+      samples[base + Math.min(k, window - 1)] = latencyMs;
+      let sum = 0;
+      for (let i = 0; i < count[s]; i++) sum += samples[base + i];
+      mean[s] = sum / count[s];
+      dirty = true;
+    },
+    rebuild() {
+      dirty = true;
+    },
+  };
+};
