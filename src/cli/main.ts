@@ -265,7 +265,7 @@ function validate(args: readonly string[], io: Io): number {
 function diagram(args: readonly string[], io: Io): number {
   const { positionals } = options(args, {});
   const which = onePositional(positionals, 'machine name (server, request or attempt)');
-  const machine = ({ server: SERVER_MACHINE, request: REQUEST_MACHINE, attempt: ATTEMPT_MACHINE } as Record<string, StateMachine>)[which];
+  const machine = new Map<string, StateMachine>([['server', SERVER_MACHINE], ['request', REQUEST_MACHINE], ['attempt', ATTEMPT_MACHINE]]).get(which);
   if (!machine) throw new ScenarioError('diagram', which, '"server", "request" or "attempt"');
   io.out(toMermaid(machine));
   return 0;
