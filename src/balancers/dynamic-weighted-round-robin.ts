@@ -59,7 +59,7 @@ export const createDynamicWeightedRoundRobin: BalancerFactory = (ctx, options, p
       return cursor;
     },
     observe(s, latencyMs, ok) {
-      if (!ok || !(latencyMs >= 0)) return;
+      if (!ok || !(latencyMs >= 0 && latencyMs < Infinity)) return;
       const k = count[s] < window ? count[s]++ : window;
       // Keep the last `window` samples: shift when full (window is small, default 3).
       const base = s * window;

@@ -6,6 +6,17 @@ import { createLeastConnections } from './least-connections.js';
 import { createWeightedRoundRobin } from './weighted-round-robin.js';
 import { createPowerOfTwo } from './power-of-two.js';
 import { createJoinShortestQueue } from './join-shortest-queue.js';
+import { createEdfRoundRobin } from './edf-round-robin.js';
+import { createWeightedRandom } from './weighted-random.js';
+import { createLeastRequestWeighted } from './least-request-weighted.js';
+import { createJoinIdleQueue } from './join-idle-queue.js';
+import { createPeakEwma } from './peak-ewma.js';
+import { createDynamicWeightedRoundRobin } from './dynamic-weighted-round-robin.js';
+import { createLeastTime } from './least-time.js';
+import { createRingHash } from './ring-hash.js';
+import { createMaglev } from './maglev.js';
+import { createBoundedLoadHash } from './bounded-load-hash.js';
+import { createFirst } from './first.js';
 
 registerBalancer({ name: 'round-robin', description: 'next server in cyclic order (random start)', options: [], create: createRoundRobin });
 registerBalancer({ name: 'random', description: 'uniform random server', options: [], create: createRandom });
@@ -24,8 +35,8 @@ registerBalancer({
 registerBalancer({
   name: 'power-of-two',
   aliases: ['p2c'],
-  description: 'best of `choices` (2) distinct random servers by open requests',
-  options: ['choices'],
+  description: 'best of `choices` (2) distinct random servers by `metric` (open requests, peak-ewma, latency-ewma)',
+  options: ['choices', 'metric', 'decayMs'],
   create: createPowerOfTwo,
 });
 registerBalancer({
@@ -34,6 +45,80 @@ registerBalancer({
   description: 'oracle: fewest requests actually at the server; lowest-id ties',
   options: [],
   create: createJoinShortestQueue,
+});
+
+registerBalancer({
+  name: 'edf-round-robin',
+  aliases: ['edf'],
+  description: "Envoy's weighted round robin: earliest deadline first, deadline += 1/weight",
+  options: [],
+  create: createEdfRoundRobin,
+});
+registerBalancer({
+  name: 'weighted-random',
+  description: 'random server with probability proportional to weight',
+  options: [],
+  create: createWeightedRandom,
+});
+registerBalancer({
+  name: 'least-request-weighted',
+  aliases: ['least-request'],
+  description: "Envoy LEAST_REQUEST: P2C with replacement, or EDF on weight / (open + 1)^bias when weights differ",
+  options: ['bias', 'choices'],
+  create: createLeastRequestWeighted,
+});
+registerBalancer({
+  name: 'join-idle-queue',
+  aliases: ['jiq'],
+  description: 'a server that reported idle (open requests fell to 0), else random',
+  options: ['idleQueueSize'],
+  create: createJoinIdleQueue,
+});
+registerBalancer({
+  name: 'peak-ewma',
+  aliases: ['pewma'],
+  description: "Finagle's P2C over peak-sensitive EWMA latency × (pending + 1)",
+  options: ['decayMs'],
+  create: createPeakEwma,
+});
+registerBalancer({
+  name: 'dynamic-weighted-round-robin',
+  aliases: ['dwrr'],
+  description: 'round robin in runs of range − ceil(range·(avg − min)/max) by recent latency (samwho.dev)',
+  options: ['range', 'window'],
+  create: createDynamicWeightedRoundRobin,
+});
+registerBalancer({
+  name: 'least-time',
+  description: 'NGINX Plus least_time: min (open + 1) × EWMA latency; random ties',
+  options: ['decayMs'],
+  create: createLeastTime,
+});
+registerBalancer({
+  name: 'ring-hash',
+  aliases: ['ketama'],
+  description: 'consistent hashing of the request key on a ring of ≥ minRingSize (1024) virtual nodes',
+  options: ['minRingSize'],
+  create: createRingHash,
+});
+registerBalancer({
+  name: 'maglev',
+  description: 'Maglev lookup table (prime size, 65537) of the request key',
+  options: ['tableSize'],
+  create: createMaglev,
+});
+registerBalancer({
+  name: 'bounded-load-hash',
+  aliases: ['chwbl'],
+  description: 'consistent hashing with bounded loads: at most ceil((1 + epsilon)·average) open per server',
+  options: ['epsilon', 'minRingSize'],
+  create: createBoundedLoadHash,
+});
+registerBalancer({
+  name: 'first',
+  description: 'HAProxy first: lowest id with fewer than maxConn (1) open requests',
+  options: ['maxConn'],
+  create: createFirst,
 });
 
 export { registerBalancer, getBalancer, balancerNames, listBalancers } from './registry.js';

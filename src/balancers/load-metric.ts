@@ -47,7 +47,7 @@ export function peakEwmaMetric(ctx: BalancerContext, decayMs: number): LoadMetri
       return cost[s] === 0 && pending !== 0 ? PENALTY + pending : cost[s] * (pending + 1);
     },
     observe(s, latencyMs, ok) {
-      if (ok && latencyMs >= 0) update(s, latencyMs);
+      if (ok && latencyMs >= 0 && latencyMs < Infinity) update(s, latencyMs);
     },
   };
 }
@@ -67,7 +67,7 @@ export function latencyEwmaMetric(ctx: BalancerContext, decayMs: number): LoadMe
       return ewma[s] * (pending + 1);
     },
     observe(s, latencyMs, ok) {
-      if (!ok || !(latencyMs >= 0)) return;
+      if (!ok || !(latencyMs >= 0 && latencyMs < Infinity)) return;
       const t = ctx.now();
       if (sampled[s] === 0) {
         ewma[s] = latencyMs;

@@ -3,7 +3,7 @@
  * from per-server permutations: offset = h₁(s) mod M, skip = h₂(s) mod (M − 1) + 1, the j-th
  * preference (offset + j·skip) mod M. Servers take turns claiming their next free preferred
  * slot until the table is full (Eisenbud et al., pseudocode listing 1); with unequal weights a
- * server takes its turn only when iteration · w ≥ its target, which then grows by max w
+ * server takes its turn only when iteration · w / max w ≥ its target, which then grows by 1
  * (Envoy's weighted Maglev), so shares follow weights. Weight 0 ⇒ no entries. A key goes to
  * table[murmur3(key) mod M]. h₁, h₂: murmur3_x86_32 (hash.ts) of the server id, seeds 2 and 3.
  * Ineligible servers: the table is rebuilt over eligible servers only (O(M log M), on pool
@@ -12,7 +12,7 @@
  * NSDI 2016; Envoy MAGLEV (maglev_lb.cc).
  * Ties: slot collisions go to the server whose turn comes first (id order within a round).
  */
-import type { BalancerFactory } from './balancer.js';
+import type { BalancerContext, BalancerFactory } from './balancer.js';
 import { ScenarioError, join, numberField, object } from '../input/check.js';
 import { hashKey, murmur2x32 } from './hash.js';
 
@@ -26,11 +26,27 @@ export const createMaglev: BalancerFactory = (ctx, options, path) => {
   const o = object(options, path, ['tableSize']);
   const M = numberField(o, 'tableSize', path, { integer: true, min: 2, max: 5_000_011 }, 65537);
   if (!isPrime(M)) throw new ScenarioError(join(path, 'tableSize'), M, 'a prime number (e.g. 65537, 5003, 211)');
+  const { table, rebuild } = createMaglevTable(ctx, M);
+  return {
+    pick(key) {
+      const slot = hashKey(key) % M;
+      let s = table[slot];
+      if (s >= 0 && ctx.eligible[s] !== 1) {
+        rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
+        s = table[slot];
+      }
+      return s;
+    },
+    rebuild,
+  };
+};
+
+/** The lookup table (server per slot, -1 when no server qualifies), filled now and by `rebuild`. */
+export function createMaglevTable(ctx: BalancerContext, M: number): { table: Int32Array; rebuild(): void } {
   const n = ctx.size, table = new Int32Array(M).fill(-1);
   const offset = new Int32Array(n), skip = new Int32Array(n), target = new Float64Array(n);
   /** Each server's next preferred slot: (offset + j·skip) mod M for its j-th turn. */
-  const cursor = new Int32Array(n);
-  const members = new Int32Array(n);
+  const cursor = new Int32Array(n), members = new Int32Array(n);
   for (let s = 0; s < n; s++) {
     offset[s] = murmur2x32(s, 0, 2) % M;
     skip[s] = (murmur2x32(s, 0, 3) % (M - 1)) + 1;
@@ -51,8 +67,9 @@ export const createMaglev: BalancerFactory = (ctx, options, path) => {
     for (let iteration = 1; filled < M; iteration++) {
       for (let i = 0; i < m && filled < M; i++) {
         const s = members[i];
-        if (iteration * ctx.weights[s] < target[s]) continue;
-        target[s] += maxWeight;
+        // In units of max w, so equal weights compare exact integers.
+        if (iteration * (ctx.weights[s] / maxWeight) < target[s]) continue;
+        target[s] += 1;
         let c = cursor[s];
         while (table[c] >= 0) {
           c += skip[s];
@@ -66,17 +83,5 @@ export const createMaglev: BalancerFactory = (ctx, options, path) => {
     }
   }
   rebuild();
-
-  return {
-    pick(key) {
-      const slot = hashKey(key) % M;
-      let s = table[slot];
-      if (s >= 0 && ctx.eligible[s] !== 1) {
-        rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
-        s = table[slot];
-      }
-      return s;
-    },
-    rebuild,
-  };
-};
+  return { table, rebuild };
+}

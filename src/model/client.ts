@@ -88,7 +88,7 @@ export class RetryBudget {
   /** Spends a token for a retry if one is there. */
   tryWithdraw(now: number): boolean {
     this.refill(now);
-    if (this.tokens < 1) return false;
+    if (this.tokens < 1 - 1e-9) return false; // tolerate rounding in sums of `ratio`
     this.tokens -= 1;
     return true;
   }

@@ -37,6 +37,12 @@ export interface ModelConfig {
   servers: readonly ServerSpec[];
   arrivals: ArrivalSpec | ClosedLoopSpec;
   service: DistributionSpec;
+  /**
+   * "request" (default): a request's cost is drawn once and every attempt of it costs the same
+   * (the work is in the request). "attempt": retries and hedges draw a fresh cost from their own
+   * stream (the variability is in the server: hiccups, GC pauses — the case hedging addresses).
+   */
+  serviceScope?: 'request' | 'attempt';
   balancer: { name: string; options: Record<string, unknown> };
   /** Independent balancer instances, each request arriving at one of them (default 1). */
   fleet?: { count: number; assign: 'round-robin' | 'random' };
@@ -146,6 +152,8 @@ export class Model implements Handler {
   private readonly think: Distribution | null;
   private readonly service: Distribution;
   private readonly serviceRng: Rng;
+  /** Costs of retries and hedges when `serviceScope` is "attempt"; null otherwise. */
+  private readonly attemptServiceRng: Rng | null;
   private readonly arrivalRng: Rng;
   private readonly observe: boolean;
   private readonly assignRandom: boolean;
@@ -194,6 +202,7 @@ export class Model implements Handler {
     this.arrivals = config.arrivals.process === 'closed' ? null : createArrivals(config.arrivals, this.arrivalRng);
     this.think = this.closed ? createDistribution(this.closed.thinkMs) : null;
     this.service = createDistribution(config.service);
+    this.attemptServiceRng = config.serviceScope === 'attempt' ? createStream(seed, 'service/attempts') : null;
 
     const info = getBalancer(config.balancer.name);
     if (!info) throw new Error(`unknown balancer ${JSON.stringify(config.balancer.name)} (known: ${balancerNames().join(', ')})`);
@@ -411,6 +420,7 @@ export class Model implements Handler {
   private sendAttempt(p: number, r: number): void {
     const now = this.sim.now, table = this.requests, pool = this.pool;
     if (r === p && table.attempts[p] > 0) table.state[r] = A.Initiated; // a retry: a new attempt on the same row
+    if (this.attemptServiceRng && (r !== p || table.attempts[p] > 0)) table.costMs[r] = this.service.sample(this.attemptServiceRng);
     table.server[r] = -1;
     table.attempts[p]++;
     table.liveAttempts[p]++;

@@ -39,6 +39,7 @@ export interface Scenario {
   servers: ServerGroup[];
   arrivals: ArrivalSpec | ClosedLoopSpec;
   service: DistributionSpec;
+  serviceScope?: 'request' | 'attempt';
   balancer: { name: string } & Record<string, unknown>;
   keys?: KeySpec;
   fleet?: { count: number; assign: 'round-robin' | 'random' };
@@ -53,7 +54,7 @@ export const MAX_REQUESTS = 1e10;
 export const MAX_SERVERS = 1_000_000;
 
 const TOP = [
-  '$schema', 'name', 'description', 'seed', 'stop', 'servers', 'arrivals', 'service', 'keys', 'balancer', 'fleet', 'view',
+  '$schema', 'name', 'description', 'seed', 'stop', 'servers', 'arrivals', 'service', 'serviceScope', 'keys', 'balancer', 'fleet', 'view',
   'failures', 'health', 'client',
 ];
 
@@ -71,6 +72,7 @@ export function parseScenario(input: unknown): Scenario {
   const total = scenario.servers.reduce((n, g) => n + g.count, 0);
   if (total > MAX_SERVERS) throw new ScenarioError('servers', `${total} servers`, `at most ${MAX_SERVERS} servers in all`);
   scenario.balancer = parseBalancer(o.balancer, scenario.servers);
+  if (o.serviceScope !== undefined) scenario.serviceScope = oneOf(o.serviceScope, 'serviceScope', ['request', 'attempt'] as const);
   if (o.keys !== undefined) scenario.keys = parseKeys(o.keys);
   if (o.fleet !== undefined) {
     const f = object(o.fleet, 'fleet', ['count', 'assign']);
@@ -304,6 +306,7 @@ export function toModelConfig(scenario: Scenario): ModelConfig {
   const config: ModelConfig = { seed: scenario.seed, stop: scenario.stop, servers, arrivals: scenario.arrivals, service: scenario.service, balancer: { name, options } };
   if (scenario.failures) config.failures = scenario.failures;
   if (scenario.keys) config.keys = scenario.keys;
+  if (scenario.serviceScope) config.serviceScope = scenario.serviceScope;
   if (scenario.fleet) config.fleet = scenario.fleet;
   if (scenario.view) config.view = scenario.view;
   if (scenario.health) config.health = scenario.health;
