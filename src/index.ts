@@ -1,7 +1,7 @@
 // The public API of lbsim. Named exports only; each concept lives in its own module.
 import './balancers/index.js';
 
-export { Simulation, type Handler } from './engine/simulation.js';
+export { Simulation, SimulationStalledError, type Handler } from './engine/simulation.js';
 export { EventQueue } from './engine/event-queue.js';
 export { Xoshiro128, createStream, type Rng } from './random/rng.js';
 export { createDistribution, DISTRIBUTIONS, type Distribution, type DistributionSpec } from './random/distributions.js';

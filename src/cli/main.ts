@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { ScenarioError } from '../input/check.js';
+import { SimulationStalledError } from '../engine/simulation.js';
 import { readScenarioJson } from '../scenario/load.js';
 import { parseScenario } from '../scenario/scenario.js';
 import { PRESETS } from '../scenario/presets.js';
@@ -51,7 +52,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   try {
     return command(argv, io);
   } catch (e) {
-    if (e instanceof ScenarioError || e instanceof UsageError) {
+    if (e instanceof ScenarioError || e instanceof UsageError || e instanceof SimulationStalledError) {
       io.err(`lbsim: ${e.message}\n${e instanceof UsageError ? "Run 'lbsim --help' for usage.\n" : ''}`);
       return 2;
     }

@@ -11,6 +11,20 @@ const KIND_MASK = (1 << KIND_BITS) - 1;
 /** Largest target index an event can carry. */
 export const MAX_TARGET = (1 << (31 - KIND_BITS)) - 1;
 
+/** Events in a row at one instant before a run is declared stalled (a zero-delay loop). */
+export const STALL_LIMIT = 10_000_000;
+
+/** Thrown when simulated time stops advancing: STALL_LIMIT events in a row at the same instant. */
+export class SimulationStalledError extends Error {
+  constructor(readonly atMs: number) {
+    super(
+      `simulated time stopped advancing at ${atMs} ms: ${STALL_LIMIT.toLocaleString('en')} events in a row at the same instant ` +
+        '(a loop with zero delays, e.g. closed-loop clients with zero think time whose requests fail at once)',
+    );
+    this.name = 'SimulationStalledError';
+  }
+}
+
 export interface Handler {
   /** Called for every event, with `sim.now` already advanced to the event's time. */
   handle(kind: number, target: number): void;
@@ -64,8 +78,12 @@ export class Simulation {
     const q = this.queue, h = this.handler!;
     const start = this.events;
     this.stopped = false;
+    let same = 0;
     while (q.size > 0 && q.peekTime() <= tMs && !this.stopped) {
       const data = q.pop();
+      if (q.lastTime === this.now) {
+        if (++same > STALL_LIMIT) throw new SimulationStalledError(this.now);
+      } else same = 0;
       this.now = q.lastTime;
       this.events++;
       h.handle(data & KIND_MASK, data >>> KIND_BITS);

@@ -769,6 +769,7 @@ export class Model implements Handler {
     for (let x = table.hedgeHead[p]; x >= 0; ) {
       const next = table.nextHedge[x];
       this.releaseCopy(x, to === R.TimedOut ? A.TimedOut : A.Cancelled);
+      this.releaseRow(x); // withdrawn, or a ghost carries its work now
       x = next;
     }
     table.hedgeHead[p] = -1;

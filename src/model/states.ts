@@ -71,6 +71,7 @@ export const SERVER_MACHINE: StateMachine = {
     [S.Idle, S.Failed, 'fails'],
     [S.Busy, S.Failed, 'fails (aborts its requests)'],
     [S.Failed, S.Recovering, 'repaired'],
+    [S.Failed, S.Idle, 'repaired (no warm-up)'],
     [S.Recovering, S.Idle, 'warm-up over'],
     [S.Recovering, S.Busy, 'warm-up over'],
     [S.Recovering, S.Failed, 'fails again'],

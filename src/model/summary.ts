@@ -56,11 +56,10 @@ export interface Summary {
 }
 
 /**
- * Rounding for print: 9 significant digits for times and means, 6 for histogram quantiles (which
- * are only good to 1% anyway). Non-finite values print as 0 (they cannot occur in a valid run).
+ * Rounding for print: 9 significant digits, so that summaries compare byte for byte and keep
+ * their order (p99 ≤ max). Non-finite values print as 0 (they cannot occur in a valid run).
  */
 const r9 = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(9)) : 0);
-const r6 = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(6)) : 0);
 
 function counts(names: readonly string[], table: Float64Array): Record<string, number> {
   const n = names.length, out: Record<string, number> = {};
@@ -106,11 +105,11 @@ export function summarize(model: Model, scenarioName: string, wallMs: number): S
     },
     latencyMs: {
       mean: r9(model.latencyStats.mean),
-      p50: r6(latency.quantile(0.5)),
-      p90: r6(latency.quantile(0.9)),
-      p95: r6(latency.quantile(0.95)),
-      p99: r6(latency.quantile(0.99)),
-      p999: r6(latency.quantile(0.999)),
+      p50: r9(latency.quantile(0.5)),
+      p90: r9(latency.quantile(0.9)),
+      p95: r9(latency.quantile(0.95)),
+      p99: r9(latency.quantile(0.99)),
+      p999: r9(latency.quantile(0.999)),
       max: latency.count > 0 ? r9(latency.max) : 0,
     },
     throughputPerSec: measuredMs > 0 ? r9((model.succeeded / measuredMs) * 1000) : 0,

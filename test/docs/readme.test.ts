@@ -1,5 +1,5 @@
 /** The README's examples are run, and their printed output must match what the README shows. */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,10 +18,6 @@ function outputAfter(marker: string): string {
 }
 
 describe('README', () => {
-  beforeAll(() => {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
-  });
-
   it('opens with the two set-up commands', () => {
     expect(readme).toContain('npm install && npm start');
     expect(readme).toContain('npm test');

@@ -1,0 +1,260 @@
+/**
+ * The live charts beside a scene, on a 2D canvas: latency percentiles (p50, p95, p99 over the
+ * trailing window) and, below, the requests that ended in each step, stacked by outcome. Every
+ * mapping from data to pixels is a d3 scale. Redrawn only when the series gains a point or the
+ * size changes, not every frame.
+ */
+import { scaleLinear, type ScaleLinear } from 'd3-scale';
+import type { Series } from './series.js';
+import { INK, LANE, MUTED, OUTCOMES, PERCENTILES, Shape, css } from './palette.js';
+
+const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+const BOLD = '600 11.5px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+/** Room for the y tick labels. */
+const LEFT = 38;
+
+export class ChartView {
+  readonly canvas: HTMLCanvasElement;
+  private width = 0;
+  private height = 0;
+  private drawnPoints = -1;
+  private readonly ctx: CanvasRenderingContext2D;
+
+  constructor(private readonly series: Series) {
+    this.canvas = document.createElement('canvas');
+    this.canvas.setAttribute('role', 'img');
+    this.ctx = this.canvas.getContext('2d')!;
+  }
+
+  resize(width: number, height: number): void {
+    const dpr = Math.min(2, globalThis.devicePixelRatio || 1);
+    this.width = width;
+    this.height = height;
+    this.canvas.width = Math.max(1, Math.round(width * dpr));
+    this.canvas.height = Math.max(1, Math.round(height * dpr));
+    this.canvas.style.width = `${width}px`;
+    this.canvas.style.height = `${height}px`;
+    this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    this.drawnPoints = -1;
+  }
+
+  /** Redraws if the series has a new point (or `force`). */
+  draw(force = false): void {
+    if (!force && this.series.points === this.drawnPoints) return;
+    this.drawnPoints = this.series.points;
+    const g = this.ctx, w = this.width, h = this.height;
+    g.clearRect(0, 0, w, h);
+    if (w < 60 || h < 60) return;
+    const half = Math.floor(h * 0.55);
+    this.latency(0, half - 6);
+    this.outcomes(half + 4, h);
+    this.canvas.setAttribute('aria-label', this.describe());
+  }
+
+  /**
+   * The x scale shared by both charts, in simulated seconds: it spans the points held (at least
+   * 10 steps, so the first points are not squeezed into a corner) and scrolls once the ring is full.
+   */
+  private xScale(left: number, right: number): ScaleLinear<number, number> {
+    const s = this.series, step = s.sampleMs / 1000;
+    const last = s.points === 0 ? 0 : s.timeMs[s.at(s.length - 1)] / 1000;
+    const first = s.points === 0 ? 0 : s.timeMs[s.at(0)] / 1000 - step;
+    return scaleLinear().domain([first, Math.max(last, first + 10 * step)]).range([left, right]);
+  }
+
+  /** Draws legend entries left to right, wrapping; returns the baseline of the last line. */
+  private legend(entries: number, y: number, draw: (k: number, x: number, y: number) => number, measure: (k: number) => number): number {
+    let x = 4;
+    for (let k = 0; k < entries; k++) {
+      const w = measure(k);
+      if (x + w > this.width - 4 && x > 4) {
+        x = 4;
+        y += 14;
+      }
+      draw(k, x, y);
+      x += w;
+    }
+    return y;
+  }
+
+  private latency(top: number, bottom: number): void {
+    const g = this.ctx, s = this.series, cap = s.capacity;
+    const left = LEFT, right = this.width - 10, plotTop = top + 36, plotBottom = bottom - 16;
+    let max = 1;
+    for (let j = 0; j < s.length; j++) {
+      const v = s.percentiles[2 * cap + s.at(j)];
+      if (v > max) max = v;
+    }
+    const x = this.xScale(left, right);
+    const y = scaleLinear().domain([0, max * 1.05]).nice(4).range([plotBottom, plotTop]);
+    g.font = BOLD;
+    g.fillStyle = css(INK);
+    g.textBaseline = 'alphabetic';
+    g.fillText(`Latency (ms) over the last ${fmtSeconds(s.windowMs)}`, 4, top + 12);
+    // Legend: current values.
+    g.font = FONT;
+    const label = (k: number) => `${PERCENTILES[k].label} ${fmtMs(s.latest(k))}`;
+    const ly = this.legend(PERCENTILES.length, top + 28, (k, lx, ly) => {
+      const p = PERCENTILES[k];
+      g.strokeStyle = css(p.color);
+      g.lineWidth = 2;
+      g.setLineDash(p.dash as number[]);
+      g.beginPath();
+      g.moveTo(lx, ly - 4);
+      g.lineTo(lx + 14, ly - 4);
+      g.stroke();
+      g.setLineDash([]);
+      g.fillStyle = css(INK);
+      g.fillText(label(k), lx + 18, ly);
+      return 0;
+    }, (k) => 30 + g.measureText(label(k)).width);
+    y.range([plotBottom, Math.max(plotTop, ly + 12)]);
+    this.axes(x, y, left, right, plotBottom, fmtCount);
+    for (let k = 0; k < PERCENTILES.length; k++) {
+      const p = PERCENTILES[k];
+      g.strokeStyle = css(p.color);
+      g.lineWidth = k === 0 ? 2 : 1.75;
+      g.setLineDash(p.dash as number[]);
+      g.beginPath();
+      let pen = false;
+      for (let j = 0; j < s.length; j++) {
+        const i = s.at(j), v = s.percentiles[k * cap + i];
+        if (Number.isNaN(v)) {
+          pen = false;
+          continue;
+        }
+        const px = x(s.timeMs[i] / 1000), py = y(v);
+        if (pen) g.lineTo(px, py);
+        else g.moveTo(px, py);
+        pen = true;
+      }
+      g.stroke();
+      g.setLineDash([]);
+    }
+  }
+
+  private outcomes(top: number, bottom: number): void {
+    const g = this.ctx, s = this.series, cap = s.capacity;
+    const left = LEFT, right = this.width - 10, plotTop = top + 30, plotBottom = bottom - 16;
+    let max = 1;
+    for (let j = 0; j < s.length; j++) {
+      let sum = 0;
+      for (let o = 0; o < OUTCOMES.length; o++) sum += s.counts[o * cap + s.at(j)];
+      if (sum > max) max = sum;
+    }
+    const x = this.xScale(left, right);
+    const y = scaleLinear().domain([0, max]).nice(4).range([plotBottom, plotTop]);
+    g.font = BOLD;
+    g.fillStyle = css(INK);
+    g.fillText(`Requests ended per ${fmtSeconds(s.sampleMs)}`, 4, top + 12);
+    g.font = FONT;
+    const label = (o: number) => `${OUTCOMES[o].label} ${fmtCount(s.totals[o])}`;
+    const ly = this.legend(OUTCOMES.length, top + 26, (o, lx, ly) => {
+      marker(g, OUTCOMES[o].shape, OUTCOMES[o].color, lx + 5, ly - 4);
+      g.fillStyle = css(INK);
+      g.fillText(label(o), lx + 13, ly);
+      return 0;
+    }, (o) => 24 + g.measureText(label(o)).width);
+    y.range([plotBottom, Math.max(plotTop, ly + 12)]);
+    this.axes(x, y, left, right, plotBottom, fmtCount);
+    const barW = Math.max(1, x(s.sampleMs / 1000) - x(0) - 1);
+    for (let j = 0; j < s.length; j++) {
+      const i = s.at(j), px = x(s.timeMs[i] / 1000) - barW;
+      let acc = 0;
+      for (let o = 0; o < OUTCOMES.length; o++) {
+        const c = s.counts[o * cap + i];
+        if (c <= 0) continue;
+        const y0 = y(acc), y1 = y(acc + c);
+        g.fillStyle = css(OUTCOMES[o].color);
+        g.fillRect(px, y1, barW, Math.max(1, y0 - y1));
+        acc += c;
+      }
+    }
+  }
+
+  private axes(
+    x: ScaleLinear<number, number>, y: ScaleLinear<number, number>,
+    left: number, right: number, bottom: number, format: (v: number) => string,
+  ): void {
+    const g = this.ctx;
+    g.font = FONT;
+    g.textBaseline = 'middle';
+    g.textAlign = 'right';
+    g.strokeStyle = css(LANE);
+    g.lineWidth = 1;
+    for (const t of y.ticks(3)) {
+      const py = Math.round(y(t)) + 0.5;
+      g.beginPath();
+      g.moveTo(left, py);
+      g.lineTo(right, py);
+      g.stroke();
+      g.fillStyle = css(MUTED);
+      g.fillText(format(t), left - 4, py);
+    }
+    g.textAlign = 'center';
+    g.textBaseline = 'top';
+    for (const t of x.ticks(4)) {
+      const px = x(t);
+      if (px < left - 1 || px > right + 1) continue;
+      g.fillStyle = css(MUTED);
+      g.fillText(`${fmtNumber(t)} s`, px, bottom + 3);
+    }
+    g.textAlign = 'left';
+    g.textBaseline = 'alphabetic';
+    g.strokeStyle = css(INK);
+    g.beginPath();
+    g.moveTo(left, bottom + 0.5);
+    g.lineTo(right, bottom + 0.5);
+    g.stroke();
+  }
+
+  /** A text alternative for screen readers: the latest values. */
+  private describe(): string {
+    const s = this.series;
+    const lat = PERCENTILES.map((p, k) => `${p.label} ${fmtMs(s.latest(k))}`).join(', ');
+    const totals = OUTCOMES.map((o, k) => `${o.label} ${fmtCount(s.totals[k])}`).join(', ');
+    return `Latency over the last ${fmtSeconds(s.windowMs)}: ${lat}. Requests: ${totals}.`;
+  }
+}
+
+function marker(g: CanvasRenderingContext2D, shape: number, color: number, x: number, y: number): void {
+  g.fillStyle = g.strokeStyle = css(color);
+  g.lineWidth = 2;
+  g.beginPath();
+  switch (shape) {
+    case Shape.Cross:
+      g.moveTo(x - 3.5, y - 3.5); g.lineTo(x + 3.5, y + 3.5); g.moveTo(x + 3.5, y - 3.5); g.lineTo(x - 3.5, y + 3.5);
+      g.stroke();
+      break;
+    case Shape.Square:
+      g.fillRect(x - 4, y - 4, 8, 8);
+      break;
+    case Shape.Ring:
+      g.arc(x, y, 3.5, 0, Math.PI * 2);
+      g.stroke();
+      break;
+    default:
+      g.arc(x, y, 4.5, 0, Math.PI * 2);
+      g.fill();
+  }
+}
+
+export function fmtMs(ms: number): string {
+  if (Number.isNaN(ms)) return '–';
+  if (ms >= 10_000) return `${fmtNumber(ms / 1000)} s`;
+  if (ms >= 100) return `${Math.round(ms)} ms`;
+  if (ms >= 10) return `${ms.toFixed(0)} ms`;
+  return `${+ms.toFixed(1)} ms`;
+}
+
+function fmtSeconds(ms: number): string {
+  return ms >= 1000 ? `${fmtNumber(ms / 1000)} s` : `${fmtNumber(ms)} ms`;
+}
+
+function fmtCount(n: number): string {
+  return n >= 10_000 ? `${+(n / 1000).toFixed(1)}k` : String(Math.round(n));
+}
+
+function fmtNumber(x: number): string {
+  return Number.isInteger(x) ? String(x) : String(+x.toFixed(2));
+}

@@ -1,0 +1,152 @@
+/**
+ * The control bar of `<lbsim-view>` (plain DOM in its shadow root). "basic": play/pause, single
+ * step, playback speed, seed and reset. "full" adds the workload knobs — balancer(s) (a second
+ * one turns on the side-by-side comparison), arrival rate, request-size distribution, number and
+ * power of servers. Knobs only report values; the element decides what to rebuild.
+ */
+import { SPEEDS } from './timing.js';
+import { POWER, SIZES, type ControlValues } from './control-values.js';
+
+export type ControlsMode = 'none' | 'basic' | 'full';
+
+export interface ControlsHandlers {
+  playPause(): void;
+  step(): void;
+  speed(x: number): void;
+  reset(seed: number): void;
+  balancers(names: string[]): void;
+  values(values: ControlValues): void;
+}
+
+export interface ControlsInit {
+  mode: ControlsMode;
+  paused: boolean;
+  speed: number;
+  seed: number;
+  balancers: readonly string[];
+  known: readonly string[];
+  values: ControlValues;
+}
+
+export class ControlsView {
+  readonly el: HTMLDivElement;
+  private readonly play: HTMLButtonElement;
+  private readonly clock: HTMLSpanElement;
+  private readonly speedSelect: HTMLSelectElement;
+  private lastClock = '';
+
+  constructor(init: ControlsInit, on: ControlsHandlers) {
+    const el = (this.el = h('div', { class: 'controls', role: 'group', 'aria-label': 'Simulation controls' }));
+    if (init.mode === 'none') el.hidden = true;
+    const row = h('div', { class: 'row' });
+    this.play = button('', 'Play or pause', on.playPause);
+    const step = button('Step', 'Handle the next event and pause', on.step);
+    this.speedSelect = h('select', { 'aria-label': 'Playback speed' });
+    for (const s of SPEEDS) this.speedSelect.append(option(String(s), `${s}×`, s === init.speed));
+    if (!SPEEDS.includes(init.speed)) this.speedSelect.append(option(String(init.speed), `${init.speed}×`, true));
+    this.speedSelect.onchange = () => on.speed(Number(this.speedSelect.value));
+    const seed = h('input', { type: 'number', min: '0', step: '1', value: String(init.seed), 'aria-label': 'Seed', class: 'seed' });
+    const reset = button('Reset', 'Restart from time 0 with this seed', () => {
+      const v = Number(seed.value);
+      on.reset(Number.isInteger(v) && v >= 0 ? v : init.seed);
+    });
+    this.clock = h('span', { class: 'clock', 'aria-live': 'off' });
+    row.append(this.play, step, label('speed', this.speedSelect), label('seed', seed), reset, this.clock);
+    el.append(row);
+    if (init.mode === 'full') el.append(this.knobs(init, on));
+    this.setPaused(init.paused);
+  }
+
+  setPaused(paused: boolean): void {
+    this.play.textContent = paused ? '▶ Play' : '❚❚ Pause';
+    this.play.setAttribute('aria-pressed', String(!paused));
+  }
+
+  setSpeed(speed: number): void {
+    this.speedSelect.value = String(speed);
+  }
+
+  /** Shows the simulated time (called a few times a second, not every frame). */
+  setClock(simMs: number): void {
+    const text = `t = ${(simMs / 1000).toFixed(1)} s`;
+    if (text !== this.lastClock) this.clock.textContent = this.lastClock = text;
+  }
+
+  private knobs(init: ControlsInit, on: ControlsHandlers): HTMLElement {
+    const row = h('div', { class: 'row knobs' });
+    const a = h('select', { 'aria-label': 'Balancer' });
+    const b = h('select', { 'aria-label': 'Compare with' });
+    b.append(option('', '— none —', init.balancers.length < 2));
+    for (const name of init.known) {
+      a.append(option(name, name, name === init.balancers[0]));
+      b.append(option(name, name, name === init.balancers[1]));
+    }
+    const balancers = () => on.balancers(b.value ? [a.value, b.value] : [a.value]);
+    a.onchange = b.onchange = balancers;
+
+    const v = { ...init.values };
+    const rate = h('input', { type: 'range', min: String(rateMin(v.ratePerSec)), max: String(rateMax(v.ratePerSec)), step: String(rateStep(v.ratePerSec)), value: String(v.ratePerSec), 'aria-label': 'Arrival rate' });
+    const rateOut = h('output', {});
+    rateOut.textContent = `${v.ratePerSec}/s`;
+    rate.oninput = () => (rateOut.textContent = `${rate.value}/s`);
+    rate.onchange = () => on.values({ ...v, ratePerSec: (v.ratePerSec = Number(rate.value)) });
+    const size = h('select', { 'aria-label': 'Request size distribution' });
+    for (const s of SIZES) size.append(option(s, s, s === v.size));
+    size.onchange = () => on.values({ ...v, size: (v.size = size.value as ControlValues['size']) });
+    const servers = h('input', { type: 'range', min: '1', max: '16', step: '1', value: String(v.servers), 'aria-label': 'Servers' });
+    const serversOut = h('output', {});
+    serversOut.textContent = String(v.servers);
+    servers.oninput = () => (serversOut.textContent = servers.value);
+    servers.onchange = () => on.values({ ...v, servers: (v.servers = Number(servers.value)) });
+    const power = h('select', { 'aria-label': 'Server power' });
+    for (const p of POWER) power.append(option(p, p === 'mixed' ? 'mixed (weights = power)' : 'equal', p === v.power));
+    power.onchange = () => on.values({ ...v, power: (v.power = power.value as ControlValues['power']) });
+
+    row.append(
+      label('balancer', a), label('vs', b),
+      label('rate', rate, rateOut), label('size', size),
+      label('servers', servers, serversOut), label('power', power),
+    );
+    return row;
+  }
+}
+
+function rateMin(r: number): number {
+  return +(r / 4).toPrecision(2);
+}
+function rateMax(r: number): number {
+  return +(r * 2).toPrecision(2);
+}
+function rateStep(r: number): number {
+  return r >= 50 ? 1 : 0.1;
+}
+
+type Attrs = Record<string, string>;
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  return el;
+}
+
+function button(text: string, title: string, onClick: () => void): HTMLButtonElement {
+  const b = h('button', { type: 'button', title });
+  b.textContent = text;
+  b.onclick = onClick;
+  return b;
+}
+
+function option(value: string, text: string, selected: boolean): HTMLOptionElement {
+  const o = h('option', { value });
+  o.textContent = text;
+  o.selected = selected;
+  return o;
+}
+
+function label(text: string, ...controls: HTMLElement[]): HTMLLabelElement {
+  const l = h('label', {});
+  const span = h('span', {});
+  span.textContent = text;
+  l.append(span, ...controls);
+  return l;
+}

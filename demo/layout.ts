@@ -1,0 +1,191 @@
+/**
+ * Where everything is drawn, in CSS pixels of a scene `width × height`: clients on the left, the
+ * balancer, one row per server on the right (a box holding its concurrency slots), each with a
+ * queue lane running left from it, and an exit on the right edge. Pure geometry: no pixi, no DOM,
+ * so it is unit-tested in Node. Built once per size or pool shape; lookups allocate nothing.
+ */
+import { scaleBand, scaleLinear, type ScaleLinear } from 'd3-scale';
+
+export interface LayoutInput {
+  width: number;
+  height: number;
+  /** Slots per server (its concurrency). */
+  concurrency: ArrayLike<number>;
+  /** Waiting places drawn per server (its queue limit, or a running maximum when unbounded). */
+  queueSlots: ArrayLike<number>;
+}
+
+export interface Layout {
+  readonly width: number;
+  readonly height: number;
+  readonly servers: number;
+  /** Where requests appear: x, and the vertical span they are spread over. */
+  readonly sourceX: number;
+  readonly sourceTop: number;
+  readonly sourceBottom: number;
+  readonly balancerX: number;
+  readonly balancerY: number;
+  readonly balancerR: number;
+  /** Succeeded requests leave towards this x. */
+  readonly exitX: number;
+  /** Radius of a request dot. */
+  readonly dotR: number;
+  /** Server boxes (top-left corner, size) and the y of their row's centre line. */
+  readonly boxX: Float32Array;
+  readonly boxY: Float32Array;
+  readonly boxW: number;
+  readonly boxH: number;
+  readonly rowY: Float32Array;
+  /** Queue position k of server s → x: `queueScale[s](k)`, k = 0 the head (clamped). */
+  readonly queueScale: readonly ScaleLinear<number, number>[];
+  readonly queueSlots: Int32Array;
+  /** x where each server's drawn queue ends (its tail), and where its lane starts (head). */
+  readonly queueTailX: Float32Array;
+  readonly queueHeadX: number;
+  /** Slot i of server s is centred at (slotX, slotY)[slotBase[s] + min(i, slotsDrawn[s] - 1)]. */
+  readonly slotBase: Int32Array;
+  readonly slotsDrawn: Int32Array;
+  readonly slotX: Float32Array;
+  readonly slotY: Float32Array;
+  readonly slotSize: number;
+  /**
+   * Server labels: 'full' (name bottom left, state bottom right, slots above), 'compact' (slots
+   * left, "S1 busy" right, on one line) or 'none' (boxes too small; colour and marks only).
+   */
+  readonly labels: 'full' | 'compact' | 'none';
+  /** Same as labels !== 'none'. */
+  readonly showLabels: boolean;
+  readonly fontSize: number;
+}
+
+/** At most this many slots are drawn per server; more share the last one. */
+export const MAX_SLOTS_DRAWN = 32;
+const PAD = 10;
+const EXIT_SPACE = 26;
+
+export function computeLayout(input: LayoutInput): Layout {
+  const width = Math.max(160, input.width), height = Math.max(120, input.height);
+  const n = input.concurrency.length;
+  const balancerR = clamp(Math.min(width, height) * 0.05, 11, 22);
+  const balancerX = Math.max(PAD + 48, width * 0.2);
+  const balancerY = height / 2;
+  const boxW = clamp(width * 0.17, 50, 132);
+  const exitX = width - PAD;
+  const x0 = width - PAD - EXIT_SPACE - boxW;
+
+  const rows = scaleBand<number>()
+    .domain(range(n))
+    .range([PAD, height - PAD])
+    .paddingInner(n > 12 ? 0.12 : 0.24)
+    .paddingOuter(0.08);
+  const boxH = Math.min(rows.bandwidth(), 78);
+  const boxX = new Float32Array(n).fill(x0);
+  const boxY = new Float32Array(n);
+  const rowY = new Float32Array(n);
+  for (let s = 0; s < n; s++) {
+    boxY[s] = rows(s)! + (rows.bandwidth() - boxH) / 2;
+    rowY[s] = boxY[s] + boxH / 2;
+  }
+  const labels = boxH >= 44 && boxW >= 56 ? 'full' : boxH >= 16 && boxW >= 84 ? 'compact' : 'none';
+  const showLabels = labels !== 'none';
+  const fontSize = labels === 'full' ? clamp(boxH * 0.22, 10, 13) : clamp(boxH * 0.5, 9, 11);
+  const dotR = clamp(Math.min(boxH * 0.1, width / 130), 2.2, 5.5);
+
+  // Slots: a grid in the box, above the label line when labels are shown.
+  const slotsDrawn = Int32Array.from({ length: n }, (_, s) => Math.max(1, Math.min(MAX_SLOTS_DRAWN, input.concurrency[s] | 0)));
+  const slotBase = new Int32Array(n);
+  let total = 0;
+  for (let s = 0; s < n; s++) {
+    slotBase[s] = total;
+    total += slotsDrawn[s];
+  }
+  // Compact labels take the right half of the box, full ones a line at the bottom.
+  const innerW = labels === 'compact' ? boxW * 0.45 : boxW - 10;
+  const innerH = boxH - 6 - (labels === 'full' ? fontSize + 6 : 0);
+  let slotSize = 14;
+  for (let s = 0; s < n; s++) {
+    const { cols, rows: r } = grid(slotsDrawn[s], innerW, innerH);
+    slotSize = Math.min(slotSize, innerW / cols - 2, innerH / r - 2);
+  }
+  slotSize = Math.max(3, slotSize);
+  const slotX = new Float32Array(total), slotY = new Float32Array(total);
+  for (let s = 0; s < n; s++) {
+    const { cols } = grid(slotsDrawn[s], innerW, innerH);
+    const cell = slotSize + 2;
+    const sx = scaleLinear().domain([0, 1]).range([boxX[s] + 5 + cell / 2, boxX[s] + 5 + cell * 1.5]);
+    const top = labels === 'full' ? boxY[s] + 4 : rowY[s] - (Math.ceil(slotsDrawn[s] / cols) * cell) / 2;
+    const sy = scaleLinear().domain([0, 1]).range([top + cell / 2, top + cell * 1.5]);
+    for (let i = 0; i < slotsDrawn[s]; i++) {
+      slotX[slotBase[s] + i] = sx(i % cols);
+      slotY[slotBase[s] + i] = sy(Math.floor(i / cols));
+    }
+  }
+
+  // Queues: from just left of the box towards the balancer; a place is at most 2.4 dots wide.
+  const queueHeadX = x0 - 6;
+  const laneMax = Math.max(20, queueHeadX - (balancerX + balancerR + 24));
+  const queueSlots = Int32Array.from({ length: n }, (_, s) => Math.max(1, input.queueSlots[s] | 0));
+  const queueTailX = new Float32Array(n);
+  const queueScale = range(n).map((s) => {
+    const len = Math.min(laneMax, queueSlots[s] * dotR * 2.4);
+    queueTailX[s] = queueHeadX - len;
+    return scaleLinear().domain([0, queueSlots[s]]).range([queueHeadX, queueHeadX - len]).clamp(true);
+  });
+
+  return {
+    width, height, servers: n,
+    sourceX: PAD + 8, sourceTop: height * 0.22, sourceBottom: height * 0.78,
+    balancerX, balancerY, balancerR, exitX, dotR,
+    boxX, boxY, boxW, boxH, rowY,
+    queueScale, queueSlots, queueTailX, queueHeadX,
+    slotBase, slotsDrawn, slotX, slotY, slotSize,
+    labels, showLabels, fontSize,
+  };
+}
+
+/** x of waiting place k (0 = head) of server s; places past the drawn ones pile up at the tail. */
+export function queueX(layout: Layout, s: number, k: number): number {
+  return layout.queueScale[s](Math.min(k, layout.queueSlots[s] - 1) + 0.5);
+}
+
+/** Index into slotX/slotY of slot i of server s. */
+export function slotIndex(layout: Layout, s: number, i: number): number {
+  return layout.slotBase[s] + Math.min(i, layout.slotsDrawn[s] - 1);
+}
+
+/** The server whose box or queue lane contains (x, y), or -1. */
+export function serverAt(layout: Layout, x: number, y: number): number {
+  for (let s = 0; s < layout.servers; s++) {
+    const top = layout.boxY[s] - 2, bottom = top + layout.boxH + 4;
+    if (y < top || y > bottom) continue;
+    if (x >= layout.queueTailX[s] - 4 && x <= layout.boxX[s] + layout.boxW + 2) return s;
+  }
+  return -1;
+}
+
+/** Where request lane `u` ∈ [0, 1) starts on the client side. */
+export function sourceY(layout: Layout, u: number): number {
+  return layout.sourceTop + u * (layout.sourceBottom - layout.sourceTop);
+}
+
+function grid(count: number, w: number, h: number): { cols: number; rows: number } {
+  // Most columns that keep cells roughly square within w × h.
+  let best = { cols: count, rows: 1 }, bestSize = -1;
+  for (let cols = 1; cols <= count; cols++) {
+    const rows = Math.ceil(count / cols);
+    const size = Math.min(w / cols, h / rows);
+    if (size > bestSize + 1e-9) {
+      bestSize = size;
+      best = { cols, rows };
+    }
+  }
+  return best;
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+function clamp(x: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, x));
+}

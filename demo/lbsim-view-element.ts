@@ -1,0 +1,451 @@
+/**
+ * `<lbsim-view>`: an animated load-balancing simulation for articles.
+ *
+ * Attributes: `preset` (a gallery scene id or a library preset name), `scenario` (scenario JSON
+ * text; also settable as a property, object or text), `balancers` ("a" or "a,b" for side by
+ * side on the identical workload), `seed`, `speed` (simulated ms per wall ms), `controls`
+ * ("basic" default, "full", "none"), `paused`.
+ *
+ * Contract for embedding pages: sized by its container (ResizeObserver); creates its WebGL
+ * renderer when first near the viewport and runs only while on screen (IntersectionObserver,
+ * 100 px margin); starts paused and moves no dots under prefers-reduced-motion;
+ * touches nothing outside its shadow root (no globals, no listeners on window or document, no
+ * network); a bad scenario shows its validation error inside the element.
+ *
+ * Methods (for scripted articles and tests): play(), pause(), step(), reset(seed?), kill(s),
+ * revive(s), slow(s, factor), snapshot().
+ */
+import { parseScenario, withBalancer, type Scenario } from '../src/scenario/scenario.js';
+import { balancerNames } from '../src/balancers/registry.js';
+import { SERVER_STATE_NAMES, ServerState } from '../src/model/states.js';
+import { resolveSource } from './scenario-source.js';
+import { timingOf, type Timing } from './timing.js';
+import { applyControls, readControls, type ControlValues } from './control-values.js';
+import { Panel } from './panel.js';
+import { ControlsView, type ControlsMode } from './controls-view.js';
+import { createLegend } from './legend-view.js';
+import { ServerMenu, type ServerAction } from './server-menu.js';
+import { ELEMENT_CSS } from './element-style.js';
+
+const FRAME_STATS = 120;
+const MOTION_QUERY = '(prefers-reduced-motion: reduce)';
+
+export class LbsimViewElement extends HTMLElement {
+  static readonly observedAttributes = ['preset', 'scenario', 'balancers', 'seed', 'speed', 'controls', 'paused'];
+
+  readonly #wrap: HTMLDivElement;
+  readonly #stage: HTMLDivElement;
+  readonly #message: HTMLDivElement;
+  readonly #bar: HTMLDivElement;
+  readonly #menu = new ServerMenu();
+  #controls: ControlsView | null = null;
+  #panels: Panel[] = [];
+  #scenarioProp: object | string | null = null;
+  #json: Record<string, unknown> | null = null;
+  #balancers: string[] = [];
+  /** Knob positions shown; `#touched` once the reader moved one (then they rewrite the scenario). */
+  #values: ControlValues | null = null;
+  #touched = false;
+  #timing: Timing | null = null;
+  #error: string | null = null;
+  /** Scenarios waiting for the element to come near the viewport (renderers are created lazily). */
+  #pending: Scenario[] | null = null;
+  #speed = 1;
+  #paused = false;
+  #reduced = false;
+  #visible = false;
+  #raf = 0;
+  #last = -1;
+  #clockAt = 0;
+  #generation = 0;
+  #loadQueued = false;
+  #frames = 0;
+  readonly #cost = new Float64Array(FRAME_STATS);
+  readonly #interval = new Float64Array(FRAME_STATS);
+  #resizeObserver: ResizeObserver | null = null;
+  #intersection: IntersectionObserver | null = null;
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open' });
+    const style = document.createElement('style');
+    style.textContent = ELEMENT_CSS;
+    this.#wrap = div('wrap');
+    this.#stage = div('stage');
+    this.#message = div('message');
+    this.#message.setAttribute('role', 'alert');
+    this.#message.hidden = true;
+    this.#bar = div('bar');
+    this.#wrap.append(this.#message, this.#stage, this.#bar, createLegend());
+    root.append(style, this.#wrap, this.#menu.el);
+    this.#stage.addEventListener('click', (e) => this.#onClick(e));
+    root.addEventListener('pointerdown', (e) => {
+      if (this.#menu.isOpen && !this.#menu.el.contains(e.target as Node)) this.#menu.close();
+    });
+  }
+
+  /** The scenario as an object or JSON text (takes precedence over the attributes). */
+  get scenario(): object | string | null {
+    return this.#scenarioProp ?? this.getAttribute('scenario');
+  }
+
+  set scenario(value: object | string | null) {
+    this.#scenarioProp = value;
+    this.#queueLoad();
+  }
+
+  connectedCallback(): void {
+    this.#reduced = globalThis.matchMedia?.(MOTION_QUERY).matches ?? false;
+    this.#resizeObserver = new ResizeObserver(() => this.#layout());
+    this.#resizeObserver.observe(this.#stage);
+    this.#intersection = new IntersectionObserver((entries) => {
+      const entry = entries[entries.length - 1];
+      this.#visible = entry.isIntersecting;
+      this.#last = -1;
+      this.#showPending();
+      this.#requestFrame();
+    }, { rootMargin: '100px' });
+    this.#intersection.observe(this);
+    this.#queueLoad();
+  }
+
+  disconnectedCallback(): void {
+    this.#generation++;
+    this.#resizeObserver?.disconnect();
+    this.#intersection?.disconnect();
+    this.#resizeObserver = this.#intersection = null;
+    if (this.#raf) cancelAnimationFrame(this.#raf);
+    this.#raf = 0;
+    this.#destroyPanels();
+  }
+
+  attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (old === value) return;
+    if (name === 'speed') {
+      const x = Number(value);
+      if (x > 0) this.#speed = x;
+      this.#controls?.setSpeed(this.#speed);
+      return;
+    }
+    if (name === 'paused') {
+      this.#setPaused(value !== null || this.#reduced);
+      return;
+    }
+    this.#queueLoad();
+  }
+
+  // ---- public methods ----
+
+  play(): void {
+    this.#setPaused(false);
+  }
+
+  pause(): void {
+    this.#setPaused(true);
+  }
+
+  /** Pauses and advances to the next event (both panels to the earliest one, side by side). */
+  step(): void {
+    this.#setPaused(true);
+    let next = Infinity;
+    for (const p of this.#panels) next = Math.min(next, p.scene.model.sim.peek());
+    if (next === Infinity) return;
+    for (const p of this.#panels) p.scene.advance(Math.max(0, next - p.scene.model.sim.now));
+    this.#requestFrame();
+  }
+
+  /** Restarts every panel from time 0 (with `seed`, else the current one). */
+  reset(seed?: number): void {
+    if (!this.#json) return;
+    if (seed !== undefined) this.#json = { ...this.#json, seed };
+    this.#rebuild();
+  }
+
+  kill(s: number): void {
+    this.#forServer(s, (p) => p.scene.kill(s));
+  }
+
+  revive(s: number): void {
+    this.#forServer(s, (p) => p.scene.revive(s));
+  }
+
+  /** Divides server `s`'s speed by `factor` (1 restores it) for requests starting from now. */
+  slow(s: number, factor = 4): void {
+    this.#forServer(s, (p) => p.scene.slow(s, factor));
+  }
+
+  /** A read-only summary for tests and scripted pages. */
+  snapshot(): Record<string, unknown> {
+    const n = Math.min(this.#frames, FRAME_STATS);
+    const costs = Array.from(this.#cost.subarray(0, n)).sort((a, b) => a - b);
+    const intervals = Array.from(this.#interval.subarray(0, n));
+    const mean = (a: number[]) => (a.length ? a.reduce((x, y) => x + y, 0) / a.length : 0);
+    const panels = this.#panels.map((p) => {
+      const pool = p.scene.model.pool;
+      return {
+        balancer: p.balancer,
+        ...p.scene.counters(),
+        servers: Array.from({ length: pool.size }, (_, s) => ({
+          state: SERVER_STATE_NAMES[pool.state[s]],
+          dispatched: p.scene.dispatchedTo[s],
+          inService: pool.inService[s],
+          queue: pool.queueLength[s],
+          speed: pool.speed[s],
+        })),
+        chartPoints: p.scene.series.points,
+      };
+    });
+    return {
+      error: this.#error,
+      frames: this.#frames,
+      paused: this.#paused,
+      visible: this.#visible,
+      reducedMotion: this.#reduced,
+      speed: this.#speed,
+      frameMs: { mean: mean(costs), p95: costs[Math.floor(costs.length * 0.95)] ?? 0, max: costs[costs.length - 1] ?? 0 },
+      frameIntervalMs: mean(intervals),
+      ...(panels[0] ?? {}),
+      panels,
+    };
+  }
+
+  // ---- loading ----
+
+  #queueLoad(): void {
+    if (this.#loadQueued) return;
+    this.#loadQueued = true;
+    queueMicrotask(() => {
+      this.#loadQueued = false;
+      if (this.isConnected) this.#load();
+    });
+  }
+
+  #load(): void {
+    const r = resolveSource({
+      preset: this.getAttribute('preset'),
+      scenario: this.scenario,
+      balancers: this.getAttribute('balancers'),
+      seed: this.getAttribute('seed'),
+    });
+    if (!r.ok) {
+      this.#showError(r.error);
+      return;
+    }
+    this.#json = r.json;
+    this.#touched = false;
+    this.#balancers = r.balancers;
+    this.#timing = timingOf(r.scenarios[0]);
+    this.#values = readControls(r.scenarios[0], this.#timing.ratePerSec);
+    const speed = Number(this.getAttribute('speed'));
+    this.#speed = speed > 0 ? speed : this.#timing.speed;
+    this.#paused = this.#reduced || this.hasAttribute('paused');
+    this.#pending = r.scenarios;
+    this.#showPending();
+  }
+
+  #showPending(): void {
+    if (!this.#pending || !this.#visible) return;
+    const scenarios = this.#pending;
+    this.#pending = null;
+    void this.#show(scenarios);
+  }
+
+  /** The scenarios for the current JSON, knobs and balancers (throws a readable error). */
+  #scenarios(): Scenario[] {
+    const base = this.#touched ? applyControls(this.#json!, this.#values!, this.#timing!.meanCostMs) : parseScenario(this.#json!);
+    return this.#balancers.map((b) => withBalancer(base, b));
+  }
+
+  #rebuild(): void {
+    let scenarios: Scenario[];
+    try {
+      scenarios = this.#scenarios();
+    } catch (e) {
+      this.#showError(e instanceof Error ? e.message : String(e));
+      return;
+    }
+    this.#timing = { ...timingOf(scenarios[0]), speed: this.#speed };
+    this.#pending = scenarios;
+    this.#showPending();
+  }
+
+  /** Shows panels for `scenarios`, reusing renderers where it can. */
+  async #show(scenarios: Scenario[]): Promise<void> {
+    const gen = ++this.#generation;
+    this.#error = null;
+    this.#message.hidden = true;
+    this.#stage.hidden = false;
+    const timing = this.#timing!;
+    const keep = this.#panels.slice(0, scenarios.length);
+    for (const p of this.#panels.slice(scenarios.length)) p.destroy();
+    let panels: Panel[];
+    try {
+      panels = await Promise.all(scenarios.map((s, i) => {
+        if (keep[i]) {
+          keep[i].reset(s, timing);
+          return keep[i];
+        }
+        return Panel.create(s, timing, this.#reduced);
+      }));
+    } catch (e) {
+      this.#panels = keep;
+      this.#showError(`This browser cannot draw the animation: ${e instanceof Error ? e.message : String(e)}`);
+      return;
+    }
+    if (gen !== this.#generation || !this.isConnected) {
+      for (const p of panels) if (!keep.includes(p)) p.destroy();
+      return;
+    }
+    this.#panels = panels;
+    this.#stage.replaceChildren(...panels.map((p) => p.el));
+    this.#buildControls();
+    this.#layout();
+    this.#requestFrame();
+  }
+
+  #buildControls(): void {
+    const mode = (this.getAttribute('controls') ?? 'basic') as ControlsMode;
+    this.#controls = new ControlsView(
+      {
+        mode: mode === 'full' || mode === 'none' ? mode : 'basic',
+        paused: this.#paused,
+        speed: this.#speed,
+        seed: (this.#json?.seed as number) ?? 1,
+        balancers: this.#balancers,
+        known: balancerNames(),
+        values: this.#values!,
+      },
+      {
+        playPause: () => this.#setPaused(!this.#paused),
+        step: () => this.step(),
+        speed: (x) => {
+          this.#speed = x;
+          this.#requestFrame();
+        },
+        reset: (seed) => this.reset(seed),
+        balancers: (names) => {
+          this.#balancers = names;
+          this.#rebuild();
+        },
+        values: (v) => {
+          this.#values = v;
+          this.#touched = true;
+          this.#rebuild();
+        },
+      },
+    );
+    this.#bar.replaceChildren(this.#controls.el);
+  }
+
+  #showError(message: string): void {
+    this.#generation++;
+    this.#pending = null;
+    this.#error = message;
+    this.#destroyPanels();
+    this.#stage.hidden = true;
+    this.#bar.replaceChildren();
+    const title = document.createElement('b');
+    title.textContent = 'This animation could not start';
+    this.#message.replaceChildren(title, document.createTextNode(message));
+    this.#message.hidden = false;
+  }
+
+  #destroyPanels(): void {
+    for (const p of this.#panels) p.destroy();
+    this.#panels = [];
+  }
+
+  // ---- layout, input, frames ----
+
+  #layout(): void {
+    const n = this.#panels.length;
+    if (n === 0) return;
+    const w = Math.floor(this.#stage.clientWidth), h = Math.floor(this.#stage.clientHeight);
+    if (w === 0 || h === 0) return;
+    // Side by side in columns only when each panel is wide enough for its charts at its right.
+    const cols = n > 1 && (w / n >= 560 || h / n < 170);
+    this.#stage.className = `stage ${cols ? 'cols' : 'rows'}`;
+    this.#stage.style.flexDirection = cols ? 'row' : 'column';
+    for (let i = 0; i < n; i++) {
+      const pw = cols ? Math.floor(w / n) - (i > 0 ? 1 : 0) : w;
+      const ph = cols ? h : Math.floor(h / n) - (i > 0 ? 1 : 0);
+      this.#panels[i].resize(pw, ph);
+    }
+    this.#requestFrame();
+  }
+
+  #onClick(e: MouseEvent): void {
+    for (const p of this.#panels) {
+      const s = p.serverAtClient(e.clientX, e.clientY);
+      if (s < 0) continue;
+      const host = this.getBoundingClientRect();
+      const x = Math.min(e.clientX - host.left + 4, host.width - 150), y = Math.min(e.clientY - host.top + 4, host.height - 90);
+      const failed = p.scene.model.pool.state[s] === ServerState.Failed;
+      this.#menu.open(x, y, `Server S${s + 1}`, failed, p.scene.isSlowed(s), (a) => this.#act(a, s));
+      return;
+    }
+    this.#menu.close();
+  }
+
+  #act(action: ServerAction, s: number): void {
+    if (action === 'kill') this.kill(s);
+    else if (action === 'revive') this.revive(s);
+    else this.slow(s, action === 'slow' ? 4 : 1);
+  }
+
+  /** Applies `f` to every panel that has server `s` (side by side: both, to keep them comparable). */
+  #forServer(s: number, f: (p: Panel) => void): void {
+    for (const p of this.#panels) if (Number.isInteger(s) && s >= 0 && s < p.scene.model.pool.size) f(p);
+    this.#requestFrame();
+  }
+
+  #setPaused(paused: boolean): void {
+    this.#paused = paused;
+    this.#controls?.setPaused(paused);
+    this.#last = -1;
+    this.#requestFrame();
+  }
+
+  #requestFrame(): void {
+    if (!this.#raf && this.isConnected && this.#panels.length > 0) this.#raf = requestAnimationFrame(this.#tick);
+  }
+
+  readonly #tick = (t: number): void => {
+    this.#raf = 0;
+    const panels = this.#panels, n = panels.length;
+    const wall = this.#last < 0 ? 1000 / 60 : Math.min(100, t - this.#last);
+    this.#last = t;
+    const running = !this.#paused && this.#visible;
+    const start = performance.now();
+    if (running) {
+      let finished = 0;
+      for (let i = 0; i < n; i++) {
+        const scene = panels[i].scene;
+        scene.advance(wall * this.#speed);
+        if (scene.finished) finished++;
+      }
+      if (finished === n) this.#loop();
+    }
+    for (let i = 0; i < n; i++) panels[i].render();
+    const k = this.#frames++ % FRAME_STATS;
+    this.#cost[k] = performance.now() - start;
+    this.#interval[k] = wall;
+    if (t - this.#clockAt > 250 && n > 0) {
+      this.#clockAt = t;
+      this.#controls?.setClock(panels[0].scene.model.sim.now);
+    }
+    if (running) this.#requestFrame();
+    else this.#last = -1;
+  };
+
+  /** Every run ended: start again with the same seed (articles loop). */
+  #loop(): void {
+    for (const p of this.#panels) p.reset();
+  }
+}
+
+function div(className: string): HTMLDivElement {
+  const d = document.createElement('div');
+  d.className = className;
+  return d;
+}

@@ -1,0 +1,417 @@
+/**
+ * The view-model of one animated simulation: it watches a `Model` (as its `ModelObserver`),
+ * keeps one dot per attempt at a server (a request, or a retry or hedge of it) plus the dots
+ * showing how attempts ended, and computes,
+ * at the model's current time, where each dot is and how it looks. It knows nothing of pixi:
+ * a renderer copies `particles` and reads `model.pool` each frame.
+ *
+ * A dot's life: dispatched → Travel (clients → balancer → its place at the server, `travelMs`)
+ * → AtServer (in its queue place or concurrency slot, following the queue as it moves) → when
+ * the request ends, Leaving (`leaveMs`: succeeded flies to the exit, dropped / failed fall,
+ * timed out fades) → retired. An ending that happens mid-flight is shown on arrival, so the
+ * order of what the reader sees is always the order of events.
+ *
+ * Time is simulated ms throughout, so slow motion slows every motion alike. With
+ * `reducedMotion` dots jump to their places and fade where they are: nothing moves.
+ */
+import type { Model, ModelObserver } from '../src/model/model.js';
+import { AttemptState } from '../src/model/states.js';
+import { computeLayout, queueX, slotIndex, sourceY, type Layout } from './layout.js';
+import { Particles, Phase } from './particles.js';
+import { Series } from './series.js';
+import { IN_FLIGHT, OUTCOMES, attemptStyle } from './palette.js';
+import type { Timing } from './timing.js';
+
+/** Share of a flight spent reaching the balancer. */
+const TO_BALANCER = 0.4;
+/** Queue places drawn for an unbounded queue, at least. */
+const MIN_UNBOUNDED_PLACES = 16;
+/** `slot` of an in-service dot when every drawn slot of its server is taken. */
+const OVERFLOW = -2;
+const GOLDEN = 0.6180339887498949;
+
+export interface SceneOptions {
+  timing: Timing;
+  reducedMotion?: boolean;
+  /** Points kept by the charts' series. */
+  chartPoints?: number;
+}
+
+export class SceneModel implements ModelObserver {
+  readonly particles = new Particles(512);
+  readonly series: Series;
+  layout: Layout;
+  /** Bumped when `layout` is replaced (resize, or an unbounded queue outgrew its lane). */
+  layoutVersion = 0;
+  /** Requests sent to each server, and requests the balancer found no server for. */
+  readonly dispatchedTo: Float64Array;
+  rejectedDrawn = 0;
+  /** Dots spawned, and dots retired per terminal AttemptState. */
+  spawned = 0;
+  readonly retired = new Float64Array(8);
+  /** Dots of requests still in flight at the last `update`. */
+  inFlightDrawn = 0;
+  /** Speed of each server as configured (`slow` divides it, `restore` brings it back). */
+  readonly baseSpeed: Float64Array;
+  reducedMotion: boolean;
+  readonly travelMs: number;
+  readonly leaveMs: number;
+
+  private particleOf = new Int32Array(1024).fill(-1);
+  /** Model counters in palette OUTCOMES order, for chart points. */
+  private readonly totals = new Float64Array(OUTCOMES.length);
+  private readonly slotOwner: Int32Array;
+  private readonly queueSlots: Int32Array;
+  private nextSampleMs: number;
+  private lastUpdateMs: number;
+  private width = 640;
+  private height = 360;
+  private laneSeq = 0;
+
+  constructor(
+    readonly model: Model,
+    options: SceneOptions,
+  ) {
+    const pool = model.pool, n = pool.size;
+    this.reducedMotion = options.reducedMotion ?? false;
+    this.travelMs = options.timing.travelMs;
+    this.leaveMs = options.timing.leaveMs;
+    this.series = new Series(options.timing.sampleMs, options.timing.windowMs, options.chartPoints);
+    this.nextSampleMs = model.sim.now + this.series.sampleMs;
+    this.lastUpdateMs = model.sim.now;
+    this.dispatchedTo = new Float64Array(n);
+    this.baseSpeed = Float64Array.from(pool.speed);
+    this.queueSlots = Int32Array.from(pool.queueLimit, (q) => (q < 0 ? MIN_UNBOUNDED_PLACES : Math.max(1, q)));
+    this.layout = this.buildLayout();
+    this.slotOwner = new Int32Array(this.layout.slotX.length).fill(-1);
+    model.observer = this;
+  }
+
+  /** Lays the scene out for a new size (CSS px). */
+  resize(width: number, height: number): void {
+    this.width = width;
+    this.height = height;
+    this.layout = this.buildLayout();
+    this.layoutVersion++;
+  }
+
+  /** Advances the simulation by `ms` of simulated time, taking chart points on the way. */
+  advance(ms: number): void {
+    const sim = this.model.sim, target = sim.now + ms;
+    while (this.nextSampleMs <= target) {
+      sim.runUntil(this.nextSampleMs);
+      if (sim.now < this.nextSampleMs) return; // the model stopped: nothing left to happen
+      this.takePoint();
+    }
+    sim.runUntil(target);
+  }
+
+  /** True when the run is over: nothing in flight and no arrival to come. */
+  get finished(): boolean {
+    const m = this.model, stop = m.config.stop;
+    if (m.requests.live > 0) return false;
+    if (m.sim.peek() === Infinity) return true;
+    if (stop.timeMs !== undefined && m.sim.now >= stop.timeMs) return true;
+    return stop.requests !== undefined && this.spawned >= stop.requests;
+  }
+
+  // ---- server controls (by hand, as in the essay's "click a server") ----
+
+  kill(s: number): void {
+    this.model.failServer(s);
+  }
+
+  revive(s: number): void {
+    this.model.repairServer(s);
+  }
+
+  /**
+   * Divides server `s`'s speed by `factor` (1 restores it). Sets `model.pool.speed` directly:
+   * requests that start service afterwards run at the new speed; those in service keep theirs.
+   */
+  slow(s: number, factor: number): void {
+    this.model.pool.speed[s] = this.baseSpeed[s] / factor;
+  }
+
+  isSlowed(s: number): boolean {
+    return this.model.pool.speed[s] < this.baseSpeed[s];
+  }
+
+  // ---- ModelObserver ----
+
+  dispatched(r: number, server: number): void {
+    const p = this.spawnDot(server);
+    this.attach(r, p);
+    this.dispatchedTo[server]++;
+  }
+
+  ended(r: number, state: number, server: number): void {
+    const now = this.model.sim.now, table = this.model.requests;
+    const call = table.call[r];
+    // A succeeded attempt of a live request answers it: the request's latency, as the model counts it.
+    if (state === AttemptState.Succeeded && call >= 0 && table.measured[call]) this.series.recordLatency(now - table.arrivalMs[call]);
+    const ps = this.particles;
+    let p = r < this.particleOf.length ? this.particleOf[r] : -1;
+    if (p >= 0) {
+      this.particleOf[r] = -1;
+    } else if (server < 0) {
+      // Rejected (no server to go to): a dot flies to the balancer and falls there.
+      this.rejectedDrawn++;
+      p = this.spawnDot(server);
+    } else {
+      return; // work abandoned by its client (a ghost row) and not drawn
+    }
+    ps.outcome[p] = state;
+    if (ps.phase[p] === Phase.AtServer) {
+      ps.request[p] = -1;
+      this.releaseSlot(p);
+      this.leave(p, now);
+    } else {
+      // Still flying: fix where it lands (its slot, if it had one), since the request no longer says.
+      const L = this.layout;
+      const landsInSlot = ps.slot[p] !== -1;
+      ps.fromX[p] = landsInSlot ? L.slotX[this.slotAt(p)] : this.landingX(p);
+      ps.fromY[p] = landsInSlot ? L.slotY[this.slotAt(p)] : server < 0 ? L.balancerY : L.rowY[server];
+      ps.request[p] = -1;
+      this.releaseSlot(p);
+    }
+  }
+
+  serverChanged(): void {}
+
+  // ---- per frame ----
+
+  /** Positions and styles of every dot at the model's current time. Allocates nothing. */
+  update(): void {
+    const now = this.model.sim.now, dt = Math.max(0, now - this.lastUpdateMs);
+    this.lastUpdateMs = now;
+    this.walkQueues();
+    const ps = this.particles;
+    const follow = this.reducedMotion ? 1 : 1 - Math.exp(-dt / Math.max(1e-9, this.travelMs * 0.12));
+    const travel = this.reducedMotion ? 0 : this.travelMs;
+    let inFlight = 0;
+    for (let i = 0; i < ps.count; i++) {
+      const p = ps.live[i];
+      let phase = ps.phase[p];
+      if (phase === Phase.Travel) {
+        const u = travel > 0 ? (now - ps.t0[p]) / travel : 1;
+        if (u < 1) {
+          this.fly(p, u);
+        } else if (ps.request[p] >= 0) {
+          ps.phase[p] = phase = Phase.AtServer;
+          this.placeAtServer(p, 1);
+        } else {
+          ps.x[p] = ps.fromX[p];
+          ps.y[p] = ps.fromY[p];
+          this.leave(p, ps.t0[p] + travel);
+          phase = Phase.Leaving;
+        }
+      } else if (phase === Phase.AtServer) {
+        this.placeAtServer(p, follow);
+      }
+      if (phase === Phase.Leaving && this.animateLeaving(p, now)) {
+        i--; // retired: the last live dot moved into slot i
+        continue;
+      }
+      if (ps.request[p] >= 0) {
+        inFlight++;
+        ps.alpha[p] = 1;
+        ps.color[p] = IN_FLIGHT.color;
+        ps.shape[p] = IN_FLIGHT.shape;
+      }
+    }
+    this.inFlightDrawn = inFlight;
+  }
+
+  /** Counters for tests and the page hook. */
+  counters(): Record<string, number> {
+    const m = this.model;
+    return {
+      simMs: m.sim.now, arrived: m.arrived, succeeded: m.succeeded, dropped: m.dropped, failed: m.failed,
+      timedOut: m.timedOut, rejected: m.rejected, inFlight: m.inFlight, inFlightDrawn: this.inFlightDrawn,
+      dotsLive: this.particles.count, spawned: this.spawned, completedDrawn: this.retired[AttemptState.Succeeded],
+    };
+  }
+
+  // ---- internals ----
+
+  private takePoint(): void {
+    const m = this.model, t = this.totals;
+    for (let o = 0; o < OUTCOMES.length; o++) t[o] = m[OUTCOMES[o].counter];
+    this.series.sample(this.nextSampleMs, t);
+    this.nextSampleMs += this.series.sampleMs;
+  }
+
+  private buildLayout(): Layout {
+    return computeLayout({
+      width: this.width, height: this.height, concurrency: this.model.pool.concurrency, queueSlots: this.queueSlots,
+    });
+  }
+
+  private spawnDot(server: number): number {
+    const ps = this.particles, p = ps.spawn();
+    ps.phase[p] = Phase.Travel;
+    ps.t0[p] = this.model.sim.now;
+    ps.server[p] = server;
+    ps.request[p] = -1;
+    ps.outcome[p] = 0;
+    ps.slot[p] = -1;
+    ps.place[p] = -1;
+    ps.lane[p] = (this.laneSeq = (this.laneSeq + GOLDEN) % 1);
+    ps.alpha[p] = 1;
+    ps.color[p] = IN_FLIGHT.color;
+    ps.shape[p] = IN_FLIGHT.shape;
+    ps.x[p] = this.layout.sourceX;
+    ps.y[p] = sourceY(this.layout, ps.lane[p]);
+    this.spawned++;
+    return p;
+  }
+
+  private attach(r: number, p: number): void {
+    if (r >= this.particleOf.length) {
+      const next = new Int32Array(Math.max(r + 1, this.particleOf.length * 2)).fill(-1);
+      next.set(this.particleOf);
+      this.particleOf = next;
+    }
+    this.particleOf[r] = p;
+    this.particles.request[p] = r;
+  }
+
+  /** Waiting place of every queued dot, by walking each server's FIFO. */
+  private walkQueues(): void {
+    const pool = this.model.pool, next = this.model.requests.nextInQueue, of = this.particleOf;
+    let grew = false;
+    for (let s = 0; s < pool.size; s++) {
+      let k = 0;
+      for (let r = pool.queueHead[s]; r >= 0; r = next[r]) {
+        const p = of[r];
+        if (p >= 0) this.particles.place[p] = k;
+        k++;
+      }
+      if (pool.queueLimit[s] < 0 && k > this.queueSlots[s]) {
+        this.queueSlots[s] = 2 ** Math.ceil(Math.log2(k));
+        grew = true;
+      }
+    }
+    if (grew) {
+      this.layout = this.buildLayout();
+      this.layoutVersion++;
+    }
+  }
+
+  /** Where dot p (still attached to its request) belongs at its server now. */
+  private targetX(p: number): number {
+    const ps = this.particles;
+    if (ps.slot[p] === -1 && this.model.requests.state[ps.request[p]] === AttemptState.InService) this.takeSlot(p);
+    if (ps.slot[p] !== -1) return this.layout.slotX[this.slotAt(p)];
+    return queueX(this.layout, ps.server[p], Math.max(0, ps.place[p]));
+  }
+
+  /** Call after targetX (which takes the slot). */
+  private targetY(p: number): number {
+    const ps = this.particles;
+    return ps.slot[p] !== -1 ? this.layout.slotY[this.slotAt(p)] : this.layout.rowY[ps.server[p]];
+  }
+
+  private slotAt(p: number): number {
+    const ps = this.particles, L = this.layout, s = ps.server[p], i = ps.slot[p];
+    return slotIndex(L, s, i === OVERFLOW ? L.slotsDrawn[s] - 1 : i);
+  }
+
+  /** Where a dot whose request ended before it landed comes down. */
+  private landingX(p: number): number {
+    const ps = this.particles, L = this.layout, s = ps.server[p];
+    if (s < 0) return L.balancerX;
+    switch (ps.outcome[p]) {
+      case AttemptState.Dropped: return L.queueTailX[s] - L.dotR * 2;
+      case AttemptState.Succeeded: return L.boxX[s] + L.boxW / 2;
+      default: return L.boxX[s];
+    }
+  }
+
+  /** Position along the flight at fraction u ∈ [0, 1). */
+  private fly(p: number, u: number): void {
+    const ps = this.particles, L = this.layout;
+    const sx = L.sourceX, sy = sourceY(L, ps.lane[p]);
+    if (u < TO_BALANCER || ps.server[p] < 0) {
+      const v = Math.min(1, u / TO_BALANCER);
+      ps.x[p] = sx + (L.balancerX - sx) * v;
+      ps.y[p] = sy + (L.balancerY - sy) * v;
+      return;
+    }
+    const v = (u - TO_BALANCER) / (1 - TO_BALANCER);
+    const attached = ps.request[p] >= 0;
+    const tx = attached ? this.targetX(p) : ps.fromX[p];
+    const ty = attached ? this.targetY(p) : ps.fromY[p];
+    ps.x[p] = L.balancerX + (tx - L.balancerX) * v;
+    ps.y[p] = L.balancerY + (ty - L.balancerY) * v;
+  }
+
+  private placeAtServer(p: number, follow: number): void {
+    const ps = this.particles;
+    const tx = this.targetX(p), ty = this.targetY(p);
+    ps.x[p] += (tx - ps.x[p]) * follow;
+    ps.y[p] += (ty - ps.y[p]) * follow;
+  }
+
+  private leave(p: number, t0: number): void {
+    const ps = this.particles;
+    ps.phase[p] = Phase.Leaving;
+    ps.t0[p] = t0;
+    ps.fromX[p] = ps.x[p];
+    ps.fromY[p] = ps.y[p];
+    const style = attemptStyle(ps.outcome[p]);
+    ps.color[p] = style.color;
+    ps.shape[p] = style.shape;
+  }
+
+  /** Moves a leaving dot; retires it (returning true) when its animation is over. */
+  private animateLeaving(p: number, now: number): boolean {
+    const ps = this.particles, L = this.layout;
+    const u = this.leaveMs > 0 ? (now - ps.t0[p]) / this.leaveMs : 1;
+    if (u >= 1) {
+      this.retired[ps.outcome[p]]++;
+      ps.retire(p);
+      return true;
+    }
+    ps.alpha[p] = u < 0.5 ? 1 : 2 * (1 - u);
+    if (this.reducedMotion) return false;
+    const s = ps.server[p];
+    switch (ps.outcome[p]) {
+      case AttemptState.Succeeded: {
+        const ex = L.exitX, ey = s >= 0 ? L.rowY[s] : ps.fromY[p];
+        ps.x[p] = ps.fromX[p] + (ex - ps.fromX[p]) * u;
+        ps.y[p] = ps.fromY[p] + (ey - ps.fromY[p]) * u;
+        break;
+      }
+      case AttemptState.TimedOut:
+        break;
+      default: // dropped, failed, rejected: fall away below the row
+        ps.x[p] = ps.fromX[p];
+        ps.y[p] = ps.fromY[p] + u * u * (L.boxH * 0.5 + 14);
+    }
+    return false;
+  }
+
+  private takeSlot(p: number): void {
+    const ps = this.particles, L = this.layout, s = ps.server[p];
+    const base = L.slotBase[s], n = L.slotsDrawn[s];
+    for (let i = 0; i < n; i++) {
+      if (this.slotOwner[base + i] < 0) {
+        this.slotOwner[base + i] = p;
+        ps.slot[p] = i;
+        return;
+      }
+    }
+    ps.slot[p] = OVERFLOW;
+  }
+
+  private releaseSlot(p: number): void {
+    const ps = this.particles, i = ps.slot[p];
+    if (i >= 0) {
+      const at = this.layout.slotBase[ps.server[p]] + i;
+      if (this.slotOwner[at] === p) this.slotOwner[at] = -1;
+    }
+    ps.slot[p] = -1;
+  }
+}

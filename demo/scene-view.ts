@@ -1,0 +1,253 @@
+/**
+ * Draws a SceneModel with pixi.js: static decoration (clients, balancer, lanes, box outlines,
+ * slots) in two Graphics rebuilt only when the layout changes; per server a tinted box, a queue
+ * depth bar, a failure cross, labels (one Text per state word, shown or hidden, so a state change
+ * re-rasterises nothing); request dots as one ParticleContainer. `draw()` runs every frame and
+ * allocates nothing.
+ */
+import { Container, Graphics, NineSliceSprite, Particle, ParticleContainer, Sprite, Text, Texture, type TextStyleOptions } from 'pixi.js';
+import type { SceneModel } from './scene-model.js';
+import { queueX } from './layout.js';
+import { BOX_CORNER, SHAPE_RADIUS, type Atlas } from './atlas.js';
+import { INK, LANE, MUTED, OKABE_ITO, PAPER, SERVER_STYLES, toBgr } from './palette.js';
+import { ServerState } from '../src/model/states.js';
+
+const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+
+interface ServerSprites {
+  fill: NineSliceSprite;
+  queue: Sprite;
+  cross: Graphics;
+  name: Text;
+  states: Text[];
+  slow: Text;
+  power: Text | null;
+  lastState: number;
+  lastFull: number;
+}
+
+export class SceneView {
+  readonly root = new Container();
+  private readonly under = new Graphics();
+  private readonly over = new Graphics();
+  private readonly serversLayer = new Container();
+  private readonly labels = new Container();
+  private readonly dots: ParticleContainer;
+  private readonly pool: Particle[] = [];
+  private servers: ServerSprites[] = [];
+  private builtVersion = -1;
+  private shown = 0;
+  private balancerLabel: Text | null = null;
+  private clientsLabel: Text | null = null;
+  /** Particle colour (ABGR with alpha) cache inputs. */
+  private readonly bgr = new Map<number, number>();
+
+  constructor(
+    private readonly scene: SceneModel,
+    private readonly atlas: Atlas,
+    private readonly balancerName: string,
+  ) {
+    this.dots = new ParticleContainer({
+      texture: atlas.shapes[0],
+      dynamicProperties: { position: true, color: true, vertex: true, uvs: true, rotation: false },
+    });
+    declareParticleLocals(this.dots);
+    this.root.addChild(this.under, this.serversLayer, this.over, this.dots, this.labels);
+  }
+
+  /** Updates everything drawn to the model's current state. */
+  draw(): void {
+    const scene = this.scene;
+    if (scene.layoutVersion !== this.builtVersion) this.build();
+    const L = scene.layout, pool = scene.model.pool;
+    for (let s = 0; s < this.servers.length; s++) {
+      const v = this.servers[s], state = pool.state[s];
+      if (state !== v.lastState) {
+        v.lastState = state;
+        v.fill.tint = SERVER_STYLES[state].color;
+        v.cross.visible = state === ServerState.Failed;
+        for (let k = 0; k < v.states.length; k++) v.states[k].visible = L.showLabels && k === state;
+      }
+      const len = pool.queueLength[s];
+      const w = len === 0 ? 0 : L.queueHeadX - queueX(L, s, len - 1) + L.dotR + 2;
+      v.queue.x = L.queueHeadX - w + 2;
+      v.queue.width = w;
+      const full = pool.queueLimit[s] >= 0 && len >= pool.queueLimit[s] ? 1 : 0;
+      if (full !== v.lastFull) {
+        v.lastFull = full;
+        v.queue.tint = full ? OKABE_ITO.vermillion : OKABE_ITO.skyBlue;
+        v.queue.alpha = full ? 0.45 : 0.4;
+      }
+      const slowed = scene.isSlowed(s);
+      if (slowed !== v.slow.visible) {
+        v.slow.visible = slowed;
+        if (v.power) v.power.visible = !slowed && L.showLabels;
+      }
+    }
+    this.drawDots();
+  }
+
+  destroy(): void {
+    this.root.destroy({ children: true });
+  }
+
+  private drawDots(): void {
+    const ps = this.scene.particles, n = ps.count, shapes = this.atlas.shapes;
+    while (this.pool.length < n) {
+      const p = new Particle({ texture: shapes[0], anchorX: 0.5, anchorY: 0.5 });
+      this.pool.push(p);
+      this.dots.particleChildren.push(p);
+      this.dots.update();
+    }
+    const scale = this.scene.layout.dotR / SHAPE_RADIUS;
+    for (let i = 0; i < n; i++) {
+      const id = ps.live[i], p = this.pool[i];
+      p.x = ps.x[id];
+      p.y = ps.y[id];
+      p.scaleX = p.scaleY = scale;
+      p.texture = shapes[ps.shape[id]];
+      p.color = this.abgr(ps.color[id], ps.alpha[id]);
+    }
+    for (let i = n; i < this.shown; i++) this.pool[i].color = 0;
+    this.shown = n;
+  }
+
+  private abgr(rgb: number, alpha: number): number {
+    let bgr = this.bgr.get(rgb);
+    if (bgr === undefined) this.bgr.set(rgb, (bgr = toBgr(rgb)));
+    return bgr + (((alpha * 255) | 0) << 24);
+  }
+
+  /** (Re)creates everything that depends on the layout. */
+  private build(): void {
+    const scene = this.scene, L = scene.layout, pool = scene.model.pool;
+    this.builtVersion = scene.layoutVersion;
+    for (const v of this.servers) {
+      v.fill.destroy();
+      v.queue.destroy();
+      v.cross.destroy();
+    }
+    this.labels.removeChildren().forEach((c) => c.destroy());
+    this.servers = [];
+
+    const g = this.under.clear();
+    // Clients: three small screens, requests leave from their right.
+    const cx = L.sourceX, ch = Math.min(16, (L.sourceBottom - L.sourceTop) / 5);
+    for (let k = 0; k < 3; k++) {
+      const cy = L.sourceTop + ((L.sourceBottom - L.sourceTop) * (k + 0.5)) / 3;
+      g.roundRect(cx - 8, cy - ch / 2, 14, ch, 3).fill(PAPER).stroke({ color: MUTED, width: 1.5 });
+    }
+    // Paths: clients → balancer → each lane.
+    for (let s = 0; s < L.servers; s++) {
+      g.moveTo(L.balancerX, L.balancerY).lineTo(L.queueTailX[s], L.rowY[s]);
+    }
+    g.moveTo(cx + 8, L.sourceTop).lineTo(L.balancerX, L.balancerY).moveTo(cx + 8, L.sourceBottom).lineTo(L.balancerX, L.balancerY);
+    g.stroke({ color: LANE, width: 1.5 });
+    // Queue lanes.
+    const laneH = L.dotR * 2 + 4;
+    for (let s = 0; s < L.servers; s++) {
+      g.roundRect(L.queueTailX[s] - 2, L.rowY[s] - laneH / 2, L.queueHeadX - L.queueTailX[s] + 4, laneH, laneH / 2).fill(0xf3f4f6);
+    }
+    // Exit arrows.
+    for (let s = 0; s < L.servers; s++) {
+      const x = L.boxX[s] + L.boxW + 6, y = L.rowY[s];
+      g.moveTo(x, y).lineTo(L.exitX - 4, y).stroke({ color: LANE, width: 1.5 });
+    }
+    // Balancer.
+    g.circle(L.balancerX, L.balancerY, L.balancerR).fill(INK);
+
+    const o = this.over.clear();
+    for (let s = 0; s < L.servers; s++) {
+      const box = new NineSliceSprite({
+        texture: this.atlas.box, leftWidth: BOX_CORNER, rightWidth: BOX_CORNER, topHeight: BOX_CORNER, bottomHeight: BOX_CORNER,
+        width: L.boxW, height: L.boxH,
+      });
+      box.x = L.boxX[s];
+      box.y = L.boxY[s];
+      const queue = new Sprite(Texture.WHITE);
+      queue.y = L.rowY[s] - laneH / 2;
+      queue.height = laneH;
+      queue.width = 0;
+      const cross = new Graphics()
+        .moveTo(L.boxX[s] + 6, L.boxY[s] + 5).lineTo(L.boxX[s] + L.boxW - 6, L.boxY[s] + L.boxH - 5)
+        .moveTo(L.boxX[s] + L.boxW - 6, L.boxY[s] + 5).lineTo(L.boxX[s] + 6, L.boxY[s] + L.boxH - 5)
+        .stroke({ color: PAPER, width: 2.5, alpha: 0.9 });
+      this.serversLayer.addChild(queue, box, cross);
+      o.roundRect(L.boxX[s], L.boxY[s], L.boxW, L.boxH, BOX_CORNER - 1).stroke({ color: INK, width: 1.25, alpha: 0.8 });
+      for (let i = 0; i < L.slotsDrawn[s]; i++) {
+        const k = L.slotBase[s] + i, h = L.slotSize / 2;
+        o.roundRect(L.slotX[k] - h, L.slotY[k] - h, L.slotSize, L.slotSize, 2).fill({ color: PAPER, alpha: 0.85 }).stroke({ color: INK, width: 1, alpha: 0.35 });
+      }
+      const style: TextStyleOptions = { fontFamily: FONT, fontSize: L.fontSize, fill: INK };
+      const speed = scene.baseSpeed[s];
+      const compact = L.labels === 'compact';
+      const name = this.text(`S${s + 1}`, { ...style, fontWeight: '700' });
+      name.x = L.boxX[s] + 6;
+      name.y = L.boxY[s] + L.boxH - L.fontSize - 5;
+      name.visible = L.labels === 'full';
+      const states = SERVER_STYLES.map((st) => {
+        // Compact: one line "S1 busy" at the right, centred on the row.
+        const t = this.text(compact ? `S${s + 1} ${st.label}` : st.label, { ...style, fill: st.ink, fontWeight: compact ? '600' : '400' });
+        t.anchor.set(1, compact ? 0.5 : 0);
+        t.x = L.boxX[s] + L.boxW - 6;
+        t.y = compact ? L.rowY[s] : name.y;
+        t.visible = false;
+        return t;
+      });
+      // Top right: the server's power when it differs from 1, or "slowed" while slowed by hand.
+      const corner = (t: Text) => {
+        t.anchor.set(1, 0);
+        t.x = L.boxX[s] + L.boxW - 6;
+        t.y = L.boxY[s] + 4;
+        return t;
+      };
+      const slow = corner(this.text('slowed', { ...style, fontWeight: '700' }));
+      slow.visible = false;
+      const power = speed !== 1 && !compact ? corner(this.text(`×${fmt(speed)}`, style)) : null;
+      if (power) power.visible = L.showLabels;
+      if (compact) {
+        // No room inside: just right of the box, above its exit line.
+        slow.style.fontSize = 9;
+        slow.anchor.set(0, 1);
+        slow.x = L.boxX[s] + L.boxW + 2;
+        slow.y = L.rowY[s] - 1;
+      }
+      this.servers.push({ fill: box, queue, cross, name, states, slow, power, lastState: -1, lastFull: -1 });
+    }
+    this.balancerLabel = this.text(this.balancerName, { fontFamily: FONT, fontSize: 12, fontWeight: '700', fill: INK });
+    this.balancerLabel.anchor.set(0.5, 0);
+    this.balancerLabel.x = L.balancerX;
+    this.balancerLabel.y = L.balancerY + L.balancerR + 5;
+    const lb = this.text('LB', { fontFamily: FONT, fontSize: Math.max(9, L.balancerR * 0.7), fontWeight: '700', fill: PAPER });
+    lb.anchor.set(0.5, 0.5);
+    lb.x = L.balancerX;
+    lb.y = L.balancerY;
+    this.clientsLabel = this.text('clients', { fontFamily: FONT, fontSize: 11, fill: MUTED });
+    this.clientsLabel.anchor.set(0, 0);
+    this.clientsLabel.x = 4;
+    this.clientsLabel.y = L.sourceBottom + 10;
+    this.dots.update();
+  }
+
+  private text(text: string, style: TextStyleOptions): Text {
+    const t = new Text({ text, style });
+    this.labels.addChild(t);
+    return t;
+  }
+}
+
+/**
+ * pixi 8.22 compiles each ParticleContainer's upload loop with `new Function` from snippets that
+ * assign `offset`, `w0`, `w1`, `h0`, `h1` without declaring them, creating globals on `window`
+ * at the first render. Declaring them (`var` is function-scoped, so once anywhere will do) in
+ * this container's own copies of the snippets keeps the page's global scope clean.
+ */
+function declareParticleLocals(container: ParticleContainer): void {
+  for (const property of Object.values(container._properties)) {
+    property.code = `var offset, w0, w1, h0, h1;\n${property.code}`;
+  }
+}
+
+function fmt(x: number): string {
+  return Number.isInteger(x) ? String(x) : x.toFixed(x < 1 ? 2 : 1).replace(/0+$/, '');
+}

@@ -1,0 +1,212 @@
+/**
+ * The real `lbsim` command, run as a child process from the compiled dist/ (built once here).
+ * Small request counts keep the file fast; nothing asserts on timing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PRESETS } from '../../src/scenario/presets.js';
+import type { Summary } from '../../src/model/summary.js';
+
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const REQUESTS = '20000';
+
+interface Result {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function lbsim(...args: string[]): Result {
+  const r = spawnSync(process.execPath, ['bin/lbsim.js', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Exit 0, nothing on stderr (stderr is not a TTY here, so no progress either). */
+function ok(...args: string[]): string {
+  const r = lbsim(...args);
+  expect(r.stderr, `stderr of lbsim ${args.join(' ')}`).toBe('');
+  expect(r.status, `exit code of lbsim ${args.join(' ')}`).toBe(0);
+  return r.stdout;
+}
+
+/** Exit 2, nothing on stdout, one paragraph on stderr containing every `needle`. */
+function badInput(args: string[], ...needles: string[]): string {
+  const r = lbsim(...args);
+  expect(r.stdout, `stdout of lbsim ${args.join(' ')}`).toBe('');
+  expect(r.status, `exit code of lbsim ${args.join(' ')}; stderr: ${r.stderr}`).toBe(2);
+  expect(r.stderr.startsWith('lbsim: ')).toBe(true);
+  expect(r.stderr.trim()).not.toMatch(/\n\s*\n/);
+  expect(r.stderr).not.toContain('internal error');
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+  for (const needle of needles) expect(r.stderr).toContain(needle);
+  return r.stderr;
+}
+
+function conserved(s: Summary): void {
+  const r = s.requests;
+  expect(r.arrived).toBeGreaterThan(0);
+  expect(r.succeeded + r.failed + r.timedOut + r.dropped + r.rejected + r.inFlight).toBe(r.arrived);
+}
+
+let dir = '';
+
+// dist/ is built once for all test files by test/global-setup.ts.
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lbsim-cli-'));
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('lbsim: successful commands', () => {
+  it('--help exits 0 and prints the usage', () => {
+    const out = ok('--help');
+    expect(out).toContain('Usage:');
+    for (const cmd of ['lbsim run', 'lbsim compare', 'lbsim list', 'lbsim validate', 'lbsim diagram']) expect(out).toContain(cmd);
+  });
+
+  it('run --json prints a Summary with the fields of DESIGN.md and conserves requests', () => {
+    const s = JSON.parse(ok('run', 'default', '--requests', REQUESTS, '--json')) as Summary;
+    expect(s).toMatchObject({ scenario: 'default', balancer: 'least-connections', seed: 1 });
+    for (const key of ['simTimeMs', 'events', 'throughputPerSec', 'wallMs'] as const) expect(typeof s[key]).toBe('number');
+    for (const key of ['arrived', 'succeeded', 'failed', 'timedOut', 'dropped', 'rejected', 'retries', 'inFlight']) {
+      expect(s.requests).toHaveProperty(key);
+      expect(Number.isInteger(s.requests[key as keyof Summary['requests']])).toBe(true);
+    }
+    for (const key of ['mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max']) expect(typeof s.latencyMs[key as keyof Summary['latencyMs']]).toBe('number');
+    expect(s.latencyMs.p50).toBeLessThanOrEqual(s.latencyMs.p99);
+    expect(s.latencyMs.p99).toBeLessThanOrEqual(s.latencyMs.max * 1.01);
+    expect(s.servers).toHaveLength(10);
+    expect(s.servers.map((v) => v.id)).toEqual([...Array(10).keys()]);
+    for (const v of s.servers) {
+      expect(v).toHaveProperty('completed');
+      expect(v.utilization).toBeGreaterThanOrEqual(0);
+      expect(v.utilization).toBeLessThanOrEqual(1);
+      expect(Object.keys(v.stateTimeMs).sort()).toEqual(expect.arrayContaining(['busy', 'failed', 'idle', 'recovering']));
+    }
+    conserved(s);
+  });
+
+  it('run --csv prints a header row and one data row', () => {
+    const lines = ok('run', 'default', '--requests', '2000', '--csv').trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    const header = lines[0].split(',');
+    const row = lines[1].split(',');
+    expect(row).toHaveLength(header.length);
+    expect(header).toEqual(expect.arrayContaining(['scenario', 'balancer', 'seed', 'arrived', 'p99Ms']));
+    expect(row[header.indexOf('balancer')]).toBe('least-connections');
+  });
+
+  it('the default table names the balancer and shows p99', () => {
+    const out = ok('run', 'default', '--requests', '2000', '--balancer', 'p2c');
+    expect(out).toContain('power-of-two');
+    expect(out).toContain('p99');
+  });
+
+  it('compare --json gives one summary per balancer on the same workload', () => {
+    const summaries = JSON.parse(ok('compare', 'default', '--requests', REQUESTS, '--balancers', 'round-robin,p2c', '--json')) as Summary[];
+    expect(Array.isArray(summaries)).toBe(true);
+    expect(summaries.map((s) => s.balancer)).toEqual(['round-robin', 'power-of-two']);
+    expect(summaries[0].requests.arrived).toBe(summaries[1].requests.arrived);
+    for (const s of summaries) conserved(s);
+  });
+
+  it('compare with several seeds prints confidence intervals', () => {
+    const out = ok('compare', 'default', '--requests', '2000', '--balancers', 'round-robin,p2c', '--seeds', '1..3');
+    expect(out).toContain('±');
+    expect(out).toContain('round-robin');
+    expect(out).toContain('power-of-two');
+  });
+
+  it('two runs with the same seed print identical JSON apart from wallMs', () => {
+    const args = ['run', 'default', '--requests', '5000', '--seed', '7', '--json'];
+    const a = JSON.parse(ok(...args)) as Summary;
+    const b = JSON.parse(ok(...args)) as Summary;
+    expect(a.seed).toBe(7);
+    expect({ ...a, wallMs: 0 }).toEqual({ ...b, wallMs: 0 });
+  });
+
+  it('list --json names the six built-in balancers', () => {
+    const list = JSON.parse(ok('list', '--json')) as { balancers: { name: string; aliases: string[] }[]; presets: { name: string }[] };
+    const names = list.balancers.map((b) => b.name);
+    for (const name of ['round-robin', 'random', 'least-connections', 'weighted-round-robin', 'power-of-two', 'join-shortest-queue']) {
+      expect(names).toContain(name);
+    }
+    expect(list.balancers.find((b) => b.name === 'power-of-two')?.aliases).toContain('p2c');
+    expect(list.presets.map((p) => p.name)).toEqual(Object.keys(PRESETS));
+  });
+
+  it('validate prints ok for a preset and for a scenario file', () => {
+    expect(ok('validate', 'default')).toMatch(/^ok/);
+    const file = join(dir, 'good.json');
+    writeFileSync(file, JSON.stringify(PRESETS.default.scenario));
+    expect(ok('validate', file)).toMatch(/^ok/);
+  });
+
+  it('diagram server prints a Mermaid state diagram', () => {
+    expect(ok('diagram', 'server').startsWith('stateDiagram-v2')).toBe(true);
+    expect(ok('diagram', 'request').startsWith('stateDiagram-v2')).toBe(true);
+  });
+});
+
+describe('lbsim: bad input exits 2 with a one-paragraph message and no output', () => {
+  it('a missing scenario file is named', () => {
+    badInput(['run', join(dir, 'missing-scenario.json')], 'missing-scenario.json');
+  });
+
+  it('a file that is not JSON is named', () => {
+    const file = join(dir, 'broken.json');
+    writeFileSync(file, '{ "name": ');
+    badInput(['run', file], 'broken.json', 'JSON');
+  });
+
+  it('an invalid field is named by its path', () => {
+    const file = join(dir, 'zero-concurrency.json');
+    const scenario = structuredClone(PRESETS.default.scenario) as { servers: Record<string, unknown>[] };
+    scenario.servers[0].concurrency = 0;
+    writeFileSync(file, JSON.stringify(scenario));
+    badInput(['run', file], 'servers[0].concurrency', 'got 0');
+    badInput(['validate', file], 'servers[0].concurrency');
+  });
+
+  it('an unknown command is named', () => {
+    badInput(['frobnicate'], 'frobnicate');
+  });
+
+  it('an unknown flag is named', () => {
+    badInput(['run', 'default', '--bogus'], '--bogus');
+  });
+
+  it('a non-numeric --requests is named', () => {
+    badInput(['run', 'default', '--requests', 'abc'], '--requests', 'abc');
+  });
+
+  it('a decreasing --seeds range is named', () => {
+    badInput(['compare', 'default', '--seeds', '5..1'], '--seeds', '5..1');
+  });
+
+  it('an unknown balancer in --balancers is named', () => {
+    badInput(['compare', 'default', '--balancers', 'nope'], '--balancers', 'nope');
+  });
+
+  it('an unknown --balancer for run is named', () => {
+    badInput(['run', 'default', '--balancer', 'nope'], 'nope');
+  });
+
+  it('--json and --csv together are refused', () => {
+    badInput(['run', 'default', '--json', '--csv'], '--json', '--csv');
+  });
+
+  it('an unknown diagram is named', () => {
+    badInput(['diagram', 'nope'], 'nope');
+  });
+
+  it('a missing scenario argument is reported', () => {
+    badInput(['run'], 'scenario');
+  });
+});

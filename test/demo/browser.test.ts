@@ -1,0 +1,225 @@
+/**
+ * The built demo in a real browser: Debian's Chromium, headless, software WebGL (SwiftShader),
+ * driven by playwright-core. Builds demo-dist (gallery + embeddable element), serves it on
+ * 127.0.0.1, and checks through the pages' read-only hooks that the engine runs, dots are drawn
+ * and retired, killing a server moves traffic away, a bad scenario shows its error, the element
+ * defines no globals and fetches nothing, reduced motion starts paused — and it measures the
+ * frame time with more than 2,000 requests in flight. Screenshots go to demo-dist/screenshots/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { extname, join, normalize } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const root = join(import.meta.dirname, '../..');
+const dist = join(root, 'demo-dist');
+const shots = join(dist, 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--headless', '--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-quic',
+  '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png', '.json': 'application/json' };
+
+type Snapshot = {
+  error: string | null; frames: number; paused: boolean; reducedMotion: boolean; simMs: number; spawned: number; completedDrawn: number;
+  succeeded: number; dropped: number; inFlight: number; inFlightDrawn: number; chartPoints: number;
+  frameMs: { mean: number; p95: number; max: number }; frameIntervalMs: number;
+  servers: { state: string; dispatched: number }[]; panels: { balancer: string; simMs: number; arrived: number }[];
+};
+
+let server: Server;
+let browser: Browser;
+let base: string;
+
+/** Serves demo-dist; /blank.html is an empty page of the same origin. */
+function serve(): Promise<string> {
+  server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (path === '/blank.html') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><link rel="icon" href="data:,"><title>blank</title><body style="margin:0">');
+      return;
+    }
+    const file = normalize(join(dist, path === '/' ? 'index.html' : path));
+    if (!file.startsWith(dist) || !existsSync(file)) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+}
+
+/** A page that records every request leaving 127.0.0.1 and every page error. */
+async function open(url: string, options: { reducedMotion?: 'reduce' | 'no-preference'; width?: number; height?: number } = {}) {
+  const context = await browser.newContext({ viewport: { width: options.width ?? 1200, height: options.height ?? 900 }, reducedMotion: options.reducedMotion ?? 'no-preference' });
+  const page = await context.newPage();
+  const outside: string[] = [], errors: string[] = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith(base) && !r.url().startsWith('data:') && !r.url().startsWith('blob:')) outside.push(r.url());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  await page.goto(url);
+  return { page, outside, errors, close: () => context.close() };
+}
+
+const snap = (page: Page, arg?: unknown): Promise<Snapshot> =>
+  page.evaluate((a) => (window as unknown as { __lbsim: { snapshot(a?: unknown): Snapshot } }).__lbsim.snapshot(a as never), arg);
+
+/** Counts the distinct colours of a PNG (decoded by the browser). */
+async function colours(page: Page, png: Buffer): Promise<number> {
+  return page.evaluate(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const g = canvas.getContext('2d')!;
+    g.drawImage(bitmap, 0, 0);
+    const data = g.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    const seen = new Set<number>();
+    for (let i = 0; i < data.length; i += 4) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+    return seen.size;
+  }, png.toString('base64'));
+}
+
+describe.skipIf(process.env.LBSIM_SKIP_BROWSER === '1')('the demo in headless Chromium', () => {
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set LBSIM_SKIP_BROWSER=1)`);
+    const vite = join(root, 'node_modules/vite/bin/vite.js');
+    execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+    execFileSync(process.execPath, [vite, 'build', '--mode', 'embed', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+    mkdirSync(shots, { recursive: true });
+    base = await serve();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((done) => (server ? server.close(done) : done(undefined)));
+  });
+
+  it('the gallery runs the engine, draws requests and retires them, and a killed server gets no more traffic', async () => {
+    const { page, outside, errors, close } = await open(`${base}/`);
+    await page.waitForFunction(() => (window as any).__lbsim?.snapshot(0)?.frames > 20, undefined, { timeout: 15_000 });
+    await page.locator('lbsim-view').first().evaluate((el) => el.setAttribute('speed', '2'));
+    await page.waitForTimeout(2_500);
+    const s = await snap(page, 0);
+    expect(s.error).toBeNull();
+    expect(s.simMs).toBeGreaterThan(1_000);
+    expect(s.spawned).toBeGreaterThan(5);
+    expect(s.completedDrawn).toBeGreaterThan(0);
+    expect(s.succeeded).toBeGreaterThan(0);
+    expect(s.chartPoints).toBeGreaterThan(0);
+    const shot = await page.locator('lbsim-view').first().screenshot({ path: join(shots, 'gallery-round-robin.png') });
+    expect(await colours(page, shot)).toBeGreaterThan(40);
+
+    await page.evaluate(() => (window as any).__lbsim.kill(1, 0));
+    const before = await snap(page, 0);
+    expect(before.servers[1].state).toBe('failed');
+    await page.waitForTimeout(2_000);
+    const after = await snap(page, 0);
+    expect(after.servers[1].state).toBe('failed');
+    expect(after.servers[1].dispatched).toBe(before.servers[1].dispatched);
+    const others = (x: Snapshot) => x.servers.reduce((n, v, i) => (i === 1 ? n : n + v.dispatched), 0);
+    expect(others(after)).toBeGreaterThan(others(before) + 3);
+    await page.locator('lbsim-view').first().screenshot({ path: join(shots, 'gallery-killed.png') });
+    expect(outside).toEqual([]);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('the embed page compares two balancers on one workload and shows a bad scenario as text', async () => {
+    const { page, outside, errors, close } = await open(`${base}/embed.html`, { width: 900, height: 1000 });
+    await page.waitForFunction(() => (window as any).__lbsim?.snapshot('compare')?.frames > 20, undefined, { timeout: 15_000 });
+    await page.waitForTimeout(3_000);
+    const s = await snap(page, 'compare');
+    expect(s.panels.map((p) => p.balancer)).toEqual(['round-robin', 'least-connections']);
+    expect(s.panels[0].simMs).toBeGreaterThan(0);
+    expect(s.panels[1].simMs).toBe(s.panels[0].simMs);
+    expect(s.panels[1].arrived).toBe(s.panels[0].arrived);
+    const message = await page.evaluate(() => (window as any).__lbsim.error('broken'));
+    expect(message).toContain('servers[0].concurrency');
+    expect(message).toContain('expected an integer >= 1');
+    const broken = await snap(page, 'broken');
+    expect(broken.error).toContain('servers[0].concurrency');
+    const shot = await page.locator('#compare').screenshot({ path: join(shots, 'embed-compare.png') });
+    expect(await colours(page, shot)).toBeGreaterThan(40);
+    await page.screenshot({ path: join(shots, 'embed-page.png'), fullPage: true });
+    expect(outside).toEqual([]);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('the element module defines lbsim-view and nothing else on window, once', async () => {
+    const { page, errors, close } = await open(`${base}/blank.html`);
+    await page.evaluate(() => ((window as any).__before = Object.getOwnPropertyNames(window)));
+    await page.addScriptTag({ type: 'module', url: '/lbsim-view.js' });
+    await page.addScriptTag({ type: 'module', url: '/lbsim-view.js?again' }); // a second copy must not redefine it
+    await page.waitForFunction(() => customElements.get('lbsim-view') !== undefined);
+    const added = await page.evaluate(async () => {
+      const before = new Set<string>([...(window as any).__before, '__before']);
+      const el = document.createElement('lbsim-view');
+      el.setAttribute('preset', 'round-robin');
+      document.body.append(el);
+      await new Promise((r) => setTimeout(r, 1_000));
+      return {
+        defined: typeof customElements.get('lbsim-view'),
+        added: Object.getOwnPropertyNames(window).filter((k) => !before.has(k)),
+        frames: (el as unknown as { snapshot(): { frames: number } }).snapshot().frames,
+      };
+    });
+    expect(added.defined).toBe('function');
+    expect(added.added).toEqual([]);
+    expect(added.frames).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it('starts paused and moves no dots when the reader prefers reduced motion', async () => {
+    const { page, close } = await open(`${base}/`, { reducedMotion: 'reduce' });
+    await page.waitForFunction(() => (window as any).__lbsim?.snapshot(0)?.frames > 0, undefined, { timeout: 15_000 });
+    await page.waitForTimeout(600);
+    const s = await snap(page, 0);
+    expect(s.reducedMotion).toBe(true);
+    expect(s.paused).toBe(true);
+    expect(s.simMs).toBe(0);
+    await close();
+  });
+
+  it('draws more than 2,000 requests in flight and reports its frame time', async () => {
+    const { page, errors, close } = await open(`${base}/blank.html`, { width: 1280, height: 800 });
+    await page.addScriptTag({ type: 'module', url: '/lbsim-view.js' });
+    await page.waitForFunction(() => customElements.get('lbsim-view') !== undefined);
+    await page.evaluate(() => {
+      const el = document.createElement('lbsim-view');
+      el.id = 'stress';
+      el.setAttribute('preset', 'overload');
+      el.setAttribute('speed', '2');
+      el.style.height = '760px';
+      document.body.append(el);
+    });
+    const get = () => page.evaluate(() => (document.getElementById('stress') as unknown as { snapshot(): Snapshot }).snapshot());
+    await page.waitForFunction(
+      () => (document.getElementById('stress') as any)?.snapshot().inFlightDrawn > 2_000,
+      undefined, { timeout: 30_000, polling: 250 },
+    );
+    await page.waitForTimeout(2_500); // a full window of frame statistics at that load
+    const s = await get();
+    const report = {
+      inFlightDrawn: s.inFlightDrawn, dotsLive: (s as unknown as { dotsLive: number }).dotsLive,
+      frameMs: s.frameMs, frameIntervalMs: s.frameIntervalMs, fps: 1000 / s.frameIntervalMs,
+    };
+    writeFileSync(join(shots, 'frame-time.json'), JSON.stringify(report, null, 2));
+    console.log(`overload scene: ${report.inFlightDrawn} requests in flight drawn; frame work ${s.frameMs.mean.toFixed(2)} ms mean, ${s.frameMs.p95.toFixed(2)} ms p95; frame interval ${s.frameIntervalMs.toFixed(1)} ms (${report.fps.toFixed(0)} fps) in software WebGL`);
+    expect(s.inFlightDrawn).toBeGreaterThan(2_000);
+    expect(s.frameMs.mean).toBeLessThan(33); // generous: software WebGL, and other test files share the CPU
+    await page.locator('#stress').screenshot({ path: join(shots, 'overload.png') });
+    expect(errors).toEqual([]);
+    await close();
+  });
+});

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import '../../src/balancers/index.js';
+import { Model } from '../../src/model/model.js';
+import { AttemptState } from '../../src/model/states.js';
+import { parseScenario, toModelConfig } from '../../src/scenario/scenario.js';
+import { SceneModel } from '../../demo/scene-model.js';
+import { Phase } from '../../demo/particles.js';
+import { queueX, slotIndex } from '../../demo/layout.js';
+import { timingOf } from '../../demo/timing.js';
+import { findScene } from '../../demo/scenes.js';
+import { OKABE_ITO } from '../../demo/palette.js';
+
+function sceneOf(json: Record<string, unknown>, reducedMotion = false): SceneModel {
+  const scenario = parseScenario(json);
+  const scene = new SceneModel(new Model(toModelConfig(scenario)), { timing: timingOf(scenario), reducedMotion });
+  scene.resize(800, 400);
+  return scene;
+}
+
+/** Advances like the animation does: frames of `frameMs` of simulated time, drawing each. */
+function play(scene: SceneModel, ms: number, frameMs = 16): void {
+  for (let t = 0; t < ms; t += frameMs) {
+    scene.advance(frameMs);
+    scene.update();
+  }
+}
+
+const oneServer = (fields: Record<string, unknown> = {}) => ({
+  name: 'one', seed: 3, stop: { timeMs: 60_000 },
+  servers: [{ count: 1, concurrency: 1, queueLimit: 4 }],
+  arrivals: { process: 'constant', ratePerSec: 4 },
+  service: { dist: 'constant', valueMs: 500 },
+  balancer: { name: 'round-robin' },
+  ...fields,
+});
+
+describe('SceneModel', () => {
+  it('spawns one dot per request sent, and retires it once its request ended and its exit played', () => {
+    const scene = sceneOf(findScene('round-robin')!.scenario);
+    play(scene, 10_000);
+    const sent = scene.dispatchedTo.reduce((a, b) => a + b, 0);
+    expect(sent).toBeGreaterThan(50);
+    expect(scene.spawned).toBe(sent);
+    expect(scene.retired[AttemptState.Succeeded]).toBeGreaterThan(40);
+    expect(scene.retired[AttemptState.Succeeded]).toBeLessThanOrEqual(scene.model.succeeded);
+    expect(scene.inFlightDrawn).toBe(scene.model.requests.live);
+    expect(scene.particles.count).toBe(scene.spawned - scene.retired.reduce((a, b) => a + b, 0));
+  });
+
+  it('reuses its dots: a steady scene never grows the pool', () => {
+    const scene = sceneOf(findScene('variable-cost')!.scenario);
+    const size = scene.particles.size;
+    play(scene, 60_000, 33);
+    expect(scene.spawned).toBeGreaterThan(300);
+    expect(scene.particles.size).toBe(size);
+    expect(scene.particles.generation).toBe(0);
+  });
+
+  it('puts a dot in service on a slot of its server and a waiting dot on its queue place', () => {
+    const scene = sceneOf(oneServer({ arrivals: { process: 'constant', ratePerSec: 6 } }));
+    play(scene, 3_000);
+    const L = scene.layout, ps = scene.particles, table = scene.model.requests;
+    let inService = 0, waiting = 0;
+    for (let i = 0; i < ps.count; i++) {
+      const p = ps.live[i], r = ps.request[p];
+      if (ps.phase[p] !== Phase.AtServer) continue;
+      if (table.state[r] === AttemptState.InService) {
+        inService++;
+        const k = slotIndex(L, 0, ps.slot[p]);
+        expect(ps.x[p]).toBeCloseTo(L.slotX[k], 0);
+        expect(ps.y[p]).toBeCloseTo(L.slotY[k], 0);
+      } else if (table.state[r] === AttemptState.Pending) {
+        waiting++;
+        expect(Math.abs(ps.x[p] - queueX(L, 0, ps.place[p]))).toBeLessThan(L.dotR * 3);
+        expect(ps.y[p]).toBeCloseTo(L.rowY[0], 0);
+      }
+    }
+    expect(inService).toBe(1);
+    expect(waiting).toBeGreaterThan(0);
+    expect(ps.color[ps.live[0]]).toBe(OKABE_ITO.blue);
+  });
+
+  it('shows a dropped request as a vermillion cross falling from the full queue', () => {
+    const scene = sceneOf(oneServer({ arrivals: { process: 'constant', ratePerSec: 10 } }));
+    let seen = false;
+    for (let t = 0; t < 5_000 && !seen; t += 16) {
+      scene.advance(16);
+      scene.update();
+      const ps = scene.particles;
+      for (let i = 0; i < ps.count; i++) {
+        const p = ps.live[i];
+        if (ps.phase[p] === Phase.Leaving && ps.outcome[p] === AttemptState.Dropped) {
+          expect(ps.color[p]).toBe(OKABE_ITO.vermillion);
+          expect(ps.y[p]).toBeGreaterThanOrEqual(scene.layout.rowY[0]);
+          expect(ps.x[p]).toBeLessThan(scene.layout.queueHeadX);
+          seen = true;
+        }
+      }
+    }
+    expect(seen).toBe(true);
+    expect(scene.model.dropped).toBeGreaterThan(0);
+  });
+
+  it('after a kill sends no dot to the dead server, and after a revive sends some again', () => {
+    const scene = sceneOf(findScene('round-robin')!.scenario);
+    play(scene, 3_000);
+    scene.kill(1);
+    const sentBefore = Array.from(scene.dispatchedTo);
+    expect(scene.model.pool.state[1]).toBe(2);
+    play(scene, 5_000);
+    expect(scene.dispatchedTo[1]).toBe(sentBefore[1]);
+    expect(scene.dispatchedTo[0] + scene.dispatchedTo[2] + scene.dispatchedTo[3]).toBeGreaterThan(sentBefore[0] + sentBefore[2] + sentBefore[3] + 20);
+    scene.revive(1);
+    play(scene, 5_000);
+    expect(scene.dispatchedTo[1]).toBeGreaterThan(sentBefore[1]);
+  });
+
+  it('slows a server down by a factor and restores it', () => {
+    const scene = sceneOf(findScene('different-power')!.scenario);
+    scene.slow(0, 4);
+    expect(scene.model.pool.speed[0]).toBe(0.5);
+    expect(scene.isSlowed(0)).toBe(true);
+    scene.slow(0, 1);
+    expect(scene.model.pool.speed[0]).toBe(2);
+    expect(scene.isSlowed(0)).toBe(false);
+  });
+
+  it('with reduced motion, puts dots in their places at once instead of flying them', () => {
+    const scene = sceneOf(oneServer(), true);
+    scene.advance(260); // the first arrival is at 250 ms
+    scene.update();
+    const ps = scene.particles, p = ps.live[0];
+    expect(ps.count).toBe(1);
+    expect(ps.phase[p]).toBe(Phase.AtServer);
+    const k = slotIndex(scene.layout, 0, 0);
+    expect([ps.x[p], ps.y[p]]).toEqual([scene.layout.slotX[k], scene.layout.slotY[k]]);
+  });
+
+  it('takes one chart point per sampleMs, counting outcomes as the model does', () => {
+    const scene = sceneOf(findScene('variable-cost')!.scenario);
+    const step = scene.series.sampleMs;
+    play(scene, step * 12 + 1);
+    expect(scene.series.points).toBe(12);
+    const m = scene.model;
+    const counted = scene.series.totals;
+    expect(counted[0]).toBeLessThanOrEqual(m.succeeded);
+    expect(counted[0]).toBeGreaterThan(0);
+    expect(Number.isNaN(scene.series.latest(0))).toBe(false);
+  });
+
+  it('is finished when a time-limited run has nothing left in flight', () => {
+    const scene = sceneOf(oneServer({ stop: { timeMs: 2_000 } }));
+    expect(scene.finished).toBe(false);
+    play(scene, 5_000, 100);
+    expect(scene.finished).toBe(true);
+  });
+
+  it('grows the drawn queue of an unbounded server as it fills', () => {
+    const scene = sceneOf(oneServer({ servers: [{ count: 1 }], arrivals: { process: 'constant', ratePerSec: 40 } }));
+    const v0 = scene.layoutVersion, places0 = scene.layout.queueSlots[0];
+    play(scene, 3_000);
+    expect(scene.model.pool.queueLength[0]).toBeGreaterThan(places0);
+    expect(scene.layoutVersion).toBeGreaterThan(v0);
+    expect(scene.layout.queueSlots[0]).toBeGreaterThanOrEqual(scene.model.pool.queueLength[0]);
+  });
+});

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ScenarioError } from '../../src/input/check.js';
+import { loadScenarioFile, readScenarioJson, readTraceCsv } from '../../src/scenario/load.js';
+import { PRESETS } from '../../src/scenario/presets.js';
+
+let dir = '';
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lbsim-load-'));
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function write(name: string, text: string): string {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+function traceScenario(csvFile: string): Record<string, unknown> {
+  return {
+    name: 'trace',
+    stop: { timeMs: 1000 },
+    servers: [{ count: 2 }],
+    arrivals: { process: 'trace', file: csvFile },
+    service: { dist: 'constant', valueMs: 1 },
+    balancer: { name: 'round-robin' },
+  };
+}
+
+function thrown(run: () => unknown): ScenarioError {
+  let error: unknown;
+  try {
+    run();
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ScenarioError);
+  return error as ScenarioError;
+}
+
+describe('readScenarioJson', () => {
+  it('a preset name reads as a copy of the preset scenario', () => {
+    const json = readScenarioJson('default');
+    expect(json).toEqual(PRESETS.default.scenario);
+    expect(json).not.toBe(PRESETS.default.scenario);
+    (json as { name: string }).name = 'changed';
+    expect(PRESETS.default.scenario.name).toBe('default');
+  });
+
+  it('every preset loads and validates', () => {
+    for (const name of Object.keys(PRESETS)) expect(loadScenarioFile(name).name).toBe(name);
+  });
+
+  it('a JSON file is read and parsed', () => {
+    const file = write('ok.json', JSON.stringify(PRESETS.default.scenario));
+    expect(readScenarioJson(file)).toEqual(PRESETS.default.scenario);
+    expect(loadScenarioFile(file).servers[0].count).toBe(10);
+  });
+
+  it('a missing file is a ScenarioError naming the file', () => {
+    const file = join(dir, 'no-such-scenario.json');
+    const e = thrown(() => readScenarioJson(file));
+    expect(e.path).toBe(file);
+    expect(e.message).toContain(file);
+    expect(e.message).toContain('ENOENT');
+    expect(e.message).toContain('default');
+  });
+
+  it('an unknown name without a dot or slash is treated as a missing file', () => {
+    const e = thrown(() => readScenarioJson('no-such-preset'));
+    expect(e.message).toContain('no-such-preset');
+  });
+
+  it('invalid JSON is a ScenarioError naming the file', () => {
+    const file = write('bad.json', '{"name": "x",');
+    const e = thrown(() => readScenarioJson(file));
+    expect(e.message).toContain(file);
+    expect(e.message).toContain('invalid JSON');
+  });
+});
+
+describe('trace CSV files', () => {
+  it('a trace scenario reads its CSV (timeMs, costMs, key) relative to the scenario file', () => {
+    write('trace.csv', 'timeMs,costMs,key\n0,1.5,3\n2,2,4\r\n\n5,0.5,7\n');
+    const file = write('trace.json', JSON.stringify(traceScenario('trace.csv')));
+    const json = readScenarioJson(file) as { arrivals: Record<string, unknown> };
+    expect(json.arrivals).toEqual({ process: 'trace', timesMs: [0, 2, 5], costsMs: [1.5, 2, 0.5], keys: [3, 4, 7] });
+    const s = loadScenarioFile(file);
+    expect(s.arrivals).toEqual({ process: 'trace', timesMs: [0, 2, 5], costsMs: [1.5, 2, 0.5], keys: [3, 4, 7] });
+  });
+
+  it('the CSV columns may come in any order and costMs and key are optional', () => {
+    const file = write('times-only.csv', 'key,timeMs\n1,10\n2,20\n');
+    expect(readTraceCsv(file)).toEqual({ timesMs: [10, 20], keys: [1, 2] });
+  });
+
+  it('a CSV without a timeMs column is rejected', () => {
+    write('no-time.csv', 'time,costMs\n0,1\n');
+    const file = write('no-time.json', JSON.stringify(traceScenario('no-time.csv')));
+    const e = thrown(() => readScenarioJson(file));
+    expect(e.path).toBe('arrivals.file');
+    expect(e.message).toContain('timeMs');
+    expect(e.message).toContain('time,costMs');
+  });
+
+  it('a non-number cell is rejected naming its line and column', () => {
+    write('bad-cell.csv', 'timeMs,costMs\n0,1\n1,abc\n');
+    const file = write('bad-cell.json', JSON.stringify(traceScenario('bad-cell.csv')));
+    const e = thrown(() => readScenarioJson(file));
+    expect(e.message).toContain('line 3');
+    expect(e.message).toContain('column costMs');
+    expect(e.message).toContain('"abc"');
+    expect(e.message).toContain('a number');
+  });
+
+  it('an empty cell is rejected too', () => {
+    const file = write('empty-cell.csv', 'timeMs,key\n0,\n');
+    const e = thrown(() => readTraceCsv(file));
+    expect(e.message).toContain('line 2 column key');
+  });
+
+  it('a missing CSV file is rejected naming the file', () => {
+    const file = write('missing-csv.json', JSON.stringify(traceScenario('nowhere.csv')));
+    const e = thrown(() => readScenarioJson(file));
+    expect(e.path).toBe('arrivals.file');
+    expect(e.message).toContain('nowhere.csv');
+  });
+
+  it('trace times read from CSV are still validated by parseScenario', () => {
+    write('decreasing.csv', 'timeMs\n5\n3\n');
+    const file = write('decreasing.json', JSON.stringify(traceScenario('decreasing.csv')));
+    const e = thrown(() => loadScenarioFile(file));
+    expect(e.path).toBe('arrivals.timesMs[1]');
+  });
+});
