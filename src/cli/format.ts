@@ -2,6 +2,7 @@
 
 /** Numbers right-aligned, text (the first column, or all with `left`) left-aligned; `rows` include any header. */
 export function table(rows: readonly (readonly string[])[], left = false): string {
+  if (rows.length === 0) return '';
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   return rows
     .map((r) => r.map((cell, i) => (i === 0 || left ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd())
@@ -11,7 +12,7 @@ export function table(rows: readonly (readonly string[])[], left = false): strin
 export function csv(rows: readonly (readonly (string | number)[])[]): string {
   const quote = (v: string | number) => {
     const s = String(v);
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return rows.map((r) => r.map(quote).join(',')).join('\n') + '\n';
 }

@@ -8,7 +8,9 @@ import { readFileSync } from 'node:fs';
 import { ScenarioError } from '../input/check.js';
 import { SimulationStalledError } from '../engine/simulation.js';
 import { readScenarioJson } from '../scenario/load.js';
-import { parseScenario } from '../scenario/scenario.js';
+import { parseScenario, MAX_REQUESTS } from '../scenario/scenario.js';
+
+const MAX_SEED = 2 ** 32 - 1;
 import { PRESETS } from '../scenario/presets.js';
 import { simulate } from '../experiment/simulate.js';
 import { comparisonRows, type ComparisonRow } from '../experiment/compare.js';
@@ -110,11 +112,11 @@ function onePositional(positionals: string[], what: string): string {
   return positionals[0];
 }
 
-function integerFlag(value: string | undefined, flag: string, min: number): number | undefined {
+function integerFlag(value: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value.replace(/_/g, ''));
-  if (!/^[0-9_.e+]+$/i.test(value) || !Number.isInteger(n) || n < min) {
-    throw new ScenarioError(flag, value, `an integer >= ${min}`);
+  if (!/^[0-9_.e+]+$/i.test(value) || !Number.isInteger(n) || n < min || n > max) {
+    throw new ScenarioError(flag, value, `an integer from ${min} to ${max}`);
   }
   return n;
 }
@@ -128,7 +130,7 @@ export function parseSeeds(value: string): number[] {
     if (b < a || b - a >= 10_000) throw new ScenarioError('--seeds', value, 'a range a..b with a <= b and at most 10000 seeds');
     seeds = Array.from({ length: b - a + 1 }, (_, i) => a + i);
   } else {
-    seeds = value.split(',').map((s) => Number(s));
+    seeds = value.split(',').map((s) => (/^\s*\d+\s*$/.test(s) ? Number(s) : NaN));
   }
   if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0 || s > 2 ** 32 - 1)) {
     throw new ScenarioError('--seeds', value, 'seeds as a range "1..10" or a list "1,2,3" of integers in [0, 2^32)');
@@ -147,8 +149,8 @@ function run(args: readonly string[], io: Io): number {
   const json = readScenarioJson(onePositional(positionals, 'scenario file or preset name'));
   const summary = simulate(json, {
     balancer: str(values.balancer),
-    seed: integerFlag(str(values.seed), '--seed', 0),
-    requests: integerFlag(str(values.requests), '--requests', 1),
+    seed: integerFlag(str(values.seed), '--seed', 0, MAX_SEED),
+    requests: integerFlag(str(values.requests), '--requests', 1, MAX_REQUESTS),
   });
   if (out === 'json') io.out(JSON.stringify(summary, null, 2) + '\n');
   else if (out === 'csv') io.out(csv(summaryCsv([summary])));
@@ -168,7 +170,7 @@ function compareCommand(args: readonly string[], io: Io): number {
   }
   const seedText = str(values.seeds);
   const seeds = seedText ? parseSeeds(seedText) : [scenario.seed];
-  const requests = integerFlag(str(values.requests), '--requests', 1);
+  const requests = integerFlag(str(values.requests), '--requests', 1, MAX_REQUESTS);
   const summaries: Summary[] = [];
   const total = names.length * seeds.length;
   for (const balancer of names) {

@@ -38,7 +38,8 @@ export function object(value: unknown, path: string, allowed: readonly string[])
   if (!isObject(value)) throw new ScenarioError(path, value, 'an object');
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) {
-      throw new ScenarioError(join(path, key), value[key], `no such field (known fields: ${allowed.join(', ')})`);
+      const known = allowed.length ? `known fields: ${allowed.join(', ')}` : 'it takes none';
+      throw new ScenarioError(join(path, key), value[key], `no such field (${known})`);
     }
   }
   return value;

@@ -374,13 +374,10 @@ export class Model implements Handler {
   }
 
   private scheduleClosedArrival(client: number, now: number): void {
-    if (this.arrivalsLeft <= 0) {
-      this.arrivalsDone = true;
-      return;
-    }
+    if (this.arrivalsLeft <= 0) return;
     const t = now + this.think!.sample(this.arrivalRng);
     if (t > this.stopAtMs) return;
-    this.arrivalsLeft--;
+    if (--this.arrivalsLeft === 0) this.arrivalsDone = true;
     this.sim.schedule(t, EventKind.Arrival, client);
   }
 
@@ -713,6 +710,8 @@ export class Model implements Handler {
   /** In service if a copy is being served, pending if one waits; other states are set directly. */
   private syncRequest(p: number): void {
     const table = this.requests;
+    const current = table.callState[p];
+    if (current >= R.Succeeded && current <= R.Rejected) return; // ending: its copies are being withdrawn
     let best = table.atServer[p] === 1 ? table.state[p] : -1;
     for (let x = table.hedgeHead[p]; x >= 0; x = table.nextHedge[x]) {
       if (table.state[x] === A.InService || (table.state[x] === A.Pending && best !== A.InService)) best = table.state[x];

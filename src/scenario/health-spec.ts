@@ -2,17 +2,25 @@
 import { join, numberField, object } from '../input/check.js';
 import type { HealthConfig } from '../model/health.js';
 
-export function parseHealth(value: unknown): HealthConfig {
+/** The `health` section as written in scenarios, with defaults filled in. */
+export interface HealthSpec {
+  intervalMs?: number;
+  timeoutMs?: number;
+  unhealthyThreshold?: number;
+  healthyThreshold?: number;
+  outlier?: { consecutiveErrors: number; baseEjectionMs: number; maxEjectionPercent: number };
+  panicThresholdPercent: number;
+}
+
+export function parseHealth(value: unknown): HealthSpec {
   const path = 'health';
   const o = object(value, path, ['intervalMs', 'timeoutMs', 'unhealthyThreshold', 'healthyThreshold', 'outlier', 'panicThresholdPercent']);
-  const config: HealthConfig = { panicThresholdPercent: numberField(o, 'panicThresholdPercent', path, { min: 0, max: 100 }, 50) };
+  const spec: HealthSpec = { panicThresholdPercent: numberField(o, 'panicThresholdPercent', path, { min: 0, max: 100 }, 50) };
   if (o.intervalMs !== undefined) {
-    config.checks = {
-      intervalMs: numberField(o, 'intervalMs', path, { above: 0 }),
-      timeoutMs: numberField(o, 'timeoutMs', path, { min: 0 }, 1000),
-      unhealthyThreshold: numberField(o, 'unhealthyThreshold', path, { integer: true, min: 1, max: 1000 }, 3),
-      healthyThreshold: numberField(o, 'healthyThreshold', path, { integer: true, min: 1, max: 1000 }, 2),
-    };
+    spec.intervalMs = numberField(o, 'intervalMs', path, { above: 0 });
+    spec.timeoutMs = numberField(o, 'timeoutMs', path, { min: 0 }, 1000);
+    spec.unhealthyThreshold = numberField(o, 'unhealthyThreshold', path, { integer: true, min: 1, max: 1000 }, 3);
+    spec.healthyThreshold = numberField(o, 'healthyThreshold', path, { integer: true, min: 1, max: 1000 }, 2);
   } else {
     for (const key of ['timeoutMs', 'unhealthyThreshold', 'healthyThreshold']) {
       if (o[key] !== undefined) numberField(o, 'intervalMs', path, { above: 0 }); // names the missing field
@@ -21,11 +29,26 @@ export function parseHealth(value: unknown): HealthConfig {
   if (o.outlier !== undefined) {
     const op = join(path, 'outlier');
     const x = object(o.outlier, op, ['consecutiveErrors', 'baseEjectionMs', 'maxEjectionPercent']);
-    config.outlier = {
+    spec.outlier = {
       consecutiveErrors: numberField(x, 'consecutiveErrors', op, { integer: true, min: 1, max: 1000 }, 5),
       baseEjectionMs: numberField(x, 'baseEjectionMs', op, { above: 0 }, 30_000),
       maxEjectionPercent: numberField(x, 'maxEjectionPercent', op, { min: 0, max: 100 }, 10),
     };
   }
+  return spec;
+}
+
+/** The model's view of a validated `health` section. */
+export function toHealthConfig(spec: HealthSpec): HealthConfig {
+  const config: HealthConfig = { panicThresholdPercent: spec.panicThresholdPercent };
+  if (spec.intervalMs !== undefined) {
+    config.checks = {
+      intervalMs: spec.intervalMs,
+      timeoutMs: spec.timeoutMs!,
+      unhealthyThreshold: spec.unhealthyThreshold!,
+      healthyThreshold: spec.healthyThreshold!,
+    };
+  }
+  if (spec.outlier) config.outlier = spec.outlier;
   return config;
 }

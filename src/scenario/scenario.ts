@@ -11,11 +11,10 @@ import { parseDistribution } from './distribution-spec.js';
 import type { DistributionSpec } from '../random/distributions.js';
 import { ARRIVAL_PROCESSES, type ArrivalSpec } from '../model/arrivals.js';
 import type { ModelConfig, FailureConfig, KeySpec, ClosedLoopSpec } from '../model/model.js';
-import type { HealthConfig } from '../model/health.js';
 import type { ClientConfig } from '../model/client.js';
 import { DISCIPLINES, type DisciplineName } from '../model/server-pool.js';
 import { parseClient } from './client-spec.js';
-import { parseHealth } from './health-spec.js';
+import { parseHealth, toHealthConfig, type HealthSpec } from './health-spec.js';
 import type { ServerSpec } from '../model/server-pool.js';
 import { getBalancer, balancerNames } from '../balancers/index.js';
 
@@ -45,7 +44,7 @@ export interface Scenario {
   fleet?: { count: number; assign: 'round-robin' | 'random' };
   view?: { load: 'own' | 'reported'; refreshMs: number };
   failures?: FailureConfig;
-  health?: HealthConfig;
+  health?: HealthSpec;
   client?: ClientConfig;
 }
 
@@ -63,7 +62,7 @@ export function parseScenario(input: unknown): Scenario {
   const scenario: Scenario = {
     name: stringField(o, 'name', '', 'scenario'),
     seed: numberField(o, 'seed', '', { integer: true, min: 0, max: 2 ** 32 - 1 }, 1),
-    stop: parseStop(o.stop),
+    stop: parseStop(o.stop, isObject(o.arrivals) && o.arrivals.process === 'trace'),
     servers: parseServers(o.servers),
     arrivals: parseArrivals(o.arrivals),
     service: parseDistribution(o.service, 'service'),
@@ -100,12 +99,14 @@ export function parseScenario(input: unknown): Scenario {
   return scenario;
 }
 
-function parseStop(value: unknown): Scenario['stop'] {
+/** A trace may leave `stop` out: it stops after its last arrival. */
+function parseStop(value: unknown, trace: boolean): Scenario['stop'] {
+  if (value === undefined && trace) return { warmupMs: 0 };
   const o = object(value, 'stop', ['requests', 'timeMs', 'warmupMs']);
   const requests = optionalNumberField(o, 'requests', 'stop', { integer: true, min: 1, max: MAX_REQUESTS });
   const timeMs = optionalNumberField(o, 'timeMs', 'stop', { above: 0 });
   const warmupMs = numberField(o, 'warmupMs', 'stop', { min: 0 }, 0);
-  if (requests === undefined && timeMs === undefined) {
+  if (requests === undefined && timeMs === undefined && !trace) {
     throw new ScenarioError('stop', value, '{"requests": N} or {"timeMs": T} (or both: whichever comes first)');
   }
   if (timeMs !== undefined && warmupMs >= timeMs) {
@@ -309,7 +310,7 @@ export function toModelConfig(scenario: Scenario): ModelConfig {
   if (scenario.serviceScope) config.serviceScope = scenario.serviceScope;
   if (scenario.fleet) config.fleet = scenario.fleet;
   if (scenario.view) config.view = scenario.view;
-  if (scenario.health) config.health = scenario.health;
+  if (scenario.health) config.health = toHealthConfig(scenario.health);
   if (scenario.client) config.client = scenario.client;
   return config;
 }

@@ -210,3 +210,32 @@ describe('lbsim: bad input exits 2 with a one-paragraph message and no output', 
     badInput(['run'], 'scenario');
   });
 });
+
+describe('lbsim: flags at their limits', () => {
+  it('names the flag when --seed or --requests is out of range, and rejects empty seeds', () => {
+    for (const [args, needle] of [
+      [['run', 'default', '--seed', '99999999999'], '--seed'],
+      [['run', 'default', '--requests', '1e11'], '--requests'],
+      [['compare', 'default', '--seeds', '1,,2'], '--seeds'],
+    ] as const) {
+      const r = spawnSync(process.execPath, ['bin/lbsim.js', ...args], { cwd: ROOT, encoding: 'utf8' });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(needle);
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  it('reports a zero-delay loop as bad input (exit 2), not a hang', () => {
+    const file = join(dir, 'stall.json');
+    writeFileSync(file, JSON.stringify({
+      stop: { timeMs: 1000 },
+      servers: [{ count: 1, queueLimit: 0 }],
+      arrivals: { process: 'closed', clients: 2, thinkMs: { dist: 'constant', valueMs: 0 } },
+      service: { dist: 'constant', valueMs: 5 },
+      balancer: { name: 'round-robin' },
+    }));
+    const r = spawnSync(process.execPath, ['bin/lbsim.js', 'run', file], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('stopped advancing');
+  });
+});

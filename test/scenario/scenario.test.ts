@@ -86,7 +86,7 @@ describe('parseScenario: valid input', () => {
     }));
     expect(s.failures?.timeBetween).toEqual({ dist: 'exponential', meanMs: 60_000 });
     expect(s.failures?.repair).toEqual({ dist: 'exponential', meanMs: 5_000 });
-    expect(s.health?.checks?.intervalMs).toBe(1000);
+    expect(s.health?.intervalMs).toBe(1000);
     expect(s.client?.timeoutMs).toBe(500);
     expect(s.client?.retries?.max).toBe(2);
   });
@@ -100,6 +100,8 @@ describe('parseScenario: valid input', () => {
       scenario({ failures: { mtbfMs: 1000, mttrMs: 100, outages: [{ atMs: 10, forMs: 5, servers: [0] }] } }),
       scenario({ client: { timeoutMs: 100, retries: { max: 2, jitter: 'equal' } } }),
       scenario({ keys: { dist: 'zipf', count: 10, exponent: 1 }, fleet: { count: 2 }, view: { load: 'reported', refreshMs: 5 } }),
+      scenario({ health: { intervalMs: 1000, outlier: { consecutiveErrors: 3 } } }),
+      scenario({ stop: undefined, arrivals: { process: 'trace', timesMs: [0, 5] } }),
     ];
     for (const input of inputs) {
       const once = parseScenario(input);
