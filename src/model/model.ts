@@ -91,6 +91,8 @@ export interface ModelObserver {
   ended?(r: number, state: number, server: number): void;
   /** Server `server` changed state (a ServerState). */
   serverChanged?(server: number, state: number): void;
+  /** Row `r`'s abandoned work carries on at its server as ghost row `g` (no client waits for it). */
+  replaced?(r: number, g: number): void;
 }
 
 export const EventKind = {
@@ -354,8 +356,8 @@ export class Model implements Handler {
     }
   }
 
-  /** True when no request will arrive any more and none is in flight. */
-  private finished(): boolean {
+  /** True when no request will arrive any more and none is in flight: the run is over. */
+  finished(): boolean {
     return this.arrivalsDone && this.requests.live === 0;
   }
 
@@ -655,7 +657,10 @@ export class Model implements Handler {
       table.departId[r] = -1;
     }
     this.setAttempt(r, endState);
-    if (this.observer) this.observer.ended?.(r, endState, s);
+    if (this.observer) {
+      this.observer.replaced?.(r, g);
+      this.observer.ended?.(r, endState, s);
+    }
   }
 
   private hedge(p: number): void {
@@ -798,6 +803,16 @@ export class Model implements Handler {
   }
 
   // ---------------------------------------------------------------- servers
+
+  /**
+   * Sets server `s`'s speed (its normal speed, to which a scripted slowdown returns); it applies
+   * to requests starting from now on.
+   */
+  setSpeed(s: number, speed: number): void {
+    if (!(speed > 0 && Number.isFinite(speed))) throw new RangeError(`speed must be a positive number, got ${speed}`);
+    this.baseSpeed[s] = speed;
+    this.pool.speed[s] = speed;
+  }
 
   private scheduleFailure(s: number): void {
     if (this.upTime) this.lifecycleId[s] = this.sim.schedule(this.sim.now + this.upTime.sample(this.failureRng), EventKind.Fail, s);
