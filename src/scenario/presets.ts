@@ -3,6 +3,8 @@
  * articles. Each is plain JSON, so `lbsim run <name>` and a scenario file are interchangeable.
  */
 
+import { FAILURE_PRESETS } from './failure-presets.js';
+
 export const PRESETS: Record<string, { description: string; scenario: Record<string, unknown> }> = {
   default: {
     description: '10 servers at 90% load, exponential 10 ms requests, queues of 100',
@@ -68,6 +70,7 @@ export const PRESETS: Record<string, { description: string; scenario: Record<str
       balancer: { name: 'round-robin' },
     },
   },
+  ...FAILURE_PRESETS,
 };
 
 export function presetNames(): string[] {
