@@ -218,13 +218,25 @@ function runTable(s: Summary): string {
     ['', ...[l.mean, l.p50, l.p90, l.p95, l.p99, l.p999, l.max].map((x) => fmt(x))],
   ]);
   const shown = s.servers.slice(0, 20);
+  const failing = s.servers.some((v) => v.stateTimeMs.failed > 0 || v.stateTimeMs.recovering > 0);
   const servers = table([
-    ['server', 'completed', 'dropped', 'utilization', 'mean queue', 'idle s', 'busy s'],
+    ['server', 'completed', 'dropped', 'utilization', 'mean queue', 'idle s', 'busy s', ...(failing ? ['failed s', 'recovering s'] : [])],
     ...shown.map((v) => [String(v.id), String(v.completed), String(v.dropped), percent(v.utilization), fmt(v.meanQueueLength),
-      fmt(v.stateTimeMs.idle / 1000), fmt(v.stateTimeMs.busy / 1000)]),
+      fmt(v.stateTimeMs.idle / 1000), fmt(v.stateTimeMs.busy / 1000),
+      ...(failing ? [fmt(v.stateTimeMs.failed / 1000), fmt(v.stateTimeMs.recovering / 1000)] : [])]),
   ]);
   const more = s.servers.length > shown.length ? `(${s.servers.length - shown.length} more servers: use --json)\n` : '';
-  return `${head}${counts}\n${latency}\n${servers}${more}load spread: max/mean ${fmt(s.imbalance.maxOverMean)}, cv ${fmt(s.imbalance.cv)}\n`;
+  const c = s.client, f = s.failures;
+  const client = r.retries > 0 || r.timedOut > 0 || c.hedges > 0 || c.wastedWorkMs > 0
+    ? `clients: ${c.attempts} attempts (${fmt(c.amplification)} per request), ${r.retries} retries, ${c.hedges} hedges, ` +
+      `${fmt(c.wastedWorkMs / 1000)} s of wasted work; goodput ${fmt(c.goodputPerSec)}/s of ${fmt(c.serverThroughputPerSec)}/s served\n`
+    : '';
+  const failures = f.observed > 0 || f.sentToFailed > 0
+    ? `failures: ${f.observed} observed, ${f.sentToFailed} attempts sent to a server that was down` +
+      (f.detected > 0 ? `, detected after ${fmt(f.detectionDelayMs)} ms on average` : '') +
+      (f.returned > 0 ? `, traffic back ${fmt(f.trafficReturnDelayMs)} ms after repair` : '') + '\n'
+    : '';
+  return `${head}${counts}\n${latency}\n${servers}${more}load spread: max/mean ${fmt(s.imbalance.maxOverMean)}, cv ${fmt(s.imbalance.cv)}\n${client}${failures}`;
 }
 
 function compareTable(name: string, summaries: readonly Summary[], seeds: number): string {

@@ -28,6 +28,7 @@ export const FAILURE_PRESETS: Record<string, { description: string; scenario: Re
       servers: [{ count: 10 }],
       arrivals: { process: 'poisson', ratePerSec: 700 },
       service: { dist: 'exponential', meanMs: 10 },
+      keys: { dist: 'uniform', count: 100_000 },
       balancer: { name: 'round-robin' },
       failures: { slowdowns: [{ atMs: 0, forMs: 1e9, servers: [0], factor: 10 }] },
     },

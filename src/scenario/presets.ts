@@ -4,6 +4,7 @@
  */
 
 import { FAILURE_PRESETS } from './failure-presets.js';
+import { ARTICLE_PRESETS } from './article-presets.js';
 
 export const PRESETS: Record<string, { description: string; scenario: Record<string, unknown> }> = {
   default: {
@@ -15,6 +16,7 @@ export const PRESETS: Record<string, { description: string; scenario: Record<str
       servers: [{ count: 10, concurrency: 1, speed: 1, weight: 1, queueLimit: 100 }],
       arrivals: { process: 'poisson', ratePerSec: 900 },
       service: { dist: 'exponential', meanMs: 10 },
+      keys: { dist: 'uniform', count: 100_000 },
       balancer: { name: 'least-connections' },
     },
   },
@@ -31,6 +33,7 @@ export const PRESETS: Record<string, { description: string; scenario: Record<str
       ],
       arrivals: { process: 'poisson', ratePerSec: 800 },
       service: { dist: 'lognormal', medianMs: 5, p99Ms: 60 },
+      keys: { dist: 'zipf', count: 100_000, exponent: 0.8 },
       balancer: { name: 'weighted-round-robin' },
     },
   },
@@ -71,6 +74,7 @@ export const PRESETS: Record<string, { description: string; scenario: Record<str
     },
   },
   ...FAILURE_PRESETS,
+  ...ARTICLE_PRESETS,
 };
 
 export function presetNames(): string[] {
