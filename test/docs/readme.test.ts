@@ -8,6 +8,8 @@ import { PRESETS } from '../../src/index.js';
 const root = join(import.meta.dirname, '../..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const node = (...args: string[]) => execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+/** Wall-clock time is the one thing allowed to differ. */
+const normalize = (text: string) => text.replace(/simulated in [0-9.e-]+ s/g, 'simulated in … s');
 
 /** The first ```text block after `marker` in the README. */
 function outputAfter(marker: string): string {
@@ -17,19 +19,31 @@ function outputAfter(marker: string): string {
   return block![1];
 }
 
+/** Every ```text block that starts with "$ lbsim ...": [args, expected output]. */
+const commandBlocks = [...readme.matchAll(/```text\n\$ lbsim ([^\n]*)\n([\s\S]*?)```/g)].map((m) => [m[1], m[2]] as const);
+
 describe('README', () => {
   it('opens with the two set-up commands', () => {
-    expect(readme).toContain('npm install && npm start');
-    expect(readme).toContain('npm test');
+    expect(readme.slice(0, 800)).toContain('npm install && npm start');
+    expect(readme.slice(0, 800)).toContain('npm test');
   });
 
   it('shows what npm start prints', () => {
     expect(node('bin/lbsim.js', 'compare', 'examples/default.json')).toBe(outputAfter('`npm start` prints:'));
   });
 
-  it('shows what the quickstart script prints, and shows its code verbatim', () => {
-    expect(node('examples/quickstart.mjs')).toBe(outputAfter('examples/quickstart.mjs'));
-    expect(readme).toContain(readFileSync(join(root, 'examples/quickstart.mjs'), 'utf8'));
+  it('shows commands with their exact output', () => {
+    expect(commandBlocks.length).toBeGreaterThanOrEqual(2);
+    for (const [args, expected] of commandBlocks) {
+      expect(normalize(node('bin/lbsim.js', ...args.split(' '))), `lbsim ${args}`).toBe(normalize(expected));
+    }
+  });
+
+  it.each(['quickstart.mjs', 'custom-balancer.mjs'])('shows examples/%s verbatim, with what it prints', (file) => {
+    const code = readFileSync(join(root, 'examples', file), 'utf8');
+    expect(readme).toContain('```js\n' + code + '```');
+    const after = readme.slice(readme.indexOf('```js\n' + code));
+    expect(node(join('examples', file))).toBe(/```text\n([\s\S]*?)```/.exec(after)![1]);
   });
 
   it('keeps examples/*.json identical to the presets of the same name', () => {
