@@ -11,6 +11,10 @@
  * timed out fades) → retired. An ending that happens mid-flight is shown on arrival, so the
  * order of what the reader sees is always the order of events.
  *
+ * Work a client stopped waiting for (a timed-out attempt, a losing hedge) may carry on at its
+ * server as a ghost row: its dot stays in its queue place or slot, faded, and when the work
+ * ends it shows the outcome the client saw (timed out, cancelled), not the server's.
+ *
  * Time is simulated ms throughout, so slow motion slows every motion alike. With
  * `reducedMotion` dots jump to their places and fade where they are: nothing moves.
  */
@@ -29,6 +33,8 @@ const MIN_UNBOUNDED_PLACES = 16;
 /** `slot` of an in-service dot when every drawn slot of its server is taken. */
 const OVERFLOW = -2;
 const GOLDEN = 0.6180339887498949;
+/** Opacity of a dot whose work no client waits for any more (a ghost). */
+const GHOST_ALPHA = 0.45;
 
 export interface SceneOptions {
   timing: Timing;
@@ -51,7 +57,7 @@ export class SceneModel implements ModelObserver {
   readonly retired = new Float64Array(8);
   /** Dots of requests still in flight at the last `update`. */
   inFlightDrawn = 0;
-  /** Speed of each server as configured (`slow` divides it, `restore` brings it back). */
+  /** Speed of each server as configured (`slow` divides it, `slow(s, 1)` brings it back). */
   readonly baseSpeed: Float64Array;
   reducedMotion: boolean;
   readonly travelMs: number;
@@ -108,11 +114,7 @@ export class SceneModel implements ModelObserver {
 
   /** True when the run is over: nothing in flight and no arrival to come. */
   get finished(): boolean {
-    const m = this.model, stop = m.config.stop;
-    if (m.requests.live > 0) return false;
-    if (m.sim.peek() === Infinity) return true;
-    if (stop.timeMs !== undefined && m.sim.now >= stop.timeMs) return true;
-    return stop.requests !== undefined && this.spawned >= stop.requests;
+    return this.model.finished();
   }
 
   // ---- server controls (by hand, as in the essay's "click a server") ----
@@ -126,11 +128,11 @@ export class SceneModel implements ModelObserver {
   }
 
   /**
-   * Divides server `s`'s speed by `factor` (1 restores it). Sets `model.pool.speed` directly:
+   * Divides server `s`'s configured speed by `factor` (1 restores it), as its normal speed:
    * requests that start service afterwards run at the new speed; those in service keep theirs.
    */
   slow(s: number, factor: number): void {
-    this.model.pool.speed[s] = this.baseSpeed[s] / factor;
+    this.model.setSpeed(s, this.baseSpeed[s] / factor);
   }
 
   isSlowed(s: number): boolean {
@@ -145,6 +147,12 @@ export class SceneModel implements ModelObserver {
     this.dispatchedTo[server]++;
   }
 
+  /** Row `r`'s work carries on as ghost row `g`: its dot goes on with it (`ended(r, …)` follows). */
+  replaced(r: number, g: number): void {
+    const p = r < this.particleOf.length ? this.particleOf[r] : -1;
+    if (p >= 0) this.attach(g, p); // particleOf[r] still points at p, for ended(r, …)
+  }
+
   ended(r: number, state: number, server: number): void {
     const now = this.model.sim.now, table = this.model.requests;
     const call = table.call[r];
@@ -154,14 +162,19 @@ export class SceneModel implements ModelObserver {
     let p = r < this.particleOf.length ? this.particleOf[r] : -1;
     if (p >= 0) {
       this.particleOf[r] = -1;
+      if (ps.request[p] !== r) {
+        ps.outcome[p] = state; // handed to a ghost by `replaced`: remember what the client saw
+        return;
+      }
     } else if (server < 0) {
       // Rejected (no server to go to): a dot flies to the balancer and falls there.
       this.rejectedDrawn++;
       p = this.spawnDot(server);
     } else {
-      return; // work abandoned by its client (a ghost row) and not drawn
+      return;
     }
-    ps.outcome[p] = state;
+    // A ghost's dot keeps the outcome its client saw (set when it was handed over).
+    if (call >= 0) ps.outcome[p] = state;
     if (ps.phase[p] === Phase.AtServer) {
       ps.request[p] = -1;
       this.releaseSlot(p);
@@ -186,7 +199,7 @@ export class SceneModel implements ModelObserver {
     const now = this.model.sim.now, dt = Math.max(0, now - this.lastUpdateMs);
     this.lastUpdateMs = now;
     this.walkQueues();
-    const ps = this.particles;
+    const ps = this.particles, table = this.model.requests;
     const follow = this.reducedMotion ? 1 : 1 - Math.exp(-dt / Math.max(1e-9, this.travelMs * 0.12));
     const travel = this.reducedMotion ? 0 : this.travelMs;
     let inFlight = 0;
@@ -213,9 +226,10 @@ export class SceneModel implements ModelObserver {
         i--; // retired: the last live dot moved into slot i
         continue;
       }
-      if (ps.request[p] >= 0) {
+      const r = ps.request[p];
+      if (r >= 0) {
         inFlight++;
-        ps.alpha[p] = 1;
+        ps.alpha[p] = table.call[r] >= 0 ? 1 : GHOST_ALPHA;
         ps.color[p] = IN_FLIGHT.color;
         ps.shape[p] = IN_FLIGHT.shape;
       }

@@ -125,6 +125,38 @@ describe('SceneModel', () => {
     expect(scene.isSlowed(0)).toBe(false);
   });
 
+  it('slows a server with model.setSpeed, so a scripted slowdown ends at the speed set by hand', () => {
+    const scene = sceneOf(oneServer({ failures: { warmupMs: 0, outages: [], slowdowns: [{ atMs: 1_000, forMs: 1_000, servers: [0], factor: 2 }] } }));
+    play(scene, 1_500);
+    expect(scene.model.pool.speed[0]).toBe(0.5);
+    scene.slow(0, 4);
+    play(scene, 1_000);
+    expect(scene.model.pool.speed[0]).toBe(0.25);
+    expect(scene.isSlowed(0)).toBe(true);
+  });
+
+  it('keeps drawing work its client gave up on (a ghost) in its slot, and ends it as the client saw it', () => {
+    // Every attempt times out at 300 ms; without cancellation the server works on to 500 ms.
+    const scene = sceneOf(oneServer({ arrivals: { process: 'constant', ratePerSec: 1 }, client: { timeoutMs: 300 } }));
+    play(scene, 1_000 + 400); // the first request arrived at 1 s: its client gave up at 1.3 s
+    const ps = scene.particles, L = scene.layout, table = scene.model.requests;
+    expect(scene.model.timedOut).toBe(1);
+    expect(ps.count).toBe(1);
+    const p = ps.live[0], g = ps.request[p];
+    expect(g).toBeGreaterThanOrEqual(0);
+    expect(table.call[g]).toBe(-1); // a ghost row
+    expect(table.state[g]).toBe(AttemptState.InService);
+    expect(ps.phase[p]).toBe(Phase.AtServer);
+    const k = slotIndex(L, 0, ps.slot[p]);
+    expect([ps.x[p], ps.y[p]]).toEqual([expect.closeTo(L.slotX[k], 0), expect.closeTo(L.slotY[k], 0)]);
+    expect(ps.alpha[p]).toBeLessThan(1);
+    expect(scene.inFlightDrawn).toBe(scene.model.requests.live);
+    play(scene, 2_000);
+    expect(scene.retired[AttemptState.TimedOut]).toBeGreaterThanOrEqual(1);
+    expect(scene.retired[AttemptState.Succeeded]).toBe(0);
+    expect(scene.spawned).toBe(scene.dispatchedTo[0]);
+  });
+
   it('with reduced motion, puts dots in their places at once instead of flying them', () => {
     const scene = sceneOf(oneServer(), true);
     scene.advance(260); // the first arrival is at 250 ms

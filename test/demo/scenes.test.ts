@@ -7,12 +7,21 @@ import { applyControls, readControls, sizeSpec, MIXED_SPEEDS } from '../../demo/
 import { timingOf, SPEEDS } from '../../demo/timing.js';
 import { createDistribution } from '../../src/random/distributions.js';
 import { parseScenario } from '../../src/scenario/scenario.js';
+import { PRESETS } from '../../src/scenario/presets.js';
 
 describe('gallery scenes', () => {
   it('are valid scenarios that run (as the CLI would run them)', () => {
     for (const scene of availableScenes()) {
       const summary = simulate(scene.scenario, { requests: 300 });
       expect(summary, scene.id).toBeDefined();
+    }
+  });
+
+  it('run essay-… presets, which name the balancer shown first (so the CLI reproduces them)', () => {
+    for (const scene of SCENES) {
+      expect(scene.preset, scene.id).toBe(`essay-${scene.id}`);
+      expect(scene.scenario).toEqual(PRESETS[scene.preset].scenario);
+      expect((scene.scenario.balancer as { name: string }).name, scene.id).toBe(scene.balancers[0]);
     }
   });
 
@@ -23,7 +32,7 @@ describe('gallery scenes', () => {
   });
 
   it('leave out a scene whose balancer is not registered', () => {
-    const extra: Scene = { id: 'x', title: 'x', text: '', balancers: ['no-such-balancer'], scenario: SCENES[0].scenario };
+    const extra: Scene = { id: 'x', title: 'x', text: '', balancers: ['no-such-balancer'], preset: SCENES[0].preset, scenario: SCENES[0].scenario };
     expect(availableScenes([...SCENES, extra]).map((s) => s.id)).not.toContain('x');
     expect(availableScenes().map((s) => s.id)).toContain('round-robin');
   });
