@@ -10,6 +10,11 @@ export const ELEMENT_CSS = `
 .stage.rows .panel + .panel { border-top: 1px solid #e5e7eb; }
 .stage.cols .panel + .panel { border-left: 1px solid #e5e7eb; }
 .scene { position: relative; flex: 0 0 auto; cursor: pointer; }
+.stage:focus { outline: none; }
+.stage:focus-visible { outline: 2px solid #0072b2; outline-offset: -2px; }
+.server-focus { position: absolute; border: 3px solid #0072b2; border-radius: 6px; pointer-events: none; }
+.server-focus[hidden] { display: none; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .scene canvas, .charts canvas { display: block; }
 .charts { flex: 0 0 auto; }
 .message { margin: 16px; padding: 12px 14px; border-left: 4px solid #d55e00; background: #fff7ed; white-space: pre-wrap;

@@ -12,6 +12,10 @@
  * touches nothing outside its shadow root (no globals, no listeners on window or document, no
  * network); a bad scenario shows its validation error inside the element.
  *
+ * Keyboard: the animation is one tab stop; there ↑/↓ choose a server (a ring marks it, in every
+ * panel), Enter or Space open its menu (kill, revive, slow), 1–9 open server S1–S9's menu at
+ * once, and Escape closes the menu, returning to the animation.
+ *
  * Methods (for scripted articles and tests): play(), pause(), step(), reset(seed?), kill(s),
  * revive(s), slow(s, factor), snapshot().
  */
@@ -38,6 +42,11 @@ export class LbsimViewElement extends HTMLElement {
   readonly #message: HTMLDivElement;
   readonly #bar: HTMLDivElement;
   readonly #menu = new ServerMenu();
+  /** Screen-reader text saying which server the keyboard has chosen. */
+  readonly #status: HTMLDivElement;
+  /** Server chosen with the keyboard (-1: none yet), and whether its menu was opened by key. */
+  #chosen = -1;
+  #menuByKey = false;
   #controls: ControlsView | null = null;
   #panels: Panel[] = [];
   #scenarioProp: object | string | null = null;
@@ -76,9 +85,21 @@ export class LbsimViewElement extends HTMLElement {
     this.#message.setAttribute('role', 'alert');
     this.#message.hidden = true;
     this.#bar = div('bar');
-    this.#wrap.append(this.#message, this.#stage, this.#bar, createLegend());
+    this.#status = div('sr-only');
+    this.#status.setAttribute('aria-live', 'polite');
+    this.#stage.tabIndex = 0;
+    this.#stage.setAttribute('role', 'group');
+    this.#stage.setAttribute('aria-label', 'Simulation. Up and down arrows choose a server, Enter opens its menu; 1 to 9 open server 1 to 9.');
+    this.#stage.setAttribute('aria-keyshortcuts', 'ArrowUp ArrowDown Enter Space 1 2 3 4 5 6 7 8 9');
+    this.#wrap.append(this.#message, this.#stage, this.#bar, createLegend(), this.#status);
     root.append(style, this.#wrap, this.#menu.el);
     this.#stage.addEventListener('click', (e) => this.#onClick(e));
+    this.#stage.addEventListener('keydown', (e) => this.#onKey(e));
+    this.#stage.addEventListener('focus', () => this.#showChosen());
+    this.#stage.addEventListener('blur', () => this.#showChosen());
+    this.#menu.el.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape') this.#returnFocus();
+    });
     root.addEventListener('pointerdown', (e) => {
       if (this.#menu.isOpen && !this.#menu.el.contains(e.target as Node)) this.#menu.close();
     });
@@ -371,6 +392,7 @@ export class LbsimViewElement extends HTMLElement {
       const ph = cols ? h : Math.floor(h / n) - (i > 0 ? 1 : 0);
       this.#panels[i].resize(pw, ph);
     }
+    this.#showChosen();
     this.#requestFrame();
   }
 
@@ -380,17 +402,78 @@ export class LbsimViewElement extends HTMLElement {
       if (s < 0) continue;
       const host = this.getBoundingClientRect();
       const x = Math.min(e.clientX - host.left + 4, host.width - 150), y = Math.min(e.clientY - host.top + 4, host.height - 90);
-      const failed = p.scene.model.pool.state[s] === ServerState.Failed;
-      this.#menu.open(x, y, `Server S${s + 1}`, failed, p.scene.isSlowed(s), (a) => this.#act(a, s));
+      this.#openMenu(p, s, x, y, false);
       return;
     }
     this.#menu.close();
+  }
+
+  #openMenu(p: Panel, s: number, x: number, y: number, byKey: boolean): void {
+    this.#menuByKey = byKey;
+    const failed = p.scene.model.pool.state[s] === ServerState.Failed;
+    this.#menu.open(x, y, `Server S${s + 1}`, failed, p.scene.isSlowed(s), (a) => this.#act(a, s));
+  }
+
+  /** Keys on the focused animation: choose a server (↑/↓, 1–9) and open its menu (Enter, Space, 1–9). */
+  #onKey(e: KeyboardEvent): void {
+    const p = this.#panels[0];
+    if (!p || e.altKey || e.ctrlKey || e.metaKey) return;
+    const n = p.scene.model.pool.size;
+    let s = this.#chosen, open = false;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') s = s < 0 ? 0 : (s + (e.key === 'ArrowDown' ? 1 : n - 1)) % n;
+    else if (e.key === 'Home' || e.key === 'End') s = e.key === 'Home' ? 0 : n - 1;
+    else if (/^[1-9]$/.test(e.key) && Number(e.key) <= n) [s, open] = [Number(e.key) - 1, true];
+    else if ((e.key === 'Enter' || e.key === ' ') && s >= 0) open = true;
+    else return;
+    e.preventDefault();
+    this.#chosen = Math.min(s, n - 1);
+    this.#showChosen();
+    if (!open) return;
+    const box = this.#serverBox(p, this.#chosen);
+    const host = this.getBoundingClientRect();
+    this.#openMenu(p, this.#chosen, Math.min(box.right - host.left + 4, host.width - 150), Math.min(box.top - host.top, host.height - 90), true);
+  }
+
+  /** Server `s`'s box in client coordinates. */
+  #serverBox(p: Panel, s: number): DOMRect {
+    const L = p.scene.layout, scene = p.el.querySelector('.scene')!.getBoundingClientRect();
+    return new DOMRect(scene.left + L.boxX[s], scene.top + L.boxY[s], L.boxW, L.boxH);
+  }
+
+  /** Rings the keyboard's server in every panel while the animation has focus, and says which it is. */
+  #showChosen(): void {
+    const focused = this.shadowRoot!.activeElement === this.#stage;
+    for (const p of this.#panels) {
+      const scene = p.el.querySelector<HTMLElement>('.scene')!;
+      let ring = scene.querySelector<HTMLElement>('.server-focus');
+      if (!ring) {
+        ring = div('server-focus');
+        scene.append(ring);
+      }
+      const s = this.#chosen, L = p.scene.layout;
+      ring.hidden = !focused || s < 0 || s >= L.servers;
+      if (ring.hidden) continue;
+      Object.assign(ring.style, { left: `${L.boxX[s] - 3}px`, top: `${L.boxY[s] - 3}px`, width: `${L.boxW}px`, height: `${L.boxH}px` });
+    }
+    const p = this.#panels[0], s = this.#chosen;
+    const text = focused && p && s >= 0 && s < p.scene.model.pool.size
+      ? `Server S${s + 1}, ${SERVER_STATE_NAMES[p.scene.model.pool.state[s]]}${p.scene.isSlowed(s) ? ', slowed' : ''}. Enter opens its menu.`
+      : '';
+    if (this.#status.textContent !== text) this.#status.textContent = text;
+  }
+
+  /** After a menu opened by key closes, focus goes back to the animation. */
+  #returnFocus(): void {
+    if (this.#menuByKey) this.#stage.focus();
+    this.#menuByKey = false;
   }
 
   #act(action: ServerAction, s: number): void {
     if (action === 'kill') this.kill(s);
     else if (action === 'revive') this.revive(s);
     else this.slow(s, action === 'slow' ? 4 : 1);
+    this.#returnFocus();
+    this.#showChosen();
   }
 
   /** Applies `f` to every panel that has server `s` (side by side: both, to keep them comparable). */

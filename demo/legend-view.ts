@@ -14,7 +14,7 @@ export function createLegend(): HTMLElement {
   requests.append(item(glyph(CANCELLED), 'cancelled hedge'));
   const hint = document.createElement('span');
   hint.className = 'hint';
-  hint.textContent = 'Click a server to kill, revive or slow it.';
+  hint.textContent = 'Click a server to kill, revive or slow it (keyboard: Tab to the animation, ↑↓ or 1–9, Enter).';
   el.append(servers, requests, hint);
   return el;
 }
