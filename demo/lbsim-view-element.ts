@@ -47,6 +47,8 @@ export class LbsimViewElement extends HTMLElement {
   /** Server chosen with the keyboard (-1: none yet), and whether its menu was opened by key. */
   #chosen = -1;
   #menuByKey = false;
+  /** The last input on the animation was a key (the ring shows only then, not after a click). */
+  #keyed = false;
   #controls: ControlsView | null = null;
   #panels: Panel[] = [];
   #scenarioProp: object | string | null = null;
@@ -95,6 +97,7 @@ export class LbsimViewElement extends HTMLElement {
     root.append(style, this.#wrap, this.#menu.el);
     this.#stage.addEventListener('click', (e) => this.#onClick(e));
     this.#stage.addEventListener('keydown', (e) => this.#onKey(e));
+    this.#stage.addEventListener('pointerdown', () => (this.#keyed = false));
     this.#stage.addEventListener('focus', () => this.#showChosen());
     this.#stage.addEventListener('blur', () => this.#showChosen());
     this.#menu.el.addEventListener('keydown', (e) => {
@@ -400,6 +403,7 @@ export class LbsimViewElement extends HTMLElement {
     for (const p of this.#panels) {
       const s = p.serverAtClient(e.clientX, e.clientY);
       if (s < 0) continue;
+      this.#chosen = s;
       const host = this.getBoundingClientRect();
       const x = Math.min(e.clientX - host.left + 4, host.width - 150), y = Math.min(e.clientY - host.top + 4, host.height - 90);
       this.#openMenu(p, s, x, y, false);
@@ -426,6 +430,7 @@ export class LbsimViewElement extends HTMLElement {
     else if ((e.key === 'Enter' || e.key === ' ') && s >= 0) open = true;
     else return;
     e.preventDefault();
+    this.#keyed = true;
     this.#chosen = Math.min(s, n - 1);
     this.#showChosen();
     if (!open) return;
@@ -442,7 +447,8 @@ export class LbsimViewElement extends HTMLElement {
 
   /** Rings the keyboard's server in every panel while the animation has focus, and says which it is. */
   #showChosen(): void {
-    const focused = this.shadowRoot!.activeElement === this.#stage;
+    const stage = this.#stage;
+    const focused = this.shadowRoot!.activeElement === stage && (this.#keyed || stage.matches(':focus-visible'));
     for (const p of this.#panels) {
       const scene = p.el.querySelector<HTMLElement>('.scene')!;
       let ring = scene.querySelector<HTMLElement>('.server-focus');
