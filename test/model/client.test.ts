@@ -1,6 +1,6 @@
 /** Client behaviour: retries, jitter, budgets, hedging, and the effects they are known for. */
 import { describe, expect, it } from 'vitest';
-import { backoffMs, createModel, createStream, RetryBudget, simulate, AttemptState } from '../../src/index.js';
+import { backoffMs, createModel, createStream, preset, RetryBudget, simulate, AttemptState } from '../../src/index.js';
 
 describe('backoffMs(config, retry, previous, rng)', () => {
   const rng = createStream(1, 'test');
@@ -47,20 +47,13 @@ describe('RetryBudget', () => {
   });
 });
 
-const stormBase = {
-  seed: 3,
-  // Measure from 15 s: the trigger (half the servers down from 5 s to 7 s) is long gone.
-  stop: { timeMs: 30_000, warmupMs: 15_000 },
-  servers: [{ count: 10 }],
-  arrivals: { process: 'poisson', ratePerSec: 800 },
-  service: { dist: 'exponential', meanMs: 10 },
-  balancer: { name: 'least-connections' },
-  failures: { outages: [{ atMs: 5_000, forMs: 2_000, servers: [0, 1, 2, 3, 4] }] },
-};
+// The `retry-storm` preset: half the servers down from 5 s to 7 s at 80% load, clients retrying
+// timeouts; measured from 15 s, when the trigger is long gone.
+const { client: _stormClient, ...stormBase } = preset('retry-storm')!;
 
 describe('retry storms (metastable failure, Bronson et al. 2021)', () => {
   it('without a budget, retries keep the system overloaded long after a brief trigger', () => {
-    const s = simulate({ ...stormBase, client: { timeoutMs: 100, retries: { max: 3, baseMs: 10, jitter: 'full' } } });
+    const s = simulate(preset('retry-storm'));
     // Capacity is 1000/s for 800/s offered: healthy at steady state, yet goodput stays near zero.
     expect(s.client.goodputPerSec).toBeLessThan(100);
     expect(s.client.amplification).toBeGreaterThan(3);

@@ -1,6 +1,6 @@
 /** Overload control on the server side, closed-loop clients, health checks and gray failure. */
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../../src/index.js';
+import { preset, simulate } from '../../src/index.js';
 
 describe('queue disciplines under overload', () => {
   const overloaded = (discipline: string) => simulate({
@@ -106,15 +106,7 @@ describe('health: what the balancer believes', () => {
 
 describe('gray failure', () => {
   it('a server slowed 10× hurts round robin far more than least-connections or power-of-two', () => {
-    const base = {
-      seed: 4,
-      stop: { requests: 100_000, warmupMs: 1_000 },
-      servers: [{ count: 10 }],
-      arrivals: { process: 'poisson', ratePerSec: 700 },
-      service: { dist: 'exponential', meanMs: 10 },
-      balancer: { name: 'round-robin' },
-      failures: { slowdowns: [{ atMs: 0, forMs: 1e9, servers: [0], factor: 10 }] },
-    };
+    const base = preset('gray-failure')!;
     const p99 = (balancer: string) => simulate(base, { balancer }).latencyMs.p99;
     const rr = p99('round-robin'), lc = p99('least-connections'), p2c = p99('power-of-two');
     expect(rr).toBeGreaterThan(20 * lc);
