@@ -171,7 +171,7 @@ export class SceneModel implements ModelObserver {
       this.rejectedDrawn++;
       p = this.spawnDot(server);
     } else {
-      return;
+      return; // no dot drawn for this row
     }
     // A ghost's dot keeps the outcome its client saw (set when it was handed over).
     if (call >= 0) ps.outcome[p] = state;

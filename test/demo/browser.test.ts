@@ -133,6 +133,30 @@ describe.skipIf(process.env.LBSIM_SKIP_BROWSER === '1')('the demo in headless Ch
     await close();
   });
 
+  it('opens a server menu without a mouse: arrows choose a server, Enter opens its menu and picks an item', async () => {
+    const { page, errors, close } = await open(`${base}/`);
+    await page.waitForFunction(() => (window as any).__lbsim?.snapshot(0)?.frames > 5, undefined, { timeout: 15_000 });
+    const view = page.locator('lbsim-view').first();
+    await view.locator('.stage').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => view.locator('.server-focus').first().isVisible()).toBe(true);
+    expect(await view.locator('.sr-only').textContent()).toMatch(/^Server S2, /);
+    await page.keyboard.press('Enter');
+    expect(await view.locator('.menu .menu-title').textContent()).toBe('Server S2');
+    await page.keyboard.press('Enter'); // the first item, focused: Kill
+    expect((await snap(page, 0)).servers[1].state).toBe('failed');
+    expect(await view.locator('.menu').isHidden()).toBe(true);
+    expect(await view.evaluate((el) => el.shadowRoot!.activeElement?.classList.contains('stage'))).toBe(true);
+    await view.screenshot({ path: join(shots, 'gallery-keyboard.png') });
+    await page.keyboard.press('2');
+    expect(await view.locator('.menu button').first().textContent()).toBe('Revive');
+    await page.keyboard.press('Escape');
+    expect(await view.locator('.menu').isHidden()).toBe(true);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it('the embed page compares two balancers on one workload and shows a bad scenario as text', async () => {
     const { page, outside, errors, close } = await open(`${base}/embed.html`, { width: 900, height: 1000 });
     await page.waitForFunction(() => (window as any).__lbsim?.snapshot('compare')?.frames > 20, undefined, { timeout: 15_000 });
