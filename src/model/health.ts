@@ -18,6 +18,8 @@ export interface HealthConfig {
   outlier?: { consecutiveErrors: number; baseEjectionMs: number; maxEjectionPercent: number };
   /** 0 disables panic mode. */
   panicThresholdPercent: number;
+  /** Slow start window: a server eligible again ramps its effective weight up over this long. */
+  slowStartMs?: number;
 }
 
 export class HealthView {

@@ -81,6 +81,8 @@ export interface FailureConfig {
   warmupMs: number;
   outages: { atMs: number; forMs: number; servers: number[] }[];
   slowdowns?: { atMs: number; forMs: number; servers: number[]; factor: number }[];
+  /** Correlated failures: each zone's servers fail together (a rack, an availability zone). */
+  zones?: { servers: number[]; timeBetween: DistributionSpec; repair: DistributionSpec }[];
 }
 
 /** Watches a model, e.g. to animate it. Called synchronously at `model.sim.now`. */
@@ -98,7 +100,7 @@ export interface ModelObserver {
 export const EventKind = {
   Arrival: 0, Departure: 1, WarmupEnd: 2, Fail: 3, Repair: 4, Recovered: 5, Outage: 6, Report: 7,
   AttemptTimeout: 8, Refused: 9, Deadline: 10, Retry: 11, Hedge: 12, Probe: 13, ProbeFailed: 14, Uneject: 15,
-  Slowdown: 16, SlowdownEnd: 17,
+  Slowdown: 16, SlowdownEnd: 17, ZoneFail: 18, SlowStart: 19,
 } as const;
 
 const R = RequestState;
@@ -185,6 +187,13 @@ export class Model implements Handler {
   /** 1 while a repaired server has not yet received traffic. */
   private readonly awaitingTraffic: Uint8Array;
   private readonly baseSpeed: Float64Array;
+  /** Weights as the balancers see them: configured weights, ramped after recovery (slow start). */
+  private readonly effectiveWeight: Float64Array;
+  private readonly wasEligible: Uint8Array;
+  private readonly slowStartSince: Float64Array;
+  private readonly slowStartId: Float64Array;
+  private readonly zoneUp: Distribution[];
+  private readonly zoneRepair: Distribution[];
   private readonly client: ClientConfig | undefined;
   private readonly clientRng: Rng;
   private readonly budget: RetryBudget | null;
@@ -214,13 +223,17 @@ export class Model implements Handler {
     this.reported = view.load === 'reported' ? (this.refreshMs > 0 ? new Int32Array(n) : this.pool.load) : null;
     // All instances share what health tells them; each keeps its own connections and coin flips.
     const eligible = new Uint8Array(n).fill(1);
+    this.effectiveWeight = Float64Array.from(this.pool.weight);
+    this.wasEligible = new Uint8Array(n).fill(1);
+    this.slowStartSince = new Float64Array(n);
+    this.slowStartId = new Float64Array(n).fill(-1);
     this.health = new HealthView(n, config.health, eligible);
     this.oracleHealth = !config.health?.checks;
     for (let b = 0; b < fleet.count; b++) {
       const own = new Int32Array(n);
       const ctx: BalancerContext = {
         size: n,
-        weights: this.pool.weight,
+        weights: this.effectiveWeight,
         eligible,
         outstanding: this.reported ?? own,
         trueLoad: this.pool.load,
@@ -258,6 +271,9 @@ export class Model implements Handler {
     if (this.upTime) for (let s = 0; s < n; s++) this.scheduleFailure(s);
     config.failures?.outages.forEach((o, i) => sim.schedule(o.atMs, EventKind.Outage, i));
     config.failures?.slowdowns?.forEach((o, i) => sim.schedule(o.atMs, EventKind.Slowdown, i));
+    this.zoneUp = (config.failures?.zones ?? []).map((z) => createDistribution(z.timeBetween));
+    this.zoneRepair = (config.failures?.zones ?? []).map((z) => createDistribution(z.repair));
+    this.zoneUp.forEach((d, z) => sim.schedule(d.sample(this.failureRng), EventKind.ZoneFail, z));
     const checks = config.health?.checks;
     if (checks) {
       const healthRng = createStream(seed, 'health');
@@ -343,6 +359,17 @@ export class Model implements Handler {
         if (kind === EventKind.Slowdown) this.sim.schedule(this.sim.now + slow.forMs, EventKind.SlowdownEnd, target);
         break;
       }
+      case EventKind.ZoneFail: {
+        // The whole zone goes down for one repair time; the next zone failure follows its repair.
+        const zone = this.failures!.zones![target], now = this.sim.now;
+        const back = now + this.zoneRepair[target].sample(this.failureRng);
+        for (const s of zone.servers) this.failServer(s, back);
+        if (!this.finished()) this.sim.schedule(back + this.zoneUp[target].sample(this.failureRng), EventKind.ZoneFail, target);
+        break;
+      }
+      case EventKind.SlowStart:
+        if (this.slowStartId[target] === id) this.slowStartStep(target);
+        break;
       case EventKind.Probe:
         this.probe(target);
         break;
@@ -902,13 +929,42 @@ export class Model implements Handler {
   private healthChanged(): void {
     if (!this.health.update()) return;
     const now = this.sim.now, eligible = this.health.eligible;
+    const slowStartMs = this.config.health?.slowStartMs ?? 0;
     for (let s = 0; s < this.pool.size; s++) {
       if (this.undetected[s] === 1 && eligible[s] === 0) {
         this.undetected[s] = 0;
         if (this.measuring) this.detectionDelay.add(now - this.failedAt[s]);
       }
+      if (eligible[s] !== this.wasEligible[s]) {
+        this.wasEligible[s] = eligible[s];
+        if (eligible[s] === 1 && slowStartMs > 0) {
+          this.slowStartSince[s] = now;
+          this.slowStartStep(s, false);
+        } else if (eligible[s] === 0) {
+          this.slowStartId[s] = -1;
+          this.effectiveWeight[s] = this.pool.weight[s];
+        }
+      }
     }
     for (const b of this.balancers) b.rebuild?.();
+  }
+
+  /**
+   * Slow start (Envoy, NGINX `slow_start`): a server that becomes eligible again gets an effective
+   * weight ramping linearly from 10% to 100% of its weight over `health.slowStartMs`, updated in
+   * ten steps. Only policies that use weights notice.
+   */
+  private slowStartStep(s: number, rebuild = true): void {
+    const window = this.config.health!.slowStartMs!, now = this.sim.now;
+    const fraction = (now - this.slowStartSince[s]) / window;
+    if (fraction >= 1) {
+      this.effectiveWeight[s] = this.pool.weight[s];
+      this.slowStartId[s] = -1;
+    } else {
+      this.effectiveWeight[s] = this.pool.weight[s] * Math.max(0.1, fraction);
+      this.slowStartId[s] = this.sim.schedule(now + window / 10, EventKind.SlowStart, s);
+    }
+    if (rebuild) for (const b of this.balancers) b.rebuild?.();
   }
 }
 

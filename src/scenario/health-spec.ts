@@ -10,11 +10,12 @@ export interface HealthSpec {
   healthyThreshold?: number;
   outlier?: { consecutiveErrors: number; baseEjectionMs: number; maxEjectionPercent: number };
   panicThresholdPercent: number;
+  slowStartMs?: number;
 }
 
 export function parseHealth(value: unknown): HealthSpec {
   const path = 'health';
-  const o = object(value, path, ['intervalMs', 'timeoutMs', 'unhealthyThreshold', 'healthyThreshold', 'outlier', 'panicThresholdPercent']);
+  const o = object(value, path, ['intervalMs', 'timeoutMs', 'unhealthyThreshold', 'healthyThreshold', 'outlier', 'panicThresholdPercent', 'slowStartMs']);
   const spec: HealthSpec = { panicThresholdPercent: numberField(o, 'panicThresholdPercent', path, { min: 0, max: 100 }, 50) };
   if (o.intervalMs !== undefined) {
     spec.intervalMs = numberField(o, 'intervalMs', path, { above: 0 });
@@ -26,6 +27,7 @@ export function parseHealth(value: unknown): HealthSpec {
       if (o[key] !== undefined) numberField(o, 'intervalMs', path, { above: 0 }); // names the missing field
     }
   }
+  if (o.slowStartMs !== undefined) spec.slowStartMs = numberField(o, 'slowStartMs', path, { above: 0 });
   if (o.outlier !== undefined) {
     const op = join(path, 'outlier');
     const x = object(o.outlier, op, ['consecutiveErrors', 'baseEjectionMs', 'maxEjectionPercent']);
@@ -50,5 +52,6 @@ export function toHealthConfig(spec: HealthSpec): HealthConfig {
     };
   }
   if (spec.outlier) config.outlier = spec.outlier;
+  if (spec.slowStartMs !== undefined) config.slowStartMs = spec.slowStartMs;
   return config;
 }

@@ -207,7 +207,7 @@ function parseArrivals(value: unknown): ArrivalSpec | ClosedLoopSpec {
  */
 function parseFailures(value: unknown, servers: number): FailureConfig {
   const path = 'failures';
-  const o = object(value, path, ['mtbfMs', 'mttrMs', 'timeBetween', 'repair', 'warmupMs', 'outages', 'slowdowns']);
+  const o = object(value, path, ['mtbfMs', 'mttrMs', 'timeBetween', 'repair', 'warmupMs', 'outages', 'slowdowns', 'zones']);
   const pick = (meanKey: string, distKey: string): DistributionSpec | undefined => {
     if (o[meanKey] !== undefined && o[distKey] !== undefined) {
       throw new ScenarioError(join(path, distKey), o[distKey], `either ${meanKey} or ${distKey}, not both`);
@@ -236,6 +236,21 @@ function parseFailures(value: unknown, servers: number): FailureConfig {
   });
   const config: FailureConfig = { warmupMs: numberField(o, 'warmupMs', path, { min: 0 }, 0), outages };
   if (slowdowns.length) config.slowdowns = slowdowns;
+  const zones = (o.zones === undefined ? [] : array(o.zones, join(path, 'zones'))).map((item, i) => {
+    const p = join(join(path, 'zones'), i);
+    const x = object(item, p, ['servers', 'mtbfMs', 'mttrMs', 'timeBetween', 'repair']);
+    const dist = (meanKey: string, distKey: string): DistributionSpec => {
+      if (x[meanKey] !== undefined && x[distKey] !== undefined) throw new ScenarioError(join(p, distKey), x[distKey], `either ${meanKey} or ${distKey}, not both`);
+      if (x[distKey] !== undefined) return parseDistribution(x[distKey], join(p, distKey));
+      return { dist: 'exponential', meanMs: numberField(x, meanKey, p, { above: 0 }) };
+    };
+    return {
+      servers: numberArray(x.servers, join(p, 'servers'), { integer: true, min: 0, max: servers - 1 }),
+      timeBetween: dist('mtbfMs', 'timeBetween'),
+      repair: dist('mttrMs', 'repair'),
+    };
+  });
+  if (zones.length) config.zones = zones;
   if (timeBetween) config.timeBetween = timeBetween;
   if (repair) config.repair = repair;
   return config;

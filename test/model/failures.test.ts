@@ -70,3 +70,44 @@ describe('server failures', () => {
     expect(model.pool.completed[3]).toBeGreaterThan(0);
   });
 });
+
+describe('correlated failures and slow start', () => {
+  it('a zone fails as one: its servers go down and come back together', () => {
+    const model = createModel({
+      ...base,
+      failures: { warmupMs: 0, outages: [], zones: [{ servers: [0, 1, 2], mtbfMs: 5_000, mttrMs: 1_000 }] },
+      stop: { timeMs: 60_000 },
+    });
+    const downAt: number[][] = [[], [], []];
+    model.observer = { serverChanged: (s, state) => { if (s < 3 && state === ServerState.Failed) downAt[s].push(model.sim.now); } };
+    model.run();
+    expect(downAt[0].length).toBeGreaterThan(3);
+    expect(downAt[1]).toEqual(downAt[0]);
+    expect(downAt[2]).toEqual(downAt[0]);
+    // The other servers never fail.
+    expect(model.pool.stateTime[4 * 4 + ServerState.Failed]).toBe(0);
+  });
+
+  it('slow start ramps a recovered server\'s share back over slowStartMs (weighted policies)', () => {
+    // Server 0 is out from 1 s to 3 s; with a 10 s slow start it gets far less than its 1/8 share
+    // in the first seconds back, and its full share once the window has passed.
+    const scenario = {
+      ...base,
+      servers: [{ count: 8 }],
+      balancer: { name: 'weighted-round-robin' },
+      stop: { timeMs: 20_000 },
+      failures: { outages: [{ atMs: 1_000, forMs: 2_000, servers: [0] }] },
+      health: { slowStartMs: 10_000 },
+    };
+    const share = (withSlowStart: boolean, from: number, to: number) => {
+      const model = createModel(withSlowStart ? scenario : { ...scenario, health: undefined });
+      let mine = 0, all = 0;
+      model.observer = { dispatched: (_r, s) => { const t = model.sim.now; if (t >= from && t < to) { all++; if (s === 0) mine++; } } };
+      model.run();
+      return mine / all;
+    };
+    expect(share(false, 3_000, 5_000)).toBeCloseTo(1 / 8, 2);
+    expect(share(true, 3_000, 5_000)).toBeLessThan(0.05);
+    expect(share(true, 14_000, 20_000)).toBeCloseTo(1 / 8, 2);
+  });
+});
