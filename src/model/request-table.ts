@@ -83,6 +83,7 @@ export class RequestTable {
     this.state[r] = AttemptState.Initiated;
     this.attempts[r] = 0;
     this.retries[r] = 0;
+    this.backoffMs[r] = 0;
     this.liveAttempts[r] = 0;
     this.hedgeHead[r] = -1;
     this.deadlineId[r] = -1;

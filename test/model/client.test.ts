@@ -133,3 +133,23 @@ describe('hedging ("The Tail at Scale", Dean & Barroso 2013)', () => {
     expect(s.transitions.attempt['in-service->cancelled'] ?? 0).toBeGreaterThan(0);
   });
 });
+
+describe('decorrelated jitter across requests', () => {
+  it('starts every request from baseMs: backoffs stay within 3 × baseMs on the first retry', () => {
+    // Server 0 is down for the whole run and checks are too slow to notice: every request that
+    // lands there retries once. Its backoff must not inherit another request's previous backoff.
+    const s = simulate({
+      seed: 1,
+      stop: { timeMs: 20_000 },
+      servers: [{ count: 2 }],
+      arrivals: { process: 'poisson', ratePerSec: 50 },
+      service: { dist: 'constant', valueMs: 1 },
+      balancer: { name: 'round-robin' },
+      failures: { outages: [{ atMs: 0, forMs: 1e9, servers: [0] }] },
+      health: { intervalMs: 100_000 },
+      client: { retries: { max: 1, baseMs: 50, jitter: 'decorrelated' } },
+    });
+    expect(s.requests.retries).toBeGreaterThan(100);
+    expect(s.latencyMs.max).toBeLessThanOrEqual(3 * 50 + 1 + 1e-6);
+  });
+});
