@@ -20,7 +20,7 @@ export function csv(rows: readonly (readonly (string | number)[])[]): string {
 /** A number for people: 4 significant digits, no exponent for everyday magnitudes. */
 export function fmt(x: number, digits = 4): string {
   if (!Number.isFinite(x)) return '-';
-  if (x === 0) return '0';
+  if (Math.abs(x) < 1e-9) return '0'; // rounding noise, e.g. the spread of identical values
   const abs = Math.abs(x);
   if (abs >= 1e6 || abs < 1e-3) return x.toExponential(2);
   if (abs >= 10 ** digits) return Math.round(x).toString();

@@ -11,7 +11,7 @@ import { readScenarioJson } from '../scenario/load.js';
 import { parseScenario, MAX_REQUESTS } from '../scenario/scenario.js';
 
 const MAX_SEED = 2 ** 32 - 1;
-import { PRESETS } from '../scenario/presets.js';
+import { PRESETS, preset, presetNames } from '../scenario/presets.js';
 import { simulate } from '../experiment/simulate.js';
 import { comparisonRows, type ComparisonRow } from '../experiment/compare.js';
 import type { Interval } from '../experiment/confidence.js';
@@ -30,6 +30,7 @@ Usage:
   lbsim list [--json]                     balancers, distributions, arrival processes, presets
   lbsim validate <scenario.json|preset>   check a scenario; prints "ok" or what is wrong
   lbsim diagram <server|request|attempt>  the state machine as Mermaid stateDiagram-v2
+  lbsim preset <name>                     print a preset as a scenario file to edit
   lbsim --help | --version
 
 compare runs every balancer on the same workload (common random numbers); with several seeds
@@ -71,7 +72,15 @@ function options(args: readonly string[], spec: Record<string, 'string' | 'boole
     const { values, positionals } = parseArgs({ args: [...args], options: config, allowPositionals: true, strict: true });
     return { values: values as Flags, positionals };
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    const message = (e as Error).message;
+    const unknown = /Unknown option '([^']+)'/.exec(message);
+    if (unknown) {
+      const known = Object.keys(spec).map((k) => `--${k}`).join(', ') || 'none';
+      throw new UsageError(`unknown option ${unknown[1]} for this command (its options: ${known})`);
+    }
+    const ambiguous = /Option '([^']+)' argument is ambiguous/.exec(message);
+    if (ambiguous) throw new UsageError(`${ambiguous[1]} needs a value that does not start with '-' (write ${ambiguous[1]}=VALUE)`);
+    throw new UsageError(message);
   }
 }
 
@@ -102,8 +111,10 @@ function command(argv: readonly string[], io: Io): number {
       return validate(rest, io);
     case 'diagram':
       return diagram(rest, io);
+    case 'preset':
+      return presetCommand(rest, io);
     default:
-      throw new UsageError(`unknown command ${JSON.stringify(cmd)} (commands: run, compare, list, validate, diagram)`);
+      throw new UsageError(`unknown command ${JSON.stringify(cmd)} (commands: run, compare, list, validate, diagram, preset)`);
   }
 }
 
@@ -164,26 +175,47 @@ function compareCommand(args: readonly string[], io: Io): number {
   const file = onePositional(positionals, 'scenario file or preset name');
   const json = readScenarioJson(file);
   const scenario = parseScenario(json);
-  const names = str(values.balancers)?.split(',').map((s) => s.trim()) ?? balancerNames();
-  for (const name of names) {
-    if (!getBalancer(name)) throw new ScenarioError('--balancers', name, `known balancers: ${balancerNames().join(', ')}`);
-  }
+  const choices = str(values.balancers)?.split(',').map((item) => parseBalancerChoice(item.trim())) ?? balancerNames();
   const seedText = str(values.seeds);
   const seeds = seedText ? parseSeeds(seedText) : [scenario.seed];
   const requests = integerFlag(str(values.requests), '--requests', 1, MAX_REQUESTS);
   const summaries: Summary[] = [];
-  const total = names.length * seeds.length;
-  for (const balancer of names) {
+  const total = choices.length * seeds.length;
+  for (const balancer of choices) {
     for (const seed of seeds) {
-      if (io.progress) io.err(`\r  ${summaries.length + 1}/${total} ${balancer} seed ${seed}   `);
+      if (io.progress) io.err(`\r  ${summaries.length + 1}/${total} ${typeof balancer === 'string' ? balancer : balancer.name} seed ${seed}   `);
       summaries.push(simulate(json, { balancer, seed, requests }));
     }
   }
   if (io.progress) io.err('\r\x1b[K');
   if (out === 'json') io.out(JSON.stringify(summaries, null, 2) + '\n');
   else if (out === 'csv') io.out(csv(summaryCsv(summaries)));
-  else io.out(compareTable(scenario.name, summaries, seeds.length));
+  else io.out(compareTable(scenario.name, summaries, seeds.length, scenario.arrivals.process === 'closed'));
   return 0;
+}
+
+/**
+ * A `--balancers` item: `name`, or `name:option=value[:option=value...]` (values read as JSON
+ * when they parse, else as strings), e.g. `p2c:choices=3:metric=peak-ewma`.
+ */
+export function parseBalancerChoice(item: string): string | ({ name: string } & Record<string, unknown>) {
+  const [name, ...pairs] = item.split(':');
+  if (!getBalancer(name)) throw new ScenarioError('--balancers', name, `known balancers: ${balancerNames().join(', ')}`);
+  if (pairs.length === 0) return name;
+  const choice: { name: string } & Record<string, unknown> = { name };
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new ScenarioError('--balancers', item, 'name or name:option=value[:option=value...], e.g. p2c:choices=3');
+    const raw = pair.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // a plain string such as peak-ewma
+    }
+    choice[pair.slice(0, eq)] = value;
+  }
+  return choice;
 }
 
 const SUMMARY_COLUMNS: [string, (s: Summary) => string | number][] = [
@@ -213,10 +245,13 @@ function runTable(s: Summary): string {
     [r.arrived, r.succeeded, r.failed, r.timedOut, r.dropped, r.rejected, r.inFlight].map(String).concat(fmt(s.throughputPerSec)),
   ]);
   const l = s.latencyMs;
-  const latency = table([
-    ['latency ms', 'mean', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max'],
-    ['', ...[l.mean, l.p50, l.p90, l.p95, l.p99, l.p999, l.max].map((x) => fmt(x))],
-  ]);
+  const latency = r.succeeded > 0
+    ? table([
+        ['latency ms', 'mean', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max'],
+        ['', ...[l.mean, l.p50, l.p90, l.p95, l.p99, l.p999, l.max].map((x) => fmt(x))],
+      ])
+    : 'latency: no request succeeded\n';
+  const note = r.arrived === 0 ? 'note: no request arrived after the warm-up (stop.warmupMs), so the request counts are empty\n\n' : '';
   const shown = s.servers.slice(0, 20);
   const failing = s.servers.some((v) => v.stateTimeMs.failed > 0 || v.stateTimeMs.recovering > 0);
   const servers = table([
@@ -236,20 +271,26 @@ function runTable(s: Summary): string {
       (f.detected > 0 ? `, detected after ${fmt(f.detectionDelayMs)} ms on average` : '') +
       (f.returned > 0 ? `, traffic back ${fmt(f.trafficReturnDelayMs)} ms after repair` : '') + '\n'
     : '';
-  return `${head}${counts}\n${latency}\n${servers}${more}load spread: max/mean ${fmt(s.imbalance.maxOverMean)}, cv ${fmt(s.imbalance.cv)}\n${client}${failures}`;
+  return `${head}${note}${counts}\n${latency}\n${servers}${more}load spread: max/mean ${fmt(s.imbalance.maxOverMean)}, cv ${fmt(s.imbalance.cv)}\n${client}${failures}`;
 }
 
-function compareTable(name: string, summaries: readonly Summary[], seeds: number): string {
+function compareTable(name: string, summaries: readonly Summary[], seeds: number, closed: boolean): string {
   const rows = comparisonRows(summaries);
   const cell = (i: Interval, f: (x: number) => string = fmt) => (seeds > 1 ? `${f(i.mean)} ± ${f(i.halfWidth)}` : f(i.mean));
-  const first = summaries[0];
-  const head = `${name}: ${first.requests.arrived.toLocaleString('en')} requests per run, ${seeds} seed${seeds > 1 ? 's' : ''}` +
-    `${seeds > 1 ? ' (mean ± 95% CI)' : ''}, same workload for every balancer\n\n`;
+  const arrived = summaries.map((s) => s.requests.arrived);
+  const lo = Math.min(...arrived), hi = Math.max(...arrived);
+  const count = lo === hi ? lo.toLocaleString('en') : `${lo.toLocaleString('en')}–${hi.toLocaleString('en')}`;
+  const head = `${name}: ${count} requests per run, ${seeds} seed${seeds > 1 ? 's' : ''}${seeds > 1 ? ' (mean ± 95% CI)' : ''}, ` +
+    (closed ? 'closed loop: arrivals follow responses, so they differ by balancer\n\n' : 'same workload for every balancer\n\n');
   const body = table([
-    ['balancer', 'mean ms', 'p50 ms', 'p99 ms', 'p99.9 ms', 'dropped', 'max/mean load'],
-    ...rows.map((r: ComparisonRow) => [r.balancer, cell(r.mean), cell(r.p50), cell(r.p99), cell(r.p999), cell(r.lossRate, percent), cell(r.maxOverMean)]),
+    ['balancer', 'mean ms', 'p50 ms', 'p99 ms', 'p99.9 ms', 'ok', 'lost', 'max/mean load'],
+    ...rows.map((r: ComparisonRow) => {
+      // Latency of succeeded requests: none succeeded, nothing to show.
+      const latency = (i: Interval) => (r.successRate.mean > 0 ? cell(i) : '-');
+      return [r.balancer, latency(r.mean), latency(r.p50), latency(r.p99), latency(r.p999), cell(r.successRate, percent), cell(r.lossRate, percent), cell(r.maxOverMean)];
+    }),
   ]);
-  return head + body;
+  return head + body + (rows.some((r) => r.successRate.mean < 0.999) ? 'ok: succeeded / arrived; lost: dropped or rejected / arrived\n' : '');
 }
 
 function list(args: readonly string[], io: Io): number {
@@ -274,6 +315,15 @@ function validate(args: readonly string[], io: Io): number {
   const scenario = parseScenario(readScenarioJson(file));
   const servers = scenario.servers.reduce((n, g) => n + g.count, 0);
   io.out(`ok: ${scenario.name}, ${servers} server${servers === 1 ? '' : 's'}, balancer ${scenario.balancer.name}\n`);
+  return 0;
+}
+
+function presetCommand(args: readonly string[], io: Io): number {
+  const { positionals } = options(args, {});
+  const name = onePositional(positionals, 'preset name');
+  const scenario = preset(name);
+  if (!scenario) throw new ScenarioError('preset', name, `one of ${presetNames().join(', ')}`);
+  io.out(JSON.stringify(scenario, null, 2) + '\n');
   return 0;
 }
 

@@ -3,7 +3,7 @@
  * (common random numbers: streams are named per concern, not shared), so differences come from
  * the policy and not from luck. With several seeds, rows carry 95% confidence intervals.
  */
-import { simulate, type SimulateOptions } from './simulate.js';
+import { simulate, type SimulateOptions, type BalancerChoice } from './simulate.js';
 import type { Summary } from '../model/summary.js';
 import { confidenceInterval, type Interval } from './confidence.js';
 import { ScenarioError } from '../input/check.js';
@@ -14,7 +14,7 @@ export interface CompareOptions extends Omit<SimulateOptions, 'balancer' | 'seed
 }
 
 /** One Summary per (balancer, seed), balancer-major. */
-export function compare(input: unknown, balancers: readonly string[], options: CompareOptions = {}): Summary[] {
+export function compare(input: unknown, balancers: readonly (string | BalancerChoice)[], options: CompareOptions = {}): Summary[] {
   const { seeds, ...rest } = options;
   if (!Array.isArray(balancers) || balancers.length === 0) throw new ScenarioError('balancers', balancers, 'a non-empty list of balancer names');
   const out: Summary[] = [];
@@ -26,12 +26,15 @@ export function compare(input: unknown, balancers: readonly string[], options: C
 }
 
 export interface ComparisonRow {
+  /** The policy's name, with its options when it has any (Summary.label). */
   balancer: string;
   seeds: number;
   mean: Interval;
   p50: Interval;
   p99: Interval;
   p999: Interval;
+  /** Fraction of arrivals that succeeded. */
+  successRate: Interval;
   /** Fraction of arrivals dropped or rejected. */
   lossRate: Interval;
   throughputPerSec: Interval;
@@ -43,9 +46,9 @@ export interface ComparisonRow {
 export function comparisonRows(summaries: readonly Summary[]): ComparisonRow[] {
   const groups = new Map<string, Summary[]>();
   for (const s of summaries) {
-    const list = groups.get(s.balancer) ?? [];
+    const list = groups.get(s.label) ?? [];
     list.push(s);
-    groups.set(s.balancer, list);
+    groups.set(s.label, list);
   }
   return [...groups].map(([balancer, list]) => {
     const ci = (f: (s: Summary) => number) => confidenceInterval(list.map(f));
@@ -56,6 +59,7 @@ export function comparisonRows(summaries: readonly Summary[]): ComparisonRow[] {
       p50: ci((s) => s.latencyMs.p50),
       p99: ci((s) => s.latencyMs.p99),
       p999: ci((s) => s.latencyMs.p999),
+      successRate: ci((s) => (s.requests.arrived > 0 ? s.requests.succeeded / s.requests.arrived : 0)),
       lossRate: ci((s) => (s.requests.arrived > 0 ? (s.requests.dropped + s.requests.rejected) / s.requests.arrived : 0)),
       throughputPerSec: ci((s) => s.throughputPerSec),
       maxOverMean: ci((s) => s.imbalance.maxOverMean),

@@ -6,10 +6,17 @@ import { Model } from '../model/model.js';
 import { summarize, type Summary } from '../model/summary.js';
 import { parseScenario, toModelConfig, withBalancer, type Scenario, MAX_REQUESTS } from '../scenario/scenario.js';
 import { ScenarioError, isObject, number, object } from '../input/check.js';
+import { getBalancer } from '../balancers/registry.js';
+
+/** A policy with options, as in a scenario's `balancer` field. */
+export type BalancerChoice = { name: string } & Record<string, unknown>;
 
 export interface SimulateOptions {
-  /** Balancer name (overrides the scenario's). */
-  balancer?: string;
+  /**
+   * The balancer: a name, or a name with options (`{ name: 'p2c', choices: 3 }`). A bare name that
+   * is the scenario's own policy keeps the scenario's options; any other replaces the balancer.
+   */
+  balancer?: string | BalancerChoice;
   seed?: number;
   /** Stop after this many arrivals (overrides `stop.requests`). */
   requests?: number;
@@ -23,9 +30,15 @@ const OPTION_KEYS = ['balancer', 'seed', 'requests', 'checked'];
 export function prepareScenario(input: unknown, options: SimulateOptions = {}): Scenario {
   object(options, 'options', OPTION_KEYS);
   let scenario = parseScenario(input);
-  if (options.balancer !== undefined) {
-    if (typeof options.balancer !== 'string') throw new ScenarioError('options.balancer', options.balancer, 'a balancer name');
-    scenario = withBalancer(scenario, options.balancer);
+  const choice = options.balancer;
+  if (choice !== undefined) {
+    if (typeof choice === 'string') {
+      if (getBalancer(choice)?.name !== scenario.balancer.name) scenario = withBalancer(scenario, choice);
+    } else if (isObject(choice) && typeof choice.name === 'string') {
+      scenario = withBalancer(scenario, choice);
+    } else {
+      throw new ScenarioError('options.balancer', choice, 'a balancer name, or an object with "name" and the policy\'s options');
+    }
   }
   if (options.seed !== undefined) {
     scenario = { ...scenario, seed: number(options.seed, 'options.seed', { integer: true, min: 0, max: 2 ** 32 - 1 }) };

@@ -20,6 +20,8 @@ export interface ServerSummary {
 export interface Summary {
   scenario: string;
   balancer: string;
+  /** The policy with its options when it has any (`power-of-two choices=3`), else its name. */
+  label: string;
   seed: number;
   simTimeMs: number;
   events: number;
@@ -96,6 +98,7 @@ export function summarize(model: Model, scenarioName: string, wallMs: number): S
   return {
     scenario: scenarioName,
     balancer: model.config.balancer.name,
+    label: [model.config.balancer.name, ...Object.entries(model.config.balancer.options).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)].join(' '),
     seed: model.config.seed,
     simTimeMs: r9(sim.now),
     events: sim.events,

@@ -18,7 +18,10 @@ export function readScenarioJson(file: string): unknown {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ScenarioError(file, (e as NodeJS.ErrnoException).code ?? 'unreadable', `a readable scenario file or a preset (${presetNames().join(', ')})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const close = presetNames().filter((p) => editDistance(p, file) <= 2);
+    const hint = close.length ? `did you mean ${close.join(' or ')}? ` : '';
+    throw new ScenarioError(file, code === 'ENOENT' ? 'no such file or preset' : (code ?? 'unreadable'), `${hint}a readable scenario file or a preset (${presetNames().join(', ')})`);
   }
   let json: unknown;
   try {
@@ -65,4 +68,15 @@ export function readTraceCsv(file: string): { timesMs: number[]; costsMs?: numbe
     if (k >= 0) keys.push(cell(k, 'key'));
   });
   return { timesMs, ...(c >= 0 ? { costsMs } : {}), ...(k >= 0 ? { keys } : {}) };
+}
+
+/** Levenshtein distance, for "did you mean" hints. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
 }

@@ -239,3 +239,30 @@ describe('lbsim: flags at their limits', () => {
     expect(r.stderr).toContain('stopped advancing');
   });
 });
+
+describe('lbsim: balancer variants, presets and hints', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/lbsim.js', ...args], { cwd: ROOT, encoding: 'utf8' });
+
+  it('compares one policy under different options with name:option=value', () => {
+    const r = cli('compare', 'default', '--requests', '20000', '--balancers', 'p2c,p2c:choices=3:metric=peak-ewma', '--json');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).map((s: Summary) => s.label)).toEqual(['power-of-two', 'power-of-two choices=3 metric=peak-ewma']);
+    const bad = cli('compare', 'default', '--balancers', 'p2c:choices');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('name:option=value');
+  });
+
+  it('prints a preset as an editable scenario file', () => {
+    const r = cli('preset', 'overload');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(PRESETS.overload.scenario);
+    expect(cli('preset', 'nope').status).toBe(2);
+  });
+
+  it('suggests the preset meant by a typo, and names a flag that belongs to another command', () => {
+    expect(cli('run', 'defualt').stderr).toContain('did you mean default?');
+    const r = cli('run', 'default', '--seeds', '1..3');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('unknown option --seeds');
+  });
+});

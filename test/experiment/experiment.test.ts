@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { compare, comparisonRows, confidenceInterval, preset, simulate, ScenarioError } from '../../src/index.js';
+import { t975 } from '../../src/experiment/confidence.js';
+
+const small = { ...preset('default')!, stop: { requests: 20_000 } };
+
+describe('simulate(scenario, options)', () => {
+  it('keeps the scenario\'s options when options.balancer names the scenario\'s own policy', () => {
+    const withOptions = { ...small, balancer: { name: 'power-of-two', choices: 3 } };
+    expect(simulate(withOptions, { balancer: 'p2c' }).latencyMs.mean).toBe(simulate(withOptions).latencyMs.mean);
+    expect(simulate(withOptions, { balancer: 'p2c' }).label).toBe('power-of-two choices=3');
+  });
+
+  it('takes a balancer with options as an object, and rejects anything else', () => {
+    expect(simulate(small, { balancer: { name: 'p2c', choices: 3 } }).label).toBe('power-of-two choices=3');
+    expect(() => simulate(small, { balancer: 42 as unknown as string })).toThrow(ScenarioError);
+    expect(() => simulate(small, { balancer: { name: 'p2c', choices: 0 } })).toThrow(/balancer\.choices/);
+  });
+
+  it('rejects unknown options by name', () => {
+    expect(() => simulate(small, { bogus: 1 } as never)).toThrow(/options\.bogus/);
+  });
+});
+
+describe('compare and comparisonRows', () => {
+  it('compares one policy under different options as separate rows', () => {
+    const rows = comparisonRows(compare(small, ['p2c', { name: 'p2c', choices: 3 }], { seeds: [1, 2] }));
+    expect(rows.map((r) => r.balancer)).toEqual(['power-of-two', 'power-of-two choices=3']);
+    expect(rows[0].seeds).toBe(2);
+    expect(rows[1].mean.mean).toBeLessThan(rows[0].mean.mean);
+    expect(rows[0].successRate.mean).toBe(1);
+  });
+
+  it('needs at least one balancer', () => {
+    expect(() => compare(small, [])).toThrow(ScenarioError);
+  });
+});
+
+describe('confidenceInterval(values)', () => {
+  it('is mean ± t(0.975, n − 1) · s / √n', () => {
+    const ci = confidenceInterval([1, 2, 3, 4]);
+    expect(ci.mean).toBe(2.5);
+    expect(ci.halfWidth).toBeCloseTo(3.182 * Math.sqrt(5 / 3 / 4), 10);
+    expect(confidenceInterval([7]).halfWidth).toBe(0);
+    expect(confidenceInterval([]).n).toBe(0);
+  });
+
+  it('t975 matches the table at small df and tends to 1.96', () => {
+    expect(t975(1)).toBe(12.706);
+    expect(t975(30)).toBe(2.042);
+    expect(t975(60)).toBeCloseTo(2.0003, 3);
+    expect(t975(1e6)).toBeCloseTo(1.96, 3);
+  });
+});
