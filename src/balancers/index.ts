@@ -96,6 +96,7 @@ registerBalancer({
 });
 registerBalancer({
   name: 'ring-hash',
+  keyed: true,
   aliases: ['ketama'],
   description: 'consistent hashing of the request key on a ring of ≥ minRingSize (1024) virtual nodes',
   options: ['minRingSize'],
@@ -103,12 +104,14 @@ registerBalancer({
 });
 registerBalancer({
   name: 'maglev',
+  keyed: true,
   description: 'Maglev lookup table (prime size, 65537) of the request key',
   options: ['tableSize'],
   create: createMaglev,
 });
 registerBalancer({
   name: 'bounded-load-hash',
+  keyed: true,
   aliases: ['chwbl'],
   description: 'consistent hashing with bounded loads: at most ceil((1 + epsilon)·average) open per server',
   options: ['epsilon', 'minRingSize'],

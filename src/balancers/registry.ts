@@ -11,6 +11,8 @@ export interface BalancerInfo {
   options: readonly string[];
   /** Other names that resolve to this policy (e.g. "p2c"). */
   aliases?: readonly string[];
+  /** True for policies that route by the request key (hashing): they need `keys` in the scenario. */
+  keyed?: boolean;
   create: BalancerFactory;
 }
 

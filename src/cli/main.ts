@@ -149,6 +149,13 @@ export function parseSeeds(value: string): number[] {
   return seeds;
 }
 
+/** Hashing policies route by request key: without `keys` every request maps to one server. */
+function warnKeyless(scenario: { keys?: unknown }, names: readonly string[], io: Io): void {
+  if (scenario.keys !== undefined) return;
+  const keyed = names.filter((n) => getBalancer(n)?.keyed).map((n) => getBalancer(n)!.name);
+  if (keyed.length) io.err(`lbsim: note: ${keyed.join(', ')} route by request key, and this scenario has no "keys": every request has key 0 and goes to one server\n`);
+}
+
 function format(values: Flags): 'json' | 'csv' | 'table' {
   if (values.json && values.csv) throw new UsageError('--json and --csv exclude each other');
   return values.json ? 'json' : values.csv ? 'csv' : 'table';
@@ -158,6 +165,8 @@ function run(args: readonly string[], io: Io): number {
   const { values, positionals } = options(args, { balancer: 'string', requests: 'string', seed: 'string', json: 'boolean', csv: 'boolean' });
   const out = format(values);
   const json = readScenarioJson(onePositional(positionals, 'scenario file or preset name'));
+  const scenario = parseScenario(json);
+  warnKeyless(scenario, [str(values.balancer) ?? scenario.balancer.name], io);
   const summary = simulate(json, {
     balancer: str(values.balancer),
     seed: integerFlag(str(values.seed), '--seed', 0, MAX_SEED),
@@ -176,6 +185,7 @@ function compareCommand(args: readonly string[], io: Io): number {
   const json = readScenarioJson(file);
   const scenario = parseScenario(json);
   const choices = str(values.balancers)?.split(',').map((item) => parseBalancerChoice(item.trim())) ?? balancerNames();
+  warnKeyless(scenario, choices.map((c) => (typeof c === 'string' ? c : c.name)), io);
   const seedText = str(values.seeds);
   const seeds = seedText ? parseSeeds(seedText) : [scenario.seed];
   const requests = integerFlag(str(values.requests), '--requests', 1, MAX_REQUESTS);
@@ -222,11 +232,14 @@ const SUMMARY_COLUMNS: [string, (s: Summary) => string | number][] = [
   ['scenario', (s) => s.scenario], ['balancer', (s) => s.balancer], ['seed', (s) => s.seed],
   ['arrived', (s) => s.requests.arrived], ['succeeded', (s) => s.requests.succeeded], ['failed', (s) => s.requests.failed],
   ['timedOut', (s) => s.requests.timedOut], ['dropped', (s) => s.requests.dropped], ['rejected', (s) => s.requests.rejected],
-  ['retries', (s) => s.requests.retries], ['inFlight', (s) => s.requests.inFlight],
+  ['retries', (s) => s.requests.retries], ['inFlight', (s) => s.requests.inFlight], ['label', (s) => s.label],
   ['meanMs', (s) => s.latencyMs.mean], ['p50Ms', (s) => s.latencyMs.p50], ['p90Ms', (s) => s.latencyMs.p90],
   ['p95Ms', (s) => s.latencyMs.p95], ['p99Ms', (s) => s.latencyMs.p99], ['p999Ms', (s) => s.latencyMs.p999],
   ['maxMs', (s) => s.latencyMs.max], ['throughputPerSec', (s) => s.throughputPerSec],
-  ['maxOverMean', (s) => s.imbalance.maxOverMean], ['simTimeMs', (s) => s.simTimeMs], ['events', (s) => s.events],
+  ['maxOverMean', (s) => s.imbalance.maxOverMean], ['attempts', (s) => s.client.attempts], ['hedges', (s) => s.client.hedges],
+  ['amplification', (s) => s.client.amplification], ['wastedWorkMs', (s) => s.client.wastedWorkMs],
+  ['goodputPerSec', (s) => s.client.goodputPerSec], ['failuresObserved', (s) => s.failures.observed],
+  ['sentToFailed', (s) => s.failures.sentToFailed], ['simTimeMs', (s) => s.simTimeMs], ['events', (s) => s.events],
   ['wallMs', (s) => s.wallMs],
 ];
 
