@@ -57,7 +57,7 @@ export function createDistribution(spec: DistributionSpec): Distribution {
     }
     case 'exponential': {
       const m = spec.meanMs;
-      return { meanMs: m, sample: (rng) => Math.min(-Math.log1p(-rng.next()) * m, MAX) };
+      return { meanMs: m, sample: (rng) => Math.min(-Math.log(1 - rng.next()) * m, MAX) }; // 1 − u is exact for 53-bit u
     }
     case 'lognormal': {
       const mu = 'mu' in spec ? spec.mu : Math.log(spec.medianMs);
