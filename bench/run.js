@@ -7,7 +7,7 @@
 // 2. mmc and jsq16 at N requests, each run `--repeat` times in a fresh process
 //    (node --expose-gc bench/baseline.js <workload> N seed); the median run by requests/s is shown.
 // 3. When shared/baselines' plain-JS engine is found (BASELINES_DIR, default
-//    /work/shared/baselines), it runs the same workloads the same way for the "vs plain JS"
+//    ../shared/baselines beside the repository), it runs the same workloads the same way for the "vs plain JS"
 //    column (lbsim requests/s ÷ plain-JS requests/s).
 // Prints Markdown ready for the README, with the Node version, CPU model and core count.
 import { execFileSync } from 'node:child_process';
@@ -68,7 +68,7 @@ function runEngine(argv, workload) {
   return runs[runs.length >> 1];
 }
 
-const plainJs = path.join(process.env.BASELINES_DIR ?? '/work/shared/baselines', 'js', 'des.mjs');
+const plainJs = path.join(process.env.BASELINES_DIR ?? path.resolve(here, '../../shared/baselines'), 'js', 'des.mjs');
 const withPlain = opts.plainJs && existsSync(plainJs);
 const M = (x) => `${(x / 1e6).toFixed(2)} M`;
 const rows = [];

@@ -6,7 +6,7 @@
 // (a) Event queue, hold model: a queue holding K pending events (K = 1,000 and 100,000); one
 //     op = pop() + push(lastTime + Exp(1)), so the size stays K. The exponential increments come
 //     from a precomputed table of 65,536 variates, so the figure is the queue's own cost.
-// (b) Balancers: pick(key) of every registered policy at 16 and 1,000 servers with a full
+// (b) Balancers: pick(key) of every registered policy at 10, 100, 1,000 and 10,000 servers with a full
 //     BalancerContext (weights 1, all eligible). A fixed population of in-flight requests (0.9 per
 //     server) is kept: each op is pick(key) with a uniformly random key + outstanding/trueLoad[s]++
 //     for the new request + one uniformly chosen in-flight request ends (its server's counters --,
@@ -173,7 +173,7 @@ Q.pop(); Q.push(Q.lastTime + X[I = (I + 1) & 65535], 0);`,
 }
 
 /** (b) pick() per balancer and size, plus the spread of picks. */
-export function balancerSuite(sizes = [16, 1_000]) {
+export function balancerSuite(sizes = [10, 100, 1_000, 10_000]) {
   const infos = listBalancers();
   const cases = [];
   for (const n of sizes) {
