@@ -68,7 +68,7 @@ describe('readScenarioJson', () => {
     const e = thrown(() => readScenarioJson(file));
     expect(e.path).toBe(file);
     expect(e.message).toContain(file);
-    expect(e.message).toContain('ENOENT');
+    expect(e.message).toContain('no such file or preset');
     expect(e.message).toContain('default');
   });
 
