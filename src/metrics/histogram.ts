@@ -14,6 +14,50 @@ const BUCKETS = Math.ceil(Math.log(1e12 / MIN_VALUE) / LOG_GAMMA) + 2;
 const INV_LOG_GAMMA = 1 / LOG_GAMMA;
 const LOG_MIN = Math.log(MIN_VALUE);
 
+/** The bucket of x ≥ MIN_VALUE by definition (may exceed BUCKETS - 1). */
+function bucketOf(x: number): number {
+  return 1 + Math.floor((Math.log(x) - LOG_MIN) * INV_LOG_GAMMA);
+}
+
+// Lookup tables for record(): EDGE[b] = the smallest double in bucket b (by bucketOf, so results
+// are identical), CELL_BUCKET[c] = bucketOf of the smallest double of cell c, where a cell is
+// the set of doubles sharing exponent and top 8 mantissa bits.
+const BITS_F64 = new Float64Array(1);
+const BITS_U32 = new Uint32Array(BITS_F64.buffer);
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0; // little-endian: high word is [1]
+function cellOf(x: number): number {
+  BITS_F64[0] = x;
+  return BITS_U32[HI] >>> 12;
+}
+function cellStart(c: number): number {
+  BITS_U32[HI] = c << 12;
+  BITS_U32[1 - HI] = 0;
+  return BITS_F64[0];
+}
+function nextUp(x: number): number {
+  BITS_F64[0] = x;
+  if (BITS_U32[1 - HI] === 0xffffffff) { BITS_U32[1 - HI] = 0; BITS_U32[HI]++; } else BITS_U32[1 - HI]++;
+  return BITS_F64[0];
+}
+function nextDown(x: number): number {
+  BITS_F64[0] = x;
+  if (BITS_U32[1 - HI] === 0) { BITS_U32[1 - HI] = 0xffffffff; BITS_U32[HI]--; } else BITS_U32[1 - HI]--;
+  return BITS_F64[0];
+}
+const EDGE = new Float64Array(BUCKETS + 1);
+EDGE[0] = 0;
+EDGE[1] = MIN_VALUE;
+for (let b = 2; b <= BUCKETS; b++) {
+  let e = Math.exp(LOG_MIN + (b - 1) * LOG_GAMMA);
+  while (bucketOf(e) >= b) e = nextDown(e);
+  while (bucketOf(e) < b) e = nextUp(e);
+  EDGE[b] = e;
+}
+const CELL0 = cellOf(MIN_VALUE);
+const CELLS = cellOf(EDGE[BUCKETS - 1]) - CELL0;
+const CELL_BUCKET = new Int32Array(CELLS);
+for (let c = 0; c < CELLS; c++) CELL_BUCKET[c] = c === 0 ? 1 : bucketOf(cellStart(c + CELL0));
+
 export class Histogram {
   readonly counts = new Float64Array(BUCKETS);
   count = 0;
@@ -23,7 +67,17 @@ export class Histogram {
   record(x: number): void {
     let b = 0;
     if (x >= MIN_VALUE) {
-      b = 1 + Math.floor((Math.log(x) - LOG_MIN) * INV_LOG_GAMMA);
+      // Bucket from the float's exponent and top 8 mantissa bits (cells 0.4% wide, so each holds
+      // at most one bucket edge), then one compare with the exact edge: the same bucket as
+      // bucketOf(x), without a Math.log per record.
+      BITS_F64[0] = x;
+      const cell = (BITS_U32[HI] >>> 12) - CELL0;
+      if (cell < CELLS) {
+        b = CELL_BUCKET[cell];
+        if (x >= EDGE[b + 1]) b++;
+      } else {
+        b = bucketOf(x);
+      }
       if (b >= BUCKETS) b = BUCKETS - 1;
     }
     this.counts[b]++;

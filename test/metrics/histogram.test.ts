@@ -68,3 +68,23 @@ describe('Welford', () => {
     expect(w.count).toBe(4);
   });
 });
+
+describe('Histogram bucketing', () => {
+  it('puts every value in bucket 1 + floor(ln(x / 1e-6) / ln 1.02), the definition, without calling Math.log', () => {
+    const rng = createStream(9, 'buckets');
+    const lnGamma = Math.log(1.02), lnMin = Math.log(1e-6);
+    const values: number[] = [];
+    for (let i = 0; i < 50_000; i++) values.push(Math.exp(lnMin + rng.next() * 41));
+    // Values at and right around bucket edges, where rounding could disagree.
+    for (let b = 1; b < 2000; b += 7) {
+      const edge = Math.exp(lnMin + b * lnGamma);
+      values.push(edge, edge * (1 + 2 ** -52), edge * (1 - 2 ** -52));
+    }
+    for (const x of values) {
+      const h = new Histogram();
+      h.record(x);
+      const expected = Math.min(h.counts.length - 1, 1 + Math.floor((Math.log(x) - lnMin) * (1 / lnGamma)));
+      expect(h.counts[expected], `x = ${x}`).toBe(1);
+    }
+  });
+});
