@@ -659,13 +659,10 @@ export class Model implements Handler {
       } else {
         this.wastedWorkMs += now - table.startMs[r];
         table.departId[r] = -1;
-        this.setAttempt(r, endState);
-        if (this.observer) this.observer.ended?.(r, endState, s);
-        this.serveNext(s);
-        return;
       }
       this.setAttempt(r, endState);
       if (this.observer) this.observer.ended?.(r, endState, s);
+      if (state === A.InService) this.serveNext(s); // its slot is free
       return;
     }
     // A ghost carries the work on.
