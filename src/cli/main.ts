@@ -282,7 +282,7 @@ function runTable(s: Summary): string {
   const failures = f.observed > 0 || f.sentToFailed > 0
     ? `failures: ${f.observed} observed, ${f.sentToFailed} attempts sent to a server that was down` +
       (f.detected > 0 ? `, detected after ${fmt(f.detectionDelayMs)} ms on average` : '') +
-      (f.returned > 0 ? `, traffic back ${fmt(f.trafficReturnDelayMs)} ms after repair` : '') + '\n'
+      (f.returned > 0 ? `, traffic back ${fmt(f.trafficReturnDelayMs)} ms after repair (mean over ${f.returned} repair${f.returned === 1 ? '' : 's'} that got traffic)` : '') + '\n'
     : '';
   return `${head}${note}${counts}\n${latency}\n${servers}${more}load spread: max/mean ${fmt(s.imbalance.maxOverMean)}, cv ${fmt(s.imbalance.cv)}\n${client}${failures}`;
 }

@@ -156,7 +156,10 @@ export class IllegalTransitionError extends Error {
 /** Mermaid `stateDiagram-v2` text; `counts` (keyed "from->to" by state name) annotates edges. */
 export function toMermaid(machine: StateMachine, counts?: Record<string, number>): string {
   const id = (i: number) => machine.states[i].replace(/-/g, '_');
-  const lines = ['stateDiagram-v2', `    [*] --> ${id(machine.initial)}`];
+  const lines = ['stateDiagram-v2'];
+  // Mermaid ids cannot contain dashes: declare the real names as labels.
+  machine.states.forEach((name, i) => { if (name.includes('-')) lines.push(`    state "${name}" as ${id(i)}`); });
+  lines.push(`    [*] --> ${id(machine.initial)}`);
   for (const [from, to, label] of machine.transitions) {
     const key = `${machine.states[from]}->${machine.states[to]}`;
     const n = counts?.[key];

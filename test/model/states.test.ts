@@ -9,6 +9,7 @@ describe('state machines', () => {
     expect(text).toContain('in_service --> succeeded: completes');
     for (const t of REQUEST_MACHINE.terminal) expect(text).toContain(`${REQUEST_MACHINE.states[t].replace(/-/g, '_')} --> [*]`);
     expect(text.split('\n').filter((l) => l.includes('-->')).length).toBe(REQUEST_MACHINE.transitions.length + 1 + REQUEST_MACHINE.terminal.length);
+    expect(text).toContain('state "in-service" as in_service');
   });
 
   it('toMermaid annotates edges with counts', () => {
