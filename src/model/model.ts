@@ -198,6 +198,8 @@ export class Model implements Handler {
   private readonly clientRng: Rng;
   private readonly budget: RetryBudget | null;
   private readonly oracleHealth: boolean;
+  /** No client behaviour, no outlier detection, open arrivals: requests take the short path. */
+  private readonly plain: boolean;
 
   constructor(readonly config: ModelConfig) {
     const { seed } = config;
@@ -229,6 +231,7 @@ export class Model implements Handler {
     this.slowStartId = new Float64Array(n).fill(-1);
     this.health = new HealthView(n, config.health, eligible);
     this.oracleHealth = !config.health?.checks;
+    this.plain = !config.client && !config.health?.outlier && config.arrivals.process !== 'closed';
     for (let b = 0; b < fleet.count; b++) {
       const own = new Int32Array(n);
       const ctx: BalancerContext = {
@@ -525,9 +528,42 @@ export class Model implements Handler {
     this.serverCompletions++;
     table.departId[r] = -1;
     const p = table.call[r];
-    if (p < 0) this.wastedWorkMs += now - table.startMs[r];
-    this.endAtServer(r, A.Succeeded);
+    if (p === r && this.plain && this.observer === null && !this.checked) {
+      this.succeedPlain(r, s, now);
+    } else {
+      if (p < 0) this.wastedWorkMs += now - table.startMs[r];
+      this.endAtServer(r, A.Succeeded);
+    }
     this.serveNext(s);
+  }
+
+  /**
+   * The common case in one body: a request with no client behaviour (no timeouts, retries or
+   * hedges, no outlier detection, open arrivals) whose only attempt succeeded. Exactly what
+   * endAtServer → attemptOutcome → finishRequest do for it, without their branches and calls.
+   */
+  private succeedPlain(r: number, s: number, now: number): void {
+    const table = this.requests;
+    const measured = table.measured[r];
+    table.state[r] = A.Succeeded;
+    table.callState[r] = R.Succeeded;
+    table.atServer[r] = 0;
+    table.timeoutId[r] = -1;
+    table.counted[r] = 0;
+    table.liveAttempts[r]--;
+    const b = table.balancer[r];
+    this.own[b][s]--;
+    if (this.observe) this.balancers[b].observe!(s, now - table.sentMs[r], true);
+    if (measured) {
+      this.attemptTransitions[A.InService * NATT + A.Succeeded]++;
+      this.requestTransitions[R.InService * NREQ + R.Succeeded]++;
+      const latencyMs = now - table.arrivalMs[r];
+      this.inFlight--;
+      this.succeeded++;
+      this.latency.record(latencyMs);
+      this.latencyStats.add(latencyMs);
+    }
+    this.releaseRow(r);
   }
 
   /** A slot of server `s` is free: the next waiting request (by discipline) takes it. */

@@ -99,3 +99,13 @@ describe('Model', () => {
     expect(s.latencyMs.p50).toBeCloseTo(8, 6);
   });
 });
+
+describe('the short path for requests without client behaviour', () => {
+  it.each(balancerNames())('gives the same summary as the general path (checked runs take the general path) under %s', (balancer) => {
+    // Failures and a warm-up included, so aborts and unmeasured requests cross both paths.
+    const scenario = { ...base, stop: { timeMs: 20_000, warmupMs: 2_000 }, failures: { mtbfMs: 5_000, mttrMs: 500, warmupMs: 200 } };
+    const fast = withoutWall(simulate(scenario, { balancer }));
+    const general = withoutWall(simulate(scenario, { balancer, checked: true }));
+    expect(JSON.stringify(fast)).toBe(JSON.stringify(general));
+  });
+});
