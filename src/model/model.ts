@@ -445,7 +445,8 @@ export class Model implements Handler {
       if (client.deadlineMs !== undefined) table.deadlineId[r] = this.sim.schedule(now + client.deadlineMs, EventKind.Deadline, r);
       if (client.hedge) this.scheduleHedge(r);
     }
-    this.sendAttempt(r, r);
+    if (this.plain && this.observer === null && !this.checked) this.sendPlain(r);
+    else this.sendAttempt(r, r);
   }
 
   // ---------------------------------------------------------------- attempts
@@ -461,10 +462,61 @@ export class Model implements Handler {
     table.atServer[r] = 1;
     table.sentMs[r] = now;
     if (table.measured[p]) this.attemptsSent++;
-    const nb = this.balancers.length;
-    const b = nb === 1 ? 0 : this.assignRandom ? Math.floor(this.fleetRng.next() * nb) : this.nextInstance++ % nb;
+    const b = this.instanceFor();
     table.balancer[r] = b;
-    const s = this.balancers[b].pick(table.key[p]);
+    this.dispatch(p, r, b, this.balancers[b].pick(table.key[p]));
+  }
+
+  /** Which balancer instance the next attempt arrives at. */
+  private instanceFor(): number {
+    const nb = this.balancers.length;
+    return nb === 1 ? 0 : this.assignRandom ? Math.floor(this.fleetRng.next() * nb) : this.nextInstance++ % nb;
+  }
+
+  /**
+   * The short path of a plain request's first attempt (see `plain`): what sendAttempt does when
+   * the chosen server is up and takes the request at once or queues it; anything else goes on
+   * through `dispatch`.
+   */
+  private sendPlain(r: number): void {
+    const now = this.sim.now, table = this.requests, pool = this.pool;
+    table.attempts[r] = 1;
+    table.liveAttempts[r] = 1;
+    table.atServer[r] = 1;
+    table.sentMs[r] = now;
+    const measured = table.measured[r];
+    if (measured) this.attemptsSent++;
+    const b = this.instanceFor();
+    table.balancer[r] = b;
+    const s = this.balancers[b].pick(table.key[r]);
+    if (s >= 0 && pool.state[s] !== ServerState.Failed && this.awaitingTraffic[s] === 0) {
+      const start = pool.inService[s] < pool.concurrency[s];
+      if (start || pool.queueLimit[s] < 0 || pool.queueLength[s] < pool.queueLimit[s]) {
+        table.server[r] = s;
+        table.counted[r] = 1;
+        this.own[b][s]++;
+        const to = start ? A.InService : A.Pending; // the same number as R.InService / R.Pending
+        table.state[r] = to;
+        table.callState[r] = to;
+        if (measured) {
+          this.attemptTransitions[A.Initiated * NATT + to]++;
+          this.requestTransitions[R.Initiated * NREQ + to]++;
+        }
+        if (start) {
+          pool.startService(s, now);
+          this.beginService(r, s, now);
+        } else {
+          pool.enqueue(s, r, table.nextInQueue, table.prevInQueue, now);
+        }
+        return;
+      }
+    }
+    this.dispatch(r, r, b, s);
+  }
+
+  /** Sends row `r`'s attempt (of request `p`), counted at balancer instance `b`, to server `s`. */
+  private dispatch(p: number, r: number, b: number, s: number): void {
+    const now = this.sim.now, table = this.requests, pool = this.pool;
     if (s < 0) {
       this.endAtServer(r, A.Rejected);
       return;
