@@ -24,6 +24,7 @@ registerBalancer({
   name: 'least-connections',
   description: "fewest of the balancer's own open requests; random ties",
   options: ['weighted'],
+  defaults: { weighted: false },
   create: createLeastConnections,
 });
 registerBalancer({
@@ -37,6 +38,7 @@ registerBalancer({
   aliases: ['p2c'],
   description: 'best of `choices` (2) distinct random servers by `metric` (open requests, peak-ewma, latency-ewma)',
   options: ['choices', 'metric', 'decayMs'],
+  defaults: { choices: 2, metric: 'outstanding', decayMs: '10000 (latency metrics only)' },
   create: createPowerOfTwo,
 });
 registerBalancer({
@@ -65,6 +67,7 @@ registerBalancer({
   aliases: ['least-request'],
   description: "Envoy LEAST_REQUEST: P2C with replacement, or EDF on weight / (open + 1)^bias when weights differ",
   options: ['bias', 'choices'],
+  defaults: { bias: 1, choices: 2 },
   create: createLeastRequestWeighted,
 });
 registerBalancer({
@@ -72,6 +75,7 @@ registerBalancer({
   aliases: ['jiq'],
   description: 'a server that reported idle (open requests fell to 0), else random',
   options: ['idleQueueSize'],
+  defaults: { idleQueueSize: 'number of servers' },
   create: createJoinIdleQueue,
 });
 registerBalancer({
@@ -79,6 +83,7 @@ registerBalancer({
   aliases: ['pewma'],
   description: "Finagle's P2C over peak-sensitive EWMA latency × (pending + 1)",
   options: ['decayMs'],
+  defaults: { decayMs: 10000 },
   create: createPeakEwma,
 });
 registerBalancer({
@@ -86,12 +91,14 @@ registerBalancer({
   aliases: ['dwrr'],
   description: 'round robin in runs of range − ceil(range·(avg − min)/max) by recent latency (samwho.dev)',
   options: ['range', 'window'],
+  defaults: { range: 3, window: 3 },
   create: createDynamicWeightedRoundRobin,
 });
 registerBalancer({
   name: 'least-time',
   description: 'NGINX Plus least_time: min (open + 1) × EWMA latency; random ties',
   options: ['decayMs'],
+  defaults: { decayMs: 10000 },
   create: createLeastTime,
 });
 registerBalancer({
@@ -100,6 +107,7 @@ registerBalancer({
   aliases: ['ketama'],
   description: 'consistent hashing of the request key on a ring of ≥ minRingSize (1024) virtual nodes',
   options: ['minRingSize'],
+  defaults: { minRingSize: 1024 },
   create: createRingHash,
 });
 registerBalancer({
@@ -107,6 +115,7 @@ registerBalancer({
   keyed: true,
   description: 'Maglev lookup table (prime size, 65537) of the request key',
   options: ['tableSize'],
+  defaults: { tableSize: 65537 },
   create: createMaglev,
 });
 registerBalancer({
@@ -115,12 +124,14 @@ registerBalancer({
   aliases: ['chwbl'],
   description: 'consistent hashing with bounded loads: at most ceil((1 + epsilon)·average) open per server',
   options: ['epsilon', 'minRingSize'],
+  defaults: { epsilon: 0.25, minRingSize: 1024 },
   create: createBoundedLoadHash,
 });
 registerBalancer({
   name: 'first',
   description: 'HAProxy first: lowest id with fewer than maxConn (1) open requests',
   options: ['maxConn'],
+  defaults: { maxConn: 1 },
   create: createFirst,
 });
 

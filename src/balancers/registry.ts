@@ -11,6 +11,8 @@ export interface BalancerInfo {
   options: readonly string[];
   /** Other names that resolve to this policy (e.g. "p2c"). */
   aliases?: readonly string[];
+  /** Default of each option, for `lbsim list` (the factory applies them). */
+  defaults?: Readonly<Record<string, unknown>>;
   /** True for policies that route by the request key (hashing): they need `keys` in the scenario. */
   keyed?: boolean;
   create: BalancerFactory;

@@ -309,14 +309,18 @@ function compareTable(name: string, summaries: readonly Summary[], seeds: number
 function list(args: readonly string[], io: Io): number {
   const { values, positionals } = options(args, { json: 'boolean' });
   if (positionals.length) throw new UsageError(`list takes no arguments, got ${positionals.join(' ')}`);
-  const balancers = listBalancers().map((b) => ({ name: b.name, aliases: b.aliases ?? [], options: b.options, description: b.description }));
+  const balancers = listBalancers().map((b) => ({
+    name: b.name, aliases: b.aliases ?? [], options: b.options, defaults: b.defaults ?? {}, description: b.description,
+  }));
+  const optionText = (b: (typeof balancers)[number]) =>
+    b.options.map((o) => (o in b.defaults ? `${o}=${b.defaults[o]}` : o)).join(', ');
   const presets = Object.entries(PRESETS).map(([name, p]) => ({ name, description: p.description }));
   if (values.json) {
     io.out(JSON.stringify({ balancers, distributions: DISTRIBUTIONS, arrivals: [...ARRIVAL_PROCESSES, 'closed'], presets }, null, 2) + '\n');
     return 0;
   }
   io.out('Balancers:\n');
-  io.out(table(balancers.map((b) => [`  ${b.name}${b.aliases.length ? ` (${b.aliases.join(', ')})` : ''}`, b.description, b.options.length ? `options: ${b.options.join(', ')}` : '']), true));
+  io.out(table(balancers.map((b) => [`  ${b.name}${b.aliases.length ? ` (${b.aliases.join(', ')})` : ''}`, b.description, b.options.length ? `options: ${optionText(b)}` : '']), true));
   io.out(`\nDistributions: ${DISTRIBUTIONS.join(', ')}\nArrival processes: ${[...ARRIVAL_PROCESSES, 'closed'].join(', ')}\n\nPresets:\n`);
   io.out(table(presets.map((p) => [`  ${p.name}`, p.description]), true));
   return 0;

@@ -266,3 +266,11 @@ describe('lbsim: balancer variants, presets and hints', () => {
     expect(r.stderr).toContain('unknown option --seeds');
   });
 });
+
+describe('lbsim list', () => {
+  it('shows each policy\'s options with their defaults', () => {
+    const r = spawnSync(process.execPath, ['bin/lbsim.js', 'list'], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stdout).toContain('options: choices=2, metric=outstanding');
+    expect(r.stdout).toContain('options: tableSize=65537');
+  });
+});
