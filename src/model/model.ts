@@ -634,9 +634,19 @@ export class Model implements Handler {
     }
     // The slot passes straight to the next request: the server stays busy.
     pool.remove(s, r, table.nextInQueue, table.prevInQueue, now);
-    this.setAttempt(r, A.InService);
+    if (this.plain && !this.checked) {
+      // A plain request has this one copy: it and its attempt go pending → in service.
+      table.state[r] = A.InService;
+      table.callState[r] = R.InService;
+      if (table.measured[r]) {
+        this.attemptTransitions[A.Pending * NATT + A.InService]++;
+        this.requestTransitions[R.Pending * NREQ + R.InService]++;
+      }
+    } else {
+      this.setAttempt(r, A.InService);
+      if (table.call[r] >= 0) this.syncRequest(table.call[r]);
+    }
     this.beginService(r, s, now);
-    if (table.call[r] >= 0) this.syncRequest(table.call[r]);
   }
 
   /** Adaptive LIFO with controlled delay: sheds requests that waited too long, then picks one. */
