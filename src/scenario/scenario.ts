@@ -208,15 +208,8 @@ function parseArrivals(value: unknown): ArrivalSpec | ClosedLoopSpec {
 function parseFailures(value: unknown, servers: number): FailureConfig {
   const path = 'failures';
   const o = object(value, path, ['mtbfMs', 'mttrMs', 'timeBetween', 'repair', 'warmupMs', 'outages', 'slowdowns', 'zones']);
-  const pick = (meanKey: string, distKey: string): DistributionSpec | undefined => {
-    if (o[meanKey] !== undefined && o[distKey] !== undefined) {
-      throw new ScenarioError(join(path, distKey), o[distKey], `either ${meanKey} or ${distKey}, not both`);
-    }
-    if (o[meanKey] !== undefined) return { dist: 'exponential', meanMs: numberField(o, meanKey, path, { above: 0 }) };
-    return o[distKey] === undefined ? undefined : parseDistribution(o[distKey], join(path, distKey));
-  };
-  const timeBetween = pick('mtbfMs', 'timeBetween');
-  const repair = pick('mttrMs', 'repair');
+  const timeBetween = meanOrDistribution(o, 'mtbfMs', 'timeBetween', path);
+  const repair = meanOrDistribution(o, 'mttrMs', 'repair', path);
   if (timeBetween && !repair) throw new ScenarioError(join(path, 'mttrMs'), undefined, 'a repair time (mttrMs or repair) when servers fail at random');
   const outages = (o.outages === undefined ? [] : array(o.outages, join(path, 'outages'))).map((item, i) => {
     const p = join(join(path, 'outages'), i);
@@ -239,11 +232,9 @@ function parseFailures(value: unknown, servers: number): FailureConfig {
   const zones = (o.zones === undefined ? [] : array(o.zones, join(path, 'zones'))).map((item, i) => {
     const p = join(join(path, 'zones'), i);
     const x = object(item, p, ['servers', 'mtbfMs', 'mttrMs', 'timeBetween', 'repair']);
-    const dist = (meanKey: string, distKey: string): DistributionSpec => {
-      if (x[meanKey] !== undefined && x[distKey] !== undefined) throw new ScenarioError(join(p, distKey), x[distKey], `either ${meanKey} or ${distKey}, not both`);
-      if (x[distKey] !== undefined) return parseDistribution(x[distKey], join(p, distKey));
-      return { dist: 'exponential', meanMs: numberField(x, meanKey, p, { above: 0 }) };
-    };
+    // Both are required for a zone: an absent one is reported by numberField at its mean's path.
+    const dist = (meanKey: string, distKey: string): DistributionSpec =>
+      meanOrDistribution(x, meanKey, distKey, p) ?? { dist: 'exponential', meanMs: numberField(x, meanKey, p, { above: 0 }) };
     return {
       servers: numberArray(x.servers, join(p, 'servers'), { integer: true, min: 0, max: servers - 1 }),
       timeBetween: dist('mtbfMs', 'timeBetween'),
@@ -269,6 +260,15 @@ function parseKeys(value: unknown): KeySpec {
     count: numberField(o, 'count', 'keys', { integer: true, min: 1, max: 10_000_000 }),
     exponent: numberField(o, 'exponent', 'keys', { min: 0, max: 10 }),
   };
+}
+
+/** `meanKey` (an exponential's mean, ms) or `distKey` (any distribution), not both; undefined if neither. */
+function meanOrDistribution(o: Json, meanKey: string, distKey: string, path: string): DistributionSpec | undefined {
+  if (o[meanKey] !== undefined && o[distKey] !== undefined) {
+    throw new ScenarioError(join(path, distKey), o[distKey], `either ${meanKey} or ${distKey}, not both`);
+  }
+  if (o[meanKey] !== undefined) return { dist: 'exponential', meanMs: numberField(o, meanKey, path, { above: 0 }) };
+  return o[distKey] === undefined ? undefined : parseDistribution(o[distKey], join(path, distKey));
 }
 
 function sameLength(values: number[], times: number[], path: string): number[] {

@@ -3,15 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { preset, simulate } from '../../src/index.js';
 
 describe('queue disciplines under overload', () => {
-  const overloaded = (discipline: string) => simulate({
-    seed: 5,
-    stop: { timeMs: 60_000, warmupMs: 10_000 },
-    servers: [{ count: 1, discipline }],
-    arrivals: { process: 'poisson', ratePerSec: 120 }, // ρ = 1.2
-    service: { dist: 'exponential', meanMs: 10 },
-    balancer: { name: 'round-robin' },
-    client: { timeoutMs: 200 },
-  });
+  // The `overload` preset: one server at ρ = 1.2, clients giving up after 200 ms.
+  const overloaded = (discipline: string) => simulate({ ...preset('overload')!, servers: [{ count: 1, discipline }] });
 
   it('FIFO collapses: every request served has already timed out', () => {
     const s = overloaded('fifo');
