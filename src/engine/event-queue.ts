@@ -1,22 +1,35 @@
 /**
  * A binary min-heap of events keyed by (time, sequence), stored as parallel typed arrays that
- * grow by doubling. The sequence number is unique per scheduled event, so events at equal times
- * pop in the order they were scheduled (FIFO) and every run is reproducible.
+ * grow by doubling, with one extra slot in front of it. The sequence number is unique per
+ * scheduled event, so events at equal times pop in the order they were scheduled (FIFO) and
+ * every run is reproducible.
+ *
+ * The front slot: a push finds it empty more often than not (the event just popped usually came
+ * from it) and then costs no sifting; `pop` takes the smaller of the slot and the heap's top. In a
+ * queueing model the next arrival tends to live there, which saves a heap push and pop per
+ * request. The order of pops is exactly the heap's order without the slot (tested against a
+ * sorting oracle).
  *
  * An event carries one 32-bit integer of data (the model packs kind and target into it). The
  * sequence number doubles as the event's id: `push` returns it, and the popped event's id is in
  * `lastId`, which is how models cancel lazily (remember the id, ignore events whose id is stale).
  */
 export class EventQueue {
+  /** Events pending (heap and slot). */
   size = 0;
   /** Time of the most recently popped event. */
   lastTime = 0;
   /** Id (sequence number) of the most recently popped event. */
   lastId = -1;
   private nextSeq = 0;
+  private heapSize = 0;
   private time: Float64Array;
   private seq: Float64Array;
   private data: Int32Array;
+  private slotFull = false;
+  private slotTime = 0;
+  private slotSeq = 0;
+  private slotData = 0;
 
   constructor(capacity = 64) {
     this.time = new Float64Array(capacity);
@@ -26,10 +39,18 @@ export class EventQueue {
 
   /** Adds an event; returns its id. */
   push(time: number, data: number): number {
-    if (this.size === this.time.length) this.grow();
     const id = this.nextSeq++;
+    this.size++;
+    if (!this.slotFull) {
+      this.slotFull = true;
+      this.slotTime = time;
+      this.slotSeq = id;
+      this.slotData = data;
+      return id;
+    }
+    if (this.heapSize === this.time.length) this.grow();
     const T = this.time, Q = this.seq, D = this.data;
-    let i = this.size++;
+    let i = this.heapSize++;
     while (i > 0) {
       const p = (i - 1) >> 1, tp = T[p];
       if (tp < time || (tp === time && Q[p] < id)) break;
@@ -42,16 +63,27 @@ export class EventQueue {
 
   /** Time of the earliest event (Infinity when empty). */
   peekTime(): number {
-    return this.size > 0 ? this.time[0] : Infinity;
+    const top = this.heapSize > 0 ? this.time[0] : Infinity;
+    return this.slotFull && this.slotTime < top ? this.slotTime : top;
   }
 
   /** Removes the earliest event, sets `lastTime` and `lastId`, returns its data. Not for an empty queue. */
   pop(): number {
     const T = this.time, Q = this.seq, D = this.data;
+    this.size--;
+    if (this.slotFull) {
+      const t = this.slotTime;
+      if (this.heapSize === 0 || t < T[0] || (t === T[0] && this.slotSeq < Q[0])) {
+        this.slotFull = false;
+        this.lastTime = t;
+        this.lastId = this.slotSeq;
+        return this.slotData;
+      }
+    }
     const data = D[0];
     this.lastTime = T[0];
     this.lastId = Q[0];
-    const n = --this.size;
+    const n = --this.heapSize;
     if (n > 0) this.siftDown(T[n], Q[n], D[n], n);
     return data;
   }
@@ -73,6 +105,8 @@ export class EventQueue {
 
   clear(): void {
     this.size = 0;
+    this.heapSize = 0;
+    this.slotFull = false;
   }
 
   private grow(): void {

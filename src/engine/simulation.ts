@@ -7,7 +7,7 @@ import { EventQueue } from './event-queue.js';
 
 /** Event kinds occupy the low KIND_BITS bits of an event's data; the target the rest. */
 export const KIND_BITS = 5;
-const KIND_MASK = (1 << KIND_BITS) - 1;
+export const KIND_MASK = (1 << KIND_BITS) - 1;
 /** Largest target index an event can carry. */
 export const MAX_TARGET = (1 << (31 - KIND_BITS)) - 1;
 
@@ -36,8 +36,9 @@ export class Simulation {
   /** Number of events handled so far. */
   events = 0;
   readonly queue = new EventQueue();
+  /** Set by `stop()`; a run loop ends after the event being handled when it is true. */
+  stopped = false;
   private handler: Handler | null = null;
-  private stopped = false;
 
   setHandler(handler: Handler): void {
     this.handler = handler;

@@ -12,7 +12,7 @@
  * Counters cover *measured* requests: those arriving at or after the warm-up. For them
  * arrived = succeeded + failed + timedOut + dropped + rejected + inFlight, always.
  */
-import { Simulation, type Handler, MAX_TARGET } from '../engine/simulation.js';
+import { Simulation, SimulationStalledError, type Handler, MAX_TARGET, KIND_BITS, KIND_MASK, STALL_LIMIT } from '../engine/simulation.js';
 import { createStream, createBaselineStream, type Rng } from '../random/rng.js';
 import { createDistribution, type Distribution, type DistributionSpec } from '../random/distributions.js';
 import { createArrivals, type ArrivalProcess, type ArrivalSpec } from './arrivals.js';
@@ -205,7 +205,7 @@ export class Model implements Handler {
     const { seed } = config;
     const sim = this.sim;
     sim.setHandler(this);
-    this.pool = new ServerPool(config.servers);
+    this.pool = new ServerPool(config.servers, sim);
     const n = this.pool.size;
     if (n > MAX_TARGET / 2) throw new RangeError(`at most ${MAX_TARGET / 2} servers`);
     const baseline = config.streams === 'baseline';
@@ -289,13 +289,133 @@ export class Model implements Handler {
     this.stopAtMs = config.stop.timeMs ?? Infinity;
     if (this.warmupMs > 0) sim.schedule(this.warmupMs, EventKind.WarmupEnd, 0);
     if (this.closed) for (let c = 0; c < this.closed.clients; c++) this.scheduleClosedArrival(c, 0);
-    else this.scheduleArrival(0);
+    else this.scheduleArrival();
   }
 
   /** Runs to the end of the scenario (all requests done, or the time limit). */
   run(): void {
-    this.sim.runUntil(this.stopAtMs);
-    this.pool.flush(this.sim.now);
+    this.runUntil(this.stopAtMs);
+    this.pool.flush();
+  }
+
+  /**
+   * `sim.runUntil(tMs)` with the hot path in one body. A plain request (see `plain`) that arrives,
+   * is sent to a server that is up and takes it (in service or queued), is served first come first
+   * served and succeeds — nearly every request of a benchmark — is handled here without a call per
+   * step. Every other event, and every other turn a request takes, goes through the general
+   * handlers exactly as under `sim.runUntil`; runs with an observer or checked transitions take the
+   * general path throughout. Same events, same order, same draws: tests hold both paths to
+   * byte-identical summaries (test/model/model.test.ts).
+   */
+  runUntil(tMs: number): number {
+    const sim = this.sim;
+    if (!this.plain || this.observer !== null || this.checked) return sim.runUntil(tMs);
+    const q = sim.queue, table = this.requests;
+    const start = sim.events;
+    let same = 0;
+    sim.stopped = false;
+    while (q.size > 0 && q.peekTime() <= tMs && !sim.stopped) {
+      const data = q.pop(), now = q.lastTime;
+      if (now === sim.now) {
+        if (++same > STALL_LIMIT) throw new SimulationStalledError(now);
+      } else same = 0;
+      sim.now = now;
+      sim.events++;
+      const kind = data & KIND_MASK, r = data >>> KIND_BITS;
+      if (kind === EventKind.Arrival) this.plainArrival(r);
+      else if (kind === EventKind.Departure) {
+        if (table.departId[r] === q.lastId) this.plainDeparture(r);
+      } else this.handleRare(kind, r);
+    }
+    if (!sim.stopped && tMs > sim.now && tMs !== Infinity) sim.now = tMs;
+    return sim.events - start;
+  }
+
+  /** arrive → sendAttempt → dispatch of a plain request, for a server that is up and takes it. */
+  private plainArrival(source: number): void {
+    const table = this.requests, pool = this.pool, now = this.sim.now;
+    const p = this.admit(source);
+    table.attempts[p] = 1;
+    table.liveAttempts[p] = 1;
+    table.atServer[p] = 1;
+    table.sentMs[p] = now;
+    const measured = table.measured[p];
+    if (measured) this.attemptsSent++;
+    const b = this.instanceFor();
+    table.balancer[p] = b;
+    const s = this.balancers[b].pick(table.key[p]);
+    if (s < 0 || pool.state[s] === ServerState.Failed || this.awaitingTraffic[s] === 1) {
+      this.dispatch(p, p, b, s);
+      return;
+    }
+    const begin = pool.inService[s] < pool.concurrency[s];
+    if (!begin && pool.queueLimit[s] >= 0 && pool.queueLength[s] >= pool.queueLimit[s]) {
+      this.dispatch(p, p, b, s); // dropped
+      return;
+    }
+    table.server[p] = s;
+    table.counted[p] = 1;
+    this.own[b][s]++;
+    const to = begin ? A.InService : A.Pending; // the same number as R.InService / R.Pending
+    table.state[p] = to;
+    table.callState[p] = to;
+    if (measured) {
+      this.attemptTransitions[A.Initiated * NATT + to]++;
+      this.requestTransitions[R.Initiated * NREQ + to]++;
+    }
+    if (begin) {
+      pool.startService(s);
+      this.beginService(p, s);
+    } else {
+      pool.enqueue(s, p, table.nextInQueue, table.prevInQueue);
+    }
+  }
+
+  /** depart → endAtServer → attemptOutcome → finishRequest → serveNext, for a plain request's only attempt. */
+  private plainDeparture(r: number): void {
+    const table = this.requests, pool = this.pool, now = this.sim.now;
+    if (table.call[r] !== r) {
+      this.depart(r);
+      return;
+    }
+    const s = table.server[r], b = table.balancer[r], measured = table.measured[r];
+    pool.completed[s]++;
+    this.serverCompletions++;
+    table.departId[r] = -1;
+    table.state[r] = A.Succeeded;
+    table.callState[r] = R.Succeeded;
+    table.atServer[r] = 0;
+    table.timeoutId[r] = -1;
+    table.counted[r] = 0;
+    table.liveAttempts[r]--;
+    this.own[b][s]--;
+    if (this.observe) this.balancers[b].observe!(s, now - table.sentMs[r], true);
+    if (measured) {
+      this.attemptTransitions[A.InService * NATT + A.Succeeded]++;
+      this.requestTransitions[R.InService * NREQ + R.Succeeded]++;
+      const latencyMs = now - table.arrivalMs[r];
+      this.inFlight--;
+      this.succeeded++;
+      this.latency.record(latencyMs);
+      this.latencyStats.add(latencyMs);
+    }
+    this.releaseRow(r);
+    // serveNext, first come first served.
+    if (pool.queueLength[s] === 0) {
+      pool.endService(s);
+    } else if (pool.discipline[s] === Discipline.Fifo) {
+      const n = pool.queueHead[s];
+      pool.remove(s, n, table.nextInQueue, table.prevInQueue);
+      table.state[n] = A.InService;
+      table.callState[n] = R.InService;
+      if (table.measured[n]) {
+        this.attemptTransitions[A.Pending * NATT + A.InService]++;
+        this.requestTransitions[R.Pending * NREQ + R.InService]++;
+      }
+      this.beginService(n, s);
+    } else {
+      this.serveNext(s);
+    }
   }
 
   handle(kind: number, target: number): void {
@@ -340,7 +460,7 @@ export class Model implements Handler {
         this.serverCompletions = 0;
         this.detectionDelay.reset();
         this.trafficReturnDelay.reset();
-        this.pool.resetStats(this.sim.now);
+        this.pool.resetStats();
         break;
       case EventKind.Fail:
         if (this.lifecycleId[target] === id) this.failServer(target);
@@ -398,7 +518,8 @@ export class Model implements Handler {
 
   // ---------------------------------------------------------------- arrivals
 
-  private scheduleArrival(now: number): void {
+  private scheduleArrival(): void {
+    const now = this.sim.now;
     const t = this.arrivalsLeft > 0 ? this.arrivals!.next(now) : Infinity;
     if (t === Infinity || t > this.stopAtMs) {
       this.arrivalsDone = true;
@@ -418,7 +539,8 @@ export class Model implements Handler {
     this.sim.schedule(t, EventKind.Arrival, client);
   }
 
-  private arrive(source: number): void {
+  /** A request arrives from `source` (a closed-loop client, or 0): its row, cost, key and counts; the next arrival scheduled. */
+  private admit(source: number): number {
     const now = this.sim.now;
     const table = this.requests;
     const r = table.alloc();
@@ -430,7 +552,7 @@ export class Model implements Handler {
       const cost = this.pendingCostMs;
       table.costMs[r] = cost === cost ? cost : this.service.sample(this.serviceRng);
       table.key[r] = this.pendingKey >= 0 ? this.pendingKey : this.keyOf ? this.keyOf(this.keyRng) : 0;
-      this.scheduleArrival(now);
+      this.scheduleArrival();
     }
     table.arrivalMs[r] = now;
     const measured = this.measuring ? 1 : 0;
@@ -439,14 +561,18 @@ export class Model implements Handler {
       this.arrived++;
       this.inFlight++;
     }
+    return r;
+  }
+
+  private arrive(source: number): void {
+    const r = this.admit(source), now = this.sim.now, table = this.requests;
     const client = this.client;
     if (client) {
       this.budget?.deposit(now);
       if (client.deadlineMs !== undefined) table.deadlineId[r] = this.sim.schedule(now + client.deadlineMs, EventKind.Deadline, r);
       if (client.hedge) this.scheduleHedge(r);
     }
-    if (this.plain && this.observer === null && !this.checked) this.sendPlain(r);
-    else this.sendAttempt(r, r);
+    this.sendAttempt(r, r);
   }
 
   // ---------------------------------------------------------------- attempts
@@ -471,47 +597,6 @@ export class Model implements Handler {
   private instanceFor(): number {
     const nb = this.balancers.length;
     return nb === 1 ? 0 : this.assignRandom ? Math.floor(this.fleetRng.next() * nb) : this.nextInstance++ % nb;
-  }
-
-  /**
-   * The short path of a plain request's first attempt (see `plain`): what sendAttempt does when
-   * the chosen server is up and takes the request at once or queues it; anything else goes on
-   * through `dispatch`.
-   */
-  private sendPlain(r: number): void {
-    const now = this.sim.now, table = this.requests, pool = this.pool;
-    table.attempts[r] = 1;
-    table.liveAttempts[r] = 1;
-    table.atServer[r] = 1;
-    table.sentMs[r] = now;
-    const measured = table.measured[r];
-    if (measured) this.attemptsSent++;
-    const b = this.instanceFor();
-    table.balancer[r] = b;
-    const s = this.balancers[b].pick(table.key[r]);
-    if (s >= 0 && pool.state[s] !== ServerState.Failed && this.awaitingTraffic[s] === 0) {
-      const start = pool.inService[s] < pool.concurrency[s];
-      if (start || pool.queueLimit[s] < 0 || pool.queueLength[s] < pool.queueLimit[s]) {
-        table.server[r] = s;
-        table.counted[r] = 1;
-        this.own[b][s]++;
-        const to = start ? A.InService : A.Pending; // the same number as R.InService / R.Pending
-        table.state[r] = to;
-        table.callState[r] = to;
-        if (measured) {
-          this.attemptTransitions[A.Initiated * NATT + to]++;
-          this.requestTransitions[R.Initiated * NREQ + to]++;
-        }
-        if (start) {
-          pool.startService(s, now);
-          this.beginService(r, s, now);
-        } else {
-          pool.enqueue(s, r, table.nextInQueue, table.prevInQueue, now);
-        }
-        return;
-      }
-    }
-    this.dispatch(r, r, b, s);
   }
 
   /** Sends row `r`'s attempt (of request `p`), counted at balancer instance `b`, to server `s`. */
@@ -545,13 +630,13 @@ export class Model implements Handler {
       table.counted[r] = 1;
       this.own[b][s]++;
       this.setAttempt(r, A.InService);
-      pool.startService(s, now);
-      this.beginService(r, s, now);
+      pool.startService(s);
+      this.beginService(r, s);
     } else if (pool.queueLimit[s] < 0 || pool.queueLength[s] < pool.queueLimit[s]) {
       table.counted[r] = 1;
       this.own[b][s]++;
       this.setAttempt(r, A.Pending);
-      pool.enqueue(s, r, table.nextInQueue, table.prevInQueue, now);
+      pool.enqueue(s, r, table.nextInQueue, table.prevInQueue);
     } else {
       pool.dropped[s]++;
       this.endAtServer(r, A.Dropped);
@@ -562,8 +647,8 @@ export class Model implements Handler {
   }
 
   /** Schedules the departure of `r`, which holds one of server `s`'s slots from `now`. */
-  private beginService(r: number, s: number, now: number): void {
-    const table = this.requests;
+  private beginService(r: number, s: number): void {
+    const table = this.requests, now = this.sim.now;
     table.startMs[r] = now;
     let speed = this.pool.speed[s];
     if (this.pool.state[s] === ServerState.Recovering) {
@@ -579,43 +664,9 @@ export class Model implements Handler {
     pool.completed[s]++;
     this.serverCompletions++;
     table.departId[r] = -1;
-    const p = table.call[r];
-    if (p === r && this.plain && this.observer === null && !this.checked) {
-      this.succeedPlain(r, s, now);
-    } else {
-      if (p < 0) this.wastedWorkMs += now - table.startMs[r];
-      this.endAtServer(r, A.Succeeded);
-    }
+    if (table.call[r] < 0) this.wastedWorkMs += now - table.startMs[r];
+    this.endAtServer(r, A.Succeeded);
     this.serveNext(s);
-  }
-
-  /**
-   * The common case in one body: a request with no client behaviour (no timeouts, retries or
-   * hedges, no outlier detection, open arrivals) whose only attempt succeeded. Exactly what
-   * endAtServer → attemptOutcome → finishRequest do for it, without their branches and calls.
-   */
-  private succeedPlain(r: number, s: number, now: number): void {
-    const table = this.requests;
-    const measured = table.measured[r];
-    table.state[r] = A.Succeeded;
-    table.callState[r] = R.Succeeded;
-    table.atServer[r] = 0;
-    table.timeoutId[r] = -1;
-    table.counted[r] = 0;
-    table.liveAttempts[r]--;
-    const b = table.balancer[r];
-    this.own[b][s]--;
-    if (this.observe) this.balancers[b].observe!(s, now - table.sentMs[r], true);
-    if (measured) {
-      this.attemptTransitions[A.InService * NATT + A.Succeeded]++;
-      this.requestTransitions[R.InService * NREQ + R.Succeeded]++;
-      const latencyMs = now - table.arrivalMs[r];
-      this.inFlight--;
-      this.succeeded++;
-      this.latency.record(latencyMs);
-      this.latencyStats.add(latencyMs);
-    }
-    this.releaseRow(r);
   }
 
   /** A slot of server `s` is free: the next waiting request (by discipline) takes it. */
@@ -629,24 +680,14 @@ export class Model implements Handler {
       else r = this.adaptivePick(s);
     }
     if (r < 0) {
-      pool.endService(s, now);
+      pool.endService(s);
       return;
     }
     // The slot passes straight to the next request: the server stays busy.
-    pool.remove(s, r, table.nextInQueue, table.prevInQueue, now);
-    if (this.plain && !this.checked) {
-      // A plain request has this one copy: it and its attempt go pending → in service.
-      table.state[r] = A.InService;
-      table.callState[r] = R.InService;
-      if (table.measured[r]) {
-        this.attemptTransitions[A.Pending * NATT + A.InService]++;
-        this.requestTransitions[R.Pending * NREQ + R.InService]++;
-      }
-    } else {
-      this.setAttempt(r, A.InService);
-      if (table.call[r] >= 0) this.syncRequest(table.call[r]);
-    }
-    this.beginService(r, s, now);
+    pool.remove(s, r, table.nextInQueue, table.prevInQueue);
+    this.setAttempt(r, A.InService);
+    if (table.call[r] >= 0) this.syncRequest(table.call[r]);
+    this.beginService(r, s);
   }
 
   /** Adaptive LIFO with controlled delay: sheds requests that waited too long, then picks one. */
@@ -655,7 +696,7 @@ export class Model implements Handler {
     const overloaded = now - pool.queueBusySince[s] > pool.queueIntervalMs[s];
     const bound = overloaded ? pool.queueTargetMs[s] : pool.queueIntervalMs[s];
     for (let r = pool.queueHead[s]; r >= 0 && now - table.sentMs[r] > bound; r = pool.queueHead[s]) {
-      pool.remove(s, r, table.nextInQueue, table.prevInQueue, now);
+      pool.remove(s, r, table.nextInQueue, table.prevInQueue);
       pool.dropped[s]++;
       this.endAtServer(r, A.Dropped);
     }
@@ -753,7 +794,7 @@ export class Model implements Handler {
     }
     if (this.client?.cancel) {
       if (state === A.Pending) {
-        pool.remove(s, r, table.nextInQueue, table.prevInQueue, now);
+        pool.remove(s, r, table.nextInQueue, table.prevInQueue);
       } else {
         this.wastedWorkMs += now - table.startMs[r];
         table.departId[r] = -1;
@@ -958,18 +999,18 @@ export class Model implements Handler {
       return;
     }
     if (this.measuring) this.failuresObserved++;
-    pool.setState(s, ServerState.Failed, now);
+    pool.setState(s, ServerState.Failed);
     this.failedAt[s] = now;
     this.undetected[s] = 1;
     for (let r = pool.queueHead[s]; r >= 0; r = pool.queueHead[s]) {
-      pool.remove(s, r, table.nextInQueue, table.prevInQueue, now);
+      pool.remove(s, r, table.nextInQueue, table.prevInQueue);
       this.endAtServer(r, A.Failed);
     }
     // Requests in service: found by scanning the table (failures are rare; no per-server list).
     for (let r = 0; r < table.size && pool.inService[s] > 0; r++) {
       if (table.server[r] === s && table.atServer[r] === 1 && table.state[r] === A.InService) {
         table.departId[r] = -1;
-        pool.endService(s, now);
+        pool.endService(s);
         this.endAtServer(r, A.Failed);
       }
     }
@@ -992,12 +1033,12 @@ export class Model implements Handler {
     this.awaitingTraffic[s] = 1;
     this.undetected[s] = 0;
     if (warmup > 0) {
-      pool.setState(s, ServerState.Recovering, now);
+      pool.setState(s, ServerState.Recovering);
       this.recoveringSince[s] = now;
       this.lifecycleId[s] = this.sim.schedule(now + warmup, EventKind.Recovered, s);
       this.observer?.serverChanged?.(s, ServerState.Recovering);
     } else {
-      pool.setState(s, ServerState.Idle, now);
+      pool.setState(s, ServerState.Idle);
       this.observer?.serverChanged?.(s, ServerState.Idle);
       this.scheduleFailure(s);
     }
@@ -1009,7 +1050,7 @@ export class Model implements Handler {
 
   private endRecovery(s: number): void {
     const state = this.pool.inService[s] > 0 ? ServerState.Busy : ServerState.Idle;
-    this.pool.setState(s, state, this.sim.now);
+    this.pool.setState(s, state);
     this.observer?.serverChanged?.(s, state);
     this.scheduleFailure(s);
   }

@@ -5,7 +5,9 @@
  * requests only; -1 = unbounded), and a state: idle ⇄ busy (failed / recovering are reserved).
  *
  * Time-weighted statistics (busy slot-time, queue length, time per state) are integrated at
- * every change, from `statsSince` (the end of the warm-up) onwards.
+ * every change, from `statsSince` (the end of the warm-up) onwards. Changes happen at the time of
+ * `clock` (the simulation): the methods take only integers, so a call V8 does not inline never
+ * boxes a double.
  */
 import { SERVER_MACHINE, SERVER_STATE_NAMES, ServerState, transitionTable, IllegalTransitionError } from './states.js';
 
@@ -71,7 +73,8 @@ export class ServerPool {
   /** When true, every state change is checked against SERVER_MACHINE. */
   checked = false;
 
-  constructor(specs: readonly ServerSpec[]) {
+  /** `clock`: where the current time is read (the model's Simulation). */
+  constructor(specs: readonly ServerSpec[], private readonly clock: { readonly now: number }) {
     const n = (this.size = specs.length);
     this.concurrency = Int32Array.from(specs, (s) => s.concurrency);
     this.speed = Float64Array.from(specs, (s) => s.speed);
@@ -96,8 +99,9 @@ export class ServerPool {
     this.stateSince = new Float64Array(n);
   }
 
-  /** Integrates the time-weighted statistics of server `s` up to `now`. Call before any change. */
-  touch(s: number, now: number): void {
+  /** Integrates the time-weighted statistics of server `s` up to now. Call before any change. */
+  touch(s: number): void {
+    const now = this.clock.now;
     const dt = now - this.lastChange[s];
     if (dt > 0) {
       this.busyArea[s] += this.inService[s] * dt;
@@ -106,9 +110,10 @@ export class ServerPool {
     }
   }
 
-  setState(s: number, to: number, now: number): void {
+  setState(s: number, to: number): void {
     const from = this.state[s];
     if (from === to) return;
+    const now = this.clock.now;
     if (this.checked && ALLOWED[from * NSTATES + to] === 0) throw new IllegalTransitionError(SERVER_MACHINE, from, to, s);
     this.stateTime[s * NSTATES + from] += now - this.stateSince[s];
     this.stateSince[s] = now;
@@ -117,30 +122,30 @@ export class ServerPool {
   }
 
   /** Starts a request's service (slot accounting and idle → busy; a recovering server stays recovering). */
-  startService(s: number, now: number): void {
-    this.touch(s, now);
+  startService(s: number): void {
+    this.touch(s);
     this.inService[s]++;
     this.load[s]++;
-    if (this.state[s] === ServerState.Idle) this.setState(s, ServerState.Busy, now);
+    if (this.state[s] === ServerState.Idle) this.setState(s, ServerState.Busy);
   }
 
   /** Ends a request's service; the slot is free (busy → idle when it was the last). */
-  endService(s: number, now: number): void {
-    this.touch(s, now);
+  endService(s: number): void {
+    this.touch(s);
     this.inService[s]--;
     this.load[s]--;
-    if (this.inService[s] === 0 && this.state[s] === ServerState.Busy) this.setState(s, ServerState.Idle, now);
+    if (this.inService[s] === 0 && this.state[s] === ServerState.Busy) this.setState(s, ServerState.Idle);
   }
 
   /** Appends request `r` to server `s`'s queue; `next`/`prev` are the request table's links. */
-  enqueue(s: number, r: number, next: Int32Array, prev: Int32Array, now: number): void {
-    this.touch(s, now);
+  enqueue(s: number, r: number, next: Int32Array, prev: Int32Array): void {
+    this.touch(s);
     const tail = this.queueTail[s];
     next[r] = -1;
     prev[r] = tail;
     if (tail < 0) {
       this.queueHead[s] = r;
-      this.queueBusySince[s] = now;
+      this.queueBusySince[s] = this.clock.now;
     } else next[tail] = r;
     this.queueTail[s] = r;
     this.queueLength[s]++;
@@ -148,8 +153,8 @@ export class ServerPool {
   }
 
   /** Unlinks request `r` from server `s`'s queue (wherever it is). */
-  remove(s: number, r: number, next: Int32Array, prev: Int32Array, now: number): void {
-    this.touch(s, now);
+  remove(s: number, r: number, next: Int32Array, prev: Int32Array): void {
+    this.touch(s);
     const n = next[r], p = prev[r];
     if (p < 0) this.queueHead[s] = n;
     else next[p] = n;
@@ -172,8 +177,9 @@ export class ServerPool {
     else prev[n] = g;
   }
 
-  /** Forgets statistics gathered before `now` (end of warm-up); the current state carries on. */
-  resetStats(now: number): void {
+  /** Forgets statistics gathered before now (end of warm-up); the current state carries on. */
+  resetStats(): void {
+    const now = this.clock.now;
     this.statsSince = now;
     this.completed.fill(0);
     this.dropped.fill(0);
@@ -185,10 +191,11 @@ export class ServerPool {
     this.stateSince.fill(now);
   }
 
-  /** Closes the books at `now`: integrates every server's statistics and state time up to it. */
-  flush(now: number): void {
+  /** Closes the books now: integrates every server's statistics and state time up to now. */
+  flush(): void {
+    const now = this.clock.now;
     for (let s = 0; s < this.size; s++) {
-      this.touch(s, now);
+      this.touch(s);
       this.stateTime[s * NSTATES + this.state[s]] += now - this.stateSince[s];
       this.stateSince[s] = now;
     }

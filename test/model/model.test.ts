@@ -108,4 +108,22 @@ describe('the short path for requests without client behaviour', () => {
     const general = withoutWall(simulate(scenario, { balancer, checked: true }));
     expect(JSON.stringify(fast)).toBe(JSON.stringify(general));
   });
+
+  it.each(['least-connections', 'power-of-two', 'random'])('and with drops, other disciplines, a fleet and slowdowns under %s', (balancer) => {
+    const scenario = {
+      ...base,
+      stop: { timeMs: 20_000 },
+      servers: [
+        { count: 2, concurrency: 2, queueLimit: 2 },
+        { count: 2, discipline: 'lifo', queueLimit: 5 },
+        { count: 1, discipline: 'adaptive-lifo', queueTargetMs: 2, queueIntervalMs: 20 },
+      ],
+      fleet: { count: 2, assign: 'random' },
+      failures: { outages: [], slowdowns: [{ atMs: 5_000, forMs: 3_000, servers: [0], factor: 4 }] },
+    };
+    const fast = withoutWall(simulate(scenario, { balancer }));
+    const general = withoutWall(simulate(scenario, { balancer, checked: true }));
+    expect(fast.requests.dropped).toBeGreaterThan(0);
+    expect(JSON.stringify(fast)).toBe(JSON.stringify(general));
+  });
 });
