@@ -232,6 +232,7 @@ export class Model implements Handler {
     this.health = new HealthView(n, config.health, eligible);
     this.oracleHealth = !config.health?.checks;
     this.plain = !config.client && !config.health?.outlier && config.arrivals.process !== 'closed';
+    this.requests.clientFields = !!config.client || config.arrivals.process === 'closed';
     for (let b = 0; b < fleet.count; b++) {
       const own = new Int32Array(n);
       const ctx: BalancerContext = {
@@ -312,9 +313,11 @@ export class Model implements Handler {
     if (!this.plain || this.observer !== null || this.checked) return sim.runUntil(tMs);
     const q = sim.queue, table = this.requests;
     const start = sim.events;
+    const bounded = tMs !== Infinity;
     let same = 0;
     sim.stopped = false;
-    while (q.size > 0 && q.peekTime() <= tMs && !sim.stopped) {
+    while (q.size > 0 && !sim.stopped) {
+      if (bounded && q.peekTime() > tMs) break;
       const data = q.pop(), now = q.lastTime;
       if (now === sim.now) {
         if (++same > STALL_LIMIT) throw new SimulationStalledError(now);

@@ -15,6 +15,12 @@ import { AttemptState, RequestState } from './states.js';
 export class RequestTable {
   /** Rows in use. */
   live = 0;
+  /**
+   * False when no request will ever retry, hedge, have a deadline or come from a closed-loop client
+   * (the model knows at the start): those fields then keep their initial values in every row and
+   * `alloc` leaves them alone.
+   */
+  clientFields = true;
   // ---- the logical request (primary rows)
   /** Arrival of the logical request (primary); send time of the attempt (hedge, ghost). */
   arrivalMs = new Float64Array(0);
@@ -82,21 +88,23 @@ export class RequestTable {
     this.callState[r] = RequestState.Initiated;
     this.state[r] = AttemptState.Initiated;
     this.attempts[r] = 0;
-    this.retries[r] = 0;
-    this.backoffMs[r] = 0;
     this.liveAttempts[r] = 0;
-    this.hedgeHead[r] = -1;
-    this.deadlineId[r] = -1;
-    this.retryId[r] = -1;
-    this.hedgeId[r] = -1;
     this.departId[r] = -1;
     this.timeoutId[r] = -1;
     this.server[r] = -1;
-    this.client[r] = -1;
     this.atServer[r] = 0;
     this.counted[r] = 0;
     this.nextInQueue[r] = -1;
     this.prevInQueue[r] = -1;
+    if (this.clientFields) {
+      this.retries[r] = 0;
+      this.backoffMs[r] = 0;
+      this.hedgeHead[r] = -1;
+      this.deadlineId[r] = -1;
+      this.retryId[r] = -1;
+      this.hedgeId[r] = -1;
+      this.client[r] = -1;
+    }
     this.live++;
     return r;
   }
@@ -120,6 +128,7 @@ export class RequestTable {
       b.set(a);
       self[name] = b;
     }
+    for (const a of [this.hedgeHead, this.deadlineId, this.retryId, this.hedgeId, this.client]) a.fill(-1, old);
     const free = new Int32Array(cap);
     free.set(this.free.subarray(0, this.freeTop));
     for (let i = cap - 1; i >= old; i--) free[this.freeTop++] = i;

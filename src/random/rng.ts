@@ -5,6 +5,8 @@
  * 32-bit outputs a, b as `((a >>> 5) * 2^26 + (b >>> 6)) / 2^53` — the same rule as
  * `shared/baselines`, so a stream seeded the baselines' way replays their exact sample path.
  * Outputs are produced 256 at a time into a Float64Array so the hot path is one typed-array load.
+ * `exp()` reads the same stream as Exp(1) variates, −ln(1 − u) of the next u, also made per block
+ * (from the first call on), so exponential sampling is a load too; `next` and `exp` may be mixed.
  */
 import seedrandom from 'seedrandom';
 
@@ -19,6 +21,10 @@ const rotl = (x: number, k: number): number => (x << k) | (x >>> (32 - k));
 export class Xoshiro128 implements Rng {
   private readonly s = new Int32Array(4);
   private readonly buf = new Float64Array(BLOCK);
+  /** −ln(1 − buf[k]) for k ≥ i, valid while `expMade`; refill makes them once `exp` has been used. */
+  private readonly expBuf = new Float64Array(BLOCK);
+  private expMade = false;
+  private expUsed = false;
   private i = BLOCK;
 
   /** `state`: four 32-bit words, not all zero. */
@@ -30,6 +36,19 @@ export class Xoshiro128 implements Rng {
   next(): number {
     if (this.i === BLOCK) this.refill();
     return this.buf[this.i++];
+  }
+
+  /** −ln(1 − u) for the next u of the stream: an Exp(1) variate, exactly what inversion gives. */
+  exp(): number {
+    if (this.i === BLOCK) this.refill();
+    if (!this.expMade) this.makeExp();
+    return this.expBuf[this.i++];
+  }
+
+  private makeExp(): void {
+    const buf = this.buf, e = this.expBuf;
+    for (let k = this.i; k < BLOCK; k++) e[k] = -Math.log(1 - buf[k]);
+    this.expMade = this.expUsed = true;
   }
 
   private refill(): void {
@@ -44,6 +63,8 @@ export class Xoshiro128 implements Rng {
     }
     s[0] = s0; s[1] = s1; s[2] = s2; s[3] = s3;
     this.i = 0;
+    this.expMade = false;
+    if (this.expUsed) this.makeExp();
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createBaselineStream, createStream, randomInt, type Rng } from '../../src/random/rng.js';
+import { createBaselineStream, createStream, randomInt, Xoshiro128, type Rng } from '../../src/random/rng.js';
+import { createDistribution } from '../../src/random/distributions.js';
 
 const take = (rng: Rng, n: number): number[] => Array.from({ length: n }, () => rng.next());
 
@@ -44,5 +45,26 @@ describe('randomInt', () => {
     const seen = new Set<number>();
     for (let i = 0; i < 10_000; i++) seen.add(randomInt(rng, 7));
     expect([...seen].sort()).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
+});
+
+describe('Xoshiro128.exp', () => {
+  it('is −ln(1 − u) of the stream position it takes, mixed with next() in any order across blocks', () => {
+    const plain = createStream(5, 'exp');
+    const mixed = createStream(5, 'exp') as Xoshiro128;
+    const pattern = createStream(6, 'pattern');
+    for (let i = 0; i < 2_000; i++) {
+      const u = plain.next();
+      if (pattern.next() < 0.5) expect(mixed.next()).toBe(u);
+      else expect(mixed.exp()).toBe(-Math.log(1 - u));
+    }
+  });
+
+  it('gives an exponential distribution the same draws as inversion from another Rng', () => {
+    const dist = createDistribution({ dist: 'exponential', meanMs: 7 });
+    const ours = createStream(8, 'service');
+    const copy = createStream(8, 'service');
+    const other: Rng = { next: () => copy.next() }; // not a Xoshiro128: the inversion branch
+    for (let i = 0; i < 1_000; i++) expect(dist.sample(ours)).toBe(dist.sample(other));
   });
 });
