@@ -344,7 +344,7 @@ export class Model implements Handler {
     table.sentMs[p] = now;
     const measured = table.measured[p];
     if (measured) this.attemptsSent++;
-    const b = this.instanceFor();
+    const b = this.balancers.length === 1 ? 0 : this.instanceFor();
     table.balancer[p] = b;
     const s = this.balancers[b].pick(table.key[p]);
     if (s < 0 || pool.state[s] === ServerState.Failed || this.awaitingTraffic[s] === 1) {
@@ -384,13 +384,9 @@ export class Model implements Handler {
     const s = table.server[r], b = table.balancer[r], measured = table.measured[r];
     pool.completed[s]++;
     this.serverCompletions++;
-    table.departId[r] = -1;
-    table.state[r] = A.Succeeded;
-    table.callState[r] = R.Succeeded;
+    // The row is freed below: alloc resets its state and event ids for the next request. Only
+    // atServer must be cleared, as failServer scans every row for requests in service.
     table.atServer[r] = 0;
-    table.timeoutId[r] = -1;
-    table.counted[r] = 0;
-    table.liveAttempts[r]--;
     this.own[b][s]--;
     if (this.observe) this.balancers[b].observe!(s, now - table.sentMs[r], true);
     if (measured) {
@@ -548,9 +544,7 @@ export class Model implements Handler {
     const table = this.requests;
     const r = table.alloc();
     if (this.closed) {
-      table.client[r] = source;
-      table.costMs[r] = this.service.sample(this.serviceRng);
-      table.key[r] = this.keyOf ? this.keyOf(this.keyRng) : 0;
+      this.fromClient(r, source);
     } else {
       const cost = this.pendingCostMs;
       table.costMs[r] = cost === cost ? cost : this.service.sample(this.serviceRng);
@@ -565,6 +559,14 @@ export class Model implements Handler {
       this.inFlight++;
     }
     return r;
+  }
+
+  /** Row `r` is a closed-loop client's request: no trace dictates its cost or key. */
+  private fromClient(r: number, client: number): void {
+    const table = this.requests;
+    table.client[r] = client;
+    table.costMs[r] = this.service.sample(this.serviceRng);
+    table.key[r] = this.keyOf ? this.keyOf(this.keyRng) : 0;
   }
 
   private arrive(source: number): void {
@@ -651,15 +653,17 @@ export class Model implements Handler {
 
   /** Schedules the departure of `r`, which holds one of server `s`'s slots from `now`. */
   private beginService(r: number, s: number): void {
-    const table = this.requests, now = this.sim.now;
+    const table = this.requests, pool = this.pool, now = this.sim.now;
     table.startMs[r] = now;
-    let speed = this.pool.speed[s];
-    if (this.pool.state[s] === ServerState.Recovering) {
-      speed *= 0.1 + 0.9 * Math.min(1, (now - this.recoveringSince[s]) / this.failures!.warmupMs);
-    }
+    const speed = pool.state[s] === ServerState.Recovering ? this.warmingSpeed(s) : pool.speed[s];
     const endMs = now + table.costMs[r] / speed;
     table.endMs[r] = endMs;
-    table.departId[r] = this.sim.schedule(endMs, EventKind.Departure, r);
+    table.departId[r] = this.sim.queue.push(endMs, (r << KIND_BITS) | EventKind.Departure);
+  }
+
+  /** The speed of recovering server `s` now: 10% of its speed at the repair, 100% after `warmupMs`. */
+  private warmingSpeed(s: number): number {
+    return this.pool.speed[s] * (0.1 + 0.9 * Math.min(1, (this.sim.now - this.recoveringSince[s]) / this.failures!.warmupMs));
   }
 
   private depart(r: number): void {

@@ -109,6 +109,7 @@ export class RequestTable {
     return r;
   }
 
+  /** Frees row `r`. Its fields stay as they are until `alloc` resets them, but `atServer` must be 0. */
   release(r: number): void {
     this.free[this.freeTop++] = r;
     this.live--;

@@ -4,8 +4,10 @@
  * requests (an intrusive list through the request table) bounded by `queueLimit` (waiting
  * requests only; -1 = unbounded), and a state: idle ⇄ busy (failed / recovering are reserved).
  *
- * Time-weighted statistics (busy slot-time, queue length, time per state) are integrated at
- * every change, from `statsSince` (the end of the warm-up) onwards. Changes happen at the time of
+ * Time-weighted statistics (busy slot-time, queue length, time per state) are kept from
+ * `statsSince` (the end of the warm-up) onwards. ∫ inService dt is integrated by event times:
+ * −t when a service starts, +t when it ends, + inService · now when read (likewise the queue), so
+ * a change costs one addition. Changes happen at the time of
  * `clock` (the simulation): the methods take only integers, so a call V8 does not inline never
  * boxes a double.
  */
@@ -60,14 +62,13 @@ export class ServerPool {
   readonly state: Uint8Array;
   readonly completed: Float64Array;
   readonly dropped: Float64Array;
-  /** ∫ inService dt, ∫ queueLength dt (ms·requests) since `statsSince`. */
-  readonly busyArea: Float64Array;
-  readonly queueArea: Float64Array;
+  /** ∫ inService dt and ∫ queueLength dt without their open intervals (see `busyTime`). */
+  private readonly busyArea: Float64Array;
+  private readonly queueArea: Float64Array;
   /** Time in each state, [server * 4 + state], ms. */
   readonly stateTime: Float64Array;
   /** Transition counts [from * 4 + to] over all servers. */
   readonly transitions = new Float64Array(NSTATES * NSTATES);
-  private readonly lastChange: Float64Array;
   private readonly stateSince: Float64Array;
   statsSince = 0;
   /** When true, every state change is checked against SERVER_MACHINE. */
@@ -95,19 +96,17 @@ export class ServerPool {
     this.busyArea = new Float64Array(n);
     this.queueArea = new Float64Array(n);
     this.stateTime = new Float64Array(n * NSTATES);
-    this.lastChange = new Float64Array(n);
     this.stateSince = new Float64Array(n);
   }
 
-  /** Integrates the time-weighted statistics of server `s` up to now. Call before any change. */
-  touch(s: number): void {
-    const now = this.clock.now;
-    const dt = now - this.lastChange[s];
-    if (dt > 0) {
-      this.busyArea[s] += this.inService[s] * dt;
-      this.queueArea[s] += this.queueLength[s] * dt;
-      this.lastChange[s] = now;
-    }
+  /** ∫ inService dt over [statsSince, now]: busy slot-time of server `s`, ms. */
+  busyTime(s: number): number {
+    return this.busyArea[s] + this.inService[s] * this.clock.now;
+  }
+
+  /** ∫ queueLength dt over [statsSince, now], ms·requests. */
+  queueTime(s: number): number {
+    return this.queueArea[s] + this.queueLength[s] * this.clock.now;
   }
 
   setState(s: number, to: number): void {
@@ -123,7 +122,7 @@ export class ServerPool {
 
   /** Starts a request's service (slot accounting and idle → busy; a recovering server stays recovering). */
   startService(s: number): void {
-    this.touch(s);
+    this.busyArea[s] -= this.clock.now;
     this.inService[s]++;
     this.load[s]++;
     if (this.state[s] === ServerState.Idle) this.setState(s, ServerState.Busy);
@@ -131,7 +130,7 @@ export class ServerPool {
 
   /** Ends a request's service; the slot is free (busy → idle when it was the last). */
   endService(s: number): void {
-    this.touch(s);
+    this.busyArea[s] += this.clock.now;
     this.inService[s]--;
     this.load[s]--;
     if (this.inService[s] === 0 && this.state[s] === ServerState.Busy) this.setState(s, ServerState.Idle);
@@ -139,7 +138,7 @@ export class ServerPool {
 
   /** Appends request `r` to server `s`'s queue; `next`/`prev` are the request table's links. */
   enqueue(s: number, r: number, next: Int32Array, prev: Int32Array): void {
-    this.touch(s);
+    this.queueArea[s] -= this.clock.now;
     const tail = this.queueTail[s];
     next[r] = -1;
     prev[r] = tail;
@@ -154,7 +153,7 @@ export class ServerPool {
 
   /** Unlinks request `r` from server `s`'s queue (wherever it is). */
   remove(s: number, r: number, next: Int32Array, prev: Int32Array): void {
-    this.touch(s);
+    this.queueArea[s] += this.clock.now;
     const n = next[r], p = prev[r];
     if (p < 0) this.queueHead[s] = n;
     else next[p] = n;
@@ -183,19 +182,19 @@ export class ServerPool {
     this.statsSince = now;
     this.completed.fill(0);
     this.dropped.fill(0);
-    this.busyArea.fill(0);
-    this.queueArea.fill(0);
+    for (let s = 0; s < this.size; s++) {
+      this.busyArea[s] = -this.inService[s] * now;
+      this.queueArea[s] = -this.queueLength[s] * now;
+    }
     this.stateTime.fill(0);
     this.transitions.fill(0);
-    this.lastChange.fill(now);
     this.stateSince.fill(now);
   }
 
-  /** Closes the books now: integrates every server's statistics and state time up to now. */
+  /** Closes the books now: every server's time in its current state is added up to now. */
   flush(): void {
     const now = this.clock.now;
     for (let s = 0; s < this.size; s++) {
-      this.touch(s);
       this.stateTime[s * NSTATES + this.state[s]] += now - this.stateSince[s];
       this.stateSince[s] = now;
     }

@@ -88,8 +88,8 @@ export function summarize(model: Model, scenarioName: string, wallMs: number): S
       id: s,
       completed: c,
       dropped: pool.dropped[s],
-      utilization: measuredMs > 0 ? r9(pool.busyArea[s] / (pool.concurrency[s] * measuredMs)) : 0,
-      meanQueueLength: measuredMs > 0 ? r9(pool.queueArea[s] / measuredMs) : 0,
+      utilization: measuredMs > 0 ? r9(pool.busyTime(s) / (pool.concurrency[s] * measuredMs)) : 0,
+      meanQueueLength: measuredMs > 0 ? r9(pool.queueTime(s) / measuredMs) : 0,
       stateTimeMs,
     });
   }
