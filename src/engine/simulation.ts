@@ -78,9 +78,11 @@ export class Simulation {
   runUntil(tMs: number): number {
     const q = this.queue, h = this.handler!;
     const start = this.events;
+    const bounded = tMs !== Infinity;
     this.stopped = false;
     let same = 0;
-    while (q.size > 0 && q.peekTime() <= tMs && !this.stopped) {
+    while (q.size > 0 && !this.stopped) {
+      if (bounded && q.peekTime() > tMs) break;
       const data = q.pop();
       if (q.lastTime === this.now) {
         if (++same > STALL_LIMIT) throw new SimulationStalledError(this.now);

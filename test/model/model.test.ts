@@ -94,6 +94,19 @@ describe('Model', () => {
     expect(sliced.latencyStats.mean).toBe(whole.latencyStats.mean);
   });
 
+  it('model.runUntil (the short path) in slices ends where a single run ends, clock at each slice end', () => {
+    const whole = createModel(base);
+    whole.run();
+    const sliced = createModel(base);
+    for (let t = 0; sliced.sim.peek() !== Infinity; t += 7) {
+      sliced.runUntil(t);
+      if (!sliced.finished()) expect(sliced.sim.now).toBe(t); // the last slice stops at the last event
+    }
+    expect(sliced.succeeded).toBe(whole.succeeded);
+    expect(sliced.latencyStats.mean).toBe(whole.latencyStats.mean);
+    expect(sliced.pool.busyTime(0)).toBeCloseTo(whole.pool.busyTime(0), 6);
+  });
+
   it('sends work in proportion to speed: a half-speed server is busy twice as long per request', () => {
     const s = simulate({ ...base, servers: [{ count: 1, speed: 0.5 }], arrivals: { process: 'poisson', ratePerSec: 50 }, service: { dist: 'constant', valueMs: 4 } });
     expect(s.latencyMs.p50).toBeCloseTo(8, 6);
