@@ -77,6 +77,7 @@ export class Simulation {
    */
   runUntil(tMs: number): number {
     const q = this.queue, h = this.handler!;
+    if (Number.isNaN(tMs)) throw new RangeError('runUntil: the time is NaN');
     const start = this.events;
     const bounded = tMs !== Infinity;
     this.stopped = false;

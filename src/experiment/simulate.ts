@@ -57,6 +57,7 @@ export function createModel(input: unknown, options: SimulateOptions = {}): Mode
   if (options.checked) {
     model.checked = true;
     model.pool.checked = true;
+    model.requests.checked = true;
   }
   return model;
 }

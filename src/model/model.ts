@@ -200,6 +200,9 @@ export class Model implements Handler {
   private readonly oracleHealth: boolean;
   /** No client behaviour, no outlier detection, open arrivals: requests take the short path. */
   private readonly plain: boolean;
+  /** > 0 while finishRequest withdraws a request's copies; slots they free wait in freedSlots. */
+  private withdrawing = 0;
+  private readonly freedSlots: number[] = [];
 
   constructor(readonly config: ModelConfig) {
     const { seed } = config;
@@ -312,6 +315,7 @@ export class Model implements Handler {
    */
   runUntil(tMs: number): number {
     const sim = this.sim;
+    if (Number.isNaN(tMs)) throw new RangeError('runUntil: the time is NaN');
     if (!this.plain || this.observer !== null || this.checked) return sim.runUntil(tMs);
     const q = sim.queue, table = this.requests;
     const start = sim.events;
@@ -659,6 +663,7 @@ export class Model implements Handler {
     table.startMs[r] = now;
     const speed = pool.state[s] === ServerState.Recovering ? this.warmingSpeed(s) : pool.speed[s];
     const endMs = now + table.costMs[r] / speed;
+    if (!(endMs >= now)) throw new RangeError(`request ${r} would end at ${endMs} ms, before now (${now} ms)`);
     table.endMs[r] = endMs;
     table.departId[r] = this.sim.queue.push(endMs, (r << KIND_BITS) | EventKind.Departure);
   }
@@ -810,7 +815,11 @@ export class Model implements Handler {
       }
       this.setAttempt(r, endState);
       if (this.observer) this.observer.ended?.(r, endState, s);
-      if (state === A.InService) this.serveNext(s); // its slot is free
+      if (state === A.InService) {
+        // Its slot is free; while a request withdraws its copies, the next is served afterwards.
+        if (this.withdrawing > 0) this.freedSlots.push(s);
+        else this.serveNext(s);
+      }
       return;
     }
     // A ghost carries the work on.
@@ -946,7 +955,11 @@ export class Model implements Handler {
         case R.Rejected: this.rejected++; break;
       }
     }
-    // Copies still out lost the race (or the deadline passed): withdraw or abandon them.
+    // Copies still out lost the race (or the deadline passed): withdraw or abandon them. Slots
+    // they free are served once all are withdrawn, or serving one (adaptive LIFO sheds the
+    // queue) could end a copy of this very request that the loop has yet to reach.
+    const freedFrom = this.freedSlots.length;
+    this.withdrawing++;
     for (let x = table.hedgeHead[p]; x >= 0; ) {
       const next = table.nextHedge[x];
       this.releaseCopy(x, to === R.TimedOut ? A.TimedOut : A.Cancelled);
@@ -956,6 +969,11 @@ export class Model implements Handler {
     table.hedgeHead[p] = -1;
     if (table.atServer[p] === 1) {
       this.releaseCopy(p, to === R.TimedOut ? A.TimedOut : A.Cancelled);
+    }
+    this.withdrawing--;
+    if (this.freedSlots.length > freedFrom) {
+      const freed = this.freedSlots.splice(freedFrom);
+      for (const s of freed) this.serveNext(s);
     }
     const client = table.client[p];
     this.releaseRow(p);

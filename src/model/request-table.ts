@@ -21,6 +21,8 @@ export class RequestTable {
    * `alloc` leaves them alone.
    */
   clientFields = true;
+  /** When true (set before the first alloc), freeing a row that is already free throws. */
+  checked = false;
   // ---- the logical request (primary rows)
   /** Arrival of the logical request (primary); send time of the attempt (hedge, ghost). */
   arrivalMs = new Float64Array(0);
@@ -72,6 +74,8 @@ export class RequestTable {
   /** Intrusive doubly linked list of a server's queue (-1 = end). */
   nextInQueue = new Int32Array(0);
   prevInQueue = new Int32Array(0);
+  /** 1 while the row is allocated; kept only when `checked`. */
+  inUse = new Uint8Array(0);
   private free = new Int32Array(0);
   private freeTop = 0;
   private capacity = 0;
@@ -105,12 +109,17 @@ export class RequestTable {
       this.hedgeId[r] = -1;
       this.client[r] = -1;
     }
+    if (this.checked) this.inUse[r] = 1;
     this.live++;
     return r;
   }
 
   /** Frees row `r`. Its fields stay as they are until `alloc` resets them, but `atServer` must be 0. */
   release(r: number): void {
+    if (this.checked) {
+      if (this.inUse[r] !== 1) throw new Error(`request row ${r} freed twice`);
+      this.inUse[r] = 0;
+    }
     this.free[this.freeTop++] = r;
     this.live--;
   }

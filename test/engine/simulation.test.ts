@@ -34,6 +34,14 @@ describe('Simulation', () => {
     expect(sim.now).toBe(100);
   });
 
+  it('runUntil(NaN) is refused, not taken as "run to the end"', () => {
+    const sim = new Simulation();
+    recorder(sim);
+    sim.schedule(1, 1, 0);
+    expect(() => sim.runUntil(NaN)).toThrow(/NaN/);
+    expect(sim.events).toBe(0);
+  });
+
   it('refuses to schedule into the past', () => {
     const sim = new Simulation();
     recorder(sim);

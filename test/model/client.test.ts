@@ -132,6 +132,27 @@ describe('hedging ("The Tail at Scale", Dean & Barroso 2013)', () => {
     expect(r.succeeded).toBe(30_000);
     expect(s.transitions.attempt['in-service->cancelled'] ?? 0).toBeGreaterThan(0);
   });
+
+  it('withdrawing copies from an adaptive-LIFO server sheds no copy of the same request twice', () => {
+    // Cancelling a copy in service frees its slot; serving that slot at once let adaptive LIFO
+    // drop a sibling copy still queued there, which the withdrawal then cancelled again (a row
+    // freed twice, `dropped -> cancelled` in a checked run). Slots are now served afterwards.
+    const s = simulate(
+      {
+        seed: 465490,
+        stop: { requests: 5_000 },
+        servers: [{ count: 2, concurrency: 3, speed: 0.5, discipline: 'adaptive-lifo' }],
+        arrivals: { process: 'constant', ratePerSec: 570 },
+        service: { dist: 'uniform', minMs: 0, maxMs: 10 },
+        balancer: { name: 'least-connections' },
+        client: { timeoutMs: 20, cancel: true, retries: { max: 3, baseMs: 20, jitter: 'none' }, hedge: { afterMs: 2, max: 2 } },
+      },
+      { checked: true },
+    );
+    const r = s.requests;
+    expect(r.arrived).toBe(r.succeeded + r.failed + r.timedOut + r.dropped + r.rejected + r.inFlight);
+    expect(s.transitions.attempt['pending->dropped'] ?? 0).toBeGreaterThan(0);
+  });
 });
 
 describe('decorrelated jitter across requests', () => {
