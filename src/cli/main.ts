@@ -102,6 +102,26 @@ function command(argv: readonly string[], io: Io): number {
       return 0;
     }
     case 'run':
+    case 'compare':
+    case 'list':
+    case 'validate':
+    case 'diagram':
+    case 'preset':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        // `lbsim compare --help`: the usage, this command's line first.
+        const line = USAGE.split('\n').find((l) => l.startsWith(`  lbsim ${cmd} `));
+        io.out(`${line ? `${line.trim()}\n\n` : ''}${USAGE}`);
+        return 0;
+      }
+      return subcommand(cmd, rest, io);
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(cmd)} (commands: run, compare, list, validate, diagram, preset)`);
+  }
+}
+
+function subcommand(cmd: string, rest: readonly string[], io: Io): number {
+  switch (cmd) {
+    case 'run':
       return run(rest, io);
     case 'compare':
       return compareCommand(rest, io);
@@ -111,10 +131,8 @@ function command(argv: readonly string[], io: Io): number {
       return validate(rest, io);
     case 'diagram':
       return diagram(rest, io);
-    case 'preset':
-      return presetCommand(rest, io);
     default:
-      throw new UsageError(`unknown command ${JSON.stringify(cmd)} (commands: run, compare, list, validate, diagram, preset)`);
+      return presetCommand(rest, io);
   }
 }
 

@@ -70,6 +70,15 @@ describe('lbsim: successful commands', () => {
     for (const cmd of ['lbsim run', 'lbsim compare', 'lbsim list', 'lbsim validate', 'lbsim diagram']) expect(out).toContain(cmd);
   });
 
+  it('<command> --help exits 0 and prints the usage with that command first', () => {
+    for (const cmd of ['run', 'compare', 'list', 'validate', 'diagram', 'preset']) {
+      const out = ok(cmd, '--help');
+      expect(out.startsWith(`lbsim ${cmd} `)).toBe(true);
+      expect(out).toContain('Usage:');
+    }
+    expect(ok('compare', 'default', '-h')).toContain('Usage:');
+  });
+
   it('run --json prints a Summary with the fields of DESIGN.md and conserves requests', () => {
     const s = JSON.parse(ok('run', 'default', '--requests', REQUESTS, '--json')) as Summary;
     expect(s).toMatchObject({ scenario: 'default', balancer: 'least-connections', seed: 1 });
