@@ -18,10 +18,11 @@ import { createMaglev } from './maglev.js';
 import { createBoundedLoadHash } from './bounded-load-hash.js';
 import { createFirst } from './first.js';
 
-registerBalancer({ name: 'round-robin', description: 'next server in cyclic order (random start)', options: [], create: createRoundRobin });
+registerBalancer({ name: 'round-robin', aliases: ['rr'], description: 'next server in cyclic order (random start)', options: [], create: createRoundRobin });
 registerBalancer({ name: 'random', description: 'uniform random server', options: [], create: createRandom });
 registerBalancer({
   name: 'least-connections',
+  aliases: ['lc'],
   description: "fewest of the balancer's own open requests; random ties",
   options: ['weighted'],
   defaults: { weighted: false },
@@ -29,6 +30,7 @@ registerBalancer({
 });
 registerBalancer({
   name: 'weighted-round-robin',
+  aliases: ['wrr'],
   description: "NGINX's smooth weighted round robin",
   options: [],
   create: createWeightedRoundRobin,

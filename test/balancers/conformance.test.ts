@@ -3,7 +3,7 @@
  * contexts: edge-case pools, determinism, eligibility under random masks, option validation.
  */
 import { describe, expect, it } from 'vitest';
-import { listBalancers } from '../../src/balancers/index.js';
+import { getBalancer, listBalancers } from '../../src/balancers/index.js';
 import { ScenarioError } from '../../src/input/check.js';
 import { createStream } from '../../src/random/rng.js';
 import { complete, create, fakeContext, send, type Fake } from './fake-context.js';
@@ -132,5 +132,13 @@ describe.each(names)('%s', (name) => {
       fails({ [option]: 'bogus' }, `balancer.${option}`, true);
       fails({ [option]: -1 }, `balancer.${option}`, true);
     }
+  });
+});
+
+describe('aliases', () => {
+  it('each alias names its policy, and the short ones users type exist', () => {
+    for (const info of listBalancers()) for (const alias of info.aliases ?? []) expect(getBalancer(alias)?.name).toBe(info.name);
+    const short: Record<string, string> = { rr: 'round-robin', wrr: 'weighted-round-robin', lc: 'least-connections', p2c: 'power-of-two', jsq: 'join-shortest-queue' };
+    for (const [alias, name] of Object.entries(short)) expect(getBalancer(alias)?.name).toBe(name);
   });
 });
