@@ -38,6 +38,8 @@ export class Simulation {
   readonly queue = new EventQueue();
   /** Set by `stop()`; a run loop ends after the event being handled when it is true. */
   stopped = false;
+  /** Events handled in a row at the current instant (stall detection). */
+  private sameTime = 0;
   private handler: Handler | null = null;
 
   setHandler(handler: Handler): void {
@@ -64,9 +66,7 @@ export class Simulation {
   step(): boolean {
     const q = this.queue;
     if (q.size === 0) return false;
-    const data = q.pop();
-    this.now = q.lastTime;
-    this.events++;
+    const data = this.nextEvent();
     this.handler!.handle(data & KIND_MASK, data >>> KIND_BITS);
     return true;
   }
@@ -81,19 +81,34 @@ export class Simulation {
     const start = this.events;
     const bounded = tMs !== Infinity;
     this.stopped = false;
-    let same = 0;
     while (q.size > 0 && !this.stopped) {
       if (bounded && q.peekTime() > tMs) break;
-      const data = q.pop();
-      if (q.lastTime === this.now) {
-        if (++same > STALL_LIMIT) throw new SimulationStalledError(this.now);
-      } else same = 0;
-      this.now = q.lastTime;
-      this.events++;
+      const data = this.nextEvent();
       h.handle(data & KIND_MASK, data >>> KIND_BITS);
     }
-    if (!this.stopped && tMs > this.now && tMs !== Infinity) this.now = tMs;
+    this.endSlice(tMs);
     return this.events - start;
+  }
+
+  /**
+   * Takes the next event off the queue (not empty): the clock moves to its time, it is counted,
+   * and STALL_LIMIT events in a row at one instant throw SimulationStalledError. Returns its data.
+   * For run loops (this one and a model's own).
+   */
+  nextEvent(): number {
+    const q = this.queue;
+    const data = q.pop();
+    if (q.lastTime === this.now) {
+      if (++this.sameTime > STALL_LIMIT) throw new SimulationStalledError(this.now);
+    } else this.sameTime = 0;
+    this.now = q.lastTime;
+    this.events++;
+    return data;
+  }
+
+  /** After a run loop up to `tMs`: unless stopped, the clock is left at `tMs`. */
+  endSlice(tMs: number): void {
+    if (!this.stopped && tMs > this.now && tMs !== Infinity) this.now = tMs;
   }
 
   /** Ends the current `runUntil` / `run` after the event being handled. */

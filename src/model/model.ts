@@ -12,7 +12,7 @@
  * Counters cover *measured* requests: those arriving at or after the warm-up. For them
  * arrived = succeeded + failed + timedOut + dropped + rejected + inFlight, always.
  */
-import { Simulation, SimulationStalledError, type Handler, MAX_TARGET, KIND_BITS, KIND_MASK, STALL_LIMIT } from '../engine/simulation.js';
+import { Simulation, type Handler, MAX_TARGET, KIND_BITS, KIND_MASK } from '../engine/simulation.js';
 import { createStream, createBaselineStream, type Rng } from '../random/rng.js';
 import { createDistribution, type Distribution, type DistributionSpec } from '../random/distributions.js';
 import { createArrivals, type ArrivalProcess, type ArrivalSpec } from './arrivals.js';
@@ -310,8 +310,8 @@ export class Model implements Handler {
    * chain of general handlers. Every other event, and every other turn a request takes, goes
    * through the general handlers exactly as under `sim.runUntil`; runs with an observer or checked
    * transitions take the general path throughout. Same events, same order, same draws: tests hold
-   * both paths to byte-identical summaries (test/model/model.test.ts). The loop itself is
-   * Simulation.runUntil's, kept in step with it.
+   * both paths to byte-identical summaries (test/model/model.test.ts). The loop is
+   * Simulation.runUntil's, on the same nextEvent / endSlice.
    */
   runUntil(tMs: number): number {
     const sim = this.sim;
@@ -320,23 +320,17 @@ export class Model implements Handler {
     const q = sim.queue, table = this.requests;
     const start = sim.events;
     const bounded = tMs !== Infinity;
-    let same = 0;
     sim.stopped = false;
     while (q.size > 0 && !sim.stopped) {
       if (bounded && q.peekTime() > tMs) break;
-      const data = q.pop(), now = q.lastTime;
-      if (now === sim.now) {
-        if (++same > STALL_LIMIT) throw new SimulationStalledError(now);
-      } else same = 0;
-      sim.now = now;
-      sim.events++;
+      const data = sim.nextEvent();
       const kind = data & KIND_MASK, r = data >>> KIND_BITS;
       if (kind === EventKind.Arrival) this.plainArrival(r);
       else if (kind === EventKind.Departure) {
         if (table.departId[r] === q.lastId) this.plainDeparture(r);
       } else this.handleRare(kind, r);
     }
-    if (!sim.stopped && tMs > sim.now && tMs !== Infinity) sim.now = tMs;
+    sim.endSlice(tMs);
     return sim.events - start;
   }
 
