@@ -261,9 +261,13 @@ const SUMMARY_COLUMNS: [string, (s: Summary) => string | number][] = [
   ['wallMs', (s) => s.wallMs],
 ];
 
+/** Latency columns stay empty (a missing value) for a run where no request succeeded. */
+const LATENCY_COLUMNS = new Set(['meanMs', 'p50Ms', 'p90Ms', 'p95Ms', 'p99Ms', 'p999Ms', 'maxMs']);
+
 /** One CSV row per run (tidy data: one observation per row). */
 function summaryCsv(summaries: readonly Summary[]): (string | number)[][] {
-  return [SUMMARY_COLUMNS.map(([h]) => h), ...summaries.map((s) => SUMMARY_COLUMNS.map(([, f]) => f(s)))];
+  const cell = (s: Summary, [h, f]: (typeof SUMMARY_COLUMNS)[number]) => (s.requests.succeeded === 0 && LATENCY_COLUMNS.has(h) ? '' : f(s));
+  return [SUMMARY_COLUMNS.map(([h]) => h), ...summaries.map((s) => SUMMARY_COLUMNS.map((c) => cell(s, c)))];
 }
 
 function runTable(s: Summary): string {
@@ -316,12 +320,19 @@ function compareTable(name: string, summaries: readonly Summary[], seeds: number
   const body = table([
     ['balancer', 'mean ms', 'p50 ms', 'p99 ms', 'p99.9 ms', 'ok', 'lost', 'max/mean load'],
     ...rows.map((r: ComparisonRow) => {
-      // Latency of succeeded requests: none succeeded, nothing to show.
-      const latency = (i: Interval) => (r.successRate.mean > 0 ? cell(i) : '-');
+      // Latency of succeeded requests: over the seeds that had any (marked * when not all did).
+      const partial = r.mean.n > 0 && r.mean.n < r.seeds ? '*' : '';
+      const latency = (i: Interval) => (i.n === 0 ? '-' : i.n > 1 ? `${fmt(i.mean)} ± ${fmt(i.halfWidth)}${partial}` : `${fmt(i.mean)}${partial}`);
       return [r.balancer, latency(r.mean), latency(r.p50), latency(r.p99), latency(r.p999), cell(r.successRate, percent), cell(r.lossRate, percent), cell(r.maxOverMean)];
     }),
   ]);
-  return head + body + (rows.some((r) => r.successRate.mean < 0.999) ? 'ok: succeeded / arrived; lost: dropped or rejected / arrived\n' : '');
+  const partial = rows.filter((r) => r.mean.n > 0 && r.mean.n < r.seeds);
+  const notes =
+    (rows.some((r) => r.successRate.mean < 0.999) ? 'ok: succeeded / arrived; lost: dropped or rejected / arrived\n' : '') +
+    (partial.length > 0
+      ? `*: latency over the seeds where some request succeeded (${partial.map((r) => `${r.balancer} ${r.mean.n} of ${r.seeds}`).join(', ')}); '-': none did\n`
+      : rows.some((r) => r.mean.n === 0) ? "-: no request succeeded, so there is no latency\n" : '');
+  return head + body + notes;
 }
 
 function list(args: readonly string[], io: Io): number {

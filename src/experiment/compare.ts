@@ -29,6 +29,11 @@ export interface ComparisonRow {
   /** The policy's name, with its options when it has any (Summary.label). */
   balancer: string;
   seeds: number;
+  /**
+   * Latency of succeeded requests, over the seeds where at least one request succeeded (`n` of
+   * each interval says how many; 0 ⇒ no latency to report): a run with no success has no latency,
+   * and counting its 0 would drag the mean down.
+   */
   mean: Interval;
   p50: Interval;
   p99: Interval;
@@ -52,13 +57,15 @@ export function comparisonRows(summaries: readonly Summary[]): ComparisonRow[] {
   }
   return [...groups].map(([balancer, list]) => {
     const ci = (f: (s: Summary) => number) => confidenceInterval(list.map(f));
+    const served = list.filter((s) => s.requests.succeeded > 0);
+    const latency = (f: (s: Summary) => number) => confidenceInterval(served.map(f));
     return {
       balancer,
       seeds: list.length,
-      mean: ci((s) => s.latencyMs.mean),
-      p50: ci((s) => s.latencyMs.p50),
-      p99: ci((s) => s.latencyMs.p99),
-      p999: ci((s) => s.latencyMs.p999),
+      mean: latency((s) => s.latencyMs.mean),
+      p50: latency((s) => s.latencyMs.p50),
+      p99: latency((s) => s.latencyMs.p99),
+      p999: latency((s) => s.latencyMs.p999),
       successRate: ci((s) => (s.requests.arrived > 0 ? s.requests.succeeded / s.requests.arrived : 0)),
       lossRate: ci((s) => (s.requests.arrived > 0 ? (s.requests.dropped + s.requests.rejected) / s.requests.arrived : 0)),
       throughputPerSec: ci((s) => s.throughputPerSec),

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PRESETS } from '../../src/scenario/presets.js';
+import { PRESETS, preset } from '../../src/scenario/presets.js';
 import type { Summary } from '../../src/model/summary.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -109,6 +109,18 @@ describe('lbsim: successful commands', () => {
     expect(row).toHaveLength(header.length);
     expect(header).toEqual(expect.arrayContaining(['scenario', 'balancer', 'seed', 'arrived', 'p99Ms']));
     expect(row[header.indexOf('balancer')]).toBe('least-connections');
+  });
+
+  it('a run where nothing succeeded has empty latency cells in CSV and no latency in the compare table', () => {
+    const file = join(dir, 'collapse.json');
+    const overload = preset('overload') as { servers: Record<string, unknown>[] };
+    writeFileSync(file, JSON.stringify({ ...overload, servers: [{ ...overload.servers[0], discipline: 'fifo' }], arrivals: { process: 'poisson', ratePerSec: 104 } }));
+    const [header, row] = ok('run', file, '--seed', '1', '--csv').trimEnd().split('\n').map((l) => l.split(','));
+    expect(row[header.indexOf('succeeded')]).toBe('0');
+    for (const h of ['meanMs', 'p50Ms', 'p99Ms', 'maxMs']) expect(row[header.indexOf(h)]).toBe('');
+    const table = ok('compare', file, '--seeds', '1', '--balancers', 'round-robin');
+    expect(table).toMatch(/round-robin\s+-\s+-\s+-\s+-\s/);
+    expect(table).toContain('no request succeeded');
   });
 
   it('the default table names the balancer and shows p99', () => {

@@ -31,6 +31,21 @@ describe('compare and comparisonRows', () => {
     expect(rows[0].successRate.mean).toBe(1);
   });
 
+  it('leaves seeds where nothing succeeded out of the latency intervals instead of counting 0 ms', () => {
+    // FIFO at 104% load with 200 ms client timeouts: most seeds serve no request in time.
+    const overload = preset('overload') as { servers: Record<string, unknown>[] };
+    const scenario = { ...overload, servers: [{ ...overload.servers[0], discipline: 'fifo' }], arrivals: { process: 'poisson', ratePerSec: 104 } };
+    const summaries = compare(scenario, ['round-robin'], { seeds: [1, 2, 3, 4, 5, 6] });
+    const served = summaries.filter((s) => s.requests.succeeded > 0);
+    expect(served.length).toBeGreaterThan(0);
+    expect(served.length).toBeLessThan(summaries.length);
+    const [row] = comparisonRows(summaries);
+    expect(row.seeds).toBe(6);
+    expect(row.mean.n).toBe(served.length);
+    expect(row.mean.mean).toBeCloseTo(served.reduce((a, s) => a + s.latencyMs.mean, 0) / served.length, 9);
+    expect(row.successRate.n).toBe(6);
+  });
+
   it('needs at least one balancer', () => {
     expect(() => compare(small, [])).toThrow(ScenarioError);
   });
