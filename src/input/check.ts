@@ -61,11 +61,13 @@ export interface NumberRule {
 }
 
 function describe(rule: NumberRule): string {
-  const parts: string[] = [rule.integer ? 'an integer' : 'a finite number'];
+  const kind = rule.integer ? 'an integer' : 'a finite number';
+  if (rule.min !== undefined && rule.max !== undefined) return `${kind} from ${rule.min} to ${rule.max}`;
+  const parts: string[] = [];
   if (rule.above !== undefined) parts.push(`> ${rule.above}`);
   if (rule.min !== undefined) parts.push(`>= ${rule.min}`);
   if (rule.max !== undefined) parts.push(`<= ${rule.max}`);
-  return parts.join(' ');
+  return [kind, parts.join(' and ')].filter(Boolean).join(' ');
 }
 
 /** A finite number obeying `rule`. */

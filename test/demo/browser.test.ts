@@ -168,7 +168,7 @@ describe('the demo in headless Chromium', () => {
     expect(s.panels[1].arrived).toBe(s.panels[0].arrived);
     const message = await page.evaluate(() => (window as any).__lbsim.error('broken'));
     expect(message).toContain('servers[0].concurrency');
-    expect(message).toContain('expected an integer >= 1');
+    expect(message).toContain('expected an integer from 1 to');
     const broken = await snap(page, 'broken');
     expect(broken.error).toContain('servers[0].concurrency');
     const shot = await page.locator('#compare').screenshot({ path: join(shots, 'embed-compare.png') });

@@ -60,7 +60,7 @@ describe('resolveSource', () => {
       [{ preset: 'nope' }, /preset: got "nope", expected one of .*round-robin/],
       [{ scenario: '{"servers": [' }, /scenario: not valid JSON/],
       [{ scenario: 'https://example.com/scene.json' }, /URLs are not fetched/],
-      [{ scenario: '{"servers":[{"concurrency":0}],"arrivals":{"process":"poisson","ratePerSec":1},"service":{"dist":"constant","valueMs":1},"balancer":{"name":"random"},"stop":{"timeMs":1}}' }, /servers\[0\]\.concurrency: got 0, expected an integer >= 1/],
+      [{ scenario: '{"servers":[{"concurrency":0}],"arrivals":{"process":"poisson","ratePerSec":1},"service":{"dist":"constant","valueMs":1},"balancer":{"name":"random"},"stop":{"timeMs":1}}' }, /servers\[0\]\.concurrency: got 0, expected an integer from 1 to 1000000/],
       [{ preset: 'round-robin', balancers: 'a,b,c' }, /expected one, or two/],
       [{ preset: 'round-robin', balancers: 'nonsense' }, /balancer\.name: got "nonsense"/],
       [{ preset: 'round-robin', seed: '-1' }, /seed: got "-1"/],

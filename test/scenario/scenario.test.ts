@@ -133,7 +133,7 @@ describe('parseScenario: bad input names the path, the value and the expectation
   it('a bad failures section is reported at its path', () => {
     expectError(parse({ failures: { mtbfMs: 1000 } }), 'failures.mttrMs', 'nothing', 'repair time');
     expectError(parse({ failures: { mtbfMs: -5, mttrMs: 1 } }), 'failures.mtbfMs', '-5', '> 0');
-    expectError(parse({ failures: { outages: [{ atMs: 0, forMs: 1, servers: [2] }] } }), 'failures.outages[0].servers[0]', '2', '<= 1');
+    expectError(parse({ failures: { outages: [{ atMs: 0, forMs: 1, servers: [2] }] } }), 'failures.outages[0].servers[0]', '2', 'from 0 to 1');
     expectError(parse({ failures: 'often' }), 'failures', '"often"', 'an object');
   });
 
@@ -163,7 +163,7 @@ describe('parseScenario: bad input names the path, the value and the expectation
   });
 
   it('a zero concurrency is rejected', () => {
-    expectError(parse({ servers: [{ concurrency: 0 }] }), 'servers[0].concurrency', '0', 'an integer >= 1');
+    expectError(parse({ servers: [{ concurrency: 0 }] }), 'servers[0].concurrency', '0', 'an integer from 1 to');
   });
 
   it('a negative speed is rejected with the index of its group', () => {
@@ -176,14 +176,14 @@ describe('parseScenario: bad input names the path, the value and the expectation
 
   it('a number given as a string is rejected', () => {
     expectError(parse({ arrivals: { process: 'poisson', ratePerSec: 'fast' } }), 'arrivals.ratePerSec', '"fast"', 'a finite number > 0');
-    expectError(parse({ seed: '1' }), 'seed', '"1"', 'an integer >= 0');
+    expectError(parse({ seed: '1' }), 'seed', '"1"', 'an integer from 0 to');
   });
 
   it('requests, seeds and queue limits must be integers in range', () => {
-    expectError(parse({ stop: { requests: 0 } }), 'stop.requests', '0', 'an integer >= 1');
+    expectError(parse({ stop: { requests: 0 } }), 'stop.requests', '0', 'an integer from 1 to');
     expectError(parse({ seed: 1.5 }), 'seed', '1.5', 'an integer');
-    expectError(parse({ seed: -1 }), 'seed', '-1', '>= 0');
-    expectError(parse({ servers: [{ queueLimit: -1 }] }), 'servers[0].queueLimit', '-1', '>= 0');
+    expectError(parse({ seed: -1 }), 'seed', '-1', 'from 0 to');
+    expectError(parse({ servers: [{ queueLimit: -1 }] }), 'servers[0].queueLimit', '-1', 'from 0 to');
   });
 
   it('an empty servers array is rejected', () => {
@@ -210,8 +210,8 @@ describe('parseScenario: bad input names the path, the value and the expectation
   });
 
   it('a bad balancer option is reported at its path', () => {
-    expectError(parse({ balancer: { name: 'power-of-two', choices: 0 } }), 'balancer.choices', '0', 'an integer >= 1');
-    expectError(parse({ balancer: { name: 'p2c', choices: 0 } }), 'balancer.choices', '0', 'an integer >= 1');
+    expectError(parse({ balancer: { name: 'power-of-two', choices: 0 } }), 'balancer.choices', '0', 'an integer from 1 to');
+    expectError(parse({ balancer: { name: 'p2c', choices: 0 } }), 'balancer.choices', '0', 'an integer from 1 to');
     expectError(parse({ balancer: { name: 'round-robin', foo: 1 } }), 'balancer.foo', '1', 'no such field');
   });
 
@@ -230,7 +230,7 @@ describe('parseScenario: bad input names the path, the value and the expectation
   it('too many servers in all are rejected, even when each group is within bounds', () => {
     const half = MAX_SERVERS / 2 + 1;
     expectError(parse({ servers: [{ count: half }, { count: half }] }), 'servers', `"${2 * half} servers"`, `at most ${MAX_SERVERS} servers`);
-    expectError(parse({ servers: [{ count: MAX_SERVERS + 1 }] }), 'servers[0].count', String(MAX_SERVERS + 1), `<= ${MAX_SERVERS}`);
+    expectError(parse({ servers: [{ count: MAX_SERVERS + 1 }] }), 'servers[0].count', String(MAX_SERVERS + 1), `from 1 to ${MAX_SERVERS}`);
   });
 });
 
@@ -247,7 +247,7 @@ describe('withBalancer and toModelConfig', () => {
     const s = parseScenario(scenario());
     expect(withBalancer(s, { name: 'power-of-two', choices: 3 }).balancer).toEqual({ name: 'power-of-two', choices: 3 });
     expectError(() => withBalancer(s, 'nope'), 'balancer.name', '"nope"', 'a known balancer');
-    expectError(() => withBalancer(s, { name: 'p2c', choices: 0 }), 'balancer.choices', '0', 'an integer >= 1');
+    expectError(() => withBalancer(s, { name: 'p2c', choices: 0 }), 'balancer.choices', '0', 'an integer from 1 to');
   });
 
   it('toModelConfig expands server groups into servers in order', () => {
