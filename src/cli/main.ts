@@ -25,7 +25,7 @@ import { table, csv, fmt, percent } from './format.js';
 export const USAGE = `lbsim — discrete-event simulation of load balancers
 
 Usage:
-  lbsim run <scenario.json|preset> [--balancer NAME] [--requests N] [--seed S] [--json|--csv]
+  lbsim run <scenario.json|preset> [--balancer NAME[:option=value...]] [--requests N] [--seed S] [--json|--csv]
   lbsim compare <scenario.json|preset> [--balancers a,b,c] [--seeds 1..10] [--requests N] [--json|--csv]
   lbsim list [--json]                     balancers, distributions, arrival processes, presets
   lbsim validate <scenario.json|preset>   check a scenario; prints "ok" or what is wrong
@@ -184,9 +184,11 @@ function run(args: readonly string[], io: Io): number {
   const out = format(values);
   const json = readScenarioJson(onePositional(positionals, 'scenario file or preset name'));
   const scenario = parseScenario(json);
-  warnKeyless(scenario, [str(values.balancer) ?? scenario.balancer.name], io);
+  const flag = str(values.balancer);
+  const balancer = flag === undefined ? undefined : parseBalancerChoice(flag.trim(), '--balancer');
+  warnKeyless(scenario, [balancer === undefined ? scenario.balancer.name : typeof balancer === 'string' ? balancer : balancer.name], io);
   const summary = simulate(json, {
-    balancer: str(values.balancer),
+    balancer,
     seed: integerFlag(str(values.seed), '--seed', 0, MAX_SEED),
     requests: integerFlag(str(values.requests), '--requests', 1, MAX_REQUESTS),
   });
@@ -223,17 +225,17 @@ function compareCommand(args: readonly string[], io: Io): number {
 }
 
 /**
- * A `--balancers` item: `name`, or `name:option=value[:option=value...]` (values read as JSON
- * when they parse, else as strings), e.g. `p2c:choices=3:metric=peak-ewma`.
+ * A `--balancers` item (or `run --balancer`): `name`, or `name:option=value[:option=value...]`
+ * (values read as JSON when they parse, else as strings), e.g. `p2c:choices=3:metric=peak-ewma`.
  */
-export function parseBalancerChoice(item: string): string | ({ name: string } & Record<string, unknown>) {
+export function parseBalancerChoice(item: string, flag = '--balancers'): string | ({ name: string } & Record<string, unknown>) {
   const [name, ...pairs] = item.split(':');
-  if (!getBalancer(name)) throw new ScenarioError('--balancers', name, `known balancers: ${balancerNames().join(', ')}`);
+  if (!getBalancer(name)) throw new ScenarioError(flag, name, `known balancers: ${balancerNames().join(', ')}`);
   if (pairs.length === 0) return name;
   const choice: { name: string } & Record<string, unknown> = { name };
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new ScenarioError('--balancers', item, 'name or name:option=value[:option=value...], e.g. p2c:choices=3');
+    if (eq <= 0) throw new ScenarioError(flag, item, 'name or name:option=value[:option=value...], e.g. p2c:choices=3');
     const raw = pair.slice(eq + 1);
     let value: unknown = raw;
     try {
@@ -273,7 +275,7 @@ function summaryCsv(summaries: readonly Summary[]): (string | number)[][] {
 function runTable(s: Summary): string {
   const r = s.requests;
   const head =
-    `${s.scenario} · ${s.balancer} · seed ${s.seed} · ${r.arrived.toLocaleString('en')} requests · ` +
+    `${s.scenario} · ${s.label} · seed ${s.seed} · ${r.arrived.toLocaleString('en')} requests · ` +
     `${fmt(s.simTimeMs / 1000)} s simulated in ${fmt(s.wallMs / 1000)} s\n\n`;
   const counts = table([
     ['arrived', 'succeeded', 'failed', 'timedOut', 'dropped', 'rejected', 'inFlight', 'throughput/s'],

@@ -123,6 +123,13 @@ describe('lbsim: successful commands', () => {
     expect(table).toContain('no request succeeded');
   });
 
+  it('run takes balancer options as compare does (name:option=value)', () => {
+    const s = JSON.parse(ok('run', 'default', '--requests', REQUESTS, '--balancer', 'p2c:choices=3', '--json')) as Summary;
+    expect(s.label).toBe('power-of-two choices=3');
+    expect(ok('run', 'default', '--requests', REQUESTS, '--balancer', 'p2c:choices=3')).toContain('default · power-of-two choices=3 · seed');
+    badInput(['run', 'default', '--balancer', 'p2c:choices'], '--balancer', 'name:option=value');
+  });
+
   it('the default table names the balancer and shows p99', () => {
     const out = ok('run', 'default', '--requests', '2000', '--balancer', 'p2c');
     expect(out).toContain('power-of-two');
