@@ -54,18 +54,24 @@ export function readTraceCsv(file: string): { timesMs: number[]; costsMs?: numbe
   const [t, c, k] = [col('timeMs'), col('costMs'), col('key')];
   if (t < 0) throw new ScenarioError('arrivals.file', header.join(','), `a CSV header with a timeMs column (and optionally costMs, key) in ${file}`);
   const timesMs: number[] = [], costsMs: number[] = [], keys: number[] = [];
+  // The rules parseScenario applies to a trace, checked here so an error names the file's line.
   lines.forEach((line, i) => {
     const cells = line.split(',');
-    const cell = (j: number, name: string) => {
+    const where = (name: string) => `arrivals.file line ${i + 2} column ${name}`;
+    const cell = (j: number, name: string, integer = false) => {
       const v = Number(cells[j]);
-      if (cells[j] === undefined || cells[j].trim() === '' || !Number.isFinite(v)) {
-        throw new ScenarioError(`arrivals.file line ${i + 2} column ${name}`, cells[j], `a number (${file})`);
+      if (cells[j] === undefined || cells[j].trim() === '' || !Number.isFinite(v) || v < 0 || (integer && (!Number.isInteger(v) || v > 2 ** 31 - 1))) {
+        throw new ScenarioError(where(name), cells[j], `${integer ? 'an integer from 0 to 2147483647' : 'a number >= 0'} (${file})`);
       }
       return v;
     };
-    timesMs.push(cell(t, 'timeMs'));
+    const time = cell(t, 'timeMs');
+    if (timesMs.length > 0 && time < timesMs[timesMs.length - 1]) {
+      throw new ScenarioError(where('timeMs'), cells[t], `a time >= the previous line's (${timesMs[timesMs.length - 1]}): arrivals in time order (${file})`);
+    }
+    timesMs.push(time);
     if (c >= 0) costsMs.push(cell(c, 'costMs'));
-    if (k >= 0) keys.push(cell(k, 'key'));
+    if (k >= 0) keys.push(cell(k, 'key', true));
   });
   return { timesMs, ...(c >= 0 ? { costsMs } : {}), ...(k >= 0 ? { keys } : {}) };
 }

@@ -132,10 +132,17 @@ describe('trace CSV files', () => {
     expect(e.message).toContain('nowhere.csv');
   });
 
-  it('trace times read from CSV are still validated by parseScenario', () => {
+  it('trace times out of order are named by the line of the CSV file', () => {
     write('decreasing.csv', 'timeMs\n5\n3\n');
     const file = write('decreasing.json', JSON.stringify(traceScenario('decreasing.csv')));
     const e = thrown(() => loadScenarioFile(file));
-    expect(e.path).toBe('arrivals.timesMs[1]');
+    expect(e.path).toBe('arrivals.file line 3 column timeMs');
+    expect(e.message).toContain('decreasing.csv');
+    expect(e.message).toContain("previous line's (5)");
+  });
+
+  it('negative costs and fractional keys are named by their line too', () => {
+    expect(thrown(() => readTraceCsv(write('negative.csv', 'timeMs,costMs\n1,2\n2,-1\n'))).path).toBe('arrivals.file line 3 column costMs');
+    expect(thrown(() => readTraceCsv(write('fraction.csv', 'timeMs,key\n1,2.5\n'))).path).toBe('arrivals.file line 2 column key');
   });
 });
