@@ -27,7 +27,12 @@ export function readScenarioJson(file: string): unknown {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ScenarioError(file, 'invalid JSON', `JSON (${(e as Error).message})`);
+    // Node 20 says "at position N"; name the line and column too.
+    const message = (e as Error).message.replace(/at position (\d+)/, (m, n: string) => {
+      const before = text.slice(0, Number(n)).split('\n');
+      return `${m}: line ${before.length} column ${before[before.length - 1].length + 1}`;
+    });
+    throw new ScenarioError(file, 'invalid JSON', `JSON (${message})`);
   }
   if (isObject(json) && isObject(json.arrivals) && json.arrivals.process === 'trace' && typeof json.arrivals.file === 'string') {
     const { file: csv, ...rest } = json.arrivals;

@@ -191,6 +191,8 @@ describe('lbsim: bad input exits 2 with a one-paragraph message and no output', 
     const file = join(dir, 'broken.json');
     writeFileSync(file, '{ "name": ');
     badInput(['run', file], 'broken.json', 'JSON');
+    writeFileSync(file, '{\n  "name": "x",,\n}\n');
+    badInput(['validate', file], 'broken.json', 'line 2 column 15');
   });
 
   it('an invalid field is named by its path', () => {
