@@ -37,6 +37,26 @@ compare runs every balancer on the same workload (common random numbers); with s
 each cell is mean ± 95% confidence half-width over seeds. Exit codes: 0 ok, 2 bad input, 1 bug.
 `;
 
+/** What `lbsim <command> --help` says about the command's arguments, before the usage. */
+const COMMAND_HELP: Record<string, string> = {
+  run: `Runs one scenario (a JSON file or a preset name) and prints its Summary.
+  --balancer NAME[:option=value...]  replace the scenario's balancer, e.g. p2c:choices=3
+  --requests N   stop after N arrivals (overrides stop.requests)
+  --seed S       the seed of every random stream (default: the scenario's)
+  --json | --csv the Summary as JSON, or as one CSV row with a header; a table otherwise`,
+  compare: `Runs every balancer on the same workload (common random numbers) and prints one row each.
+  --balancers a,b,c  which (default: all); each may carry options: p2c:choices=3:metric=peak-ewma
+  --seeds 1..10  replications: a range (1..10 = ten seeds), a list (1,2,3) or one seed (5 = seed 5
+                 only); with more than one, cells are mean ± 95% confidence half-width
+  --requests N   arrivals per run
+  --json | --csv every run's Summary (JSON array, or one CSV row per run and balancer)`,
+  list: `Lists balancers (with aliases and option defaults), distributions, arrival processes and presets.
+  --json   the same as JSON`,
+  validate: 'Checks a scenario file or preset: prints "ok", or the field that is wrong, its value and what was expected (exit 2).',
+  diagram: 'Prints a state machine (server, request or attempt) as a Mermaid stateDiagram-v2.',
+  preset: 'Prints a preset as a scenario file to copy and edit: lbsim preset default > mine.json',
+};
+
 class UsageError extends Error {}
 
 interface Io {
@@ -110,7 +130,7 @@ function command(argv: readonly string[], io: Io): number {
       if (rest.includes('--help') || rest.includes('-h')) {
         // `lbsim compare --help`: the usage, this command's line first.
         const line = USAGE.split('\n').find((l) => l.startsWith(`  lbsim ${cmd} `));
-        io.out(`${line ? `${line.trim()}\n\n` : ''}${USAGE}`);
+        io.out(`${line ? `${line.trim()}\n\n` : ''}${COMMAND_HELP[cmd]}\n\n${USAGE}`);
         return 0;
       }
       return subcommand(cmd, rest, io);

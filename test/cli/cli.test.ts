@@ -77,6 +77,7 @@ describe('lbsim: successful commands', () => {
       expect(out).toContain('Usage:');
     }
     expect(ok('compare', 'default', '-h')).toContain('Usage:');
+    expect(ok('compare', '--help')).toContain('5 = seed 5');
   });
 
   it('run --json prints a Summary with the fields of DESIGN.md and conserves requests', () => {
