@@ -10,6 +10,12 @@
  * request. The order of pops is exactly the heap's order without the slot (tested against a
  * sorting oracle).
  *
+ * Lanes: events scheduled a fixed delay after "now" (a client's timeout, deadline, hedge) come
+ * due in the order they were scheduled, so `pushLane` keeps them in a FIFO ring per lane instead
+ * of the heap: O(1) in and out, and the heap stays as small as the events that really need it.
+ * `pop` takes the earliest of heap, slot and lane heads by (time, sequence), so the order is the
+ * same as with one heap; an event pushed to a lane earlier than the lane's last goes to the heap.
+ *
  * An event carries one 32-bit integer of data (the model packs kind and target into it). The
  * sequence number doubles as the event's id: `push` returns it, and the popped event's id is in
  * `lastId`, which is how models cancel lazily (remember the id, ignore events whose id is stale).
@@ -30,6 +36,7 @@ export class EventQueue {
   private slotTime = 0;
   private slotSeq = 0;
   private slotData = 0;
+  private readonly lanes: Lane[] = [];
 
   constructor(capacity = 64) {
     this.time = new Float64Array(capacity);
@@ -61,14 +68,65 @@ export class EventQueue {
     return id;
   }
 
+  /** A new FIFO lane for `pushLane`; returns its number. */
+  addLane(): number {
+    this.lanes.push(new Lane());
+    return this.lanes.length - 1;
+  }
+
+  /**
+   * Adds an event to FIFO lane `lane` (from `addLane`); returns its id. Meant for events due a
+   * fixed delay after now; one due before the lane's last event goes to the heap instead.
+   */
+  pushLane(lane: number, time: number, data: number): number {
+    const l = this.lanes[lane];
+    if (l.len > 0 && time < l.lastTime) return this.push(time, data);
+    const id = this.nextSeq++;
+    this.size++;
+    l.add(time, id, data);
+    return id;
+  }
+
   /** Time of the earliest event (Infinity when empty). */
   peekTime(): number {
     const top = this.heapSize > 0 ? this.time[0] : Infinity;
-    return this.slotFull && this.slotTime < top ? this.slotTime : top;
+    let t = this.slotFull && this.slotTime < top ? this.slotTime : top;
+    for (const l of this.lanes) if (l.len > 0 && l.headTime() < t) t = l.headTime();
+    return t;
   }
 
   /** Removes the earliest event, sets `lastTime` and `lastId`, returns its data. Not for an empty queue. */
   pop(): number {
+    if (this.lanes.length > 0) {
+      // The earliest lane head, against the heap's side (the slot or the heap's top).
+      let best: Lane | null = null, bt = 0, bq = 0;
+      for (const l of this.lanes) {
+        if (l.len === 0) continue;
+        const t = l.headTime(), q = l.headSeq();
+        if (best === null || t < bt || (t === bt && q < bq)) {
+          best = l; bt = t; bq = q;
+        }
+      }
+      if (best !== null) {
+        let ht = Infinity, hq = Infinity;
+        if (this.heapSize > 0) {
+          ht = this.time[0]; hq = this.seq[0];
+        }
+        if (this.slotFull && (this.slotTime < ht || (this.slotTime === ht && this.slotSeq < hq))) {
+          ht = this.slotTime; hq = this.slotSeq;
+        }
+        if (bt < ht || (bt === ht && bq < hq)) {
+          this.size--;
+          this.lastTime = bt;
+          this.lastId = bq;
+          return best.take();
+        }
+      }
+    }
+    return this.popHeapSide();
+  }
+
+  private popHeapSide(): number {
     const T = this.time, Q = this.seq, D = this.data;
     this.size--;
     if (this.slotFull) {
@@ -107,6 +165,7 @@ export class EventQueue {
     this.size = 0;
     this.heapSize = 0;
     this.slotFull = false;
+    for (const l of this.lanes) l.len = 0;
   }
 
   private grow(): void {
@@ -114,5 +173,46 @@ export class EventQueue {
     const t = new Float64Array(cap), q = new Float64Array(cap), d = new Int32Array(cap);
     t.set(this.time); q.set(this.seq); d.set(this.data);
     this.time = t; this.seq = q; this.data = d;
+  }
+}
+
+/** A FIFO ring of events (time, sequence, data) in typed arrays, growing by doubling. */
+class Lane {
+  len = 0;
+  lastTime = -Infinity;
+  private head = 0;
+  private time = new Float64Array(64);
+  private seq = new Float64Array(64);
+  private data = new Int32Array(64);
+
+  add(time: number, seq: number, data: number): void {
+    if (this.len === this.time.length) this.grow();
+    const i = (this.head + this.len++) & (this.time.length - 1);
+    this.time[i] = time; this.seq[i] = seq; this.data[i] = data;
+    this.lastTime = time;
+  }
+
+  headTime(): number {
+    return this.time[this.head];
+  }
+
+  headSeq(): number {
+    return this.seq[this.head];
+  }
+
+  take(): number {
+    const d = this.data[this.head];
+    this.head = (this.head + 1) & (this.time.length - 1);
+    this.len--;
+    return d;
+  }
+
+  private grow(): void {
+    const n = this.time.length, t = new Float64Array(2 * n), q = new Float64Array(2 * n), d = new Int32Array(2 * n);
+    for (let k = 0; k < this.len; k++) {
+      const i = (this.head + k) & (n - 1);
+      t[k] = this.time[i]; q[k] = this.seq[i]; d[k] = this.data[i];
+    }
+    this.time = t; this.seq = q; this.data = d; this.head = 0;
   }
 }

@@ -52,6 +52,17 @@ export class Simulation {
     return this.queue.push(atMs, (target << KIND_BITS) | kind);
   }
 
+  /** A FIFO lane for events due a fixed delay after now (see EventQueue.pushLane); returns its number. */
+  addLane(): number {
+    return this.queue.addLane();
+  }
+
+  /** `schedule`, through FIFO lane `lane`: for events due a fixed delay after now, in the order scheduled. */
+  scheduleLane(lane: number, atMs: number, kind: number, target: number): number {
+    if (!(atMs >= this.now)) throw new RangeError(`cannot schedule at ${atMs} ms, before now (${this.now} ms)`);
+    return this.queue.pushLane(lane, atMs, (target << KIND_BITS) | kind);
+  }
+
   /** Id of the event being handled (for lazy cancellation: compare with an id you kept). */
   get currentEventId(): number {
     return this.queue.lastId;

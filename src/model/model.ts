@@ -202,6 +202,8 @@ export class Model implements Handler {
   private readonly plain: boolean;
   /** > 0 while finishRequest withdraws a request's copies; slots they free wait in freedSlots. */
   private withdrawing = 0;
+  /** The event queue's FIFO lanes for client events (-1 without a client). */
+  private readonly lanes: { timeout: number; deadline: number; hedge: number; refused: number };
   private readonly freedSlots: number[] = [];
 
   constructor(readonly config: ModelConfig) {
@@ -261,6 +263,15 @@ export class Model implements Handler {
     if (this.refreshMs > 0) sim.schedule(this.refreshMs, EventKind.Report, 0);
 
     this.client = config.client;
+    // Client events come due a fixed delay after they are scheduled: FIFO lanes, not the heap.
+    const lane = (used: boolean) => (used ? sim.addLane() : -1);
+    const c = config.client;
+    this.lanes = {
+      timeout: lane(c?.timeoutMs !== undefined),
+      deadline: lane(c?.deadlineMs !== undefined),
+      hedge: lane(c?.hedge !== undefined),
+      refused: lane((c?.connectTimeoutMs ?? 0) > 0),
+    };
     this.clientRng = createStream(seed, 'client');
     this.budget = config.client?.retries?.budget ? new RetryBudget(config.client.retries.budget) : null;
 
@@ -574,7 +585,7 @@ export class Model implements Handler {
     const client = this.client;
     if (client) {
       this.budget?.deposit(now);
-      if (client.deadlineMs !== undefined) table.deadlineId[r] = this.sim.schedule(now + client.deadlineMs, EventKind.Deadline, r);
+      if (client.deadlineMs !== undefined) table.deadlineId[r] = this.sim.scheduleLane(this.lanes.deadline, now + client.deadlineMs, EventKind.Deadline, r);
       if (client.hedge) this.scheduleHedge(r);
     }
     this.sendAttempt(r, r);
@@ -625,7 +636,7 @@ export class Model implements Handler {
         // The connection hangs until the client's connect timeout.
         table.counted[r] = 1;
         this.own[b][s]++;
-        table.timeoutId[r] = this.sim.schedule(now + connectMs, EventKind.Refused, r);
+        table.timeoutId[r] = this.sim.scheduleLane(this.lanes.refused, now + connectMs, EventKind.Refused, r);
       } else {
         this.endAtServer(r, A.Failed);
       }
@@ -647,7 +658,7 @@ export class Model implements Handler {
       this.endAtServer(r, A.Dropped);
       return;
     }
-    if (client?.timeoutMs !== undefined) table.timeoutId[r] = this.sim.schedule(now + client.timeoutMs, EventKind.AttemptTimeout, r);
+    if (client?.timeoutMs !== undefined) table.timeoutId[r] = this.sim.scheduleLane(this.lanes.timeout, now + client.timeoutMs, EventKind.AttemptTimeout, r);
     this.syncRequest(p);
   }
 
@@ -866,7 +877,7 @@ export class Model implements Handler {
     let delay = h.afterMs ?? Infinity;
     if (h.percentile !== undefined && this.latency.count >= 100) delay = this.latency.quantile(h.percentile / 100);
     if (delay === Infinity) return;
-    this.requests.hedgeId[p] = this.sim.schedule(this.sim.now + delay, EventKind.Hedge, p);
+    this.requests.hedgeId[p] = this.sim.scheduleLane(this.lanes.hedge, this.sim.now + delay, EventKind.Hedge, p);
   }
 
   private unlinkHedge(p: number, r: number): void {

@@ -65,6 +65,40 @@ describe('EventQueue', () => {
     }
   });
 
+  it('lanes of fixed-delay events merge with the heap in exactly the oracle order', () => {
+    // Two lanes at fixed delays from the last popped time (so mostly in order), a few pushed
+    // out of order (they go to the heap), ties with heap events, and clear() once midway.
+    const rng = new Xoshiro128([11, 12, 13, 14]);
+    const q = new EventQueue(2);
+    const lanes = [q.addLane(), q.addLane()];
+    let pending: { t: number; id: number; d: number }[] = [];
+    for (let i = 0; i < 40_000; i++) {
+      if (i === 20_000) {
+        q.clear();
+        pending = [];
+      }
+      const u = rng.next();
+      if (u < 0.6 || pending.length === 0) {
+        const k = Math.floor(rng.next() * 3); // 0: heap, 1 and 2: lanes
+        const delay = k === 0 ? Math.floor(rng.next() * 8) : k === 1 ? 3 : rng.next() < 0.05 ? 0 : 5;
+        const t = q.lastTime + delay;
+        const id = k === 0 ? q.push(t, i) : q.pushLane(lanes[k - 1], t, i);
+        pending.push({ t, id, d: i });
+      } else {
+        let k = 0;
+        for (let j = 1; j < pending.length; j++) {
+          const a = pending[j], b = pending[k];
+          if (a.t < b.t || (a.t === b.t && a.id < b.id)) k = j;
+        }
+        const want = pending.splice(k, 1)[0];
+        expect(q.peekTime()).toBe(want.t);
+        expect(q.pop()).toBe(want.d);
+        expect([q.lastTime, q.lastId]).toEqual([want.t, want.id]);
+      }
+      expect(q.size).toBe(pending.length);
+    }
+  });
+
   it('push returns increasing ids and pop reports the popped id in lastId', () => {
     const q = new EventQueue();
     const a = q.push(5, 1), b = q.push(1, 2);
