@@ -39,8 +39,8 @@ registerBalancer({
   name: 'power-of-two',
   aliases: ['p2c'],
   description: 'best of `choices` (2) distinct random servers by `metric` (open requests, peak-ewma, latency-ewma)',
-  options: ['choices', 'metric', 'decayMs'],
-  defaults: { choices: 2, metric: 'outstanding', decayMs: '10000 (latency metrics only)' },
+  options: ['choices', 'metric', 'decayMs', 'observeErrors'],
+  defaults: { choices: 2, metric: 'outstanding', decayMs: '10000 (latency metrics only)', observeErrors: 'false (latency metrics only)' },
   create: createPowerOfTwo,
 });
 registerBalancer({
@@ -84,8 +84,8 @@ registerBalancer({
   name: 'peak-ewma',
   aliases: ['pewma'],
   description: "Finagle's P2C over peak-sensitive EWMA latency × (pending + 1)",
-  options: ['decayMs'],
-  defaults: { decayMs: 10000 },
+  options: ['decayMs', 'observeErrors'],
+  defaults: { decayMs: 10000, observeErrors: false },
   create: createPeakEwma,
 });
 registerBalancer({
@@ -99,8 +99,8 @@ registerBalancer({
 registerBalancer({
   name: 'least-time',
   description: 'NGINX Plus least_time: min (open + 1) × EWMA latency; random ties',
-  options: ['decayMs'],
-  defaults: { decayMs: 10000 },
+  options: ['decayMs', 'observeErrors'],
+  defaults: { decayMs: 10000, observeErrors: false },
   create: createLeastTime,
 });
 registerBalancer({

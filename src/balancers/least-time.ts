@@ -3,18 +3,20 @@
  * scan. The EWMA is time-decayed with τ = `decayMs` (default 10 000): the first sample sets it,
  * later ones blend with w = exp(−Δt/τ). An unsampled idle server scores 0 (it gets probed), an
  * unsampled busy one PENALTY + outstanding (see `latencyEwmaMetric` in load-metric.ts).
- * Latency = response time as this balancer observed it, successful responses only; NGINX Plus
+ * Latency = response time as this balancer observed it, successful responses only (every response
+ * with `observeErrors`); NGINX Plus
  * measures `header` or `last_byte` time, and its averaging is not published.
  * Source: NGINX Plus `least_time` (ngx_http_upstream_module docs).
  * Ties: uniformly at random among the minima (reservoir sampling).
  */
 import type { BalancerFactory } from './balancer.js';
-import { numberField, object } from '../input/check.js';
+import { booleanField, numberField, object } from '../input/check.js';
 import { latencyEwmaMetric } from './load-metric.js';
 
 export const createLeastTime: BalancerFactory = (ctx, options, path) => {
-  const decayMs = numberField(object(options, path, ['decayMs']), 'decayMs', path, { above: 0 }, 10_000);
-  const metric = latencyEwmaMetric(ctx, decayMs);
+  const o = object(options, path, ['decayMs', 'observeErrors']);
+  const decayMs = numberField(o, 'decayMs', path, { above: 0 }, 10_000);
+  const metric = latencyEwmaMetric(ctx, decayMs, booleanField(o, 'observeErrors', path, false));
   return {
     pick() {
       const n = ctx.size, eligible = ctx.eligible;

@@ -1,9 +1,10 @@
 /**
  * Load metrics: what "least loaded" means to a selection rule (Finagle's second axis, beside
  * P2C / full scan). `load(s)` is read at pick time (lower is better); `observe` sees every
- * response this balancer gets. Latencies are learnt from successful responses only: a drop or
- * a failure says nothing about service time (Finagle would observe their rtt too, and relies on
- * separate failure accrual to avoid a fast-failing host).
+ * response this balancer gets. By default latencies are learnt from successful responses only:
+ * a drop or a failure says nothing about service time. With `observeErrors` the latency metrics
+ * learn from every response, as Finagle's PeakEwma does (it relies on separate failure accrual):
+ * then a host that fails fast looks fast and draws traffic (the "fast failure black hole").
  */
 import type { BalancerContext } from './balancer.js';
 
@@ -31,7 +32,7 @@ export function outstandingMetric(ctx: BalancerContext): LoadMetric {
  * server is not sampled. load = cost·(pending + 1), or PENALTY + pending when cost = 0 and
  * requests are pending. Stamps start at time 0 (Finagle: the metric's creation).
  */
-export function peakEwmaMetric(ctx: BalancerContext, decayMs: number): LoadMetric & { readonly cost: Float64Array } {
+export function peakEwmaMetric(ctx: BalancerContext, decayMs: number, observeErrors = false): LoadMetric & { readonly cost: Float64Array } {
   const cost = new Float64Array(ctx.size), stamp = new Float64Array(ctx.size);
   const update = (s: number, rtt: number): void => {
     const t = ctx.now();
@@ -47,7 +48,7 @@ export function peakEwmaMetric(ctx: BalancerContext, decayMs: number): LoadMetri
       return cost[s] === 0 && pending !== 0 ? PENALTY + pending : cost[s] * (pending + 1);
     },
     observe(s, latencyMs, ok) {
-      if (ok && latencyMs >= 0 && latencyMs < Infinity) update(s, latencyMs);
+      if ((ok || observeErrors) && latencyMs >= 0 && latencyMs < Infinity) update(s, latencyMs);
     },
   };
 }
@@ -57,7 +58,7 @@ export function peakEwmaMetric(ctx: BalancerContext, decayMs: number): LoadMetri
  * later ones blend with w = exp(−Δt/τ) as above. load = (pending + 1)·ewma; an unsampled server
  * has load 0 when idle (so it gets probed) and PENALTY + pending otherwise.
  */
-export function latencyEwmaMetric(ctx: BalancerContext, decayMs: number): LoadMetric & { readonly ewma: Float64Array } {
+export function latencyEwmaMetric(ctx: BalancerContext, decayMs: number, observeErrors = false): LoadMetric & { readonly ewma: Float64Array } {
   const ewma = new Float64Array(ctx.size), stamp = new Float64Array(ctx.size), sampled = new Uint8Array(ctx.size);
   return {
     ewma,
@@ -67,7 +68,7 @@ export function latencyEwmaMetric(ctx: BalancerContext, decayMs: number): LoadMe
       return ewma[s] * (pending + 1);
     },
     observe(s, latencyMs, ok) {
-      if (!ok || !(latencyMs >= 0 && latencyMs < Infinity)) return;
+      if ((!ok && !observeErrors) || !(latencyMs >= 0 && latencyMs < Infinity)) return;
       const t = ctx.now();
       if (sampled[s] === 0) {
         ewma[s] = latencyMs;
@@ -81,8 +82,8 @@ export function latencyEwmaMetric(ctx: BalancerContext, decayMs: number): LoadMe
   };
 }
 
-export function createLoadMetric(ctx: BalancerContext, name: MetricName, decayMs: number): LoadMetric {
-  if (name === 'peak-ewma') return peakEwmaMetric(ctx, decayMs);
-  if (name === 'latency-ewma') return latencyEwmaMetric(ctx, decayMs);
+export function createLoadMetric(ctx: BalancerContext, name: MetricName, decayMs: number, observeErrors = false): LoadMetric {
+  if (name === 'peak-ewma') return peakEwmaMetric(ctx, decayMs, observeErrors);
+  if (name === 'latency-ewma') return latencyEwmaMetric(ctx, decayMs, observeErrors);
   return outstandingMetric(ctx);
 }

@@ -4,17 +4,18 @@
  * (default 10 000, Finagle's 10 s) — also while the server is not sampled, since every read
  * decays it first. A server with pending requests and no sample costs PENALTY + pending.
  * The formula is in `load-metric.ts` (`peakEwmaMetric`); pending = this balancer's own open
- * requests; only successful responses are observed. Same as `power-of-two` with
- * `metric: "peak-ewma"`.
+ * requests; only successful responses are observed unless `observeErrors` (then every response,
+ * as Finagle). Same as `power-of-two` with `metric: "peak-ewma"`.
  * Source: Finagle `PeakEwma.scala` with `P2CPeakEwma`; Linkerd's default balancer.
  * Ties: the server drawn first.
  */
 import type { BalancerFactory } from './balancer.js';
-import { numberField, object } from '../input/check.js';
+import { booleanField, numberField, object } from '../input/check.js';
 import { createP2C } from './power-of-two.js';
 import { peakEwmaMetric } from './load-metric.js';
 
 export const createPeakEwma: BalancerFactory = (ctx, options, path) => {
-  const decayMs = numberField(object(options, path, ['decayMs']), 'decayMs', path, { above: 0 }, 10_000);
-  return createP2C(ctx, 2, peakEwmaMetric(ctx, decayMs));
+  const o = object(options, path, ['decayMs', 'observeErrors']);
+  const decayMs = numberField(o, 'decayMs', path, { above: 0 }, 10_000);
+  return createP2C(ctx, 2, peakEwmaMetric(ctx, decayMs, booleanField(o, 'observeErrors', path, false)));
 };

@@ -2,7 +2,8 @@
  * power-of-two (alias p2c): draw `choices` (default 2) distinct eligible servers uniformly at
  * random and send to the least loaded by `metric`: "outstanding" (this balancer's open
  * requests, default), "peak-ewma" (Finagle's cost × (pending + 1)) or "latency-ewma"
- * ((pending + 1) × EWMA latency); `decayMs` (τ, default 10 000) for the latter two. Drawing
+ * ((pending + 1) × EWMA latency); `decayMs` (τ, default 10 000) and `observeErrors` (learn
+ * latency from failed responses too, default false) for the latter two. Drawing
  * without replacement means a server loaded above all others is never picked when d ≥ 2
  * (Envoy's with-replacement variant picks it with probability 1/n²: see least-request-weighted).
  * Source: Mitzenmacher, "The Power of Two Choices in Randomized Load Balancing", 2001; Finagle
@@ -10,19 +11,23 @@
  * Ties: the server drawn first.
  */
 import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
-import { ScenarioError, join, numberField, object, oneOf, optionalNumberField } from '../input/check.js';
+import { ScenarioError, booleanField, join, numberField, object, oneOf, optionalNumberField } from '../input/check.js';
 import { countEligible, nthEligible } from './eligible.js';
 import { METRICS, createLoadMetric, type LoadMetric } from './load-metric.js';
 
 export const createPowerOfTwo: BalancerFactory = (ctx, options, path) => {
-  const o = object(options, path, ['choices', 'metric', 'decayMs']);
+  const o = object(options, path, ['choices', 'metric', 'decayMs', 'observeErrors']);
   const d = numberField(o, 'choices', path, { integer: true, min: 1, max: 64 }, 2);
   const metric = o.metric === undefined ? 'outstanding' : oneOf(o.metric, join(path, 'metric'), METRICS);
   const decayMs = optionalNumberField(o, 'decayMs', path, { above: 0 });
   if (decayMs !== undefined && metric === 'outstanding') {
     throw new ScenarioError(join(path, 'decayMs'), decayMs, 'no decayMs with metric "outstanding" (it applies to "peak-ewma" and "latency-ewma")');
   }
-  return createP2C(ctx, d, createLoadMetric(ctx, metric, decayMs ?? 10_000));
+  const observeErrors = o.observeErrors === undefined ? undefined : booleanField(o, 'observeErrors', path, false);
+  if (observeErrors !== undefined && metric === 'outstanding') {
+    throw new ScenarioError(join(path, 'observeErrors'), observeErrors, 'no observeErrors with metric "outstanding" (it applies to "peak-ewma" and "latency-ewma")');
+  }
+  return createP2C(ctx, d, createLoadMetric(ctx, metric, decayMs ?? 10_000, observeErrors ?? false));
 };
 
 /** Best of `d` distinct random eligible servers by `metric` (each drawn server's load read once). */

@@ -2,7 +2,8 @@
  * Scenes of failure and overload, each reproducing a known effect (the tests in
  * test/model/client.test.ts and overload.test.ts check the same effects):
  * a retry storm that outlives its trigger, a gray failure, an outage seen through health checks,
- * and a server under overload with adaptive LIFO.
+ * a fast-failing server that draws traffic (black hole), and a server under overload with
+ * adaptive LIFO.
  */
 export const FAILURE_PRESETS: Record<string, { description: string; scenario: Record<string, unknown> }> = {
   'retry-storm': {
@@ -45,6 +46,20 @@ export const FAILURE_PRESETS: Record<string, { description: string; scenario: Re
       balancer: { name: 'round-robin' },
       failures: { outages: [{ atMs: 2_000, forMs: 20_000, servers: [0] }], warmupMs: 2_000 },
       health: { intervalMs: 5_000, timeoutMs: 1_000, unhealthyThreshold: 3, healthyThreshold: 2, outlier: { consecutiveErrors: 5, baseEjectionMs: 10_000 } },
+    },
+  },
+  'black-hole': {
+    description: 'a server dies and refuses connections at once; until health checks notice (~16 s), policies that favour "fast" or "idle" servers send it more',
+    scenario: {
+      name: 'black-hole',
+      seed: 3,
+      stop: { timeMs: 30_000 },
+      servers: [{ count: 10 }],
+      arrivals: { process: 'poisson', ratePerSec: 800 },
+      service: { dist: 'exponential', meanMs: 10 },
+      balancer: { name: 'least-time' },
+      failures: { outages: [{ atMs: 5_000, forMs: 20_000, servers: [0] }] },
+      health: { intervalMs: 5_000, timeoutMs: 1_000, unhealthyThreshold: 3, healthyThreshold: 1 },
     },
   },
   overload: {

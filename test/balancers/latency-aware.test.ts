@@ -1,6 +1,7 @@
 /** Policies that learn from observed latency: Peak-EWMA (Finagle), least-time (NGINX Plus). */
 import { describe, expect, it } from 'vitest';
 import { complete, create, fakeContext, send } from './fake-context.js';
+import { simulate } from '../../src/index.js';
 import { PENALTY, latencyEwmaMetric, peakEwmaMetric } from '../../src/balancers/load-metric.js';
 
 /** REFERENCE.md's Peak-EWMA, written out independently: returns the new (cost, stamp). */
@@ -102,5 +103,44 @@ describe('least-time', () => {
     expect(m.ewma[0]).toBeCloseTo(40 * w + 10 * (1 - w), 12);
     m.observe!(0, 1e6, false); // failures teach nothing
     expect(m.ewma[0]).toBeCloseTo(40 * w + 10 * (1 - w), 12);
+  });
+
+  it('with observeErrors, failed responses teach latency too (both metrics)', () => {
+    const fake = fakeContext(1);
+    const ewma = latencyEwmaMetric(fake.ctx, 1000, true);
+    const peak = peakEwmaMetric(fake.ctx, 1000, true);
+    fake.time = 5;
+    ewma.observe!(0, 50, false);
+    peak.observe!(0, 50, false);
+    expect(ewma.ewma[0]).toBe(50);
+    expect(peak.cost[0]).toBe(50);
+  });
+});
+
+describe('observeErrors in a model', () => {
+  // One of 10 servers is down for 20 s; health checks (5 s, 3 failures) take ~16 s to notice;
+  // connections to it fail after a 50 ms connect timeout while requests take 10 ms.
+  const scenario = {
+    seed: 3,
+    stop: { timeMs: 30_000 },
+    servers: [{ count: 10 }],
+    arrivals: { process: 'poisson', ratePerSec: 800 },
+    service: { dist: 'exponential', meanMs: 10 },
+    balancer: { name: 'least-time' },
+    failures: { outages: [{ atMs: 5_000, forMs: 20_000, servers: [0] }] },
+    health: { intervalMs: 5_000, timeoutMs: 1_000, unhealthyThreshold: 3, healthyThreshold: 1 },
+    client: { connectTimeoutMs: 50 },
+  };
+
+  it('least-time that learns from slow errors sends a dead server far fewer attempts', () => {
+    const ignoring = simulate(scenario).failures.sentToFailed;
+    const learning = simulate({ ...scenario, balancer: { name: 'least-time', observeErrors: true } }).failures.sentToFailed;
+    expect(ignoring).toBeGreaterThan(500);
+    expect(learning).toBeLessThan(0.75 * ignoring);
+  });
+
+  it('observeErrors is refused with the outstanding metric, and must be a boolean', () => {
+    expect(() => simulate({ ...scenario, balancer: { name: 'p2c', observeErrors: true } })).toThrow(/balancer\.observeErrors/);
+    expect(() => simulate({ ...scenario, balancer: { name: 'peak-ewma', observeErrors: 'yes' } })).toThrow(/balancer\.observeErrors/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createModel, simulate, balancerNames, ServerState, RequestState, type Summary } from '../../src/index.js';
+import { createModel, simulate, preset, balancerNames, ServerState, RequestState, type Summary } from '../../src/index.js';
 
 const base = {
   seed: 5,
@@ -109,5 +109,25 @@ describe('correlated failures and slow start', () => {
     expect(share(false, 3_000, 5_000)).toBeCloseTo(1 / 8, 2);
     expect(share(true, 3_000, 5_000)).toBeLessThan(0.05);
     expect(share(true, 14_000, 20_000)).toBeCloseTo(1 / 8, 2);
+  });
+});
+
+describe('the black-hole preset', () => {
+  const scene = preset('black-hole') as Record<string, unknown> & { health: Record<string, unknown> };
+  const ok = (s: Summary) => s.requests.succeeded / s.requests.arrived;
+
+  it('a dead server that fails fast draws half the traffic under least-time until health checks notice', () => {
+    const leastTime = simulate(scene);
+    const roundRobin = simulate(scene, { balancer: 'round-robin' });
+    // Round robin sends it 1/10 of requests for the ~16 s it goes unnoticed (of 30 s): ~5% fail.
+    expect(1 - ok(roundRobin)).toBeGreaterThan(0.03);
+    expect(1 - ok(roundRobin)).toBeLessThan(0.08);
+    expect(1 - ok(leastTime)).toBeGreaterThan(0.4);
+    expect(leastTime.failures.detected).toBe(1);
+  });
+
+  it('outlier detection closes the hole within a few errors', () => {
+    const s = simulate({ ...scene, health: { ...scene.health, outlier: { consecutiveErrors: 5, baseEjectionMs: 10_000 } } });
+    expect(ok(s)).toBeGreaterThan(0.995);
   });
 });
