@@ -1,7 +1,7 @@
 /** Policies that learn from observed latency: Peak-EWMA (Finagle), least-time (NGINX Plus). */
 import { describe, expect, it } from 'vitest';
 import { complete, create, fakeContext, send } from './fake-context.js';
-import { simulate } from '../../src/index.js';
+import { preset, simulate } from '../../src/index.js';
 import { PENALTY, latencyEwmaMetric, peakEwmaMetric } from '../../src/balancers/load-metric.js';
 
 /** REFERENCE.md's Peak-EWMA, written out independently: returns the new (cost, stamp). */
@@ -118,19 +118,9 @@ describe('least-time', () => {
 });
 
 describe('observeErrors in a model', () => {
-  // One of 10 servers is down for 20 s; health checks (5 s, 3 failures) take ~16 s to notice;
-  // connections to it fail after a 50 ms connect timeout while requests take 10 ms.
-  const scenario = {
-    seed: 3,
-    stop: { timeMs: 30_000 },
-    servers: [{ count: 10 }],
-    arrivals: { process: 'poisson', ratePerSec: 800 },
-    service: { dist: 'exponential', meanMs: 10 },
-    balancer: { name: 'least-time' },
-    failures: { outages: [{ atMs: 5_000, forMs: 20_000, servers: [0] }] },
-    health: { intervalMs: 5_000, timeoutMs: 1_000, unhealthyThreshold: 3, healthyThreshold: 1 },
-    client: { connectTimeoutMs: 50 },
-  };
+  // The black-hole preset (one of 10 servers down for 20 s, noticed by health checks after
+  // ~16 s) with connections to it failing after a 50 ms connect timeout; requests take 10 ms.
+  const scenario = { ...preset('black-hole'), client: { connectTimeoutMs: 50 } };
 
   it('least-time that learns from slow errors sends a dead server far fewer attempts', () => {
     const ignoring = simulate(scenario).failures.sentToFailed;

@@ -2,6 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { EventQueue } from '../../src/engine/event-queue.js';
 import { Xoshiro128 } from '../../src/random/rng.js';
 
+type Pending = { t: number; id: number; d: number };
+
+/** Pops `q` and checks it gave the earliest pending event by (time, id), found by a linear scan. */
+function popLikeOracle(q: EventQueue, pending: Pending[]): void {
+  let k = 0;
+  for (let j = 1; j < pending.length; j++) {
+    const a = pending[j], b = pending[k];
+    if (a.t < b.t || (a.t === b.t && a.id < b.id)) k = j;
+  }
+  const want = pending.splice(k, 1)[0];
+  expect(q.peekTime()).toBe(want.t);
+  expect(q.pop()).toBe(want.d);
+  expect([q.lastTime, q.lastId]).toEqual([want.t, want.id]);
+}
+
 describe('EventQueue', () => {
   it('pops events in (time, insertion order) like a stable sort, with many equal times', () => {
     const rng = new Xoshiro128([1, 2, 3, 4]);
@@ -44,22 +59,14 @@ describe('EventQueue', () => {
     // The queue keeps one event in a front slot beside the heap; the order must not show it.
     const rng = new Xoshiro128([5, 6, 7, 8]);
     const q = new EventQueue(2);
-    const pending: { t: number; id: number; d: number }[] = [];
+    const pending: Pending[] = [];
     for (let i = 0; i < 30_000; i++) {
       const u = rng.next();
       if (u < 0.55 || pending.length === 0) {
         const t = (q.lastTime + Math.floor(rng.next() * 8)) / 2; // ties and equal-to-now times everywhere
         pending.push({ t, id: q.push(t, i), d: i });
       } else {
-        let k = 0;
-        for (let j = 1; j < pending.length; j++) {
-          const a = pending[j], b = pending[k];
-          if (a.t < b.t || (a.t === b.t && a.id < b.id)) k = j;
-        }
-        const want = pending.splice(k, 1)[0];
-        expect(q.peekTime()).toBe(want.t);
-        expect(q.pop()).toBe(want.d);
-        expect([q.lastTime, q.lastId]).toEqual([want.t, want.id]);
+        popLikeOracle(q, pending);
       }
       expect(q.size).toBe(pending.length);
     }
@@ -71,7 +78,7 @@ describe('EventQueue', () => {
     const rng = new Xoshiro128([11, 12, 13, 14]);
     const q = new EventQueue(2);
     const lanes = [q.addLane(), q.addLane()];
-    let pending: { t: number; id: number; d: number }[] = [];
+    let pending: Pending[] = [];
     for (let i = 0; i < 40_000; i++) {
       if (i === 20_000) {
         q.clear();
@@ -85,15 +92,7 @@ describe('EventQueue', () => {
         const id = k === 0 ? q.push(t, i) : q.pushLane(lanes[k - 1], t, i);
         pending.push({ t, id, d: i });
       } else {
-        let k = 0;
-        for (let j = 1; j < pending.length; j++) {
-          const a = pending[j], b = pending[k];
-          if (a.t < b.t || (a.t === b.t && a.id < b.id)) k = j;
-        }
-        const want = pending.splice(k, 1)[0];
-        expect(q.peekTime()).toBe(want.t);
-        expect(q.pop()).toBe(want.d);
-        expect([q.lastTime, q.lastId]).toEqual([want.t, want.id]);
+        popLikeOracle(q, pending);
       }
       expect(q.size).toBe(pending.length);
     }
