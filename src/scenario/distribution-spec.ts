@@ -18,7 +18,7 @@ const FIELDS: Record<DistributionName, readonly string[]> = {
   weibull: ['dist', 'shape', 'scaleMs'],
   gamma: ['dist', 'shape', 'meanMs'],
   bimodal: ['dist', 'p', 'a', 'b'],
-  empirical: ['dist', 'samplesMs'],
+  empirical: ['dist', 'samplesMs', 'file', 'column'],
 };
 
 const POSITIVE = { above: 0 };
@@ -67,6 +67,10 @@ function parse(value: unknown, path: string, depth: number): DistributionSpec {
       return { dist, p, a: parse(o.a, join(path, 'a'), depth + 1), b: parse(o.b, join(path, 'b'), depth + 1) };
     }
     case 'empirical': {
+      if (o.file !== undefined) {
+        throw new ScenarioError(join(path, 'file'), o.file, 'samples read from the CSV by loadScenarioFile() or the CLI, not by parseScenario() (or give samplesMs)');
+      }
+      if (o.column !== undefined) throw new ScenarioError(join(path, 'column'), o.column, 'no column without a file');
       const samples = o.samplesMs;
       const at = join(path, 'samplesMs');
       if (Array.isArray(samples) && samples.length > MAX_EMPIRICAL_SAMPLES) {

@@ -2,13 +2,17 @@
  * Loading scenarios from disk (Node only): JSON files, preset names, and trace CSV files
  * referenced as `"arrivals": {"process": "trace", "file": "trace.csv"}` (resolved relative to
  * the scenario file). A trace CSV has a header naming its columns: `timeMs` (required), and
- * optionally `costMs` and `key`; one arrival per line, times ascending.
+ * optionally `costMs` and `key`; one arrival per line, times ascending. An empirical
+ * distribution anywhere in the scenario may read its samples from a CSV column the same way:
+ * `{"dist": "empirical", "file": "latencies.csv", "column": "ms"}` (`column` may be left out
+ * when the file has one column).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ScenarioError, isObject } from '../input/check.js';
 import { parseScenario, type Scenario } from './scenario.js';
 import { preset, presetNames } from './presets.js';
+import { MAX_EMPIRICAL_SAMPLES } from './distribution-spec.js';
 
 /** Reads a file that is not there, or not JSON, as a ScenarioError naming the file. */
 export function readScenarioJson(file: string): unknown {
@@ -38,7 +42,52 @@ export function readScenarioJson(file: string): unknown {
     const { file: csv, ...rest } = json.arrivals;
     json = { ...json, arrivals: { ...rest, ...readTraceCsv(resolve(dirname(file), csv as string)) } };
   }
-  return json;
+  return withEmpiricalSamples(json, '', dirname(file));
+}
+
+/** Replaces every `{"dist": "empirical", "file": ...}` below `node` by one with the file's samples. */
+function withEmpiricalSamples(node: unknown, path: string, dir: string): unknown {
+  if (Array.isArray(node)) return node.map((item, i) => withEmpiricalSamples(item, `${path}[${i}]`, dir));
+  if (!isObject(node)) return node;
+  if (node.dist === 'empirical' && typeof node.file === 'string') {
+    const { file, column, ...rest } = node;
+    if (rest.samplesMs !== undefined) throw new ScenarioError(`${path}.samplesMs`, rest.samplesMs, 'either samplesMs or a file, not both');
+    if (column !== undefined && typeof column !== 'string') throw new ScenarioError(`${path}.column`, column, 'a column name of the CSV file');
+    return { ...rest, samplesMs: readSampleColumn(resolve(dir, file as string), column, `${path}.file`) };
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) out[key] = withEmpiricalSamples(value, path ? `${path}.${key}` : key, dir);
+  return out;
+}
+
+/** The numbers (>= 0) of one column of a CSV file with a header. */
+function readSampleColumn(file: string, column: string | undefined, at: string): number[] {
+  const { header, rows } = readCsv(file, at);
+  const j = column === undefined ? (header.length === 1 ? 0 : -1) : header.indexOf(column);
+  if (j < 0) {
+    throw new ScenarioError(`${at.replace(/\.file$/, '')}.column`, column, `one of the columns of ${file}: ${header.join(', ')}`);
+  }
+  if (rows.length > MAX_EMPIRICAL_SAMPLES) throw new ScenarioError(at, file, `a CSV file of at most ${MAX_EMPIRICAL_SAMPLES} samples`);
+  return rows.map((cells, i) => {
+    const v = Number(cells[j]);
+    if (cells[j] === undefined || cells[j].trim() === '' || !Number.isFinite(v) || v < 0) {
+      throw new ScenarioError(`${at} line ${i + 2} column ${header[j]}`, cells[j], `a number >= 0 (${file})`);
+    }
+    return v;
+  });
+}
+
+/** A CSV file with a header line, split into cells (no quoting: numbers only); blank lines skipped. */
+function readCsv(file: string, at: string): { header: string[]; rows: string[][] } {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ScenarioError(at, file, `a readable CSV file (${(e as NodeJS.ErrnoException).code})`);
+  }
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
+  const header = (lines.shift() ?? '').split(',').map((h) => h.trim());
+  return { header, rows: lines.map((l) => l.split(',')) };
 }
 
 /** Reads and validates a scenario file (or preset name). */
@@ -47,21 +96,13 @@ export function loadScenarioFile(file: string): Scenario {
 }
 
 export function readTraceCsv(file: string): { timesMs: number[]; costsMs?: number[]; keys?: number[] } {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ScenarioError('arrivals.file', file, `a readable CSV file (${(e as NodeJS.ErrnoException).code})`);
-  }
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = (lines.shift() ?? '').split(',').map((h) => h.trim());
+  const { header, rows } = readCsv(file, 'arrivals.file');
   const col = (name: string) => header.indexOf(name);
   const [t, c, k] = [col('timeMs'), col('costMs'), col('key')];
   if (t < 0) throw new ScenarioError('arrivals.file', header.join(','), `a CSV header with a timeMs column (and optionally costMs, key) in ${file}`);
   const timesMs: number[] = [], costsMs: number[] = [], keys: number[] = [];
   // The rules parseScenario applies to a trace, checked here so an error names the file's line.
-  lines.forEach((line, i) => {
-    const cells = line.split(',');
+  rows.forEach((cells, i) => {
     const where = (name: string) => `arrivals.file line ${i + 2} column ${name}`;
     const cell = (j: number, name: string, integer = false) => {
       const v = Number(cells[j]);

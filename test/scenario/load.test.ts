@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ScenarioError } from '../../src/input/check.js';
 import { loadScenarioFile, readScenarioJson, readTraceCsv } from '../../src/scenario/load.js';
 import { PRESETS } from '../../src/scenario/presets.js';
+import { parseScenario } from '../../src/scenario/scenario.js';
 
 let dir = '';
 
@@ -144,5 +145,50 @@ describe('trace CSV files', () => {
   it('negative costs and fractional keys are named by their line too', () => {
     expect(thrown(() => readTraceCsv(write('negative.csv', 'timeMs,costMs\n1,2\n2,-1\n'))).path).toBe('arrivals.file line 3 column costMs');
     expect(thrown(() => readTraceCsv(write('fraction.csv', 'timeMs,key\n1,2.5\n'))).path).toBe('arrivals.file line 2 column key');
+  });
+});
+
+describe('empirical samples from a CSV column', () => {
+  const scenario = (service: unknown, extra: Record<string, unknown> = {}) => ({
+    name: 'empirical-file',
+    stop: { requests: 100 },
+    servers: [{ count: 2 }],
+    arrivals: { process: 'poisson', ratePerSec: 10 },
+    service,
+    balancer: { name: 'random' },
+    ...extra,
+  });
+
+  it('reads the named column, relative to the scenario file, also nested and in failures', () => {
+    write('latencies.csv', 'host,ms\na,5\nb,10\n\nc,20\n');
+    write('one-column.csv', 'ms\n100\n200\n');
+    const file = write('empirical.json', JSON.stringify(scenario(
+      { dist: 'bimodal', p: 0.5, a: { dist: 'empirical', file: 'latencies.csv', column: 'ms' }, b: { dist: 'constant', valueMs: 1 } },
+      { failures: { timeBetween: { dist: 'empirical', file: 'one-column.csv' }, repair: { dist: 'constant', valueMs: 1 } } },
+    )));
+    const s = loadScenarioFile(file);
+    expect(s.service).toEqual({ dist: 'bimodal', p: 0.5, a: { dist: 'empirical', samplesMs: [5, 10, 20] }, b: { dist: 'constant', valueMs: 1 } });
+    expect(s.failures?.timeBetween).toEqual({ dist: 'empirical', samplesMs: [100, 200] });
+  });
+
+  it('names a missing column with the ones there are, a bad cell by its line, and refuses samples and file together', () => {
+    write('two.csv', 'host,ms\na,5\nb,-1\n');
+    const e1 = thrown(() => loadScenarioFile(write('no-column.json', JSON.stringify(scenario({ dist: 'empirical', file: 'two.csv' })))));
+    expect(e1.path).toBe('service.column');
+    expect(e1.message).toContain('host, ms');
+    const e2 = thrown(() => loadScenarioFile(write('bad-cell.json', JSON.stringify(scenario({ dist: 'empirical', file: 'two.csv', column: 'ms' })))));
+    expect(e2.path).toBe('service.file line 3 column ms');
+    const e3 = thrown(() => loadScenarioFile(write('both.json', JSON.stringify(scenario({ dist: 'empirical', file: 'two.csv', samplesMs: [1] })))));
+    expect(e3.path).toBe('service.samplesMs');
+    const e4 = thrown(() => loadScenarioFile(write('missing.json', JSON.stringify(scenario({ dist: 'empirical', file: 'nowhere.csv' })))));
+    expect(e4.path).toBe('service.file');
+  });
+
+  it('parseScenario alone does not read files, and says so; a column needs a file', () => {
+    const e1 = thrown(() => parseScenario(scenario({ dist: 'empirical', file: 'latencies.csv' })));
+    expect(e1.path).toBe('service.file');
+    expect(e1.message).toContain('loadScenarioFile()');
+    const e2 = thrown(() => loadScenarioFile(write('inline.json', JSON.stringify(scenario({ dist: 'empirical', samplesMs: [1], column: 'ms' })))));
+    expect(e2.path).toBe('service.column');
   });
 });
