@@ -31,7 +31,11 @@ export interface Balancer {
    * or -1 when no server is eligible. Must never return an ineligible server.
    */
   pick(key: number): number;
-  /** A request this balancer sent to `server` ended after `latencyMs`; `ok` false on error. */
+  /**
+   * A request this balancer sent to `server` ended after `latencyMs`; `ok` false on error. When
+   * the client withdrew the attempt (a lost hedge, a cancelled copy) there was no response:
+   * `ok` is false and `latencyMs` NaN, so latency learners skip it.
+   */
   observe?(server: number, latencyMs: number, ok: boolean): void;
   /** Membership, weights or eligibility changed: rebuild derived structures. */
   rebuild?(): void;

@@ -263,7 +263,9 @@ export function parseBalancerChoice(item: string, flag = '--balancers'): string 
     } catch {
       // a plain string such as peak-ewma
     }
-    choice[pair.slice(0, eq)] = value;
+    const key = pair.slice(0, eq);
+    if (Object.prototype.hasOwnProperty.call(choice, key)) throw new ScenarioError(flag, item, `each option once (${key} is given twice)`);
+    choice[key] = value;
   }
   return choice;
 }

@@ -21,7 +21,7 @@
  * `lastId`, which is how models cancel lazily (remember the id, ignore events whose id is stale).
  */
 export class EventQueue {
-  /** Events pending (heap and slot). */
+  /** Events pending (heap, slot and lanes). */
   size = 0;
   /** Time of the most recently popped event. */
   lastTime = 0;

@@ -992,7 +992,7 @@ export class Model implements Handler {
       table.counted[x] = 0;
       const b = table.balancer[x], s = table.server[x];
       this.own[b][s]--;
-      if (this.observe) this.balancers[b].observe!(s, this.sim.now - table.sentMs[x], false);
+      if (this.observe) this.balancers[b].observe!(s, NaN, false); // withdrawn: no response to learn from
     }
     this.abandon(x, endState);
   }

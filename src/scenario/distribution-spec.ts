@@ -68,7 +68,9 @@ function parse(value: unknown, path: string, depth: number): DistributionSpec {
     }
     case 'empirical': {
       if (o.file !== undefined) {
-        throw new ScenarioError(join(path, 'file'), o.file, 'samples read from the CSV by loadScenarioFile() or the CLI, not by parseScenario() (or give samplesMs)');
+        throw new ScenarioError(join(path, 'file'), o.file, typeof o.file === 'string'
+          ? 'samples read from the CSV by loadScenarioFile() or the CLI, not by parseScenario() (or give samplesMs)'
+          : 'the name of a CSV file (a string), relative to the scenario file');
       }
       if (o.column !== undefined) throw new ScenarioError(join(path, 'column'), o.column, 'no column without a file');
       const samples = o.samplesMs;

@@ -31,12 +31,7 @@ export function readScenarioJson(file: string): unknown {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    // Node 20 says "at position N"; name the line and column too.
-    const message = (e as Error).message.replace(/at position (\d+)/, (m, n: string) => {
-      const before = text.slice(0, Number(n)).split('\n');
-      return `${m}: line ${before.length} column ${before[before.length - 1].length + 1}`;
-    });
-    throw new ScenarioError(file, 'invalid JSON', `JSON (${message})`);
+    throw new ScenarioError(file, 'invalid JSON', `JSON (${(e as Error).message}${jsonErrorAt(text, e as Error)})`);
   }
   if (isObject(json) && isObject(json.arrivals) && json.arrivals.process === 'trace' && typeof json.arrivals.file === 'string') {
     const { file: csv, ...rest } = json.arrivals;
@@ -55,39 +50,77 @@ function withEmpiricalSamples(node: unknown, path: string, dir: string): unknown
     if (column !== undefined && typeof column !== 'string') throw new ScenarioError(`${path}.column`, column, 'a column name of the CSV file');
     return { ...rest, samplesMs: readSampleColumn(resolve(dir, file as string), column, `${path}.file`) };
   }
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) out[key] = withEmpiricalSamples(value, path ? `${path}.${key}` : key, dir);
-  return out;
+  // fromEntries keeps a "__proto__" key an own field, for validation to reject like any other.
+  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, withEmpiricalSamples(value, path ? `${path}.${key}` : key, dir)]));
 }
 
 /** The numbers (>= 0) of one column of a CSV file with a header. */
 function readSampleColumn(file: string, column: string | undefined, at: string): number[] {
-  const { header, rows } = readCsv(file, at);
+  const { header, rows, lines } = readCsv(file, at);
   const j = column === undefined ? (header.length === 1 ? 0 : -1) : header.indexOf(column);
   if (j < 0) {
     throw new ScenarioError(`${at.replace(/\.file$/, '')}.column`, column, `one of the columns of ${file}: ${header.join(', ')}`);
   }
   if (rows.length > MAX_EMPIRICAL_SAMPLES) throw new ScenarioError(at, file, `a CSV file of at most ${MAX_EMPIRICAL_SAMPLES} samples`);
+  if (rows.length === 0) throw new ScenarioError(at, file, 'a CSV file with at least one sample below its header');
   return rows.map((cells, i) => {
     const v = Number(cells[j]);
     if (cells[j] === undefined || cells[j].trim() === '' || !Number.isFinite(v) || v < 0) {
-      throw new ScenarioError(`${at} line ${i + 2} column ${header[j]}`, cells[j], `a number >= 0 (${file})`);
+      throw new ScenarioError(`${at} line ${lines[i]} column ${header[j]}`, cells[j], `a number >= 0 (${file})`);
     }
     return v;
   });
 }
 
-/** A CSV file with a header line, split into cells (no quoting: numbers only); blank lines skipped. */
-function readCsv(file: string, at: string): { header: string[]; rows: string[][] } {
+/**
+ * A CSV file with a header line, split into cells (no quoting: numbers only); blank lines are
+ * skipped, `lines[i]` is row i's line number in the file.
+ */
+function readCsv(file: string, at: string): { header: string[]; rows: string[][]; lines: number[] } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new ScenarioError(at, file, `a readable CSV file (${(e as NodeJS.ErrnoException).code})`);
   }
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = (lines.shift() ?? '').split(',').map((h) => h.trim());
-  return { header, rows: lines.map((l) => l.split(',')) };
+  const numbered = text.split(/\r?\n/).map((l, i) => ({ l, n: i + 1 })).filter(({ l }) => l.trim() !== '');
+  const header = (numbered.shift()?.l ?? '').split(',').map((h) => h.trim());
+  return { header, rows: numbered.map(({ l }) => l.split(',')), lines: numbered.map(({ n }) => n) };
+}
+
+/**
+ * Where JSON.parse failed, as ": line L column C" (empty when the message already says). Node
+ * gives "at position N" for some errors only; otherwise the shortest prefix of `text` that
+ * fails for another reason than ending early is searched for (a prefix of valid JSON only
+ * ever fails at its end).
+ */
+function jsonErrorAt(text: string, error: Error): string {
+  if (/line \d+ column \d+/.test(error.message)) return '';
+  const fails = (k: number) => {
+    try {
+      JSON.parse(text.slice(0, k));
+      return false;
+    } catch (e) {
+      // Ending early shows as "end of JSON input", an unterminated string, or a position at the end.
+      const m = (e as Error).message, pos = /at position (\d+)/.exec(m);
+      return !/end of JSON input|Unterminated string/.test(m) && !(pos && Number(pos[1]) >= k);
+    }
+  };
+  const given = /at position (\d+)/.exec(error.message);
+  let at: number;
+  if (given) at = Number(given[1]);
+  else {
+    let lo = 0, hi = text.length; // fails(hi) holds unless the text merely ends early
+    if (!fails(hi)) return '';
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (fails(mid)) hi = mid;
+      else lo = mid + 1;
+    }
+    at = lo - 1;
+  }
+  const before = text.slice(0, at).split('\n');
+  return `: line ${before.length} column ${before[before.length - 1].length + 1}`;
 }
 
 /** Reads and validates a scenario file (or preset name). */
@@ -96,14 +129,14 @@ export function loadScenarioFile(file: string): Scenario {
 }
 
 export function readTraceCsv(file: string): { timesMs: number[]; costsMs?: number[]; keys?: number[] } {
-  const { header, rows } = readCsv(file, 'arrivals.file');
+  const { header, rows, lines } = readCsv(file, 'arrivals.file');
   const col = (name: string) => header.indexOf(name);
   const [t, c, k] = [col('timeMs'), col('costMs'), col('key')];
   if (t < 0) throw new ScenarioError('arrivals.file', header.join(','), `a CSV header with a timeMs column (and optionally costMs, key) in ${file}`);
   const timesMs: number[] = [], costsMs: number[] = [], keys: number[] = [];
   // The rules parseScenario applies to a trace, checked here so an error names the file's line.
   rows.forEach((cells, i) => {
-    const where = (name: string) => `arrivals.file line ${i + 2} column ${name}`;
+    const where = (name: string) => `arrivals.file line ${lines[i]} column ${name}`;
     const cell = (j: number, name: string, integer = false) => {
       const v = Number(cells[j]);
       if (cells[j] === undefined || cells[j].trim() === '' || !Number.isFinite(v) || v < 0 || (integer && (!Number.isInteger(v) || v > 2 ** 31 - 1))) {

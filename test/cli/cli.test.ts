@@ -129,6 +129,7 @@ describe('lbsim: successful commands', () => {
     expect(s.label).toBe('power-of-two choices=3');
     expect(ok('run', 'default', '--requests', REQUESTS, '--balancer', 'p2c:choices=3')).toContain('default · power-of-two choices=3 · seed');
     badInput(['run', 'default', '--balancer', 'p2c:choices'], '--balancer', 'name:option=value');
+    badInput(['compare', 'default', '--balancers', 'p2c:choices=3:choices=4'], '--balancers', 'choices is given twice');
   });
 
   it('the default table names the balancer and shows p99', () => {

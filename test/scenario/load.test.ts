@@ -191,4 +191,22 @@ describe('empirical samples from a CSV column', () => {
     const e2 = thrown(() => loadScenarioFile(write('inline.json', JSON.stringify(scenario({ dist: 'empirical', samplesMs: [1], column: 'ms' })))));
     expect(e2.path).toBe('service.column');
   });
+
+  it('counts blank lines in CSV line numbers, and names an empty sample file', () => {
+    expect(thrown(() => readTraceCsv(write('gaps.csv', 'timeMs\n1\n\n\n0\n'))).path).toBe('arrivals.file line 5 column timeMs');
+    write('empty.csv', 'ms\n');
+    const e = thrown(() => loadScenarioFile(write('empty.json', JSON.stringify(scenario({ dist: 'empirical', file: 'empty.csv' })))));
+    expect(e.path).toBe('service.file');
+    expect(e.message).toContain('at least one sample');
+  });
+
+  it('a "__proto__" key in a scenario file is an unknown field, not a prototype', () => {
+    const text = JSON.stringify(scenario({ dist: 'constant', valueMs: 1 })).replace('{', '{"__proto__": {"seed": 7}, ');
+    expect(thrown(() => loadScenarioFile(write('proto.json', text))).path).toBe('__proto__');
+  });
+
+  it('invalid JSON is located by line and column, also when Node gives no position', () => {
+    const e = thrown(() => readScenarioJson(write('typo.json', '{\n  "seed": x,\n  "a": 1\n}\n')));
+    expect(e.message).toContain('line 2 column 11');
+  });
 });
