@@ -355,7 +355,7 @@ export class Model implements Handler {
     table.sentMs[p] = now;
     const measured = table.measured[p];
     if (measured) this.attemptsSent++;
-    const b = this.balancers.length === 1 ? 0 : this.instanceFor();
+    const b = this.balancers.length === 1 ? 0 : this.instanceFor(); // one instance: no call
     table.balancer[p] = b;
     const s = this.balancers[b].pick(table.key[p]);
     if (s < 0 || pool.state[s] === ServerState.Failed || this.awaitingTraffic[s] === 1) {

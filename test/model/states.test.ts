@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { SERVER_MACHINE, REQUEST_MACHINE, toMermaid, ServerPool, IllegalTransitionError, ServerState } from '../../src/index.js';
+import { SERVER_MACHINE, REQUEST_MACHINE, toMermaid, ServerPool, IllegalTransitionError, ServerState, RequestState, AttemptState } from '../../src/index.js';
 
 describe('state machines', () => {
+  it('a request and its first attempt share the numbers of initiated, pending, in service and succeeded (the short path writes one for both)', () => {
+    for (const k of ['Initiated', 'Pending', 'InService', 'Succeeded'] as const) expect(RequestState[k]).toBe(AttemptState[k]);
+  });
+
   it('toMermaid draws every state and transition as stateDiagram-v2', () => {
     const text = toMermaid(REQUEST_MACHINE);
     expect(text.startsWith('stateDiagram-v2\n')).toBe(true);
