@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PRESETS } from '../../src/index.js';
+import { USAGE } from '../../src/cli/main.js';
 
 const root = join(import.meta.dirname, '../..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -44,6 +45,12 @@ describe('README', () => {
     expect(readme).toContain('```js\n' + code + '```');
     const after = readme.slice(readme.indexOf('```js\n' + code));
     expect(node(join('examples', file))).toBe(/```text\n([\s\S]*?)```/.exec(after)![1]);
+  });
+
+  it('lists the CLI commands exactly as lbsim --help does', () => {
+    const block = /## CLI\n\n```text\n([\s\S]*?)```/.exec(readme)![1];
+    const usage = USAGE.split('\n').filter((l) => l.startsWith('  lbsim ') && !l.includes('--help')).map((l) => l.slice(2));
+    expect(block.trimEnd().split('\n')).toEqual(usage);
   });
 
   it('keeps examples/*.json identical to the presets of the same name', () => {
