@@ -85,9 +85,10 @@ export class Simulation {
   /**
    * Handles every event with time ≤ `tMs`, then sets the clock to `tMs` (so an animation can
    * advance in slices and read a consistent state between them). Returns events handled.
+   * `handler` replaces the one set for this run (a model's short path).
    */
-  runUntil(tMs: number): number {
-    const q = this.queue, h = this.handler!;
+  runUntil(tMs: number, handler: Handler = this.handler!): number {
+    const q = this.queue, h = handler;
     if (Number.isNaN(tMs)) throw new RangeError('runUntil: the time is NaN');
     const start = this.events;
     const bounded = tMs !== Infinity;
@@ -97,16 +98,15 @@ export class Simulation {
       const data = this.nextEvent();
       h.handle(data & KIND_MASK, data >>> KIND_BITS);
     }
-    this.endSlice(tMs);
+    if (!this.stopped && tMs > this.now && tMs !== Infinity) this.now = tMs;
     return this.events - start;
   }
 
   /**
    * Takes the next event off the queue (not empty): the clock moves to its time, it is counted,
    * and STALL_LIMIT events in a row at one instant throw SimulationStalledError. Returns its data.
-   * For run loops (this one and a model's own).
    */
-  nextEvent(): number {
+  private nextEvent(): number {
     const q = this.queue;
     const data = q.pop();
     if (q.lastTime === this.now) {
@@ -117,10 +117,7 @@ export class Simulation {
     return data;
   }
 
-  /** After a run loop up to `tMs`: unless stopped, the clock is left at `tMs`. */
-  endSlice(tMs: number): void {
-    if (!this.stopped && tMs > this.now && tMs !== Infinity) this.now = tMs;
-  }
+
 
   /** Ends the current `runUntil` / `run` after the event being handled. */
   stop(): void {

@@ -12,7 +12,7 @@
  * Counters cover *measured* requests: those arriving at or after the warm-up. For them
  * arrived = succeeded + failed + timedOut + dropped + rejected + inFlight, always.
  */
-import { Simulation, type Handler, MAX_TARGET, KIND_BITS, KIND_MASK } from '../engine/simulation.js';
+import { Simulation, type Handler, MAX_TARGET, KIND_BITS } from '../engine/simulation.js';
 import { createStream, createBaselineStream, type Rng } from '../random/rng.js';
 import { createDistribution, type Distribution, type DistributionSpec } from '../random/distributions.js';
 import { createArrivals, type ArrivalProcess, type ArrivalSpec } from './arrivals.js';
@@ -321,29 +321,21 @@ export class Model implements Handler {
    * chain of general handlers. Every other event, and every other turn a request takes, goes
    * through the general handlers exactly as under `sim.runUntil`; runs with an observer or checked
    * transitions take the general path throughout. Same events, same order, same draws: tests hold
-   * both paths to byte-identical summaries (test/model/model.test.ts). The loop is
-   * Simulation.runUntil's, on the same nextEvent / endSlice.
+   * both paths to byte-identical summaries (test/model/model.test.ts).
    */
   runUntil(tMs: number): number {
-    const sim = this.sim;
-    if (Number.isNaN(tMs)) throw new RangeError('runUntil: the time is NaN');
-    if (!this.plain || this.observer !== null || this.checked) return sim.runUntil(tMs);
-    const q = sim.queue, table = this.requests;
-    const start = sim.events;
-    const bounded = tMs !== Infinity;
-    sim.stopped = false;
-    while (q.size > 0 && !sim.stopped) {
-      if (bounded && q.peekTime() > tMs) break;
-      const data = sim.nextEvent();
-      const kind = data & KIND_MASK, r = data >>> KIND_BITS;
+    return this.sim.runUntil(tMs, this.plain && this.observer === null && !this.checked ? this.shortPath : this);
+  }
+
+  /** The handler of `runUntil`'s short path: plain arrivals and departures, the rest as `handle`. */
+  private readonly shortPath: Handler = {
+    handle: (kind, r) => {
       if (kind === EventKind.Arrival) this.plainArrival(r);
       else if (kind === EventKind.Departure) {
-        if (table.departId[r] === q.lastId) this.plainDeparture(r);
+        if (this.requests.departId[r] === this.sim.currentEventId) this.plainDeparture(r);
       } else this.handleRare(kind, r);
-    }
-    sim.endSlice(tMs);
-    return sim.events - start;
-  }
+    },
+  };
 
   /** arrive → sendAttempt → dispatch of a plain request, for a server that is up and takes it. */
   private plainArrival(source: number): void {
