@@ -56,27 +56,27 @@ function withEmpiricalSamples(node: unknown, path: string, dir: string): unknown
 
 /** The numbers (>= 0) of one column of a CSV file with a header. */
 function readSampleColumn(file: string, column: string | undefined, at: string): number[] {
-  const { header, rows, lines } = readCsv(file, at);
+  const { header, rows, number } = readCsv(file, at);
   const j = column === undefined ? (header.length === 1 ? 0 : -1) : header.indexOf(column);
   if (j < 0) {
     throw new ScenarioError(`${at.replace(/\.file$/, '')}.column`, column, `one of the columns of ${file}: ${header.join(', ')}`);
   }
   if (rows.length > MAX_EMPIRICAL_SAMPLES) throw new ScenarioError(at, file, `a CSV file of at most ${MAX_EMPIRICAL_SAMPLES} samples`);
   if (rows.length === 0) throw new ScenarioError(at, file, 'a CSV file with at least one sample below its header');
-  return rows.map((cells, i) => {
-    const v = Number(cells[j]);
-    if (cells[j] === undefined || cells[j].trim() === '' || !Number.isFinite(v) || v < 0) {
-      throw new ScenarioError(`${at} line ${lines[i]} column ${header[j]}`, cells[j], `a number >= 0 (${file})`);
-    }
-    return v;
-  });
+  return rows.map((_, i) => number(i, j));
 }
 
-/**
- * A CSV file with a header line, split into cells (no quoting: numbers only); blank lines are
- * skipped, `lines[i]` is row i's line number in the file.
- */
-function readCsv(file: string, at: string): { header: string[]; rows: string[][]; lines: number[] } {
+interface Csv {
+  header: string[];
+  rows: string[][];
+  /** The line number in the file of each row. */
+  lines: number[];
+  /** Row i's cell in column j as a number >= 0 (an integer < 2^31 if `integer`), or a ScenarioError naming line and column. */
+  number(i: number, j: number, integer?: boolean): number;
+}
+
+/** A CSV file with a header line, split into cells (no quoting: numbers only); blank lines are skipped. */
+function readCsv(file: string, at: string): Csv {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -85,7 +85,15 @@ function readCsv(file: string, at: string): { header: string[]; rows: string[][]
   }
   const numbered = text.split(/\r?\n/).map((l, i) => ({ l, n: i + 1 })).filter(({ l }) => l.trim() !== '');
   const header = (numbered.shift()?.l ?? '').split(',').map((h) => h.trim());
-  return { header, rows: numbered.map(({ l }) => l.split(',')), lines: numbered.map(({ n }) => n) };
+  const rows = numbered.map(({ l }) => l.split(',')), lines = numbered.map(({ n }) => n);
+  const number = (i: number, j: number, integer = false): number => {
+    const cell = rows[i][j], v = Number(cell);
+    if (cell === undefined || cell.trim() === '' || !Number.isFinite(v) || v < 0 || (integer && (!Number.isInteger(v) || v > 2 ** 31 - 1))) {
+      throw new ScenarioError(`${at} line ${lines[i]} column ${header[j]}`, cell, `${integer ? 'an integer from 0 to 2147483647' : 'a number >= 0'} (${file})`);
+    }
+    return v;
+  };
+  return { header, rows, lines, number };
 }
 
 /**
@@ -129,28 +137,20 @@ export function loadScenarioFile(file: string): Scenario {
 }
 
 export function readTraceCsv(file: string): { timesMs: number[]; costsMs?: number[]; keys?: number[] } {
-  const { header, rows, lines } = readCsv(file, 'arrivals.file');
+  const { header, rows, lines, number } = readCsv(file, 'arrivals.file');
   const col = (name: string) => header.indexOf(name);
   const [t, c, k] = [col('timeMs'), col('costMs'), col('key')];
   if (t < 0) throw new ScenarioError('arrivals.file', header.join(','), `a CSV header with a timeMs column (and optionally costMs, key) in ${file}`);
   const timesMs: number[] = [], costsMs: number[] = [], keys: number[] = [];
   // The rules parseScenario applies to a trace, checked here so an error names the file's line.
   rows.forEach((cells, i) => {
-    const where = (name: string) => `arrivals.file line ${lines[i]} column ${name}`;
-    const cell = (j: number, name: string, integer = false) => {
-      const v = Number(cells[j]);
-      if (cells[j] === undefined || cells[j].trim() === '' || !Number.isFinite(v) || v < 0 || (integer && (!Number.isInteger(v) || v > 2 ** 31 - 1))) {
-        throw new ScenarioError(where(name), cells[j], `${integer ? 'an integer from 0 to 2147483647' : 'a number >= 0'} (${file})`);
-      }
-      return v;
-    };
-    const time = cell(t, 'timeMs');
+    const time = number(i, t);
     if (timesMs.length > 0 && time < timesMs[timesMs.length - 1]) {
-      throw new ScenarioError(where('timeMs'), cells[t], `a time >= the previous line's (${timesMs[timesMs.length - 1]}): arrivals in time order (${file})`);
+      throw new ScenarioError(`arrivals.file line ${lines[i]} column timeMs`, cells[t], `a time >= the previous line's (${timesMs[timesMs.length - 1]}): arrivals in time order (${file})`);
     }
     timesMs.push(time);
-    if (c >= 0) costsMs.push(cell(c, 'costMs'));
-    if (k >= 0) keys.push(cell(k, 'key', true));
+    if (c >= 0) costsMs.push(number(i, c));
+    if (k >= 0) keys.push(number(i, k, true));
   });
   return { timesMs, ...(c >= 0 ? { costsMs } : {}), ...(k >= 0 ? { keys } : {}) };
 }
