@@ -335,7 +335,9 @@ function runTable(s: Summary): string {
 
 function compareTable(name: string, summaries: readonly Summary[], seeds: number, closed: boolean): string {
   const rows = comparisonRows(summaries);
-  const cell = (i: Interval, f: (x: number) => string = fmt) => (seeds > 1 ? `${f(i.mean)} ± ${f(i.halfWidth)}` : f(i.mean));
+  const cell = (i: Interval, f: (x: number) => string = fmt) => (i.n > 1 ? `${f(i.mean)} ± ${f(i.halfWidth)}` : f(i.mean));
+  // Latency of succeeded requests: over the seeds that had any (marked * when not all did).
+  const partial = (r: ComparisonRow) => r.mean.n > 0 && r.mean.n < r.seeds;
   const arrived = summaries.map((s) => s.requests.arrived);
   const lo = Math.min(...arrived), hi = Math.max(...arrived);
   const count = lo === hi ? lo.toLocaleString('en') : `${lo.toLocaleString('en')}–${hi.toLocaleString('en')}`;
@@ -344,17 +346,15 @@ function compareTable(name: string, summaries: readonly Summary[], seeds: number
   const body = table([
     ['balancer', 'mean ms', 'p50 ms', 'p99 ms', 'p99.9 ms', 'ok', 'lost', 'max/mean load'],
     ...rows.map((r: ComparisonRow) => {
-      // Latency of succeeded requests: over the seeds that had any (marked * when not all did).
-      const partial = r.mean.n > 0 && r.mean.n < r.seeds ? '*' : '';
-      const latency = (i: Interval) => (i.n === 0 ? '-' : i.n > 1 ? `${fmt(i.mean)} ± ${fmt(i.halfWidth)}${partial}` : `${fmt(i.mean)}${partial}`);
+      const latency = (i: Interval) => (i.n === 0 ? '-' : cell(i) + (partial(r) ? '*' : ''));
       return [r.balancer, latency(r.mean), latency(r.p50), latency(r.p99), latency(r.p999), cell(r.successRate, percent), cell(r.lossRate, percent), cell(r.maxOverMean)];
     }),
   ]);
-  const partial = rows.filter((r) => r.mean.n > 0 && r.mean.n < r.seeds);
+  const partly = rows.filter(partial);
   const notes =
     (rows.some((r) => r.successRate.mean < 0.999) ? 'ok: succeeded / arrived; lost: dropped or rejected / arrived\n' : '') +
-    (partial.length > 0
-      ? `*: latency over the seeds where some request succeeded (${partial.map((r) => `${r.balancer} ${r.mean.n} of ${r.seeds}`).join(', ')}); '-': none did\n`
+    (partly.length > 0
+      ? `*: latency over the seeds where some request succeeded (${partly.map((r) => `${r.balancer} ${r.mean.n} of ${r.seeds}`).join(', ')}); '-': none did\n`
       : rows.some((r) => r.mean.n === 0) ? "-: no request succeeded, so there is no latency\n" : '');
   return head + body + notes;
 }
