@@ -5,7 +5,7 @@
  * Time-varying rates (on/off bursts, linear ramp) are sampled exactly by inverting the
  * cumulative rate: draw E ~ Exp(1) and find t with ∫_now^t λ(s) ds = E.
  */
-import { Xoshiro128, type Rng } from '../random/rng.js';
+import { exp1, type Rng } from '../random/rng.js';
 
 export type ArrivalSpec =
   | { process: 'poisson'; ratePerSec: number }
@@ -26,11 +26,6 @@ export interface ArrivalProcess {
   readonly meanRatePerSec: number;
 }
 
-/**
- * Exp(1) by inversion, −ln(1 − u): 1 − u is exact for the generator's 53-bit u, so log suffices
- * (faster than log1p); our generator makes them per block.
- */
-const exp1 = (rng: Rng): number => (rng instanceof Xoshiro128 ? rng.exp() : -Math.log(1 - rng.next()));
 
 export function createArrivals(spec: ArrivalSpec, rng: Rng): ArrivalProcess {
   switch (spec.process) {

@@ -8,7 +8,7 @@
  * overflow are clamped to `Number.MAX_VALUE`. Draws per sample: constant 0, uniform, exponential,
  * Pareto, Weibull, empirical 1, lognormal 2, bimodal 1 + the chosen branch, gamma ≥ 3 (rejection).
  */
-import { randomInt, Xoshiro128, type Rng } from './rng.js';
+import { exp1, randomInt, type Rng } from './rng.js';
 
 export type DistributionSpec =
   | { dist: 'constant'; valueMs: number }
@@ -57,8 +57,7 @@ export function createDistribution(spec: DistributionSpec): Distribution {
     }
     case 'exponential': {
       const m = spec.meanMs;
-      // −ln(1 − u)·m by inversion (1 − u is exact for 53-bit u); our generator makes −ln(1 − u) per block.
-      return { meanMs: m, sample: (rng) => Math.min((rng instanceof Xoshiro128 ? rng.exp() : -Math.log(1 - rng.next())) * m, MAX) };
+      return { meanMs: m, sample: (rng) => Math.min(exp1(rng) * m, MAX) }; // inversion, −ln(1 − u)·m
     }
     case 'lognormal': {
       const mu = 'mu' in spec ? spec.mu : Math.log(spec.medianMs);

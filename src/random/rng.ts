@@ -99,6 +99,14 @@ export function createBaselineStream(seed: number, k: number): Rng {
   return new Xoshiro128(words);
 }
 
+/**
+ * Exp(1) by inversion, −ln(1 − u) of the stream's next u: 1 − u is exact for a 53-bit u, so log
+ * suffices (faster than log1p). Xoshiro128 makes these per block; any other Rng computes it.
+ */
+export function exp1(rng: Rng): number {
+  return rng instanceof Xoshiro128 ? rng.exp() : -Math.log(1 - rng.next());
+}
+
 /** Uniform integer in [0, n) from `rng` (n ≥ 1, n < 2^53). */
 export function randomInt(rng: Rng, n: number): number {
   return Math.floor(rng.next() * n);
