@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { getBalancer, listBalancers } from '../../src/balancers/index.js';
 import { ScenarioError } from '../../src/input/check.js';
+import { thrownScenarioError } from '../scenario-error.js';
 import { createStream } from '../../src/random/rng.js';
 import { complete, create, fakeContext, send, type Fake } from './fake-context.js';
 import type { Balancer } from '../../src/balancers/balancer.js';
@@ -117,15 +118,9 @@ describe.each(names)('%s', (name) => {
   it(info.options.length > 0 ? `rejects bad options with a ScenarioError naming balancer.<option> (${info.options.join(', ')})` : 'rejects any option', () => {
     const fake = fakeContext(3);
     const fails = (options: Record<string, unknown>, path: string, known: boolean) => {
-      let error: unknown;
-      try {
-        create(name, fake, options);
-      } catch (e) {
-        error = e;
-      }
-      expect(error, JSON.stringify(options)).toBeInstanceOf(ScenarioError);
-      expect((error as ScenarioError).path).toBe(path);
-      expect((error as ScenarioError).expected.startsWith('no such field')).toBe(!known);
+      const error = thrownScenarioError(() => create(name, fake, options), JSON.stringify(options));
+      expect(error.path).toBe(path);
+      expect(error.expected.startsWith('no such field')).toBe(!known);
     };
     fails({ nosuch: 1 }, 'balancer.nosuch', false);
     for (const option of info.options) {

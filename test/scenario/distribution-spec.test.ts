@@ -1,18 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DISTRIBUTIONS } from '../../src/random/distributions.js';
-import { ScenarioError } from '../../src/input/check.js';
+import type { ScenarioError } from '../../src/input/check.js';
+import { thrownScenarioError } from '../scenario-error.js';
 import { MAX_DISTRIBUTION_DEPTH, parseDistribution } from '../../src/scenario/distribution-spec.js';
 
 /** parseDistribution(value, 'service') must throw a ScenarioError at `path` mentioning `shown`. */
 function expectError(value: unknown, path: string, shown: string): ScenarioError {
-  let error: unknown;
-  try {
-    parseDistribution(value, 'service');
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ScenarioError);
-  const e = error as ScenarioError;
+  const e = thrownScenarioError(() => parseDistribution(value, 'service'));
   expect(e.path).toBe(path);
   expect(e.message).toContain(`${path}:`);
   expect(e.message).toContain(shown);

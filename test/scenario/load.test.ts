@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ScenarioError } from '../../src/input/check.js';
+import { thrownScenarioError } from '../scenario-error.js';
 import { loadScenarioFile, readScenarioJson, readTraceCsv } from '../../src/scenario/load.js';
 import { PRESETS } from '../../src/scenario/presets.js';
 import { parseScenario } from '../../src/scenario/scenario.js';
@@ -34,16 +34,7 @@ function traceScenario(csvFile: string): Record<string, unknown> {
   };
 }
 
-function thrown(run: () => unknown): ScenarioError {
-  let error: unknown;
-  try {
-    run();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ScenarioError);
-  return error as ScenarioError;
-}
+const thrown = thrownScenarioError;
 
 describe('readScenarioJson', () => {
   it('a preset name reads as a copy of the preset scenario', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ScenarioError } from '../../src/input/check.js';
+import type { ScenarioError } from '../../src/input/check.js';
+import { thrownScenarioError } from '../scenario-error.js';
 import { MAX_SERVERS, parseScenario, toModelConfig, withBalancer } from '../../src/scenario/scenario.js';
 import { balancerNames } from '../../src/balancers/index.js';
 
@@ -23,14 +24,7 @@ function scenario(over: Record<string, unknown> = {}): Record<string, unknown> {
  * value and says what was expected.
  */
 function expectError(run: () => unknown, path: string, shown: string, expected: string | RegExp): ScenarioError {
-  let error: unknown;
-  try {
-    run();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(ScenarioError);
-  const e = error as ScenarioError;
+  const e = thrownScenarioError(run);
   expect(e.path).toBe(path);
   expect(e.message).toContain(`${path || '(root)'}:`);
   expect(e.message).toContain(`got ${shown}`);
