@@ -70,6 +70,10 @@ function runEngine(argv, workload) {
 
 const plainJs = path.join(process.env.BASELINES_DIR ?? path.resolve(here, '../../shared/baselines'), 'js', 'des.mjs');
 const withPlain = opts.plainJs && existsSync(plainJs);
+if (opts.plainJs && !withPlain) {
+  console.error(`run.js: no shared/baselines engine at ${plainJs} (not part of this repository; set BASELINES_DIR ` +
+    'to a copy): the "vs plain JS" columns are skipped');
+}
 const M = (x) => `${(x / 1e6).toFixed(2)} M`;
 const rows = [];
 for (const wl of ['mmc', 'jsq16']) {

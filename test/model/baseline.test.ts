@@ -1,22 +1,45 @@
 /**
- * The exact sample path of shared/baselines: seeded the baselines' way (splitmix32 → xoshiro128**,
- * inter-arrival stream first, service second), lbsim's model produces the same mean response as
- * the reference plain-JS engine, to 10 significant digits, on both of its workloads.
+ * The exact sample path of the baselines' workloads (M/M/16 and join-shortest-queue over 16
+ * servers, ρ = 0.9): seeded the baselines' way (`streams: 'baseline'`), lbsim's model produces
+ * the same mean response as the reference engine in `reference-des.ts`, to 10 significant digits.
+ * The reference is pinned to the numbers shared/baselines' plain-JS engine printed, so these tests
+ * need nothing outside the repository (bench/ compares with shared/baselines itself).
  */
 import { describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { Model, prepareScenario, preset, toModelConfig } from '../../src/index.js';
+import { Model, prepareScenario, preset, toModelConfig, type SimulateOptions } from '../../src/index.js';
+import { runReference, type ReferenceRun } from './reference-des.js';
 
-const reference = join(import.meta.dirname, '../../../shared/baselines/js/des.mjs');
+const digits10 = (x: number) => Number(x.toPrecision(10));
 
-describe('shared/baselines sample path', () => {
-  it.each(['mmc', 'jsq16'])('%s: the same mean response as the reference engine, to 10 digits', (workload) => {
+const WORKLOADS = {
+  mmc: { policy: 'shared-queue', balancer: 'round-robin' },
+  // The baselines break JSQ ties towards the lowest index.
+  jsq16: { policy: 'jsq', balancer: { name: 'join-shortest-queue', ties: 'lowest-id' } },
+} as const satisfies Record<string, { policy: ReferenceRun['policy']; balancer: SimulateOptions['balancer'] }>;
+
+const reference = (workload: keyof typeof WORKLOADS, requests: number, seed: number) =>
+  runReference({ policy: WORKLOADS[workload].policy, servers: 16, lambda: 14.4, mu: 1, requests, seed });
+
+describe('the reference engine', () => {
+  // Printed by `node shared/baselines/js/des.mjs <workload> 200000 7` (Node 20).
+  it.each([
+    ['mmc', 1.441774844, 5.382869531],
+    ['jsq16', 1.657106551, 6.855609921],
+  ] as const)('%s, 200,000 requests, seed 7: the mean and p99 response shared/baselines prints', (workload, mean, p99) => {
+    const r = reference(workload, 200_000, 7);
+    expect(digits10(r.meanResponse)).toBe(mean);
+    expect(digits10(r.p99Response)).toBe(p99);
+    expect(r.events).toBe(400_000);
+  });
+});
+
+describe('the model seeded the baselines way', () => {
+  it.each(['mmc', 'jsq16'] as const)('%s: the same mean response as the reference engine, to 10 digits', (workload) => {
     const n = 200_000;
-    const expected = JSON.parse(execFileSync(process.execPath, [reference, workload, String(n), '7'], { encoding: 'utf8' }));
-    const model = new Model({ ...toModelConfig(prepareScenario(preset(workload), { requests: n, seed: 7 })), streams: 'baseline' });
+    const scenario = prepareScenario(preset(workload), { requests: n, seed: 7, balancer: WORKLOADS[workload].balancer });
+    const model = new Model({ ...toModelConfig(scenario), streams: 'baseline' });
     model.run();
     expect(model.succeeded).toBe(n);
-    expect(Number((model.latencyStats.mean / 1000).toPrecision(10))).toBe(expected.mean_response);
+    expect(digits10(model.latencyStats.mean / 1000)).toBe(digits10(reference(workload, n, 7).meanResponse));
   });
 });
