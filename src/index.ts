@@ -26,6 +26,7 @@ export {
 export { parseScenario, toModelConfig, withBalancer, type Scenario, type ServerGroup } from './scenario/scenario.js';
 export { parseDistribution } from './scenario/distribution-spec.js';
 export { ScenarioError } from './input/check.js';
+export { RunLimitError } from './model/run-limit-error.js';
 export { PRESETS, preset, presetNames } from './scenario/presets.js';
 export { loadScenarioFile, readScenarioJson, readTraceCsv } from './scenario/load.js';
 export { simulate, createModel, prepareScenario, type SimulateOptions } from './experiment/simulate.js';

@@ -25,6 +25,14 @@ export class SimulationStalledError extends Error {
   }
 }
 
+/** Thrown when a run reaches `Simulation.eventLimit` events (a bound against runs that never end). */
+export class EventLimitError extends Error {
+  constructor(readonly limit: number, readonly atMs: number) {
+    super(`the run reached its limit of ${limit.toLocaleString('en')} events at ${atMs} ms`);
+    this.name = 'EventLimitError';
+  }
+}
+
 export interface Handler {
   /** Called for every event, with `sim.now` already advanced to the event's time. */
   handle(kind: number, target: number): void;
@@ -36,6 +44,11 @@ export class Simulation {
   /** Number of events handled so far. */
   events = 0;
   readonly queue = new EventQueue();
+  /**
+   * Events a run may handle in all; the next one throws EventLimitError. Its owner may raise it
+   * as the run goes (e.g. per arrival).
+   */
+  eventLimit = Infinity;
   /** Set by `stop()`; a run loop ends after the event being handled when it is true. */
   stopped = false;
   /** Events handled in a row at the current instant (stall detection). */
@@ -104,10 +117,12 @@ export class Simulation {
 
   /**
    * Takes the next event off the queue (not empty): the clock moves to its time, it is counted,
-   * and STALL_LIMIT events in a row at one instant throw SimulationStalledError. Returns its data.
+   * and STALL_LIMIT events in a row at one instant throw SimulationStalledError (`eventLimit`
+   * events in all, EventLimitError; the event stays queued). Returns its data.
    */
   private nextEvent(): number {
     const q = this.queue;
+    if (this.events >= this.eventLimit) throw new EventLimitError(this.eventLimit, this.now);
     const data = q.pop();
     if (q.lastTime === this.now) {
       if (++this.sameTime > STALL_LIMIT) throw new SimulationStalledError(this.now);
@@ -116,8 +131,6 @@ export class Simulation {
     this.events++;
     return data;
   }
-
-
 
   /** Ends the current `runUntil` / `run` after the event being handled. */
   stop(): void {

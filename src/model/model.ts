@@ -12,12 +12,13 @@
  * Counters cover *measured* requests: those arriving at or after the warm-up. For them
  * arrived = succeeded + failed + timedOut + dropped + rejected + inFlight, always.
  */
-import { Simulation, type Handler, MAX_TARGET, KIND_BITS } from '../engine/simulation.js';
+import { Simulation, EventLimitError, type Handler, MAX_TARGET, KIND_BITS } from '../engine/simulation.js';
+import { RunLimitError, EVENTS_BASE, EVENTS_PER_ARRIVAL, DEFAULT_MAX_IN_FLIGHT } from './run-limit-error.js';
 import { createStream, createBaselineStream, type Rng } from '../random/rng.js';
 import { createDistribution, type Distribution, type DistributionSpec } from '../random/distributions.js';
 import { createArrivals, type ArrivalProcess, type ArrivalSpec } from './arrivals.js';
 import { Discipline, ServerPool, type ServerSpec } from './server-pool.js';
-import { RequestTable } from './request-table.js';
+import { RequestTable, InFlightLimitError } from './request-table.js';
 import {
   ATTEMPT_MACHINE, ATTEMPT_STATE_NAMES, AttemptState, REQUEST_MACHINE, REQUEST_STATE_NAMES, RequestState, ServerState,
   transitionTable, IllegalTransitionError,
@@ -33,7 +34,12 @@ export interface ModelConfig {
   seed: number;
   /** How random streams are seeded: by name (default) or the baselines' splitmix order. */
   streams?: 'named' | 'baseline';
-  stop: { requests?: number; timeMs?: number; warmupMs: number };
+  /**
+   * The end of the run and its bounds. `maxEvents`: events handled in all (default 10,000 per
+   * arrival + 10⁷, so that no ordinary run is cut); `maxInFlight`: requests alive at once (default
+   * 10⁷). Reaching either throws RunLimitError.
+   */
+  stop: { requests?: number; timeMs?: number; warmupMs: number; maxEvents?: number; maxInFlight?: number };
   servers: readonly ServerSpec[];
   arrivals: ArrivalSpec | ClosedLoopSpec;
   service: DistributionSpec;
@@ -205,6 +211,8 @@ export class Model implements Handler {
   /** The event queue's FIFO lanes for client events (-1 without a client). */
   private readonly lanes: { timeout: number; deadline: number; hedge: number; refused: number };
   private readonly freedSlots: number[] = [];
+  /** Added to the event budget at each arrival (0 when `stop.maxEvents` fixes it). */
+  private readonly eventsPerArrival: number;
 
   constructor(readonly config: ModelConfig) {
     const { seed } = config;
@@ -298,6 +306,10 @@ export class Model implements Handler {
       for (let s = 0; s < n; s++) sim.schedule(healthRng.next() * checks.intervalMs, EventKind.Probe, s);
     }
 
+    const { maxEvents, maxInFlight } = config.stop;
+    sim.eventLimit = maxEvents ?? EVENTS_BASE;
+    this.eventsPerArrival = maxEvents === undefined ? EVENTS_PER_ARRIVAL : 0;
+    this.requests.maxRows = maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     this.warmupMs = config.stop.warmupMs;
     this.measuring = this.warmupMs <= 0;
     this.arrivalsLeft = config.stop.requests ?? Infinity;
@@ -324,7 +336,32 @@ export class Model implements Handler {
    * both paths to byte-identical summaries (test/model/model.test.ts).
    */
   runUntil(tMs: number): number {
-    return this.sim.runUntil(tMs, this.plain && this.observer === null && !this.checked ? this.shortPath : this);
+    try {
+      return this.sim.runUntil(tMs, this.plain && this.observer === null && !this.checked ? this.shortPath : this);
+    } catch (e) {
+      throw this.limitError(e);
+    }
+  }
+
+  /** A bound the run hit, as the scenario field to change; other errors as they are. */
+  private limitError(e: unknown): unknown {
+    const stop = this.config.stop;
+    if (e instanceof EventLimitError) {
+      const budget = stop.maxEvents === undefined
+        ? `the default budget (${EVENTS_PER_ARRIVAL.toLocaleString('en')} events per arrival + ${EVENTS_BASE.toLocaleString('en')})`
+        : 'the limit set';
+      return new RunLimitError('stop.maxEvents', e.limit,
+        `the run handled ${e.limit.toLocaleString('en')} events, ${budget}, by ${e.atMs} ms of simulated time without ending ` +
+        '(events keep coming while requests do not finish: e.g. health checks or failures beside a request that takes ' +
+        'practically forever, or failures that repeat faster than anything else happens); set stop.maxEvents higher to let it go on');
+    }
+    if (e instanceof InFlightLimitError) {
+      return new RunLimitError('stop.maxInFlight', e.limit,
+        `more than ${e.limit.toLocaleString('en')} requests in flight at once at ${this.sim.now} ms of simulated time: they ` +
+        'arrive faster than the servers finish them (offered load ≥ 1 with unbounded queues?); bound the waiting room with ' +
+        `servers[].queueLimit, or set stop.maxInFlight higher (default ${DEFAULT_MAX_IN_FLIGHT.toLocaleString('en')})`);
+    }
+    return e;
   }
 
   /** The handler of `runUntil`'s short path: plain arrivals and departures, the rest as `handle`. */
@@ -546,6 +583,7 @@ export class Model implements Handler {
     const now = this.sim.now;
     const table = this.requests;
     const r = table.alloc();
+    this.sim.eventLimit += this.eventsPerArrival;
     if (this.closed) {
       this.fromClient(r, source);
     } else {

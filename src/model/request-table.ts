@@ -12,6 +12,14 @@
  */
 import { AttemptState, RequestState } from './states.js';
 
+/** Thrown by `alloc` when `maxRows` rows are alive: requests pile up faster than they end. */
+export class InFlightLimitError extends RangeError {
+  constructor(readonly limit: number) {
+    super(`more than ${limit.toLocaleString('en')} requests in flight at once`);
+    this.name = 'InFlightLimitError';
+  }
+}
+
 export class RequestTable {
   /** Rows in use. */
   live = 0;
@@ -79,6 +87,8 @@ export class RequestTable {
   private free = new Int32Array(0);
   private freeTop = 0;
   private capacity = 0;
+  /** Rows alive at once at most; one more throws InFlightLimitError. Checked only when growing. */
+  maxRows = 2 ** 26 - 1;
 
   constructor(capacity = 1024) {
     this.grow(capacity);
@@ -86,7 +96,10 @@ export class RequestTable {
 
   /** A fresh row: a primary of itself, attempt and request `initiated`, nothing pending. */
   alloc(): number {
-    if (this.freeTop === 0) this.grow(this.capacity * 2);
+    if (this.freeTop === 0) {
+      if (this.capacity >= this.maxRows) throw new InFlightLimitError(this.maxRows);
+      this.grow(Math.min(this.capacity * 2, this.maxRows));
+    }
     const r = this.free[--this.freeTop];
     this.call[r] = r;
     this.callState[r] = RequestState.Initiated;

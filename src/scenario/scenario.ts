@@ -34,7 +34,7 @@ export interface ServerGroup {
 export interface Scenario {
   name: string;
   seed: number;
-  stop: { requests?: number; timeMs?: number; warmupMs: number };
+  stop: StopSpec;
   servers: ServerGroup[];
   arrivals: ArrivalSpec | ClosedLoopSpec;
   service: DistributionSpec;
@@ -48,9 +48,24 @@ export interface Scenario {
   client?: ClientConfig;
 }
 
+/**
+ * When a run ends: after `requests` arrivals or at `timeMs` (whichever first), measuring from
+ * `warmupMs`. `maxEvents` and `maxInFlight` bound a run that would not end or would exhaust
+ * memory (see ModelConfig.stop).
+ */
+export interface StopSpec {
+  requests?: number;
+  timeMs?: number;
+  warmupMs: number;
+  maxEvents?: number;
+  maxInFlight?: number;
+}
+
 /** Largest run accepted (requests); larger runs are a typo more often than a plan. */
 export const MAX_REQUESTS = 1e10;
 export const MAX_SERVERS = 1_000_000;
+/** Largest `stop.maxInFlight`: request rows are typed-array indices (2^26 fit in an event's target). */
+export const MAX_IN_FLIGHT = 2 ** 25;
 
 const TOP = [
   '$schema', 'name', 'description', 'seed', 'stop', 'servers', 'arrivals', 'service', 'serviceScope', 'keys', 'balancer', 'fleet', 'view',
@@ -102,10 +117,12 @@ export function parseScenario(input: unknown): Scenario {
 /** A trace may leave `stop` out: it stops after its last arrival. */
 function parseStop(value: unknown, trace: boolean): Scenario['stop'] {
   if (value === undefined && trace) return { warmupMs: 0 };
-  const o = object(value, 'stop', ['requests', 'timeMs', 'warmupMs']);
+  const o = object(value, 'stop', ['requests', 'timeMs', 'warmupMs', 'maxEvents', 'maxInFlight']);
   const requests = optionalNumberField(o, 'requests', 'stop', { integer: true, min: 1, max: MAX_REQUESTS });
   const timeMs = optionalNumberField(o, 'timeMs', 'stop', { above: 0 });
   const warmupMs = numberField(o, 'warmupMs', 'stop', { min: 0 }, 0);
+  const maxEvents = optionalNumberField(o, 'maxEvents', 'stop', { integer: true, min: 1, max: 2 ** 53 });
+  const maxInFlight = optionalNumberField(o, 'maxInFlight', 'stop', { integer: true, min: 1, max: MAX_IN_FLIGHT });
   if (requests === undefined && timeMs === undefined && !trace) {
     throw new ScenarioError('stop', value, '{"requests": N} or {"timeMs": T} (or both: whichever comes first)');
   }
@@ -115,6 +132,8 @@ function parseStop(value: unknown, trace: boolean): Scenario['stop'] {
   const stop: Scenario['stop'] = { warmupMs };
   if (requests !== undefined) stop.requests = requests;
   if (timeMs !== undefined) stop.timeMs = timeMs;
+  if (maxEvents !== undefined) stop.maxEvents = maxEvents;
+  if (maxInFlight !== undefined) stop.maxInFlight = maxInFlight;
   return stop;
 }
 
