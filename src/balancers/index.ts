@@ -46,8 +46,9 @@ registerBalancer({
 registerBalancer({
   name: 'join-shortest-queue',
   aliases: ['jsq'],
-  description: 'oracle: fewest requests actually at the server; lowest-id ties',
-  options: [],
+  description: 'oracle: fewest requests actually at the server; ties at random (or lowest id)',
+  options: ['ties'],
+  defaults: { ties: 'random' },
   create: createJoinShortestQueue,
 });
 

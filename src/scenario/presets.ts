@@ -50,7 +50,7 @@ export const PRESETS: Record<string, { description: string; scenario: Record<str
     },
   },
   jsq16: {
-    description: "shared/baselines 'jsq16': join-shortest-queue over 16 servers, ρ = 0.9, mean service 1 s",
+    description: "shared/baselines 'jsq16': join-shortest-queue (ties to the lowest id, as there) over 16 servers, ρ = 0.9, mean service 1 s",
     scenario: {
       name: 'jsq16',
       seed: 1,
@@ -58,7 +58,7 @@ export const PRESETS: Record<string, { description: string; scenario: Record<str
       servers: [{ count: 16 }],
       arrivals: { process: 'poisson', ratePerSec: 14.4 },
       service: { dist: 'exponential', meanMs: 1000 },
-      balancer: { name: 'join-shortest-queue' },
+      balancer: { name: 'join-shortest-queue', ties: 'lowest-id' },
     },
   },
   essay: {
