@@ -6,6 +6,7 @@
  */
 import { SPEEDS } from './timing.js';
 import { POWER, SIZES, type ControlValues } from './control-values.js';
+import { formatSpeed } from './frame-clock.js';
 
 export type ControlsMode = 'none' | 'basic' | 'full';
 
@@ -32,6 +33,7 @@ export class ControlsView {
   readonly el: HTMLDivElement;
   private readonly play: HTMLButtonElement;
   private readonly clock: HTMLSpanElement;
+  private readonly limit: HTMLSpanElement;
   private readonly speedSelect: HTMLSelectElement;
   private lastClock = '';
 
@@ -51,7 +53,9 @@ export class ControlsView {
       on.reset(Number.isInteger(v) && v >= 0 ? v : init.seed);
     });
     this.clock = h('span', { class: 'clock', 'aria-live': 'off' });
-    row.append(this.play, step, label('speed', this.speedSelect), label('seed', seed), reset, this.clock);
+    this.limit = h('span', { class: 'limit', title: 'More events than a frame can handle: the simulated clock runs slower than the speed chosen, the page does not.' });
+    this.limit.hidden = true;
+    row.append(this.play, step, label('speed', this.speedSelect), label('seed', seed), reset, this.limit, this.clock);
     el.append(row);
     if (init.mode === 'full') el.append(this.knobs(init, on));
     this.setPaused(init.paused);
@@ -64,6 +68,13 @@ export class ControlsView {
 
   setSpeed(speed: number): void {
     this.speedSelect.value = String(speed);
+  }
+
+  /** Says the speed actually reached when the event budget holds the clock back (NaN: it does not). */
+  setLimit(effectiveSpeed: number): void {
+    const text = Number.isNaN(effectiveSpeed) ? '' : `speed limited to ${formatSpeed(effectiveSpeed)}`;
+    if (this.limit.textContent !== text) this.limit.textContent = text;
+    this.limit.hidden = text === '';
   }
 
   /** Shows the simulated time (called a few times a second, not every frame). */

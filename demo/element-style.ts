@@ -32,6 +32,9 @@ select, input.seed { border: 1px solid #cbd5e1; border-radius: 6px; background: 
 input.seed { width: 5.5em; }
 input[type=range] { width: 90px; }
 output { min-width: 3.2em; font-variant-numeric: tabular-nums; }
+.limit { margin-left: auto; color: #b45309; font-weight: 600; }
+.limit[hidden] { display: none; }
+.limit:not([hidden]) + .clock { margin-left: 0; }
 .clock { margin-left: auto; font-variant-numeric: tabular-nums; color: #4b5563; }
 .legend { flex: 0 0 auto; display: flex; flex-wrap: wrap; gap: 2px 14px; padding: 4px 8px 5px; font-size: 11.5px; color: #4b5563;
   border-top: 1px solid #e5e7eb; }

@@ -30,6 +30,7 @@ import { ControlsView, type ControlsMode } from './controls-view.js';
 import { createLegend } from './legend-view.js';
 import { ServerMenu, type ServerAction } from './server-menu.js';
 import { ELEMENT_CSS } from './element-style.js';
+import { FrameClock } from './frame-clock.js';
 
 const FRAME_STATS = 120;
 const MOTION_QUERY = '(prefers-reduced-motion: reduce)';
@@ -62,6 +63,8 @@ export class LbsimViewElement extends HTMLElement {
   /** Scenarios waiting for the element to come near the viewport (renderers are created lazily). */
   #pending: Scenario[] | null = null;
   #speed = 1;
+  /** Measures the speed reached under the frame's event budget. */
+  readonly #clock = new FrameClock();
   #paused = false;
   #reduced = false;
   #visible = false;
@@ -148,7 +151,9 @@ export class LbsimViewElement extends HTMLElement {
     if (name === 'speed') {
       const x = Number(value);
       if (x > 0) this.#speed = x;
+      this.#clock.restart();
       this.#controls?.setSpeed(this.#speed);
+      this.#controls?.setLimit(NaN);
       return;
     }
     if (name === 'paused') {
@@ -226,6 +231,8 @@ export class LbsimViewElement extends HTMLElement {
       visible: this.#visible,
       reducedMotion: this.#reduced,
       speed: this.#speed,
+      effectiveSpeed: this.#clock.effectiveSpeed,
+      speedLimited: this.#clock.limited,
       frameMs: { mean: mean(costs), p95: costs[Math.floor(costs.length * 0.95)] ?? 0, max: costs[costs.length - 1] ?? 0 },
       frameIntervalMs: mean(intervals),
       ...(panels[0] ?? {}),
@@ -344,6 +351,8 @@ export class LbsimViewElement extends HTMLElement {
         step: () => this.step(),
         speed: (x) => {
           this.#speed = x;
+          this.#clock.restart();
+          this.#controls?.setLimit(NaN);
           this.#requestFrame();
         },
         reset: (seed) => this.reset(seed),
@@ -490,6 +499,7 @@ export class LbsimViewElement extends HTMLElement {
 
   #setPaused(paused: boolean): void {
     this.#paused = paused;
+    this.#clock.restart();
     this.#controls?.setPaused(paused);
     this.#last = -1;
     this.#requestFrame();
@@ -507,13 +517,13 @@ export class LbsimViewElement extends HTMLElement {
     const running = !this.#paused && this.#visible;
     const start = performance.now();
     if (running) {
-      let finished = 0;
-      for (let i = 0; i < n; i++) {
-        const scene = panels[i].scene;
-        scene.advance(wall * this.#speed);
-        if (scene.finished) finished++;
+      try {
+        this.#advance(panels, wall);
+      } catch (e) {
+        // The engine refused to go on (a stalled clock, a bound reached): say so, keep the page.
+        this.#showError(e instanceof Error ? e.message : String(e));
+        return;
       }
-      if (finished === n) this.#loop();
     }
     for (let i = 0; i < n; i++) panels[i].render();
     const k = this.#frames++ % FRAME_STATS;
@@ -526,6 +536,25 @@ export class LbsimViewElement extends HTMLElement {
     if (running) this.#requestFrame();
     else this.#last = -1;
   };
+
+  /** Advances every panel by `wall` ms of wall time at the chosen speed, within the frame's event budget. */
+  #advance(panels: Panel[], wall: number): void {
+    const n = panels.length;
+    // Every panel aims at one clock (side by side stays in step); a panel that spent its
+    // event budget stops short and catches up in later frames.
+    const budget = FrameClock.budget(n);
+    let from = Infinity, to = Infinity, finished = 0, spent = false;
+    for (let i = 0; i < n; i++) from = Math.min(from, panels[i].scene.model.sim.now);
+    const target = from + wall * this.#speed;
+    for (let i = 0; i < n; i++) {
+      const scene = panels[i].scene;
+      if (scene.advanceTo(target, budget) >= budget && scene.model.sim.now < target) spent = true;
+      to = Math.min(to, scene.model.sim.now);
+      if (scene.finished) finished++;
+    }
+    if (this.#clock.record(wall, target - from, to - from, spent)) this.#controls?.setLimit(this.#clock.limited ? this.#clock.effectiveSpeed : NaN);
+    if (finished === n) this.#loop();
+  }
 
   /** Every run ended: start again with the same seed (articles loop). */
   #loop(): void {

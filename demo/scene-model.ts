@@ -35,6 +35,15 @@ const OVERFLOW = -2;
 const GOLDEN = 0.6180339887498949;
 /** Opacity of a dot whose work no client waits for any more (a ghost). */
 const GHOST_ALPHA = 0.45;
+/** Most dots alive at once: attempts sent beyond it are simulated but not drawn (`undrawn`). */
+export const MAX_DOTS = 8_192;
+/** Waiting places walked per server and frame; dots further back are drawn at the lane's tail. */
+export const MAX_PLACES_WALKED = 2_048;
+/**
+ * What a chart point costs against an event budget, in events: taking one merges the window's
+ * histograms (~10 × 2,100 buckets), about the work of a thousand events.
+ */
+export const POINT_COST = 1_000;
 
 export interface SceneOptions {
   timing: Timing;
@@ -52,6 +61,8 @@ export class SceneModel implements ModelObserver {
   /** Requests sent to each server, and requests the balancer found no server for. */
   readonly dispatchedTo: Float64Array;
   rejectedDrawn = 0;
+  /** Attempts not drawn because MAX_DOTS dots were alive. */
+  undrawn = 0;
   /** Dots spawned, and dots retired per terminal AttemptState. */
   spawned = 0;
   readonly retired = new Float64Array(8);
@@ -101,15 +112,42 @@ export class SceneModel implements ModelObserver {
     this.layoutVersion++;
   }
 
-  /** Advances the simulation by `ms` of simulated time, taking chart points on the way. */
-  advance(ms: number): void {
-    const sim = this.model.sim, target = sim.now + ms;
-    while (this.nextSampleMs <= target) {
-      sim.runUntil(this.nextSampleMs);
-      if (sim.now < this.nextSampleMs) return; // the model stopped: nothing left to happen
-      this.takePoint();
+  /** Advances the simulation by `ms` of simulated time (see `advanceTo`); returns events handled. */
+  advance(ms: number, maxEvents = Infinity): number {
+    return this.advanceTo(this.model.sim.now + ms, maxEvents);
+  }
+
+  /**
+   * Advances the simulation to `targetMs`, taking chart points on the way, but does at most
+   * `maxEvents` of work (an event counts 1, a chart point POINT_COST): when it runs out the clock
+   * stays at the last event handled or point taken, and the next call carries on from there (so
+   * a budgeted run passes through the same states as an unbudgeted one, only in more frames).
+   * Returns the work done.
+   */
+  advanceTo(targetMs: number, maxEvents = Infinity): number {
+    const sim = this.model.sim;
+    let used = 0;
+    for (;;) {
+      const until = Math.min(targetMs, this.nextSampleMs);
+      if (maxEvents === Infinity) {
+        used += sim.runUntil(until);
+      } else {
+        sim.stopped = false;
+        while (used < maxEvents && !sim.stopped && sim.peek() <= until) {
+          sim.step();
+          used++;
+        }
+        if (sim.stopped) return used; // the model ended its run
+        if (sim.peek() <= until) return used; // budget spent: the rest next time
+        used += sim.runUntil(until); // nothing left before `until`: moves the clock there
+      }
+      if (sim.now < until) return used; // the model stopped: nothing left to happen
+      if (until === this.nextSampleMs) {
+        this.takePoint();
+        used += POINT_COST;
+      }
+      if (until === targetMs || used >= maxEvents) return used;
     }
-    sim.runUntil(target);
   }
 
   /** True when the run is over: nothing in flight and no arrival to come. */
@@ -142,9 +180,13 @@ export class SceneModel implements ModelObserver {
   // ---- ModelObserver ----
 
   dispatched(r: number, server: number): void {
+    this.dispatchedTo[server]++;
+    if (this.particles.count >= MAX_DOTS) {
+      this.undrawn++;
+      return;
+    }
     const p = this.spawnDot(server);
     this.attach(r, p);
-    this.dispatchedTo[server]++;
   }
 
   /** Row `r`'s work carries on as ghost row `g`: its dot goes on with it (`ended(r, …)` follows). */
@@ -168,6 +210,7 @@ export class SceneModel implements ModelObserver {
       }
     } else if (server < 0) {
       // Rejected (no server to go to): a dot flies to the balancer and falls there.
+      if (this.particles.count >= MAX_DOTS) return;
       this.rejectedDrawn++;
       p = this.spawnDot(server);
     } else {
@@ -243,7 +286,7 @@ export class SceneModel implements ModelObserver {
     return {
       simMs: m.sim.now, arrived: m.arrived, succeeded: m.succeeded, dropped: m.dropped, failed: m.failed,
       timedOut: m.timedOut, rejected: m.rejected, inFlight: m.inFlight, inFlightDrawn: this.inFlightDrawn,
-      dotsLive: this.particles.count, spawned: this.spawned, completedDrawn: this.retired[AttemptState.Succeeded],
+      dotsLive: this.particles.count, spawned: this.spawned, undrawn: this.undrawn, completedDrawn: this.retired[AttemptState.Succeeded],
     };
   }
 
@@ -297,8 +340,8 @@ export class SceneModel implements ModelObserver {
     let grew = false;
     for (let s = 0; s < pool.size; s++) {
       let k = 0;
-      for (let r = pool.queueHead[s]; r >= 0; r = next[r]) {
-        const p = of[r];
+      for (let r = pool.queueHead[s]; r >= 0 && k < MAX_PLACES_WALKED; r = next[r]) {
+        const p = r < of.length ? of[r] : -1;
         if (p >= 0) this.particles.place[p] = k;
         k++;
       }
@@ -318,7 +361,8 @@ export class SceneModel implements ModelObserver {
     const ps = this.particles;
     if (ps.slot[p] === -1 && this.model.requests.state[ps.request[p]] === AttemptState.InService) this.takeSlot(p);
     if (ps.slot[p] !== -1) return this.layout.slotX[this.slotAt(p)];
-    return queueX(this.layout, ps.server[p], Math.max(0, ps.place[p]));
+    // Not reached by the walk (-1): at the back of the drawn queue.
+    return queueX(this.layout, ps.server[p], ps.place[p] < 0 ? this.layout.queueSlots[ps.server[p]] - 1 : ps.place[p]);
   }
 
   /** Call after targetX (which takes the slot). */

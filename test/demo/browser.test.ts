@@ -215,6 +215,49 @@ describe('the demo in headless Chromium', () => {
     await close();
   });
 
+  it('keeps the page responsive at ratePerSec 1e9 or speed 1e9: the clock slows instead, and says so', async () => {
+    const { page, errors, close } = await open(`${base}/blank.html`, { width: 1000, height: 900 });
+    await page.addScriptTag({ type: 'module', url: '/lbsim-view.js' });
+    await page.waitForFunction(() => customElements.get('lbsim-view') !== undefined);
+    await page.evaluate(() => {
+      const flood = document.createElement('lbsim-view');
+      flood.id = 'flood';
+      flood.setAttribute('scenario', JSON.stringify({
+        name: 'flood', seed: 1, stop: { timeMs: 60_000 }, servers: [{ count: 4 }],
+        arrivals: { process: 'poisson', ratePerSec: 1e9 }, service: { dist: 'exponential', meanMs: 100 }, balancer: { name: 'round-robin' },
+      }));
+      const fast = document.createElement('lbsim-view');
+      fast.id = 'fast';
+      fast.setAttribute('preset', 'round-robin');
+      fast.setAttribute('speed', '1e9');
+      for (const el of [flood, fast]) el.style.height = '400px';
+      document.body.append(flood, fast);
+    });
+    type Limited = Snapshot & { speed: number; effectiveSpeed: number; speedLimited: boolean; arrived: number };
+    const get = (id: string) => page.evaluate((i) => (document.getElementById(i) as unknown as { snapshot(): Limited }).snapshot(), id);
+    for (const id of ['flood', 'fast']) {
+      await page.waitForFunction((i) => (document.getElementById(i) as any)?.snapshot().speedLimited, id, { timeout: 30_000, polling: 200 });
+      const a = await get(id);
+      // Round trips to the page keep completing while it runs, and so do frames and events.
+      for (let k = 0; k < 5; k++) await page.evaluate(() => 1 + 1);
+      await page.waitForFunction(([i, f, t]) => {
+        const s = (document.getElementById(i as string) as any).snapshot();
+        return s.frames > (f as number) + 5 && s.simMs !== t;
+      }, [id, a.frames, a.simMs] as const, { timeout: 30_000, polling: 200 });
+      const b = await get(id);
+      expect(b.error).toBeNull();
+      expect(b.effectiveSpeed).toBeLessThan(b.speed);
+      expect(b.arrived).toBeGreaterThan(a.arrived);
+      const limit = await page.locator(`#${id} .limit`).textContent();
+      expect(limit).toMatch(/^speed limited to [\d.e-]+×$/);
+    }
+    const flood = await get('flood');
+    expect(flood.arrived).toBeGreaterThan(20_000);
+    await page.locator('#flood').screenshot({ path: join(shots, 'flood.png') });
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it('draws more than 2,000 requests in flight and reports its frame time', async () => {
     const { page, errors, close } = await open(`${base}/blank.html`, { width: 1280, height: 800 });
     await page.addScriptTag({ type: 'module', url: '/lbsim-view.js' });

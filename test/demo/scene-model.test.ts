@@ -3,7 +3,7 @@ import '../../src/balancers/index.js';
 import { Model } from '../../src/model/model.js';
 import { AttemptState } from '../../src/model/states.js';
 import { parseScenario, toModelConfig } from '../../src/scenario/scenario.js';
-import { SceneModel } from '../../demo/scene-model.js';
+import { MAX_DOTS, POINT_COST, SceneModel } from '../../demo/scene-model.js';
 import { Phase } from '../../demo/particles.js';
 import { queueX, slotIndex } from '../../demo/layout.js';
 import { timingOf } from '../../demo/timing.js';
@@ -185,6 +185,34 @@ describe('SceneModel', () => {
     expect(scene.finished).toBe(false);
     play(scene, 5_000, 100);
     expect(scene.finished).toBe(true);
+  });
+
+  it('advanceTo does at most maxEvents of work (plus one chart point) and later frames reach the state of one unbudgeted call', () => {
+    const budgeted = sceneOf(findScene('variable-cost')!.scenario);
+    const free = sceneOf(findScene('variable-cost')!.scenario);
+    const budget = POINT_COST + 50;
+    let frames = 0;
+    while (budgeted.model.sim.now < 20_000) {
+      expect(budgeted.advanceTo(20_000, budget)).toBeLessThan(budget + POINT_COST);
+      frames++;
+    }
+    free.advanceTo(20_000);
+    expect(frames).toBeGreaterThan(2);
+    expect(budgeted.model.sim.events).toBe(free.model.sim.events);
+    expect(budgeted.counters()).toEqual(free.counters());
+    expect(budgeted.series.points).toBe(free.series.points);
+    expect(Array.from(budgeted.series.totals)).toEqual(Array.from(free.series.totals));
+  });
+
+  it('draws at most MAX_DOTS dots and counts the attempts it did not draw', () => {
+    const scene = sceneOf(oneServer({ servers: [{ count: 2 }], arrivals: { process: 'poisson', ratePerSec: 1e9 } }));
+    for (let frame = 0; frame < 5; frame++) {
+      scene.advance(16, 20_000);
+      scene.update();
+    }
+    expect(scene.model.arrived).toBeGreaterThan(MAX_DOTS);
+    expect(scene.particles.count).toBeLessThanOrEqual(MAX_DOTS);
+    expect(scene.undrawn).toBe(scene.model.arrived - scene.spawned);
   });
 
   it('grows the drawn queue of an unbounded server as it fills', () => {
