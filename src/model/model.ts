@@ -17,7 +17,7 @@ import { RunLimitError, EVENTS_BASE, EVENTS_PER_ARRIVAL, DEFAULT_MAX_IN_FLIGHT }
 import { createStream, createBaselineStream, type Rng } from '../random/rng.js';
 import { createDistribution, type Distribution, type DistributionSpec } from '../random/distributions.js';
 import { createArrivals, type ArrivalProcess, type ArrivalSpec } from './arrivals.js';
-import { Discipline, ServerPool, type ServerSpec } from './server-pool.js';
+import { Discipline, ServerPool, type PoolWindow, type ServerSpec } from './server-pool.js';
 import { RequestTable, InFlightLimitError } from './request-table.js';
 import {
   ATTEMPT_MACHINE, ATTEMPT_STATE_NAMES, AttemptState, REQUEST_MACHINE, REQUEST_STATE_NAMES, RequestState, ServerState,
@@ -106,8 +106,16 @@ export interface ModelObserver {
 export const EventKind = {
   Arrival: 0, Departure: 1, WarmupEnd: 2, Fail: 3, Repair: 4, Recovered: 5, Outage: 6, Report: 7,
   AttemptTimeout: 8, Refused: 9, Deadline: 10, Retry: 11, Hedge: 12, Probe: 13, ProbeFailed: 14, Uneject: 15,
-  Slowdown: 16, SlowdownEnd: 17, ZoneFail: 18, SlowStart: 19,
+  Slowdown: 16, SlowdownEnd: 17, ZoneFail: 18, SlowStart: 19, WindowEnd: 20,
 } as const;
+
+/** The measurement window: the servers' figures over it, and completions inside it. */
+export interface MeasuredWindow extends PoolWindow {
+  /** Requests (measured or not) that succeeded inside the window. */
+  succeeded: number;
+  /** Attempts servers completed inside the window (useful or not). */
+  serverCompletions: number;
+}
 
 const R = RequestState;
 const A = AttemptState;
@@ -142,6 +150,11 @@ export class Model implements Handler {
   serverCompletions = 0;
   /** Failures that happened (measured period). */
   failuresObserved = 0;
+  /**
+   * Failures of servers the balancers had already excluded (e.g. failing again after a repair,
+   * before health checks let it back): never chosen, so not detections (measured period).
+   */
+  failuresWhileExcluded = 0;
   /** Attempts sent to a server that was down at the time (measured). */
   sentToFailed = 0;
   /** Time from a failure to the moment balancers stop choosing the server, ms. */
@@ -178,7 +191,21 @@ export class Model implements Handler {
   private pendingCostMs = NaN;
   private pendingKey = -1;
   private measuring: boolean;
+  /** True once no request will arrive any more. */
   private arrivalsDone = false;
+  /** Closed loop: arrivals scheduled and not yet arrived; clients that will send no more. */
+  private pendingArrivals = 0;
+  private clientsDone = 0;
+  /** Requests that succeeded (measured or not), and their count at the end of the warm-up. */
+  private successes = 0;
+  private successesAtWarmup = 0;
+  /**
+   * The end of the measurement window: the last arrival, or the stop time when arrivals end by
+   * it; Infinity while not known. Rates and time averages are taken over [warmupMs, windowEndMs].
+   */
+  private windowEndMs = Infinity;
+  /** Completions inside the window, frozen when it closes. */
+  private windowCounts: { succeeded: number; serverCompletions: number } | null = null;
   private readonly failures: FailureConfig | undefined;
   private readonly failureRng: Rng;
   private readonly upTime: Distribution | null;
@@ -322,7 +349,47 @@ export class Model implements Handler {
   /** Runs to the end of the scenario (all requests done, or the time limit). */
   run(): void {
     this.runUntil(this.stopAtMs);
+    // A run that ended before its window did (nothing left to do) is idle until the window's end.
+    this.closeWindow(this.windowEndMs === Infinity ? this.sim.now : Math.max(this.sim.now, this.windowEndMs));
     this.pool.flush();
+  }
+
+  /**
+   * The measurement window, from the end of the warm-up to the last arrival (or the stop time):
+   * the servers' time-weighted figures over it and the completions inside it. Per-request figures
+   * (counts, latency) follow the requests that arrived in it to their end instead (the drain).
+   * Frozen once the window has closed; before, as things stand now.
+   */
+  measuredWindow(): MeasuredWindow {
+    const pool = this.pool;
+    if (pool.closed && this.windowCounts) return { ...pool.closed, ...this.windowCounts };
+    if (!this.measuring) return { ...pool.window(), fromMs: this.sim.now, toMs: this.sim.now, ...emptyCounts(pool.size), succeeded: 0, serverCompletions: 0 };
+    return { ...pool.window(), succeeded: this.successes - this.successesAtWarmup, serverCompletions: this.serverCompletions };
+  }
+
+  /** The run ended inside the warm-up: nothing was measured. */
+  get measuredNothing(): boolean {
+    return !this.measuring || (this.pool.closed !== null && this.pool.closed.toMs <= this.pool.closed.fromMs);
+  }
+
+  /** The window ends at `endMs`: now, or at that time (an event), whichever applies. */
+  private endWindow(endMs: number): void {
+    if (this.windowEndMs !== Infinity) return;
+    this.windowEndMs = endMs;
+    if (endMs <= this.sim.now) this.closeWindow(this.sim.now);
+    else this.sim.schedule(endMs, EventKind.WindowEnd, 0);
+  }
+
+  /** Freezes the window's figures at `endMs` (≥ now; beyond now only when nothing happens until then). */
+  private closeWindow(endMs: number): void {
+    if (this.pool.closed) return;
+    if (!this.measuring) {
+      this.pool.closeWindow(endMs, true);
+      this.windowCounts = { succeeded: 0, serverCompletions: 0 };
+      return;
+    }
+    this.pool.closeWindow(endMs);
+    this.windowCounts = { succeeded: this.successes - this.successesAtWarmup, serverCompletions: this.serverCompletions };
   }
 
   /**
@@ -429,6 +496,7 @@ export class Model implements Handler {
     table.atServer[r] = 0;
     this.own[b][s]--;
     if (this.observe) this.balancers[b].observe!(s, now - table.sentMs[r], true);
+    this.successes++;
     if (measured) {
       this.attemptTransitions[A.InService * NATT + A.Succeeded]++;
       this.requestTransitions[R.InService * NREQ + R.Succeeded]++;
@@ -491,9 +559,15 @@ export class Model implements Handler {
       case EventKind.Hedge:
         if (t.hedgeId[target] === id) this.hedge(target);
         break;
+      case EventKind.WindowEnd:
+        this.closeWindow(this.sim.now);
+        break;
       case EventKind.WarmupEnd:
+        if (this.pool.closed) break; // every arrival came during the warm-up: nothing to measure
         this.measuring = true;
+        this.successesAtWarmup = this.successes;
         this.failuresObserved = 0;
+        this.failuresWhileExcluded = 0;
         this.sentToFailed = 0;
         this.wastedWorkMs = 0;
         this.serverCompletions = 0;
@@ -561,7 +635,9 @@ export class Model implements Handler {
     const now = this.sim.now;
     const t = this.arrivalsLeft > 0 ? this.arrivals!.next(now) : Infinity;
     if (t === Infinity || t > this.stopAtMs) {
+      // The window ends with the last of stop.requests arrivals, else at the stop time (if any).
       this.arrivalsDone = true;
+      this.endWindow(this.arrivalsLeft === 0 || this.stopAtMs === Infinity ? now : this.stopAtMs);
       return;
     }
     this.pendingCostMs = this.arrivals!.costMs;
@@ -570,11 +646,23 @@ export class Model implements Handler {
     this.sim.schedule(t, EventKind.Arrival, 0);
   }
 
+  /**
+   * Closed-loop client `client` thinks, then sends its next request; it stops once `stop.requests`
+   * arrivals are scheduled or its next one would come after the stop time. Arrivals are done when
+   * every client has stopped and no scheduled arrival is still to come.
+   */
   private scheduleClosedArrival(client: number, now: number): void {
-    if (this.arrivalsLeft <= 0) return;
-    const t = now + this.think!.sample(this.arrivalRng);
-    if (t > this.stopAtMs) return;
-    if (--this.arrivalsLeft === 0) this.arrivalsDone = true;
+    const t = this.arrivalsLeft > 0 ? now + this.think!.sample(this.arrivalRng) : Infinity;
+    if (t === Infinity || t > this.stopAtMs) {
+      if (++this.clientsDone === this.closed!.clients && this.pendingArrivals === 0) {
+        this.arrivalsDone = true;
+        this.endWindow(t === Infinity ? now : this.stopAtMs);
+        if (this.finished()) this.sim.stop();
+      }
+      return;
+    }
+    this.arrivalsLeft--;
+    this.pendingArrivals++;
     this.sim.schedule(t, EventKind.Arrival, client);
   }
 
@@ -586,6 +674,10 @@ export class Model implements Handler {
     this.sim.eventLimit += this.eventsPerArrival;
     if (this.closed) {
       this.fromClient(r, source);
+      if (--this.pendingArrivals === 0 && this.arrivalsLeft === 0) {
+        this.arrivalsDone = true; // the last request of the run
+        this.endWindow(now);
+      }
     } else {
       const cost = this.pendingCostMs;
       table.costMs[r] = cost === cost ? cost : this.service.sample(this.serviceRng);
@@ -974,6 +1066,7 @@ export class Model implements Handler {
     table.deadlineId[p] = -1;
     table.retryId[p] = -1;
     table.hedgeId[p] = -1;
+    if (to === R.Succeeded) this.successes++;
     if (table.measured[p]) {
       this.inFlight--;
       switch (to) {
@@ -1063,7 +1156,10 @@ export class Model implements Handler {
     if (this.measuring) this.failuresObserved++;
     pool.setState(s, ServerState.Failed);
     this.failedAt[s] = now;
-    this.undetected[s] = 1;
+    // A detection is the moment balancers stop choosing the server: none when they already don't.
+    const chosen = this.health.eligible[s];
+    this.undetected[s] = chosen;
+    if (chosen === 0 && this.measuring) this.failuresWhileExcluded++;
     for (let r = pool.queueHead[s]; r >= 0; r = pool.queueHead[s]) {
       pool.remove(s, r, table.nextInQueue, table.prevInQueue);
       this.endAtServer(r, A.Failed);
@@ -1169,6 +1265,13 @@ export class Model implements Handler {
     }
     if (rebuild) for (const b of this.balancers) b.rebuild?.();
   }
+}
+
+function emptyCounts(n: number): Pick<PoolWindow, 'busyMs' | 'queueArea' | 'stateTimeMs' | 'completed' | 'dropped'> {
+  return {
+    busyMs: new Float64Array(n), queueArea: new Float64Array(n), stateTimeMs: new Float64Array(n * 4),
+    completed: new Float64Array(n), dropped: new Float64Array(n),
+  };
 }
 
 /**

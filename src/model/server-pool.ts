@@ -5,7 +5,8 @@
  * requests only; -1 = unbounded), and a state: idle ⇄ busy (failed / recovering are reserved).
  *
  * Time-weighted statistics (busy slot-time, queue length, time per state) are kept from
- * `statsSince` (the end of the warm-up) onwards. ∫ inService dt is integrated by event times:
+ * `statsSince` (the end of the warm-up) onwards; `closeWindow` freezes them at the end of the
+ * measurement window (the model's last arrival or stop time) while the run drains. ∫ inService dt is integrated by event times:
  * −t when a service starts, +t when it ends, + inService · now when read (likewise the queue), so
  * a change costs one addition. Changes happen at the time of
  * `clock` (the simulation): the methods take only integers, so a call V8 does not inline never
@@ -38,6 +39,20 @@ export const DISCIPLINES = ['fifo', 'lifo', 'adaptive-lifo'] as const;
 export type DisciplineName = (typeof DISCIPLINES)[number];
 
 const NSTATES = SERVER_STATE_NAMES.length;
+
+/**
+ * The servers' figures over a measurement window [fromMs, toMs]: busy slot-time and queue area
+ * (ms, ms·requests), time per state ([server * 4 + state], ms), completions and drops inside it.
+ */
+export interface PoolWindow {
+  fromMs: number;
+  toMs: number;
+  busyMs: Float64Array;
+  queueArea: Float64Array;
+  stateTimeMs: Float64Array;
+  completed: Float64Array;
+  dropped: Float64Array;
+}
 const ALLOWED = transitionTable(SERVER_MACHINE);
 
 export class ServerPool {
@@ -71,6 +86,8 @@ export class ServerPool {
   readonly transitions = new Float64Array(NSTATES * NSTATES);
   private readonly stateSince: Float64Array;
   statsSince = 0;
+  /** The measurement window's figures once `closeWindow` froze them; null while it is open. */
+  closed: PoolWindow | null = null;
   /** When true, every state change is checked against SERVER_MACHINE. */
   checked = false;
 
@@ -189,6 +206,43 @@ export class ServerPool {
     this.stateTime.fill(0);
     this.transitions.fill(0);
     this.stateSince.fill(now);
+  }
+
+  /**
+   * The figures of the window [statsSince, endMs] as they stand, extended to `endMs` ≥ now as if
+   * nothing changed until then (a run that ended before its window did); the frozen ones once closed.
+   */
+  window(endMs: number = this.clock.now): PoolWindow {
+    if (this.closed) return this.closed;
+    const n = this.size, end = Math.max(endMs, this.clock.now);
+    const busyMs = new Float64Array(n), queueArea = new Float64Array(n), stateTimeMs = Float64Array.from(this.stateTime);
+    for (let s = 0; s < n; s++) {
+      busyMs[s] = this.busyArea[s] + this.inService[s] * end;
+      queueArea[s] = this.queueArea[s] + this.queueLength[s] * end;
+      stateTimeMs[s * NSTATES + this.state[s]] += end - this.stateSince[s];
+    }
+    return {
+      fromMs: Math.min(this.statsSince, end), toMs: end, busyMs, queueArea, stateTimeMs,
+      completed: Float64Array.from(this.completed), dropped: Float64Array.from(this.dropped),
+    };
+  }
+
+  /**
+   * Ends the measurement window at `endMs` (≥ now; later only when nothing changes until then):
+   * its figures are frozen (see `window`). `empty`: nothing was measured (the window closed before
+   * the warm-up ended); every figure is 0.
+   */
+  closeWindow(endMs: number = this.clock.now, empty = false): void {
+    if (this.closed) return;
+    if (empty) {
+      const n = this.size, t = Math.max(endMs, this.clock.now);
+      this.closed = {
+        fromMs: t, toMs: t, busyMs: new Float64Array(n), queueArea: new Float64Array(n),
+        stateTimeMs: new Float64Array(n * NSTATES), completed: new Float64Array(n), dropped: new Float64Array(n),
+      };
+    } else {
+      this.closed = this.window(endMs);
+    }
   }
 
   /** Closes the books now: every server's time in its current state is added up to now. */

@@ -5,12 +5,14 @@
 import type { Model } from './model.js';
 import { SERVER_STATE_NAMES, REQUEST_STATE_NAMES, ATTEMPT_STATE_NAMES, type ServerStateName } from './states.js';
 
+/** A server over the measurement window (`Summary.window`). */
 export interface ServerSummary {
   id: number;
+  /** Attempts completed inside the window. */
   completed: number;
-  /** Dropped at this server because its queue was full. */
+  /** Dropped at this server inside the window because its queue was full. */
   dropped: number;
-  /** Busy slot-time / (concurrency × measured time). */
+  /** Busy slot-time / (concurrency × window length). */
   utilization: number;
   /** Time-averaged number of waiting requests. */
   meanQueueLength: number;
@@ -25,6 +27,12 @@ export interface Summary {
   seed: number;
   simTimeMs: number;
   events: number;
+  /**
+   * The measurement window: from the end of the warm-up to the last arrival (or the stop time).
+   * Rates, utilisation, queue lengths, state times and per-server counts are taken over it;
+   * request counts and latencies follow the requests that arrived in it until they end.
+   */
+  window: { fromMs: number; toMs: number };
   requests: {
     arrived: number; succeeded: number; failed: number; timedOut: number; dropped: number;
     rejected: number; retries: number; inFlight: number;
@@ -46,14 +54,18 @@ export interface Summary {
   /**
    * The gap between truth and belief: failures, attempts sent to a server that was down, the mean
    * time from a failure until balancers stopped choosing the server (over `detected` failures), and
-   * from a repair until traffic reached the server again (over `returned` repairs).
+   * from a repair until traffic reached the server again (over `returned` repairs). Failures of a
+   * server the balancers already excluded (`whileExcluded`, e.g. failing again before health
+   * checks let it back in) are no detections: nothing had to notice them.
    */
   failures: {
-    observed: number; sentToFailed: number;
+    observed: number; whileExcluded: number; sentToFailed: number;
     detectionDelayMs: number; detected: number; trafficReturnDelayMs: number; returned: number;
   };
   /** How often each transition fired ("from->to": count), for annotated diagrams. */
   transitions: { server: Record<string, number>; request: Record<string, number>; attempt: Record<string, number> };
+  /** What makes the figures doubtful, e.g. a run that ended inside its warm-up (none: []). */
+  warnings: string[];
   wallMs: number;
 }
 
@@ -76,22 +88,30 @@ function counts(names: readonly string[], table: Float64Array): Record<string, n
 
 export function summarize(model: Model, scenarioName: string, wallMs: number): Summary {
   const { pool, latency, sim } = model;
-  const measuredMs = Math.max(0, sim.now - pool.statsSince);
+  const w = model.measuredWindow();
+  const measuredMs = Math.max(0, w.toMs - w.fromMs);
   const servers: ServerSummary[] = [];
   let sum = 0, sumSq = 0, max = 0;
   for (let s = 0; s < pool.size; s++) {
     const stateTimeMs = {} as Record<ServerStateName, number>;
-    SERVER_STATE_NAMES.forEach((name, k) => (stateTimeMs[name] = r9(pool.stateTime[s * SERVER_STATE_NAMES.length + k])));
-    const c = pool.completed[s];
+    SERVER_STATE_NAMES.forEach((name, k) => (stateTimeMs[name] = r9(w.stateTimeMs[s * SERVER_STATE_NAMES.length + k])));
+    const c = w.completed[s];
     sum += c; sumSq += c * c; max = Math.max(max, c);
     servers.push({
       id: s,
       completed: c,
-      dropped: pool.dropped[s],
-      utilization: measuredMs > 0 ? r9(pool.busyTime(s) / (pool.concurrency[s] * measuredMs)) : 0,
-      meanQueueLength: measuredMs > 0 ? r9(pool.queueTime(s) / measuredMs) : 0,
+      dropped: w.dropped[s],
+      utilization: measuredMs > 0 ? r9(w.busyMs[s] / (pool.concurrency[s] * measuredMs)) : 0,
+      meanQueueLength: measuredMs > 0 ? r9(w.queueArea[s] / measuredMs) : 0,
       stateTimeMs,
     });
+  }
+  const warnings: string[] = [];
+  if (model.measuredNothing) {
+    warnings.push(
+      `the run ended inside its warm-up (stop.warmupMs = ${model.warmupMs} ms; last arrival or stop at ${r9(w.toMs)} ms): ` +
+      'nothing was measured; lower stop.warmupMs or let the run go longer',
+    );
   }
   const mean = pool.size > 0 ? sum / pool.size : 0;
   const variance = pool.size > 0 ? Math.max(0, sumSq / pool.size - mean * mean) : 0;
@@ -102,6 +122,7 @@ export function summarize(model: Model, scenarioName: string, wallMs: number): S
     seed: model.config.seed,
     simTimeMs: r9(sim.now),
     events: sim.events,
+    window: { fromMs: r9(w.fromMs), toMs: r9(w.toMs) },
     requests: {
       arrived: model.arrived, succeeded: model.succeeded, failed: model.failed, timedOut: model.timedOut,
       dropped: model.dropped, rejected: model.rejected, retries: model.retries, inFlight: model.inFlight,
@@ -115,7 +136,7 @@ export function summarize(model: Model, scenarioName: string, wallMs: number): S
       p999: r9(latency.quantile(0.999)),
       max: latency.count > 0 ? r9(latency.max) : 0,
     },
-    throughputPerSec: measuredMs > 0 ? r9((model.succeeded / measuredMs) * 1000) : 0,
+    throughputPerSec: measuredMs > 0 ? r9((w.succeeded / measuredMs) * 1000) : 0,
     imbalance: { maxOverMean: mean > 0 ? r9(max / mean) : 0, cv: mean > 0 ? r9(Math.sqrt(variance) / mean) : 0 },
     servers,
     client: {
@@ -123,11 +144,12 @@ export function summarize(model: Model, scenarioName: string, wallMs: number): S
       hedges: model.hedges,
       amplification: model.arrived > 0 ? r9(model.attemptsSent / model.arrived) : 0,
       wastedWorkMs: r9(model.wastedWorkMs),
-      goodputPerSec: measuredMs > 0 ? r9((model.succeeded / measuredMs) * 1000) : 0,
-      serverThroughputPerSec: measuredMs > 0 ? r9((model.serverCompletions / measuredMs) * 1000) : 0,
+      goodputPerSec: measuredMs > 0 ? r9((w.succeeded / measuredMs) * 1000) : 0,
+      serverThroughputPerSec: measuredMs > 0 ? r9((w.serverCompletions / measuredMs) * 1000) : 0,
     },
     failures: {
       observed: model.failuresObserved,
+      whileExcluded: model.failuresWhileExcluded,
       sentToFailed: model.sentToFailed,
       detectionDelayMs: r9(model.detectionDelay.mean),
       detected: model.detectionDelay.count,
@@ -139,6 +161,7 @@ export function summarize(model: Model, scenarioName: string, wallMs: number): S
       request: counts(REQUEST_STATE_NAMES, model.requestTransitions),
       attempt: counts(ATTEMPT_STATE_NAMES, model.attemptTransitions),
     },
+    warnings,
     wallMs: Math.round(wallMs),
   };
 }
