@@ -47,15 +47,20 @@ export interface ComparisonRow {
   maxOverMean: Interval;
 }
 
-/** Aggregates summaries per balancer (in first-seen order) into rows with confidence intervals. */
-export function comparisonRows(summaries: readonly Summary[]): ComparisonRow[] {
+/** Summaries per balancer label, in first-seen order. */
+function byBalancer(summaries: readonly Summary[]): Map<string, Summary[]> {
   const groups = new Map<string, Summary[]>();
   for (const s of summaries) {
     const list = groups.get(s.label) ?? [];
     list.push(s);
     groups.set(s.label, list);
   }
-  return [...groups].map(([balancer, list]) => {
+  return groups;
+}
+
+/** Aggregates summaries per balancer (in first-seen order) into rows with confidence intervals. */
+export function comparisonRows(summaries: readonly Summary[]): ComparisonRow[] {
+  return [...byBalancer(summaries)].map(([balancer, list]) => {
     const ci = (f: (s: Summary) => number) => confidenceInterval(list.map(f));
     const served = list.filter((s) => s.requests.succeeded > 0);
     const latency = (f: (s: Summary) => number) => confidenceInterval(served.map(f));
@@ -71,5 +76,53 @@ export function comparisonRows(summaries: readonly Summary[]): ComparisonRow[] {
       throughputPerSec: ci((s) => s.throughputPerSec),
       maxOverMean: ci((s) => s.imbalance.maxOverMean),
     };
+  });
+}
+
+const round9 = (x: number) => Number(x.toPrecision(9));
+
+/** A share of a run's arrivals (0 when none arrived). */
+const share = (s: Summary, n: number) => (s.requests.arrived > 0 ? n / s.requests.arrived : 0);
+
+/**
+ * The metrics of an aggregated row: [column, value of one run, latency (over runs where some
+ * request succeeded)]. Columns are named as in the per-run CSV; shares are of arrivals.
+ */
+const AGGREGATED: readonly (readonly [string, (s: Summary) => number, boolean])[] = [
+  ['meanMs', (s) => s.latencyMs.mean, true], ['p50Ms', (s) => s.latencyMs.p50, true], ['p90Ms', (s) => s.latencyMs.p90, true],
+  ['p95Ms', (s) => s.latencyMs.p95, true], ['p99Ms', (s) => s.latencyMs.p99, true], ['p999Ms', (s) => s.latencyMs.p999, true],
+  ['throughputPerSec', (s) => s.throughputPerSec, false], ['goodputPerSec', (s) => s.client.goodputPerSec, false],
+  ['succeededShare', (s) => share(s, s.requests.succeeded), false], ['failedShare', (s) => share(s, s.requests.failed), false],
+  ['timedOutShare', (s) => share(s, s.requests.timedOut), false], ['droppedShare', (s) => share(s, s.requests.dropped), false],
+  ['rejectedShare', (s) => share(s, s.requests.rejected), false],
+  ['utilization', (s) => (s.servers.length ? s.servers.reduce((u, v) => u + v.utilization, 0) / s.servers.length : 0), false],
+  ['maxOverMean', (s) => s.imbalance.maxOverMean, false], ['amplification', (s) => s.client.amplification, false],
+];
+
+/** Column names of `aggregateRows`, in order. */
+export const AGGREGATE_COLUMNS: readonly string[] = [
+  'scenario', 'balancer', 'seeds', 'latencySeeds', ...AGGREGATED.flatMap(([name]) => [`${name}_mean`, `${name}_ci95`]),
+];
+
+/**
+ * One tidy row per balancer (first-seen order): `seeds` runs, `latencySeeds` of them with a
+ * succeeded request, and for each metric `<column>_mean` and `<column>_ci95`, the half-width of
+ * the 95% interval (Student's t over seeds). Latency columns are over the `latencySeeds` runs.
+ * null where there is nothing to report: a mean over no run, a half-width from fewer than two.
+ * `utilization` is the mean over servers of each run's utilisation. Numbers are rounded to 9
+ * significant digits, as in a Summary.
+ */
+export type AggregateRow = { scenario: string; balancer: string; seeds: number; latencySeeds: number } & Record<`${string}_${'mean' | 'ci95'}`, number | null>;
+
+export function aggregateRows(summaries: readonly Summary[]): AggregateRow[] {
+  return [...byBalancer(summaries)].map(([balancer, list]) => {
+    const served = list.filter((s) => s.requests.succeeded > 0);
+    const row: AggregateRow = { scenario: list[0].scenario, balancer, seeds: list.length, latencySeeds: served.length };
+    for (const [name, f, latency] of AGGREGATED) {
+      const ci = confidenceInterval((latency ? served : list).map(f));
+      row[`${name}_mean`] = ci.n > 0 ? round9(ci.mean) : null;
+      row[`${name}_ci95`] = ci.n > 1 ? round9(ci.halfWidth) : null;
+    }
+    return row;
   });
 }
