@@ -8,12 +8,13 @@ import { readFileSync } from 'node:fs';
 import { ScenarioError } from '../input/check.js';
 import { SimulationStalledError } from '../engine/simulation.js';
 import { readScenarioJson } from '../scenario/load.js';
-import { parseScenario, MAX_REQUESTS } from '../scenario/scenario.js';
+import { parseScenario, MAX_REQUESTS, type Scenario } from '../scenario/scenario.js';
 
 const MAX_SEED = 2 ** 32 - 1;
 import { PRESETS, preset, presetNames } from '../scenario/presets.js';
 import { simulate } from '../experiment/simulate.js';
-import { comparisonRows, type ComparisonRow } from '../experiment/compare.js';
+import { comparisonRows, aggregateRows, AGGREGATE_COLUMNS, type ComparisonRow } from '../experiment/compare.js';
+import { reportLoad, offeredLoadLine } from './load-report.js';
 import type { Interval } from '../experiment/confidence.js';
 import type { Summary } from '../model/summary.js';
 import { balancerNames, getBalancer, listBalancers } from '../balancers/index.js';
@@ -26,7 +27,7 @@ export const USAGE = `lbsim — discrete-event simulation of load balancers
 
 Usage:
   lbsim run <scenario.json|preset> [--balancer NAME[:option=value...]] [--requests N] [--seed S] [--json|--csv]
-  lbsim compare <scenario.json|preset> [--balancers a,b,c] [--seeds 1..10] [--requests N] [--json|--csv]
+  lbsim compare <scenario.json|preset> [--balancers a,b,c] [--seeds 1..10] [--requests N] [--json|--csv [--aggregate]]
   lbsim list [--json]                     balancers, distributions, arrival processes, presets
   lbsim validate <scenario.json|preset>   check a scenario; prints "ok" or what is wrong
   lbsim diagram <server|request|attempt>  the state machine as Mermaid stateDiagram-v2
@@ -43,16 +44,20 @@ const COMMAND_HELP: Record<string, string> = {
   --balancer NAME[:option=value...]  replace the scenario's balancer, e.g. p2c:choices=3
   --requests N   stop after N arrivals (overrides stop.requests)
   --seed S       the seed of every random stream (default: the scenario's)
-  --json | --csv the Summary as JSON, or as one CSV row with a header; a table otherwise`,
+  --json | --csv the Summary as JSON, or as one CSV row with a header; a table otherwise
+The offered load (ρ) goes to stderr with a table; warnings about the run's design (ρ >= 1, a
+warm-up that takes most arrivals, a window short against the queues' relaxation time) always.`,
   compare: `Runs every balancer on the same workload (common random numbers) and prints one row each.
   --balancers a,b,c  which (default: all); each may carry options: p2c:choices=3:metric=peak-ewma
   --seeds 1..10  replications: a range (1..10 = ten seeds), a list (1,2,3) or one seed (5 = seed 5
                  only); with more than one, cells are mean ± 95% confidence half-width
   --requests N   arrivals per run
-  --json | --csv every run's Summary (JSON array, or one CSV row per run and balancer)`,
+  --json | --csv every run's Summary (JSON array, or one CSV row per run and balancer)
+  --aggregate    with --json or --csv: one row per balancer instead, each metric's mean over seeds
+                 and 95% confidence half-width (p99Ms_mean, p99Ms_ci95, ...), as the table shows`,
   list: `Lists balancers (with aliases and option defaults), distributions, arrival processes and presets.
   --json   the same as JSON`,
-  validate: 'Checks a scenario file or preset: prints "ok", or the field that is wrong, its value and what was expected (exit 2).',
+  validate: 'Checks a scenario file or preset: prints "ok" and its offered load (warnings on stderr), or the field that is wrong, its value and what was expected (exit 2).',
   diagram: 'Prints a state machine (server, request or attempt) as a Mermaid stateDiagram-v2.',
   preset: 'Prints a preset as a scenario file to copy and edit: lbsim preset default > mine.json',
 };
@@ -207,11 +212,10 @@ function run(args: readonly string[], io: Io): number {
   const flag = str(values.balancer);
   const balancer = flag === undefined ? undefined : parseBalancerChoice(flag.trim(), '--balancer');
   warnKeyless(scenario, [balancer === undefined ? scenario.balancer.name : typeof balancer === 'string' ? balancer : balancer.name], io);
-  const summary = simulate(json, {
-    balancer,
-    seed: integerFlag(str(values.seed), '--seed', 0, MAX_SEED),
-    requests: integerFlag(str(values.requests), '--requests', 1, MAX_REQUESTS),
-  });
+  const seed = integerFlag(str(values.seed), '--seed', 0, MAX_SEED);
+  const requests = integerFlag(str(values.requests), '--requests', 1, MAX_REQUESTS);
+  reportLoad(withRequests(scenario, requests), io.err, out === 'table');
+  const summary = simulate(json, { balancer, seed, requests });
   if (out === 'json') io.out(JSON.stringify(summary, null, 2) + '\n');
   else if (out === 'csv') io.out(csv(summaryCsv([summary])));
   else io.out(runTable(summary));
@@ -219,8 +223,9 @@ function run(args: readonly string[], io: Io): number {
 }
 
 function compareCommand(args: readonly string[], io: Io): number {
-  const { values, positionals } = options(args, { balancers: 'string', seeds: 'string', requests: 'string', json: 'boolean', csv: 'boolean' });
+  const { values, positionals } = options(args, { balancers: 'string', seeds: 'string', requests: 'string', json: 'boolean', csv: 'boolean', aggregate: 'boolean' });
   const out = format(values);
+  if (values.aggregate && out === 'table') throw new UsageError('--aggregate goes with --json or --csv (the table is aggregated already)');
   const file = onePositional(positionals, 'scenario file or preset name');
   const json = readScenarioJson(file);
   const scenario = parseScenario(json);
@@ -229,6 +234,7 @@ function compareCommand(args: readonly string[], io: Io): number {
   const seedText = str(values.seeds);
   const seeds = seedText ? parseSeeds(seedText) : [scenario.seed];
   const requests = integerFlag(str(values.requests), '--requests', 1, MAX_REQUESTS);
+  reportLoad(withRequests(scenario, requests), io.err, out === 'table');
   const summaries: Summary[] = [];
   const total = choices.length * seeds.length;
   for (const balancer of choices) {
@@ -238,8 +244,8 @@ function compareCommand(args: readonly string[], io: Io): number {
     }
   }
   if (io.progress) io.err('\r\x1b[K');
-  if (out === 'json') io.out(JSON.stringify(summaries, null, 2) + '\n');
-  else if (out === 'csv') io.out(csv(summaryCsv(summaries)));
+  if (out === 'json') io.out(JSON.stringify(values.aggregate ? aggregateRows(summaries) : summaries, null, 2) + '\n');
+  else if (out === 'csv') io.out(csv(values.aggregate ? aggregateCsv(summaries) : summaryCsv(summaries)));
   else io.out(compareTable(scenario.name, summaries, seeds.length, scenario.arrivals.process === 'closed'));
   return 0;
 }
@@ -287,6 +293,17 @@ const SUMMARY_COLUMNS: [string, (s: Summary) => string | number][] = [
 
 /** Latency columns stay empty (a missing value) for a run where no request succeeded. */
 const LATENCY_COLUMNS = new Set(['meanMs', 'p50Ms', 'p90Ms', 'p95Ms', 'p99Ms', 'p999Ms', 'maxMs']);
+
+/** One CSV row per balancer: `aggregateRows`, null as an empty cell. */
+function aggregateCsv(summaries: readonly Summary[]): (string | number)[][] {
+  const rows = aggregateRows(summaries) as unknown as Record<string, string | number | null>[];
+  return [[...AGGREGATE_COLUMNS], ...rows.map((r) => AGGREGATE_COLUMNS.map((c) => r[c] ?? ''))];
+}
+
+/** The scenario with `stop.requests` replaced when the command line gives one. */
+function withRequests(scenario: Scenario, requests: number | undefined): Scenario {
+  return requests === undefined ? scenario : { ...scenario, stop: { ...scenario.stop, requests } };
+}
 
 /** One CSV row per run (tidy data: one observation per row). */
 function summaryCsv(summaries: readonly Summary[]): (string | number)[][] {
@@ -385,6 +402,7 @@ function validate(args: readonly string[], io: Io): number {
   const scenario = parseScenario(readScenarioJson(file));
   const servers = scenario.servers.reduce((n, g) => n + g.count, 0);
   io.out(`ok: ${scenario.name}, ${servers} server${servers === 1 ? '' : 's'}, balancer ${scenario.balancer.name}\n`);
+  io.out(`${offeredLoadLine(reportLoad(scenario, io.err, false))}\n`);
   return 0;
 }
 

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PRESETS, preset } from '../../src/scenario/presets.js';
 import type { Summary } from '../../src/model/summary.js';
+import { AGGREGATE_COLUMNS, type AggregateRow } from '../../src/experiment/compare.js';
 
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 const REQUESTS = '20000';
@@ -25,10 +26,13 @@ function lbsim(...args: string[]): Result {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Exit 0, nothing on stderr (stderr is not a TTY here, so no progress either). */
+/** What the CLI says on stderr about a run's design: the offered load and warnings (tested below). */
+const ADVISORY = /^lbsim: (offered load|warning:) .*\n/gm;
+
+/** Exit 0, nothing on stderr but advisory lines (stderr is not a TTY here, so no progress either). */
 function ok(...args: string[]): string {
   const r = lbsim(...args);
-  expect(r.stderr, `stderr of lbsim ${args.join(' ')}`).toBe('');
+  expect(r.stderr.replace(ADVISORY, ''), `stderr of lbsim ${args.join(' ')}`).toBe('');
   expect(r.status, `exit code of lbsim ${args.join(' ')}`).toBe(0);
   return r.stdout;
 }
@@ -304,5 +308,95 @@ describe('lbsim list', () => {
     const r = spawnSync(process.execPath, ['bin/lbsim.js', 'list'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.stdout).toContain('options: choices=2, metric=outstanding');
     expect(r.stdout).toContain('options: tableSize=65537');
+  });
+});
+
+describe('lbsim: offered load and warnings about the run', () => {
+  /** A one-server scenario file: Poisson arrivals, exponential 10 ms requests. */
+  function file(name: string, ratePerSec: number, stop: unknown, servers: unknown = [{ count: 1 }]): string {
+    const path = join(dir, `${name}.json`);
+    writeFileSync(path, JSON.stringify({
+      stop, servers, arrivals: { process: 'poisson', ratePerSec }, service: { dist: 'exponential', meanMs: 10 }, balancer: { name: 'round-robin' },
+    }));
+    return path;
+  }
+
+  it('run and compare print one offered-load line on stderr with a table, and none with --json', () => {
+    const run = lbsim('run', 'default');
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe('lbsim: offered load ρ = 0.90 (λ 900/s × E[S] 10 ms ÷ capacity 10)\n');
+    const compared = lbsim('compare', 'heterogeneous', '--requests', '2000', '--balancers', 'rr', '--json');
+    expect(compared.stderr).not.toContain('offered load ρ');
+    expect(JSON.parse(compared.stdout)[0].balancer).toBe('round-robin');
+  });
+
+  it('lists per group the load of an even spread and of a spread by weight where they differ', () => {
+    const r = lbsim('compare', 'heterogeneous', '--requests', '2000', '--balancers', 'rr');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('lbsim: offered load ρ = 0.71 (λ 800/s × E[S] 8.846 ms ÷ capacity 10); ' +
+      'spread evenly per server: fast 0.35, standard 0.71, slow 1.42; by weight: fast 0.71, standard 0.71, slow 0.71\n');
+  });
+
+  it('validate prints the offered load after ok, and says how λ was obtained when it is not a plain rate', () => {
+    expect(ok('validate', 'default')).toBe('ok: default, 10 servers, balancer least-connections\noffered load ρ = 0.90 (λ 900/s × E[S] 10 ms ÷ capacity 10)\n');
+    expect(ok('validate', 'essay')).toContain('offered load ρ = 0.64 (λ 4/s × E[S] 800 ms ÷ capacity 5; λ: time-weighted mean of the on and off rates), peak ρ 0.96\n');
+    expect(lbsim('validate', 'default').stderr).toBe('');
+  });
+
+  it('warns of ρ >= 1 on stderr and keeps --json stdout parseable', () => {
+    const overloaded = file('overloaded', 150, { timeMs: 2000 });
+    for (const format of ['--json', '--csv']) {
+      const r = lbsim('run', overloaded, format);
+      expect(r.status).toBe(0);
+      expect(r.stderr).toContain('lbsim: warning: offered load ρ = 1.50 >= 1');
+      expect(r.stderr).toContain('servers[].queueLimit');
+      expect(r.stderr).not.toContain('offered load ρ = 1.50 (');
+      if (format === '--json') expect((JSON.parse(r.stdout) as Summary).requests.arrived).toBeGreaterThan(0);
+      else expect(r.stdout.split('\n')[0]).toMatch(/^scenario,balancer,seed,/);
+    }
+    expect(lbsim('validate', overloaded).stderr).toContain('lbsim: warning: offered load ρ = 1.50 >= 1');
+  });
+
+  it('warns when the warm-up takes most of stop.requests, or the whole run', () => {
+    const most = lbsim('run', file('warm', 50, { requests: 100, warmupMs: 1600 }), '--json');
+    expect(most.stderr).toContain('lbsim: warning: stop.warmupMs (1,600 ms) is expected to discard 80% of the run\'s arrivals');
+    expect(JSON.parse(most.stdout)).toHaveProperty('requests');
+    const all = lbsim('compare', file('all-warm', 50, { requests: 100, warmupMs: 5000 }), '--balancers', 'rr');
+    expect(all.stderr).toContain('lbsim: warning: the run is expected to end inside the warm-up');
+    expect(all.status).toBe(0);
+  });
+
+  it('warns when the measured window is short against the relaxation time, with the run length to ask for', () => {
+    const r = lbsim('run', 'default', '--requests', '2000', '--json');
+    expect(r.stderr).toContain('lbsim: warning: the measured window (≈ 1.22 s after the warm-up) is short against the queues\' relaxation time');
+    expect(r.stderr).toMatch(/measure at least 20τ ≈ [0-9.]+ s \(stop\.requests ≈ [0-9,]+\)/);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('lbsim compare --aggregate', () => {
+  const args = ['compare', 'default', '--requests', '2000', '--balancers', 'rr,p2c', '--seeds', '1..3'];
+
+  it('--json --aggregate gives one row per balancer whose means are those of the runs', () => {
+    const runs = JSON.parse(ok(...args, '--json')) as Summary[];
+    const rows = JSON.parse(ok(...args, '--json', '--aggregate')) as AggregateRow[];
+    expect(rows.map((r) => r.balancer)).toEqual(['round-robin', 'power-of-two']);
+    expect(rows[0]).toMatchObject({ scenario: 'default', seeds: 3, latencySeeds: 3 });
+    const p99 = runs.slice(0, 3).reduce((a, s) => a + s.latencyMs.p99, 0) / 3;
+    expect(rows[0].p99Ms_mean).toBeCloseTo(p99, 6);
+    expect(rows[0].p99Ms_ci95).toBeGreaterThan(0);
+  });
+
+  it('--csv --aggregate prints a header of tidy names and one row per balancer', () => {
+    const lines = ok(...args, '--csv', '--aggregate').trimEnd().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[0].split(',')).toEqual([...AGGREGATE_COLUMNS]);
+    expect(lines[0]).toContain('p99Ms_mean,p99Ms_ci95');
+    const row = lines[1].split(',');
+    expect(row.slice(0, 4)).toEqual(['default', 'round-robin', '3', '3']);
+  });
+
+  it('refuses --aggregate without --json or --csv, naming it', () => {
+    badInput(['compare', 'default', '--aggregate'], '--aggregate', '--json');
   });
 });

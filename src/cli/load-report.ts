@@ -1,0 +1,38 @@
+/**
+ * What `run`, `compare` and `validate` say about a scenario's offered load before it runs: one
+ * line (ρ, how it was obtained, per group when capacity-blind or weighted spreads load groups
+ * unequally) and the warnings of `runWarnings`, both on stderr so JSON and CSV stay clean.
+ */
+import { offeredLoad, type OfferedLoad } from '../scenario/offered-load.js';
+import { runWarnings, rhoText } from '../scenario/run-warnings.js';
+import type { Scenario } from '../scenario/scenario.js';
+import { fmt } from './format.js';
+
+const num = (x: number) => (Number.isFinite(x) ? fmt(x) : Number.isNaN(x) ? '-' : '∞');
+const same = (a: number, b: number) => a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
+
+/**
+ * `offered load ρ = 0.71 (λ 800/s × E[S] 8.846 ms ÷ capacity 10); spread evenly per server: fast
+ * 0.35, standard 0.71, slow 1.42`. Groups are listed only where a spread differs from ρ.
+ */
+export function offeredLoadLine(load: OfferedLoad): string {
+  const closed = load.kind === 'closed';
+  const how = load.rate.endsWith(' rate') ? '' : `; λ: ${load.rate}`;
+  let line = `offered load ρ ${closed ? '≤' : '='} ${rhoText(load.rho)} (λ ${closed ? '≤ ' : ''}${num(load.arrivalRatePerSec)}/s × ` +
+    `E[S] ${num(load.meanServiceMs)} ms ÷ capacity ${num(load.capacity)}${how})`;
+  if (!closed && load.peakRho > load.rho && !same(load.peakRho, load.rho)) line += `, peak ρ ${rhoText(load.peakRho)}`;
+  const groups = (pick: (g: OfferedLoad['groups'][number]) => number) => load.groups.map((g) => `${g.name} ${rhoText(pick(g))}`).join(', ');
+  const even = load.groups.some((g) => !same(g.evenRho, load.rho));
+  const weighted = load.groups.some((g) => !same(g.weightedRho, g.evenRho) && !Number.isNaN(g.weightedRho));
+  if (even) line += `; spread evenly per server: ${groups((g) => g.evenRho)}`;
+  if (weighted) line += `; by weight: ${groups((g) => g.weightedRho)}`;
+  return line;
+}
+
+/** Writes the offered-load line (when `line`) and every warning to `err`, each prefixed `lbsim: `. */
+export function reportLoad(scenario: Scenario, err: (text: string) => void, line: boolean): OfferedLoad {
+  const load = offeredLoad(scenario);
+  if (line) err(`lbsim: ${offeredLoadLine(load)}\n`);
+  for (const w of runWarnings(scenario, load)) err(`lbsim: warning: ${w.message}\n`);
+  return load;
+}
