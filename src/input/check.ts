@@ -8,8 +8,10 @@ export class ScenarioError extends Error {
     readonly path: string,
     readonly value: unknown,
     readonly expected: string,
+    /** What was received, in words, in place of `value` when that must not be shown (a file's content). */
+    got?: string,
   ) {
-    super(`${path || '(root)'}: got ${show(value)}, expected ${expected}`);
+    super(`${path || '(root)'}: got ${got ?? show(value)}, expected ${expected}`);
     this.name = 'ScenarioError';
   }
 }
@@ -20,7 +22,8 @@ export function show(value: unknown): string {
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   let text: string;
   try {
-    text = JSON.stringify(value) ?? String(value);
+    // A long array is shown by its first items: stringifying all of it would cost its size.
+    text = Array.isArray(value) && value.length > 20 ? `${JSON.stringify(value.slice(0, 20)).slice(0, -1)},...]` : JSON.stringify(value) ?? String(value);
   } catch {
     text = String(value);
   }

@@ -4,6 +4,7 @@
  */
 import { DISTRIBUTIONS, type DistributionName, type DistributionSpec } from '../random/distributions.js';
 import { isObject, join, numberArray, numberField, object, oneOf, optionalNumberField, ScenarioError } from '../input/check.js';
+import type { ScenarioFiles } from './scenario-files.js';
 
 /** Bimodal specs may nest this many levels below the top-level spec. */
 export const MAX_DISTRIBUTION_DEPTH = 8;
@@ -23,11 +24,12 @@ const FIELDS: Record<DistributionName, readonly string[]> = {
 
 const POSITIVE = { above: 0 };
 
-export function parseDistribution(value: unknown, path: string): DistributionSpec {
-  return parse(value, path, 0);
+/** `files` reads an empirical distribution's `file`; without it a `file` field is refused. */
+export function parseDistribution(value: unknown, path: string, files?: ScenarioFiles): DistributionSpec {
+  return parse(value, path, 0, files);
 }
 
-function parse(value: unknown, path: string, depth: number): DistributionSpec {
+function parse(value: unknown, path: string, depth: number, files: ScenarioFiles | undefined): DistributionSpec {
   if (!isObject(value)) throw new ScenarioError(path, value, 'a distribution object with a "dist" field');
   const dist = oneOf(value.dist, join(path, 'dist'), DISTRIBUTIONS);
   const o = object(value, path, FIELDS[dist]);
@@ -64,17 +66,18 @@ function parse(value: unknown, path: string, depth: number): DistributionSpec {
       if (depth >= MAX_DISTRIBUTION_DEPTH) {
         throw new ScenarioError(path, value, `a distribution with at most ${MAX_DISTRIBUTION_DEPTH} nested bimodal levels`);
       }
-      return { dist, p, a: parse(o.a, join(path, 'a'), depth + 1), b: parse(o.b, join(path, 'b'), depth + 1) };
+      return { dist, p, a: parse(o.a, join(path, 'a'), depth + 1, files), b: parse(o.b, join(path, 'b'), depth + 1, files) };
     }
     case 'empirical': {
-      if (o.file !== undefined) {
-        throw new ScenarioError(join(path, 'file'), o.file, typeof o.file === 'string'
-          ? 'samples read from the CSV by loadScenarioFile() or the CLI, not by parseScenario() (or give samplesMs)'
-          : 'the name of a CSV file (a string), relative to the scenario file');
-      }
-      if (o.column !== undefined) throw new ScenarioError(join(path, 'column'), o.column, 'no column without a file');
-      const samples = o.samplesMs;
+      let samples = o.samplesMs;
       const at = join(path, 'samplesMs');
+      if (o.file !== undefined) {
+        if (typeof o.file !== 'string' || o.file === '') throw new ScenarioError(join(path, 'file'), o.file, 'the name of a CSV file (a string), relative to the scenario file');
+        if (!files) throw new ScenarioError(join(path, 'file'), o.file, 'samples read from the CSV by loadScenarioFile() or the CLI, not by parseScenario() (or give samplesMs)');
+        if (samples !== undefined) throw new ScenarioError(at, samples, 'either samplesMs or a file, not both');
+        if (o.column !== undefined && (typeof o.column !== 'string' || o.column === '')) throw new ScenarioError(join(path, 'column'), o.column, 'a column name of the CSV file');
+        samples = files.samples(o.file, o.column as string | undefined, path);
+      } else if (o.column !== undefined) throw new ScenarioError(join(path, 'column'), o.column, 'no column without a file');
       if (Array.isArray(samples) && samples.length > MAX_EMPIRICAL_SAMPLES) {
         throw new ScenarioError(at, samples, `at most ${MAX_EMPIRICAL_SAMPLES} samples`);
       }

@@ -1,157 +1,127 @@
 /**
- * Loading scenarios from disk (Node only): JSON files, preset names, and trace CSV files
- * referenced as `"arrivals": {"process": "trace", "file": "trace.csv"}` (resolved relative to
- * the scenario file). A trace CSV has a header naming its columns: `timeMs` (required), and
- * optionally `costMs` and `key`; one arrival per line, times ascending. An empirical
- * distribution anywhere in the scenario may read its samples from a CSV column the same way:
- * `{"dist": "empirical", "file": "latencies.csv", "column": "ms"}` (`column` may be left out
- * when the file has one column).
+ * Loading scenarios from disk (Node only): JSON files, preset names, and the CSV files a
+ * scenario names where it may (see ScenarioFiles), resolved relative to the scenario file. A
+ * trace CSV, `"arrivals": {"process": "trace", "file": "trace.csv"}`, has a header naming its
+ * columns: `timeMs` (required), and optionally `costMs` and `key`; one arrival per line, times
+ * ascending. An empirical distribution anywhere in the scenario may read its samples from a CSV
+ * column: `{"dist": "empirical", "file": "latencies.csv", "column": "ms"}` (`column` may be
+ * left out when the file has one column). Files are read only where the validator asks for
+ * one (never, say, under `description`), bounded in size (read-text-file.ts), and errors about
+ * them name the file, line and column, never their content (input/csv.ts).
  */
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ScenarioError, isObject } from '../input/check.js';
-import { parseScenario, type Scenario } from './scenario.js';
+import { ScenarioError, type Json } from '../input/check.js';
+import { parseJsonText } from '../input/json-text.js';
+import { parseCsv, type Csv } from '../input/csv.js';
+import { MAX_FILE_BYTES, readTextFile } from './read-text-file.js';
+import { parseScenario, MAX_TRACE_ARRIVALS, MAX_TRACE_TIME_MS, type Scenario } from './scenario.js';
+import type { ScenarioFiles, TraceColumns } from './scenario-files.js';
 import { preset, presetNames } from './presets.js';
 import { MAX_EMPIRICAL_SAMPLES } from './distribution-spec.js';
 
-/** Reads a file that is not there, or not JSON, as a ScenarioError naming the file. */
-export function readScenarioJson(file: string): unknown {
-  const fromPreset = preset(file);
-  if (fromPreset && !/[./\\]/.test(file)) return fromPreset;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const close = presetNames().filter((p) => editDistance(p, file) <= 2);
-    const hint = close.length ? `did you mean ${close.join(' or ')}? ` : '';
-    throw new ScenarioError(file, code === 'ENOENT' ? 'no such file or preset' : (code ?? 'unreadable'), `${hint}a readable scenario file or a preset (${presetNames().join(', ')})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new ScenarioError(file, 'invalid JSON', `JSON (${(e as Error).message}${jsonErrorAt(text, e as Error)})`);
-  }
-  if (isObject(json) && isObject(json.arrivals) && json.arrivals.process === 'trace' && typeof json.arrivals.file === 'string') {
-    const { file: csv, ...rest } = json.arrivals;
-    json = { ...json, arrivals: { ...rest, ...readTraceCsv(resolve(dirname(file), csv as string)) } };
-  }
-  return withEmpiricalSamples(json, '', dirname(file));
-}
-
-/** Replaces every `{"dist": "empirical", "file": ...}` below `node` by one with the file's samples. */
-function withEmpiricalSamples(node: unknown, path: string, dir: string): unknown {
-  if (Array.isArray(node)) return node.map((item, i) => withEmpiricalSamples(item, `${path}[${i}]`, dir));
-  if (!isObject(node)) return node;
-  if (node.dist === 'empirical' && typeof node.file === 'string') {
-    const { file, column, ...rest } = node;
-    if (rest.samplesMs !== undefined) throw new ScenarioError(`${path}.samplesMs`, rest.samplesMs, 'either samplesMs or a file, not both');
-    if (column !== undefined && typeof column !== 'string') throw new ScenarioError(`${path}.column`, column, 'a column name of the CSV file');
-    return { ...rest, samplesMs: readSampleColumn(resolve(dir, file as string), column, `${path}.file`) };
-  }
-  // fromEntries keeps a "__proto__" key an own field, for validation to reject like any other.
-  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, withEmpiricalSamples(value, path ? `${path}.${key}` : key, dir)]));
-}
-
-/** The numbers (>= 0) of one column of a CSV file with a header. */
-function readSampleColumn(file: string, column: string | undefined, at: string): number[] {
-  const { header, rows, number } = readCsv(file, at);
-  const j = column === undefined ? (header.length === 1 ? 0 : -1) : header.indexOf(column);
-  if (j < 0) {
-    throw new ScenarioError(`${at.replace(/\.file$/, '')}.column`, column, `one of the columns of ${file}: ${header.join(', ')}`);
-  }
-  if (rows.length > MAX_EMPIRICAL_SAMPLES) throw new ScenarioError(at, file, `a CSV file of at most ${MAX_EMPIRICAL_SAMPLES} samples`);
-  if (rows.length === 0) throw new ScenarioError(at, file, 'a CSV file with at least one sample below its header');
-  return rows.map((_, i) => number(i, j));
-}
-
-interface Csv {
-  header: string[];
-  rows: string[][];
-  /** The line number in the file of each row. */
-  lines: number[];
-  /** Row i's cell in column j as a number >= 0 (an integer < 2^31 if `integer`), or a ScenarioError naming line and column. */
-  number(i: number, j: number, integer?: boolean): number;
-}
-
-/** A CSV file with a header line, split into cells (no quoting: numbers only); blank lines are skipped. */
-function readCsv(file: string, at: string): Csv {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ScenarioError(at, file, `a readable CSV file (${(e as NodeJS.ErrnoException).code})`);
-  }
-  const numbered = text.split(/\r?\n/).map((l, i) => ({ l, n: i + 1 })).filter(({ l }) => l.trim() !== '');
-  const header = (numbered.shift()?.l ?? '').split(',').map((h) => h.trim());
-  const rows = numbered.map(({ l }) => l.split(',')), lines = numbered.map(({ n }) => n);
-  const number = (i: number, j: number, integer = false): number => {
-    const cell = rows[i][j], v = Number(cell);
-    if (cell === undefined || cell.trim() === '' || !Number.isFinite(v) || v < 0 || (integer && (!Number.isInteger(v) || v > 2 ** 31 - 1))) {
-      throw new ScenarioError(`${at} line ${lines[i]} column ${header[j]}`, cell, `${integer ? 'an integer from 0 to 2147483647' : 'a number >= 0'} (${file})`);
-    }
-    return v;
-  };
-  return { header, rows, lines, number };
-}
-
 /**
- * Where JSON.parse failed, as ": line L column C" (empty when the message already says). Node
- * gives "at position N" for some errors only; otherwise the shortest prefix of `text` that
- * fails for another reason than ending early is searched for (a prefix of valid JSON only
- * ever fails at its end).
+ * The scenario JSON of a file (or preset name), with the CSV files it names read in place
+ * (`samplesMs`, `timesMs`...), so that it stands alone. The file is validated on the way (a
+ * ScenarioError names the field); a file that is missing or not JSON is one naming the file.
  */
-function jsonErrorAt(text: string, error: Error): string {
-  if (/line \d+ column \d+/.test(error.message)) return '';
-  const fails = (k: number) => {
-    try {
-      JSON.parse(text.slice(0, k));
-      return false;
-    } catch (e) {
-      // Ending early shows as "end of JSON input", an unterminated string, or a position at the end.
-      const m = (e as Error).message, pos = /at position (\d+)/.exec(m);
-      return !/end of JSON input|Unterminated string/.test(m) && !(pos && Number(pos[1]) >= k);
-    }
-  };
-  const given = /at position (\d+)/.exec(error.message);
-  let at: number;
-  if (given) at = Number(given[1]);
-  else {
-    let lo = 0, hi = text.length; // fails(hi) holds unless the text merely ends early
-    if (!fails(hi)) return '';
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (fails(mid)) hi = mid;
-      else lo = mid + 1;
-    }
-    at = lo - 1;
-  }
-  const before = text.slice(0, at).split('\n');
-  return `: line ${before.length} column ${before[before.length - 1].length + 1}`;
+export function readScenarioJson(file: string): unknown {
+  const fromPreset = presetJson(file);
+  return fromPreset ?? load(file).json;
 }
 
 /** Reads and validates a scenario file (or preset name). */
 export function loadScenarioFile(file: string): Scenario {
-  return parseScenario(readScenarioJson(file));
+  const fromPreset = presetJson(file);
+  return fromPreset ? parseScenario(fromPreset) : load(file).scenario;
 }
 
-export function readTraceCsv(file: string): { timesMs: number[]; costsMs?: number[]; keys?: number[] } {
-  const { header, rows, lines, number } = readCsv(file, 'arrivals.file');
-  const col = (name: string) => header.indexOf(name);
-  const [t, c, k] = [col('timeMs'), col('costMs'), col('key')];
-  if (t < 0) throw new ScenarioError('arrivals.file', header.join(','), `a CSV header with a timeMs column (and optionally costMs, key) in ${file}`);
+function presetJson(name: string): unknown {
+  return /[./\\]/.test(name) ? undefined : preset(name);
+}
+
+function load(file: string): { json: unknown; scenario: Scenario } {
+  const text = readTextFile(file, (reason) => {
+    if (reason !== 'no such file') return new ScenarioError(file, undefined, `a scenario file: a regular file of at most ${MAX_FILE_MIB} MiB`, reason);
+    const close = presetNames().filter((p) => editDistance(p, file) <= 2);
+    const hint = close.length ? `did you mean ${close.join(' or ')}? ` : '';
+    return new ScenarioError(file, undefined, `${hint}a readable scenario file or a preset (${presetNames().join(', ')})`, 'no such file or preset');
+  });
+  let json = parseJsonText(text, file);
+  const dir = dirname(file);
+  const read: { at: string; value: Json }[] = [];
+  const files: ScenarioFiles = {
+    samples(csv, column, at) {
+      const samplesMs = readSampleColumn(resolve(dir, csv), column, at);
+      read.push({ at, value: { dist: 'empirical', samplesMs } });
+      return samplesMs;
+    },
+    trace(csv, at) {
+      const columns = readTraceCsv(resolve(dir, csv), `${at}.file`);
+      read.push({ at, value: { process: 'trace', ...columns } });
+      return columns;
+    },
+  };
+  const scenario = parseScenario(json, files);
+  for (const { at, value } of read) json = replaceAt(json, at, value);
+  return { json, scenario };
+}
+
+const MAX_FILE_MIB = MAX_FILE_BYTES / 1024 / 1024;
+
+/** `json` with the value at path `at` ("failures.zones[0].repair", as the validator names it) replaced by `value`. */
+function replaceAt(json: unknown, at: string, value: unknown): unknown {
+  const keys = [...at.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => m[1] ?? Number(m[2]));
+  let node = json as Record<string | number, unknown>;
+  for (const key of keys.slice(0, -1)) node = node[key] as Record<string | number, unknown>;
+  node[keys[keys.length - 1]] = value;
+  return json;
+}
+
+/** A CSV file, bounded (size, rows), for the field at path `at`. */
+function readCsvFile(file: string, at: string, maxRows: number): Csv {
+  const text = readTextFile(file, (reason) => new ScenarioError(at, file, `a CSV file: a regular file of at most ${MAX_FILE_MIB} MiB`, `${JSON.stringify(file)}, ${reason}`));
+  return parseCsv(text, at, file, maxRows);
+}
+
+/** The numbers (>= 0) of one column of a CSV file with a header, for the distribution at `at`. */
+function readSampleColumn(file: string, column: string | undefined, at: string): number[] {
+  const fileAt = `${at}.file`;
+  const csv = readCsvFile(file, fileAt, MAX_EMPIRICAL_SAMPLES);
+  const j = column === undefined ? (csv.header.length === 1 ? 0 : -1) : csv.header.indexOf(column);
+  if (j < 0) {
+    // The header's names are the file's content: counted, not shown.
+    const n = csv.header.length;
+    throw new ScenarioError(`${at}.column`, column, column === undefined
+      ? `a column name: ${file} has ${n} columns`
+      : `the name of one of the ${n} column(s) in the header line of ${file}`);
+  }
+  const samples: number[] = [];
+  csv.forEachRow((cells, line) => samples.push(csv.number(cells, j, line, {}, column)));
+  if (samples.length === 0) throw new ScenarioError(fileAt, file, `a CSV file with at least one sample below its header (${file})`, 'a file with no data rows');
+  return samples;
+}
+
+/** A trace CSV file's columns (see above); errors name `at` (the trace's `file` field), the line and the column. */
+export function readTraceCsv(file: string, at = 'arrivals.file'): TraceColumns {
+  const csv = readCsvFile(file, at, MAX_TRACE_ARRIVALS);
+  const names = ['timeMs', 'costMs', 'key'];
+  const [t, c, k] = names.map((name) => csv.header.indexOf(name));
+  if (t < 0) throw new ScenarioError(at, file, `a CSV header line with a timeMs column (and optionally costMs, key) (${file})`, 'a header line without a timeMs column');
+  const other = csv.header.findIndex((name) => !names.includes(name));
+  if (other >= 0) throw csv.error(csv.headerLine, other, 'a column name other than timeMs, costMs and key', 'only the columns timeMs, costMs and key');
   const timesMs: number[] = [], costsMs: number[] = [], keys: number[] = [];
-  // The rules parseScenario applies to a trace, checked here so an error names the file's line.
-  rows.forEach((cells, i) => {
-    const time = number(i, t);
+  const rule = { max: MAX_TRACE_TIME_MS, maxReason: 'about 31 years: beyond it float64 milliseconds are too coarse for a service time to change them' };
+  // The rules parseScenario applies to a trace, checked here so that an error names the file's line.
+  const rows = csv.forEachRow((cells, line) => {
+    const time = csv.number(cells, t, line, rule, 'timeMs');
     if (timesMs.length > 0 && time < timesMs[timesMs.length - 1]) {
-      throw new ScenarioError(`arrivals.file line ${lines[i]} column timeMs`, cells[t], `a time >= the previous line's (${timesMs[timesMs.length - 1]}): arrivals in time order (${file})`);
+      throw csv.error(line, t, "a time before the previous row's", 'arrivals in time order', 'timeMs');
     }
     timesMs.push(time);
-    if (c >= 0) costsMs.push(number(i, c));
-    if (k >= 0) keys.push(number(i, k, true));
+    if (c >= 0) costsMs.push(csv.number(cells, c, line, {}, 'costMs'));
+    if (k >= 0) keys.push(csv.number(cells, k, line, { integer: true, max: 2 ** 31 - 1 }, 'key'));
   });
+  if (rows === 0) throw new ScenarioError(at, file, `a trace CSV file with at least one arrival below its header (${file})`, 'a file with no data rows');
   return { timesMs, ...(c >= 0 ? { costsMs } : {}), ...(k >= 0 ? { keys } : {}) };
 }
 

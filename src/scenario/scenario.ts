@@ -8,7 +8,8 @@ import {
   isObject, type Json,
 } from '../input/check.js';
 import { parseDistribution } from './distribution-spec.js';
-import type { DistributionSpec } from '../random/distributions.js';
+import { createDistribution, type DistributionSpec } from '../random/distributions.js';
+import type { ScenarioFiles } from './scenario-files.js';
 import { ARRIVAL_PROCESSES, type ArrivalSpec } from '../model/arrivals.js';
 import type { ModelConfig, FailureConfig, KeySpec, ClosedLoopSpec } from '../model/model.js';
 import type { ClientConfig } from '../model/client.js';
@@ -17,6 +18,7 @@ import { parseClient } from './client-spec.js';
 import { parseHealth, toHealthConfig, type HealthSpec } from './health-spec.js';
 import type { ServerSpec } from '../model/server-pool.js';
 import { getBalancer, balancerNames } from '../balancers/index.js';
+import { HISTOGRAM_DIGITS } from '../metrics/histogram.js';
 
 export interface ServerGroup {
   name?: string;
@@ -46,6 +48,8 @@ export interface Scenario {
   failures?: FailureConfig;
   health?: HealthSpec;
   client?: ClientConfig;
+  /** Latency percentiles kept to `significantDigits` (1–4; default 3, i.e. within 0.1%). */
+  metrics?: { significantDigits: number };
 }
 
 /**
@@ -64,23 +68,37 @@ export interface StopSpec {
 /** Largest run accepted (requests); larger runs are a typo more often than a plan. */
 export const MAX_REQUESTS = 1e10;
 export const MAX_SERVERS = 1_000_000;
+/**
+ * Largest trace time (ms, about 31.7 years). Float64 milliseconds are exact to about 0.1 µs
+ * below it; far beyond it adding a service time no longer changes a time (from 2^53 not even
+ * 1 ms does), and latencies would come out as 0.
+ */
+export const MAX_TRACE_TIME_MS = 1e12;
+export const MAX_TRACE_ARRIVALS = 10_000_000;
+/**
+ * Smallest mean (ms) of a random failure process's time between failures and repair time:
+ * servers failing or repaired more often than every millisecond flood the run with failure
+ * events (at mean 0 it never advances).
+ */
+export const MIN_FAILURE_MEAN_MS = 1;
 /** Largest `stop.maxInFlight`: request rows are typed-array indices (2^26 fit in an event's target). */
 export const MAX_IN_FLIGHT = 2 ** 25;
 
 const TOP = [
   '$schema', 'name', 'description', 'seed', 'stop', 'servers', 'arrivals', 'service', 'serviceScope', 'keys', 'balancer', 'fleet', 'view',
-  'failures', 'health', 'client',
+  'failures', 'health', 'client', 'metrics',
 ];
 
-export function parseScenario(input: unknown): Scenario {
+/** `files` reads the files a scenario names (see ScenarioFiles); without it `file` fields are refused. */
+export function parseScenario(input: unknown, files?: ScenarioFiles): Scenario {
   const o = object(input, '', TOP);
   const scenario: Scenario = {
     name: stringField(o, 'name', '', 'scenario'),
     seed: numberField(o, 'seed', '', { integer: true, min: 0, max: 2 ** 32 - 1 }, 1),
     stop: parseStop(o.stop, isObject(o.arrivals) && o.arrivals.process === 'trace'),
     servers: parseServers(o.servers),
-    arrivals: parseArrivals(o.arrivals),
-    service: parseDistribution(o.service, 'service'),
+    arrivals: parseArrivals(o.arrivals, files),
+    service: parseDistribution(o.service, 'service', files),
     balancer: { name: '' },
   };
   const total = scenario.servers.reduce((n, g) => n + g.count, 0);
@@ -105,9 +123,15 @@ export function parseScenario(input: unknown): Scenario {
       throw new ScenarioError('view.refreshMs', scenario.view.refreshMs, '0 or absent with load "own" (a balancer always knows its own connections; use load "reported" for stale reports)');
     }
   }
-  if (o.failures !== undefined) scenario.failures = parseFailures(o.failures, total);
+  if (o.failures !== undefined) scenario.failures = parseFailures(o.failures, total, files);
   if (o.health !== undefined) scenario.health = parseHealth(o.health);
   if (o.client !== undefined) scenario.client = parseClient(o.client);
+  if (o.metrics !== undefined) {
+    const m = object(o.metrics, 'metrics', ['significantDigits']);
+    scenario.metrics = {
+      significantDigits: numberField(m, 'significantDigits', 'metrics', { integer: true, min: HISTOGRAM_DIGITS.min, max: HISTOGRAM_DIGITS.max }, HISTOGRAM_DIGITS.default),
+    };
+  }
   if (scenario.arrivals.process === 'trace' && scenario.stop.requests === undefined && scenario.stop.timeMs === undefined) {
     scenario.stop.requests = scenario.arrivals.timesMs.length;
   }
@@ -163,7 +187,7 @@ function parseServers(value: unknown): ServerGroup[] {
   });
 }
 
-function parseArrivals(value: unknown): ArrivalSpec | ClosedLoopSpec {
+function parseArrivals(value: unknown, files: ScenarioFiles | undefined): ArrivalSpec | ClosedLoopSpec {
   const path = 'arrivals';
   if (typeof value !== 'object' || value === null) throw new ScenarioError(path, value, 'an object with a "process" field');
   const process = oneOf((value as Json).process, join(path, 'process'), [...ARRIVAL_PROCESSES, 'closed'] as const);
@@ -172,7 +196,7 @@ function parseArrivals(value: unknown): ArrivalSpec | ClosedLoopSpec {
     return {
       process,
       clients: numberField(o, 'clients', path, { integer: true, min: 1, max: 10_000_000 }),
-      thinkMs: parseDistribution(o.thinkMs, join(path, 'thinkMs')),
+      thinkMs: parseDistribution(o.thinkMs, join(path, 'thinkMs'), files),
     };
   }
   const rate = { above: 0, max: 1e9 };
@@ -204,13 +228,23 @@ function parseArrivals(value: unknown): ArrivalSpec | ClosedLoopSpec {
       return spec;
     }
     case 'trace': {
-      const o = object(value, path, ['process', 'timesMs', 'costsMs', 'keys', 'file']);
+      let o = object(value, path, ['process', 'timesMs', 'costsMs', 'keys', 'file']);
       if (o.file !== undefined) {
-        throw new ScenarioError(join(path, 'file'), o.file, 'a trace loaded by loadScenarioFile() or the CLI (which read the CSV), not by parseScenario()');
+        const at = join(path, 'file');
+        if (typeof o.file !== 'string' || o.file === '') throw new ScenarioError(at, o.file, 'the name of a CSV file (a string), relative to the scenario file');
+        const inline = ['timesMs', 'costsMs', 'keys'].find((k) => o[k] !== undefined);
+        if (inline) throw new ScenarioError(join(path, inline), o[inline], `either a file or inline timesMs, costsMs and keys, not both (${at} is given)`);
+        if (!files) throw new ScenarioError(at, o.file, 'a trace loaded by loadScenarioFile() or the CLI (which read the CSV), not by parseScenario()');
+        o = { process, ...files.trace(o.file, path) };
       }
-      const timesMs = numberArray(o.timesMs, join(path, 'timesMs'), { min: 0 });
-      for (let i = 1; i < timesMs.length; i++) {
-        if (timesMs[i] < timesMs[i - 1]) throw new ScenarioError(join(join(path, 'timesMs'), i), timesMs[i], `a time >= the previous one (${timesMs[i - 1]})`);
+      const times = join(path, 'timesMs');
+      if (Array.isArray(o.timesMs) && o.timesMs.length > MAX_TRACE_ARRIVALS) throw new ScenarioError(times, o.timesMs, `at most ${MAX_TRACE_ARRIVALS} arrivals`);
+      const timesMs = numberArray(o.timesMs, times, { min: 0 });
+      for (let i = 0; i < timesMs.length; i++) {
+        if (timesMs[i] > MAX_TRACE_TIME_MS) {
+          throw new ScenarioError(join(times, i), timesMs[i], `a time of at most ${MAX_TRACE_TIME_MS} ms (about 31 years): beyond it float64 milliseconds are too coarse for a service time to change them, and latencies would read 0`);
+        }
+        if (i > 0 && timesMs[i] < timesMs[i - 1]) throw new ScenarioError(join(times, i), timesMs[i], `a time >= the previous one (${timesMs[i - 1]})`);
       }
       const spec: ArrivalSpec = { process, timesMs };
       if (o.costsMs !== undefined) spec.costsMs = sameLength(numberArray(o.costsMs, join(path, 'costsMs'), { min: 0 }), timesMs, join(path, 'costsMs'));
@@ -224,11 +258,11 @@ function parseArrivals(value: unknown): ArrivalSpec | ClosedLoopSpec {
  * `failures`: random failures by `mtbfMs`/`mttrMs` (exponential) or `timeBetween`/`repair`
  * (any distribution), scheduled `outages`, and the recovery `warmupMs`.
  */
-function parseFailures(value: unknown, servers: number): FailureConfig {
+function parseFailures(value: unknown, servers: number, files: ScenarioFiles | undefined): FailureConfig {
   const path = 'failures';
   const o = object(value, path, ['mtbfMs', 'mttrMs', 'timeBetween', 'repair', 'warmupMs', 'outages', 'slowdowns', 'zones']);
-  const timeBetween = meanOrDistribution(o, 'mtbfMs', 'timeBetween', path);
-  const repair = meanOrDistribution(o, 'mttrMs', 'repair', path);
+  const timeBetween = meanOrDistribution(o, 'mtbfMs', 'timeBetween', path, files);
+  const repair = meanOrDistribution(o, 'mttrMs', 'repair', path, files);
   if (timeBetween && !repair) throw new ScenarioError(join(path, 'mttrMs'), undefined, 'a repair time (mttrMs or repair) when servers fail at random');
   const outages = (o.outages === undefined ? [] : array(o.outages, join(path, 'outages'))).map((item, i) => {
     const p = join(join(path, 'outages'), i);
@@ -253,7 +287,7 @@ function parseFailures(value: unknown, servers: number): FailureConfig {
     const x = object(item, p, ['servers', 'mtbfMs', 'mttrMs', 'timeBetween', 'repair']);
     // Both are required for a zone: an absent one is reported by numberField at its mean's path.
     const dist = (meanKey: string, distKey: string): DistributionSpec =>
-      meanOrDistribution(x, meanKey, distKey, p) ?? { dist: 'exponential', meanMs: numberField(x, meanKey, p, { above: 0 }) };
+      meanOrDistribution(x, meanKey, distKey, p, files) ?? { dist: 'exponential', meanMs: numberField(x, meanKey, p, { above: 0 }) };
     return {
       servers: numberArray(x.servers, join(p, 'servers'), { integer: true, min: 0, max: servers - 1 }),
       timeBetween: dist('mtbfMs', 'timeBetween'),
@@ -281,13 +315,28 @@ function parseKeys(value: unknown): KeySpec {
   };
 }
 
-/** `meanKey` (an exponential's mean, ms) or `distKey` (any distribution), not both; undefined if neither. */
-function meanOrDistribution(o: Json, meanKey: string, distKey: string, path: string): DistributionSpec | undefined {
+/**
+ * A failure process's time between failures or repair time: `meanKey` (an exponential's mean,
+ * ms) or `distKey` (any distribution), not both, with a mean of at least MIN_FAILURE_MEAN_MS;
+ * undefined if neither is given.
+ */
+function meanOrDistribution(o: Json, meanKey: string, distKey: string, path: string, files: ScenarioFiles | undefined): DistributionSpec | undefined {
   if (o[meanKey] !== undefined && o[distKey] !== undefined) {
     throw new ScenarioError(join(path, distKey), o[distKey], `either ${meanKey} or ${distKey}, not both`);
   }
-  if (o[meanKey] !== undefined) return { dist: 'exponential', meanMs: numberField(o, meanKey, path, { above: 0 }) };
-  return o[distKey] === undefined ? undefined : parseDistribution(o[distKey], join(path, distKey));
+  const why = 'servers failing or repaired more often than every millisecond would flood the run with failure events (at 0 it never advances)';
+  if (o[meanKey] !== undefined) {
+    const meanMs = numberField(o, meanKey, path, { above: 0 });
+    if (meanMs < MIN_FAILURE_MEAN_MS) throw new ScenarioError(join(path, meanKey), meanMs, `at least ${MIN_FAILURE_MEAN_MS} ms: ${why}`);
+    return { dist: 'exponential', meanMs };
+  }
+  if (o[distKey] === undefined) return undefined;
+  const spec = parseDistribution(o[distKey], join(path, distKey), files);
+  const { meanMs } = createDistribution(spec);
+  if (!(meanMs >= MIN_FAILURE_MEAN_MS)) {
+    throw new ScenarioError(join(path, distKey), o[distKey], `a distribution with mean >= ${MIN_FAILURE_MEAN_MS} ms: ${why}`);
+  }
+  return spec;
 }
 
 function sameLength(values: number[], times: number[], path: string): number[] {
@@ -346,6 +395,7 @@ export function toModelConfig(scenario: Scenario): ModelConfig {
   if (scenario.view) config.view = scenario.view;
   if (scenario.health) config.health = toHealthConfig(scenario.health);
   if (scenario.client) config.client = scenario.client;
+  if (scenario.metrics) config.metrics = scenario.metrics;
   return config;
 }
 

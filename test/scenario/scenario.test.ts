@@ -221,6 +221,30 @@ describe('parseScenario: bad input names the path, the value and the expectation
     expectError(parse({ arrivals: { process: 'trace', file: 'trace.csv' } }), 'arrivals.file', '"trace.csv"', 'loadScenarioFile');
   });
 
+  it('a random failure process with a mean up-time or repair time below 1 ms is refused, saying why', () => {
+    const zero = { dist: 'constant', valueMs: 0 }, hour = { dist: 'constant', valueMs: 3_600_000 };
+    expectError(parse({ failures: { timeBetween: zero, repair: hour } }), 'failures.timeBetween', JSON.stringify(zero), 'mean >= 1 ms: servers failing or repaired more often than every millisecond');
+    expectError(parse({ failures: { timeBetween: hour, repair: zero } }), 'failures.repair', JSON.stringify(zero), 'mean >= 1 ms');
+    expectError(parse({ failures: { mtbfMs: 1000, mttrMs: 1e-6 } }), 'failures.mttrMs', '0.000001', 'at least 1 ms');
+    expectError(parse({ failures: { mtbfMs: 0.5, mttrMs: 1000 } }), 'failures.mtbfMs', '0.5', 'at least 1 ms');
+    const zone = { servers: [0, 1], timeBetween: { dist: 'exponential', meanMs: 1e-6 }, repair: hour };
+    expectError(parse({ failures: { zones: [zone] } }), 'failures.zones[0].timeBetween', '{"dist":"exponential","meanMs":0.000001}', 'mean >= 1 ms');
+    expectError(parse({ failures: { zones: [{ servers: [0], mtbfMs: 1000, mttrMs: 0.001 }] } }), 'failures.zones[0].mttrMs', '0.001', 'at least 1 ms');
+    // A mean of 1 ms is allowed even when most draws are 0: cycles still advance time on average.
+    const mostlyZero = { dist: 'bimodal', p: 0.5, a: zero, b: { dist: 'constant', valueMs: 2 } };
+    expect(parseScenario(scenario({ failures: { timeBetween: mostlyZero, repair: { dist: 'constant', valueMs: 1 } } })).failures?.timeBetween).toEqual(mostlyZero);
+  });
+
+  it('trace times beyond 1e12 ms are refused: ms arithmetic is too coarse there for latencies', () => {
+    expect(parseScenario(scenario({ stop: undefined, arrivals: { process: 'trace', timesMs: [0, 1e12] } })).arrivals).toEqual({ process: 'trace', timesMs: [0, 1e12] });
+    expectError(parse({ arrivals: { process: 'trace', timesMs: [2 ** 53] } }), 'arrivals.timesMs[0]', String(2 ** 53), 'at most 1000000000000 ms (about 31 years)');
+  });
+
+  it('a trace naming a file and giving inline times is refused as ambiguous', () => {
+    expectError(parse({ arrivals: { process: 'trace', file: 'trace.csv', timesMs: [1] } }), 'arrivals.timesMs', '[1]', 'either a file or inline timesMs, costsMs and keys, not both');
+    expectError(parse({ arrivals: { process: 'trace', file: 'trace.csv', keys: [1] } }), 'arrivals.keys', '[1]', 'not both');
+  });
+
   it('too many servers in all are rejected, even when each group is within bounds', () => {
     const half = MAX_SERVERS / 2 + 1;
     expectError(parse({ servers: [{ count: half }, { count: half }] }), 'servers', `"${2 * half} servers"`, `at most ${MAX_SERVERS} servers`);

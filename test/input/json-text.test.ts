@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { thrownScenarioError } from '../scenario-error.js';
+import { MAX_JSON_DEPTH, parseJsonText } from '../../src/input/json-text.js';
+
+describe('parseJsonText', () => {
+  it('skips a UTF-8 byte order mark at the start', () => {
+    expect(parseJsonText('\ufeff{"a": 1}', 'f.json')).toEqual({ a: 1 });
+  });
+
+  it('refuses nesting deeper than MAX_JSON_DEPTH with its line and column, before any recursive walk', () => {
+    const ok = '['.repeat(MAX_JSON_DEPTH) + ']'.repeat(MAX_JSON_DEPTH);
+    expect(() => parseJsonText(ok, 'f.json')).not.toThrow();
+    const e = thrownScenarioError(() => parseJsonText('{\n "a": ' + '['.repeat(3000) + ']'.repeat(3000) + '}', 'deep.json'));
+    expect(e.path).toBe('deep.json');
+    expect(e.message).toContain(`nesting deeper than ${MAX_JSON_DEPTH} levels at line 2 column ${6 + MAX_JSON_DEPTH}`);
+  });
+
+  it('calls an empty or blank text an empty file', () => {
+    expect(thrownScenarioError(() => parseJsonText(' \n', 'f.json')).message).toBe('f.json: got an empty file, expected a JSON document');
+  });
+
+  it('counts brackets inside strings as text, not nesting', () => {
+    expect(parseJsonText(JSON.stringify({ a: '['.repeat(500) }), 'f.json')).toEqual({ a: '['.repeat(500) });
+    expect(parseJsonText(JSON.stringify({ a: '\\"[[[' }), 'f.json')).toEqual({ a: '\\"[[[' });
+  });
+
+  it('locates a syntax error by line and column and never quotes the text', () => {
+    const cases: [string, string][] = [
+      ['{\n  "seed": SECRET,\n  "a": 1\n}\n', 'unexpected character at line 2 column 11'],
+      ['{\n  "name": "SECRET",,\n}\n', 'at line 2 column 20'],
+      ['{"SECRET": 1} SECRET', 'unexpected non-whitespace character after JSON at line 1 column 15'],
+      ['{"SECRET": tru}', 'unexpected character at line 1 column 15'],
+      ['{"SECRET": 1', 'the text ends early'],
+      ['"SECRET', 'the text ends early'],
+      ['\u0000\u0001SECRET', 'unexpected character at line 1 column 1'],
+      ['{', 'the text ends early'],
+    ];
+    for (const [text, where] of cases) {
+      const e = thrownScenarioError(() => parseJsonText(text, 'bad.json'), text);
+      expect(e.message).toContain('bad.json: got invalid JSON (');
+      expect(e.message).toContain(where);
+      expect(e.message).not.toContain('SECRET');
+    }
+  });
+});
