@@ -25,6 +25,7 @@ export {
 } from './balancers/index.js';
 export { parseScenario, toModelConfig, withBalancer, type Scenario, type ServerGroup } from './scenario/scenario.js';
 export { parseDistribution } from './scenario/distribution-spec.js';
+export type { ScenarioFiles, TraceColumns } from './scenario/scenario-files.js';
 export { ScenarioError } from './input/check.js';
 export { RunLimitError } from './model/run-limit-error.js';
 export { PRESETS, preset, presetNames } from './scenario/presets.js';
