@@ -21,7 +21,8 @@ export class Series {
   /** Totals of each outcome at the last point. */
   readonly totals = new Float64Array(OUTCOME_COUNT);
   private readonly ring: Histogram[];
-  private readonly merged = new Histogram();
+  /** 2 significant digits (1%): plenty for a chart, and a window of histograms stays small. */
+  private readonly merged = new Histogram(2);
   private current = 0;
 
   constructor(
@@ -33,7 +34,7 @@ export class Series {
     this.percentiles = new Float64Array(PERCENTILES.length * capacity);
     this.counts = new Float64Array(OUTCOME_COUNT * capacity);
     const steps = Math.max(1, Math.round(windowMs / sampleMs));
-    this.ring = Array.from({ length: steps }, () => new Histogram());
+    this.ring = Array.from({ length: steps }, () => new Histogram(2));
   }
 
   recordLatency(ms: number): void {

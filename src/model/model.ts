@@ -62,6 +62,8 @@ export interface ModelConfig {
   failures?: FailureConfig;
   health?: HealthConfig;
   client?: ClientConfig;
+  /** How figures are kept: latency percentiles to `significantDigits` (1–4, default 3: 0.1%). */
+  metrics?: { significantDigits: number };
 }
 
 /** `clients` clients, each sending a request, waiting for its outcome, then thinking. */
@@ -136,7 +138,7 @@ export class Model implements Handler {
   readonly balancerContext: BalancerContext;
   readonly health: HealthView;
   /** Latency of succeeded requests (arrival to final answer, over all attempts). */
-  readonly latency = new Histogram();
+  readonly latency: Histogram;
   readonly latencyStats = new Welford();
   /** Counters of measured requests. */
   arrived = 0; succeeded = 0; failed = 0; timedOut = 0; dropped = 0; rejected = 0;
@@ -246,6 +248,7 @@ export class Model implements Handler {
     const sim = this.sim;
     sim.setHandler(this);
     this.pool = new ServerPool(config.servers, sim);
+    this.latency = new Histogram(config.metrics?.significantDigits);
     const n = this.pool.size;
     if (n > MAX_TARGET / 2) throw new RangeError(`at most ${MAX_TARGET / 2} servers`);
     const baseline = config.streams === 'baseline';

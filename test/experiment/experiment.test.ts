@@ -67,3 +67,20 @@ describe('confidenceInterval(values)', () => {
     expect(t975(1e6)).toBeCloseTo(1.96, 3);
   });
 });
+
+describe('percentile confidence intervals', () => {
+  it('p99 over 5 seeds has an interval wider than 0, not snapped to one histogram bucket', () => {
+    // The symptom: "p99 102.6 ± 0" over 5 seeds with 1%-wide buckets. At 3 significant
+    // digits (0.1%) seeds differ; at 2 the p99 of these runs falls in one bucket.
+    const scenario = { ...preset('default')!, stop: { requests: 20_000 } };
+    const rows = comparisonRows(compare(scenario, ['round-robin'], { seeds: [1, 2, 3, 4, 5] }));
+    expect(rows[0].p99.halfWidth).toBeGreaterThan(0);
+    expect(new Set(compare(scenario, ['round-robin'], { seeds: [1, 2, 3, 4, 5] }).map((s) => s.latencyMs.p99)).size).toBe(5);
+  });
+
+  it('a scenario may keep 2 to 4 significant digits; other values are refused by path', () => {
+    const at = (significantDigits: unknown) => simulate({ ...small, metrics: { significantDigits } });
+    expect(at(2).latencyMs.p99).not.toBe(at(4).latencyMs.p99);
+    for (const bad of [0, 5, 2.5, '3']) expect(() => at(bad)).toThrow(/metrics\.significantDigits/);
+  });
+});
