@@ -397,6 +397,6 @@ describe('lbsim compare --aggregate', () => {
   });
 
   it('refuses --aggregate without --json or --csv, naming it', () => {
-    badInput(['compare', 'default', '--aggregate'], '--aggregate', '--json');
+    badInput(['compare', 'default', '--aggregate'], '--aggregate goes with --json or --csv');
   });
 });
