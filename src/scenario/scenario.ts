@@ -398,9 +398,3 @@ export function toModelConfig(scenario: Scenario): ModelConfig {
   if (scenario.metrics) config.metrics = scenario.metrics;
   return config;
 }
-
-/** Offered load ρ = λ · E[S] / Σ(concurrency · speed), NaN when it is not defined. */
-export function offeredLoad(scenario: Scenario, meanServiceMs: number, meanRatePerSec: number): number {
-  const capacity = scenario.servers.reduce((c, g) => c + g.count * g.concurrency * g.speed, 0);
-  return (meanRatePerSec / 1000) * meanServiceMs / capacity;
-}
