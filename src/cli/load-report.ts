@@ -9,6 +9,13 @@ import type { Scenario } from '../scenario/scenario.js';
 import { fmt } from './format.js';
 
 const num = (x: number) => (Number.isFinite(x) ? fmt(x) : Number.isNaN(x) ? '-' : '∞');
+/** Groups named on the line, at most; the rest are counted. */
+const MAX_GROUPS_SHOWN = 12;
+/** A group name from the scenario file, on one line and at most 40 characters. */
+const label = (name: string) => {
+  const clean = name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  return clean.length > 40 ? `${clean.slice(0, 39)}…` : clean;
+};
 const same = (a: number, b: number) => a === b || Math.abs(a - b) <= 1e-9 * Math.max(Math.abs(a), Math.abs(b));
 
 /**
@@ -21,7 +28,9 @@ export function offeredLoadLine(load: OfferedLoad): string {
   let line = `offered load ρ ${closed ? '≤' : '='} ${rhoText(load.rho)} (λ ${closed ? '≤ ' : ''}${num(load.arrivalRatePerSec)}/s × ` +
     `E[S] ${num(load.meanServiceMs)} ms ÷ capacity ${num(load.capacity)}${how})`;
   if (!closed && load.peakRho > load.rho && !same(load.peakRho, load.rho)) line += `, peak ρ ${rhoText(load.peakRho)}`;
-  const groups = (pick: (g: OfferedLoad['groups'][number]) => number) => load.groups.map((g) => `${g.name} ${rhoText(pick(g))}`).join(', ');
+  const shown = load.groups.slice(0, MAX_GROUPS_SHOWN);
+  const more = load.groups.length > shown.length ? `, … (${load.groups.length - shown.length} more groups)` : '';
+  const groups = (pick: (g: OfferedLoad['groups'][number]) => number) => shown.map((g) => `${label(g.name)} ${rhoText(pick(g))}`).join(', ') + more;
   const even = load.groups.some((g) => !same(g.evenRho, load.rho));
   const weighted = load.groups.some((g) => !same(g.weightedRho, g.evenRho) && !Number.isNaN(g.weightedRho));
   if (even) line += `; spread evenly per server: ${groups((g) => g.evenRho)}`;
