@@ -45,9 +45,16 @@ export class ChartView {
     const g = this.ctx, w = this.width, h = this.height;
     g.clearRect(0, 0, w, h);
     if (w < 60 || h < 60) return;
-    const half = Math.floor(h * 0.55);
-    this.latency(0, half - 6);
-    this.outcomes(half + 4, h);
+    if (w >= 520 && w > h * 1.8) {
+      // Wide and low (below a scene): the two charts side by side.
+      const half = Math.floor(w / 2);
+      this.latency(0, h, 0, half - 8);
+      this.outcomes(0, h, half + 8, w);
+    } else {
+      const half = Math.floor(h * 0.55);
+      this.latency(0, half - 6, 0, w);
+      this.outcomes(half + 4, h, 0, w);
+    }
     this.canvas.setAttribute('aria-label', this.describe());
   }
 
@@ -62,13 +69,13 @@ export class ChartView {
     return scaleLinear().domain([first, Math.max(last, first + 10 * step)]).range([left, right]);
   }
 
-  /** Draws legend entries left to right, wrapping; returns the baseline of the last line. */
-  private legend(entries: number, y: number, draw: (k: number, x: number, y: number) => number, measure: (k: number) => number): number {
-    let x = 4;
+  /** Draws legend entries left to right from x0, wrapping before x1; returns the baseline of the last line. */
+  private legend(entries: number, y: number, x0: number, x1: number, draw: (k: number, x: number, y: number) => number, measure: (k: number) => number): number {
+    let x = x0 + 4;
     for (let k = 0; k < entries; k++) {
       const w = measure(k);
-      if (x + w > this.width - 4 && x > 4) {
-        x = 4;
+      if (x + w > x1 - 4 && x > x0 + 4) {
+        x = x0 + 4;
         y += 14;
       }
       draw(k, x, y);
@@ -77,9 +84,9 @@ export class ChartView {
     return y;
   }
 
-  private latency(top: number, bottom: number): void {
+  private latency(top: number, bottom: number, x0: number, x1: number): void {
     const g = this.ctx, s = this.series, cap = s.capacity;
-    const left = LEFT, right = this.width - 10, plotTop = top + 36, plotBottom = bottom - 16;
+    const left = x0 + LEFT, right = x1 - 10, plotTop = top + 36, plotBottom = bottom - 16;
     let max = 1;
     for (let j = 0; j < s.length; j++) {
       const v = s.percentiles[2 * cap + s.at(j)];
@@ -90,11 +97,11 @@ export class ChartView {
     g.font = BOLD;
     g.fillStyle = css(INK);
     g.textBaseline = 'alphabetic';
-    g.fillText(`Latency (ms) over the last ${fmtSeconds(s.windowMs)}`, 4, top + 12);
+    g.fillText(`Latency (ms) over the last ${fmtSeconds(s.windowMs)}`, x0 + 4, top + 12);
     // Legend: current values.
     g.font = FONT;
     const label = (k: number) => `${PERCENTILES[k].label} ${fmtMs(s.latest(k))}`;
-    const ly = this.legend(PERCENTILES.length, top + 28, (k, lx, ly) => {
+    const ly = this.legend(PERCENTILES.length, top + 28, x0, x1, (k, lx, ly) => {
       const p = PERCENTILES[k];
       g.strokeStyle = css(p.color);
       g.lineWidth = 2;
@@ -109,7 +116,7 @@ export class ChartView {
       return 0;
     }, (k) => 30 + g.measureText(label(k)).width);
     y.range([plotBottom, Math.max(plotTop, ly + 12)]);
-    this.axes(x, y, left, right, plotBottom, fmtCount);
+    this.axes(x, y, left, right, plotBottom, false);
     for (let k = 0; k < PERCENTILES.length; k++) {
       const p = PERCENTILES[k];
       g.strokeStyle = css(p.color);
@@ -133,9 +140,9 @@ export class ChartView {
     }
   }
 
-  private outcomes(top: number, bottom: number): void {
+  private outcomes(top: number, bottom: number, x0: number, x1: number): void {
     const g = this.ctx, s = this.series, cap = s.capacity;
-    const left = LEFT, right = this.width - 10, plotTop = top + 30, plotBottom = bottom - 16;
+    const left = x0 + LEFT, right = x1 - 10, plotTop = top + 30, plotBottom = bottom - 16;
     let max = 1;
     for (let j = 0; j < s.length; j++) {
       let sum = 0;
@@ -146,17 +153,17 @@ export class ChartView {
     const y = scaleLinear().domain([0, max]).nice(4).range([plotBottom, plotTop]);
     g.font = BOLD;
     g.fillStyle = css(INK);
-    g.fillText(`Requests ended per ${fmtSeconds(s.sampleMs)}`, 4, top + 12);
+    g.fillText(`Requests ended per ${fmtSeconds(s.sampleMs)}`, x0 + 4, top + 12);
     g.font = FONT;
     const label = (o: number) => `${OUTCOMES[o].label} ${fmtCount(s.totals[o])}`;
-    const ly = this.legend(OUTCOMES.length, top + 26, (o, lx, ly) => {
+    const ly = this.legend(OUTCOMES.length, top + 26, x0, x1, (o, lx, ly) => {
       marker(g, OUTCOMES[o].shape, OUTCOMES[o].color, lx + 5, ly - 4);
       g.fillStyle = css(INK);
       g.fillText(label(o), lx + 13, ly);
       return 0;
     }, (o) => 24 + g.measureText(label(o)).width);
     y.range([plotBottom, Math.max(plotTop, ly + 12)]);
-    this.axes(x, y, left, right, plotBottom, fmtCount);
+    this.axes(x, y, left, right, plotBottom, true);
     const barW = Math.max(1, x(s.sampleMs / 1000) - x(0) - 1);
     for (let j = 0; j < s.length; j++) {
       const i = s.at(j), px = x(s.timeMs[i] / 1000) - barW;
@@ -174,7 +181,7 @@ export class ChartView {
 
   private axes(
     x: ScaleLinear<number, number>, y: ScaleLinear<number, number>,
-    left: number, right: number, bottom: number, format: (v: number) => string,
+    left: number, right: number, bottom: number, counts: boolean,
   ): void {
     const g = this.ctx;
     g.font = FONT;
@@ -182,7 +189,11 @@ export class ChartView {
     g.textAlign = 'right';
     g.strokeStyle = css(LANE);
     g.lineWidth = 1;
-    for (const t of y.ticks(3)) {
+    // Counts tick at whole numbers only; latencies with as many decimals as the step needs.
+    const room = Math.abs(y.range()[0] - y.range()[1]);
+    const ticks = y.ticks(Math.max(1, Math.min(3, Math.floor(room / 20)))).filter((t) => !counts || Number.isInteger(t));
+    const format = counts ? fmtCount : y.tickFormat(3);
+    for (const t of ticks) {
       const py = Math.round(y(t)) + 0.5;
       g.beginPath();
       g.moveTo(left, py);
@@ -193,7 +204,7 @@ export class ChartView {
     }
     g.textAlign = 'center';
     g.textBaseline = 'top';
-    for (const t of x.ticks(4)) {
+    for (const t of x.ticks(Math.max(2, Math.min(4, Math.floor((right - left) / 60))))) {
       const px = x(t);
       if (px < left - 1 || px > right + 1) continue;
       g.fillStyle = css(MUTED);

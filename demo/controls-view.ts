@@ -1,14 +1,31 @@
 /**
- * The control bar of `<lbsim-view>` (plain DOM in its shadow root). "basic": play/pause, single
- * step, playback speed, seed and reset. "full" adds the workload knobs — balancer(s) (a second
- * one turns on the side-by-side comparison), arrival rate, request-size distribution, number and
- * power of servers. Knobs only report values; the element decides what to rebuild.
+ * The control bar of `<lbsim-view>` (plain DOM in its shadow root), made of the items the page
+ * lists in `controls="play,speed,balancer,…"` (see CONTROL_NAMES; "basic", "full" and "none"
+ * name common sets): play/pause, single step, playback speed, seed, reset and the clock; the
+ * workload knobs — balancer, a second one to compare side by side on the identical workload,
+ * arrival rate, request-size distribution, number and power of servers. The bar wraps on narrow
+ * screens. Knobs only report values; the element decides what to rebuild.
  */
 import { SPEEDS } from './timing.js';
 import { POWER, SIZES, type ControlValues } from './control-values.js';
 import { formatSpeed } from './frame-clock.js';
 
-export type ControlsMode = 'none' | 'basic' | 'full';
+export const CONTROL_NAMES = ['play', 'step', 'speed', 'seed', 'reset', 'clock', 'balancer', 'compare', 'rate', 'size', 'servers', 'power'] as const;
+export type ControlName = (typeof CONTROL_NAMES)[number];
+const BASIC: readonly ControlName[] = ['play', 'step', 'speed', 'seed', 'reset', 'clock'];
+const SETS: Record<string, readonly ControlName[]> = { none: [], basic: BASIC, full: CONTROL_NAMES };
+
+/**
+ * The items a `controls` attribute asks for: "basic" (absent: the default), "full", "none", or
+ * a comma-separated list of CONTROL_NAMES and set names. Unknown names are left out.
+ */
+export function parseControls(attr: string | null): Set<ControlName> {
+  const items = new Set<ControlName>();
+  for (const word of (attr ?? 'basic').split(',').map((w) => w.trim().toLowerCase()).filter(Boolean)) {
+    for (const name of SETS[word] ?? ((CONTROL_NAMES as readonly string[]).includes(word) ? [word as ControlName] : [])) items.add(name);
+  }
+  return items;
+}
 
 export interface ControlsHandlers {
   playPause(): void;
@@ -20,7 +37,7 @@ export interface ControlsHandlers {
 }
 
 export interface ControlsInit {
-  mode: ControlsMode;
+  items: ReadonlySet<ControlName>;
   paused: boolean;
   speed: number;
   seed: number;
@@ -39,7 +56,7 @@ export class ControlsView {
 
   constructor(init: ControlsInit, on: ControlsHandlers) {
     const el = (this.el = h('div', { class: 'controls', role: 'group', 'aria-label': 'Simulation controls' }));
-    if (init.mode === 'none') el.hidden = true;
+    const has = (name: ControlName) => init.items.has(name);
     const row = h('div', { class: 'row' });
     this.play = button('', 'Play or pause', on.playPause);
     const step = button('Step', 'Handle the next event and pause', on.step);
@@ -55,9 +72,15 @@ export class ControlsView {
     this.clock = h('span', { class: 'clock', 'aria-live': 'off' });
     this.limit = h('span', { class: 'limit', title: 'More events than a frame can handle: the simulated clock runs slower than the speed chosen, the page does not.' });
     this.limit.hidden = true;
-    row.append(this.play, step, label('speed', this.speedSelect), label('seed', seed), reset, this.limit, this.clock);
+    const parts: [ControlName, HTMLElement][] = [
+      ['play', this.play], ['step', step], ['speed', label('speed', this.speedSelect)], ['seed', label('seed', seed)], ['reset', reset],
+    ];
+    row.append(...parts.filter(([name]) => has(name)).map(([, part]) => part), this.limit);
+    if (has('clock')) row.append(this.clock);
     el.append(row);
-    if (init.mode === 'full') el.append(this.knobs(init, on));
+    const knobs = this.knobs(init, on);
+    if (knobs.childElementCount > 0) el.append(knobs);
+    el.hidden = init.items.size === 0;
     this.setPaused(init.paused);
   }
 
@@ -75,6 +98,8 @@ export class ControlsView {
     const text = Number.isNaN(effectiveSpeed) ? '' : `speed limited to ${formatSpeed(effectiveSpeed)}`;
     if (this.limit.textContent !== text) this.limit.textContent = text;
     this.limit.hidden = text === '';
+    // Said even when the page asked for no controls: the reader should know the clock is held back.
+    if (text) this.el.hidden = false;
   }
 
   /** Shows the simulated time (called a few times a second, not every frame). */
@@ -113,11 +138,11 @@ export class ControlsView {
     for (const p of POWER) power.append(option(p, p === 'mixed' ? 'mixed (weights = power)' : 'equal', p === v.power));
     power.onchange = () => on.values({ ...v, power: (v.power = power.value as ControlValues['power']) });
 
-    row.append(
-      label('balancer', a), label('vs', b),
-      label('rate', rate, rateOut), label('size', size),
-      label('servers', servers, serversOut), label('power', power),
-    );
+    const parts: [ControlName, HTMLElement][] = [
+      ['balancer', label('balancer', a)], ['compare', label('vs', b)], ['rate', label('rate', rate, rateOut)],
+      ['size', label('size', size)], ['servers', label('servers', servers, serversOut)], ['power', label('power', power)],
+    ];
+    row.append(...parts.filter(([name]) => init.items.has(name)).map(([, part]) => part));
     return row;
   }
 }

@@ -1,11 +1,18 @@
-/** The shadow-root stylesheet of `<lbsim-view>`; the page sizes the host (default 440 px high). */
+/**
+ * The shadow-root stylesheet of `<lbsim-view>`. The host's height is auto by default (the
+ * element sizes its stage from its width); a height the page sets is filled instead. The
+ * `.probe` tells the two apart: its height is 100% of an auto height, which is 0.
+ */
 export const ELEMENT_CSS = `
-:host { display: block; position: relative; height: 440px; min-height: 260px; box-sizing: border-box;
+:host { display: block; position: relative; box-sizing: border-box;
   font: 13px/1.35 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d2430; background: #fff;
   border: 1px solid #e5e7eb; border-radius: 10px; overflow: hidden; contain: content; }
 :host([hidden]) { display: none; }
-.wrap { display: flex; flex-direction: column; height: 100%; }
-.stage { flex: 1 1 auto; min-height: 0; display: flex; position: relative; }
+[hidden] { display: none !important; }
+.frame { display: flex; height: 100%; align-items: flex-start; }
+.probe { flex: none; width: 0; height: 100%; }
+.wrap { flex: 1 1 auto; min-width: 0; align-self: stretch; display: flex; flex-direction: column; }
+.stage { flex: none; display: flex; position: relative; }
 .panel { display: flex; flex: 0 0 auto; min-width: 0; min-height: 0; }
 .stage.rows .panel + .panel { border-top: 1px solid #e5e7eb; }
 .stage.cols .panel + .panel { border-left: 1px solid #e5e7eb; }
@@ -36,8 +43,10 @@ output { min-width: 3.2em; font-variant-numeric: tabular-nums; }
 .limit[hidden] { display: none; }
 .limit:not([hidden]) + .clock { margin-left: 0; }
 .clock { margin-left: auto; font-variant-numeric: tabular-nums; color: #4b5563; }
-.legend { flex: 0 0 auto; display: flex; flex-wrap: wrap; gap: 2px 14px; padding: 4px 8px 5px; font-size: 11.5px; color: #4b5563;
-  border-top: 1px solid #e5e7eb; }
+.legend { flex: 0 0 auto; padding: 3px 8px 4px; font-size: 11.5px; color: #4b5563; border-top: 1px solid #e5e7eb; }
+.legend summary { cursor: pointer; font-weight: 600; color: #1d2430; width: max-content; }
+.legend[open] summary { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+.legend .key { display: flex; flex-wrap: wrap; gap: 2px 14px; }
 .legend .group { display: inline-flex; flex-wrap: wrap; gap: 2px 9px; align-items: center; }
 .legend b { font-weight: 600; color: #1d2430; }
 .legend .item { display: inline-flex; align-items: center; gap: 3px; }

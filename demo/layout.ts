@@ -49,13 +49,20 @@ export interface Layout {
   readonly slotY: Float32Array;
   readonly slotSize: number;
   /**
-   * Server labels: 'full' (name bottom left, state bottom right, slots above), 'compact' (slots
-   * left, "S1 busy" right, on one line) or 'none' (boxes too small; colour and marks only).
+   * Server labels: 'full' (name and power bottom left, state bottom right, slots above),
+   * 'compact' (slots left, "S1 ×4" right, on one line; the state word too when `stateWords`) or
+   * 'none' (rows under 14 px: colour and marks only). A scene at least 320 px wide always has
+   * boxes wide enough for compact labels: labels are lost only to height (many servers).
    */
   readonly labels: 'full' | 'compact' | 'none';
   /** Same as labels !== 'none'. */
   readonly showLabels: boolean;
+  /** The state is written in the box (else it is told by the box's colour and marks only). */
+  readonly stateWords: boolean;
   readonly fontSize: number;
+  /** The power gauge: a strip along the top of each box, full width = the most powerful server. */
+  readonly gaugeInset: number;
+  readonly gaugeHeight: number;
 }
 
 /** At most this many slots are drawn per server; more share the last one. */
@@ -69,7 +76,7 @@ export function computeLayout(input: LayoutInput): Layout {
   const balancerR = clamp(Math.min(width, height) * 0.05, 11, 22);
   const balancerX = Math.max(PAD + 48, width * 0.2);
   const balancerY = height / 2;
-  const boxW = clamp(width * 0.17, 50, 132);
+  const boxW = clamp(width * 0.17, 72, 132);
   const exitX = width - PAD;
   const x0 = width - PAD - EXIT_SPACE - boxW;
 
@@ -86,9 +93,11 @@ export function computeLayout(input: LayoutInput): Layout {
     boxY[s] = rows(s)! + (rows.bandwidth() - boxH) / 2;
     rowY[s] = boxY[s] + boxH / 2;
   }
-  const labels = boxH >= 44 && boxW >= 56 ? 'full' : boxH >= 16 && boxW >= 84 ? 'compact' : 'none';
+  const labels = boxH >= 40 ? 'full' : boxH >= 14 ? 'compact' : 'none';
   const showLabels = labels !== 'none';
-  const fontSize = labels === 'full' ? clamp(boxH * 0.22, 10, 13) : clamp(boxH * 0.5, 9, 11);
+  const stateWords = labels === 'full' || (labels === 'compact' && boxW >= 118);
+  const fontSize = labels === 'full' ? clamp(boxH * 0.22, 10, 13) : clamp(boxH * 0.55, 9, 11);
+  const gaugeHeight = clamp(boxH * 0.07, 2, 4);
   const dotR = clamp(Math.min(boxH * 0.1, width / 130), 2.2, 5.5);
 
   // Slots: a grid in the box, above the label line when labels are shown.
@@ -99,9 +108,9 @@ export function computeLayout(input: LayoutInput): Layout {
     slotBase[s] = total;
     total += slotsDrawn[s];
   }
-  // Compact labels take the right half of the box, full ones a line at the bottom.
-  const innerW = labels === 'compact' ? boxW * 0.45 : boxW - 10;
-  const innerH = boxH - 6 - (labels === 'full' ? fontSize + 6 : 0);
+  // Compact labels take the right part of the box, full ones a line at the bottom; the gauge a strip at the top.
+  const innerW = labels === 'compact' ? boxW * (stateWords ? 0.3 : 0.36) : boxW - 10;
+  const innerH = boxH - 6 - gaugeHeight - (labels === 'full' ? fontSize + 6 : 0);
   let slotSize = 14;
   for (let s = 0; s < n; s++) {
     const { cols, rows: r } = grid(slotsDrawn[s], innerW, innerH);
@@ -113,7 +122,7 @@ export function computeLayout(input: LayoutInput): Layout {
     const { cols } = grid(slotsDrawn[s], innerW, innerH);
     const cell = slotSize + 2;
     const sx = scaleLinear().domain([0, 1]).range([boxX[s] + 5 + cell / 2, boxX[s] + 5 + cell * 1.5]);
-    const top = labels === 'full' ? boxY[s] + 4 : rowY[s] - (Math.ceil(slotsDrawn[s] / cols) * cell) / 2;
+    const top = labels === 'full' ? boxY[s] + 4 + gaugeHeight : rowY[s] + gaugeHeight / 2 - (Math.ceil(slotsDrawn[s] / cols) * cell) / 2;
     const sy = scaleLinear().domain([0, 1]).range([top + cell / 2, top + cell * 1.5]);
     for (let i = 0; i < slotsDrawn[s]; i++) {
       slotX[slotBase[s] + i] = sx(i % cols);
@@ -139,7 +148,7 @@ export function computeLayout(input: LayoutInput): Layout {
     boxX, boxY, boxW, boxH, rowY,
     queueScale, queueSlots, queueTailX, queueHeadX,
     slotBase, slotsDrawn, slotX, slotY, slotSize,
-    labels, showLabels, fontSize,
+    labels, showLabels, stateWords, fontSize, gaugeInset: 3, gaugeHeight,
   };
 }
 

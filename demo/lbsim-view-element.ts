@@ -26,7 +26,8 @@ import { resolveSource } from './scenario-source.js';
 import { timingOf, type Timing } from './timing.js';
 import { applyControls, readControls, type ControlValues } from './control-values.js';
 import { Panel } from './panel.js';
-import { ControlsView, type ControlsMode } from './controls-view.js';
+import { ControlsView, parseControls } from './controls-view.js';
+import { CHARTS_MODES, layoutFigure, type ChartsMode } from './figure-layout.js';
 import { createLegend } from './legend-view.js';
 import { ServerMenu, type ServerAction } from './server-menu.js';
 import { ELEMENT_CSS } from './element-style.js';
@@ -36,9 +37,14 @@ const FRAME_STATS = 120;
 const MOTION_QUERY = '(prefers-reduced-motion: reduce)';
 
 export class LbsimViewElement extends HTMLElement {
-  static readonly observedAttributes = ['preset', 'scenario', 'balancers', 'seed', 'speed', 'controls', 'paused'];
+  static readonly observedAttributes = ['preset', 'scenario', 'balancers', 'seed', 'speed', 'controls', 'paused', 'charts', 'legend'];
 
+  /** Its height is 100% of the host's: > 0 exactly when the page fixed the element's height. */
+  readonly #probe: HTMLDivElement;
   readonly #wrap: HTMLDivElement;
+  readonly #legend: HTMLDetailsElement;
+  /** The reader opened or closed the key: `legend="auto"` no longer decides. */
+  #legendToggled = false;
   readonly #stage: HTMLDivElement;
   readonly #message: HTMLDivElement;
   readonly #bar: HTMLDivElement;
@@ -84,7 +90,14 @@ export class LbsimViewElement extends HTMLElement {
     const root = this.attachShadow({ mode: 'open' });
     const style = document.createElement('style');
     style.textContent = ELEMENT_CSS;
+    const frame = div('frame');
+    this.#probe = div('probe');
     this.#wrap = div('wrap');
+    this.#legend = createLegend();
+    this.#legend.addEventListener('toggle', () => {
+      if (this.#legend.open !== this.#legendSet) this.#legendToggled = true;
+      this.#layout();
+    });
     this.#stage = div('stage');
     this.#message = div('message');
     this.#message.setAttribute('role', 'alert');
@@ -96,8 +109,9 @@ export class LbsimViewElement extends HTMLElement {
     this.#stage.setAttribute('role', 'group');
     this.#stage.setAttribute('aria-label', 'Simulation. Up and down arrows choose a server, Enter opens its menu; 1 to 9 open server 1 to 9.');
     this.#stage.setAttribute('aria-keyshortcuts', 'ArrowUp ArrowDown Enter Space 1 2 3 4 5 6 7 8 9');
-    this.#wrap.append(this.#message, this.#stage, this.#bar, createLegend(), this.#status);
-    root.append(style, this.#wrap, this.#menu.el);
+    this.#wrap.append(this.#message, this.#stage, this.#bar, this.#legend, this.#status);
+    frame.append(this.#probe, this.#wrap);
+    root.append(style, frame, this.#menu.el);
     this.#stage.addEventListener('click', (e) => this.#onClick(e));
     this.#stage.addEventListener('keydown', (e) => this.#onKey(e));
     this.#stage.addEventListener('pointerdown', () => (this.#keyed = false));
@@ -124,7 +138,8 @@ export class LbsimViewElement extends HTMLElement {
   connectedCallback(): void {
     this.#reduced = globalThis.matchMedia?.(MOTION_QUERY).matches ?? false;
     this.#resizeObserver = new ResizeObserver(() => this.#layout());
-    this.#resizeObserver.observe(this.#stage);
+    this.#resizeObserver.observe(this);
+    this.#resizeObserver.observe(this.#wrap);
     this.#intersection = new IntersectionObserver((entries) => {
       const entry = entries[entries.length - 1];
       this.#visible = entry.isIntersecting;
@@ -158,6 +173,15 @@ export class LbsimViewElement extends HTMLElement {
     }
     if (name === 'paused') {
       this.#setPaused(value !== null || this.#reduced);
+      return;
+    }
+    if (name === 'charts' || name === 'legend') {
+      this.#layout();
+      return;
+    }
+    if (name === 'controls' && this.#panels.length > 0) {
+      this.#buildControls();
+      this.#layout();
       return;
     }
     this.#queueLoad();
@@ -222,6 +246,9 @@ export class LbsimViewElement extends HTMLElement {
           speed: pool.speed[s],
         })),
         chartPoints: p.scene.series.points,
+        charts: p.charts,
+        labels: p.labelsShown(),
+        sceneSize: { width: p.scene.layout.width, height: p.scene.layout.height },
       };
     });
     return {
@@ -335,10 +362,9 @@ export class LbsimViewElement extends HTMLElement {
   }
 
   #buildControls(): void {
-    const mode = (this.getAttribute('controls') ?? 'basic') as ControlsMode;
     this.#controls = new ControlsView(
       {
-        mode: mode === 'full' || mode === 'none' ? mode : 'basic',
+        items: parseControls(this.getAttribute('controls')),
         paused: this.#paused,
         speed: this.#speed,
         seed: (this.#json?.seed as number) ?? 1,
@@ -390,20 +416,39 @@ export class LbsimViewElement extends HTMLElement {
 
   // ---- layout, input, frames ----
 
+  /** What `charts` asks for ("auto" when absent or unknown). */
+  get #chartsMode(): ChartsMode {
+    const v = this.getAttribute('charts') as ChartsMode | null;
+    return v && CHARTS_MODES.includes(v) ? v : 'auto';
+  }
+
+  /** The key's open state as the element last set it (a different one was set by the reader). */
+  #legendSet = false;
+
+  /**
+   * Shares the element's room by priority (figure-layout.ts): the animation, its labels, then
+   * charts; the key folds to one line on narrow screens; the controls wrap. With the host's
+   * height left auto, the stage's height follows its width; with a height the page set, the
+   * stage takes what the bar and the key leave.
+   */
   #layout(): void {
     const n = this.#panels.length;
-    if (n === 0) return;
-    const w = Math.floor(this.#stage.clientWidth), h = Math.floor(this.#stage.clientHeight);
-    if (w === 0 || h === 0) return;
-    // Side by side in columns only when each panel is wide enough for its charts at its right.
-    const cols = n > 1 && (w / n >= 560 || h / n < 170);
-    this.#stage.className = `stage ${cols ? 'cols' : 'rows'}`;
-    this.#stage.style.flexDirection = cols ? 'row' : 'column';
-    for (let i = 0; i < n; i++) {
-      const pw = cols ? Math.floor(w / n) - (i > 0 ? 1 : 0) : w;
-      const ph = cols ? h : Math.floor(h / n) - (i > 0 ? 1 : 0);
-      this.#panels[i].resize(pw, ph);
+    const width = Math.floor(this.#wrap.clientWidth);
+    const legend = this.getAttribute('legend') ?? 'auto';
+    this.#legend.hidden = legend === 'none';
+    if (!this.#legendToggled) {
+      // "auto": open only where it does not crowd the figure.
+      this.#legendSet = legend === 'auto' ? width >= 560 : legend !== 'closed';
+      if (this.#legend.open !== this.#legendSet) this.#legend.open = this.#legendSet;
     }
+    if (n === 0 || width === 0) return;
+    const fixed = this.#probe.offsetHeight;
+    const height = fixed > 0 ? fixed - this.#bar.offsetHeight - (this.#legend.hidden ? 0 : this.#legend.offsetHeight) : null;
+    const L = layoutFigure({ width, height, panels: n, servers: this.#panels[0].scene.model.pool.size, charts: this.#chartsMode });
+    this.#stage.className = `stage ${L.direction}`;
+    this.#stage.style.flexDirection = L.direction === 'cols' ? 'row' : 'column';
+    this.#stage.style.height = `${L.stageHeight}px`;
+    for (const p of this.#panels) p.arrange(L);
     this.#showChosen();
     this.#requestFrame();
   }

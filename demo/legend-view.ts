@@ -1,11 +1,16 @@
-/** The key to the scene's colours and shapes (DOM, built from the palette). */
+/**
+ * The key to the scene's colours and shapes (DOM, built from the palette): a `<details>` whose
+ * summary is "Key", so on narrow screens it folds to one line the reader can open.
+ */
 import { CANCELLED, IN_FLIGHT, OUTCOMES, SERVER_STYLES, Shape, css, type OutcomeStyle } from './palette.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-export function createLegend(): HTMLElement {
-  const el = document.createElement('div');
+export function createLegend(): HTMLDetailsElement {
+  const el = document.createElement('details');
   el.className = 'legend';
+  const summary = document.createElement('summary');
+  summary.textContent = 'Key';
   const servers = group('servers');
   for (const s of SERVER_STYLES) servers.append(item(swatch(s.color), s.label));
   const requests = group('requests');
@@ -15,7 +20,10 @@ export function createLegend(): HTMLElement {
   const hint = document.createElement('span');
   hint.className = 'hint';
   hint.textContent = 'Click a server to kill, revive or slow it (keyboard: Tab to the animation, ↑↓ or 1–9, Enter).';
-  el.append(servers, requests, hint);
+  const body = document.createElement('div');
+  body.className = 'key';
+  body.append(servers, requests, hint);
+  el.append(summary, body);
   return el;
 }
 

@@ -12,6 +12,7 @@ import { ChartView } from './chart-view.js';
 import { createAtlas, type Atlas } from './atlas.js';
 import { serverAt } from './layout.js';
 import type { Timing } from './timing.js';
+import type { FigureLayout } from './figure-layout.js';
 
 export class Panel {
   readonly el: HTMLDivElement;
@@ -20,8 +21,7 @@ export class Panel {
   private chart!: ChartView;
   private readonly stage: HTMLDivElement;
   private readonly chartBox: HTMLDivElement;
-  private width = 0;
-  private height = 0;
+  private place: FigureLayout | null = null;
 
   private constructor(
     private readonly app: Application,
@@ -77,7 +77,7 @@ export class Panel {
     this.chartBox.replaceChildren();
     this.chart = new ChartView(this.scene.series);
     this.chartBox.append(this.chart.canvas);
-    if (this.width > 0) this.resize(this.width, this.height);
+    if (this.place) this.arrange(this.place);
   }
 
   setReducedMotion(on: boolean): void {
@@ -85,20 +85,23 @@ export class Panel {
     this.scene.reducedMotion = on;
   }
 
-  /** Lays the panel out in `width × height` CSS px: charts right of the scene when wide, else below. */
-  resize(width: number, height: number): void {
-    this.width = width;
-    this.height = height;
-    const wide = width >= 560;
-    const chartW = wide ? Math.round(Math.min(380, Math.max(230, width * 0.36))) : width;
-    const chartH = wide ? height : Math.round(Math.max(150, height * 0.42));
-    const sceneW = wide ? width - chartW : width, sceneH = wide ? height : height - chartH;
-    this.el.style.flexDirection = wide ? 'row' : 'column';
-    this.stage.style.width = `${sceneW}px`;
-    this.stage.style.height = `${sceneH}px`;
-    this.app.renderer.resize(sceneW, sceneH);
-    this.scene.resize(sceneW, sceneH);
-    this.chart.resize(chartW, chartH);
+  /** Lays the panel out as the figure's layout says: the scene, and charts at its right, below or not at all. */
+  arrange(place: FigureLayout): void {
+    this.place = place;
+    const { sceneWidth: w, sceneHeight: h } = place;
+    this.el.style.flexDirection = place.charts === 'right' ? 'row' : 'column';
+    this.el.style.width = `${place.panelWidth}px`;
+    this.stage.style.width = `${w}px`;
+    this.stage.style.height = `${h}px`;
+    this.app.renderer.resize(w, h);
+    this.scene.resize(w, h);
+    this.chartBox.hidden = place.charts === 'none';
+    if (place.charts !== 'none') this.chart.resize(place.chartWidth, place.chartHeight);
+  }
+
+  /** Where the charts are ('none' when left out). */
+  get charts(): FigureLayout['charts'] {
+    return this.place?.charts ?? 'none';
   }
 
   /** The server drawn at client coordinates (x, y), or -1. */
@@ -107,11 +110,16 @@ export class Panel {
     return serverAt(this.scene.layout, clientX - r.left, clientY - r.top);
   }
 
+  /** Server labels drawn now (see SceneView.labelsShown). */
+  labelsShown(): { names: number; powers: number; states: number } {
+    return this.view!.labelsShown();
+  }
+
   render(): void {
     this.scene.update();
     this.view!.draw();
     this.app.renderer.render(this.app.stage);
-    this.chart.draw();
+    if (this.charts !== 'none') this.chart.draw();
   }
 
   destroy(): void {

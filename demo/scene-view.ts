@@ -18,12 +18,16 @@ interface ServerSprites {
   fill: NineSliceSprite;
   queue: Sprite;
   cross: Graphics;
+  /** Power as a strip along the top of the box (full width: the most powerful server). */
+  gauge: Sprite;
   name: Text;
+  /** One per ServerState, shown when the state is written in the box. */
   states: Text[];
-  slow: Text;
-  power: Text | null;
+  /** "×4", the server's current power; "↓×1" in bold while slowed by hand. */
+  power: Text;
   lastState: number;
   lastFull: number;
+  lastSpeed: number;
 }
 
 export class SceneView {
@@ -35,6 +39,13 @@ export class SceneView {
   private readonly dots: ParticleContainer;
   private readonly pool: Particle[] = [];
   private servers: ServerSprites[] = [];
+  /** The pool's servers differ in configured power; the most powerful one's speed. */
+  private mixedPower = false;
+  private maxSpeed = 1;
+  /** Per server: its state word fits in its box (1) or is told by colour only (0). */
+  private stateFits = new Uint8Array(0);
+  /** Width of the longest state word at the current font size. */
+  private widestState = 0;
   private builtVersion = -1;
   private shown = 0;
   private balancerLabel: Text | null = null;
@@ -66,7 +77,7 @@ export class SceneView {
         v.lastState = state;
         v.fill.tint = SERVER_STYLES[state].color;
         v.cross.visible = state === ServerState.Failed;
-        for (let k = 0; k < v.states.length; k++) v.states[k].visible = L.showLabels && k === state;
+        for (let k = 0; k < v.states.length; k++) v.states[k].visible = this.stateFits[s] === 1 && L.showLabels && k === state;
       }
       const len = pool.queueLength[s];
       const w = len === 0 ? 0 : L.queueHeadX - queueX(L, s, len - 1) + L.dotR + 2;
@@ -78,13 +89,23 @@ export class SceneView {
         v.queue.tint = full ? OKABE_ITO.vermillion : OKABE_ITO.skyBlue;
         v.queue.alpha = full ? 0.45 : 0.4;
       }
-      const slowed = scene.isSlowed(s);
-      if (slowed !== v.slow.visible) {
-        v.slow.visible = slowed;
-        if (v.power) v.power.visible = !slowed && L.showLabels;
+      if (pool.speed[s] !== v.lastSpeed) {
+        v.lastSpeed = pool.speed[s];
+        this.showPower(s, v);
       }
     }
     this.drawDots();
+  }
+
+  /** Server labels drawn now: names, power values and state words (for tests and the page hook). */
+  labelsShown(): { names: number; powers: number; states: number } {
+    let names = 0, powers = 0, states = 0;
+    for (const v of this.servers) {
+      if (v.name.visible) names++;
+      if (v.power.visible && v.power.text !== '') powers++;
+      if (v.states.some((t) => t.visible)) states++;
+    }
+    return { names, powers, states };
   }
 
   destroy(): void {
@@ -126,9 +147,15 @@ export class SceneView {
       v.fill.destroy();
       v.queue.destroy();
       v.cross.destroy();
+      v.gauge.destroy();
     }
     this.labels.removeChildren().forEach((c) => c.destroy());
     this.servers = [];
+    const base = scene.baseSpeed;
+    this.mixedPower = base.some((x) => x !== base[0]);
+    this.maxSpeed = Math.max(...base, ...pool.speed);
+    this.stateFits = new Uint8Array(L.servers);
+    this.widestState = 0;
 
     const g = this.under.clear();
     // Clients: three small screens, requests leave from their right.
@@ -179,44 +206,50 @@ export class SceneView {
         o.roundRect(L.slotX[k] - h, L.slotY[k] - h, L.slotSize, L.slotSize, 2).fill({ color: PAPER, alpha: 0.85 }).stroke({ color: INK, width: 1, alpha: 0.35 });
       }
       const style: TextStyleOptions = { fontFamily: FONT, fontSize: L.fontSize, fill: INK };
-      const speed = scene.baseSpeed[s];
-      const compact = L.labels === 'compact';
+      const gauge = new Sprite(Texture.WHITE);
+      gauge.x = L.boxX[s] + L.gaugeInset;
+      gauge.y = L.boxY[s] + L.gaugeInset - 1;
+      gauge.height = L.gaugeHeight;
+      gauge.tint = INK;
+      gauge.alpha = 0.6;
+      this.serversLayer.addChild(gauge);
       const name = this.text(`S${s + 1}`, { ...style, fontWeight: '700' });
-      name.x = L.boxX[s] + 6;
-      name.y = L.boxY[s] + L.boxH - L.fontSize - 5;
-      name.visible = L.labels === 'full';
+      const power = this.text('', style);
       const states = SERVER_STYLES.map((st) => {
-        // Compact: one line "S1 busy" at the right, centred on the row.
-        const t = this.text(compact ? `S${s + 1} ${st.label}` : st.label, { ...style, fill: st.ink, fontWeight: compact ? '600' : '400' });
-        t.anchor.set(1, compact ? 0.5 : 0);
-        t.x = L.boxX[s] + L.boxW - 6;
-        t.y = compact ? L.rowY[s] : name.y;
+        const t = this.text(st.label, { ...style, fill: st.ink });
         t.visible = false;
         return t;
       });
-      // Top right: the server's power when it differs from 1, or "slowed" while slowed by hand.
-      const corner = (t: Text) => {
-        t.anchor.set(1, 0);
-        t.x = L.boxX[s] + L.boxW - 6;
-        t.y = L.boxY[s] + 4;
-        return t;
-      };
-      const slow = corner(this.text('slowed', { ...style, fontWeight: '700' }));
-      slow.visible = false;
-      const power = speed !== 1 && !compact ? corner(this.text(`×${fmt(speed)}`, style)) : null;
-      if (power) power.visible = L.showLabels;
-      if (compact) {
-        // No room inside: just right of the box, above its exit line.
-        slow.style.fontSize = 9;
-        slow.anchor.set(0, 1);
-        slow.x = L.boxX[s] + L.boxW + 2;
-        slow.y = L.rowY[s] - 1;
+      if (s === 0) this.widestState = Math.max(...states.map((t) => t.width));
+      if (L.labels === 'compact') {
+        // One line, right-aligned on the row: [state] S1 ×4 (the name is placed by showPower).
+        name.anchor.set(1, 0.5);
+        name.y = power.y = L.rowY[s] + L.gaugeHeight / 2;
+        power.anchor.set(1, 0.5);
+        power.x = L.boxX[s] + L.boxW - 5;
+        for (const t of states) {
+          t.anchor.set(0, 0.5);
+          t.y = name.y;
+        }
+      } else {
+        // Name and power bottom left, state bottom right.
+        name.x = L.boxX[s] + 6;
+        name.y = power.y = L.boxY[s] + L.boxH - L.fontSize - 5;
+        for (const t of states) {
+          t.anchor.set(1, 0);
+          t.x = L.boxX[s] + L.boxW - 6;
+          t.y = name.y;
+        }
       }
-      this.servers.push({ fill: box, queue, cross, name, states, slow, power, lastState: -1, lastFull: -1 });
+      name.visible = power.visible = L.showLabels;
+      const v: ServerSprites = { fill: box, queue, cross, gauge, name, states, power, lastState: -1, lastFull: -1, lastSpeed: pool.speed[s] };
+      this.showPower(s, v);
+      this.servers.push(v);
     }
-    this.balancerLabel = this.text(this.balancerName, { fontFamily: FONT, fontSize: 12, fontWeight: '700', fill: INK });
+    this.balancerLabel = this.text(this.balancerName, { fontFamily: FONT, fontSize: L.width < 480 ? 11 : 12, fontWeight: '700', fill: INK });
     this.balancerLabel.anchor.set(0.5, 0);
-    this.balancerLabel.x = L.balancerX;
+    // Centred under the balancer, but never cut off at the left edge.
+    this.balancerLabel.x = Math.max(L.balancerX, this.balancerLabel.width / 2 + 3);
     this.balancerLabel.y = L.balancerY + L.balancerR + 5;
     const lb = this.text('LB', { fontFamily: FONT, fontSize: Math.max(9, L.balancerR * 0.7), fontWeight: '700', fill: PAPER });
     lb.anchor.set(0.5, 0.5);
@@ -227,6 +260,32 @@ export class SceneView {
     this.clientsLabel.x = 4;
     this.clientsLabel.y = L.sourceBottom + 10;
     this.dots.update();
+  }
+
+  /**
+   * Writes server s's power and sizes its gauge. Power is shown whenever it tells servers apart
+   * (a pool of mixed power, a server slowed by hand, or a pool whose power is not 1). The state
+   * word is written only where it fits beside name and power.
+   */
+  private showPower(s: number, v: ServerSprites): void {
+    const scene = this.scene, L = scene.layout, speed = scene.model.pool.speed[s], slowed = scene.isSlowed(s);
+    const shown = this.mixedPower || slowed || speed !== 1;
+    v.power.text = shown ? `${slowed ? '↓' : ''}×${fmt(speed)}` : '';
+    v.power.style.fontWeight = slowed ? '700' : '400';
+    v.gauge.visible = this.mixedPower || slowed;
+    v.gauge.width = Math.max(1.5, ((L.boxW - 2 * L.gaugeInset) * Math.min(speed, this.maxSpeed)) / this.maxSpeed);
+    if (L.labels === 'compact') {
+      v.name.x = v.power.x - (shown ? v.power.width + 3 : 0);
+      const left = v.name.x - v.name.width - 4;
+      let slotsRight = 0;
+      for (let i = 0; i < L.slotsDrawn[s]; i++) slotsRight = Math.max(slotsRight, L.slotX[L.slotBase[s] + i] + L.slotSize / 2);
+      this.stateFits[s] = L.stateWords && left - this.widestState >= slotsRight + 2 ? 1 : 0;
+      for (const t of v.states) t.x = left - this.widestState;
+    } else {
+      v.power.x = v.name.x + v.name.width + 4;
+      this.stateFits[s] = L.stateWords && v.power.x + v.power.width + this.widestState + 10 <= L.boxX[s] + L.boxW ? 1 : 0;
+    }
+    for (let k = 0; k < v.states.length; k++) v.states[k].visible = this.stateFits[s] === 1 && L.showLabels && k === v.lastState;
   }
 
   private text(text: string, style: TextStyleOptions): Text {

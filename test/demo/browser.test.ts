@@ -215,6 +215,35 @@ describe('the demo in headless Chromium', () => {
     await close();
   });
 
+  for (const [form, viewport] of [['phone', { width: 390, height: 844 }], ['column', { width: 1000, height: 900 }]] as const) {
+    it(`the article page (${form}, ${viewport.width} px): every figure keeps a readable animation with server names and power`, async () => {
+      const { page, errors, close } = await open(`${base}/article.html`, viewport);
+      await page.waitForFunction(() => customElements.get('lbsim-view') !== undefined);
+      const ids = await page.evaluate(() => [...document.querySelectorAll('lbsim-view')].map((v) => v.id));
+      expect(ids.length).toBe(4);
+      type Panel = { labels: { names: number; powers: number }; sceneSize: { width: number; height: number }; servers: unknown[]; charts: string };
+      for (const id of ids) {
+        const view = page.locator(`#${id}`);
+        await view.scrollIntoViewIfNeeded();
+        await page.waitForFunction((i) => (document.getElementById(i) as any).snapshot().frames > 3, id, { timeout: 20_000 });
+        const s = await view.evaluate((el) => (el as unknown as { snapshot(): { error: string | null; panels: Panel[] } }).snapshot());
+        expect(s.error).toBeNull();
+        for (const p of s.panels) {
+          expect(p.sceneSize.height).toBeGreaterThanOrEqual(190);
+          expect(p.labels.names).toBe(p.servers.length);
+        }
+        if (id === 'power') for (const p of s.panels) expect(p.labels.powers).toBe(4);
+        const box = (await view.boundingBox())!;
+        expect(box.width).toBeLessThanOrEqual(viewport.width);
+        await view.screenshot({ path: join(shots, `article-${form}-${id}.png`) });
+      }
+      await page.locator('#power').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(shots, `article-${form}.png`) });
+      expect(errors).toEqual([]);
+      await close();
+    });
+  }
+
   it('keeps the page responsive at ratePerSec 1e9 or speed 1e9: the clock slows instead, and says so', async () => {
     const { page, errors, close } = await open(`${base}/blank.html`, { width: 1000, height: 900 });
     await page.addScriptTag({ type: 'module', url: '/lbsim-view.js' });

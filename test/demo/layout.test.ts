@@ -33,6 +33,17 @@ describe('computeLayout', () => {
     expect(layout(40).showLabels).toBe(false);
   });
 
+  it('keeps server labels at every width from 320 px when rows are tall enough, abbreviating instead of dropping', () => {
+    for (const width of [320, 358, 461, 560, 720]) {
+      const L = layout(4, { width, height: 190 });
+      expect(L.showLabels).toBe(true);
+      expect(L.boxW).toBeGreaterThanOrEqual(72);
+    }
+    expect(layout(4, { width: 320, height: 190 }).labels).toBe('compact');
+    expect(layout(4, { width: 320, height: 190 }).stateWords).toBe(false);
+    expect(layout(4, { width: 800, height: 400 }).labels).toBe('full');
+  });
+
   it('places queue k further from the server as k grows, and piles places past the drawn ones at the tail', () => {
     const L = layout(3, { queue: 10 });
     expect(queueX(L, 0, 0)).toBeLessThan(L.queueHeadX);
