@@ -1,7 +1,8 @@
 /**
  * The `lbsim` command: parse arguments, call the library, print. Results go to stdout, progress
  * (only when stderr is a terminal) and errors to stderr. Exit codes: 0 success, 2 bad input
- * (a one-paragraph message naming the field), 1 internal error.
+ * (a one-paragraph message naming the field), 1 internal error or output that cannot be written
+ * (bin/lbsim.js reports that: stdout's errors arrive after main returns).
  */
 import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { parseScenario, MAX_REQUESTS, type Scenario } from '../scenario/scenario
 const MAX_SEED = 2 ** 32 - 1;
 import { PRESETS, preset, presetNames } from '../scenario/presets.js';
 import { simulate } from '../experiment/simulate.js';
-import { comparisonRows, aggregateRows, AGGREGATE_COLUMNS, type ComparisonRow } from '../experiment/compare.js';
+import { comparisonRows, aggregateRows, AGGREGATE_COLUMNS, balancerList, seedsList, MAX_SEEDS, type ComparisonRow } from '../experiment/compare.js';
 import { reportLoad, offeredLoadLine } from './load-report.js';
 import type { Interval } from '../experiment/confidence.js';
 import type { Summary } from '../model/summary.js';
@@ -35,7 +36,8 @@ Usage:
   lbsim --help | --version
 
 compare runs every balancer on the same workload (common random numbers); with several seeds
-each cell is mean ± 95% confidence half-width over seeds. Exit codes: 0 ok, 2 bad input, 1 bug.
+each cell is mean ± 95% confidence half-width over seeds. Exit codes: 0 ok, 2 bad input, 1 bug or
+output that cannot be written.
 `;
 
 /** What `lbsim <command> --help` says about the command's arguments, before the usage. */
@@ -166,30 +168,34 @@ function onePositional(positionals: string[], what: string): string {
   return positionals[0];
 }
 
+/**
+ * An integer flag: decimal digits, optionally grouped by `_` (1_000_000) and with an exponent
+ * (1e6); nothing else (not `_`, `0x10`, `+5` or `1.5`), and within [min, max].
+ */
 function integerFlag(value: string | undefined, flag: string, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value.replace(/_/g, ''));
-  if (!/^[0-9_.e+]+$/i.test(value) || !Number.isInteger(n) || n < min || n > max) {
-    throw new ScenarioError(flag, value, `an integer from ${min} to ${max}`);
+  if (!/^\d+(_\d+)*(\.\d+)?(e\+?\d+)?$/i.test(value) || !Number.isInteger(n) || n < min || n > max) {
+    throw new ScenarioError(flag, value, `an integer from ${min} to ${max} in decimal digits (1000000, 1_000_000 or 1e6)`);
   }
   return n;
 }
 
-/** "1..10" or "1,2,5" → seeds. */
+/** "1..10" or "1,2,5" → seeds (at most MAX_SEEDS, each once). */
 export function parseSeeds(value: string): number[] {
   const range = /^(\d+)\.\.(\d+)$/.exec(value);
   let seeds: number[];
   if (range) {
     const [a, b] = [Number(range[1]), Number(range[2])];
-    if (b < a || b - a >= 10_000) throw new ScenarioError('--seeds', value, 'a range a..b with a <= b and at most 10000 seeds');
+    if (b < a || b - a >= MAX_SEEDS) throw new ScenarioError('--seeds', value, `a range a..b with a <= b and at most ${MAX_SEEDS} seeds`);
     seeds = Array.from({ length: b - a + 1 }, (_, i) => a + i);
   } else {
-    seeds = value.split(',').map((s) => (/^\s*\d+\s*$/.test(s) ? Number(s) : NaN));
+    seeds = value.split(',', MAX_SEEDS + 1).map((s) => (/^\s*\d+\s*$/.test(s) ? Number(s) : NaN));
   }
-  if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s) || s < 0 || s > 2 ** 32 - 1)) {
-    throw new ScenarioError('--seeds', value, 'seeds as a range "1..10" or a list "1,2,3" of integers in [0, 2^32)');
+  if (seeds.length > MAX_SEEDS || seeds.some((s) => !Number.isInteger(s) || s < 0 || s > 2 ** 32 - 1)) {
+    throw new ScenarioError('--seeds', value, `seeds as a range "1..10" or a list "1,2,3" of at most ${MAX_SEEDS} integers in [0, 2^32)`);
   }
-  return seeds;
+  return seedsList(seeds, '--seeds');
 }
 
 /** Hashing policies route by request key: without `keys` every request maps to one server. */
@@ -229,10 +235,10 @@ function compareCommand(args: readonly string[], io: Io): number {
   const file = onePositional(positionals, 'scenario file or preset name');
   const json = readScenarioJson(file);
   const scenario = parseScenario(json);
-  const choices = str(values.balancers)?.split(',').map((item) => parseBalancerChoice(item.trim())) ?? balancerNames();
+  const choices = balancerList(str(values.balancers)?.split(',').map((item) => parseBalancerChoice(item.trim())) ?? balancerNames(), '--balancers');
   warnKeyless(scenario, choices.map((c) => (typeof c === 'string' ? c : c.name)), io);
   const seedText = str(values.seeds);
-  const seeds = seedText ? parseSeeds(seedText) : [scenario.seed];
+  const seeds = seedText !== undefined ? parseSeeds(seedText) : [scenario.seed];
   const requests = integerFlag(str(values.requests), '--requests', 1, MAX_REQUESTS);
   reportLoad(withRequests(scenario, requests), io.err, out === 'table');
   const summaries: Summary[] = [];
@@ -256,7 +262,8 @@ function compareCommand(args: readonly string[], io: Io): number {
  */
 export function parseBalancerChoice(item: string, flag = '--balancers'): string | ({ name: string } & Record<string, unknown>) {
   const [name, ...pairs] = item.split(':');
-  if (!getBalancer(name)) throw new ScenarioError(flag, name, `known balancers: ${balancerNames().join(', ')}`);
+  const info = getBalancer(name);
+  if (!info) throw new ScenarioError(flag, name, `known balancers: ${balancerNames().join(', ')}`);
   if (pairs.length === 0) return name;
   const choice: { name: string } & Record<string, unknown> = { name };
   for (const pair of pairs) {
@@ -270,6 +277,9 @@ export function parseBalancerChoice(item: string, flag = '--balancers'): string 
       // a plain string such as peak-ewma
     }
     const key = pair.slice(0, eq);
+    if (!info.options.includes(key)) {
+      throw new ScenarioError(flag, item, `options of ${info.name}: ${info.options.length ? info.options.join(', ') : 'it takes none'} (not ${JSON.stringify(key)})`);
+    }
     if (Object.prototype.hasOwnProperty.call(choice, key)) throw new ScenarioError(flag, item, `each option once (${key} is given twice)`);
     choice[key] = value;
   }

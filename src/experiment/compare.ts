@@ -6,7 +6,11 @@
 import { simulate, type SimulateOptions, type BalancerChoice } from './simulate.js';
 import type { Summary } from '../model/summary.js';
 import { confidenceInterval, type Interval } from './confidence.js';
-import { ScenarioError } from '../input/check.js';
+import { ScenarioError, isObject, join, numberArray, object } from '../input/check.js';
+import { balancerNames, getBalancer } from '../balancers/registry.js';
+
+/** Most seeds one comparison replicates over. */
+export const MAX_SEEDS = 10_000;
 
 export interface CompareOptions extends Omit<SimulateOptions, 'balancer' | 'seed'> {
   /** Seeds to replicate over; default: the scenario's own seed. */
@@ -15,14 +19,53 @@ export interface CompareOptions extends Omit<SimulateOptions, 'balancer' | 'seed
 
 /** One Summary per (balancer, seed), balancer-major. */
 export function compare(input: unknown, balancers: readonly (string | BalancerChoice)[], options: CompareOptions = {}): Summary[] {
+  object(options, 'options', ['seeds', 'requests', 'checked']);
   const { seeds, ...rest } = options;
-  if (!Array.isArray(balancers) || balancers.length === 0) throw new ScenarioError('balancers', balancers, 'a non-empty list of balancer names');
+  const choices = balancerList(balancers, 'balancers');
+  const seedList = seeds === undefined ? undefined : seedsList(seeds, 'options.seeds');
   const out: Summary[] = [];
-  for (const balancer of balancers) {
-    if (seeds === undefined) out.push(simulate(input, { ...rest, balancer }));
-    else for (const seed of seeds) out.push(simulate(input, { ...rest, balancer, seed }));
+  for (const balancer of choices) {
+    if (seedList === undefined) out.push(simulate(input, { ...rest, balancer }));
+    else for (const seed of seedList) out.push(simulate(input, { ...rest, balancer, seed }));
   }
   return out;
+}
+
+/**
+ * `value` as 1 to MAX_SEEDS distinct seeds (integers from 0 to 2^32 − 1), or a ScenarioError
+ * naming `path`: a repeated seed repeats a run and would narrow the confidence interval falsely.
+ */
+export function seedsList(value: unknown, path: string): number[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_SEEDS) {
+    throw new ScenarioError(path, value, `an array of 1 to ${MAX_SEEDS} seeds (integers from 0 to 4294967295)`);
+  }
+  const seeds = numberArray(value, path, { integer: true, min: 0, max: 2 ** 32 - 1 });
+  const first = new Map<number, number>();
+  seeds.forEach((seed, i) => {
+    if (first.has(seed)) throw new ScenarioError(join(path, i), seed, `distinct seeds (seed ${seed} is item ${first.get(seed)} already): a repeated seed repeats a run`);
+    first.set(seed, i);
+  });
+  return seeds;
+}
+
+/**
+ * `value` as a non-empty list of known balancers, each a name or `{name, ...options}`, none
+ * twice (rows are grouped by label: a repeat would count as more seeds), or a ScenarioError
+ * naming `path` and the item.
+ */
+export function balancerList(value: unknown, path: string): (string | BalancerChoice)[] {
+  if (!Array.isArray(value) || value.length === 0) throw new ScenarioError(path, value, 'a non-empty list of balancer names (or {name, ...options} objects)');
+  const first = new Map<string, number>();
+  value.forEach((item: unknown, i) => {
+    const name = typeof item === 'string' ? item : isObject(item) && typeof item.name === 'string' ? item.name : undefined;
+    const info = name === undefined ? undefined : getBalancer(name);
+    if (!info) throw new ScenarioError(join(path, i), item, `a known balancer (${balancerNames().join(', ')}), by name or as {name, ...options}`);
+    const options = isObject(item) ? Object.entries(item).filter(([k]) => k !== 'name').sort(([a], [b]) => (a < b ? -1 : 1)) : [];
+    const key = JSON.stringify([info.name, options]);
+    if (first.has(key)) throw new ScenarioError(join(path, i), item, `each balancer once (item ${first.get(key)} is the same)`);
+    first.set(key, i);
+  });
+  return value as (string | BalancerChoice)[];
 }
 
 export interface ComparisonRow {

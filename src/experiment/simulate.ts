@@ -5,7 +5,7 @@
 import { Model } from '../model/model.js';
 import { summarize, type Summary } from '../model/summary.js';
 import { parseScenario, toModelConfig, withBalancer, type Scenario, MAX_REQUESTS } from '../scenario/scenario.js';
-import { ScenarioError, isObject, number, object } from '../input/check.js';
+import { ScenarioError, booleanField, isObject, number, object } from '../input/check.js';
 import { getBalancer } from '../balancers/registry.js';
 
 /** A policy with options, as in a scenario's `balancer` field. */
@@ -28,7 +28,7 @@ const OPTION_KEYS = ['balancer', 'seed', 'requests', 'checked'];
 
 /** Applies `options` to a validated copy of `input`. */
 export function prepareScenario(input: unknown, options: SimulateOptions = {}): Scenario {
-  object(options, 'options', OPTION_KEYS);
+  booleanField(object(options, 'options', OPTION_KEYS), 'checked', 'options', false);
   let scenario = parseScenario(input);
   const choice = options.balancer;
   if (choice !== undefined) {
