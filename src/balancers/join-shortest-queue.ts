@@ -15,6 +15,20 @@ export const JSQ_TIES = ['random', 'lowest-id'] as const;
 export const createJoinShortestQueue: BalancerFactory = (ctx, options, path) => {
   const o = object(options, path, ['ties']);
   const lowestId = (o.ties === undefined ? 'random' : oneOf(o.ties, `${path}.ties`, JSQ_TIES)) === 'lowest-id';
+  if (lowestId) {
+    return {
+      pick() {
+        const n = ctx.size, eligible = ctx.eligible, load = ctx.trueLoad;
+        let best = -1, bestLoad = 0x7fffffff;
+        for (let s = 0; s < n; s++) {
+          if (eligible[s] === 1 && load[s] < bestLoad) {
+            best = s; bestLoad = load[s];
+          }
+        }
+        return best;
+      },
+    };
+  }
   return {
     pick() {
       const n = ctx.size, eligible = ctx.eligible, load = ctx.trueLoad;
@@ -28,7 +42,7 @@ export const createJoinShortestQueue: BalancerFactory = (ctx, options, path) => 
           ties++;
         }
       }
-      if (ties <= 1 || lowestId) return best;
+      if (ties <= 1) return best;
       // The k-th of the tied servers, k uniform in [0, ties), counting from `best` (the first).
       let k = Math.floor(ctx.rng.next() * ties);
       if (k === 0) return best;
