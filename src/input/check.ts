@@ -97,10 +97,19 @@ export function optionalNumberField(obj: Json, key: string, path: string, rule: 
   return obj[key] === undefined ? undefined : number(obj[key], join(path, key), rule);
 }
 
+/** Longest name accepted (names are printed in tables and file headers). */
+export const MAX_STRING_LENGTH = 1000;
+
+/**
+ * Field `key` of `obj` as a non-empty string of at most MAX_STRING_LENGTH characters with no
+ * control characters (a name printed to a terminal must not carry escape sequences).
+ */
 export function stringField(obj: Json, key: string, path: string, fallback?: string): string {
   const value = obj[key];
   if (value === undefined && fallback !== undefined) return fallback;
-  if (typeof value !== 'string' || value.length === 0) throw new ScenarioError(join(path, key), value, 'a non-empty string');
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_STRING_LENGTH || /[\u0000-\u001f\u007f-\u009f]/.test(value)) {
+    throw new ScenarioError(join(path, key), value, `a non-empty string of at most ${MAX_STRING_LENGTH} characters, without control characters`);
+  }
   return value;
 }
 
