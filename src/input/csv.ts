@@ -82,6 +82,7 @@ export function parseCsv(text: string, at: string, file: string, maxRows: number
       if (cell === '') throw error(line, j, 'an empty cell', expected, name);
       if (!DECIMAL.test(cell)) throw error(line, j, 'a cell that is not a plain decimal number', expected, name);
       const v = Number(cell);
+      if (!Number.isFinite(v)) throw error(line, j, 'a number too large for float64', expected, name);
       if (rule.integer && !Number.isInteger(v)) throw error(line, j, 'a fraction', expected, name);
       if (rule.max !== undefined && !(v <= rule.max)) throw error(line, j, `a number above ${rule.max}`, `at most ${rule.max}${rule.maxReason ? ` (${rule.maxReason})` : ''}`, name);
       return v;

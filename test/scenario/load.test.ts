@@ -280,6 +280,8 @@ describe('hostile scenario and CSV files', () => {
       expect(e.message).toContain('plain decimal');
     }
     expect(readTraceCsv(write('spaced.csv', 'timeMs , costMs\n 12 ,\t0.25\r\n')).costsMs).toEqual([0.25]);
+    // Plain decimal, yet beyond float64: named at its line, not as an Infinity in costsMs.
+    expect(thrown(() => readTraceCsv(write('huge.csv', `timeMs,costMs\n1,1${'0'.repeat(400)}\n`))).path).toBe('arrivals.file line 2 column costMs');
   });
 
   it('refuses extra or missing cells, duplicate or empty header names and unknown trace columns, by line and column', () => {
