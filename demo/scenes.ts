@@ -9,6 +9,7 @@
 import '../src/balancers/index.js';
 import { getBalancer } from '../src/balancers/registry.js';
 import { preset as presetScenario } from '../src/scenario/presets.js';
+import type { ScenarioInput } from '../src/scenario/scenario-input.js';
 
 /** A scene as written: how to show it, and the preset it runs. */
 interface SceneEntry {
@@ -26,7 +27,7 @@ interface SceneEntry {
 
 export interface Scene extends SceneEntry {
   /** The preset's scenario JSON (a copy). */
-  scenario: Record<string, unknown>;
+  scenario: ScenarioInput;
 }
 
 const ENTRIES: readonly SceneEntry[] = [

@@ -28,7 +28,11 @@ export { parseDistribution } from './scenario/distribution-spec.js';
 export type { ScenarioFiles, TraceColumns } from './scenario/scenario-files.js';
 export { ScenarioError } from './input/check.js';
 export { RunLimitError } from './model/run-limit-error.js';
-export { PRESETS, preset, presetNames } from './scenario/presets.js';
+export { PRESETS, preset, presetNames, type PresetName, type PresetInfo } from './scenario/presets.js';
+export type {
+  ScenarioInput, BalancerChoice, BalancerInput, DistributionInput, ArrivalsInput, StopInput, ServerGroupInput, KeysInput,
+  FailuresInput, FailureRates, HealthInput, ClientInput,
+} from './scenario/scenario-input.js';
 export { offeredLoad, type OfferedLoad, type GroupLoad } from './scenario/offered-load.js';
 export { runWarnings, relaxationTimeMs, type RunWarning } from './scenario/run-warnings.js';
 export { loadScenarioFile, readScenarioJson, readTraceCsv } from './scenario/load.js';

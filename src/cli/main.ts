@@ -221,7 +221,7 @@ function run(args: readonly string[], io: Io): number {
   const seed = integerFlag(str(values.seed), '--seed', 0, MAX_SEED);
   const requests = integerFlag(str(values.requests), '--requests', 1, MAX_REQUESTS);
   reportLoad(withRequests(scenario, requests), io.err, out === 'table');
-  const summary = simulate(json, { balancer, seed, requests });
+  const summary = simulate(scenario, { balancer, seed, requests });
   if (out === 'json') io.out(JSON.stringify(summary, null, 2) + '\n');
   else if (out === 'csv') io.out(csv(summaryCsv([summary])));
   else io.out(runTable(summary));
@@ -246,7 +246,7 @@ function compareCommand(args: readonly string[], io: Io): number {
   for (const balancer of choices) {
     for (const seed of seeds) {
       if (io.progress) io.err(`\r  ${summaries.length + 1}/${total} ${typeof balancer === 'string' ? balancer : balancer.name} seed ${seed}   `);
-      summaries.push(simulate(json, { balancer, seed, requests }));
+      summaries.push(simulate(scenario, { balancer, seed, requests }));
     }
   }
   if (io.progress) io.err('\r\x1b[K');

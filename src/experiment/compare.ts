@@ -4,6 +4,7 @@
  * the policy and not from luck. With several seeds, rows carry 95% confidence intervals.
  */
 import { simulate, type SimulateOptions, type BalancerChoice } from './simulate.js';
+import type { ScenarioInput } from '../scenario/scenario-input.js';
 import type { Summary } from '../model/summary.js';
 import { confidenceInterval, type Interval } from './confidence.js';
 import { ScenarioError, isObject, join, numberArray, object } from '../input/check.js';
@@ -18,7 +19,7 @@ export interface CompareOptions extends Omit<SimulateOptions, 'balancer' | 'seed
 }
 
 /** One Summary per (balancer, seed), balancer-major. */
-export function compare(input: unknown, balancers: readonly (string | BalancerChoice)[], options: CompareOptions = {}): Summary[] {
+export function compare(input: ScenarioInput, balancers: readonly (string | BalancerChoice)[], options: CompareOptions = {}): Summary[] {
   object(options, 'options', ['seeds', 'requests', 'checked']);
   const { seeds, ...rest } = options;
   const choices = balancerList(balancers, 'balancers');

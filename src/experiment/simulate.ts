@@ -1,22 +1,23 @@
 /**
- * Run one scenario: `simulate(scenario, options) → Summary`. The scenario may be raw JSON (it is
- * validated) or a parsed `Scenario`; options override its balancer, seed or request count.
+ * Run one scenario: `simulate(scenario, options) → Summary`. The scenario is a `ScenarioInput`
+ * (validated again at run time) or a parsed `Scenario`; JSON of unknown shape goes through
+ * `parseScenario` first. Options override its balancer, seed or request count.
  */
 import { Model } from '../model/model.js';
 import { summarize, type Summary } from '../model/summary.js';
 import { parseScenario, toModelConfig, withBalancer, type Scenario, MAX_REQUESTS } from '../scenario/scenario.js';
 import { ScenarioError, booleanField, isObject, number, object } from '../input/check.js';
+import type { BalancerChoice, ScenarioInput } from '../scenario/scenario-input.js';
 import { getBalancer } from '../balancers/registry.js';
 
-/** A policy with options, as in a scenario's `balancer` field. */
-export type BalancerChoice = { name: string } & Record<string, unknown>;
+export type { BalancerChoice };
 
 export interface SimulateOptions {
   /**
    * The balancer: a name, or a name with options (`{ name: 'p2c', choices: 3 }`). A bare name that
    * is the scenario's own policy keeps the scenario's options; any other replaces the balancer.
    */
-  balancer?: string | BalancerChoice;
+  balancer?: BalancerChoice;
   seed?: number;
   /** Stop after this many arrivals (overrides `stop.requests`). */
   requests?: number;
@@ -27,7 +28,7 @@ export interface SimulateOptions {
 const OPTION_KEYS = ['balancer', 'seed', 'requests', 'checked'];
 
 /** Applies `options` to a validated copy of `input`. */
-export function prepareScenario(input: unknown, options: SimulateOptions = {}): Scenario {
+export function prepareScenario(input: ScenarioInput, options: SimulateOptions = {}): Scenario {
   booleanField(object(options, 'options', OPTION_KEYS), 'checked', 'options', false);
   let scenario = parseScenario(input);
   const choice = options.balancer;
@@ -51,7 +52,7 @@ export function prepareScenario(input: unknown, options: SimulateOptions = {}): 
 }
 
 /** Builds the model for a scenario without running it (for stepping, animation and tests). */
-export function createModel(input: unknown, options: SimulateOptions = {}): Model {
+export function createModel(input: ScenarioInput, options: SimulateOptions = {}): Model {
   const scenario = prepareScenario(input, options);
   const model = new Model(toModelConfig(scenario));
   if (options.checked) {
@@ -62,7 +63,7 @@ export function createModel(input: unknown, options: SimulateOptions = {}): Mode
   return model;
 }
 
-export function simulate(input: unknown, options: SimulateOptions = {}): Summary {
+export function simulate(input: ScenarioInput, options: SimulateOptions = {}): Summary {
   const name = isObject(input) && typeof input.name === 'string' ? input.name : 'scenario';
   const model = createModel(input, options);
   const t0 = performance.now();

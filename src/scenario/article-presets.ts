@@ -4,15 +4,16 @@
  * scenario names the balancer its scene shows first (the side-by-side scene, the left one).
  * Merged into `PRESETS`; the demo's gallery (demo/scenes.ts) refers to them by name.
  */
+import type { DistributionInput, ScenarioInput } from './scenario-input.js';
 
-const UNIFORM_COST = { dist: 'uniform', minMs: 100, maxMs: 900 };
+const UNIFORM_COST: DistributionInput = { dist: 'uniform', minMs: 100, maxMs: 900 };
 /** Four servers of different power (speed); `weight` = power where a scene says so. */
 const POWERS = [2, 1.5, 1, 0.5];
 const powered = (weighted: boolean) =>
   POWERS.map((speed, i) => ({ name: `s${i + 1}`, count: 1, speed, queueLimit: 10, ...(weighted ? { weight: speed } : {}) }));
 
 /** A two-minute essay-sized run: 4 single-slot servers with queues of 10, requests of ~500 ms. */
-function essay(name: string, balancer: string, fields: Record<string, unknown>): Record<string, unknown> {
+function essay(name: string, balancer: string, fields: Partial<ScenarioInput>): ScenarioInput {
   return {
     name,
     seed: 1,
@@ -26,9 +27,9 @@ function essay(name: string, balancer: string, fields: Record<string, unknown>):
 }
 
 /** Poisson arrivals at 7/s of requests costing 100–900 ms: the essay's variable workload. */
-const VARIABLE = { arrivals: { process: 'poisson', ratePerSec: 7 }, service: UNIFORM_COST };
+const VARIABLE: Pick<ScenarioInput, 'arrivals' | 'service'> = { arrivals: { process: 'poisson', ratePerSec: 7 }, service: UNIFORM_COST };
 
-export const ARTICLE_PRESETS: Record<string, { description: string; scenario: Record<string, unknown> }> = {
+export const ARTICLE_PRESETS = {
   'essay-round-robin': {
     description: 'essay scene 1: round robin, 4 servers, equal 500 ms requests at a steady pace',
     scenario: essay('essay-round-robin', 'round-robin', {}),
@@ -87,4 +88,4 @@ export const ARTICLE_PRESETS: Record<string, { description: string; scenario: Re
       balancer: { name: 'least-connections' },
     },
   },
-};
+} satisfies Record<string, { description: string; scenario: ScenarioInput }>;

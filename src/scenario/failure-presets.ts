@@ -5,7 +5,9 @@
  * a fast-failing server that draws traffic (black hole), and a server under overload with
  * adaptive LIFO.
  */
-export const FAILURE_PRESETS: Record<string, { description: string; scenario: Record<string, unknown> }> = {
+import type { ScenarioInput } from './scenario-input.js';
+
+export const FAILURE_PRESETS = {
   'retry-storm': {
     description: 'half the servers fail for 2 s; clients retry timeouts with no budget, and goodput never comes back (metastable failure)',
     scenario: {
@@ -75,4 +77,4 @@ export const FAILURE_PRESETS: Record<string, { description: string; scenario: Re
       client: { timeoutMs: 200 },
     },
   },
-};
+} satisfies Record<string, { description: string; scenario: ScenarioInput }>;

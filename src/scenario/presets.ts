@@ -5,8 +5,15 @@
 
 import { FAILURE_PRESETS } from './failure-presets.js';
 import { ARTICLE_PRESETS } from './article-presets.js';
+import type { ScenarioInput } from './scenario-input.js';
 
-export const PRESETS: Record<string, { description: string; scenario: Record<string, unknown> }> = {
+/** A named scenario and what it shows. */
+export interface PresetInfo {
+  description: string;
+  scenario: ScenarioInput;
+}
+
+const ALL = {
   default: {
     description: '10 servers at 90% load, exponential 10 ms requests, queues of 100',
     scenario: {
@@ -75,14 +82,21 @@ export const PRESETS: Record<string, { description: string; scenario: Record<str
   },
   ...FAILURE_PRESETS,
   ...ARTICLE_PRESETS,
-};
+} satisfies Record<string, PresetInfo>;
+
+/** The built-in presets' names: `preset()` of one of them is never undefined. */
+export type PresetName = keyof typeof ALL;
+
+export const PRESETS: Readonly<Record<string, PresetInfo>> = ALL;
 
 export function presetNames(): string[] {
   return Object.keys(PRESETS);
 }
 
 /** A deep copy of the named preset's scenario JSON, or undefined. */
-export function preset(name: string): Record<string, unknown> | undefined {
+export function preset(name: PresetName): ScenarioInput;
+export function preset(name: string): ScenarioInput | undefined;
+export function preset(name: string): ScenarioInput | undefined {
   const p = Object.prototype.hasOwnProperty.call(PRESETS, name) ? PRESETS[name] : undefined;
   return p ? structuredClone(p.scenario) : undefined;
 }

@@ -118,7 +118,7 @@ describe('lbsim: successful commands', () => {
 
   it('a run where nothing succeeded has empty latency cells in CSV and no latency in the compare table', () => {
     const file = join(dir, 'collapse.json');
-    const overload = preset('overload') as { servers: Record<string, unknown>[] };
+    const overload = preset('overload');
     writeFileSync(file, JSON.stringify({ ...overload, servers: [{ ...overload.servers[0], discipline: 'fifo' }], arrivals: { process: 'poisson', ratePerSec: 104 } }));
     const [header, row] = ok('run', file, '--seed', '1', '--csv').trimEnd().split('\n').map((l) => l.split(','));
     expect(row[header.indexOf('succeeded')]).toBe('0');
@@ -203,7 +203,7 @@ describe('lbsim: bad input exits 2 with a one-paragraph message and no output', 
 
   it('an invalid field is named by its path', () => {
     const file = join(dir, 'zero-concurrency.json');
-    const scenario = structuredClone(PRESETS.default.scenario) as { servers: Record<string, unknown>[] };
+    const scenario = structuredClone(PRESETS.default.scenario);
     scenario.servers[0].concurrency = 0;
     writeFileSync(file, JSON.stringify(scenario));
     badInput(['run', file], 'servers[0].concurrency', 'got 0');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AGGREGATE_COLUMNS, aggregateRows, compare, confidenceInterval, preset } from '../../src/index.js';
+import { AGGREGATE_COLUMNS, aggregateRows, compare, confidenceInterval, preset, type ScenarioInput } from '../../src/index.js';
 
 const small = { ...preset('default')!, stop: { requests: 5_000 } };
 const round9 = (x: number) => Number(x.toPrecision(9));
@@ -32,8 +32,8 @@ describe('aggregateRows(summaries)', () => {
 
   it('takes latency over the seeds where some request succeeded, and shares over all', () => {
     // FIFO at 104% load with 200 ms client timeouts: most seeds serve no request in time.
-    const overload = preset('overload') as { servers: Record<string, unknown>[] };
-    const scenario = { ...overload, servers: [{ ...overload.servers[0], discipline: 'fifo' }], arrivals: { process: 'poisson', ratePerSec: 104 } };
+    const overload = preset('overload');
+    const scenario: ScenarioInput = { ...overload, servers: [{ ...overload.servers[0], discipline: 'fifo' }], arrivals: { process: 'poisson', ratePerSec: 104 } };
     const summaries = compare(scenario, ['round-robin'], { seeds: [1, 2, 3, 4, 5, 6] });
     const served = summaries.filter((s) => s.requests.succeeded > 0);
     const [row] = aggregateRows(summaries);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compare, comparisonRows, confidenceInterval, preset, simulate, ScenarioError } from '../../src/index.js';
+import { compare, comparisonRows, confidenceInterval, preset, simulate, ScenarioError, type ScenarioInput } from '../../src/index.js';
 import { t975 } from '../../src/experiment/confidence.js';
 
 const small = { ...preset('default')!, stop: { requests: 20_000 } };
@@ -33,8 +33,8 @@ describe('compare and comparisonRows', () => {
 
   it('leaves seeds where nothing succeeded out of the latency intervals instead of counting 0 ms', () => {
     // FIFO at 104% load with 200 ms client timeouts: most seeds serve no request in time.
-    const overload = preset('overload') as { servers: Record<string, unknown>[] };
-    const scenario = { ...overload, servers: [{ ...overload.servers[0], discipline: 'fifo' }], arrivals: { process: 'poisson', ratePerSec: 104 } };
+    const overload = preset('overload');
+    const scenario: ScenarioInput = { ...overload, servers: [{ ...overload.servers[0], discipline: 'fifo' }], arrivals: { process: 'poisson', ratePerSec: 104 } };
     const summaries = compare(scenario, ['round-robin'], { seeds: [1, 2, 3, 4, 5, 6] });
     const served = summaries.filter((s) => s.requests.succeeded > 0);
     expect(served.length).toBeGreaterThan(0);
@@ -79,7 +79,7 @@ describe('percentile confidence intervals', () => {
   });
 
   it('a scenario may keep 2 to 4 significant digits; other values are refused by path', () => {
-    const at = (significantDigits: unknown) => simulate({ ...small, metrics: { significantDigits } });
+    const at = (significantDigits: unknown) => simulate({ ...small, metrics: { significantDigits: significantDigits as number } });
     expect(at(2).latencyMs.p99).not.toBe(at(4).latencyMs.p99);
     for (const bad of [0, 5, 2.5, '3']) expect(() => at(bad)).toThrow(/metrics\.significantDigits/);
   });

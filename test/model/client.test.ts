@@ -1,6 +1,6 @@
 /** Client behaviour: retries, jitter, budgets, hedging, and the effects they are known for. */
 import { describe, expect, it } from 'vitest';
-import { backoffMs, createModel, createStream, preset, RetryBudget, simulate, AttemptState } from '../../src/index.js';
+import { backoffMs, createModel, createStream, preset, RetryBudget, simulate, AttemptState, type Jitter, type ScenarioInput } from '../../src/index.js';
 
 describe('backoffMs(config, retry, previous, rng)', () => {
   const rng = createStream(1, 'test');
@@ -77,7 +77,7 @@ describe('retry storms (metastable failure, Bronson et al. 2021)', () => {
 });
 
 describe('jitter', () => {
-  function peakAttemptsPer10ms(jitter: string): number {
+  function peakAttemptsPer10ms(jitter: Jitter): number {
     // Every server fails for 20 ms at t = 5 s: the requests queued there (random routing at
     // ρ = 0.9 leaves ~9 per server) all fail at the same instant and retry.
     const model = createModel({
@@ -106,7 +106,7 @@ describe('jitter', () => {
 });
 
 describe('hedging ("The Tail at Scale", Dean & Barroso 2013)', () => {
-  const base = {
+  const base: ScenarioInput = {
     seed: 7,
     stop: { requests: 200_000, warmupMs: 1_000 },
     servers: [{ count: 10, concurrency: 4 }],

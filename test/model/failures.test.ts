@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createModel, simulate, preset, balancerNames, ServerState, RequestState, type Summary } from '../../src/index.js';
+import { createModel, simulate, preset, balancerNames, ServerState, RequestState, type ScenarioInput, type Summary } from '../../src/index.js';
 
-const base = {
+const base: ScenarioInput = {
   seed: 5,
   stop: { timeMs: 200_000 },
   servers: [{ count: 8, concurrency: 2, queueLimit: 20 }],
@@ -113,7 +113,7 @@ describe('correlated failures and slow start', () => {
 });
 
 describe('the black-hole preset', () => {
-  const scene = preset('black-hole') as Record<string, unknown> & { health: Record<string, unknown> };
+  const scene = preset('black-hole');
   const ok = (s: Summary) => s.requests.succeeded / s.requests.arrived;
 
   it('a dead server that fails fast draws half the traffic under least-time until health checks notice', () => {

@@ -1,13 +1,13 @@
 /** The bounds that keep a run finite: stop.maxEvents and stop.maxInFlight. */
 import { describe, expect, it } from 'vitest';
-import { RunLimitError, simulate } from '../../src/index.js';
+import { RunLimitError, simulate, type ScenarioInput } from '../../src/index.js';
 import { thrownScenarioError } from '../scenario-error.js';
 
 const base = {
   servers: [{ count: 1 }],
   arrivals: { process: 'poisson', ratePerSec: 1 },
   balancer: { name: 'round-robin' },
-};
+} satisfies Partial<ScenarioInput>;
 
 describe('stop.maxEvents', () => {
   it('ends 1 ms health checks beside one request of 10¹² ms with an error naming stop.maxEvents', () => {
@@ -26,7 +26,7 @@ describe('stop.maxEvents', () => {
   });
 
   it('stops at the events a scenario allows, and a higher limit lets the same run finish', () => {
-    const scenario = { ...base, stop: { requests: 1000, maxEvents: 500 }, service: { dist: 'exponential', meanMs: 1 } };
+    const scenario: ScenarioInput = { ...base, stop: { requests: 1000, maxEvents: 500 }, service: { dist: 'exponential', meanMs: 1 } };
     expect(thrownScenarioError(() => simulate(scenario)).path).toBe('stop.maxEvents');
     const s = simulate({ ...scenario, stop: { requests: 1000, maxEvents: 5000 } });
     expect(s.requests.succeeded).toBe(1000);
@@ -48,7 +48,7 @@ describe('stop.maxEvents', () => {
 
   it('is refused when it is not a positive integer', () => {
     for (const maxEvents of [0, -1, 1.5, '10', null]) {
-      expect(thrownScenarioError(() => simulate({ ...base, stop: { requests: 10, maxEvents }, service: { dist: 'exponential', meanMs: 1 } })).path)
+      expect(thrownScenarioError(() => simulate({ ...base, stop: { requests: 10, maxEvents: maxEvents as number }, service: { dist: 'exponential', meanMs: 1 } })).path)
         .toBe('stop.maxEvents');
     }
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createModel, simulate, balancerNames, type Summary } from '../../src/index.js';
+import { createModel, simulate, balancerNames, type ScenarioInput, type Summary } from '../../src/index.js';
 
-const base = {
+const base: ScenarioInput = {
   name: 'model-test',
   seed: 11,
   stop: { requests: 50_000 },
@@ -124,7 +124,7 @@ describe('the short path for requests without client behaviour', () => {
   });
 
   it.each(['least-connections', 'power-of-two', 'random'])('and with drops, other disciplines, a fleet and slowdowns under %s', (balancer) => {
-    const scenario = {
+    const scenario: ScenarioInput = {
       ...base,
       stop: { timeMs: 20_000 },
       servers: [

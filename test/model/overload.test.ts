@@ -1,10 +1,10 @@
 /** Overload control on the server side, closed-loop clients, health checks and gray failure. */
 import { describe, expect, it } from 'vitest';
-import { preset, simulate } from '../../src/index.js';
+import { preset, simulate, type DisciplineName, type ScenarioInput } from '../../src/index.js';
 
 describe('queue disciplines under overload', () => {
   // The `overload` preset: one server at ρ = 1.2, clients giving up after 200 ms.
-  const overloaded = (discipline: string) => simulate({ ...preset('overload')!, servers: [{ count: 1, discipline }] });
+  const overloaded = (discipline: DisciplineName) => simulate({ ...preset('overload')!, servers: [{ count: 1, discipline }] });
 
   it('FIFO collapses: every request served has already timed out', () => {
     const s = overloaded('fifo');
@@ -58,7 +58,7 @@ describe('closed-loop clients', () => {
 });
 
 describe('health: what the balancer believes', () => {
-  const base = {
+  const base: ScenarioInput = {
     seed: 4,
     stop: { timeMs: 30_000 },
     servers: [{ count: 10 }],

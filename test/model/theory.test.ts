@@ -8,12 +8,12 @@
  * closed form exists the sd was measured over 20 seeds and is quoted beside the test.
  */
 import { describe, expect, it } from 'vitest';
-import { simulate } from '../../src/index.js';
+import { simulate, type DistributionInput, type ScenarioInput } from '../../src/index.js';
 import { erlangB, erlangC, mm1kBlocking, mmcResponse, roundRobinResponse, supermarketResponse } from './theory.js';
 
 const relSdMM1 = (rho: number, n: number) => Math.sqrt((2 * (1 + rho)) / n) / (1 - rho);
 
-function scenario(over: Record<string, unknown>): Record<string, unknown> {
+function scenario(over: Partial<ScenarioInput>): ScenarioInput {
   return {
     seed: 7,
     stop: { requests: 1_000_000, warmupMs: 200 },
@@ -95,7 +95,7 @@ describe('multi-slot servers', () => {
     // Seed-to-seed sd of the blocking fraction at n = 1e6, measured over 20 seeds: 0.40%
     // (exponential service), 0.71% (lognormal); tolerance 4 sd.
     const b = erlangB(10, 7);
-    const cases = [
+    const cases: { service: DistributionInput; tolerance: number }[] = [
       { service: { dist: 'exponential', meanMs: 1 }, tolerance: 0.016 },
       { service: { dist: 'lognormal', medianMs: 0.5, p99Ms: 8 }, tolerance: 0.028 },
     ];

@@ -1,0 +1,131 @@
+/**
+ * The scenario as users write it (a JSON file, or an object literal in TypeScript): every field
+ * the validator accepts, optional where it has a default, with discriminated unions for
+ * distributions (`dist`), arrival processes (`process`) and keys. The types catch misspelt and
+ * misplaced fields at compile time; `parseScenario` still checks values and ranges at run time
+ * (and takes `unknown`, for JSON that has not been checked). A parsed `Scenario` is a
+ * `ScenarioInput` too. Defaults and meanings: README "Scenario files";
+ * `schema/scenario.schema.json` describes the same shape for editors.
+ */
+import type { DisciplineName } from '../model/server-pool.js';
+import type { Jitter } from '../model/client.js';
+
+/** Durations in ms. A `file` is a CSV read by `loadScenarioFile` or the CLI, relative to the scenario. */
+export type DistributionInput =
+  | { dist: 'constant'; valueMs: number }
+  | { dist: 'uniform'; minMs: number; maxMs: number }
+  | { dist: 'exponential'; meanMs: number }
+  | { dist: 'lognormal'; medianMs: number; p99Ms: number }
+  /** mu, sigma: mean and standard deviation of ln(ms). */
+  | { dist: 'lognormal'; mu: number; sigma: number }
+  | { dist: 'pareto'; alpha: number; minMs: number; maxMs?: number }
+  | { dist: 'weibull'; shape: number; scaleMs: number }
+  | { dist: 'gamma'; shape: number; meanMs: number }
+  /** a with probability p, else b. */
+  | { dist: 'bimodal'; p: number; a: DistributionInput; b: DistributionInput }
+  | { dist: 'empirical'; samplesMs: readonly number[] }
+  | { dist: 'empirical'; file: string; column?: string };
+
+/** Rates per second, durations in ms. */
+export type ArrivalsInput =
+  | { process: 'poisson' | 'constant'; ratePerSec: number }
+  | { process: 'on-off'; ratePerSec: number; offRatePerSec?: number; onMs: number; offMs: number }
+  | { process: 'ramp'; fromPerSec: number; toPerSec: number; overMs: number }
+  | { process: 'trace'; timesMs: readonly number[]; costsMs?: readonly number[]; keys?: readonly number[] }
+  | { process: 'trace'; file: string }
+  | { process: 'closed'; clients: number; thinkMs: DistributionInput };
+
+/** `requests` and/or `timeMs` (a trace may give neither: it stops after its last arrival). */
+export interface StopInput {
+  requests?: number;
+  timeMs?: number;
+  warmupMs?: number;
+  maxEvents?: number;
+  maxInFlight?: number;
+}
+
+export interface ServerGroupInput {
+  name?: string;
+  count?: number;
+  concurrency?: number;
+  speed?: number;
+  weight?: number;
+  queueLimit?: number;
+  discipline?: DisciplineName;
+  queueTargetMs?: number;
+  queueIntervalMs?: number;
+}
+
+/** A policy and its options, as in a scenario's `balancer` field: `{ name: 'p2c', choices: 3 }`. */
+export interface BalancerInput {
+  name: string;
+  [option: string]: unknown;
+}
+
+/** A balancer as the API takes it: a name (`'p2c'`) or a name with options. */
+export type BalancerChoice = string | BalancerInput;
+
+export type KeysInput = { dist: 'uniform'; count: number } | { dist: 'zipf'; count: number; exponent: number };
+
+/** Random failures by mean (`mtbfMs`/`mttrMs`) or distribution (`timeBetween`/`repair`), not both. */
+export interface FailureRates {
+  mtbfMs?: number;
+  mttrMs?: number;
+  timeBetween?: DistributionInput;
+  repair?: DistributionInput;
+}
+
+export interface FailuresInput extends FailureRates {
+  warmupMs?: number;
+  outages?: readonly { atMs: number; forMs: number; servers: readonly number[] }[];
+  slowdowns?: readonly { atMs: number; forMs: number; servers: readonly number[]; factor: number }[];
+  zones?: readonly ({ servers: readonly number[] } & FailureRates)[];
+}
+
+export interface HealthInput {
+  intervalMs?: number;
+  timeoutMs?: number;
+  unhealthyThreshold?: number;
+  healthyThreshold?: number;
+  outlier?: { consecutiveErrors?: number; baseEjectionMs?: number; maxEjectionPercent?: number };
+  panicThresholdPercent?: number;
+  slowStartMs?: number;
+}
+
+export interface ClientInput {
+  timeoutMs?: number;
+  deadlineMs?: number;
+  connectTimeoutMs?: number;
+  cancel?: boolean;
+  retries?: {
+    max: number;
+    baseMs?: number;
+    capMs?: number;
+    jitter?: Jitter;
+    budget?: { ratio?: number; minPerSec?: number; burst?: number };
+  };
+  hedge?: { afterMs?: number; percentile?: number; max?: number };
+}
+
+// A type literal, not an interface: assignable to Record<string, unknown> as JSON is.
+export type ScenarioInput = {
+  /** The JSON Schema the file follows (for editors; ignored). */
+  $schema?: string;
+  name?: string;
+  description?: string;
+  seed?: number;
+  /** Required unless `arrivals` is a trace. */
+  stop?: StopInput;
+  servers: readonly ServerGroupInput[];
+  arrivals: ArrivalsInput;
+  service: DistributionInput;
+  serviceScope?: 'request' | 'attempt';
+  keys?: KeysInput;
+  balancer: BalancerInput;
+  fleet?: { count: number; assign?: 'round-robin' | 'random' };
+  view?: { load?: 'own' | 'reported'; refreshMs?: number };
+  failures?: FailuresInput;
+  health?: HealthInput;
+  client?: ClientInput;
+  metrics?: { significantDigits?: number };
+};
