@@ -32,6 +32,7 @@ import { createLegend } from './legend-view.js';
 import { ServerMenu, type ServerAction } from './server-menu.js';
 import { ELEMENT_CSS } from './element-style.js';
 import { FrameClock } from './frame-clock.js';
+import { PAGE_CONTEXTS } from './context-budget.js';
 
 const FRAME_STATS = 120;
 const MOTION_QUERY = '(prefers-reduced-motion: reduce)';
@@ -145,6 +146,7 @@ export class LbsimViewElement extends HTMLElement {
       this.#visible = entry.isIntersecting;
       this.#last = -1;
       this.#showPending();
+      this.#ensureRenderers();
       this.#requestFrame();
     }, { rootMargin: '100px' });
     this.#intersection.observe(this);
@@ -247,6 +249,9 @@ export class LbsimViewElement extends HTMLElement {
         })),
         chartPoints: p.scene.series.points,
         charts: p.charts,
+        renderer: p.rendererState,
+        renderersMade: p.renderersMade,
+        contextsLost: p.contextsLost,
         labels: p.labelsShown(),
         sceneSize: { width: p.scene.layout.width, height: p.scene.layout.height },
       };
@@ -257,6 +262,7 @@ export class LbsimViewElement extends HTMLElement {
       paused: this.#paused,
       visible: this.#visible,
       reducedMotion: this.#reduced,
+      pageContexts: { live: PAGE_CONTEXTS.live, limit: PAGE_CONTEXTS.limit, evictions: PAGE_CONTEXTS.evictions },
       speed: this.#speed,
       effectiveSpeed: this.#clock.effectiveSpeed,
       speedLimited: this.#clock.limited,
@@ -327,38 +333,43 @@ export class LbsimViewElement extends HTMLElement {
     this.#showPending();
   }
 
-  /** Shows panels for `scenarios`, reusing renderers where it can. */
-  async #show(scenarios: Scenario[]): Promise<void> {
-    const gen = ++this.#generation;
+  /** Shows panels for `scenarios`, reusing panels (and their renderers) where it can. */
+  #show(scenarios: Scenario[]): void {
+    this.#generation++;
     this.#error = null;
     this.#message.hidden = true;
     this.#stage.hidden = false;
     const timing = this.#timing!;
     const keep = this.#panels.slice(0, scenarios.length);
     for (const p of this.#panels.slice(scenarios.length)) p.destroy();
-    let panels: Panel[];
-    try {
-      panels = await Promise.all(scenarios.map((s, i) => {
-        if (keep[i]) {
-          keep[i].reset(s, timing);
-          return keep[i];
-        }
-        return Panel.create(s, timing, this.#reduced);
-      }));
-    } catch (e) {
-      this.#panels = keep;
-      this.#showError(`This browser cannot draw the animation: ${e instanceof Error ? e.message : String(e)}`);
-      return;
-    }
-    if (gen !== this.#generation || !this.isConnected) {
-      for (const p of panels) if (!keep.includes(p)) p.destroy();
-      return;
-    }
-    this.#panels = panels;
-    this.#stage.replaceChildren(...panels.map((p) => p.el));
+    this.#panels = scenarios.map((s, i) => {
+      if (!keep[i]) return new Panel(s, timing, this.#reduced, () => this.#requestFrame());
+      keep[i].reset(s, timing);
+      return keep[i];
+    });
+    this.#stage.replaceChildren(...this.#panels.map((p) => p.el));
     this.#buildControls();
     this.#layout();
+    this.#ensureRenderers();
     this.#requestFrame();
+  }
+
+  /**
+   * Gives every panel on screen a renderer (a WebGL context from the page's budget): at first
+   * sight, on return after the budget took it back, or after the browser lost it.
+   */
+  #ensureRenderers(): void {
+    const gen = this.#generation;
+    for (const p of this.#panels) {
+      p.onScreen = this.#visible;
+      if (!this.#visible || p.rendererState !== 'none') continue;
+      p.ensureRenderer().then(
+        () => this.#requestFrame(),
+        (e) => {
+          if (gen === this.#generation) this.#showError(`This browser cannot draw the animation: ${e instanceof Error ? e.message : String(e)}`);
+        },
+      );
+    }
   }
 
   #buildControls(): void {
@@ -561,6 +572,7 @@ export class LbsimViewElement extends HTMLElement {
     this.#last = t;
     const running = !this.#paused && this.#visible;
     const start = performance.now();
+    if (this.#visible) for (let i = 0; i < n; i++) if (panels[i].rendererState === 'none') this.#ensureRenderers();
     if (running) {
       try {
         this.#advance(panels, wall);

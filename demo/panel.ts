@@ -1,7 +1,9 @@
 /**
- * One animated simulation on the page: a Model, its SceneModel, a pixi Application drawing the
- * scene, and the chart canvas beside (or below) it. Comparisons show two panels advanced by the
- * same clock.
+ * One animated simulation on the page: a Model, its SceneModel and chart (always there), and a
+ * pixi renderer drawing the scene (only while it holds a WebGL context from the page's budget).
+ * The renderer can be given back and made again at any time — off screen, when the budget needs
+ * the slot, or after the browser lost the context — and the next one draws the same simulation
+ * from where it is. Comparisons show two panels advanced by the same clock.
  */
 import { Application } from 'pixi.js';
 import { Model } from '../src/model/model.js';
@@ -11,24 +13,46 @@ import { SceneView } from './scene-view.js';
 import { ChartView } from './chart-view.js';
 import { createAtlas, type Atlas } from './atlas.js';
 import { serverAt } from './layout.js';
+import { PAGE_CONTEXTS, type ContextHolder } from './context-budget.js';
 import type { Timing } from './timing.js';
 import type { FigureLayout } from './figure-layout.js';
 
-export class Panel {
+/** A panel's renderer: the pixi Application and what it draws with. */
+interface Renderer {
+  app: Application;
+  atlas: Atlas;
+  view: SceneView;
+}
+
+/** 'none': no renderer (not yet, or given back); 'creating': one is being made; 'live': drawing. */
+export type RendererState = 'none' | 'creating' | 'live';
+
+export class Panel implements ContextHolder {
   readonly el: HTMLDivElement;
   scene!: SceneModel;
-  private view: SceneView | null = null;
+  /** Set by the element: the panel is on or near the screen. */
+  onScreen = false;
+  /** Renderers made, and contexts the browser took away, since the panel was created. */
+  renderersMade = 0;
+  contextsLost = 0;
+  private renderer: Renderer | null = null;
+  private creating: Promise<void> | null = null;
+  /** Bumped when a renderer is given back, so one still being made is dropped when ready. */
+  private epoch = 0;
   private chart!: ChartView;
   private readonly stage: HTMLDivElement;
   private readonly chartBox: HTMLDivElement;
   private place: FigureLayout | null = null;
 
-  private constructor(
-    private readonly app: Application,
-    private readonly atlas: Atlas,
+  /**
+   * @param onLost called when the browser took the context away (the renderer is gone; the
+   *   element makes a new one when it next draws).
+   */
+  constructor(
     private scenario: Scenario,
     private timing: Timing,
     private reducedMotion: boolean,
+    private readonly onLost: () => void = () => {},
   ) {
     this.el = document.createElement('div');
     this.el.className = 'panel';
@@ -37,13 +61,53 @@ export class Panel {
     this.chartBox = document.createElement('div');
     this.chartBox.className = 'charts';
     this.el.append(this.stage, this.chartBox);
-    this.stage.append(app.canvas);
-    app.canvas.setAttribute('aria-hidden', 'true');
     this.reset(scenario);
   }
 
-  /** Creates the pixi renderer (WebGL) for a panel; rejects when the browser cannot draw. */
-  static async create(scenario: Scenario, timing: Timing, reducedMotion: boolean): Promise<Panel> {
+  get rendererState(): RendererState {
+    return this.renderer ? 'live' : this.creating ? 'creating' : 'none';
+  }
+
+  get balancer(): string {
+    return this.scenario.balancer.name;
+  }
+
+  /**
+   * Makes the renderer if there is none (taking a slot from the page's budget); resolves when it
+   * draws, rejects when the browser cannot draw (no WebGL).
+   */
+  ensureRenderer(): Promise<void> {
+    if (this.renderer) return Promise.resolve();
+    if (this.creating) return this.creating;
+    PAGE_CONTEXTS.acquire(this);
+    const epoch = this.epoch;
+    const made = this.createRenderer().then((r) => {
+      if (epoch !== this.epoch) {
+        destroyRenderer(r); // given back while it was being made
+        return;
+      }
+      this.renderer = r;
+      this.renderersMade++;
+      this.stage.prepend(r.app.canvas);
+      if (this.place) this.arrange(this.place);
+    });
+    this.creating = made.finally(() => {
+      if (this.epoch === epoch) this.creating = null;
+    });
+    return this.creating;
+  }
+
+  /** Gives the renderer and its context back; the simulation carries on without a picture. */
+  releaseContext(): void {
+    this.epoch++;
+    this.creating = null;
+    PAGE_CONTEXTS.release(this);
+    const r = this.renderer;
+    this.renderer = null;
+    if (r) destroyRenderer(r);
+  }
+
+  private async createRenderer(): Promise<Renderer> {
     const app = new Application();
     await app.init({
       width: 320, height: 200, antialias: false, backgroundAlpha: 0, preference: 'webgl',
@@ -54,26 +118,35 @@ export class Panel {
       eventFeatures: { move: false, globalMove: false, click: false, wheel: false },
     });
     app.renderer.events?.setTargetElement(null as unknown as HTMLElement);
-    app.canvas.style.touchAction = 'auto';
-    return new Panel(app, createAtlas(), scenario, timing, reducedMotion);
-  }
-
-  get balancer(): string {
-    return this.scenario.balancer.name;
+    const canvas = app.canvas;
+    canvas.style.touchAction = 'auto';
+    canvas.setAttribute('aria-hidden', 'true');
+    canvas.addEventListener('webglcontextlost', () => {
+      // Chromium dropped it (too many contexts on the page, a GPU reset): make a new one later.
+      if (this.renderer?.app !== app) return;
+      this.contextsLost++;
+      this.releaseContext();
+      this.onLost();
+    });
+    const atlas = createAtlas();
+    const view = new SceneView(this.scene, atlas, this.scenario.balancer.name);
+    app.stage.addChild(view.root);
+    return { app, atlas, view };
   }
 
   /** A fresh run of `scenario` (same renderer). */
   reset(scenario: Scenario = this.scenario, timing: Timing = this.timing): void {
     this.scenario = scenario;
     this.timing = timing;
-    if (this.view) {
-      this.app.stage.removeChild(this.view.root);
-      this.view.destroy();
-    }
     const model = new Model(toModelConfig(scenario));
     this.scene = new SceneModel(model, { timing: this.timing, reducedMotion: this.reducedMotion });
-    this.view = new SceneView(this.scene, this.atlas, scenario.balancer.name);
-    this.app.stage.addChild(this.view.root);
+    const r = this.renderer;
+    if (r) {
+      r.app.stage.removeChild(r.view.root);
+      r.view.destroy();
+      r.view = new SceneView(this.scene, r.atlas, scenario.balancer.name);
+      r.app.stage.addChild(r.view.root);
+    }
     this.chartBox.replaceChildren();
     this.chart = new ChartView(this.scene.series);
     this.chartBox.append(this.chart.canvas);
@@ -93,8 +166,8 @@ export class Panel {
     this.el.style.width = `${place.panelWidth}px`;
     this.stage.style.width = `${w}px`;
     this.stage.style.height = `${h}px`;
-    this.app.renderer.resize(w, h);
-    this.scene.resize(w, h);
+    this.renderer?.app.renderer.resize(w, h);
+    if (this.scene.layout.width !== w || this.scene.layout.height !== h) this.scene.resize(w, h);
     this.chartBox.hidden = place.charts === 'none';
     if (place.charts !== 'none') this.chart.resize(place.chartWidth, place.chartHeight);
   }
@@ -106,27 +179,37 @@ export class Panel {
 
   /** The server drawn at client coordinates (x, y), or -1. */
   serverAtClient(clientX: number, clientY: number): number {
-    const r = this.app.canvas.getBoundingClientRect();
+    const r = this.stage.getBoundingClientRect();
     return serverAt(this.scene.layout, clientX - r.left, clientY - r.top);
   }
 
-  /** Server labels drawn now (see SceneView.labelsShown). */
+  /** Server labels drawn now (see SceneView.labelsShown); none without a renderer. */
   labelsShown(): { names: number; powers: number; states: number } {
-    return this.view!.labelsShown();
+    return this.renderer?.view.labelsShown() ?? { names: 0, powers: 0, states: 0 };
   }
 
+  /** Places the dots for the model's current time and draws scene and charts (the scene only with a renderer). */
   render(): void {
     this.scene.update();
-    this.view!.draw();
-    this.app.renderer.render(this.app.stage);
+    const r = this.renderer;
+    if (r) {
+      r.view.draw();
+      r.app.renderer.render(r.app.stage);
+      PAGE_CONTEXTS.touch(this);
+    }
     if (this.charts !== 'none') this.chart.draw();
   }
 
   destroy(): void {
-    this.view?.destroy();
-    this.view = null;
-    this.atlas.destroy();
-    this.app.destroy({ removeView: true }, { children: true });
+    this.releaseContext();
     this.el.remove();
   }
+}
+
+/** Destroys a renderer: the stage (and the shaders using the atlas) first, then the atlas. */
+function destroyRenderer(r: Renderer): void {
+  r.app.stage.removeChild(r.view.root);
+  r.view.destroy();
+  r.app.destroy({ removeView: true }, { children: true });
+  r.atlas.destroy();
 }
