@@ -29,6 +29,7 @@ export type { ScenarioFiles, TraceColumns } from './scenario/scenario-files.js';
 export { ScenarioError } from './input/check.js';
 export { RunLimitError } from './model/run-limit-error.js';
 export { PRESETS, preset, presetNames, type PresetName, type PresetInfo } from './scenario/presets.js';
+export { scenarioSchema, type JsonSchema } from './scenario/scenario-schema.js';
 export type {
   ScenarioInput, BalancerChoice, BalancerInput, DistributionInput, ArrivalsInput, StopInput, ServerGroupInput, KeysInput,
   FailuresInput, FailureRates, HealthInput, ClientInput,

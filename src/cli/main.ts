@@ -13,6 +13,7 @@ import { parseScenario, MAX_REQUESTS, type Scenario } from '../scenario/scenario
 
 const MAX_SEED = 2 ** 32 - 1;
 import { PRESETS, preset, presetNames } from '../scenario/presets.js';
+import { scenarioSchema } from '../scenario/scenario-schema.js';
 import { simulate } from '../experiment/simulate.js';
 import { comparisonRows, aggregateRows, AGGREGATE_COLUMNS, balancerList, seedsList, MAX_SEEDS, type ComparisonRow } from '../experiment/compare.js';
 import { reportLoad, offeredLoadLine } from './load-report.js';
@@ -33,6 +34,7 @@ Usage:
   lbsim validate <scenario.json|preset>   check a scenario; prints "ok" or what is wrong
   lbsim diagram <server|request|attempt>  the state machine as Mermaid stateDiagram-v2
   lbsim preset <name>                     print a preset as a scenario file to edit
+  lbsim schema                            the JSON Schema of scenario files, for editors
   lbsim --help | --version
 
 compare runs every balancer on the same workload (common random numbers); with several seeds
@@ -62,6 +64,9 @@ warm-up that takes most arrivals, a window short against the queues' relaxation 
   validate: 'Checks a scenario file or preset: prints "ok" and its offered load (warnings on stderr), or the field that is wrong, its value and what was expected (exit 2).',
   diagram: 'Prints a state machine (server, request or attempt) as a Mermaid stateDiagram-v2.',
   preset: 'Prints a preset as a scenario file to copy and edit: lbsim preset default > mine.json',
+  schema: `Prints the JSON Schema (draft-07) of scenario files, the one the package ships as
+schema/scenario.schema.json: lbsim schema > scenario.schema.json, then "$schema": "./scenario.schema.json"
+in a scenario file gives editors completion and checks as you type.`,
 };
 
 class UsageError extends Error {}
@@ -134,6 +139,7 @@ function command(argv: readonly string[], io: Io): number {
     case 'validate':
     case 'diagram':
     case 'preset':
+    case 'schema':
       if (rest.includes('--help') || rest.includes('-h')) {
         // `lbsim compare --help`: the usage, this command's line first.
         const line = USAGE.split('\n').find((l) => l.startsWith(`  lbsim ${cmd} `));
@@ -142,7 +148,7 @@ function command(argv: readonly string[], io: Io): number {
       }
       return subcommand(cmd, rest, io);
     default:
-      throw new UsageError(`unknown command ${JSON.stringify(cmd)} (commands: run, compare, list, validate, diagram, preset)`);
+      throw new UsageError(`unknown command ${JSON.stringify(cmd)} (commands: run, compare, list, validate, diagram, preset, schema)`);
   }
 }
 
@@ -158,6 +164,8 @@ function subcommand(cmd: string, rest: readonly string[], io: Io): number {
       return validate(rest, io);
     case 'diagram':
       return diagram(rest, io);
+    case 'schema':
+      return schemaCommand(rest, io);
     default:
       return presetCommand(rest, io);
   }
@@ -422,6 +430,13 @@ function presetCommand(args: readonly string[], io: Io): number {
   const scenario = preset(name);
   if (!scenario) throw new ScenarioError('preset', name, `one of ${presetNames().join(', ')}`);
   io.out(JSON.stringify(scenario, null, 2) + '\n');
+  return 0;
+}
+
+function schemaCommand(args: readonly string[], io: Io): number {
+  const { positionals } = options(args, {});
+  if (positionals.length > 0) throw new UsageError(`schema takes no arguments, got ${positionals.map((p) => JSON.stringify(p)).join(' ')}`);
+  io.out(JSON.stringify(scenarioSchema(), null, 2) + '\n');
   return 0;
 }
 

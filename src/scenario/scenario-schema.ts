@@ -1,0 +1,348 @@
+/**
+ * The JSON Schema (draft-07) of scenario files, for editors: `"$schema"` in a scenario file gives
+ * completion and checks as you type. Built from the validator's own lists and bounds (field
+ * names, distributions, arrival processes, disciplines, jitters, the registered balancers and
+ * their options, MAX_* constants); `lbsim schema` prints it and schema/scenario.schema.json ships
+ * it. The validator stays the authority: the schema rejects every structural error (unknown
+ * field, wrong type, out of range, missing field) but not relations between fields (a maxMs
+ * above minMs, ascending trace times, server ids below the pool size, a warm-up shorter than
+ * the run, means of failure distributions) nor file contents. Tests hold the two together.
+ */
+import { listBalancers, type BalancerInfo } from '../balancers/index.js';
+import { JSQ_TIES } from '../balancers/join-shortest-queue.js';
+import { METRICS } from '../balancers/load-metric.js';
+import { MAX_STRING_LENGTH, type NumberRule } from '../input/check.js';
+import { HISTOGRAM_DIGITS } from '../metrics/histogram.js';
+import { ARRIVAL_PROCESSES } from '../model/arrivals.js';
+import { JITTERS } from '../model/client.js';
+import { DISCIPLINES } from '../model/server-pool.js';
+import { DISTRIBUTIONS, type DistributionName } from '../random/distributions.js';
+import { MAX_DISTRIBUTION_DEPTH, MAX_EMPIRICAL_SAMPLES } from './distribution-spec.js';
+import { MAX_IN_FLIGHT, MAX_REQUESTS, MAX_SERVERS, MAX_TRACE_ARRIVALS, MAX_TRACE_TIME_MS, MIN_FAILURE_MEAN_MS } from './scenario.js';
+
+/** A JSON Schema node (plain JSON). */
+export type JsonSchema = { [keyword: string]: unknown };
+
+/** A number (or integer) obeying a validator rule. */
+function num(rule: NumberRule = {}, description?: string): JsonSchema {
+  const s: JsonSchema = { type: rule.integer ? 'integer' : 'number' };
+  if (rule.min !== undefined) s.minimum = rule.min;
+  if (rule.above !== undefined) s.exclusiveMinimum = rule.above;
+  if (rule.max !== undefined) s.maximum = rule.max;
+  if (description) s.description = description;
+  return s;
+}
+
+const ms = (rule: NumberRule, description?: string) => num(rule, description);
+const POSITIVE: NumberRule = { above: 0 };
+const INT31: NumberRule = { integer: true, min: 0, max: 2 ** 31 - 1 };
+const text: JsonSchema = { type: 'string', minLength: 1, maxLength: MAX_STRING_LENGTH, pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]*$' };
+const enumOf = (values: readonly string[], description?: string): JsonSchema => (description ? { enum: [...values], description } : { enum: [...values] });
+const numbers = (rule: NumberRule, maxItems: number, description?: string): JsonSchema =>
+  ({ type: 'array', items: num(rule), minItems: 1, maxItems, ...(description ? { description } : {}) });
+
+/** An object with exactly these properties (`required` among them). */
+function closed(properties: Record<string, JsonSchema>, required: string[] = [], extra: JsonSchema = {}): JsonSchema {
+  return { type: 'object', properties, required, additionalProperties: false, ...extra };
+}
+
+/** `then` applies when `key` is one of `values` (the field may be absent only if `absentToo`). */
+function when(key: string, values: readonly string[], then: JsonSchema, absentToo = false): JsonSchema {
+  const cond: JsonSchema = { properties: { [key]: values.length === 1 ? { const: values[0] } : { enum: [...values] } } };
+  if (!absentToo) cond.required = [key];
+  return { if: cond, then };
+}
+
+const none = (...keys: string[]): JsonSchema => ({ not: { anyOf: keys.map((k) => ({ required: [k] })) } });
+
+/** Each distribution's fields (the validator's `FIELDS`), with their rules. */
+function distributionVariants(): Record<DistributionName, JsonSchema> {
+  const ref = { $ref: '#/definitions/distribution' };
+  return {
+    constant: closed({ valueMs: ms({ min: 0 }) }, ['valueMs']),
+    uniform: closed({ minMs: ms({ min: 0 }), maxMs: ms(POSITIVE, 'above minMs') }, ['minMs', 'maxMs']),
+    exponential: closed({ meanMs: ms(POSITIVE) }, ['meanMs']),
+    lognormal: closed(
+      { medianMs: ms(POSITIVE), p99Ms: ms(POSITIVE, 'the 99th percentile, above medianMs'), mu: num({}, 'mean of ln(ms)'), sigma: num({ min: 0 }, 'standard deviation of ln(ms)') },
+      [],
+      { oneOf: [{ required: ['medianMs', 'p99Ms'], ...none('mu', 'sigma') }, { required: ['mu', 'sigma'], ...none('medianMs', 'p99Ms') }] },
+    ),
+    pareto: closed({ alpha: num(POSITIVE), minMs: ms(POSITIVE), maxMs: ms(POSITIVE, 'above minMs: a bounded Pareto') }, ['alpha', 'minMs']),
+    weibull: closed({ shape: num(POSITIVE), scaleMs: ms(POSITIVE) }, ['shape', 'scaleMs']),
+    gamma: closed({ shape: num(POSITIVE, 'an integer shape is an Erlang'), meanMs: ms(POSITIVE) }, ['shape', 'meanMs']),
+    bimodal: closed(
+      { p: num({ min: 0, max: 1 }, 'probability of a'), a: ref, b: ref },
+      ['p', 'a', 'b'],
+      { description: `a with probability p, else b (at most ${MAX_DISTRIBUTION_DEPTH} nested levels)` },
+    ),
+    empirical: closed(
+      {
+        samplesMs: numbers({ min: 0 }, MAX_EMPIRICAL_SAMPLES, 'measured samples, each drawn with probability 1/length'),
+        file: { ...text, description: 'a CSV file of samples with a header, relative to the scenario file' },
+        column: { ...text, description: 'the column of the file (may be left out when it has one)' },
+      },
+      [],
+      { oneOf: [{ required: ['samplesMs'], ...none('file', 'column') }, { required: ['file'], ...none('samplesMs') }] },
+    ),
+  };
+}
+
+/** `dist` picks the variant; every variant lists `dist` too, since it is closed. */
+function distribution(): JsonSchema {
+  const variants = distributionVariants();
+  return {
+    type: 'object',
+    description: 'a distribution of durations in ms, chosen by "dist"',
+    required: ['dist'],
+    properties: { dist: enumOf(DISTRIBUTIONS) },
+    allOf: DISTRIBUTIONS.map((d) => {
+      const v = variants[d];
+      return when('dist', [d], { ...v, properties: { dist: { const: d }, ...(v.properties as object) } });
+    }),
+  };
+}
+
+function arrivals(): JsonSchema {
+  const rate = num({ above: 0, max: 1e9 }, 'arrivals per second');
+  const processes: Record<(typeof ARRIVAL_PROCESSES)[number] | 'closed', JsonSchema> = {
+    poisson: closed({ ratePerSec: rate }, ['ratePerSec']),
+    constant: closed({ ratePerSec: rate }, ['ratePerSec']),
+    'on-off': closed(
+      { ratePerSec: rate, offRatePerSec: num({ min: 0, max: 1e9 }, 'rate while off (default 0)'), onMs: ms(POSITIVE), offMs: ms(POSITIVE) },
+      ['ratePerSec', 'onMs', 'offMs'],
+    ),
+    ramp: closed(
+      { fromPerSec: num({ min: 0, max: 1e9 }), toPerSec: num({ min: 0, max: 1e9 }), overMs: ms(POSITIVE) },
+      ['fromPerSec', 'toPerSec', 'overMs'],
+      { description: 'a linear ramp of the rate; one end must be positive' },
+    ),
+    trace: closed(
+      {
+        timesMs: numbers({ min: 0, max: MAX_TRACE_TIME_MS }, MAX_TRACE_ARRIVALS, 'arrival times, ascending'),
+        costsMs: numbers({ min: 0 }, MAX_TRACE_ARRIVALS, 'each arrival\'s cost at speed 1, one per time'),
+        keys: numbers(INT31, MAX_TRACE_ARRIVALS, 'each arrival\'s key, one per time'),
+        file: { ...text, description: 'a CSV file with header timeMs[,costMs][,key], relative to the scenario file' },
+      },
+      [],
+      { oneOf: [{ required: ['timesMs'], ...none('file') }, { required: ['file'], ...none('timesMs', 'costsMs', 'keys') }] },
+    ),
+    closed: closed(
+      { clients: num({ integer: true, min: 1, max: 10_000_000 }), thinkMs: { $ref: '#/definitions/distribution' } },
+      ['clients', 'thinkMs'],
+      { description: 'closed loop: each client waits for its answer, then thinks' },
+    ),
+  };
+  const names = [...ARRIVAL_PROCESSES, 'closed'] as const;
+  return {
+    type: 'object',
+    required: ['process'],
+    properties: { process: enumOf(names) },
+    allOf: names.map((p) => {
+      const v = processes[p];
+      return when('process', [p], { ...v, properties: { process: { const: p }, ...(v.properties as object) } });
+    }),
+  };
+}
+
+/** Options of the built-in balancers, by name (the test checks them against the registry). */
+const BALANCER_OPTIONS: Record<string, Record<string, JsonSchema>> = {
+  'round-robin': {},
+  random: {},
+  'least-connections': { weighted: { type: 'boolean', description: 'per unit of weight (default false)' } },
+  'weighted-round-robin': {},
+  'power-of-two': {
+    choices: num({ integer: true, min: 1, max: 64 }, 'servers drawn per pick (default 2)'),
+    metric: enumOf(METRICS, 'default "outstanding"'),
+    decayMs: ms(POSITIVE, 'EWMA time constant (latency metrics; default 10000)'),
+    observeErrors: { type: 'boolean', description: 'learn latency from failed responses too (latency metrics; default false)' },
+  },
+  'join-shortest-queue': { ties: enumOf(JSQ_TIES, 'default "random"') },
+  'edf-round-robin': {},
+  'weighted-random': {},
+  'least-request-weighted': { bias: num({ min: 0, max: 100 }, 'default 1'), choices: num({ integer: true, min: 1, max: 64 }, 'default 2') },
+  'join-idle-queue': { idleQueueSize: num({ integer: true, min: 1, max: 2 ** 31 - 1 }, 'default: the number of servers') },
+  'peak-ewma': { decayMs: ms(POSITIVE, 'default 10000'), observeErrors: { type: 'boolean', description: 'default false' } },
+  'dynamic-weighted-round-robin': { range: num({ integer: true, min: 1, max: 1_000_000 }, 'default 3'), window: num({ integer: true, min: 1, max: 1000 }, 'default 3') },
+  'least-time': { decayMs: ms(POSITIVE, 'default 10000'), observeErrors: { type: 'boolean', description: 'default false' } },
+  'ring-hash': { minRingSize: num({ integer: true, min: 1, max: 8_388_608 }, 'default 1024') },
+  maglev: { tableSize: num({ integer: true, min: 2, max: 5_000_011 }, 'a prime; default 65537') },
+  'bounded-load-hash': { epsilon: num({ above: 0, max: 1000 }, 'default 0.25'), minRingSize: num({ integer: true, min: 1, max: 8_388_608 }, 'default 1024') },
+  first: { maxConn: num({ integer: true, min: 1, max: 2 ** 31 - 1 }, 'default 1') },
+};
+
+/** The options schema of a policy: the table above, or (a policy registered at run time) its option names. */
+function balancerOptions(info: BalancerInfo): Record<string, JsonSchema> {
+  return BALANCER_OPTIONS[info.name] ?? Object.fromEntries(info.options.map((o) => [o, {}]));
+}
+
+function balancer(): JsonSchema {
+  const infos = listBalancers();
+  const names = infos.flatMap((b) => [b.name, ...(b.aliases ?? [])]);
+  return {
+    type: 'object',
+    description: 'the policy and its options',
+    required: ['name'],
+    properties: { name: enumOf(names) },
+    allOf: infos.map((b) => {
+      const then = closed({ name: { type: 'string' }, ...balancerOptions(b) });
+      if (b.name === 'power-of-two') then.allOf = [when('metric', ['outstanding'], none('decayMs', 'observeErrors'), true)];
+      return when('name', [b.name, ...(b.aliases ?? [])], then);
+    }),
+  };
+}
+
+/** Random failures by mean (exponential) or by distribution, one or the other. */
+function rates(): Record<string, JsonSchema> {
+  const ref = { $ref: '#/definitions/distribution' };
+  return {
+    mtbfMs: ms({ min: MIN_FAILURE_MEAN_MS }, 'mean up-time between failures (exponential)'),
+    mttrMs: ms({ min: MIN_FAILURE_MEAN_MS }, 'mean time to repair (exponential)'),
+    timeBetween: { ...ref, description: `up-time between failures (mean >= ${MIN_FAILURE_MEAN_MS} ms)` },
+    repair: { ...ref, description: `repair time (mean >= ${MIN_FAILURE_MEAN_MS} ms)` },
+  };
+}
+
+function failures(): JsonSchema {
+  const ids = { type: 'array', items: num({ integer: true, min: 0 }), minItems: 1, description: 'server ids (0-based, in group order)' };
+  const window = { atMs: ms({ min: 0 }), forMs: ms(POSITIVE) };
+  const either = (a: string, b: string) => ({ not: { required: [a, b] } });
+  const needsRepair = { anyOf: [{ required: ['mttrMs'] }, { required: ['repair'] }] };
+  return closed(
+    {
+      ...rates(),
+      warmupMs: ms({ min: 0 }, 'after a repair, speed ramps from 10% to 100% over this time'),
+      outages: { type: 'array', items: closed({ ...window, servers: ids }, ['atMs', 'forMs', 'servers']) },
+      slowdowns: { type: 'array', items: closed({ ...window, servers: ids, factor: num({ min: 1, max: 1e6 }) }, ['atMs', 'forMs', 'servers', 'factor']) },
+      zones: {
+        type: 'array',
+        items: closed({ servers: ids, ...rates() }, ['servers'], {
+          allOf: [{ oneOf: [{ required: ['mtbfMs'] }, { required: ['timeBetween'] }] }, { oneOf: [{ required: ['mttrMs'] }, { required: ['repair'] }] }],
+        }),
+      },
+    },
+    [],
+    { allOf: [either('mtbfMs', 'timeBetween'), either('mttrMs', 'repair')], dependencies: { mtbfMs: needsRepair, timeBetween: needsRepair } },
+  );
+}
+
+function health(): JsonSchema {
+  return closed(
+    {
+      intervalMs: ms(POSITIVE, 'active checks every intervalMs'),
+      timeoutMs: ms({ min: 0 }, 'default 1000'),
+      unhealthyThreshold: num({ integer: true, min: 1, max: 1000 }, 'default 3'),
+      healthyThreshold: num({ integer: true, min: 1, max: 1000 }, 'default 2'),
+      outlier: closed({
+        consecutiveErrors: num({ integer: true, min: 1, max: 1000 }, 'default 5'),
+        baseEjectionMs: ms(POSITIVE, 'default 30000'),
+        maxEjectionPercent: num({ min: 0, max: 100 }, 'default 10'),
+      }),
+      panicThresholdPercent: num({ min: 0, max: 100 }, 'default 50'),
+      slowStartMs: ms(POSITIVE),
+    },
+    [],
+    { dependencies: { timeoutMs: ['intervalMs'], unhealthyThreshold: ['intervalMs'], healthyThreshold: ['intervalMs'] } },
+  );
+}
+
+function client(): JsonSchema {
+  return closed({
+    timeoutMs: ms(POSITIVE, 'per attempt'),
+    deadlineMs: ms(POSITIVE, 'overall'),
+    connectTimeoutMs: ms({ min: 0 }, 'default 0: a server that is down refuses at once'),
+    cancel: { type: 'boolean', description: 'withdraw work the client gave up on (default false)' },
+    retries: closed(
+      {
+        max: num({ integer: true, min: 0, max: 100 }),
+        baseMs: ms({ min: 0 }, 'default 50'),
+        capMs: ms({ min: 0 }, 'at least baseMs; default max(baseMs, 10000)'),
+        jitter: enumOf(JITTERS, 'default "full"'),
+        budget: closed({ ratio: num({ min: 0, max: 100 }, 'default 0.2'), minPerSec: num({ min: 0 }, 'default 10'), burst: num({ min: 1 }, 'default 100') }),
+      },
+      ['max'],
+    ),
+    hedge: closed(
+      { afterMs: ms(POSITIVE), percentile: num({ above: 0, max: 99.99 }), max: num({ integer: true, min: 1, max: 10 }, 'default 1') },
+      [],
+      { anyOf: [{ required: ['afterMs'] }, { required: ['percentile'] }] },
+    ),
+  });
+}
+
+function servers(): JsonSchema {
+  const group = closed(
+    {
+      name: text,
+      count: num({ integer: true, min: 1, max: MAX_SERVERS }, 'default 1'),
+      concurrency: num({ integer: true, min: 1, max: 1_000_000 }, 'slots served in parallel (default 1)'),
+      speed: num({ above: 0, max: 1e6 }, 'a request of cost c takes c / speed ms (default 1)'),
+      weight: num({ min: 0, max: 1e6 }, 'default 1'),
+      queueLimit: num(INT31, 'waiting room; absent = unbounded, 0 = none'),
+      discipline: enumOf(DISCIPLINES, 'default "fifo"'),
+      queueTargetMs: ms(POSITIVE, 'adaptive-lifo only (default 5)'),
+      queueIntervalMs: ms(POSITIVE, 'adaptive-lifo only (default 100)'),
+    },
+    [],
+    {
+      dependencies: Object.fromEntries(['queueTargetMs', 'queueIntervalMs'].map((k) => [k, { required: ['discipline'], properties: { discipline: { const: 'adaptive-lifo' } } }])),
+    },
+  );
+  return { type: 'array', items: group, minItems: 1, maxItems: MAX_SERVERS, description: 'server groups; ids are assigned in order' };
+}
+
+export function scenarioSchema(): JsonSchema {
+  const trace = { properties: { arrivals: { properties: { process: { const: 'trace' } }, required: ['process'] } }, required: ['arrivals'] };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'lbsim scenario',
+    description: 'A load-balancer simulation scenario (lbsim). Times in ms, rates per second.',
+    type: 'object',
+    additionalProperties: false,
+    required: ['servers', 'arrivals', 'service', 'balancer'],
+    properties: {
+      $schema: { type: 'string' },
+      name: text,
+      description: { description: 'free text, ignored' },
+      seed: num({ integer: true, min: 0, max: 2 ** 32 - 1 }, 'default 1'),
+      stop: closed(
+        {
+          requests: num({ integer: true, min: 1, max: MAX_REQUESTS }, 'arrivals, warm-up included'),
+          timeMs: ms(POSITIVE, 'simulated time'),
+          warmupMs: ms({ min: 0 }, 'requests arriving before it are not measured'),
+          maxEvents: num({ integer: true, min: 1, max: 2 ** 53 }, 'bound on events (default 10,000 per arrival)'),
+          maxInFlight: num({ integer: true, min: 1, max: MAX_IN_FLIGHT }, 'bound on requests in flight'),
+        },
+        [],
+        { description: 'requests and/or timeMs (whichever comes first); a trace may leave stop out' },
+      ),
+      servers: servers(),
+      arrivals: { $ref: '#/definitions/arrivals' },
+      service: { $ref: '#/definitions/distribution' },
+      serviceScope: enumOf(['request', 'attempt'], 'whether retries and hedges draw their own cost (default "request")'),
+      keys: {
+        type: 'object',
+        required: ['dist'],
+        properties: { dist: enumOf(['uniform', 'zipf']) },
+        allOf: [
+          when('dist', ['uniform'], closed({ dist: { const: 'uniform' }, count: num({ integer: true, min: 1, max: 2 ** 31 - 1 }) }, ['count'])),
+          when('dist', ['zipf'], closed({ dist: { const: 'zipf' }, count: num({ integer: true, min: 1, max: 10_000_000 }), exponent: num({ min: 0, max: 10 }) }, ['count', 'exponent'])),
+        ],
+      },
+      balancer: balancer(),
+      fleet: closed({ count: num({ integer: true, min: 1, max: 10_000 }), assign: enumOf(['round-robin', 'random'], 'default "round-robin"') }, ['count']),
+      view: closed(
+        { load: enumOf(['own', 'reported'], 'default "own"'), refreshMs: ms({ min: 0 }, 'reports every refreshMs (0 = live); load "reported" only') },
+        [],
+        { if: { properties: { load: { const: 'reported' } }, required: ['load'] }, else: { properties: { refreshMs: { maximum: 0 } } } },
+      ),
+      failures: failures(),
+      health: health(),
+      client: client(),
+      metrics: closed({ significantDigits: num({ integer: true, min: HISTOGRAM_DIGITS.min, max: HISTOGRAM_DIGITS.max }, `percentile precision (default ${HISTOGRAM_DIGITS.default})`) }),
+    },
+    allOf: [
+      { if: trace, else: { required: ['stop'], properties: { stop: { anyOf: [{ required: ['requests'] }, { required: ['timeMs'] }] } } } },
+    ],
+    definitions: { distribution: distribution(), arrivals: arrivals() },
+  };
+}
