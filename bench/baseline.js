@@ -75,13 +75,13 @@ const wall = Number(process.hrtime.bigint() - t0) / 1e9;
 const cpu = process.cpuUsage(cpu0);
 const heapAfter = heapMb();
 
-if (model.succeeded !== n || model.inFlight !== 0) {
-  console.error(`baseline.js: expected ${n} succeeded requests, got ${model.succeeded} (in flight ${model.inFlight})`);
+if (model.stats.succeeded !== n || model.stats.inFlight !== 0) {
+  console.error(`baseline.js: expected ${n} succeeded requests, got ${model.stats.succeeded} (in flight ${model.stats.inFlight})`);
   process.exit(1);
 }
 const events = model.sim.events;
-const mean = model.latencyStats.mean / MEAN_SERVICE_MS;
-const p99 = model.latency.quantile(0.99) / MEAN_SERVICE_MS;
+const mean = model.stats.latencyStats.mean / MEAN_SERVICE_MS;
+const p99 = model.stats.latency.quantile(0.99) / MEAN_SERVICE_MS;
 const g = (/** @type {number} */ x) => Number(x.toPrecision(10));
 const theory = THEORY[wl];
 

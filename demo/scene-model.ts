@@ -282,9 +282,9 @@ export class SceneModel implements ModelObserver {
 
   /** Counters for tests and the page hook. */
   counters(): Record<string, number> {
-    const m = this.model;
+    const m = this.model.stats;
     return {
-      simMs: m.sim.now, arrived: m.arrived, succeeded: m.succeeded, dropped: m.dropped, failed: m.failed,
+      simMs: this.model.sim.now, arrived: m.arrived, succeeded: m.succeeded, dropped: m.dropped, failed: m.failed,
       timedOut: m.timedOut, rejected: m.rejected, inFlight: m.inFlight, inFlightDrawn: this.inFlightDrawn,
       dotsLive: this.particles.count, spawned: this.spawned, undrawn: this.undrawn, completedDrawn: this.retired[AttemptState.Succeeded],
     };
@@ -293,7 +293,7 @@ export class SceneModel implements ModelObserver {
   // ---- internals ----
 
   private takePoint(): void {
-    const m = this.model, t = this.totals;
+    const m = this.model.stats, t = this.totals;
     for (let o = 0; o < OUTCOMES.length; o++) t[o] = m[OUTCOMES[o].counter];
     this.series.sample(this.nextSampleMs, t);
     this.nextSampleMs += this.series.sampleMs;

@@ -87,8 +87,9 @@ function counts(names: readonly string[], table: Float64Array): Record<string, n
 }
 
 export function summarize(model: Model, scenarioName: string, wallMs: number): Summary {
-  const { pool, latency, sim } = model;
-  const w = model.measuredWindow();
+  const { pool, sim, stats } = model;
+  const latency = stats.latency;
+  const w = stats.window();
   const measuredMs = Math.max(0, w.toMs - w.fromMs);
   const servers: ServerSummary[] = [];
   let sum = 0, sumSq = 0, max = 0;
@@ -107,7 +108,7 @@ export function summarize(model: Model, scenarioName: string, wallMs: number): S
     });
   }
   const warnings: string[] = [];
-  if (model.measuredNothing) {
+  if (stats.measuredNothing) {
     warnings.push(
       `the run ended inside its warm-up (stop.warmupMs = ${model.warmupMs} ms; last arrival or stop at ${r9(w.toMs)} ms): ` +
       'nothing was measured; lower stop.warmupMs or let the run go longer',
@@ -124,11 +125,11 @@ export function summarize(model: Model, scenarioName: string, wallMs: number): S
     events: sim.events,
     window: { fromMs: r9(w.fromMs), toMs: r9(w.toMs) },
     requests: {
-      arrived: model.arrived, succeeded: model.succeeded, failed: model.failed, timedOut: model.timedOut,
-      dropped: model.dropped, rejected: model.rejected, retries: model.retries, inFlight: model.inFlight,
+      arrived: stats.arrived, succeeded: stats.succeeded, failed: stats.failed, timedOut: stats.timedOut,
+      dropped: stats.dropped, rejected: stats.rejected, retries: stats.retries, inFlight: stats.inFlight,
     },
     latencyMs: {
-      mean: r9(model.latencyStats.mean),
+      mean: r9(stats.latencyStats.mean),
       p50: r9(latency.quantile(0.5)),
       p90: r9(latency.quantile(0.9)),
       p95: r9(latency.quantile(0.95)),
@@ -140,26 +141,26 @@ export function summarize(model: Model, scenarioName: string, wallMs: number): S
     imbalance: { maxOverMean: mean > 0 ? r9(max / mean) : 0, cv: mean > 0 ? r9(Math.sqrt(variance) / mean) : 0 },
     servers,
     client: {
-      attempts: model.attemptsSent,
-      hedges: model.hedges,
-      amplification: model.arrived > 0 ? r9(model.attemptsSent / model.arrived) : 0,
-      wastedWorkMs: r9(model.wastedWorkMs),
+      attempts: stats.attemptsSent,
+      hedges: stats.hedges,
+      amplification: stats.arrived > 0 ? r9(stats.attemptsSent / stats.arrived) : 0,
+      wastedWorkMs: r9(stats.wastedWorkMs),
       goodputPerSec: measuredMs > 0 ? r9((w.succeeded / measuredMs) * 1000) : 0,
       serverThroughputPerSec: measuredMs > 0 ? r9((w.serverCompletions / measuredMs) * 1000) : 0,
     },
     failures: {
-      observed: model.failuresObserved,
-      whileExcluded: model.failuresWhileExcluded,
-      sentToFailed: model.sentToFailed,
-      detectionDelayMs: r9(model.detectionDelay.mean),
-      detected: model.detectionDelay.count,
-      trafficReturnDelayMs: r9(model.trafficReturnDelay.mean),
-      returned: model.trafficReturnDelay.count,
+      observed: stats.failuresObserved,
+      whileExcluded: stats.failuresWhileExcluded,
+      sentToFailed: stats.sentToFailed,
+      detectionDelayMs: r9(stats.detectionDelay.mean),
+      detected: stats.detectionDelay.count,
+      trafficReturnDelayMs: r9(stats.trafficReturnDelay.mean),
+      returned: stats.trafficReturnDelay.count,
     },
     transitions: {
       server: counts(SERVER_STATE_NAMES, pool.transitions),
-      request: counts(REQUEST_STATE_NAMES, model.requestTransitions),
-      attempt: counts(ATTEMPT_STATE_NAMES, model.attemptTransitions),
+      request: counts(REQUEST_STATE_NAMES, stats.requestTransitions),
+      attempt: counts(ATTEMPT_STATE_NAMES, stats.attemptTransitions),
     },
     warnings,
     wallMs: Math.round(wallMs),

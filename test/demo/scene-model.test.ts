@@ -42,7 +42,7 @@ describe('SceneModel', () => {
     expect(sent).toBeGreaterThan(50);
     expect(scene.spawned).toBe(sent);
     expect(scene.retired[AttemptState.Succeeded]).toBeGreaterThan(40);
-    expect(scene.retired[AttemptState.Succeeded]).toBeLessThanOrEqual(scene.model.succeeded);
+    expect(scene.retired[AttemptState.Succeeded]).toBeLessThanOrEqual(scene.model.stats.succeeded);
     expect(scene.inFlightDrawn).toBe(scene.model.requests.live);
     expect(scene.particles.count).toBe(scene.spawned - scene.retired.reduce((a, b) => a + b, 0));
   });
@@ -98,7 +98,7 @@ describe('SceneModel', () => {
       }
     }
     expect(seen).toBe(true);
-    expect(scene.model.dropped).toBeGreaterThan(0);
+    expect(scene.model.stats.dropped).toBeGreaterThan(0);
   });
 
   it('after a kill sends no dot to the dead server, and after a revive sends some again', () => {
@@ -140,7 +140,7 @@ describe('SceneModel', () => {
     const scene = sceneOf(oneServer({ arrivals: { process: 'constant', ratePerSec: 1 }, client: { timeoutMs: 300 } }));
     play(scene, 1_000 + 400); // the first request arrived at 1 s: its client gave up at 1.3 s
     const ps = scene.particles, L = scene.layout, table = scene.model.requests;
-    expect(scene.model.timedOut).toBe(1);
+    expect(scene.model.stats.timedOut).toBe(1);
     expect(ps.count).toBe(1);
     const p = ps.live[0], g = ps.request[p];
     expect(g).toBeGreaterThanOrEqual(0);
@@ -175,7 +175,7 @@ describe('SceneModel', () => {
     expect(scene.series.points).toBe(12);
     const m = scene.model;
     const counted = scene.series.totals;
-    expect(counted[0]).toBeLessThanOrEqual(m.succeeded);
+    expect(counted[0]).toBeLessThanOrEqual(m.stats.succeeded);
     expect(counted[0]).toBeGreaterThan(0);
     expect(Number.isNaN(scene.series.latest(0))).toBe(false);
   });
@@ -210,9 +210,9 @@ describe('SceneModel', () => {
       scene.advance(16, 20_000);
       scene.update();
     }
-    expect(scene.model.arrived).toBeGreaterThan(MAX_DOTS);
+    expect(scene.model.stats.arrived).toBeGreaterThan(MAX_DOTS);
     expect(scene.particles.count).toBeLessThanOrEqual(MAX_DOTS);
-    expect(scene.undrawn).toBe(scene.model.arrived - scene.spawned);
+    expect(scene.undrawn).toBe(scene.model.stats.arrived - scene.spawned);
   });
 
   it('grows the drawn queue of an unbounded server as it fills', () => {

@@ -39,7 +39,7 @@ describe('the model seeded the baselines way', () => {
     const scenario = prepareScenario(preset(workload), { requests: n, seed: 7, balancer: WORKLOADS[workload].balancer });
     const model = new Model({ ...toModelConfig(scenario), streams: 'baseline' });
     model.run();
-    expect(model.succeeded).toBe(n);
-    expect(digits10(model.latencyStats.mean / 1000)).toBe(digits10(reference(workload, n, 7).meanResponse));
+    expect(model.stats.succeeded).toBe(n);
+    expect(digits10(model.stats.latencyStats.mean / 1000)).toBe(digits10(reference(workload, n, 7).meanResponse));
   });
 });

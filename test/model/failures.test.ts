@@ -54,7 +54,7 @@ describe('server failures', () => {
     expect(model.pool.state[0]).not.toBe(ServerState.Failed);
     expect(ended.length).toBeGreaterThan(0);
     expect(ended.every((t) => t === 2_000)).toBe(true);
-    expect(model.sentToFailed).toBe(0);
+    expect(model.stats.sentToFailed).toBe(0);
   });
 
   it('failServer / repairServer can be driven by hand (as the animation does)', () => {

@@ -90,8 +90,8 @@ describe('Model', () => {
     whole.run();
     const sliced = createModel(base);
     for (let t = 0; sliced.sim.peek() !== Infinity; t += 7) sliced.sim.runUntil(t);
-    expect(sliced.succeeded).toBe(whole.succeeded);
-    expect(sliced.latencyStats.mean).toBe(whole.latencyStats.mean);
+    expect(sliced.stats.succeeded).toBe(whole.stats.succeeded);
+    expect(sliced.stats.latencyStats.mean).toBe(whole.stats.latencyStats.mean);
   });
 
   it('model.runUntil (the short path) in slices ends where a single run ends, clock at each slice end', () => {
@@ -102,8 +102,8 @@ describe('Model', () => {
       sliced.runUntil(t);
       if (!sliced.finished()) expect(sliced.sim.now).toBe(t); // the last slice stops at the last event
     }
-    expect(sliced.succeeded).toBe(whole.succeeded);
-    expect(sliced.latencyStats.mean).toBe(whole.latencyStats.mean);
+    expect(sliced.stats.succeeded).toBe(whole.stats.succeeded);
+    expect(sliced.stats.latencyStats.mean).toBe(whole.stats.latencyStats.mean);
     expect(sliced.pool.busyTime(0)).toBeCloseTo(whole.pool.busyTime(0), 6);
   });
 

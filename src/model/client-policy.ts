@@ -1,0 +1,77 @@
+/**
+ * A client's policy applied to a run: the event lanes of its timers (per-attempt timeout, overall
+ * deadline, hedge, connect timeout — each due a fixed delay after it is set, so FIFO lanes beside
+ * the heap), its random stream (jitter), its retry budget, and the decisions: when to hedge,
+ * whether and when to retry. The model's request flow carries them out.
+ */
+import type { Simulation } from '../engine/simulation.js';
+import { createStream, type Rng } from '../random/rng.js';
+import type { Histogram } from '../metrics/histogram.js';
+import { backoffMs, RetryBudget, type ClientConfig } from './client.js';
+import type { RequestTable } from './request-table.js';
+import { EventKind } from './event-kind.js';
+
+export class ClientPolicy {
+  /** The event queue's FIFO lanes for client events (-1 when unused). */
+  readonly timeoutLane: number;
+  readonly deadlineLane: number;
+  readonly hedgeLane: number;
+  readonly refusedLane: number;
+  private readonly rng: Rng;
+  private readonly budget: RetryBudget | null;
+
+  constructor(readonly config: ClientConfig | undefined, private readonly sim: Simulation, seed: number) {
+    const lane = (used: boolean) => (used ? sim.addLane() : -1);
+    const c = config;
+    this.timeoutLane = lane(c?.timeoutMs !== undefined);
+    this.deadlineLane = lane(c?.deadlineMs !== undefined);
+    this.hedgeLane = lane(c?.hedge !== undefined);
+    this.refusedLane = lane((c?.connectTimeoutMs ?? 0) > 0);
+    this.rng = createStream(seed, 'client');
+    this.budget = c?.retries?.budget ? new RetryBudget(c.retries.budget) : null;
+  }
+
+  /** Request `p` arrived at `now`: the budget earns its share; its deadline and first hedge are set. */
+  arrived(table: RequestTable, p: number, latency: Histogram): void {
+    const client = this.config!, now = this.sim.now;
+    this.budget?.deposit(now);
+    if (client.deadlineMs !== undefined) table.deadlineId[p] = this.sim.scheduleLane(this.deadlineLane, now + client.deadlineMs, EventKind.Deadline, p);
+    if (client.hedge) this.scheduleHedge(table, p, latency);
+  }
+
+  /** The next hedge of request `p`: after `afterMs`, or after the observed percentile once 100 answers came. */
+  scheduleHedge(table: RequestTable, p: number, latency: Histogram): void {
+    const h = this.config!.hedge!;
+    let delay = h.afterMs ?? Infinity;
+    if (h.percentile !== undefined && latency.count >= 100) delay = latency.quantile(h.percentile / 100);
+    if (delay === Infinity) return;
+    table.hedgeId[p] = this.sim.scheduleLane(this.hedgeLane, this.sim.now + delay, EventKind.Hedge, p);
+  }
+
+  /** Attempt `r` is at a server: the client stops waiting for it after `timeoutMs` (if set). */
+  armTimeout(table: RequestTable, r: number): void {
+    const timeoutMs = this.config?.timeoutMs;
+    if (timeoutMs !== undefined) table.timeoutId[r] = this.sim.scheduleLane(this.timeoutLane, this.sim.now + timeoutMs, EventKind.AttemptTimeout, r);
+  }
+
+  /** Attempt `r` went to a server that is down: the connection hangs for `connectTimeoutMs` (0: refused at once, returns false). */
+  armRefused(table: RequestTable, r: number): boolean {
+    const connectMs = this.config ? this.config.connectTimeoutMs : 0;
+    if (!(connectMs > 0)) return false;
+    table.timeoutId[r] = this.sim.scheduleLane(this.refusedLane, this.sim.now + connectMs, EventKind.Refused, r);
+    return true;
+  }
+
+  /**
+   * Request `p`'s last attempt out failed: when retries and the budget allow, schedules its retry
+   * after a backoff and returns true; false means it ends.
+   */
+  retry(table: RequestTable, p: number): boolean {
+    const retry = this.config?.retries, now = this.sim.now;
+    if (!retry || table.retries[p] >= retry.max || (this.budget && !this.budget.tryWithdraw(now))) return false;
+    const wait = backoffMs(retry, table.retries[p] + 1, table.backoffMs[p], this.rng);
+    table.backoffMs[p] = wait;
+    table.retryId[p] = this.sim.schedule(now + wait, EventKind.Retry, p);
+    return true;
+  }
+}

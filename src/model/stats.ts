@@ -1,0 +1,141 @@
+/**
+ * What a run measures: counters of measured requests (those arriving after the warm-up), their
+ * latency, attempts, transitions of the request and attempt machines, the failure-detection gap,
+ * and the measurement window (see README "Measurement windows"). Written by the model as things
+ * happen; read by `summarize`. For measured requests
+ * arrived = succeeded + failed + timedOut + dropped + rejected + inFlight, always.
+ */
+import { Histogram } from '../metrics/histogram.js';
+import { Welford } from '../metrics/welford.js';
+import { ATTEMPT_STATE_NAMES, REQUEST_STATE_NAMES, RequestState } from './states.js';
+import type { PoolWindow, ServerPool } from './server-pool.js';
+
+const R = RequestState;
+export const NREQ = REQUEST_STATE_NAMES.length;
+export const NATT = ATTEMPT_STATE_NAMES.length;
+
+/** The measurement window: the servers' figures over it, and completions inside it. */
+export interface MeasuredWindow extends PoolWindow {
+  /** Requests (measured or not) that succeeded inside the window. */
+  succeeded: number;
+  /** Attempts servers completed inside the window (useful or not). */
+  serverCompletions: number;
+}
+
+export class Stats {
+  /** True from the end of the warm-up: requests arriving now are measured. */
+  measuring: boolean;
+  /** Counters of measured requests. */
+  arrived = 0; succeeded = 0; failed = 0; timedOut = 0; dropped = 0; rejected = 0;
+  /** Measured requests still in flight. */
+  inFlight = 0;
+  /** Attempts sent for measured requests: all, retries, hedges. */
+  attemptsSent = 0; retries = 0; hedges = 0;
+  /** Server time spent on work nobody was waiting for any more (abandoned or lost hedges), ms. */
+  wastedWorkMs = 0;
+  /** Attempts completed by servers (useful or not) since the warm-up. */
+  serverCompletions = 0;
+  /** Failures that happened (measured period). */
+  failuresObserved = 0;
+  /**
+   * Failures of servers the balancers had already excluded (e.g. failing again after a repair,
+   * before health checks let it back): never chosen, so not detections (measured period).
+   */
+  failuresWhileExcluded = 0;
+  /** Attempts sent to a server that was down at the time (measured). */
+  sentToFailed = 0;
+  /** Time from a failure to the moment balancers stop choosing the server, ms. */
+  readonly detectionDelay = new Welford();
+  /** Time from a repair to the first attempt sent to the server, ms. */
+  readonly trafficReturnDelay = new Welford();
+  /** Latency of succeeded requests (arrival to final answer, over all attempts). */
+  readonly latency: Histogram;
+  readonly latencyStats = new Welford();
+  /** Request transitions [from * NREQ + to] and attempt transitions [from * NATT + to], measured. */
+  readonly requestTransitions = new Float64Array(NREQ * NREQ);
+  readonly attemptTransitions = new Float64Array(NATT * NATT);
+  /** Requests that succeeded (measured or not), and their count at the end of the warm-up. */
+  successes = 0;
+  private successesAtWarmup = 0;
+  /** Completions inside the window, frozen when it closes. */
+  private windowCounts: { succeeded: number; serverCompletions: number } | null = null;
+  /** The window closed before the warm-up ended: nothing was measured. */
+  private closedEmpty = false;
+
+  constructor(private readonly pool: ServerPool, private readonly clock: { readonly now: number }, warmupMs: number, significantDigits?: number) {
+    this.latency = new Histogram(significantDigits);
+    this.measuring = warmupMs <= 0;
+  }
+
+  /** A measured request ended in terminal request state `to` after `latencyMs` (successes only). */
+  ended(to: number, latencyMs: number): void {
+    this.inFlight--;
+    switch (to) {
+      case R.Succeeded:
+        this.succeeded++;
+        this.latency.record(latencyMs);
+        this.latencyStats.add(latencyMs);
+        break;
+      case R.Failed: this.failed++; break;
+      case R.TimedOut: this.timedOut++; break;
+      case R.Dropped: this.dropped++; break;
+      case R.Rejected: this.rejected++; break;
+    }
+  }
+
+  /** The warm-up is over: what happened before is forgotten; requests arriving now are measured. */
+  warmupEnded(): void {
+    this.measuring = true;
+    this.successesAtWarmup = this.successes;
+    this.failuresObserved = 0;
+    this.failuresWhileExcluded = 0;
+    this.sentToFailed = 0;
+    this.wastedWorkMs = 0;
+    this.serverCompletions = 0;
+    this.detectionDelay.reset();
+    this.trafficReturnDelay.reset();
+    this.pool.resetStats();
+  }
+
+  /** True once the window has closed. */
+  get windowClosed(): boolean {
+    return this.pool.closed !== null;
+  }
+
+  /** Freezes the window's figures at `endMs` (≥ now; beyond now only when nothing happens until then). */
+  closeWindow(endMs: number): void {
+    if (this.pool.closed) return;
+    if (!this.measuring) {
+      this.pool.closeWindow(endMs, true);
+      this.closedEmpty = true;
+      this.windowCounts = { succeeded: 0, serverCompletions: 0 };
+      return;
+    }
+    this.pool.closeWindow(endMs);
+    this.windowCounts = { succeeded: this.successes - this.successesAtWarmup, serverCompletions: this.serverCompletions };
+  }
+
+  /**
+   * The measurement window, from the end of the warm-up to the last arrival (or the stop time):
+   * the servers' time-weighted figures over it and the completions inside it. Per-request figures
+   * (counts, latency) follow the requests that arrived in it to their end instead (the drain).
+   * Frozen once the window has closed; before, as things stand now.
+   */
+  window(): MeasuredWindow {
+    const pool = this.pool;
+    if (pool.closed && this.windowCounts) return { ...pool.closed, ...this.windowCounts };
+    if (!this.measuring) {
+      const n = pool.size, now = this.clock.now;
+      return {
+        fromMs: now, toMs: now, busyMs: new Float64Array(n), queueArea: new Float64Array(n), stateTimeMs: new Float64Array(pool.stateTime.length),
+        completed: new Float64Array(n), dropped: new Float64Array(n), succeeded: 0, serverCompletions: 0,
+      };
+    }
+    return { ...pool.window(), succeeded: this.successes - this.successesAtWarmup, serverCompletions: this.serverCompletions };
+  }
+
+  /** The run ended inside the warm-up: nothing was measured. */
+  get measuredNothing(): boolean {
+    return !this.measuring || this.closedEmpty;
+  }
+}
