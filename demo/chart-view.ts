@@ -6,7 +6,8 @@
  */
 import { scaleLinear, type ScaleLinear } from 'd3-scale';
 import type { Series } from './series.js';
-import { INK, LANE, MUTED, OUTCOMES, PERCENTILES, Shape, css } from './palette.js';
+import { OUTCOMES, PERCENTILES, Shape, css } from './palette.js';
+import { LIGHT_THEME, onTheme, type Theme } from './theme.js';
 
 const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const BOLD = '600 11.5px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -19,6 +20,9 @@ export class ChartView {
   private height = 0;
   private drawnPoints = -1;
   private readonly ctx: CanvasRenderingContext2D;
+
+  /** Colours from the element's custom properties (see theme.ts). */
+  theme: Theme = LIGHT_THEME;
 
   constructor(private readonly series: Series) {
     this.canvas = document.createElement('canvas');
@@ -95,7 +99,7 @@ export class ChartView {
     const x = this.xScale(left, right);
     const y = scaleLinear().domain([0, max * 1.05]).nice(4).range([plotBottom, plotTop]);
     g.font = BOLD;
-    g.fillStyle = css(INK);
+    g.fillStyle = css(this.theme.ink);
     g.textBaseline = 'alphabetic';
     g.fillText(`Latency (ms) over the last ${fmtSeconds(s.windowMs)}`, x0 + 4, top + 12);
     // Legend: current values.
@@ -103,7 +107,7 @@ export class ChartView {
     const label = (k: number) => `${PERCENTILES[k].label} ${fmtMs(s.latest(k))}`;
     const ly = this.legend(PERCENTILES.length, top + 28, x0, x1, (k, lx, ly) => {
       const p = PERCENTILES[k];
-      g.strokeStyle = css(p.color);
+      g.strokeStyle = css(onTheme(this.theme, p.color));
       g.lineWidth = 2;
       g.setLineDash(p.dash as number[]);
       g.beginPath();
@@ -111,7 +115,7 @@ export class ChartView {
       g.lineTo(lx + 14, ly - 4);
       g.stroke();
       g.setLineDash([]);
-      g.fillStyle = css(INK);
+      g.fillStyle = css(this.theme.ink);
       g.fillText(label(k), lx + 18, ly);
       return 0;
     }, (k) => 30 + g.measureText(label(k)).width);
@@ -119,7 +123,7 @@ export class ChartView {
     this.axes(x, y, left, right, plotBottom, false);
     for (let k = 0; k < PERCENTILES.length; k++) {
       const p = PERCENTILES[k];
-      g.strokeStyle = css(p.color);
+      g.strokeStyle = css(onTheme(this.theme, p.color));
       g.lineWidth = k === 0 ? 2 : 1.75;
       g.setLineDash(p.dash as number[]);
       g.beginPath();
@@ -152,13 +156,13 @@ export class ChartView {
     const x = this.xScale(left, right);
     const y = scaleLinear().domain([0, max]).nice(4).range([plotBottom, plotTop]);
     g.font = BOLD;
-    g.fillStyle = css(INK);
+    g.fillStyle = css(this.theme.ink);
     g.fillText(`Requests ended per ${fmtSeconds(s.sampleMs)}`, x0 + 4, top + 12);
     g.font = FONT;
     const label = (o: number) => `${OUTCOMES[o].label} ${fmtCount(s.totals[o])}`;
     const ly = this.legend(OUTCOMES.length, top + 26, x0, x1, (o, lx, ly) => {
-      marker(g, OUTCOMES[o].shape, OUTCOMES[o].color, lx + 5, ly - 4);
-      g.fillStyle = css(INK);
+      marker(g, OUTCOMES[o].shape, onTheme(this.theme, OUTCOMES[o].color), lx + 5, ly - 4);
+      g.fillStyle = css(this.theme.ink);
       g.fillText(label(o), lx + 13, ly);
       return 0;
     }, (o) => 24 + g.measureText(label(o)).width);
@@ -172,7 +176,7 @@ export class ChartView {
         const c = s.counts[o * cap + i];
         if (c <= 0) continue;
         const y0 = y(acc), y1 = y(acc + c);
-        g.fillStyle = css(OUTCOMES[o].color);
+        g.fillStyle = css(onTheme(this.theme, OUTCOMES[o].color));
         g.fillRect(px, y1, barW, Math.max(1, y0 - y1));
         acc += c;
       }
@@ -187,7 +191,7 @@ export class ChartView {
     g.font = FONT;
     g.textBaseline = 'middle';
     g.textAlign = 'right';
-    g.strokeStyle = css(LANE);
+    g.strokeStyle = css(this.theme.line);
     g.lineWidth = 1;
     // Counts tick at whole numbers only; latencies with as many decimals as the step needs.
     const room = Math.abs(y.range()[0] - y.range()[1]);
@@ -199,7 +203,7 @@ export class ChartView {
       g.moveTo(left, py);
       g.lineTo(right, py);
       g.stroke();
-      g.fillStyle = css(MUTED);
+      g.fillStyle = css(this.theme.muted);
       g.fillText(format(t), left - 4, py);
     }
     g.textAlign = 'center';
@@ -207,12 +211,12 @@ export class ChartView {
     for (const t of x.ticks(Math.max(2, Math.min(4, Math.floor((right - left) / 60))))) {
       const px = x(t);
       if (px < left - 1 || px > right + 1) continue;
-      g.fillStyle = css(MUTED);
+      g.fillStyle = css(this.theme.muted);
       g.fillText(`${fmtNumber(t)} s`, px, bottom + 3);
     }
     g.textAlign = 'left';
     g.textBaseline = 'alphabetic';
-    g.strokeStyle = css(INK);
+    g.strokeStyle = css(this.theme.ink);
     g.beginPath();
     g.moveTo(left, bottom + 0.5);
     g.lineTo(right, bottom + 0.5);

@@ -4,13 +4,17 @@
  * Attributes: `preset` (a gallery scene id or a library preset name), `scenario` (scenario JSON
  * text; also settable as a property, object or text), `balancers` ("a" or "a,b" for side by
  * side on the identical workload), `seed`, `speed` (simulated ms per wall ms), `controls`
- * ("basic" default, "full", "none"), `paused`.
+ * ("basic" default, "full", "none", or a list such as "play,speed,balancer"; controls-view.ts),
+ * `charts` ("auto", "right", "below", "none"), `legend` ("auto", "open", "closed", "none"),
+ * `theme` ("light" or "dark"; default: the reader's colour scheme), `paused`.
  *
- * Contract for embedding pages: sized by its container (ResizeObserver); creates its WebGL
- * renderer when first near the viewport and runs only while on screen (IntersectionObserver,
- * 100 px margin); starts paused and moves no dots under prefers-reduced-motion;
- * touches nothing outside its shadow root (no globals, no listeners on window or document, no
- * network); a bad scenario shows its validation error inside the element.
+ * Contract for embedding pages: height auto by default (the stage's height follows its width;
+ * a height the page sets is filled), space shared by priority (figure-layout.ts); page CSS does
+ * not reach in, `--lbsim-*` custom properties theme it (element-style.ts); a WebGL context only
+ * while it draws, from a page-wide budget (context-budget.ts); runs only while on screen
+ * (IntersectionObserver, 100 px margin); starts paused and moves no dots under
+ * prefers-reduced-motion; touches nothing outside its shadow root (no globals, no listeners on
+ * window or document, no network); a bad scenario shows its validation error inside the element.
  *
  * Keyboard: the animation is one tab stop; there ↑/↓ choose a server (a ring marks it, in every
  * panel), Enter or Space open its menu (kill, revive, slow), 1–9 open server S1–S9's menu at
@@ -33,15 +37,20 @@ import { ServerMenu, type ServerAction } from './server-menu.js';
 import { ELEMENT_CSS } from './element-style.js';
 import { FrameClock } from './frame-clock.js';
 import { PAGE_CONTEXTS } from './context-budget.js';
+import { readTheme } from './theme.js';
 
 const FRAME_STATS = 120;
 const MOTION_QUERY = '(prefers-reduced-motion: reduce)';
 
 export class LbsimViewElement extends HTMLElement {
-  static readonly observedAttributes = ['preset', 'scenario', 'balancers', 'seed', 'speed', 'controls', 'paused', 'charts', 'legend'];
+  static readonly observedAttributes = ['preset', 'scenario', 'balancers', 'seed', 'speed', 'controls', 'paused', 'charts', 'legend', 'theme'];
 
   /** Its height is 100% of the host's: > 0 exactly when the page fixed the element's height. */
   readonly #probe: HTMLDivElement;
+  /** The content root: every property reset, custom properties resolved (theme.ts reads them). */
+  readonly #frame: HTMLDivElement;
+  #darkQuery: MediaQueryList | null = null;
+  readonly #onScheme = () => this.#applyTheme();
   readonly #wrap: HTMLDivElement;
   readonly #legend: HTMLDetailsElement;
   /** The reader opened or closed the key: `legend="auto"` no longer decides. */
@@ -91,7 +100,7 @@ export class LbsimViewElement extends HTMLElement {
     const root = this.attachShadow({ mode: 'open' });
     const style = document.createElement('style');
     style.textContent = ELEMENT_CSS;
-    const frame = div('frame');
+    const frame = (this.#frame = div('frame'));
     this.#probe = div('probe');
     this.#wrap = div('wrap');
     this.#legend = createLegend();
@@ -150,12 +159,16 @@ export class LbsimViewElement extends HTMLElement {
       this.#requestFrame();
     }, { rootMargin: '100px' });
     this.#intersection.observe(this);
+    this.#darkQuery = globalThis.matchMedia?.('(prefers-color-scheme: dark)') ?? null;
+    this.#darkQuery?.addEventListener('change', this.#onScheme);
     this.#queueLoad();
   }
 
   disconnectedCallback(): void {
     this.#generation++;
     this.#resizeObserver?.disconnect();
+    this.#darkQuery?.removeEventListener('change', this.#onScheme);
+    this.#darkQuery = null;
     this.#intersection?.disconnect();
     this.#resizeObserver = this.#intersection = null;
     if (this.#raf) cancelAnimationFrame(this.#raf);
@@ -175,6 +188,10 @@ export class LbsimViewElement extends HTMLElement {
     }
     if (name === 'paused') {
       this.#setPaused(value !== null || this.#reduced);
+      return;
+    }
+    if (name === 'theme') {
+      this.#applyTheme();
       return;
     }
     if (name === 'charts' || name === 'legend') {
@@ -262,6 +279,7 @@ export class LbsimViewElement extends HTMLElement {
       paused: this.#paused,
       visible: this.#visible,
       reducedMotion: this.#reduced,
+      theme: this.#panels.length ? this.#themeNow() : null,
       pageContexts: { live: PAGE_CONTEXTS.live, limit: PAGE_CONTEXTS.limit, evictions: PAGE_CONTEXTS.evictions },
       speed: this.#speed,
       effectiveSpeed: this.#clock.effectiveSpeed,
@@ -348,9 +366,22 @@ export class LbsimViewElement extends HTMLElement {
       return keep[i];
     });
     this.#stage.replaceChildren(...this.#panels.map((p) => p.el));
+    this.#applyTheme();
     this.#buildControls();
     this.#layout();
     this.#ensureRenderers();
+    this.#requestFrame();
+  }
+
+  #themeNow(): Record<string, unknown> {
+    const t = readTheme(this.#frame);
+    return { dark: t.dark, ink: t.ink, bg: t.bg };
+  }
+
+  /** Draws every panel in the colours the element's custom properties resolve to now. */
+  #applyTheme(): void {
+    const theme = readTheme(this.#frame);
+    for (const p of this.#panels) p.setTheme(theme);
     this.#requestFrame();
   }
 
@@ -414,6 +445,7 @@ export class LbsimViewElement extends HTMLElement {
     this.#destroyPanels();
     this.#stage.hidden = true;
     this.#bar.replaceChildren();
+    this.#legend.hidden = true;
     const title = document.createElement('b');
     title.textContent = 'This animation could not start';
     this.#message.replaceChildren(title, document.createTextNode(message));
@@ -446,7 +478,7 @@ export class LbsimViewElement extends HTMLElement {
     const n = this.#panels.length;
     const width = Math.floor(this.#wrap.clientWidth);
     const legend = this.getAttribute('legend') ?? 'auto';
-    this.#legend.hidden = legend === 'none';
+    this.#legend.hidden = legend === 'none' || this.#error !== null;
     if (!this.#legendToggled) {
       // "auto": open only where it does not crowd the figure.
       this.#legendSet = legend === 'auto' ? width >= 560 : legend !== 'closed';

@@ -52,7 +52,8 @@ function swatch(color: number): Element {
 }
 
 function glyph(style: OutcomeStyle): Element {
-  const svg = icon(), c = css(style.color);
+  // Black marks take the ink colour, so they show on a dark theme too.
+  const svg = icon(), c = style.color === 0 ? 'currentColor' : css(style.color);
   const add = (tag: string, attrs: Record<string, string>) => {
     const e = document.createElementNS(SVG, tag);
     for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);

@@ -16,6 +16,7 @@ import { serverAt } from './layout.js';
 import { PAGE_CONTEXTS, type ContextHolder } from './context-budget.js';
 import type { Timing } from './timing.js';
 import type { FigureLayout } from './figure-layout.js';
+import { LIGHT_THEME, type Theme } from './theme.js';
 
 /** A panel's renderer: the pixi Application and what it draws with. */
 interface Renderer {
@@ -43,6 +44,7 @@ export class Panel implements ContextHolder {
   private readonly stage: HTMLDivElement;
   private readonly chartBox: HTMLDivElement;
   private place: FigureLayout | null = null;
+  private theme: Theme = LIGHT_THEME;
 
   /**
    * @param onLost called when the browser took the context away (the renderer is gone; the
@@ -129,7 +131,7 @@ export class Panel implements ContextHolder {
       this.onLost();
     });
     const atlas = createAtlas();
-    const view = new SceneView(this.scene, atlas, this.scenario.balancer.name);
+    const view = new SceneView(this.scene, atlas, this.scenario.balancer.name, this.theme);
     app.stage.addChild(view.root);
     return { app, atlas, view };
   }
@@ -144,13 +146,22 @@ export class Panel implements ContextHolder {
     if (r) {
       r.app.stage.removeChild(r.view.root);
       r.view.destroy();
-      r.view = new SceneView(this.scene, r.atlas, scenario.balancer.name);
+      r.view = new SceneView(this.scene, r.atlas, scenario.balancer.name, this.theme);
       r.app.stage.addChild(r.view.root);
     }
     this.chartBox.replaceChildren();
     this.chart = new ChartView(this.scene.series);
+    this.chart.theme = this.theme;
     this.chartBox.append(this.chart.canvas);
     if (this.place) this.arrange(this.place);
+  }
+
+  /** Draws scene and charts in `theme` (colours read from the element's custom properties). */
+  setTheme(theme: Theme): void {
+    this.theme = theme;
+    this.renderer?.view.setTheme(theme);
+    this.chart.theme = theme;
+    if (this.charts !== 'none') this.chart.draw(true);
   }
 
   setReducedMotion(on: boolean): void {

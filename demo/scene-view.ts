@@ -9,7 +9,8 @@ import { Container, Graphics, NineSliceSprite, Particle, ParticleContainer, Spri
 import type { SceneModel } from './scene-model.js';
 import { queueX } from './layout.js';
 import { BOX_CORNER, SHAPE_RADIUS, type Atlas } from './atlas.js';
-import { INK, LANE, MUTED, OKABE_ITO, PAPER, SERVER_STYLES, toBgr } from './palette.js';
+import { INK, OKABE_ITO, SERVER_STYLES, toBgr } from './palette.js';
+import { onTheme, type Theme } from './theme.js';
 import { ServerState } from '../src/model/states.js';
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -57,6 +58,7 @@ export class SceneView {
     private readonly scene: SceneModel,
     private readonly atlas: Atlas,
     private readonly balancerName: string,
+    private theme: Theme,
   ) {
     this.dots = new ParticleContainer({
       texture: atlas.shapes[0],
@@ -64,6 +66,13 @@ export class SceneView {
     });
     declareParticleLocals(this.dots);
     this.root.addChild(this.under, this.serversLayer, this.over, this.dots, this.labels);
+  }
+
+  /** Draws with `theme` from now on (rebuilds what depends on colours). */
+  setTheme(theme: Theme): void {
+    this.theme = theme;
+    this.bgr.clear();
+    this.builtVersion = -1;
   }
 
   /** Updates everything drawn to the model's current state. */
@@ -135,13 +144,13 @@ export class SceneView {
 
   private abgr(rgb: number, alpha: number): number {
     let bgr = this.bgr.get(rgb);
-    if (bgr === undefined) this.bgr.set(rgb, (bgr = toBgr(rgb)));
+    if (bgr === undefined) this.bgr.set(rgb, (bgr = toBgr(onTheme(this.theme, rgb))));
     return bgr + (((alpha * 255) | 0) << 24);
   }
 
   /** (Re)creates everything that depends on the layout. */
   private build(): void {
-    const scene = this.scene, L = scene.layout, pool = scene.model.pool;
+    const scene = this.scene, L = scene.layout, pool = scene.model.pool, t = this.theme;
     this.builtVersion = scene.layoutVersion;
     for (const v of this.servers) {
       v.fill.destroy();
@@ -162,26 +171,26 @@ export class SceneView {
     const cx = L.sourceX, ch = Math.min(16, (L.sourceBottom - L.sourceTop) / 5);
     for (let k = 0; k < 3; k++) {
       const cy = L.sourceTop + ((L.sourceBottom - L.sourceTop) * (k + 0.5)) / 3;
-      g.roundRect(cx - 8, cy - ch / 2, 14, ch, 3).fill(PAPER).stroke({ color: MUTED, width: 1.5 });
+      g.roundRect(cx - 8, cy - ch / 2, 14, ch, 3).fill(t.bg).stroke({ color: t.muted, width: 1.5 });
     }
     // Paths: clients → balancer → each lane.
     for (let s = 0; s < L.servers; s++) {
       g.moveTo(L.balancerX, L.balancerY).lineTo(L.queueTailX[s], L.rowY[s]);
     }
     g.moveTo(cx + 8, L.sourceTop).lineTo(L.balancerX, L.balancerY).moveTo(cx + 8, L.sourceBottom).lineTo(L.balancerX, L.balancerY);
-    g.stroke({ color: LANE, width: 1.5 });
+    g.stroke({ color: t.line, width: 1.5 });
     // Queue lanes.
     const laneH = L.dotR * 2 + 4;
     for (let s = 0; s < L.servers; s++) {
-      g.roundRect(L.queueTailX[s] - 2, L.rowY[s] - laneH / 2, L.queueHeadX - L.queueTailX[s] + 4, laneH, laneH / 2).fill(0xf3f4f6);
+      g.roundRect(L.queueTailX[s] - 2, L.rowY[s] - laneH / 2, L.queueHeadX - L.queueTailX[s] + 4, laneH, laneH / 2).fill(t.lane);
     }
     // Exit arrows.
     for (let s = 0; s < L.servers; s++) {
       const x = L.boxX[s] + L.boxW + 6, y = L.rowY[s];
-      g.moveTo(x, y).lineTo(L.exitX - 4, y).stroke({ color: LANE, width: 1.5 });
+      g.moveTo(x, y).lineTo(L.exitX - 4, y).stroke({ color: t.line, width: 1.5 });
     }
     // Balancer.
-    g.circle(L.balancerX, L.balancerY, L.balancerR).fill(INK);
+    g.circle(L.balancerX, L.balancerY, L.balancerR).fill(t.ink);
 
     const o = this.over.clear();
     for (let s = 0; s < L.servers; s++) {
@@ -198,12 +207,12 @@ export class SceneView {
       const cross = new Graphics()
         .moveTo(L.boxX[s] + 6, L.boxY[s] + 5).lineTo(L.boxX[s] + L.boxW - 6, L.boxY[s] + L.boxH - 5)
         .moveTo(L.boxX[s] + L.boxW - 6, L.boxY[s] + 5).lineTo(L.boxX[s] + 6, L.boxY[s] + L.boxH - 5)
-        .stroke({ color: PAPER, width: 2.5, alpha: 0.9 });
+        .stroke({ color: 0xffffff, width: 2.5, alpha: 0.9 });
       this.serversLayer.addChild(queue, box, cross);
-      o.roundRect(L.boxX[s], L.boxY[s], L.boxW, L.boxH, BOX_CORNER - 1).stroke({ color: INK, width: 1.25, alpha: 0.8 });
+      o.roundRect(L.boxX[s], L.boxY[s], L.boxW, L.boxH, BOX_CORNER - 1).stroke({ color: t.dark ? t.bg : INK, width: 1.25, alpha: 0.8 });
       for (let i = 0; i < L.slotsDrawn[s]; i++) {
         const k = L.slotBase[s] + i, h = L.slotSize / 2;
-        o.roundRect(L.slotX[k] - h, L.slotY[k] - h, L.slotSize, L.slotSize, 2).fill({ color: PAPER, alpha: 0.85 }).stroke({ color: INK, width: 1, alpha: 0.35 });
+        o.roundRect(L.slotX[k] - h, L.slotY[k] - h, L.slotSize, L.slotSize, 2).fill({ color: 0xffffff, alpha: 0.85 }).stroke({ color: INK, width: 1, alpha: 0.35 });
       }
       const style: TextStyleOptions = { fontFamily: FONT, fontSize: L.fontSize, fill: INK };
       const gauge = new Sprite(Texture.WHITE);
@@ -246,16 +255,16 @@ export class SceneView {
       this.showPower(s, v);
       this.servers.push(v);
     }
-    this.balancerLabel = this.text(this.balancerName, { fontFamily: FONT, fontSize: L.width < 480 ? 11 : 12, fontWeight: '700', fill: INK });
+    this.balancerLabel = this.text(this.balancerName, { fontFamily: FONT, fontSize: L.width < 480 ? 11 : 12, fontWeight: '700', fill: t.ink });
     this.balancerLabel.anchor.set(0.5, 0);
     // Centred under the balancer, but never cut off at the left edge.
     this.balancerLabel.x = Math.max(L.balancerX, this.balancerLabel.width / 2 + 3);
     this.balancerLabel.y = L.balancerY + L.balancerR + 5;
-    const lb = this.text('LB', { fontFamily: FONT, fontSize: Math.max(9, L.balancerR * 0.7), fontWeight: '700', fill: PAPER });
+    const lb = this.text('LB', { fontFamily: FONT, fontSize: Math.max(9, L.balancerR * 0.7), fontWeight: '700', fill: t.bg });
     lb.anchor.set(0.5, 0.5);
     lb.x = L.balancerX;
     lb.y = L.balancerY;
-    this.clientsLabel = this.text('clients', { fontFamily: FONT, fontSize: 11, fill: MUTED });
+    this.clientsLabel = this.text('clients', { fontFamily: FONT, fontSize: 11, fill: t.muted });
     this.clientsLabel.anchor.set(0, 0);
     this.clientsLabel.x = 4;
     this.clientsLabel.y = L.sourceBottom + 10;

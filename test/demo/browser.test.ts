@@ -307,6 +307,75 @@ describe('the demo in headless Chromium', () => {
     await close();
  }, 300_000);
 
+  it('keeps page CSS out, takes --lbsim-* custom properties, follows a dark colour scheme, and hides the stage of a bad scenario', async () => {
+    const { page, errors, close } = await open(`${base}/blank.html`, { width: 720, height: 900 });
+    await page.addStyleTag({ content: `body { text-align: center; letter-spacing: 3px; text-transform: uppercase; line-height: 3;
+      font-family: serif; word-spacing: 10px; font-style: italic; } * { text-indent: 20px; }` });
+    await page.addScriptTag({ type: 'module', url: '/lbsim-view.js' });
+    await page.waitForFunction(() => customElements.get('lbsim-view') !== undefined);
+    await page.evaluate(() => {
+      const add = (id: string, attrs: Record<string, string>, style = '') => {
+        const el = document.createElement('lbsim-view');
+        el.id = id;
+        for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+        el.setAttribute('style', style);
+        document.body.append(el);
+      };
+      add('plain', { preset: 'round-robin' });
+      add('themed', { preset: 'round-robin', controls: 'play' }, '--lbsim-bg: rgb(10, 20, 30); --lbsim-ink: rgb(250, 240, 200)');
+      add('broken', { scenario: '{"servers":[{"count":2,"concurrency":0}],"arrivals":{"process":"poisson","ratePerSec":5},"service":{"dist":"constant","valueMs":100},"balancer":{"name":"round-robin"},"stop":{"timeMs":1000}}' });
+    });
+    await page.waitForFunction(() => (document.getElementById('plain') as any).snapshot().frames > 2, undefined, { timeout: 20_000 });
+    const styles = await page.locator('#plain').evaluate((el) => {
+      const pick = (sel: string) => {
+        const c = getComputedStyle(el.shadowRoot!.querySelector(sel)!);
+        return { letterSpacing: c.letterSpacing, textAlign: c.textAlign, textTransform: c.textTransform, wordSpacing: c.wordSpacing,
+          textIndent: c.textIndent, fontStyle: c.fontStyle, serif: /^serif$|Times|Georgia/.test(c.fontFamily), lineHeight: c.lineHeight };
+      };
+      return [pick('.clock'), pick('.legend .hint'), pick('button')];
+    });
+    expect(styles[0].textAlign).toBe('start');
+    for (const st of styles) {
+      expect(st).toMatchObject({ letterSpacing: 'normal', textTransform: 'none', wordSpacing: '0px', textIndent: '0px', fontStyle: 'normal', serif: false });
+      expect(['start', 'center']).toContain(st.textAlign); // buttons centre their text themselves
+      expect(st.lineHeight).not.toMatch(/^(39|3)(px)?$/);
+    }
+    // Custom properties theme the DOM parts and the canvases.
+    await page.locator('#themed').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => (document.getElementById('themed') as any).snapshot().frames > 2, undefined, { timeout: 20_000 });
+    const themed = await page.locator('#themed').evaluate((el) => ({
+      bg: getComputedStyle(el.shadowRoot!.querySelector('.frame')!).backgroundColor,
+      theme: (el as any).snapshot().theme,
+    }));
+    expect(themed.bg).toBe('rgb(10, 20, 30)');
+    expect(themed.theme).toEqual({ dark: true, ink: 0xfaf0c8, bg: 0x0a141e });
+    await page.locator('#themed').screenshot({ path: join(shots, 'themed.png') });
+    // A bad scenario: the message, and no empty stage (not shown, not focusable, not announced).
+    const broken = page.locator('#broken');
+    await broken.scrollIntoViewIfNeeded();
+    await expect.poll(() => broken.evaluate((el) => (el as any).snapshot().error)).toContain('servers[0].concurrency');
+    expect(await broken.locator('.stage').isHidden()).toBe(true);
+    expect(await broken.locator('.message').isVisible()).toBe(true);
+    const aria = await broken.ariaSnapshot();
+    expect(aria).toContain('could not start');
+    expect(aria).not.toContain('Simulation');
+    expect((await broken.boundingBox())!.height).toBeLessThan(200);
+    await broken.screenshot({ path: join(shots, 'broken.png') });
+    expect(errors).toEqual([]);
+    await close();
+
+    // Under prefers-color-scheme: dark the element turns dark by itself; theme="light" keeps it light.
+    const context = await browser.newContext({ viewport: { width: 720, height: 900 }, colorScheme: 'dark' });
+    const dark = await context.newPage();
+    await dark.goto(`${base}/article.html`);
+    await dark.waitForFunction(() => (document.getElementById('power') as any)?.snapshot().frames > 3, undefined, { timeout: 20_000 });
+    expect((await dark.evaluate(() => (document.getElementById('power') as any).snapshot().theme)).dark).toBe(true);
+    await dark.locator('#power').screenshot({ path: join(shots, 'dark.png') });
+    await dark.locator('#power').evaluate((el) => el.setAttribute('theme', 'light'));
+    expect((await dark.evaluate(() => (document.getElementById('power') as any).snapshot().theme)).dark).toBe(false);
+    await context.close();
+  });
+
   it('keeps the page responsive at ratePerSec 1e9 or speed 1e9: the clock slows instead, and says so', async () => {
     const { page, errors, close } = await open(`${base}/blank.html`, { width: 1000, height: 900 });
     await page.addScriptTag({ type: 'module', url: '/lbsim-view.js' });
