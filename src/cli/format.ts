@@ -17,6 +17,11 @@ export function csv(rows: readonly (readonly (string | number)[])[]): string {
   return rows.map((r) => r.map(quote).join(',')).join('\n') + '\n';
 }
 
+/** Text from a scenario file (a name) made safe for a terminal: control characters (escape sequences, line breaks) shown as '?'. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+}
+
 /** A number for people: 4 significant digits, no exponent for everyday magnitudes. */
 export function fmt(x: number, digits = 4): string {
   if (!Number.isFinite(x)) return '-';

@@ -23,7 +23,7 @@ import { balancerNames, getBalancer, listBalancers } from '../balancers/index.js
 import { DISTRIBUTIONS } from '../random/distributions.js';
 import { ARRIVAL_PROCESSES } from '../model/arrivals.js';
 import { SERVER_MACHINE, REQUEST_MACHINE, ATTEMPT_MACHINE, toMermaid, type StateMachine } from '../model/states.js';
-import { table, csv, fmt, percent } from './format.js';
+import { table, csv, fmt, percent, printable } from './format.js';
 
 export const USAGE = `lbsim — discrete-event simulation of load balancers
 
@@ -332,7 +332,7 @@ function summaryCsv(summaries: readonly Summary[]): (string | number)[][] {
 function runTable(s: Summary): string {
   const r = s.requests;
   const head =
-    `${s.scenario} · ${s.label} · seed ${s.seed} · ${r.arrived.toLocaleString('en')} requests · ` +
+    `${printable(s.scenario)} · ${s.label} · seed ${s.seed} · ${r.arrived.toLocaleString('en')} requests · ` +
     `${fmt(s.simTimeMs / 1000)} s simulated in ${fmt(s.wallMs / 1000)} s\n\n`;
   const counts = table([
     ['arrived', 'succeeded', 'failed', 'timedOut', 'dropped', 'rejected', 'inFlight', 'throughput/s'],
@@ -376,7 +376,7 @@ function compareTable(name: string, summaries: readonly Summary[], seeds: number
   const arrived = summaries.map((s) => s.requests.arrived);
   const lo = Math.min(...arrived), hi = Math.max(...arrived);
   const count = lo === hi ? lo.toLocaleString('en') : `${lo.toLocaleString('en')}–${hi.toLocaleString('en')}`;
-  const head = `${name}: ${count} requests per run, ${seeds} seed${seeds > 1 ? 's' : ''}${seeds > 1 ? ' (mean ± 95% CI)' : ''}, ` +
+  const head = `${printable(name)}: ${count} requests per run, ${seeds} seed${seeds > 1 ? 's' : ''}${seeds > 1 ? ' (mean ± 95% CI)' : ''}, ` +
     (closed ? 'closed loop: arrivals follow responses, so they differ by balancer\n\n' : 'same workload for every balancer\n\n');
   const body = table([
     ['balancer', 'mean ms', 'p50 ms', 'p99 ms', 'p99.9 ms', 'ok', 'lost', 'max/mean load'],

@@ -101,14 +101,15 @@ export function optionalNumberField(obj: Json, key: string, path: string, rule: 
 export const MAX_STRING_LENGTH = 1000;
 
 /**
- * Field `key` of `obj` as a non-empty string of at most MAX_STRING_LENGTH characters with no
- * control characters (a name printed to a terminal must not carry escape sequences).
+ * Field `key` of `obj` as a non-empty string of at most MAX_STRING_LENGTH characters. Control
+ * characters are kept (the data is the user's); whoever prints a name to a terminal makes it
+ * printable (cli/format.ts `printable`).
  */
 export function stringField(obj: Json, key: string, path: string, fallback?: string): string {
   const value = obj[key];
   if (value === undefined && fallback !== undefined) return fallback;
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_STRING_LENGTH || /[\u0000-\u001f\u007f-\u009f]/.test(value)) {
-    throw new ScenarioError(join(path, key), value, `a non-empty string of at most ${MAX_STRING_LENGTH} characters, without control characters`);
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_STRING_LENGTH) {
+    throw new ScenarioError(join(path, key), value, `a non-empty string of at most ${MAX_STRING_LENGTH} characters`);
   }
   return value;
 }

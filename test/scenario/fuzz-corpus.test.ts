@@ -152,6 +152,11 @@ describe('the fuzz corpus', () => {
         const r = await cli('run', files[i], '--json');
         expect(r.code, `${label(entry, i)}: ${r.err}`).toBe(0);
         conserved(JSON.parse(r.out) as Summary, label(entry, i));
+        // The table prints the scenario's name: no escape sequence or line break of its own reaches the terminal.
+        const t = await cli('run', files[i]);
+        expect(t.code, label(entry, i)).toBe(0);
+        expect(t.out.split('\n')[0], label(entry, i)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+        expect(t.err, label(entry, i)).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
       }
     }
   });
