@@ -36,7 +36,8 @@ function num(rule: NumberRule = {}, description?: string): JsonSchema {
 const ms = (rule: NumberRule, description?: string) => num(rule, description);
 const POSITIVE: NumberRule = { above: 0 };
 const INT31: NumberRule = { integer: true, min: 0, max: 2 ** 31 - 1 };
-const text: JsonSchema = { type: 'string', minLength: 1, maxLength: MAX_STRING_LENGTH, pattern: '^[^\\u0000-\\u001f\\u007f-\\u009f]*$' };
+// Names may hold any character (the CLI prints control characters as '?'), as the validator allows.
+const text: JsonSchema = { type: 'string', minLength: 1, maxLength: MAX_STRING_LENGTH };
 const enumOf = (values: readonly string[], description?: string): JsonSchema => (description ? { enum: [...values], description } : { enum: [...values] });
 const numbers = (rule: NumberRule, maxItems: number, description?: string): JsonSchema =>
   ({ type: 'array', items: num(rule), minItems: 1, maxItems, ...(description ? { description } : {}) });
