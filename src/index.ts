@@ -1,6 +1,4 @@
 // The public API of lbsim. Named exports only; each concept lives in its own module.
-import './balancers/index.js';
-
 export { Simulation, SimulationStalledError, type Handler } from './engine/simulation.js';
 export { EventQueue } from './engine/event-queue.js';
 export { Xoshiro128, createStream, type Rng } from './random/rng.js';

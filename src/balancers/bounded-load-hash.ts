@@ -11,13 +11,16 @@
  * Ties: the first server with room clockwise.
  */
 import type { BalancerFactory } from './balancer.js';
-import { numberField, object } from '../input/check.js';
+import { policy, readOptions } from './options.js';
+
+const OPTIONS = {
+  epsilon: { type: 'number', above: 0, max: 1000, default: 0.25 },
+  minRingSize: { type: 'number', integer: true, min: 1, max: 8_388_608, default: 1024 },
+} as const;
 import { HashRing, ringReplicas } from './hash-ring.js';
 
 export const createBoundedLoadHash: BalancerFactory = (ctx, options, path) => {
-  const o = object(options, path, ['epsilon', 'minRingSize']);
-  const epsilon = numberField(o, 'epsilon', path, { above: 0, max: 1000 }, 0.25);
-  const minRingSize = numberField(o, 'minRingSize', path, { integer: true, min: 1, max: 8_388_608 }, 1024);
+  const { epsilon, minRingSize } = readOptions(OPTIONS, options, path);
   const ring = new HashRing(ringReplicas(ctx, minRingSize, false, new Int32Array(ctx.size)));
   ring.rebuild(ctx);
 
@@ -51,3 +54,9 @@ export const createBoundedLoadHash: BalancerFactory = (ctx, options, path) => {
     },
   };
 };
+
+export const BOUNDED_LOAD_HASH = policy({
+  name: 'bounded-load-hash', keyed: true, aliases: ['chwbl'],
+  description: 'consistent hashing with bounded loads: at most ceil((1 + epsilon)·average) open per server',
+  options: OPTIONS, create: createBoundedLoadHash,
+});

@@ -12,12 +12,15 @@
  * Ties: none (a strict cycle).
  */
 import type { BalancerFactory } from './balancer.js';
-import { numberField, object } from '../input/check.js';
+import { policy, readOptions } from './options.js';
+
+const OPTIONS = {
+  range: { type: 'number', integer: true, min: 1, max: 1_000_000, default: 3 },
+  window: { type: 'number', integer: true, min: 1, max: 1000, default: 3 },
+} as const;
 
 export const createDynamicWeightedRoundRobin: BalancerFactory = (ctx, options, path) => {
-  const o = object(options, path, ['range', 'window']);
-  const range = numberField(o, 'range', path, { integer: true, min: 1, max: 1_000_000 }, 3);
-  const window = numberField(o, 'window', path, { integer: true, min: 1, max: 1000 }, 3);
+  const { range, window } = readOptions(OPTIONS, options, path);
   const n = ctx.size, eligible = ctx.eligible;
   const samples = new Float64Array(n * window), count = new Int32Array(n), mean = new Float64Array(n);
   let cursor = 0, sent = 0, min = 0, max = 0, dirty = false;
@@ -75,3 +78,9 @@ export const createDynamicWeightedRoundRobin: BalancerFactory = (ctx, options, p
     },
   };
 };
+
+export const DYNAMIC_WEIGHTED_ROUND_ROBIN = policy({
+  name: 'dynamic-weighted-round-robin', aliases: ['dwrr'],
+  description: 'round robin in runs of range − ceil(range·(avg − min)/max) by recent latency (samwho.dev)',
+  options: OPTIONS, create: createDynamicWeightedRoundRobin,
+});

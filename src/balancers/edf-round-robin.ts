@@ -12,6 +12,7 @@
 import type { BalancerFactory } from './balancer.js';
 import { object } from '../input/check.js';
 import { EdfScheduler } from './edf-scheduler.js';
+import { policy } from './options.js';
 
 export const createEdfRoundRobin: BalancerFactory = (ctx, options, path) => {
   object(options, path, []);
@@ -36,3 +37,8 @@ export const createEdfRoundRobin: BalancerFactory = (ctx, options, path) => {
     rebuild,
   };
 };
+
+export const EDF_ROUND_ROBIN = policy({
+  name: 'edf-round-robin', aliases: ['edf'], description: "Envoy's weighted round robin: earliest deadline first, deadline += 1/weight",
+  create: createEdfRoundRobin,
+});

@@ -10,10 +10,12 @@
  * Ties: the lowest server id.
  */
 import type { BalancerFactory } from './balancer.js';
-import { numberField, object } from '../input/check.js';
+import { policy, readOptions } from './options.js';
+
+const OPTIONS = { maxConn: { type: 'number', integer: true, min: 1, max: 2 ** 31 - 1, default: 1 } } as const;
 
 export const createFirst: BalancerFactory = (ctx, options, path) => {
-  const maxConn = numberField(object(options, path, ['maxConn']), 'maxConn', path, { integer: true, min: 1, max: 2 ** 31 - 1 }, 1);
+  const { maxConn } = readOptions(OPTIONS, options, path);
   return {
     pick() {
       const n = ctx.size, eligible = ctx.eligible, open = ctx.outstanding;
@@ -27,3 +29,7 @@ export const createFirst: BalancerFactory = (ctx, options, path) => {
     },
   };
 };
+
+export const FIRST = policy({
+  name: 'first', description: 'HAProxy first: lowest id with fewer than maxConn (1) open requests', options: OPTIONS, create: createFirst,
+});

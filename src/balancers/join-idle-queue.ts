@@ -13,12 +13,13 @@
  * Ties: FIFO in the idle queue; otherwise random.
  */
 import type { BalancerFactory } from './balancer.js';
-import { numberField, object } from '../input/check.js';
+import { policy, readOptions } from './options.js';
+
+const OPTIONS = { idleQueueSize: { type: 'number', integer: true, min: 1, max: 2 ** 31 - 1, note: 'number of servers' } } as const;
 import { randomEligible } from './eligible.js';
 
 export const createJoinIdleQueue: BalancerFactory = (ctx, options, path) => {
-  const o = object(options, path, ['idleQueueSize']);
-  const limit = numberField(o, 'idleQueueSize', path, { integer: true, min: 1, max: 2 ** 31 - 1 }, Math.max(1, ctx.size));
+  const limit = readOptions(OPTIONS, options, path).idleQueueSize ?? Math.max(1, ctx.size);
   const capacity = Math.max(1, Math.min(limit, ctx.size));
   const queue = new Int32Array(capacity), queued = new Uint8Array(ctx.size);
   let head = 0, count = 0;
@@ -55,3 +56,8 @@ export const createJoinIdleQueue: BalancerFactory = (ctx, options, path) => {
     rebuild,
   };
 };
+
+export const JOIN_IDLE_QUEUE = policy({
+  name: 'join-idle-queue', aliases: ['jiq'], description: 'a server that reported idle (open requests fell to 0), else random',
+  options: OPTIONS, create: createJoinIdleQueue,
+});

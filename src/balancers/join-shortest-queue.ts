@@ -8,13 +8,13 @@
  * shared/baselines' `jsq16` does (so the jsq16 preset reproduces their sample path exactly).
  */
 import type { BalancerFactory } from './balancer.js';
-import { object, oneOf } from '../input/check.js';
+import { policy, readOptions } from './options.js';
 
 export const JSQ_TIES = ['random', 'lowest-id'] as const;
+const OPTIONS = { ties: { type: 'enum', values: JSQ_TIES, default: 'random' } } as const;
 
 export const createJoinShortestQueue: BalancerFactory = (ctx, options, path) => {
-  const o = object(options, path, ['ties']);
-  const lowestId = (o.ties === undefined ? 'random' : oneOf(o.ties, `${path}.ties`, JSQ_TIES)) === 'lowest-id';
+  const lowestId = readOptions(OPTIONS, options, path).ties === 'lowest-id';
   if (lowestId) {
     return {
       pick() {
@@ -53,3 +53,8 @@ export const createJoinShortestQueue: BalancerFactory = (ctx, options, path) => 
     },
   };
 };
+
+export const JOIN_SHORTEST_QUEUE = policy({
+  name: 'join-shortest-queue', aliases: ['jsq'], description: 'oracle: fewest requests actually at the server; ties at random (or lowest id)',
+  options: OPTIONS, create: createJoinShortestQueue,
+});

@@ -5,10 +5,12 @@
  * Ties: uniformly at random among the minima (reservoir sampling, one draw per tie).
  */
 import type { BalancerFactory } from './balancer.js';
-import { booleanField, object } from '../input/check.js';
+import { policy, readOptions } from './options.js';
+
+const OPTIONS = { weighted: { type: 'boolean', default: false } } as const;
 
 export const createLeastConnections: BalancerFactory = (ctx, options, path) => {
-  const weighted = booleanField(object(options, path, ['weighted']), 'weighted', path, false);
+  const { weighted } = readOptions(OPTIONS, options, path);
   return {
     pick() {
       const n = ctx.size, eligible = ctx.eligible, open = ctx.outstanding, w = ctx.weights;
@@ -30,3 +32,8 @@ export const createLeastConnections: BalancerFactory = (ctx, options, path) => {
     },
   };
 };
+
+export const LEAST_CONNECTIONS = policy({
+  name: 'least-connections', aliases: ['lc'], description: "fewest of the balancer's own open requests; random ties",
+  options: OPTIONS, create: createLeastConnections,
+});

@@ -11,13 +11,16 @@
  * Ties: equal weights — the first drawn; unequal — FIFO among equal deadlines.
  */
 import type { BalancerFactory } from './balancer.js';
-import { numberField, object } from '../input/check.js';
+import { policy, readOptions } from './options.js';
+
+const OPTIONS = {
+  bias: { type: 'number', min: 0, max: 100, default: 1 },
+  choices: { type: 'number', integer: true, min: 1, max: 64, default: 2 },
+} as const;
 import { EdfScheduler } from './edf-scheduler.js';
 
 export const createLeastRequestWeighted: BalancerFactory = (ctx, options, path) => {
-  const o = object(options, path, ['bias', 'choices']);
-  const bias = numberField(o, 'bias', path, { min: 0, max: 100 }, 1);
-  const choices = numberField(o, 'choices', path, { integer: true, min: 1, max: 64 }, 2);
+  const { bias, choices } = readOptions(OPTIONS, options, path);
   const edf = new EdfScheduler(ctx.size), hosts = new Int32Array(ctx.size), open = ctx.outstanding, w = ctx.weights;
   let m = 0, equal = true;
 
@@ -61,3 +64,9 @@ export const createLeastRequestWeighted: BalancerFactory = (ctx, options, path) 
     rebuild,
   };
 };
+
+export const LEAST_REQUEST_WEIGHTED = policy({
+  name: 'least-request-weighted', aliases: ['least-request'],
+  description: 'Envoy LEAST_REQUEST: P2C with replacement, or EDF on weight / (open + 1)^bias when weights differ',
+  options: OPTIONS, create: createLeastRequestWeighted,
+});

@@ -10,13 +10,17 @@
  * Ties: uniformly at random among the minima (reservoir sampling).
  */
 import type { BalancerFactory } from './balancer.js';
-import { booleanField, numberField, object } from '../input/check.js';
+import { policy, readOptions } from './options.js';
+
+const OPTIONS = {
+  decayMs: { type: 'number', above: 0, default: 10_000 },
+  observeErrors: { type: 'boolean', default: false },
+} as const;
 import { latencyEwmaMetric } from './load-metric.js';
 
 export const createLeastTime: BalancerFactory = (ctx, options, path) => {
-  const o = object(options, path, ['decayMs', 'observeErrors']);
-  const decayMs = numberField(o, 'decayMs', path, { above: 0 }, 10_000);
-  const metric = latencyEwmaMetric(ctx, decayMs, booleanField(o, 'observeErrors', path, false));
+  const { decayMs, observeErrors } = readOptions(OPTIONS, options, path);
+  const metric = latencyEwmaMetric(ctx, decayMs, observeErrors);
   return {
     pick() {
       const n = ctx.size, eligible = ctx.eligible;
@@ -35,3 +39,7 @@ export const createLeastTime: BalancerFactory = (ctx, options, path) => {
     observe: metric.observe,
   };
 };
+
+export const LEAST_TIME = policy({
+  name: 'least-time', description: 'NGINX Plus least_time: min (open + 1) × EWMA latency; random ties', options: OPTIONS, create: createLeastTime,
+});

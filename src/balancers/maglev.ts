@@ -13,7 +13,10 @@
  * Ties: slot collisions go to the server whose turn comes first (id order within a round).
  */
 import type { BalancerContext, BalancerFactory } from './balancer.js';
-import { ScenarioError, join, numberField, object } from '../input/check.js';
+import { ScenarioError, join } from '../input/check.js';
+import { policy, readOptions } from './options.js';
+
+const OPTIONS = { tableSize: { type: 'number', integer: true, min: 2, max: 5_000_011, default: 65537 } } as const;
 import { hashKey, murmur2x32 } from './hash.js';
 
 function isPrime(n: number): boolean {
@@ -23,8 +26,7 @@ function isPrime(n: number): boolean {
 }
 
 export const createMaglev: BalancerFactory = (ctx, options, path) => {
-  const o = object(options, path, ['tableSize']);
-  const M = numberField(o, 'tableSize', path, { integer: true, min: 2, max: 5_000_011 }, 65537);
+  const M = readOptions(OPTIONS, options, path).tableSize;
   if (!isPrime(M)) throw new ScenarioError(join(path, 'tableSize'), M, 'a prime number (e.g. 65537, 5003, 211)');
   const { table, rebuild } = createMaglevTable(ctx, M);
   return {
@@ -85,3 +87,7 @@ export function createMaglevTable(ctx: BalancerContext, M: number): { table: Int
   rebuild();
   return { table, rebuild };
 }
+
+export const MAGLEV = policy({
+  name: 'maglev', keyed: true, description: 'Maglev lookup table (prime size, 65537) of the request key', options: OPTIONS, create: createMaglev,
+});

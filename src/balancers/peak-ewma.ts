@@ -10,12 +10,21 @@
  * Ties: the server drawn first.
  */
 import type { BalancerFactory } from './balancer.js';
-import { booleanField, numberField, object } from '../input/check.js';
+import { policy, readOptions } from './options.js';
+
+const OPTIONS = {
+  decayMs: { type: 'number', above: 0, default: 10_000 },
+  observeErrors: { type: 'boolean', default: false },
+} as const;
 import { createP2C } from './power-of-two.js';
 import { peakEwmaMetric } from './load-metric.js';
 
 export const createPeakEwma: BalancerFactory = (ctx, options, path) => {
-  const o = object(options, path, ['decayMs', 'observeErrors']);
-  const decayMs = numberField(o, 'decayMs', path, { above: 0 }, 10_000);
-  return createP2C(ctx, 2, peakEwmaMetric(ctx, decayMs, booleanField(o, 'observeErrors', path, false)));
+  const { decayMs, observeErrors } = readOptions(OPTIONS, options, path);
+  return createP2C(ctx, 2, peakEwmaMetric(ctx, decayMs, observeErrors));
 };
+
+export const PEAK_EWMA = policy({
+  name: 'peak-ewma', aliases: ['pewma'], description: "Finagle's P2C over peak-sensitive EWMA latency × (pending + 1)",
+  options: OPTIONS, create: createPeakEwma,
+});

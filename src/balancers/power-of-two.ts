@@ -11,22 +11,22 @@
  * Ties: the server drawn first.
  */
 import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
-import { ScenarioError, booleanField, join, numberField, object, oneOf, optionalNumberField } from '../input/check.js';
+import { policy, readOptions, requireFor } from './options.js';
 import { countEligible, nthEligible } from './eligible.js';
 import { METRICS, createLoadMetric, type LoadMetric } from './load-metric.js';
 
+const OPTIONS = {
+  choices: { type: 'number', integer: true, min: 1, max: 64, default: 2 },
+  metric: { type: 'enum', values: METRICS, default: 'outstanding' },
+  decayMs: { type: 'number', above: 0, note: '10000 (latency metrics only)' },
+  observeErrors: { type: 'boolean', note: 'false (latency metrics only)' },
+} as const;
+
 export const createPowerOfTwo: BalancerFactory = (ctx, options, path) => {
-  const o = object(options, path, ['choices', 'metric', 'decayMs', 'observeErrors']);
-  const d = numberField(o, 'choices', path, { integer: true, min: 1, max: 64 }, 2);
-  const metric = o.metric === undefined ? 'outstanding' : oneOf(o.metric, join(path, 'metric'), METRICS);
-  const decayMs = optionalNumberField(o, 'decayMs', path, { above: 0 });
-  if (decayMs !== undefined && metric === 'outstanding') {
-    throw new ScenarioError(join(path, 'decayMs'), decayMs, 'no decayMs with metric "outstanding" (it applies to "peak-ewma" and "latency-ewma")');
-  }
-  const observeErrors = o.observeErrors === undefined ? undefined : booleanField(o, 'observeErrors', path, false);
-  if (observeErrors !== undefined && metric === 'outstanding') {
-    throw new ScenarioError(join(path, 'observeErrors'), observeErrors, 'no observeErrors with metric "outstanding" (it applies to "peak-ewma" and "latency-ewma")');
-  }
+  const { choices: d, metric, decayMs, observeErrors } = readOptions(OPTIONS, options, path);
+  const latencyMetric = metric !== 'outstanding';
+  requireFor(latencyMetric, path, 'decayMs', decayMs, 'no decayMs with metric "outstanding" (it applies to "peak-ewma" and "latency-ewma")');
+  requireFor(latencyMetric, path, 'observeErrors', observeErrors, 'no observeErrors with metric "outstanding" (it applies to "peak-ewma" and "latency-ewma")');
   return createP2C(ctx, d, createLoadMetric(ctx, metric, decayMs ?? 10_000, observeErrors ?? false));
 };
 
@@ -94,3 +94,9 @@ export function createP2C(ctx: BalancerContext, d: number, metric: LoadMetric): 
   if (metric.observe) balancer.observe = metric.observe;
   return balancer;
 }
+
+export const POWER_OF_TWO = policy({
+  name: 'power-of-two', aliases: ['p2c'],
+  description: 'best of `choices` (2) distinct random servers by `metric` (open requests, peak-ewma, latency-ewma)',
+  options: OPTIONS, create: createPowerOfTwo,
+});

@@ -6,8 +6,11 @@
 import type { BalancerFactory } from './balancer.js';
 import { object } from '../input/check.js';
 import { randomEligible } from './eligible.js';
+import { policy } from './options.js';
 
 export const createRandom: BalancerFactory = (ctx, options, path) => {
   object(options, path, []);
   return { pick: () => randomEligible(ctx) };
 };
+
+export const RANDOM = policy({ name: 'random', description: 'uniform random server', create: createRandom });

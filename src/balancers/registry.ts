@@ -1,8 +1,11 @@
 /**
- * Name → factory. Built-in policies register themselves in `index.ts`; user code calls
+ * Name → factory. The built-in policies are here from the start (each file exports its own
+ * entry; `builtins.ts` lists them), so a Model built on its own knows them; user code calls
  * `registerBalancer` and then uses the name in scenarios and on the CLI.
  */
 import type { BalancerFactory } from './balancer.js';
+import type { OptionSpec } from './options.js';
+import { BUILTIN_BALANCERS } from './builtins.js';
 
 export interface BalancerInfo {
   name: string;
@@ -13,6 +16,8 @@ export interface BalancerInfo {
   aliases?: readonly string[];
   /** Default of each option, for `lbsim list` (the factory applies them). */
   defaults?: Readonly<Record<string, unknown>>;
+  /** Each option's kind, range and default (built-in policies; see options.ts). */
+  optionSpec?: OptionSpec;
   /** True for policies that route by the request key (hashing): they need `keys` in the scenario. */
   keyed?: boolean;
   create: BalancerFactory;
@@ -33,6 +38,8 @@ export function registerBalancer(info: BalancerInfo): void {
 export function getBalancer(name: string): BalancerInfo | undefined {
   return registry.get(name) ?? registry.get(aliases.get(name) ?? '');
 }
+
+for (const info of BUILTIN_BALANCERS) registerBalancer(info);
 
 export function balancerNames(): string[] {
   return [...registry.keys()];

@@ -12,12 +12,13 @@
  * Ties: equal point hashes order by server id.
  */
 import type { BalancerFactory } from './balancer.js';
-import { numberField, object } from '../input/check.js';
+import { policy, readOptions } from './options.js';
+
+const OPTIONS = { minRingSize: { type: 'number', integer: true, min: 1, max: 8_388_608, default: 1024 } } as const;
 import { HashRing, ringReplicas } from './hash-ring.js';
 
 export const createRingHash: BalancerFactory = (ctx, options, path) => {
-  const o = object(options, path, ['minRingSize']);
-  const minRingSize = numberField(o, 'minRingSize', path, { integer: true, min: 1, max: 8_388_608 }, 1024);
+  const { minRingSize } = readOptions(OPTIONS, options, path);
   const replicas = new Int32Array(ctx.size);
   const ring = new HashRing(replicas);
 
@@ -40,3 +41,9 @@ export const createRingHash: BalancerFactory = (ctx, options, path) => {
     rebuild,
   };
 };
+
+export const RING_HASH = policy({
+  name: 'ring-hash', keyed: true, aliases: ['ketama'],
+  description: 'consistent hashing of the request key on a ring of ≥ minRingSize (1024) virtual nodes',
+  options: OPTIONS, create: createRingHash,
+});

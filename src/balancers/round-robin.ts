@@ -6,6 +6,7 @@
  */
 import type { BalancerFactory } from './balancer.js';
 import { object } from '../input/check.js';
+import { policy } from './options.js';
 
 export const createRoundRobin: BalancerFactory = (ctx, options, path) => {
   object(options, path, []);
@@ -22,3 +23,7 @@ export const createRoundRobin: BalancerFactory = (ctx, options, path) => {
     },
   };
 };
+
+export const ROUND_ROBIN = policy({
+  name: 'round-robin', aliases: ['rr'], description: 'next server in cyclic order (random start)', create: createRoundRobin,
+});

@@ -8,6 +8,7 @@
  */
 import type { BalancerFactory } from './balancer.js';
 import { object } from '../input/check.js';
+import { policy } from './options.js';
 
 export const createWeightedRandom: BalancerFactory = (ctx, options, path) => {
   object(options, path, []);
@@ -49,3 +50,7 @@ export const createWeightedRandom: BalancerFactory = (ctx, options, path) => {
     rebuild,
   };
 };
+
+export const WEIGHTED_RANDOM = policy({
+  name: 'weighted-random', description: 'random server with probability proportional to weight', create: createWeightedRandom,
+});

@@ -7,6 +7,7 @@
  */
 import type { BalancerFactory } from './balancer.js';
 import { object } from '../input/check.js';
+import { policy } from './options.js';
 
 export const createWeightedRoundRobin: BalancerFactory = (ctx, options, path) => {
   object(options, path, []);
@@ -29,3 +30,7 @@ export const createWeightedRoundRobin: BalancerFactory = (ctx, options, path) =>
     },
   };
 };
+
+export const WEIGHTED_ROUND_ROBIN = policy({
+  name: 'weighted-round-robin', aliases: ['wrr'], description: "NGINX's smooth weighted round robin", create: createWeightedRoundRobin,
+});
