@@ -6,7 +6,7 @@
 import { Model } from '../model/model.js';
 import { summarize, type Summary } from '../model/summary.js';
 import { parseScenario, toModelConfig, withBalancer, type Scenario, MAX_REQUESTS } from '../scenario/scenario.js';
-import { ScenarioError, booleanField, isObject, number, object } from '../input/check.js';
+import { ScenarioError, booleanField, isObject, number, object, oneOf } from '../input/check.js';
 import type { BalancerChoice, ScenarioInput } from '../scenario/scenario-input.js';
 import { getBalancer } from '../balancers/registry.js';
 
@@ -23,13 +23,20 @@ export interface SimulateOptions {
   requests?: number;
   /** Check every state transition against the state machines (slower; for tests and debugging). */
   checked?: boolean;
+  /**
+   * "auto" (default): plain requests take the model's short path; "general": every event takes
+   * the general handlers (for tests holding both to identical results; slower).
+   */
+  path?: 'auto' | 'general';
 }
 
-const OPTION_KEYS = ['balancer', 'seed', 'requests', 'checked'];
+const OPTION_KEYS = ['balancer', 'seed', 'requests', 'checked', 'path'];
 
 /** Applies `options` to a validated copy of `input`. */
 export function prepareScenario(input: ScenarioInput, options: SimulateOptions = {}): Scenario {
-  booleanField(object(options, 'options', OPTION_KEYS), 'checked', 'options', false);
+  const o = object(options, 'options', OPTION_KEYS);
+  booleanField(o, 'checked', 'options', false);
+  if (o.path !== undefined) oneOf(o.path, 'options.path', ['auto', 'general'] as const);
   let scenario = parseScenario(input);
   const choice = options.balancer;
   if (choice !== undefined) {
@@ -55,6 +62,7 @@ export function prepareScenario(input: ScenarioInput, options: SimulateOptions =
 export function createModel(input: ScenarioInput, options: SimulateOptions = {}): Model {
   const scenario = prepareScenario(input, options);
   const model = new Model(toModelConfig(scenario));
+  if (options.path === 'general') model.general = true;
   if (options.checked) {
     model.checked = true;
     model.pool.checked = true;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { createModel, simulate, balancerNames, type ScenarioInput, type Summary } from '../../src/index.js';
 
 const base: ScenarioInput = {
@@ -115,13 +116,48 @@ describe('Model', () => {
 });
 
 describe('the short path for requests without client behaviour', () => {
-  it.each(balancerNames())('gives the same summary as the general path (checked runs take the general path) under %s', (balancer) => {
+  it.each(balancerNames())('gives the same summary as the general path (path: "general") under %s', (balancer) => {
     // Failures and a warm-up included, so aborts and unmeasured requests cross both paths.
     const scenario = { ...base, stop: { timeMs: 20_000, warmupMs: 2_000 }, failures: { mtbfMs: 5_000, mttrMs: 500, warmupMs: 200 } };
     const fast = withoutWall(simulate(scenario, { balancer }));
-    const general = withoutWall(simulate(scenario, { balancer, checked: true }));
+    const general = withoutWall(simulate(scenario, { balancer, path: 'general' }));
     expect(JSON.stringify(fast)).toBe(JSON.stringify(general));
   });
+
+  it('gives the same summary as the general path on 60 random plain scenarios', () => {
+    // Random pools, disciplines, queue limits, arrival processes, costs, warm-ups, failures and
+    // policies: every turn a plain request can take, on both paths. Fixed seed: the same 60 each run.
+    const dist = fc.oneof(
+      fc.record({ dist: fc.constant('exponential'), meanMs: fc.double({ min: 0.5, max: 20, noNaN: true }) }),
+      fc.record({ dist: fc.constant('constant'), valueMs: fc.double({ min: 0.5, max: 20, noNaN: true }) }),
+      fc.record({ dist: fc.constant('lognormal'), medianMs: fc.constant(3), p99Ms: fc.double({ min: 4, max: 80, noNaN: true }) }),
+    );
+    const group = fc.record({
+      count: fc.integer({ min: 1, max: 4 }), concurrency: fc.integer({ min: 1, max: 3 }),
+      speed: fc.double({ min: 0.3, max: 3, noNaN: true }), weight: fc.integer({ min: 1, max: 4 }),
+      queueLimit: fc.option(fc.integer({ min: 0, max: 8 }), { nil: undefined }),
+      discipline: fc.constantFrom('fifo', 'fifo', 'lifo', 'adaptive-lifo'),
+    }, { requiredKeys: ['count', 'concurrency', 'speed', 'weight', 'discipline'] });
+    const arrivals = fc.oneof(
+      fc.record({ process: fc.constant('poisson'), ratePerSec: fc.integer({ min: 50, max: 3000 }) }),
+      fc.record({ process: fc.constant('constant'), ratePerSec: fc.integer({ min: 50, max: 3000 }) }),
+      fc.record({ process: fc.constant('on-off'), ratePerSec: fc.integer({ min: 100, max: 3000 }), offRatePerSec: fc.integer({ min: 0, max: 100 }), onMs: fc.constant(200), offMs: fc.constant(300) }),
+    );
+    const scenarios = fc.sample(fc.record({
+      seed: fc.integer({ min: 0, max: 1000 }), servers: fc.array(group, { minLength: 1, maxLength: 3 }), arrivals, service: dist,
+      warmupMs: fc.constantFrom(0, 0, 100), balancer: fc.constantFrom(...balancerNames()),
+      failures: fc.option(fc.record({ mtbfMs: fc.integer({ min: 200, max: 5000 }), mttrMs: fc.integer({ min: 10, max: 500 }), warmupMs: fc.constantFrom(0, 50) }), { nil: undefined }),
+    }, { requiredKeys: ['seed', 'servers', 'arrivals', 'service', 'warmupMs', 'balancer'] }), { seed: 2026, numRuns: 60 });
+    for (const [i, x] of scenarios.entries()) {
+      const scenario = {
+        seed: x.seed, stop: { requests: 3000, warmupMs: x.warmupMs }, servers: x.servers, arrivals: x.arrivals, service: x.service,
+        balancer: { name: x.balancer }, keys: { dist: 'uniform' as const, count: 50 }, ...(x.failures ? { failures: x.failures } : {}),
+      };
+      const fast = JSON.stringify(withoutWall(simulate(scenario)));
+      const general = JSON.stringify(withoutWall(simulate(scenario, { path: 'general' })));
+      expect(fast, `scenario ${i}: ${JSON.stringify(scenario)}`).toBe(general);
+    }
+  }, 120_000);
 
   it.each(['least-connections', 'power-of-two', 'random'])('and with drops, other disciplines, a fleet and slowdowns under %s', (balancer) => {
     const scenario: ScenarioInput = {
@@ -136,7 +172,7 @@ describe('the short path for requests without client behaviour', () => {
       failures: { outages: [], slowdowns: [{ atMs: 5_000, forMs: 3_000, servers: [0], factor: 4 }] },
     };
     const fast = withoutWall(simulate(scenario, { balancer }));
-    const general = withoutWall(simulate(scenario, { balancer, checked: true }));
+    const general = withoutWall(simulate(scenario, { balancer, path: 'general' }));
     expect(fast.requests.dropped).toBeGreaterThan(0);
     expect(JSON.stringify(fast)).toBe(JSON.stringify(general));
   });
