@@ -38,3 +38,9 @@ export { loadScenarioFile, readScenarioJson, readTraceCsv } from './scenario/loa
 export { simulate, createModel, prepareScenario, type SimulateOptions } from './experiment/simulate.js';
 export { compare, comparisonRows, aggregateRows, AGGREGATE_COLUMNS, type CompareOptions, type ComparisonRow, type AggregateRow } from './experiment/compare.js';
 export { confidenceInterval, type Interval } from './experiment/confidence.js';
+export { sweep, replicate, type SweepRow, type SweepOptions, type ReplicateOptions, type Shard, type Cell } from './experiment/sweep.js';
+export { parseExperiment, experimentArms, DEFAULT_METRICS, type Experiment, type ExperimentInput, type RangeInput, type Arm } from './experiment/experiment.js';
+export { aggregateSweep, sweepColumns, type ArmRow } from './experiment/sweep-summary.js';
+export { loadExperimentFile } from './experiment/load-experiment.js';
+export { RUN_METRICS, type RunMetric } from './experiment/run-metrics.js';
+export { runSimulations, type PoolOptions, type SimulationTask } from './experiment/run-pool.js';

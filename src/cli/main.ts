@@ -24,6 +24,8 @@ import { DISTRIBUTIONS } from '../random/distributions.js';
 import { ARRIVAL_PROCESSES } from '../model/arrivals.js';
 import { SERVER_MACHINE, REQUEST_MACHINE, ATTEMPT_MACHINE, toMermaid, type StateMachine } from '../model/states.js';
 import { table, csv, fmt, percent, printable } from './format.js';
+import { parseBalancerChoice as parseBalancerChoiceAt } from '../experiment/balancer-choice.js';
+import { parseSeedsText } from '../experiment/seeds-text.js';
 
 export const USAGE = `lbsim — discrete-event simulation of load balancers
 
@@ -191,19 +193,7 @@ function integerFlag(value: string | undefined, flag: string, min: number, max: 
 
 /** "1..10" or "1,2,5" → seeds (at most MAX_SEEDS, each once). */
 export function parseSeeds(value: string): number[] {
-  const range = /^(\d+)\.\.(\d+)$/.exec(value);
-  let seeds: number[];
-  if (range) {
-    const [a, b] = [Number(range[1]), Number(range[2])];
-    if (b < a || b - a >= MAX_SEEDS) throw new ScenarioError('--seeds', value, `a range a..b with a <= b and at most ${MAX_SEEDS} seeds`);
-    seeds = Array.from({ length: b - a + 1 }, (_, i) => a + i);
-  } else {
-    seeds = value.split(',', MAX_SEEDS + 1).map((s) => (/^\s*\d+\s*$/.test(s) ? Number(s) : NaN));
-  }
-  if (seeds.length > MAX_SEEDS || seeds.some((s) => !Number.isInteger(s) || s < 0 || s > 2 ** 32 - 1)) {
-    throw new ScenarioError('--seeds', value, `seeds as a range "1..10" or a list "1,2,3" of at most ${MAX_SEEDS} integers in [0, 2^32)`);
-  }
-  return seedsList(seeds, '--seeds');
+  return parseSeedsText(value, '--seeds');
 }
 
 /** Hashing policies route by request key: without `keys` every request maps to one server. */
@@ -264,34 +254,9 @@ function compareCommand(args: readonly string[], io: Io): number {
   return 0;
 }
 
-/**
- * A `--balancers` item (or `run --balancer`): `name`, or `name:option=value[:option=value...]`
- * (values read as JSON when they parse, else as strings), e.g. `p2c:choices=3:metric=peak-ewma`.
- */
+/** A `--balancers` item (or `run --balancer`): see experiment/balancer-choice.ts. */
 export function parseBalancerChoice(item: string, flag = '--balancers'): string | ({ name: string } & Record<string, unknown>) {
-  const [name, ...pairs] = item.split(':');
-  const info = getBalancer(name);
-  if (!info) throw new ScenarioError(flag, name, `known balancers: ${balancerNames().join(', ')}`);
-  if (pairs.length === 0) return name;
-  const choice: { name: string } & Record<string, unknown> = { name };
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new ScenarioError(flag, item, 'name or name:option=value[:option=value...], e.g. p2c:choices=3');
-    const raw = pair.slice(eq + 1);
-    let value: unknown = raw;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      // a plain string such as peak-ewma
-    }
-    const key = pair.slice(0, eq);
-    if (!info.options.includes(key)) {
-      throw new ScenarioError(flag, item, `options of ${info.name}: ${info.options.length ? info.options.join(', ') : 'it takes none'} (not ${JSON.stringify(key)})`);
-    }
-    if (Object.prototype.hasOwnProperty.call(choice, key)) throw new ScenarioError(flag, item, `each option once (${key} is given twice)`);
-    choice[key] = value;
-  }
-  return choice;
+  return parseBalancerChoiceAt(item, flag);
 }
 
 const SUMMARY_COLUMNS: [string, (s: Summary) => string | number][] = [

@@ -9,6 +9,7 @@ import type { Summary } from '../model/summary.js';
 import { confidenceInterval, type Interval } from './confidence.js';
 import { ScenarioError, isObject, join, numberArray, object } from '../input/check.js';
 import { balancerNames, getBalancer } from '../balancers/registry.js';
+import { RUN_METRICS } from './run-metrics.js';
 
 /** Most seeds one comparison replicates over. */
 export const MAX_SEEDS = 10_000;
@@ -125,27 +126,9 @@ export function comparisonRows(summaries: readonly Summary[]): ComparisonRow[] {
 
 const round9 = (x: number) => Number(x.toPrecision(9));
 
-/** A share of a run's arrivals (0 when none arrived). */
-const share = (s: Summary, n: number) => (s.requests.arrived > 0 ? n / s.requests.arrived : 0);
-
-/**
- * The metrics of an aggregated row: [column, value of one run, latency (over runs where some
- * request succeeded)]. Columns are named as in the per-run CSV; shares are of arrivals.
- */
-const AGGREGATED: readonly (readonly [string, (s: Summary) => number, boolean])[] = [
-  ['meanMs', (s) => s.latencyMs.mean, true], ['p50Ms', (s) => s.latencyMs.p50, true], ['p90Ms', (s) => s.latencyMs.p90, true],
-  ['p95Ms', (s) => s.latencyMs.p95, true], ['p99Ms', (s) => s.latencyMs.p99, true], ['p999Ms', (s) => s.latencyMs.p999, true],
-  ['throughputPerSec', (s) => s.throughputPerSec, false], ['goodputPerSec', (s) => s.client.goodputPerSec, false],
-  ['succeededShare', (s) => share(s, s.requests.succeeded), false], ['failedShare', (s) => share(s, s.requests.failed), false],
-  ['timedOutShare', (s) => share(s, s.requests.timedOut), false], ['droppedShare', (s) => share(s, s.requests.dropped), false],
-  ['rejectedShare', (s) => share(s, s.requests.rejected), false],
-  ['utilization', (s) => (s.servers.length ? s.servers.reduce((u, v) => u + v.utilization, 0) / s.servers.length : 0), false],
-  ['maxOverMean', (s) => s.imbalance.maxOverMean, false], ['amplification', (s) => s.client.amplification, false],
-];
-
 /** Column names of `aggregateRows`, in order. */
 export const AGGREGATE_COLUMNS: readonly string[] = [
-  'scenario', 'balancer', 'seeds', 'latencySeeds', ...AGGREGATED.flatMap(([name]) => [`${name}_mean`, `${name}_ci95`]),
+  'scenario', 'balancer', 'seeds', 'latencySeeds', ...RUN_METRICS.flatMap(({ name }) => [`${name}_mean`, `${name}_ci95`]),
 ];
 
 /**
@@ -162,7 +145,7 @@ export function aggregateRows(summaries: readonly Summary[]): AggregateRow[] {
   return [...byBalancer(summaries)].map(([balancer, list]) => {
     const served = list.filter((s) => s.requests.succeeded > 0);
     const row: AggregateRow = { scenario: list[0].scenario, balancer, seeds: list.length, latencySeeds: served.length };
-    for (const [name, f, latency] of AGGREGATED) {
+    for (const { name, of: f, latency } of RUN_METRICS) {
       const ci = confidenceInterval((latency ? served : list).map(f));
       row[`${name}_mean`] = ci.n > 0 ? round9(ci.mean) : null;
       row[`${name}_ci95`] = ci.n > 1 ? round9(ci.halfWidth) : null;
