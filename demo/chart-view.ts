@@ -23,6 +23,8 @@ export class ChartView {
 
   /** Colours from the element's custom properties (see theme.ts). */
   theme: Theme = LIGHT_THEME;
+  /** Outcomes (OUTCOMES indices) the legend lists: those possible in the scenario, or seen. */
+  listed: readonly number[] = OUTCOMES.map((_, o) => o);
 
   constructor(private readonly series: Series) {
     this.canvas = document.createElement('canvas');
@@ -159,13 +161,15 @@ export class ChartView {
     g.fillStyle = css(this.theme.ink);
     g.fillText(`Requests ended per ${fmtSeconds(s.sampleMs)}`, x0 + 4, top + 12);
     g.font = FONT;
-    const label = (o: number) => `${OUTCOMES[o].label} ${fmtCount(s.totals[o])}`;
-    const ly = this.legend(OUTCOMES.length, top + 26, x0, x1, (o, lx, ly) => {
-      marker(g, OUTCOMES[o].shape, onTheme(this.theme, OUTCOMES[o].color), lx + 5, ly - 4);
+    const listed = this.listed;
+    const label = (k: number) => `${OUTCOMES[listed[k]].label} ${fmtCount(s.totals[listed[k]])}`;
+    const ly = this.legend(listed.length, top + 26, x0, x1, (k, lx, ly) => {
+      const o = OUTCOMES[listed[k]];
+      marker(g, o.shape, onTheme(this.theme, o.color), lx + 5, ly - 4);
       g.fillStyle = css(this.theme.ink);
-      g.fillText(label(o), lx + 13, ly);
+      g.fillText(label(k), lx + 13, ly);
       return 0;
-    }, (o) => 24 + g.measureText(label(o)).width);
+    }, (k) => 24 + g.measureText(label(k)).width);
     y.range([plotBottom, Math.max(plotTop, ly + 12)]);
     this.axes(x, y, left, right, plotBottom, true);
     const barW = Math.max(1, x(s.sampleMs / 1000) - x(0) - 1);

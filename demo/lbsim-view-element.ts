@@ -25,14 +25,16 @@
  */
 import { parseScenario, withBalancer, type Scenario } from '../src/scenario/scenario.js';
 import { balancerNames } from '../src/balancers/registry.js';
-import { SERVER_STATE_NAMES, ServerState } from '../src/model/states.js';
+import { AttemptState, SERVER_STATE_NAMES, ServerState } from '../src/model/states.js';
+import { OUTCOMES } from './palette.js';
 import { resolveSource } from './scenario-source.js';
 import { timingOf, type Timing } from './timing.js';
 import { applyControls, readControls, type ControlValues } from './control-values.js';
 import { Panel } from './panel.js';
 import { ControlsView, parseControls } from './controls-view.js';
 import { CHARTS_MODES, layoutFigure, type ChartsMode } from './figure-layout.js';
-import { createLegend } from './legend-view.js';
+import { Legend } from './legend-view.js';
+import { possibleEndings, type Ending } from './outcomes.js';
 import { ServerMenu, type ServerAction } from './server-menu.js';
 import { ELEMENT_CSS } from './element-style.js';
 import { FrameClock } from './frame-clock.js';
@@ -50,9 +52,11 @@ export class LbsimViewElement extends HTMLElement {
   /** The content root: every property reset, custom properties resolved (theme.ts reads them). */
   readonly #frame: HTMLDivElement;
   #darkQuery: MediaQueryList | null = null;
+  /** The theme in effect has a dark background. */
+  #dark = false;
   readonly #onScheme = () => this.#applyTheme();
   readonly #wrap: HTMLDivElement;
-  readonly #legend: HTMLDetailsElement;
+  readonly #legend = new Legend();
   /** The reader opened or closed the key: `legend="auto"` no longer decides. */
   #legendToggled = false;
   readonly #stage: HTMLDivElement;
@@ -103,9 +107,8 @@ export class LbsimViewElement extends HTMLElement {
     const frame = (this.#frame = div('frame'));
     this.#probe = div('probe');
     this.#wrap = div('wrap');
-    this.#legend = createLegend();
-    this.#legend.addEventListener('toggle', () => {
-      if (this.#legend.open !== this.#legendSet) this.#legendToggled = true;
+    this.#legend.el.addEventListener('toggle', () => {
+      if (this.#legend.el.open !== this.#legendSet) this.#legendToggled = true;
       this.#layout();
     });
     this.#stage = div('stage');
@@ -119,7 +122,7 @@ export class LbsimViewElement extends HTMLElement {
     this.#stage.setAttribute('role', 'group');
     this.#stage.setAttribute('aria-label', 'Simulation. Up and down arrows choose a server, Enter opens its menu; 1 to 9 open server 1 to 9.');
     this.#stage.setAttribute('aria-keyshortcuts', 'ArrowUp ArrowDown Enter Space 1 2 3 4 5 6 7 8 9');
-    this.#wrap.append(this.#message, this.#stage, this.#bar, this.#legend, this.#status);
+    this.#wrap.append(this.#message, this.#stage, this.#bar, this.#legend.el, this.#status);
     frame.append(this.#probe, this.#wrap);
     root.append(style, frame, this.#menu.el);
     this.#stage.addEventListener('click', (e) => this.#onClick(e));
@@ -270,6 +273,7 @@ export class LbsimViewElement extends HTMLElement {
         renderersMade: p.renderersMade,
         contextsLost: p.contextsLost,
         labels: p.labelsShown(),
+        dots: p.scene.dotStats(),
         sceneSize: { width: p.scene.layout.width, height: p.scene.layout.height },
       };
     });
@@ -280,6 +284,7 @@ export class LbsimViewElement extends HTMLElement {
       visible: this.#visible,
       reducedMotion: this.#reduced,
       theme: this.#panels.length ? this.#themeNow() : null,
+      legend: this.#legend.endings,
       pageContexts: { live: PAGE_CONTEXTS.live, limit: PAGE_CONTEXTS.limit, evictions: PAGE_CONTEXTS.evictions },
       speed: this.#speed,
       effectiveSpeed: this.#clock.effectiveSpeed,
@@ -378,10 +383,33 @@ export class LbsimViewElement extends HTMLElement {
     return { dark: t.dark, ink: t.ink, bg: t.bg };
   }
 
+  /** Endings the key lists for the scenarios shown: the possible ones (outcomes.ts). */
+  #endings(): Set<Ending> {
+    const all = new Set<Ending>();
+    for (const p of this.#panels) for (const e of possibleEndings(p.scenarioShown)) all.add(e);
+    return all;
+  }
+
+  /** Endings that happened so far in any panel (to add to the key if it did not list them). */
+  #happened(): Ending[] {
+    const out: Ending[] = [];
+    for (const p of this.#panels) {
+      const m = p.scene.model.stats;
+      for (const o of OUTCOMES) if (m[o.counter] > 0) out.push(o.counter);
+      if (p.scene.retired[AttemptState.Cancelled] > 0) out.push('cancelled');
+    }
+    return out;
+  }
+
   /** Draws every panel in the colours the element's custom properties resolve to now. */
   #applyTheme(): void {
     const theme = readTheme(this.#frame);
     for (const p of this.#panels) p.setTheme(theme);
+    this.#dark = theme.dark;
+    if (this.#panels.length) {
+      this.#legend.show(this.#timing!.ageBandsMs, this.#endings(), theme.dark);
+      for (const p of this.#panels) p.setEndings(this.#legend.endings);
+    }
     this.#requestFrame();
   }
 
@@ -445,7 +473,7 @@ export class LbsimViewElement extends HTMLElement {
     this.#destroyPanels();
     this.#stage.hidden = true;
     this.#bar.replaceChildren();
-    this.#legend.hidden = true;
+    this.#legend.el.hidden = true;
     const title = document.createElement('b');
     title.textContent = 'This animation could not start';
     this.#message.replaceChildren(title, document.createTextNode(message));
@@ -478,15 +506,15 @@ export class LbsimViewElement extends HTMLElement {
     const n = this.#panels.length;
     const width = Math.floor(this.#wrap.clientWidth);
     const legend = this.getAttribute('legend') ?? 'auto';
-    this.#legend.hidden = legend === 'none' || this.#error !== null;
+    this.#legend.el.hidden = legend === 'none' || this.#error !== null;
     if (!this.#legendToggled) {
       // "auto": open only where it does not crowd the figure.
       this.#legendSet = legend === 'auto' ? width >= 560 : legend !== 'closed';
-      if (this.#legend.open !== this.#legendSet) this.#legend.open = this.#legendSet;
+      if (this.#legend.el.open !== this.#legendSet) this.#legend.el.open = this.#legendSet;
     }
     if (n === 0 || width === 0) return;
     const fixed = this.#probe.offsetHeight;
-    const height = fixed > 0 ? fixed - this.#bar.offsetHeight - (this.#legend.hidden ? 0 : this.#legend.offsetHeight) : null;
+    const height = fixed > 0 ? fixed - this.#bar.offsetHeight - (this.#legend.el.hidden ? 0 : this.#legend.el.offsetHeight) : null;
     const L = layoutFigure({ width, height, panels: n, servers: this.#panels[0].scene.model.pool.size, charts: this.#chartsMode });
     this.#stage.className = `stage ${L.direction}`;
     this.#stage.style.flexDirection = L.direction === 'cols' ? 'row' : 'column';
@@ -621,6 +649,10 @@ export class LbsimViewElement extends HTMLElement {
     if (t - this.#clockAt > 250 && n > 0) {
       this.#clockAt = t;
       this.#controls?.setClock(panels[0].scene.model.sim.now);
+      if (this.#legend.add(this.#happened(), this.#dark)) {
+        for (const p of panels) p.setEndings(this.#legend.endings);
+        this.#layout();
+      }
     }
     if (running) this.#requestFrame();
     else this.#last = -1;

@@ -50,6 +50,15 @@ export interface OutcomeStyle extends Style {
   shape: number;
 }
 
+/**
+ * Colours of in-flight dots by age (time since their request arrived), youngest first: samples
+ * of the plasma colour map (van der Walt & Smith, matplotlib 2015), whose lightness rises
+ * steadily, so the order reads in greyscale and with every common colour-vision deficiency.
+ * On a dark background the lighter part of the map is used.
+ */
+export const AGE_COLORS_LIGHT: readonly number[] = [0x41049d, 0x8f0da4, 0xcc4778, 0xf2844b];
+export const AGE_COLORS_DARK: readonly number[] = [0xb12a90, 0xe16462, 0xfca636, 0xf0f921];
+
 /** A request still in flight (travelling, waiting or in service). */
 export const IN_FLIGHT: OutcomeStyle = { label: 'request', color: OKABE_ITO.blue, ink: PAPER, shape: Shape.Dot };
 

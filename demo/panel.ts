@@ -17,6 +17,8 @@ import { PAGE_CONTEXTS, type ContextHolder } from './context-budget.js';
 import type { Timing } from './timing.js';
 import type { FigureLayout } from './figure-layout.js';
 import { LIGHT_THEME, type Theme } from './theme.js';
+import { OUTCOMES } from './palette.js';
+import type { Ending } from './outcomes.js';
 
 /** A panel's renderer: the pixi Application and what it draws with. */
 interface Renderer {
@@ -45,6 +47,7 @@ export class Panel implements ContextHolder {
   private readonly chartBox: HTMLDivElement;
   private place: FigureLayout | null = null;
   private theme: Theme = LIGHT_THEME;
+  private listed: readonly number[] = OUTCOMES.map((_, o) => o);
 
   /**
    * @param onLost called when the browser took the context away (the renderer is gone; the
@@ -68,6 +71,11 @@ export class Panel implements ContextHolder {
 
   get rendererState(): RendererState {
     return this.renderer ? 'live' : this.creating ? 'creating' : 'none';
+  }
+
+  /** The scenario running now. */
+  get scenarioShown(): Scenario {
+    return this.scenario;
   }
 
   get balancer(): string {
@@ -152,6 +160,7 @@ export class Panel implements ContextHolder {
     this.chartBox.replaceChildren();
     this.chart = new ChartView(this.scene.series);
     this.chart.theme = this.theme;
+    this.chart.listed = this.listed;
     this.chartBox.append(this.chart.canvas);
     if (this.place) this.arrange(this.place);
   }
@@ -161,6 +170,13 @@ export class Panel implements ContextHolder {
     this.theme = theme;
     this.renderer?.view.setTheme(theme);
     this.chart.theme = theme;
+    if (this.charts !== 'none') this.chart.draw(true);
+  }
+
+  /** The chart legend lists these endings only (outcomes.ts). */
+  setEndings(endings: readonly Ending[]): void {
+    this.listed = OUTCOMES.map((o, k) => (endings.includes(o.counter) ? k : -1)).filter((k) => k >= 0);
+    this.chart.listed = this.listed;
     if (this.charts !== 'none') this.chart.draw(true);
   }
 

@@ -38,8 +38,9 @@ export class Particles {
   place!: Int32Array;
   /** Vertical lane on the client side, in [0, 1). */
   lane!: Float32Array;
-  /** Drawing output: alpha in [0, 1] and shape (palette `Shape`), colour 0xRRGGBB. */
+  /** Drawing output: alpha in [0, 1] and shape (palette `Shape`), colour 0xRRGGBB, scale (× the layout's dot radius). */
   alpha!: Float32Array;
+  scale!: Float32Array;
   shape!: Uint8Array;
   color!: Uint32Array;
   private index!: Int32Array;
@@ -88,7 +89,7 @@ export class Particles {
     const f32 = (a: Float32Array | undefined) => grow(Float32Array, a, capacity);
     this.x = f32(this.x); this.y = f32(this.y);
     this.fromX = f32(this.fromX); this.fromY = f32(this.fromY);
-    this.lane = f32(this.lane); this.alpha = f32(this.alpha);
+    this.lane = f32(this.lane); this.alpha = f32(this.alpha); this.scale = f32(this.scale);
     this.t0 = grow(Float64Array, this.t0, capacity);
     this.phase = grow(Uint8Array, this.phase, capacity);
     this.outcome = grow(Uint8Array, this.outcome, capacity);

@@ -23,7 +23,7 @@ import { AttemptState } from '../src/model/states.js';
 import { computeLayout, queueX, slotIndex, sourceY, type Layout } from './layout.js';
 import { Particles, Phase } from './particles.js';
 import { Series } from './series.js';
-import { IN_FLIGHT, OUTCOMES, attemptStyle } from './palette.js';
+import { AGE_COLORS_LIGHT, IN_FLIGHT, OUTCOMES, attemptStyle } from './palette.js';
 import type { Timing } from './timing.js';
 
 /** Share of a flight spent reaching the balancer. */
@@ -44,6 +44,9 @@ export const MAX_PLACES_WALKED = 2_048;
  * histograms (~10 × 2,100 buckets), about the work of a thousand events.
  */
 export const POINT_COST = 1_000;
+/** A dot's radius is the layout's `dotR` × √(work left / mean cost), within these bounds. */
+export const MIN_DOT_SCALE = 0.45;
+export const MAX_DOT_SCALE = 1.5;
 
 export interface SceneOptions {
   timing: Timing;
@@ -73,6 +76,10 @@ export class SceneModel implements ModelObserver {
   reducedMotion: boolean;
   readonly travelMs: number;
   readonly leaveMs: number;
+  /** Mean cost of a request at speed 1 (ms): a dot of that much work left is drawn at scale 1. */
+  readonly meanCostMs: number;
+  /** Upper edges of the age bands (ms), one fewer than AGE_COLORS_LIGHT. */
+  readonly ageBandsMs: readonly number[];
 
   private particleOf = new Int32Array(1024).fill(-1);
   /** Model counters in palette OUTCOMES order, for chart points. */
@@ -93,6 +100,8 @@ export class SceneModel implements ModelObserver {
     this.reducedMotion = options.reducedMotion ?? false;
     this.travelMs = options.timing.travelMs;
     this.leaveMs = options.timing.leaveMs;
+    this.meanCostMs = options.timing.meanCostMs;
+    this.ageBandsMs = options.timing.ageBandsMs;
     this.series = new Series(options.timing.sampleMs, options.timing.windowMs, options.chartPoints);
     this.nextSampleMs = model.sim.now + this.series.sampleMs;
     this.lastUpdateMs = model.sim.now;
@@ -272,12 +281,38 @@ export class SceneModel implements ModelObserver {
       const r = ps.request[p];
       if (r >= 0) {
         inFlight++;
-        ps.alpha[p] = table.call[r] >= 0 ? 1 : GHOST_ALPHA;
-        ps.color[p] = IN_FLIGHT.color;
+        const call = table.call[r];
+        ps.alpha[p] = call >= 0 ? 1 : GHOST_ALPHA;
+        ps.color[p] = this.ageColor(now - table.arrivalMs[call >= 0 ? call : r]);
         ps.shape[p] = IN_FLIGHT.shape;
+        ps.scale[p] = this.workScale(r, now);
       }
     }
     this.inFlightDrawn = inFlight;
+  }
+
+  /** Colour of an in-flight dot whose request is `ageMs` old: its band in AGE_COLORS_LIGHT. */
+  ageColor(ageMs: number): number {
+    const edges = this.ageBandsMs;
+    let band = 0;
+    while (band < edges.length && ageMs >= edges[band]) band++;
+    return AGE_COLORS_LIGHT[band];
+  }
+
+  /**
+   * Size of row r's dot: √(work left / mean cost), so its area is the work left; it shrinks while
+   * served (work left = cost × the share of its service time still to run).
+   */
+  workScale(r: number, now: number): number {
+    const table = this.model.requests;
+    let left = table.costMs[r];
+    if (!(left > 0)) left = this.meanCostMs;
+    if (table.state[r] === AttemptState.InService) {
+      const span = table.endMs[r] - table.startMs[r];
+      const done = span > 0 ? (now - table.startMs[r]) / span : 1;
+      left *= 1 - Math.min(1, Math.max(0, done));
+    }
+    return Math.min(MAX_DOT_SCALE, Math.max(MIN_DOT_SCALE, Math.sqrt(left / this.meanCostMs)));
   }
 
   /** Counters for tests and the page hook. */
@@ -288,6 +323,20 @@ export class SceneModel implements ModelObserver {
       timedOut: m.timedOut, rejected: m.rejected, inFlight: m.inFlight, inFlightDrawn: this.inFlightDrawn,
       dotsLive: this.particles.count, spawned: this.spawned, undrawn: this.undrawn, completedDrawn: this.retired[AttemptState.Succeeded],
     };
+  }
+
+  /** In-flight dots: how many distinct colours and the range of sizes drawn (tests and the page hook). */
+  dotStats(): { colours: number; minScale: number; maxScale: number } {
+    const ps = this.particles, colours = new Set<number>();
+    let minScale = Infinity, maxScale = 0;
+    for (let i = 0; i < ps.count; i++) {
+      const p = ps.live[i];
+      if (ps.request[p] < 0) continue;
+      colours.add(ps.color[p]);
+      minScale = Math.min(minScale, ps.scale[p]);
+      maxScale = Math.max(maxScale, ps.scale[p]);
+    }
+    return { colours: colours.size, minScale, maxScale };
   }
 
   // ---- internals ----
@@ -316,7 +365,8 @@ export class SceneModel implements ModelObserver {
     ps.place[p] = -1;
     ps.lane[p] = (this.laneSeq = (this.laneSeq + GOLDEN) % 1);
     ps.alpha[p] = 1;
-    ps.color[p] = IN_FLIGHT.color;
+    ps.scale[p] = 1;
+    ps.color[p] = AGE_COLORS_LIGHT[0];
     ps.shape[p] = IN_FLIGHT.shape;
     ps.x[p] = this.layout.sourceX;
     ps.y[p] = sourceY(this.layout, ps.lane[p]);
@@ -419,6 +469,7 @@ export class SceneModel implements ModelObserver {
     ps.fromX[p] = ps.x[p];
     ps.fromY[p] = ps.y[p];
     const style = attemptStyle(ps.outcome[p]);
+    ps.scale[p] = 1;
     ps.color[p] = style.color;
     ps.shape[p] = style.shape;
   }

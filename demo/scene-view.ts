@@ -134,7 +134,7 @@ export class SceneView {
       const id = ps.live[i], p = this.pool[i];
       p.x = ps.x[id];
       p.y = ps.y[id];
-      p.scaleX = p.scaleY = scale;
+      p.scaleX = p.scaleY = scale * ps.scale[id];
       p.texture = shapes[ps.shape[id]];
       p.color = this.abgr(ps.color[id], ps.alpha[id]);
     }

@@ -6,7 +6,7 @@
  * a dark default (element-style.ts); boxes keep dark text on their state colours in both.
  * Colours are 0xRRGGBB numbers.
  */
-import { INK, LANE, MUTED, PAPER } from './palette.js';
+import { AGE_COLORS_DARK, AGE_COLORS_LIGHT, INK, LANE, MUTED, PAPER } from './palette.js';
 
 export interface Theme {
   ink: number;
@@ -62,7 +62,13 @@ export function luminance(color: number): number {
   return 0.2126 * lin((color >> 16) & 0xff) + 0.7152 * lin((color >> 8) & 0xff) + 0.0722 * lin(color & 0xff);
 }
 
-/** The colour to draw a mark of palette colour `color` in on this theme (black becomes ink on dark). */
+/**
+ * The colour to draw a mark of palette colour `color` in on this theme: on a dark background
+ * black becomes ink and the age colours take the lighter part of their map.
+ */
 export function onTheme(theme: Theme, color: number): number {
-  return theme.dark && color === 0x000000 ? theme.ink : color;
+  if (!theme.dark) return color;
+  if (color === 0x000000) return theme.ink;
+  const age = AGE_COLORS_LIGHT.indexOf(color);
+  return age >= 0 ? AGE_COLORS_DARK[age] : color;
 }

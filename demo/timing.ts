@@ -23,6 +23,11 @@ export interface Timing {
   windowMs: number;
   /** Simulated ms per wall ms at which a flight lasts ~450 ms, snapped to SPEEDS. */
   speed: number;
+  /**
+   * Upper edges of the dots' age bands (ms since arrival; the last band is open): 1, 2 and 4
+   * times a round number near the mean cost, so "as old as one request's work" is the first edge.
+   */
+  ageBandsMs: readonly number[];
 }
 
 /** Playback speeds offered (simulated ms per wall ms). */
@@ -44,6 +49,7 @@ export function timingOf(scenario: Scenario): Timing {
     sampleMs,
     windowMs: sampleMs * 10,
     speed: nearestSpeed(travelMs / 450),
+    ageBandsMs: [1, 2, 4].map((k) => k * niceMs(meanCostMs)),
   };
 }
 

@@ -376,6 +376,35 @@ describe('the demo in headless Chromium', () => {
     await context.close();
   });
 
+  it('dots carry age (colour) and work left (size); the key lists only endings possible in the scenario, and adds one that happens', async () => {
+    const { page, errors, close } = await open(`${base}/blank.html`, { width: 900, height: 800 });
+    await page.addScriptTag({ type: 'module', url: '/lbsim-view.js' });
+    await page.waitForFunction(() => customElements.get('lbsim-view') !== undefined);
+    await page.evaluate(() => {
+      const el = document.createElement('lbsim-view');
+      el.id = 'v';
+      el.setAttribute('preset', 'variable-cost');
+      el.setAttribute('speed', '2');
+      document.body.append(el);
+    });
+    type Dots = { legend: string[]; panels: { dots: { colours: number; minScale: number; maxScale: number } }[]; failed: number };
+    const get = () => page.evaluate(() => (document.getElementById('v') as unknown as { snapshot(): Dots }).snapshot());
+    await page.waitForFunction(() => (document.getElementById('v') as any).snapshot().simMs > 8_000, undefined, { timeout: 40_000 });
+    const s = await get();
+    expect(s.legend.sort()).toEqual(['dropped', 'succeeded']);
+    expect(await page.locator('#v .legend [data-group=ended]').textContent()).toBe('endedsucceededdropped');
+    expect(await page.locator('#v .legend').textContent()).toContain('colour-blind-safe');
+    await page.waitForFunction(() => (document.getElementById('v') as any).snapshot().panels[0].dots.colours > 1, undefined, { timeout: 30_000 });
+    const dots = (await get()).panels[0].dots;
+    expect(dots.maxScale).toBeGreaterThan(dots.minScale);
+    await page.locator('#v').screenshot({ path: join(shots, 'dots.png') });
+    // A server killed by hand fails the requests it held: "failed" joins the key.
+    await page.evaluate(() => (document.getElementById('v') as any).kill(0));
+    await page.waitForFunction(() => (document.getElementById('v') as any).snapshot().legend.includes('failed'), undefined, { timeout: 20_000 });
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it('keeps the page responsive at ratePerSec 1e9 or speed 1e9: the clock slows instead, and says so', async () => {
     const { page, errors, close } = await open(`${base}/blank.html`, { width: 1000, height: 900 });
     await page.addScriptTag({ type: 'module', url: '/lbsim-view.js' });

@@ -3,12 +3,12 @@ import '../../src/balancers/index.js';
 import { Model } from '../../src/model/model.js';
 import { AttemptState } from '../../src/model/states.js';
 import { parseScenario, toModelConfig } from '../../src/scenario/scenario.js';
-import { MAX_DOTS, POINT_COST, SceneModel } from '../../demo/scene-model.js';
+import { MAX_DOTS, MIN_DOT_SCALE, POINT_COST, SceneModel } from '../../demo/scene-model.js';
 import { Phase } from '../../demo/particles.js';
 import { queueX, slotIndex } from '../../demo/layout.js';
 import { timingOf } from '../../demo/timing.js';
 import { findScene } from '../../demo/scenes.js';
-import { OKABE_ITO } from '../../demo/palette.js';
+import { AGE_COLORS_LIGHT, OKABE_ITO } from '../../demo/palette.js';
 
 function sceneOf(json: Record<string, unknown>, reducedMotion = false): SceneModel {
   const scenario = parseScenario(json);
@@ -77,7 +77,7 @@ describe('SceneModel', () => {
     }
     expect(inService).toBe(1);
     expect(waiting).toBeGreaterThan(0);
-    expect(ps.color[ps.live[0]]).toBe(OKABE_ITO.blue);
+    for (let i = 0; i < ps.count; i++) if (ps.request[ps.live[i]] >= 0) expect(AGE_COLORS_LIGHT).toContain(ps.color[ps.live[i]]);
   });
 
   it('shows a dropped request as a vermillion cross falling from the full queue', () => {
@@ -213,6 +213,40 @@ describe('SceneModel', () => {
     expect(scene.model.stats.arrived).toBeGreaterThan(MAX_DOTS);
     expect(scene.particles.count).toBeLessThanOrEqual(MAX_DOTS);
     expect(scene.undrawn).toBe(scene.model.stats.arrived - scene.spawned);
+  });
+
+  it('colours an in-flight dot by the age band of its request', () => {
+    const scene = sceneOf(oneServer());
+    const [a, b, c] = scene.ageBandsMs;
+    expect([0, a - 1, a, b, c, c * 10].map((ms) => scene.ageColor(ms))).toEqual([
+      AGE_COLORS_LIGHT[0], AGE_COLORS_LIGHT[0], AGE_COLORS_LIGHT[1], AGE_COLORS_LIGHT[2], AGE_COLORS_LIGHT[3], AGE_COLORS_LIGHT[3],
+    ]);
+    // One server, 500 ms each, 6 arriving per second: the queue ages, and its oldest dots change colour.
+    const busy = sceneOf(oneServer({ arrivals: { process: 'constant', ratePerSec: 6 } }));
+    play(busy, 4_000);
+    const colours = new Set<number>();
+    for (let i = 0; i < busy.particles.count; i++) colours.add(busy.particles.color[busy.particles.live[i]]);
+    expect(colours.size).toBeGreaterThan(1);
+  });
+
+  it('draws a dot with area proportional to its work left: full while waiting, shrinking while served', () => {
+    const scene = sceneOf(oneServer({ arrivals: { process: 'constant', ratePerSec: 3 } }));
+    const table = scene.model.requests;
+    play(scene, 1_400); // first request (250 ms) in service since 250 ms, the next ones waiting
+    const ps = scene.particles;
+    let served = -1, waiting = -1;
+    for (let i = 0; i < ps.count; i++) {
+      const p = ps.live[i], r = ps.request[p];
+      if (r < 0) continue;
+      if (table.state[r] === AttemptState.InService) served = p;
+      else if (table.state[r] === AttemptState.Pending) waiting = p;
+    }
+    expect(waiting).toBeGreaterThanOrEqual(0);
+    expect(ps.scale[waiting]).toBeCloseTo(1); // constant cost = the mean
+    expect(ps.scale[served]).toBeLessThan(1);
+    const r = ps.request[served];
+    const left = 1 - (scene.model.sim.now - table.startMs[r]) / (table.endMs[r] - table.startMs[r]);
+    expect(ps.scale[served]).toBeCloseTo(Math.max(MIN_DOT_SCALE, Math.sqrt(left)), 5);
   });
 
   it('grows the drawn queue of an unbounded server as it fills', () => {
