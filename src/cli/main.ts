@@ -4,7 +4,6 @@
  * (a one-paragraph message naming the field), 1 internal error or output that cannot be written
  * (bin/lbsim.js reports that: stdout's errors arrive after main returns).
  */
-import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { ScenarioError } from '../input/check.js';
 import { SimulationStalledError } from '../engine/simulation.js';
@@ -26,12 +25,17 @@ import { SERVER_MACHINE, REQUEST_MACHINE, ATTEMPT_MACHINE, toMermaid, type State
 import { table, csv, fmt, percent, printable } from './format.js';
 import { parseBalancerChoice as parseBalancerChoiceAt } from '../experiment/balancer-choice.js';
 import { parseSeedsText } from '../experiment/seeds-text.js';
+import { UsageError, options, str, onePositional, integerFlag, type Io, type Flags } from './flags.js';
+import { sweepCommand, SWEEP_HELP } from './sweep-command.js';
+import { mergeCommand, MERGE_HELP } from './merge-command.js';
 
 export const USAGE = `lbsim — discrete-event simulation of load balancers
 
 Usage:
   lbsim run <scenario.json|preset> [--balancer NAME[:option=value...]] [--requests N] [--seed S] [--json|--csv]
   lbsim compare <scenario.json|preset> [--balancers a,b,c] [--seeds 1..10] [--requests N] [--json|--csv [--aggregate]]
+  lbsim sweep <experiment.json|scenario|preset> [--set path=v1,v2...] [--seeds 1..10] [--workers N] [--shard i/n] [--csv|--json|--jsonl|--markdown]
+  lbsim merge <shard.jsonl...> [--csv|--json|--jsonl|--markdown]   the table of a sharded sweep
   lbsim list [--json]                     balancers, distributions, arrival processes, presets
   lbsim validate <scenario.json|preset>   check a scenario; prints "ok" or what is wrong
   lbsim diagram <server|request|attempt>  the state machine as Mermaid stateDiagram-v2
@@ -66,18 +70,12 @@ warm-up that takes most arrivals, a window short against the queues' relaxation 
   validate: 'Checks a scenario file or preset: prints "ok" and its offered load (warnings on stderr), or the field that is wrong, its value and what was expected (exit 2).',
   diagram: 'Prints a state machine (server, request or attempt) as a Mermaid stateDiagram-v2.',
   preset: 'Prints a preset as a scenario file to copy and edit: lbsim preset default > mine.json',
+  sweep: SWEEP_HELP,
+  merge: MERGE_HELP,
   schema: `Prints the JSON Schema (draft-07) of scenario files, the one the package ships as
 schema/scenario.schema.json: lbsim schema > scenario.schema.json, then "$schema": "./scenario.schema.json"
 in a scenario file gives editors completion and checks as you type.`,
 };
-
-class UsageError extends Error {}
-
-interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-  progress: boolean;
-}
 
 const defaultIo: Io = {
   out: (t) => process.stdout.write(t),
@@ -87,7 +85,7 @@ const defaultIo: Io = {
 
 export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
   try {
-    return command(argv, io);
+    return await command(argv, io);
   } catch (e) {
     if (e instanceof ScenarioError || e instanceof UsageError || e instanceof SimulationStalledError) {
       io.err(`lbsim: ${e.message}\n${e instanceof UsageError ? "Run 'lbsim --help' for usage.\n" : ''}`);
@@ -98,29 +96,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   }
 }
 
-type Flags = Record<string, string | boolean | undefined>;
-
-function options(args: readonly string[], spec: Record<string, 'string' | 'boolean'>): { values: Flags; positionals: string[] } {
-  const config = Object.fromEntries(Object.entries(spec).map(([k, type]) => [k, { type }]));
-  try {
-    const { values, positionals } = parseArgs({ args: [...args], options: config, allowPositionals: true, strict: true });
-    return { values: values as Flags, positionals };
-  } catch (e) {
-    const message = (e as Error).message;
-    const unknown = /Unknown option '([^']+)'/.exec(message);
-    if (unknown) {
-      const known = Object.keys(spec).map((k) => `--${k}`).join(', ') || 'none';
-      throw new UsageError(`unknown option ${unknown[1]} for this command (its options: ${known})`);
-    }
-    const ambiguous = /Option '([^']+)' argument is ambiguous/.exec(message);
-    if (ambiguous) throw new UsageError(`${ambiguous[1]} needs a value that does not start with '-' (write ${ambiguous[1]}=VALUE)`);
-    throw new UsageError(message);
-  }
-}
-
-const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
-
-function command(argv: readonly string[], io: Io): number {
+function command(argv: readonly string[], io: Io): number | Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case undefined:
@@ -137,6 +113,8 @@ function command(argv: readonly string[], io: Io): number {
     }
     case 'run':
     case 'compare':
+    case 'sweep':
+    case 'merge':
     case 'list':
     case 'validate':
     case 'diagram':
@@ -150,16 +128,20 @@ function command(argv: readonly string[], io: Io): number {
       }
       return subcommand(cmd, rest, io);
     default:
-      throw new UsageError(`unknown command ${JSON.stringify(cmd)} (commands: run, compare, list, validate, diagram, preset, schema)`);
+      throw new UsageError(`unknown command ${JSON.stringify(cmd)} (commands: run, compare, sweep, merge, list, validate, diagram, preset, schema)`);
   }
 }
 
-function subcommand(cmd: string, rest: readonly string[], io: Io): number {
+function subcommand(cmd: string, rest: readonly string[], io: Io): number | Promise<number> {
   switch (cmd) {
     case 'run':
       return run(rest, io);
     case 'compare':
       return compareCommand(rest, io);
+    case 'sweep':
+      return sweepCommand(rest, io);
+    case 'merge':
+      return mergeCommand(rest, io);
     case 'list':
       return list(rest, io);
     case 'validate':
@@ -171,24 +153,6 @@ function subcommand(cmd: string, rest: readonly string[], io: Io): number {
     default:
       return presetCommand(rest, io);
   }
-}
-
-function onePositional(positionals: string[], what: string): string {
-  if (positionals.length !== 1) throw new UsageError(`expected one ${what}, got ${positionals.length ? positionals.map((p) => JSON.stringify(p)).join(' ') : 'none'}`);
-  return positionals[0];
-}
-
-/**
- * An integer flag: decimal digits, optionally grouped by `_` (1_000_000) and with an exponent
- * (1e6); nothing else (not `_`, `0x10`, `+5` or `1.5`), and within [min, max].
- */
-function integerFlag(value: string | undefined, flag: string, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value.replace(/_/g, ''));
-  if (!/^\d+(_\d+)*(\.\d+)?(e\+?\d+)?$/i.test(value) || !Number.isInteger(n) || n < min || n > max) {
-    throw new ScenarioError(flag, value, `an integer from ${min} to ${max} in decimal digits (1000000, 1_000_000 or 1e6)`);
-  }
-  return n;
 }
 
 /** "1..10" or "1,2,5" → seeds (at most MAX_SEEDS, each once). */

@@ -6,7 +6,9 @@
 import { simulate, type SimulateOptions } from './simulate.js';
 import type { ScenarioInput } from '../scenario/scenario-input.js';
 import type { Summary } from '../model/summary.js';
-import { ScenarioError, isObject, number } from '../input/check.js';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ScenarioError, isObject, join, number } from '../input/check.js';
 
 export interface SimulationTask {
   scenario: ScenarioInput;
@@ -38,9 +40,27 @@ export function checkPoolOptions(options: Record<string, unknown>): void {
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new ScenarioError('options.onProgress', options.onProgress, 'a function (done, total)');
 }
 
+/** A module to import: a path (relative to the working directory) as a file URL; URLs and package names as given. */
+export function moduleUrl(spec: string): string {
+  return spec.startsWith('.') || isAbsolute(spec) ? pathToFileURL(resolve(spec)).href : spec;
+}
+
+/** Imports `specs` in order (each once per thread: modules are cached); a ScenarioError names the one that fails. */
+export async function importModules(specs: readonly string[], path = '--require'): Promise<void> {
+  for (let i = 0; i < specs.length; i++) {
+    try {
+      await import(moduleUrl(specs[i]));
+    } catch (e) {
+      const reason = String((e as Error)?.message ?? e).split('\n')[0];
+      throw new ScenarioError(specs.length > 1 || path !== '--require' ? join(path, i) : path, specs[i], `a module that can be imported (${reason})`);
+    }
+  }
+}
+
 /** The Summary of every task, in task order. */
 export async function runSimulations(tasks: readonly SimulationTask[], options: PoolOptions = {}): Promise<Summary[]> {
   if (isObject(options)) checkPoolOptions(options);
+  await importModules(options.require ?? [], 'options.require');
   const out: Summary[] = [];
   for (const task of tasks) {
     out.push(simulate(task.scenario, task.options));
