@@ -2,15 +2,14 @@
  * The JSON Schema (draft-07) of scenario files, for editors: `"$schema"` in a scenario file gives
  * completion and checks as you type. Built from the validator's own lists and bounds (field
  * names, distributions, arrival processes, disciplines, jitters, the registered balancers and
- * their options, MAX_* constants); `lbsim schema` prints it and schema/scenario.schema.json ships
+ * their option specs, MAX_* constants); `lbsim schema` prints it and schema/scenario.schema.json ships
  * it. The validator stays the authority: the schema rejects every structural error (unknown
  * field, wrong type, out of range, missing field) but not relations between fields (a maxMs
  * above minMs, ascending trace times, server ids below the pool size, a warm-up shorter than
  * the run, means of failure distributions) nor file contents. Tests hold the two together.
  */
 import { listBalancers, type BalancerInfo } from '../balancers/index.js';
-import { JSQ_TIES } from '../balancers/join-shortest-queue.js';
-import { METRICS } from '../balancers/load-metric.js';
+import type { OptionRule } from '../balancers/options.js';
 import { MAX_STRING_LENGTH, type NumberRule } from '../input/check.js';
 import { HISTOGRAM_DIGITS } from '../metrics/histogram.js';
 import { ARRIVAL_PROCESSES } from '../model/arrivals.js';
@@ -145,35 +144,18 @@ function arrivals(): JsonSchema {
   };
 }
 
-/** Options of the built-in balancers, by name (the test checks them against the registry). */
-const BALANCER_OPTIONS: Record<string, Record<string, JsonSchema>> = {
-  'round-robin': {},
-  random: {},
-  'least-connections': { weighted: { type: 'boolean', description: 'per unit of weight (default false)' } },
-  'weighted-round-robin': {},
-  'power-of-two': {
-    choices: num({ integer: true, min: 1, max: 64 }, 'servers drawn per pick (default 2)'),
-    metric: enumOf(METRICS, 'default "outstanding"'),
-    decayMs: ms(POSITIVE, 'EWMA time constant (latency metrics; default 10000)'),
-    observeErrors: { type: 'boolean', description: 'learn latency from failed responses too (latency metrics; default false)' },
-  },
-  'join-shortest-queue': { ties: enumOf(JSQ_TIES, 'default "random"') },
-  'edf-round-robin': {},
-  'weighted-random': {},
-  'least-request-weighted': { bias: num({ min: 0, max: 100 }, 'default 1'), choices: num({ integer: true, min: 1, max: 64 }, 'default 2') },
-  'join-idle-queue': { idleQueueSize: num({ integer: true, min: 1, max: 2 ** 31 - 1 }, 'default: the number of servers') },
-  'peak-ewma': { decayMs: ms(POSITIVE, 'default 10000'), observeErrors: { type: 'boolean', description: 'default false' } },
-  'dynamic-weighted-round-robin': { range: num({ integer: true, min: 1, max: 1_000_000 }, 'default 3'), window: num({ integer: true, min: 1, max: 1000 }, 'default 3') },
-  'least-time': { decayMs: ms(POSITIVE, 'default 10000'), observeErrors: { type: 'boolean', description: 'default false' } },
-  'ring-hash': { minRingSize: num({ integer: true, min: 1, max: 8_388_608 }, 'default 1024') },
-  maglev: { tableSize: num({ integer: true, min: 2, max: 5_000_011 }, 'a prime; default 65537') },
-  'bounded-load-hash': { epsilon: num({ above: 0, max: 1000 }, 'default 0.25'), minRingSize: num({ integer: true, min: 1, max: 8_388_608 }, 'default 1024') },
-  first: { maxConn: num({ integer: true, min: 1, max: 2 ** 31 - 1 }, 'default 1') },
-};
+/** One option of a policy, from the spec its factory validates with (balancers/options.ts). */
+function option(rule: OptionRule): JsonSchema {
+  const description = rule.note !== undefined ? `default ${rule.note}` : rule.default !== undefined ? `default ${JSON.stringify(rule.default)}` : undefined;
+  const s: JsonSchema = rule.type === 'number' ? num(rule) : rule.type === 'boolean' ? { type: 'boolean' } : enumOf(rule.values);
+  if (description) s.description = description;
+  return s;
+}
 
-/** The options schema of a policy: the table above, or (a policy registered at run time) its option names. */
+/** A policy's options: from its spec, or (a policy registered without one) its option names. */
 function balancerOptions(info: BalancerInfo): Record<string, JsonSchema> {
-  return BALANCER_OPTIONS[info.name] ?? Object.fromEntries(info.options.map((o) => [o, {}]));
+  const spec = info.optionSpec;
+  return Object.fromEntries(info.options.map((o) => [o, spec?.[o] ? option(spec[o]) : {}]));
 }
 
 function balancer(): JsonSchema {

@@ -9,7 +9,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { Ajv, type ErrorObject } from 'ajv';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { balancerNames, listBalancers, parseScenario, PRESETS, ScenarioError, DISTRIBUTIONS, ARRIVAL_PROCESSES } from '../../src/index.js';
+import {
+  balancerNames, listBalancers, parseScenario, PRESETS, ScenarioError, DISTRIBUTIONS, ARRIVAL_PROCESSES,
+  type ArrivalsInput, type DistributionInput, type FailuresInput, type ScenarioInput,
+} from '../../src/index.js';
 import { scenarioSchema } from '../../src/scenario/scenario-schema.js';
 import type { ScenarioFiles } from '../../src/scenario/scenario-files.js';
 import { main } from '../../src/cli/main.js';
@@ -228,10 +231,12 @@ describe('the schema refuses what the validator refuses for a structural reason'
 
 /**
  * Scenarios that, between them, give every field the validator allows (checked below): every
- * distribution, arrival process and balancer with all of its options, every section.
+ * distribution, arrival process and balancer with all of its options, every section. Typed as
+ * ScenarioInput, so a field the validator accepts and the type lacks does not compile.
  */
 function everyField(): Record<string, unknown>[] {
-  const dists: Record<string, unknown>[] = [
+  const typed = (over: Partial<ScenarioInput>, omit: string[] = []) => withOver(over, omit);
+  const dists: DistributionInput[] = [
     { dist: 'constant', valueMs: 1 },
     { dist: 'uniform', minMs: 1, maxMs: 2 },
     { dist: 'exponential', meanMs: 1 },
@@ -244,7 +249,7 @@ function everyField(): Record<string, unknown>[] {
     { dist: 'empirical', samplesMs: [1, 2] },
     { dist: 'empirical', file: 'samples.csv', column: 'ms' },
   ];
-  const arrivals: Record<string, unknown>[] = [
+  const arrivals: ArrivalsInput[] = [
     { process: 'poisson', ratePerSec: 100 },
     { process: 'constant', ratePerSec: 100 },
     { process: 'on-off', ratePerSec: 100, offRatePerSec: 1, onMs: 10, offMs: 10 },
@@ -267,7 +272,7 @@ function everyField(): Record<string, unknown>[] {
     'bounded-load-hash': [{ epsilon: 0.5, minRingSize: 16 }],
     first: [{ maxConn: 2 }],
   };
-  const sections = {
+  const sections: Partial<ScenarioInput> = {
     $schema: './node_modules/lbsim/schema/scenario.schema.json',
     description: 'every section',
     seed: 3,
@@ -297,13 +302,13 @@ function everyField(): Record<string, unknown>[] {
     },
     metrics: { significantDigits: 2 },
   };
-  const altFailures = { timeBetween: { dist: 'exponential', meanMs: 1000 }, repair: { dist: 'exponential', meanMs: 10 } };
+  const altFailures: FailuresInput = { timeBetween: { dist: 'exponential', meanMs: 1000 }, repair: { dist: 'exponential', meanMs: 10 } };
   return [
-    withOver(sections),
-    withOver({ failures: altFailures }),
-    ...dists.map((service) => withOver({ service })),
-    ...arrivals.map((a) => withOver({ arrivals: a }, a.process === 'trace' ? ['stop'] : [])),
-    ...balancerNames().flatMap((name) => (options[name] ?? [{}]).map((o) => withOver({ balancer: { name, ...o } }))),
+    typed(sections),
+    typed({ failures: altFailures }),
+    ...dists.map((service) => typed({ service })),
+    ...arrivals.map((a) => typed({ arrivals: a }, a.process === 'trace' ? ['stop'] : [])),
+    ...balancerNames().flatMap((name) => (options[name] ?? [{}]).map((o) => typed({ balancer: { name, ...o } }))),
   ];
 }
 
@@ -353,11 +358,12 @@ describe('the schema knows every field the validator accepts', () => {
     }
   });
 
-  it('the options of every built-in balancer are the options its registry entry lists', () => {
-    const balancer = scenarioSchema().properties as Record<string, { allOf: { if: { properties: { name: { enum?: string[]; const?: string } } }; then: { properties: object } }[] }>;
+  it('every built-in balancer has a spec for each of its options, so the schema knows their kinds and ranges', () => {
+    const balancer = scenarioSchema().properties as Record<string, { allOf: { if: { properties: { name: { enum?: string[]; const?: string } } }; then: { properties: Record<string, object> } }[] }>;
     for (const info of listBalancers()) {
+      expect(Object.keys(info.optionSpec ?? {}).sort(), info.name).toEqual([...info.options].sort());
       const branch = balancer.balancer.allOf.find((b) => (b.if.properties.name.enum ?? [b.if.properties.name.const]).includes(info.name));
-      expect(Object.keys(branch!.then.properties).filter((k) => k !== 'name').sort(), info.name).toEqual([...info.options].sort());
+      for (const o of info.options) expect(Object.keys(branch!.then.properties[o]), `${info.name}.${o}`).toContain('description');
     }
   });
 });
