@@ -8,11 +8,17 @@
 import { exp1, type Rng } from '../random/rng.js';
 
 export type ArrivalSpec =
-  | { process: 'poisson'; ratePerSec: number }
-  | { process: 'constant'; ratePerSec: number }
+  | { process: 'poisson'; ratePerSec: number; changes?: RateChange[] }
+  | { process: 'constant'; ratePerSec: number; changes?: RateChange[] }
   | { process: 'on-off'; onMs: number; offMs: number; ratePerSec: number; offRatePerSec: number }
   | { process: 'ramp'; fromPerSec: number; toPerSec: number; overMs: number }
   | { process: 'trace'; timesMs: number[]; costsMs?: number[]; keys?: number[] };
+
+/** From `atMs` on, the rate is `ratePerSec` (0 pauses arrivals); a story's `rate` step. */
+export interface RateChange {
+  atMs: number;
+  ratePerSec: number;
+}
 
 export const ARRIVAL_PROCESSES = ['poisson', 'constant', 'on-off', 'ramp', 'trace'] as const;
 
@@ -30,10 +36,12 @@ export interface ArrivalProcess {
 export function createArrivals(spec: ArrivalSpec, rng: Rng): ArrivalProcess {
   switch (spec.process) {
     case 'poisson': {
+      if (spec.changes?.length) return stepped(spec.ratePerSec, spec.changes, () => exp1(rng));
       const meanGapMs = 1000 / spec.ratePerSec;
       return { costMs: NaN, key: -1, meanRatePerSec: spec.ratePerSec, next: (now) => now + exp1(rng) * meanGapMs };
     }
     case 'constant': {
+      if (spec.changes?.length) return stepped(spec.ratePerSec, spec.changes, () => 1);
       const gapMs = 1000 / spec.ratePerSec;
       return { costMs: NaN, key: -1, meanRatePerSec: spec.ratePerSec, next: (now) => now + gapMs };
     }
@@ -70,6 +78,33 @@ function onOff(spec: Extract<ArrivalSpec, { process: 'on-off' }>, rng: Rng): Arr
         if (rate > 0 && e <= rate * left) return t + e / rate;
         e -= rate * left;
         t += left;
+      }
+    },
+  };
+}
+
+/**
+ * A rate that steps to `changes[k].ratePerSec` at `changes[k].atMs` (ascending), starting at
+ * `ratePerSec`: the next arrival is where the rate's integral from now reaches `work()` — Exp(1)
+ * for Poisson, 1 for constant spacing (so a constant stream keeps its phase across a step).
+ */
+function stepped(ratePerSec: number, changes: readonly RateChange[], work: () => number): ArrivalProcess {
+  const at = [0, ...changes.map((c) => c.atMs)];
+  const rate = [ratePerSec, ...changes.map((c) => c.ratePerSec)].map((r) => r / 1000);
+  return {
+    costMs: NaN,
+    key: -1,
+    meanRatePerSec: ratePerSec,
+    next(now) {
+      let e = work(), t = now, k = 0;
+      while (k + 1 < at.length && at[k + 1] <= t) k++;
+      for (;;) {
+        const end = k + 1 < at.length ? at[k + 1] : Infinity;
+        if (rate[k] > 0 && e <= rate[k] * (end - t)) return t + e / rate[k];
+        if (end === Infinity) return Infinity;
+        e -= rate[k] * (end - t);
+        t = end;
+        k++;
       }
     },
   };

@@ -28,7 +28,7 @@ export type DistributionInput =
 
 /** Rates per second, durations in ms. */
 export type ArrivalsInput =
-  | { process: 'poisson' | 'constant'; ratePerSec: number }
+  | { process: 'poisson' | 'constant'; ratePerSec: number; changes?: readonly { atMs: number; ratePerSec: number }[] }
   | { process: 'on-off'; ratePerSec: number; offRatePerSec?: number; onMs: number; offMs: number }
   | { process: 'ramp'; fromPerSec: number; toPerSec: number; overMs: number }
   | { process: 'trace'; timesMs: readonly number[]; costsMs?: readonly number[]; keys?: readonly number[] }
@@ -128,4 +128,15 @@ export type ScenarioInput = {
   health?: HealthInput;
   client?: ClientInput;
   metrics?: { significantDigits?: number };
+  /** Steps in simulated time (story.ts); servers named as drawn, "S1" is id 0. */
+  story?: readonly StoryStepInput[];
 };
+
+/** One story step: at `atMs`, one action (kill, revive, slow with factor and forMs, rate) and/or a caption. */
+export type StoryStepInput = { atMs: number; caption?: string } & (
+  | { kill?: never; revive?: never; slow?: never; rate?: never }
+  | { kill: string }
+  | { revive: string }
+  | { slow: string; factor: number; forMs?: number }
+  | { rate: number }
+);

@@ -17,6 +17,7 @@ import { JITTERS } from '../model/client.js';
 import { DISCIPLINES } from '../model/server-pool.js';
 import { DISTRIBUTIONS, type DistributionName } from '../random/distributions.js';
 import { MAX_DISTRIBUTION_DEPTH, MAX_EMPIRICAL_SAMPLES } from './distribution-spec.js';
+import { FOREVER_MS, MAX_CAPTION, MAX_STEPS } from './story.js';
 import { MAX_IN_FLIGHT, MAX_REQUESTS, MAX_SERVERS, MAX_TRACE_ARRIVALS, MAX_TRACE_TIME_MS, MIN_FAILURE_MEAN_MS } from './scenario.js';
 
 /** A JSON Schema node (plain JSON). */
@@ -102,11 +103,51 @@ function distribution(): JsonSchema {
   };
 }
 
+/** `arrivals.changes`: rate steps (a story's `rate`), ascending in time. */
+function rateChanges(): JsonSchema {
+  return {
+    type: 'array',
+    description: 'from atMs on, the rate is ratePerSec (ascending times; a story compiles its rate steps here)',
+    items: closed({ atMs: ms({ min: 0 }), ratePerSec: num({ min: 0, max: 1e9 }, 'arrivals per second (0 pauses them)') }, ['atMs', 'ratePerSec']),
+  };
+}
+
+/**
+ * `story`: steps in simulated time (story.ts). One closed object with every field; the schema
+ * asks for an action or a caption, and "slow" with its factor; one action per step and server
+ * names within the pool are the validator's.
+ */
+function story(): JsonSchema {
+  const server = { type: 'string', pattern: '^\\s*[Ss][1-9][0-9]*\\s*$', description: 'a server as drawn: "S1" is server id 0' };
+  return {
+    type: 'array',
+    maxItems: MAX_STEPS,
+    description: 'a scripted story, compiled into failures.outages, failures.slowdowns and arrivals.changes',
+    items: closed(
+      {
+        atMs: ms({ min: 0, max: FOREVER_MS }, 'simulated time of the step'),
+        caption: { type: 'string', minLength: 1, maxLength: MAX_CAPTION, description: 'shown from atMs until the next caption' },
+        kill: server,
+        revive: server,
+        slow: server,
+        factor: num({ min: 1, max: 1e6 }, 'slow: divides the server\'s speed'),
+        forMs: ms({ above: 0, max: FOREVER_MS }, 'slow: how long (default: for good)'),
+        rate: num({ min: 0, max: 1e9 }, 'arrivals per second from atMs on'),
+      },
+      ['atMs'],
+      {
+        anyOf: ['kill', 'revive', 'slow', 'rate', 'caption'].map((k) => ({ required: [k] })),
+        dependencies: { slow: ['factor'], factor: ['slow'], forMs: ['slow'] },
+      },
+    ),
+  };
+}
+
 function arrivals(): JsonSchema {
   const rate = num({ above: 0, max: 1e9 }, 'arrivals per second');
   const processes: Record<(typeof ARRIVAL_PROCESSES)[number] | 'closed', JsonSchema> = {
-    poisson: closed({ ratePerSec: rate }, ['ratePerSec']),
-    constant: closed({ ratePerSec: rate }, ['ratePerSec']),
+    poisson: closed({ ratePerSec: rate, changes: rateChanges() }, ['ratePerSec']),
+    constant: closed({ ratePerSec: rate, changes: rateChanges() }, ['ratePerSec']),
     'on-off': closed(
       { ratePerSec: rate, offRatePerSec: num({ min: 0, max: 1e9 }, 'rate while off (default 0)'), onMs: ms(POSITIVE), offMs: ms(POSITIVE) },
       ['ratePerSec', 'onMs', 'offMs'],
@@ -321,6 +362,7 @@ export function scenarioSchema(): JsonSchema {
       failures: failures(),
       health: health(),
       client: client(),
+      story: story(),
       metrics: closed({ significantDigits: num({ integer: true, min: HISTOGRAM_DIGITS.min, max: HISTOGRAM_DIGITS.max }, `percentile precision (default ${HISTOGRAM_DIGITS.default})`) }),
     },
     allOf: [

@@ -15,6 +15,8 @@ import type { ModelConfig, FailureConfig, KeySpec, ClosedLoopSpec } from '../mod
 import type { ClientConfig } from '../model/client.js';
 import { DISCIPLINES, type DisciplineName } from '../model/server-pool.js';
 import { parseClient } from './client-spec.js';
+import { compileStory, parseStory } from './story.js';
+import type { StoryStepInput } from './scenario-input.js';
 import { parseHealth, toHealthConfig, type HealthSpec } from './health-spec.js';
 import type { ServerSpec } from '../model/server-pool.js';
 import { getBalancer, balancerNames } from '../balancers/index.js';
@@ -50,6 +52,11 @@ export interface Scenario {
   client?: ClientConfig;
   /** Latency percentiles kept to `significantDigits` (1–4; default 3, i.e. within 0.1%). */
   metrics?: { significantDigits: number };
+  /**
+   * A scripted story (story.ts), as written (validated): `toModelConfig` compiles it into
+   * failures and arrivals, so a parsed scenario parses again to itself.
+   */
+  story?: StoryStepInput[];
 }
 
 /**
@@ -86,7 +93,7 @@ export const MAX_IN_FLIGHT = 2 ** 25;
 
 const TOP = [
   '$schema', 'name', 'description', 'seed', 'stop', 'servers', 'arrivals', 'service', 'serviceScope', 'keys', 'balancer', 'fleet', 'view',
-  'failures', 'health', 'client', 'metrics',
+  'failures', 'health', 'client', 'metrics', 'story',
 ];
 
 /** `files` reads the files a scenario names (see ScenarioFiles); without it `file` fields are refused. */
@@ -134,6 +141,10 @@ export function parseScenario(input: unknown, files?: ScenarioFiles): Scenario {
   }
   if (scenario.arrivals.process === 'trace' && scenario.stop.requests === undefined && scenario.stop.timeMs === undefined) {
     scenario.stop.requests = scenario.arrivals.timesMs.length;
+  }
+  if (o.story !== undefined) {
+    compileStory(scenario, parseStory(o.story, total)); // refuses a revive of a running server, …
+    scenario.story = structuredClone(o.story) as StoryStepInput[];
   }
   return scenario;
 }
@@ -203,8 +214,10 @@ function parseArrivals(value: unknown, files: ScenarioFiles | undefined): Arriva
   switch (process) {
     case 'poisson':
     case 'constant': {
-      const o = object(value, path, ['process', 'ratePerSec']);
-      return { process, ratePerSec: numberField(o, 'ratePerSec', path, rate) };
+      const o = object(value, path, ['process', 'ratePerSec', 'changes']);
+      const spec: Extract<ArrivalSpec, { process: 'poisson' | 'constant' }> = { process, ratePerSec: numberField(o, 'ratePerSec', path, rate) };
+      if (o.changes !== undefined) spec.changes = parseRateChanges(o.changes, join(path, 'changes'));
+      return spec;
     }
     case 'on-off': {
       const o = object(value, path, ['process', 'ratePerSec', 'offRatePerSec', 'onMs', 'offMs']);
@@ -252,6 +265,19 @@ function parseArrivals(value: unknown, files: ScenarioFiles | undefined): Arriva
       return spec;
     }
   }
+}
+
+/** `arrivals.changes`: steps of the rate, `[{atMs, ratePerSec}]` in ascending time (a story's `rate`). */
+function parseRateChanges(value: unknown, path: string): { atMs: number; ratePerSec: number }[] {
+  const changes = array(value, path).map((item, i) => {
+    const p = join(path, i);
+    const x = object(item, p, ['atMs', 'ratePerSec']);
+    return { atMs: numberField(x, 'atMs', p, { min: 0 }), ratePerSec: numberField(x, 'ratePerSec', p, { min: 0, max: 1e9 }) };
+  });
+  for (let i = 1; i < changes.length; i++) {
+    if (changes[i].atMs < changes[i - 1].atMs) throw new ScenarioError(join(join(path, i), 'atMs'), changes[i].atMs, `a time >= the previous one (${changes[i - 1].atMs})`);
+  }
+  return changes;
 }
 
 /**
@@ -376,7 +402,8 @@ export function withBalancer(scenario: Scenario, balancer: string | ({ name: str
 }
 
 /** The simulated world a scenario describes: groups expanded into servers. */
-export function toModelConfig(scenario: Scenario): ModelConfig {
+export function toModelConfig(written: Scenario): ModelConfig {
+  const scenario = written.story ? compileStory(written, parseStory(written.story, written.servers.reduce((n, g) => n + g.count, 0))) : written;
   const servers: ServerSpec[] = [];
   for (const g of scenario.servers) {
     for (let k = 0; k < g.count; k++) {

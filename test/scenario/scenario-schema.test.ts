@@ -135,6 +135,10 @@ const NOT_STRUCTURAL: Record<string, string> = {
   'empirical samples from a missing file': 'whether the named file exists',
   'a warm-up as long as the run': 'stop.warmupMs against stop.timeMs',
   'an outage of a server that does not exist': 'server ids against the pool size',
+  'a story killing a server the pool does not have': 'server names against the pool size',
+  'a story reviving a server it never killed': 'a story step against the steps before it',
+  'a story step with two actions': 'one action per step (the schema lists every field in one object)',
+  'arrival rate changes out of order': 'ascending times',
 };
 
 /** The corpus entry as a JSON document, or undefined when it is not JSON (a matter for the reader, not the schema). */
@@ -250,7 +254,7 @@ function everyField(): Record<string, unknown>[] {
     { dist: 'empirical', file: 'samples.csv', column: 'ms' },
   ];
   const arrivals: ArrivalsInput[] = [
-    { process: 'poisson', ratePerSec: 100 },
+    { process: 'poisson', ratePerSec: 100, changes: [{ atMs: 5, ratePerSec: 50 }] },
     { process: 'constant', ratePerSec: 100 },
     { process: 'on-off', ratePerSec: 100, offRatePerSec: 1, onMs: 10, offMs: 10 },
     { process: 'ramp', fromPerSec: 0, toPerSec: 100, overMs: 100 },
@@ -301,6 +305,7 @@ function everyField(): Record<string, unknown>[] {
       hedge: { afterMs: 10, percentile: 95, max: 2 },
     },
     metrics: { significantDigits: 2 },
+    story: [{ atMs: 1, kill: 'S1', caption: 'down' }, { atMs: 2, revive: 'S1' }, { atMs: 3, slow: 'S2', factor: 2, forMs: 5 }, { atMs: 4, rate: 50 }],
   };
   const altFailures: FailuresInput = { timeBetween: { dist: 'exponential', meanMs: 1000 }, repair: { dist: 'exponential', meanMs: 10 } };
   return [
