@@ -25,15 +25,18 @@ import { SERVER_MACHINE, REQUEST_MACHINE, ATTEMPT_MACHINE, toMermaid, type State
 import { table, csv, fmt, percent, printable } from './format.js';
 import { parseBalancerChoice as parseBalancerChoiceAt } from '../experiment/balancer-choice.js';
 import { parseSeedsText } from '../experiment/seeds-text.js';
-import { UsageError, options, str, onePositional, integerFlag, type Io, type Flags } from './flags.js';
-import { sweepCommand, SWEEP_HELP } from './sweep-command.js';
+import { UsageError, options, str, strs, onePositional, integerFlag, type Io, type Flags } from './flags.js';
+import { sweepCommand, SWEEP_HELP, workersFlag } from './sweep-command.js';
+import { progressBar } from './progress.js';
+import { runSimulations } from '../experiment/run-pool.js';
+import { importModules } from '../experiment/modules.js';
 import { mergeCommand, MERGE_HELP } from './merge-command.js';
 
 export const USAGE = `lbsim — discrete-event simulation of load balancers
 
 Usage:
   lbsim run <scenario.json|preset> [--balancer NAME[:option=value...]] [--requests N] [--seed S] [--json|--csv]
-  lbsim compare <scenario.json|preset> [--balancers a,b,c] [--seeds 1..10] [--requests N] [--json|--csv [--aggregate]]
+  lbsim compare <scenario.json|preset> [--balancers a,b,c] [--seeds 1..10] [--requests N] [--workers N] [--json|--csv [--aggregate]]
   lbsim sweep <experiment.json|scenario|preset> [--set path=v1,v2...] [--seeds 1..10] [--workers N] [--shard i/n] [--csv|--json|--jsonl|--markdown]
   lbsim merge <shard.jsonl...> [--csv|--json|--jsonl|--markdown]   the table of a sharded sweep
   lbsim list [--json]                     balancers, distributions, arrival processes, presets
@@ -64,7 +67,10 @@ warm-up that takes most arrivals, a window short against the queues' relaxation 
   --requests N   arrivals per run
   --json | --csv every run's Summary (JSON array, or one CSV row per run and balancer)
   --aggregate    with --json or --csv: one row per balancer instead, each metric's mean over seeds
-                 and 95% confidence half-width (p99Ms_mean, p99Ms_ci95, ...), as the table shows`,
+                 and 95% confidence half-width (p99Ms_mean, p99Ms_ci95, ...), as the table shows
+  --workers N    worker threads (default: the machine's cores); results are the same for every N
+  --require m.mjs  a module each worker (and this process) imports first, e.g. one registering a
+                 custom balancer; repeatable`,
   list: `Lists balancers (with aliases and option defaults), distributions, arrival processes and presets.
   --json   the same as JSON`,
   validate: 'Checks a scenario file or preset: prints "ok" and its offered load (warnings on stderr), or the field that is wrong, its value and what was expected (exit 2).',
@@ -190,10 +196,15 @@ function run(args: readonly string[], io: Io): number {
   return 0;
 }
 
-function compareCommand(args: readonly string[], io: Io): number {
-  const { values, positionals } = options(args, { balancers: 'string', seeds: 'string', requests: 'string', json: 'boolean', csv: 'boolean', aggregate: 'boolean' });
+async function compareCommand(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = options(args, {
+    balancers: 'string', seeds: 'string', requests: 'string', json: 'boolean', csv: 'boolean', aggregate: 'boolean', workers: 'string', require: 'strings',
+  });
   const out = format(values);
   if (values.aggregate && out === 'table') throw new UsageError('--aggregate goes with --json or --csv (the table is aggregated already)');
+  const workers = workersFlag(str(values.workers));
+  const modules = strs(values.require);
+  await importModules(modules);
   const file = onePositional(positionals, 'scenario file or preset name');
   const json = readScenarioJson(file);
   const scenario = parseScenario(json);
@@ -203,15 +214,14 @@ function compareCommand(args: readonly string[], io: Io): number {
   const seeds = seedText !== undefined ? parseSeeds(seedText) : [scenario.seed];
   const requests = integerFlag(str(values.requests), '--requests', 1, MAX_REQUESTS);
   reportLoad(withRequests(scenario, requests), io.err, out === 'table');
-  const summaries: Summary[] = [];
-  const total = choices.length * seeds.length;
-  for (const balancer of choices) {
-    for (const seed of seeds) {
-      if (io.progress) io.err(`\r  ${summaries.length + 1}/${total} ${typeof balancer === 'string' ? balancer : balancer.name} seed ${seed}   `);
-      summaries.push(simulate(scenario, { balancer, seed, requests }));
-    }
+  const tasks = choices.flatMap((balancer) => seeds.map((seed) => ({ scenario, options: { balancer, seed, requests } })));
+  const progress = progressBar(io, scenario.name);
+  let summaries: Summary[];
+  try {
+    summaries = await runSimulations(tasks, { workers, require: modules, onProgress: (done, total) => progress.update(done, total) });
+  } finally {
+    progress.stop();
   }
-  if (io.progress) io.err('\r\x1b[K');
   if (out === 'json') io.out(JSON.stringify(values.aggregate ? aggregateRows(summaries) : summaries, null, 2) + '\n');
   else if (out === 'csv') io.out(csv(values.aggregate ? aggregateCsv(summaries) : summaryCsv(summaries)));
   else io.out(compareTable(scenario.name, summaries, seeds.length, scenario.arrivals.process === 'closed'));

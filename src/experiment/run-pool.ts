@@ -1,14 +1,18 @@
 /**
- * Runs many simulations, in this thread or on a pool of worker threads, and returns their
- * Summaries in the order of the tasks whatever the number of workers: a run depends only on its
- * scenario and seed, never on where or when it ran (`wallMs` aside).
+ * Runs many simulations, in this thread or on a pool of worker threads (tinypool), and returns
+ * their Summaries in the order of the tasks whatever the number of workers: a run depends only on
+ * its scenario and seed, never on where or when it ran (`wallMs` aside). Each task is one run,
+ * so a slow arm does not hold up a whole batch; the scenario travels with each task (a large
+ * inline trace is copied once per run).
  */
 import { simulate, type SimulateOptions } from './simulate.js';
 import type { ScenarioInput } from '../scenario/scenario-input.js';
 import type { Summary } from '../model/summary.js';
-import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { ScenarioError, isObject, join, number } from '../input/check.js';
+import Tinypool from 'tinypool';
+import { ScenarioError, isObject, number } from '../input/check.js';
+import { SimulationStalledError } from '../engine/simulation.js';
+import { importModules, moduleUrl } from './modules.js';
+import type { WorkerError, WorkerResult, WorkerTask } from './simulate-worker.js';
 
 export interface SimulationTask {
   scenario: ScenarioInput;
@@ -40,31 +44,52 @@ export function checkPoolOptions(options: Record<string, unknown>): void {
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new ScenarioError('options.onProgress', options.onProgress, 'a function (done, total)');
 }
 
-/** A module to import: a path (relative to the working directory) as a file URL; URLs and package names as given. */
-export function moduleUrl(spec: string): string {
-  return spec.startsWith('.') || isAbsolute(spec) ? pathToFileURL(resolve(spec)).href : spec;
-}
-
-/** Imports `specs` in order (each once per thread: modules are cached); a ScenarioError names the one that fails. */
-export async function importModules(specs: readonly string[], path = '--require'): Promise<void> {
-  for (let i = 0; i < specs.length; i++) {
-    try {
-      await import(moduleUrl(specs[i]));
-    } catch (e) {
-      const reason = String((e as Error)?.message ?? e).split('\n')[0];
-      throw new ScenarioError(specs.length > 1 || path !== '--require' ? join(path, i) : path, specs[i], `a module that can be imported (${reason})`);
-    }
-  }
-}
-
 /** The Summary of every task, in task order. */
 export async function runSimulations(tasks: readonly SimulationTask[], options: PoolOptions = {}): Promise<Summary[]> {
   if (isObject(options)) checkPoolOptions(options);
-  await importModules(options.require ?? [], 'options.require');
-  const out: Summary[] = [];
-  for (const task of tasks) {
-    out.push(simulate(task.scenario, task.options));
-    options.onProgress?.(out.length, tasks.length);
+  const modules = options.require ?? [];
+  await importModules(modules, 'options.require');
+  const workers = Math.min(options.workers ?? 1, tasks.length);
+  if (workers <= 1) {
+    const out: Summary[] = [];
+    for (const task of tasks) {
+      out.push(simulate(task.scenario, task.options));
+      options.onProgress?.(out.length, tasks.length);
+    }
+    return out;
   }
-  return out;
+  const require = modules.map(moduleUrl);
+  const pool = new Tinypool({ filename: workerFile().href, minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
+  let done = 0;
+  try {
+    return await Promise.all(tasks.map(async (task) => {
+      const result = (await pool.run({ require, scenario: task.scenario, options: task.options } satisfies WorkerTask)) as WorkerResult;
+      if ('error' in result) throw rethrown(result.error);
+      options.onProgress?.(++done, tasks.length);
+      return result.summary;
+    }));
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/**
+ * The compiled worker. Under vitest the sources run as TypeScript, but worker threads are plain
+ * Node: they run the compiled twin in dist/ (test/global-setup.ts builds it first).
+ */
+export function workerFile(): URL {
+  const here = import.meta.url;
+  return here.endsWith('.ts') ? new URL('../../dist/experiment/simulate-worker.js', here) : new URL('./simulate-worker.js', here);
+}
+
+/** A worker's error as the class it was in the worker. */
+function rethrown(e: WorkerError): Error {
+  let error: Error;
+  if (e.path !== undefined && e.expected !== undefined) error = new ScenarioError(e.path, e.value, e.expected);
+  else if (e.name === 'SimulationStalledError' && e.atMs !== undefined) error = new SimulationStalledError(e.atMs);
+  else error = new Error(e.message);
+  error.message = e.message;
+  error.name = e.name;
+  if (e.stack) error.stack = e.stack;
+  return error;
 }

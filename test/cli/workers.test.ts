@@ -1,0 +1,70 @@
+/**
+ * The real command as child processes: worker threads give the output one thread gives, custom
+ * balancers reach the workers through --require, and shards run as separate processes merge into
+ * the unsharded table byte for byte.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'lbsim-workers-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function lbsim(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['bin/lbsim.js', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** lbsim as a child process, resolving to its stdout (exit 0 required). */
+function lbsimAsync(...args: string[]): Promise<string> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['bin/lbsim.js', ...args], { cwd: ROOT });
+    let out = '', err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => (code === 0 ? done(out) : fail(new Error(`lbsim ${args.join(' ')}: exit ${code}: ${err}`))));
+  });
+}
+
+describe('lbsim with --workers', () => {
+  it('compare prints the same table on 1 and 2 workers', () => {
+    const args = ['compare', 'default', '--balancers', 'round-robin,p2c,least-connections', '--seeds', '1..3', '--requests', '5000'];
+    const one = lbsim(...args, '--workers', '1');
+    expect(one.status).toBe(0);
+    expect(lbsim(...args, '--workers', '2').stdout).toBe(one.stdout);
+  });
+
+  it('sweep finds a custom balancer in every worker through --require, and not without it', () => {
+    const args = ['sweep', 'heterogeneous', '--set', 'balancer=weighted-round-robin,fewest-per-weight', '--seeds', '1..3', '--requests', '5000', '--csv'];
+    const one = lbsim(...args, '--require', 'examples/fewest-per-weight.mjs', '--workers', '1');
+    expect(one.stderr).toBe('');
+    expect(one.stdout.split('\n').filter((l) => l.includes(',fewest-per-weight,'))).toHaveLength(3);
+    expect(lbsim(...args, '--require', 'examples/fewest-per-weight.mjs', '--workers', '3').stdout).toBe(one.stdout);
+    const without = lbsim(...args, '--workers', '2');
+    expect(without.status).toBe(2);
+    expect(without.stderr).toMatch(/^lbsim: grid\["balancer"\]\[1\]: got "fewest-per-weight", expected known balancers/);
+  });
+});
+
+describe('lbsim sweep --shard i/n and lbsim merge', () => {
+  it('n shard processes merge into the unsharded table, CSV and JSON lines, byte for byte', async () => {
+    const sweep = ['sweep', 'default', '--set', 'load=0.5..0.9:0.2', '--set', 'balancer=random,p2c,p2c:choices=3', '--seeds', '1..3', '--requests', '2000', '--workers', '1'];
+    const n = 4;
+    const shards = await Promise.all(Array.from({ length: n }, (_, i) => lbsimAsync(...sweep, '--shard', `${i + 1}/${n}`)));
+    const files = shards.map((text, i) => {
+      const file = join(dir, `shard-${i + 1}-of-${n}.jsonl`);
+      writeFileSync(file, text);
+      return file;
+    });
+    for (const format of [[], ['--csv'], ['--jsonl'], ['--markdown'], ['--json', '--aggregate']]) {
+      const whole = lbsim(...sweep, ...format);
+      expect(whole.status).toBe(0);
+      const merged = lbsim('merge', ...files.reverse(), ...format);
+      expect(merged.stderr).toBe('');
+      expect(merged.stdout, format.join(' ') || 'table').toBe(whole.stdout);
+    }
+  });
+});
