@@ -44,3 +44,5 @@ export { aggregateSweep, sweepColumns, type ArmRow } from './experiment/sweep-su
 export { loadExperimentFile } from './experiment/load-experiment.js';
 export { RUN_METRICS, type RunMetric } from './experiment/run-metrics.js';
 export { runSimulations, type PoolOptions, type SimulationTask } from './experiment/run-pool.js';
+export { runWithTimeSeries, MAX_WINDOWS, type TimeSeries, type TimeSeriesPoint } from './experiment/timeseries.js';
+export { latencyCdf, type CdfPoint } from './metrics/latency-cdf.js';

@@ -6,7 +6,8 @@
 import { Model } from '../model/model.js';
 import { summarize, type Summary } from '../model/summary.js';
 import { parseScenario, toModelConfig, withBalancer, type Scenario, MAX_REQUESTS } from '../scenario/scenario.js';
-import { ScenarioError, booleanField, isObject, number, object, oneOf } from '../input/check.js';
+import { ScenarioError, booleanField, isObject, number, numberField, object, oneOf } from '../input/check.js';
+import { runWithTimeSeries, type TimeSeries } from './timeseries.js';
 import type { BalancerChoice, ScenarioInput } from '../scenario/scenario-input.js';
 import { getBalancer } from '../balancers/registry.js';
 
@@ -28,15 +29,21 @@ export interface SimulateOptions {
    * the general handlers (for tests holding both to identical results; slower).
    */
   path?: 'auto' | 'general';
+  /**
+   * Also record the run's time series every `windowMs` of simulated time (see timeseries.ts): the
+   * Summary gains a `timeseries` field, and is otherwise the same.
+   */
+  timeseries?: { windowMs: number };
 }
 
-const OPTION_KEYS = ['balancer', 'seed', 'requests', 'checked', 'path'];
+const OPTION_KEYS = ['balancer', 'seed', 'requests', 'checked', 'path', 'timeseries'];
 
 /** Applies `options` to a validated copy of `input`. */
 export function prepareScenario(input: ScenarioInput, options: SimulateOptions = {}): Scenario {
   const o = object(options, 'options', OPTION_KEYS);
   booleanField(o, 'checked', 'options', false);
   if (o.path !== undefined) oneOf(o.path, 'options.path', ['auto', 'general'] as const);
+  if (o.timeseries !== undefined) numberField(object(o.timeseries, 'options.timeseries', ['windowMs']), 'windowMs', 'options.timeseries', { above: 0 });
   let scenario = parseScenario(input);
   const choice = options.balancer;
   if (choice !== undefined) {
@@ -71,10 +78,17 @@ export function createModel(input: ScenarioInput, options: SimulateOptions = {})
   return model;
 }
 
+export function simulate(input: ScenarioInput, options: SimulateOptions & { timeseries: { windowMs: number } }): Summary & { timeseries: TimeSeries };
+export function simulate(input: ScenarioInput, options?: SimulateOptions): Summary;
 export function simulate(input: ScenarioInput, options: SimulateOptions = {}): Summary {
   const name = isObject(input) && typeof input.name === 'string' ? input.name : 'scenario';
   const model = createModel(input, options);
   const t0 = performance.now();
+  if (options.timeseries) {
+    const timeseries = runWithTimeSeries(model, options.timeseries.windowMs);
+    const withSeries: Summary & { timeseries: TimeSeries } = { ...summarize(model, name, performance.now() - t0), timeseries };
+    return withSeries;
+  }
   model.run();
   return summarize(model, name, performance.now() - t0);
 }

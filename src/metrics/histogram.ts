@@ -171,6 +171,47 @@ export class Histogram {
     if (other.max > this.max) this.max = other.max;
   }
 
+  /** A copy (for `since`: take one at the start of a window). */
+  clone(): Histogram {
+    const copy = new Histogram(this.significantDigits);
+    copy.counts.set(this.counts);
+    copy.count = this.count;
+    copy.min = this.min;
+    copy.max = this.max;
+    return copy;
+  }
+
+  /**
+   * The records added since `earlier`, a clone of this histogram taken before: a histogram of
+   * the difference. Its min and max are those of its lowest and highest buckets (within
+   * 10^−significantDigits; the exact extremes of a window are not kept), so its quantiles are as
+   * precise as this one's.
+   */
+  since(earlier: Histogram): Histogram {
+    const out = new Histogram(this.significantDigits);
+    const counts = out.counts, n = this.buckets;
+    let lo = -1, hi = -1;
+    for (let b = 0; b < n; b++) {
+      const c = this.counts[b] - earlier.counts[b];
+      counts[b] = c;
+      if (c > 0) {
+        if (lo < 0) lo = b;
+        hi = b;
+      }
+    }
+    out.count = this.count - earlier.count;
+    if (lo >= 0) {
+      out.min = lo === 0 ? this.min : this.midpoint(lo);
+      out.max = hi === n - 1 ? this.max : this.midpoint(hi);
+    }
+    return out;
+  }
+
+  /** The value reported for bucket `b` (0 < b < buckets − 1): its geometric midpoint. */
+  private midpoint(b: number): number {
+    return Math.exp(LOG_MIN + (b - 0.5) * this.scale.logGamma);
+  }
+
   reset(): void {
     this.counts.fill(0);
     this.count = 0; this.min = Infinity; this.max = -Infinity;

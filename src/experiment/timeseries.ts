@@ -1,0 +1,129 @@
+/**
+ * The time series of a run, window by window: a sampler that drives a model to its end in slices
+ * (`model.runUntil(t)` at each window's end) and reads its public state between them — the
+ * stats' counters and latency histogram, the pool's time integrals and server states — without
+ * touching the model's code. The run itself is unchanged: its Summary is byte for byte the one
+ * `model.run()` gives (tests hold them equal), so a series can sit beside any result.
+ *
+ * Per window [fromMs, toMs]: completions per second (every request, warm-up included), latency
+ * percentiles of the measured requests that succeeded in it (null when none: before the warm-up
+ * ends, or a quiet window), time-averaged requests waiting and in service summed over servers,
+ * the servers' mean utilisation, and how many servers are in each state at the window's end.
+ * The last window ends with the run (it may be shorter).
+ */
+import type { Model } from '../model/model.js';
+import { ScenarioError } from '../input/check.js';
+import { latencyCdf, type CdfPoint } from '../metrics/latency-cdf.js';
+
+export interface TimeSeriesPoint {
+  fromMs: number;
+  toMs: number;
+  /** Requests that succeeded in the window, per second. */
+  throughputPerSec: number;
+  /** Latency percentiles of measured requests that succeeded in the window, ms; null when none did. */
+  p50Ms: number | null;
+  p90Ms: number | null;
+  p99Ms: number | null;
+  /** Time-averaged requests waiting in queues, all servers together. */
+  queueLength: number;
+  /** Time-averaged requests in service, all servers together. */
+  inService: number;
+  /** Busy slot-time over total slot-time in the window (0..1). */
+  utilization: number;
+  /** Servers in each state at the window's end. */
+  idle: number;
+  busy: number;
+  failed: number;
+  recovering: number;
+}
+
+export interface TimeSeries {
+  windowMs: number;
+  points: TimeSeriesPoint[];
+  /** The latency distribution of the whole run's measured requests (see metrics/latency-cdf.ts). */
+  latencyCdf: CdfPoint[];
+}
+
+/** Most windows in one series. */
+export const MAX_WINDOWS = 100_000;
+
+const r9 = (x: number) => Number(x.toPrecision(9));
+
+/**
+ * Runs `model` (fresh, not yet run) to its end as `model.run()` would, recording a point every
+ * `windowMs` of simulated time. `path` names the option in errors.
+ */
+export function runWithTimeSeries(model: Model, windowMs: number, path = 'options.timeseries.windowMs'): TimeSeries {
+  const { pool, stats, sim } = model;
+  const stopAt = model.workload.stopAtMs;
+  const slots = pool.concurrency.reduce((a, c) => a + c, 0);
+  const integrals = () => {
+    let queue = 0, busy = 0;
+    for (let s = 0; s < pool.size; s++) {
+      queue += pool.queueTime(s);
+      busy += pool.busyTime(s);
+    }
+    return { queue, busy };
+  };
+  const points: TimeSeriesPoint[] = [];
+  let from = sim.now;
+  let successes = stats.successes;
+  let latency = stats.latency.clone();
+  let at = integrals();
+  while (!model.finished() && from < stopAt) {
+    if (points.length >= MAX_WINDOWS) throw new ScenarioError(path, windowMs, `a window giving at most ${MAX_WINDOWS} points over the run`);
+    const to = Math.min(from + windowMs, stopAt);
+    // The warm-up's end restarts the pool's integrals at 0: read them just before it.
+    let carried = { queue: 0, busy: 0 };
+    const warmup = model.warmupMs;
+    if (!stats.measuring && warmup > from && warmup <= to) {
+      model.runUntil(warmup * (1 - Number.EPSILON));
+      const before = integrals();
+      carried = { queue: before.queue - at.queue, busy: before.busy - at.busy };
+      at = { queue: 0, busy: 0 };
+    }
+    if (!model.finished()) model.runUntil(to);
+    const end = model.finished() ? sim.now : to;
+    const now = integrals();
+    const lengthMs = end - from;
+    if (lengthMs > 0) {
+      const window = stats.latency.since(latency);
+      const quantile = (q: number) => (window.count > 0 ? r9(window.quantile(q)) : null);
+      const counts = [0, 0, 0, 0];
+      for (let s = 0; s < pool.size; s++) counts[pool.state[s]]++;
+      const busy = carried.busy + now.busy - at.busy;
+      points.push({
+        fromMs: r9(from), toMs: r9(end),
+        throughputPerSec: r9(((stats.successes - successes) / lengthMs) * 1000),
+        p50Ms: quantile(0.5), p90Ms: quantile(0.9), p99Ms: quantile(0.99),
+        queueLength: r9(Math.max(0, carried.queue + now.queue - at.queue) / lengthMs),
+        inService: r9(Math.max(0, busy) / lengthMs),
+        utilization: slots > 0 ? r9(Math.max(0, busy) / lengthMs / slots) : 0,
+        idle: counts[0], busy: counts[1], failed: counts[2], recovering: counts[3],
+      });
+    }
+    from = end;
+    successes = stats.successes;
+    latency = stats.latency.clone();
+    at = now;
+  }
+  finish(model);
+  return { windowMs, points, latencyCdf: latencyCdf(stats.latency) };
+}
+
+/**
+ * Ends the run as `model.run()` does. A run that reached its stop time ends through `run()` itself
+ * (nothing is left before the stop time); one that finished inside a window (its last request
+ * ended, and `sim.stop()` ended the slice) must not run on — periodic events such as health
+ * checks would — so its window is closed as `run()` closes it: at the end of the arrivals, which
+ * is at or before now, or the stop time when the arrivals ended with it.
+ */
+function finish(model: Model): void {
+  if (!model.finished()) {
+    model.run();
+    return;
+  }
+  const stopAt = model.workload.stopAtMs;
+  if (!model.stats.windowClosed) model.stats.closeWindow(stopAt === Infinity ? model.sim.now : Math.max(model.sim.now, stopAt));
+  model.pool.flush();
+}
