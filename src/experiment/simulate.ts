@@ -5,7 +5,9 @@
  */
 import { Model } from '../model/model.js';
 import { summarize, type Summary } from '../model/summary.js';
-import { parseScenario, toModelConfig, withBalancer, type Scenario, MAX_REQUESTS } from '../scenario/scenario.js';
+import { parseScenario, toModelConfig, toTopologyConfig, withBalancer, type Scenario, MAX_REQUESTS } from '../scenario/scenario.js';
+import { TopologyModel } from '../model/topology.js';
+import { summarizeTopology, type TopologySummary } from '../model/topology-summary.js';
 import { ScenarioError, booleanField, isObject, number, numberField, object, oneOf } from '../input/check.js';
 import { runWithTimeSeries, type TimeSeries } from './timeseries.js';
 import type { BalancerChoice, ScenarioInput } from '../scenario/scenario-input.js';
@@ -68,6 +70,7 @@ export function prepareScenario(input: ScenarioInput, options: SimulateOptions =
 /** Builds the model for a scenario without running it (for stepping, animation and tests). */
 export function createModel(input: ScenarioInput, options: SimulateOptions = {}): Model {
   const scenario = prepareScenario(input, options);
+  if (scenario.topology) throw new ScenarioError('services', Object.keys(scenario.topology.services), 'a single pool (for services calling services use createTopologyModel or simulate)');
   const model = new Model(toModelConfig(scenario));
   if (options.path === 'general') model.general = true;
   if (options.checked) {
@@ -78,10 +81,28 @@ export function createModel(input: ScenarioInput, options: SimulateOptions = {})
   return model;
 }
 
+/** Builds the model of a topology scenario (one with `services`) without running it. */
+export function createTopologyModel(input: ScenarioInput, options: SimulateOptions = {}): TopologyModel {
+  const scenario = prepareScenario(input, options);
+  if (!scenario.topology) throw new ScenarioError('services', undefined, 'services calling services (a scenario with "services")');
+  return new TopologyModel(toTopologyConfig(scenario));
+}
+
+/**
+ * Runs a scenario to its end and summarises it. A topology (a scenario with `services`) gives a
+ * TopologySummary: the end-to-end view at the top, plus `services` and `edges`.
+ */
 export function simulate(input: ScenarioInput, options: SimulateOptions & { timeseries: { windowMs: number } }): Summary & { timeseries: TimeSeries };
 export function simulate(input: ScenarioInput, options?: SimulateOptions): Summary;
 export function simulate(input: ScenarioInput, options: SimulateOptions = {}): Summary {
   const name = isObject(input) && typeof input.name === 'string' ? input.name : 'scenario';
+  if (isObject(input) && (input as { services?: unknown }).services !== undefined) {
+    const topology = createTopologyModel(input, options);
+    const t0 = performance.now();
+    topology.run();
+    const summary: TopologySummary = summarizeTopology(topology, name, performance.now() - t0);
+    return summary;
+  }
   const model = createModel(input, options);
   const t0 = performance.now();
   if (options.timeseries) {

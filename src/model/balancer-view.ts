@@ -20,6 +20,9 @@ export interface FleetSpec {
   view?: { load: 'own' | 'reported'; refreshMs: number };
 }
 
+/** The part of a pool the balancers read: its size, weights and true load (a pool, or a slice of one). */
+export type PoolView = Pick<ServerPool, 'size' | 'weight' | 'load'>;
+
 export class BalancerFleet {
   readonly balancers: Balancer[] = [];
   readonly contexts: BalancerContext[] = [];
@@ -38,7 +41,8 @@ export class BalancerFleet {
   private readonly fleetRng: Rng;
   private nextInstance = 0;
 
-  constructor(spec: FleetSpec, private readonly pool: ServerPool, clock: { readonly now: number }, seed: number) {
+  /** `streams`: prefix of the instances' random streams (a topology names them per service). */
+  constructor(spec: FleetSpec, private readonly pool: PoolView, clock: { readonly now: number }, seed: number, streams = 'balancer') {
     const n = pool.size;
     const info = getBalancer(spec.balancer.name);
     if (!info) throw new Error(`unknown balancer ${JSON.stringify(spec.balancer.name)} (known: ${balancerNames().join(', ')})`);
@@ -56,7 +60,7 @@ export class BalancerFleet {
         eligible: this.eligible,
         outstanding: this.reported ?? own,
         trueLoad: pool.load,
-        rng: createStream(seed, b === 0 ? 'balancer' : `balancer/${b}`),
+        rng: createStream(seed, b === 0 ? streams : `${streams}/${b}`),
         now: () => clock.now,
       };
       this.own.push(own);
@@ -65,7 +69,7 @@ export class BalancerFleet {
     }
     this.observes = typeof this.balancers[0].observe === 'function';
     this.assignRandom = fleet.assign === 'random';
-    this.fleetRng = createStream(seed, 'fleet');
+    this.fleetRng = createStream(seed, streams === 'balancer' ? 'fleet' : `fleet@${streams}`);
   }
 
   /** Which balancer instance the next attempt arrives at. */

@@ -141,7 +141,7 @@ export class RequestTable {
     return this.capacity;
   }
 
-  private grow(cap: number): void {
+  protected grow(cap: number): void {
     const old = this.capacity;
     const self = this as unknown as Record<string, Float64Array | Int32Array | Uint8Array>;
     for (const name of Object.keys(self)) {

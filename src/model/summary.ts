@@ -2,7 +2,8 @@
  * The Summary contract (DESIGN.md): what `simulate()` returns and `lbsim run --json` prints.
  * All times in ms. Everything but `wallMs` is a pure function of scenario + seed.
  */
-import type { Model } from './model.js';
+import type { ServerPool } from './server-pool.js';
+import type { Stats } from './stats.js';
 import { SERVER_STATE_NAMES, REQUEST_STATE_NAMES, ATTEMPT_STATE_NAMES, type ServerStateName } from './states.js';
 
 /** A server over the measurement window (`Summary.window`). */
@@ -73,7 +74,7 @@ export interface Summary {
  * Rounding for print: 9 significant digits, so that summaries compare byte for byte and keep
  * their order (p99 ≤ max). Non-finite values print as 0 (they cannot occur in a valid run).
  */
-const r9 = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(9)) : 0);
+export const r9 = (x: number): number => (Number.isFinite(x) ? Number(x.toPrecision(9)) : 0);
 
 function counts(names: readonly string[], table: Float64Array): Record<string, number> {
   const n = names.length, out: Record<string, number> = {};
@@ -86,7 +87,16 @@ function counts(names: readonly string[], table: Float64Array): Record<string, n
   return out;
 }
 
-export function summarize(model: Model, scenarioName: string, wallMs: number): Summary {
+/** What a summary reads of a run: its servers, clock, stats and which policy at which seed. */
+export interface SummarySource {
+  readonly pool: ServerPool;
+  readonly sim: { readonly now: number; readonly events: number };
+  readonly stats: Stats;
+  readonly warmupMs: number;
+  readonly config: { readonly seed: number; readonly balancer: { name: string; options: Record<string, unknown> } };
+}
+
+export function summarize(model: SummarySource, scenarioName: string, wallMs: number): Summary {
   const { pool, sim, stats } = model;
   const latency = stats.latency;
   const w = stats.window();

@@ -2,8 +2,8 @@
 import { ScenarioError, booleanField, join, numberField, object, oneOf, optionalNumberField } from '../input/check.js';
 import { JITTERS, type ClientConfig, type RetryConfig } from '../model/client.js';
 
-export function parseClient(value: unknown): ClientConfig {
-  const path = 'client';
+/** A client policy: the scenario's `client`, or an edge's in a topology (`path` says where). */
+export function parseClient(value: unknown, path = 'client'): ClientConfig {
   const o = object(value, path, ['timeoutMs', 'deadlineMs', 'connectTimeoutMs', 'cancel', 'retries', 'hedge']);
   const config: ClientConfig = {
     connectTimeoutMs: numberField(o, 'connectTimeoutMs', path, { min: 0 }, 0),

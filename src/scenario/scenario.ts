@@ -21,6 +21,8 @@ import { parseHealth, toHealthConfig, type HealthSpec } from './health-spec.js';
 import type { ServerSpec } from '../model/server-pool.js';
 import { getBalancer, balancerNames } from '../balancers/index.js';
 import { HISTOGRAM_DIGITS } from '../metrics/histogram.js';
+import { parseTopology, refuseInTopology, type TopologySpec } from './topology-spec.js';
+import type { TopologyConfig } from '../model/topology.js';
 
 export interface ServerGroup {
   name?: string;
@@ -36,6 +38,8 @@ export interface ServerGroup {
 }
 
 export interface Scenario {
+  /** Services calling services (scenarios with `services`); absent for a single pool. */
+  topology?: TopologySpec;
   name: string;
   seed: number;
   stop: StopSpec;
@@ -98,6 +102,7 @@ const TOP = [
 
 /** `files` reads the files a scenario names (see ScenarioFiles); without it `file` fields are refused. */
 export function parseScenario(input: unknown, files?: ScenarioFiles): Scenario {
+  if (isObject(input) && input.services !== undefined) return parseTopologyScenario(input, files);
   const o = object(input, '', TOP);
   const scenario: Scenario = {
     name: stringField(o, 'name', '', 'scenario'),
@@ -149,6 +154,55 @@ export function parseScenario(input: unknown, files?: ScenarioFiles): Scenario {
   return scenario;
 }
 
+/** Top-level fields of a topology (services calling services); the rest lives under `services`. */
+const TOPOLOGY_TOP = ['$schema', 'name', 'description', 'seed', 'stop', 'arrivals', 'keys', 'entry', 'services', 'calls', 'client', 'metrics'];
+
+/**
+ * A scenario of services calling services (see TopologySpec). Its top-level `servers` and
+ * `balancer` are the entry service's, so tools that read them (the run header, `--balancer`)
+ * speak of the entry; `service` is not used.
+ */
+function parseTopologyScenario(input: Json, files?: ScenarioFiles): Scenario {
+  for (const key of Object.keys(input)) {
+    if (!TOPOLOGY_TOP.includes(key)) {
+      const where = ['servers', 'balancer', 'service', 'serviceScope', 'fleet', 'view', 'failures', 'health'].includes(key)
+        ? 'in a topology it belongs to each service (services.<name>), or is not supported there yet'
+        : `no such field (known fields with "services": ${TOPOLOGY_TOP.join(', ')})`;
+      throw new ScenarioError(key, input[key], where);
+    }
+  }
+  const o = input;
+  const arrivals = parseArrivals(o.arrivals, files);
+  if (arrivals.process === 'closed') throw new ScenarioError('arrivals.process', 'closed', 'open arrivals in a topology (closed loops are not supported there yet)');
+  const topology = parseTopology(o, { servers: parseServers, balancer: parseBalancer, maxServers: MAX_SERVERS }, files);
+  const entry = topology.services.find((svc) => svc.name === topology.entry)!;
+  const scenario: Scenario = {
+    name: stringField(o, 'name', '', 'scenario'),
+    seed: numberField(o, 'seed', '', { integer: true, min: 0, max: 2 ** 32 - 1 }, 1),
+    stop: parseStop(o.stop, arrivals.process === 'trace'),
+    servers: entry.servers,
+    arrivals,
+    service: { dist: 'constant', valueMs: 0 },
+    balancer: entry.balancer,
+    topology,
+  };
+  if (o.keys !== undefined) scenario.keys = parseKeys(o.keys);
+  if (o.client !== undefined) {
+    scenario.client = parseClient(o.client);
+    refuseInTopology(scenario.client, 'client');
+  }
+  if (o.metrics !== undefined) {
+    const m = object(o.metrics, 'metrics', ['significantDigits']);
+    scenario.metrics = {
+      significantDigits: numberField(m, 'significantDigits', 'metrics', { integer: true, min: HISTOGRAM_DIGITS.min, max: HISTOGRAM_DIGITS.max }, HISTOGRAM_DIGITS.default),
+    };
+  }
+  if (scenario.arrivals.process === 'trace' && scenario.stop.requests === undefined && scenario.stop.timeMs === undefined) {
+    scenario.stop.requests = scenario.arrivals.timesMs.length;
+  }
+  return scenario;
+}
+
 /** A trace may leave `stop` out: it stops after its last arrival. */
 function parseStop(value: unknown, trace: boolean): Scenario['stop'] {
   if (value === undefined && trace) return { warmupMs: 0 };
@@ -172,10 +226,10 @@ function parseStop(value: unknown, trace: boolean): Scenario['stop'] {
   return stop;
 }
 
-function parseServers(value: unknown): ServerGroup[] {
-  const groups = array(value, 'servers', 1);
+function parseServers(value: unknown, at = 'servers'): ServerGroup[] {
+  const groups = array(value, at, 1);
   return groups.map((item, i) => {
-    const path = join('servers', i);
+    const path = join(at, i);
     const o = object(item, path, ['name', 'count', 'concurrency', 'speed', 'weight', 'queueLimit', 'discipline', 'queueTargetMs', 'queueIntervalMs']);
     const group: ServerGroup = {
       count: numberField(o, 'count', path, { integer: true, min: 1, max: MAX_SERVERS }, 1),
@@ -374,8 +428,7 @@ function sameLength(values: number[], times: number[], path: string): number[] {
  * Checks the name and lets the policy's factory validate its options (on a throw-away context
  * the size of the pool), so a bad option is reported before anything runs.
  */
-function parseBalancer(value: unknown, servers: readonly ServerGroup[]): Scenario['balancer'] {
-  const path = 'balancer';
+function parseBalancer(value: unknown, servers: readonly ServerGroup[], path = 'balancer'): Scenario['balancer'] {
   if (!isObject(value)) throw new ScenarioError(path, value, 'an object with a "name" field');
   const info = typeof value.name === 'string' ? getBalancer(value.name) : undefined;
   if (!info) throw new ScenarioError(join(path, 'name'), value.name, `a known balancer: ${balancerNames().join(', ')}`);
@@ -402,6 +455,28 @@ export function withBalancer(scenario: Scenario, balancer: string | ({ name: str
 }
 
 /** The simulated world a scenario describes: groups expanded into servers. */
+/** The simulated world of a topology scenario; the entry's balancer is the scenario's (`withBalancer`). */
+export function toTopologyConfig(scenario: Scenario): TopologyConfig {
+  const t = scenario.topology!;
+  const expand = (groups: readonly ServerGroup[]): ServerSpec[] => toModelConfig({ ...scenario, topology: undefined, servers: [...groups] }).servers as ServerSpec[];
+  const options = (b: Scenario['balancer']) => {
+    const { name, ...rest } = b;
+    return { name, options: rest };
+  };
+  const config: TopologyConfig = {
+    seed: scenario.seed, stop: scenario.stop, arrivals: scenario.arrivals as ArrivalSpec, entry: t.entry,
+    services: t.services.map((svc) => ({
+      name: svc.name, servers: expand(svc.servers), steps: svc.work,
+      balancer: options(svc.name === t.entry ? scenario.balancer : svc.balancer),
+    })),
+    calls: t.calls,
+  };
+  if (scenario.keys) config.keys = scenario.keys;
+  if (scenario.client) config.client = scenario.client;
+  if (scenario.metrics) config.metrics = scenario.metrics;
+  return config;
+}
+
 export function toModelConfig(written: Scenario): ModelConfig {
   const scenario = written.story ? compileStory(written, parseStory(written.story, written.servers.reduce((n, g) => n + g.count, 0))) : written;
   const servers: ServerSpec[] = [];

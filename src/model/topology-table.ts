@@ -1,0 +1,36 @@
+/**
+ * The request table of a topology: RequestTable's columns plus what calls between services need.
+ * Rows are of two kinds:
+ * - a *call*: a logical request from a caller to a service (`call[c] === c`), carrying the retries
+ *   and the outcome the caller sees; `parent` is the caller's attempt row waiting for it (-1: the
+ *   external client at the entry; -2: orphaned, nobody waits any more);
+ * - an *attempt*: one try of a call at a server of the callee (`call[a]` its call, -1 once the
+ *   caller stopped waiting); `step` is the handler step it is on, and its calls in flight are
+ *   linked from `hedgeHead[a]` through `nextHedge`.
+ */
+import { RequestTable } from './request-table.js';
+
+export class TopologyTable extends RequestTable {
+  /** Call: the attempt row waiting for it; -1 the external client; -2 orphaned. */
+  parent = new Int32Array(0);
+  /** Call and attempt: the edge (caller → service) whose client policy applies. */
+  edge = new Int32Array(0);
+  /** Call and attempt: the service called. */
+  service = new Int32Array(0);
+  /** Call: its attempt at a server now (-1 between attempts). */
+  attempt = new Int32Array(0);
+  /** Attempt: the handler step it is on. */
+  step = new Int32Array(0);
+  /** Attempt: calls of the current step still out, succeeded, failed; and how many must succeed. */
+  waiting = new Int32Array(0);
+  okCalls = new Int32Array(0);
+  failedCalls = new Int32Array(0);
+  need = new Int32Array(0);
+  /** Attempt: 1 while it holds a slot at its server. */
+  holding = new Uint8Array(0);
+
+  constructor() {
+    super();
+    this.grow(this.size); // the columns above are set after RequestTable's constructor sized its own
+  }
+}

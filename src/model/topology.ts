@@ -1,0 +1,614 @@
+/**
+ * Services that call services. Each service is a pool of servers behind its own balancer(s) and a
+ * handler: a list of steps — local `work` (a duration at the server's speed), a `call` to another
+ * service, or a `parallel` fan-out of calls of which `need` must succeed. A call goes through the
+ * callee's balancer as an attempt, under the policy of its edge (caller → callee: timeout,
+ * retries with backoff and budget, cancellation). By default an attempt holds its server slot
+ * while it waits for its calls (thread per request); `hold: false` releases it, and the work after
+ * the call queues again at the same server. A failed call fails the attempt that made it; the
+ * caller's edge policy then retries or gives up, up to the entry, where the external client's
+ * policy (the scenario's `client`) applies.
+ *
+ * All services share one clock, one server pool (service i owns servers [lo, hi); its balancers
+ * see that slice) and one request table. Stats measure the end-to-end view (entry requests);
+ * per-service and per-edge counters measure the rest.
+ */
+import { Simulation, EventLimitError, type Handler, MAX_TARGET } from '../engine/simulation.js';
+import { createStream, type Rng } from '../random/rng.js';
+import { createDistribution, type Distribution, type DistributionSpec } from '../random/distributions.js';
+import type { ArrivalSpec } from './arrivals.js';
+import { Discipline, ServerPool, type ServerSpec } from './server-pool.js';
+import { InFlightLimitError } from './request-table.js';
+import { TopologyTable } from './topology-table.js';
+import { AttemptState, RequestState, ServerState } from './states.js';
+import type { ClientConfig } from './client.js';
+import { ClientPolicy } from './client-policy.js';
+import { BalancerFleet } from './balancer-view.js';
+import { Stats, NATT, NREQ } from './stats.js';
+import { Workload, type KeySpec } from './workload.js';
+import { EventKind } from './event-kind.js';
+import { RunLimitError, EVENTS_BASE, EVENTS_PER_ARRIVAL, DEFAULT_MAX_IN_FLIGHT } from './run-limit-error.js';
+import { Histogram } from '../metrics/histogram.js';
+import { Welford } from '../metrics/welford.js';
+
+/** A handler step, as configured (targets by service name). */
+export type StepConfig =
+  | { work: DistributionSpec }
+  /** The attempt fails here with probability `fail` (an error answer: a bug, a declined payment). */
+  | { fail: number }
+  | { call: string; p?: number; hold?: boolean }
+  | { parallel: string[]; need: 'all' | 'any' | number; p?: number; hold?: boolean };
+
+export interface ServiceConfig {
+  name: string;
+  servers: readonly ServerSpec[];
+  balancer: { name: string; options: Record<string, unknown> };
+  steps: readonly StepConfig[];
+}
+
+export interface TopologyConfig {
+  seed: number;
+  stop: { requests?: number; timeMs?: number; warmupMs: number; maxEvents?: number; maxInFlight?: number };
+  arrivals: ArrivalSpec;
+  keys?: KeySpec;
+  entry: string;
+  services: readonly ServiceConfig[];
+  /** Client policy of each edge, "a->b"; the external client → entry edge is the scenario's `client`. */
+  calls?: Readonly<Record<string, ClientConfig>>;
+  client?: ClientConfig;
+  metrics?: { significantDigits: number };
+}
+
+const WORK = 0, CALL = 1, PARALLEL = 2, FAIL = 3;
+
+/** A step compiled: its kind, duration, the edges it calls, how many must succeed, slot held or not. */
+interface Step {
+  kind: number;
+  dist: Distribution | null;
+  edges: number[];
+  need: number;
+  hold: boolean;
+  p: number;
+}
+
+/** Counters of one service (attempts at it) or one edge (calls over it), measured requests only. */
+export class CallCounters {
+  calls = 0; attempts = 0; retries = 0;
+  succeeded = 0; failed = 0; timedOut = 0; dropped = 0; rejected = 0;
+  /** Time from an attempt's send to its success (service: at this service, calls included). */
+  readonly latency = new Welford();
+  readonly latencyHistogram = new Histogram(2);
+}
+
+export interface Edge {
+  name: string;
+  from: number;
+  to: number;
+  policy: ClientPolicy;
+  counters: CallCounters;
+}
+
+export interface Service {
+  name: string;
+  index: number;
+  /** Its servers in the shared pool: [lo, hi). */
+  lo: number;
+  hi: number;
+  fleet: BalancerFleet;
+  steps: Step[];
+  counters: CallCounters;
+  /** Its work-step durations' own random stream. */
+  rng: Rng;
+}
+
+const R = RequestState;
+const A = AttemptState;
+const ORPHAN = -2;
+
+export class TopologyModel implements Handler {
+  readonly sim = new Simulation();
+  readonly pool: ServerPool;
+  readonly requests = new TopologyTable();
+  /** The end-to-end view: entry requests, their latency, the measurement window. */
+  readonly stats: Stats;
+  readonly services: Service[] = [];
+  readonly edges: Edge[] = [];
+  readonly workload: Workload;
+  readonly entry: number;
+  checked = false;
+  private readonly coin: Rng;
+  private windowEndMs = Infinity;
+  private readonly eventsPerArrival: number;
+  /** The attempt sending its calls now: their outcomes are weighed once all are sent. */
+  private launching = -1;
+
+  constructor(readonly config: TopologyConfig) {
+    const { seed } = config;
+    const sim = this.sim;
+    sim.setHandler(this);
+    const servers: ServerSpec[] = [];
+    for (const svc of config.services) servers.push(...svc.servers);
+    this.pool = new ServerPool(servers, sim);
+    if (this.pool.size > MAX_TARGET / 2) throw new RangeError(`at most ${MAX_TARGET / 2} servers`);
+    this.stats = new Stats(this.pool, sim, config.stop.warmupMs, config.metrics?.significantDigits);
+    this.workload = new Workload({ ...config, service: { dist: 'constant', valueMs: 0 } }, sim);
+    this.coin = createStream(seed, 'calls');
+    const index = new Map(config.services.map((s, i) => [s.name, i]));
+    const entry = index.get(config.entry);
+    if (entry === undefined) throw new RangeError(`entry ${JSON.stringify(config.entry)}: no such service`);
+    this.entry = entry;
+    this.edges.push({ name: `client->${config.entry}`, from: -1, to: entry, policy: new ClientPolicy(config.client, sim, seed), counters: new CallCounters() });
+    let lo = 0;
+    config.services.forEach((svc, i) => {
+      const hi = lo + svc.servers.length;
+      const view = { size: hi - lo, weight: this.pool.weight.subarray(lo, hi), load: this.pool.load.subarray(lo, hi) };
+      const fleet = new BalancerFleet({ balancer: svc.balancer }, view, sim, seed, `balancer@${svc.name}`);
+      this.services.push({ name: svc.name, index: i, lo, hi, fleet, steps: [], counters: new CallCounters(), rng: createStream(seed, `service@${svc.name}`) });
+      lo = hi;
+    });
+    const edgeOf = (from: number, to: string): number => {
+      const t = index.get(to);
+      if (t === undefined) throw new RangeError(`${config.services[from].name} calls ${JSON.stringify(to)}: no such service`);
+      const name = `${config.services[from].name}->${to}`;
+      let e = this.edges.findIndex((x) => x.name === name);
+      if (e < 0) {
+        e = this.edges.length;
+        this.edges.push({ name, from, to: t, policy: new ClientPolicy(config.calls?.[name], sim, seed * 7919 + e), counters: new CallCounters() });
+      }
+      return e;
+    };
+    config.services.forEach((svc, i) => {
+      this.services[i].steps = svc.steps.map((step): Step => {
+        if ('work' in step) return { kind: WORK, dist: createDistribution(step.work), edges: [], need: 0, hold: true, p: 1 };
+        if ('fail' in step) return { kind: FAIL, dist: null, edges: [], need: 0, hold: true, p: step.fail };
+        if ('call' in step) return { kind: CALL, dist: null, edges: [edgeOf(i, step.call)], need: 1, hold: step.hold ?? true, p: step.p ?? 1 };
+        const edges = step.parallel.map((t) => edgeOf(i, t));
+        const need = step.need === 'all' ? edges.length : step.need === 'any' ? 1 : step.need;
+        return { kind: PARALLEL, dist: null, edges, need, hold: step.hold ?? true, p: step.p ?? 1 };
+      });
+    });
+    const { maxEvents, maxInFlight } = config.stop;
+    sim.eventLimit = maxEvents ?? EVENTS_BASE;
+    this.eventsPerArrival = maxEvents === undefined ? EVENTS_PER_ARRIVAL : 0;
+    this.requests.maxRows = maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    this.requests.clientFields = true;
+    if (config.stop.warmupMs > 0) sim.schedule(config.stop.warmupMs, EventKind.WarmupEnd, 0);
+    this.arrivalsEnd(this.workload.start());
+  }
+
+  /** Runs to the end of the scenario (all requests done, or the time limit). */
+  run(): void {
+    try {
+      this.sim.runUntil(this.workload.stopAtMs);
+    } catch (e) {
+      if (e instanceof EventLimitError) throw new RunLimitError('stop.maxEvents', e.limit, `the run handled ${e.limit.toLocaleString('en')} events by ${e.atMs} ms without ending; set stop.maxEvents higher to let it go on`);
+      if (e instanceof InFlightLimitError) throw new RunLimitError('stop.maxInFlight', e.limit, `more than ${e.limit.toLocaleString('en')} calls and attempts in flight at once: bound the queues with queueLimit, or set stop.maxInFlight higher`);
+      throw e;
+    }
+    const end = this.windowEndMs;
+    this.stats.closeWindow(end === Infinity ? this.sim.now : Math.max(this.sim.now, end));
+    this.pool.flush();
+  }
+
+  finished(): boolean {
+    return this.workload.arrivalsDone && this.requests.live === 0;
+  }
+
+  handle(kind: number, r: number): void {
+    const t = this.requests, id = this.sim.currentEventId;
+    switch (kind) {
+      case EventKind.Arrival: this.arrive(r); break;
+      case EventKind.Departure: if (t.departId[r] === id) this.workDone(r); break;
+      case EventKind.AttemptTimeout: if (t.timeoutId[r] === id) this.attemptTimeout(r); break;
+      case EventKind.Retry:
+        if (t.retryId[r] === id) {
+          t.retryId[r] = -1;
+          t.retries[r]++;
+          if (t.measured[r]) {
+            this.edges[t.edge[r]].counters.retries++;
+            if (t.parent[r] === -1) this.stats.retries++;
+          }
+          this.sendAttempt(r);
+        }
+        break;
+      case EventKind.WarmupEnd: if (!this.stats.windowClosed) this.stats.warmupEnded(); break;
+      case EventKind.WindowEnd: this.stats.closeWindow(this.sim.now); break;
+    }
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  private arrivalsEnd(endMs: number): void {
+    if (endMs !== endMs) return;
+    this.windowEndMs = endMs;
+    if (endMs <= this.sim.now) this.stats.closeWindow(this.sim.now);
+    else this.sim.schedule(endMs, EventKind.WindowEnd, 0);
+    if (this.finished()) this.sim.stop();
+  }
+
+  /** An entry request arrives: a call from the external client to the entry service. */
+  private arrive(source: number): void {
+    const t = this.requests, stats = this.stats;
+    const c = t.alloc();
+    this.sim.eventLimit += this.eventsPerArrival;
+    const end = this.workload.admit(t, c, source);
+    const measured = stats.measuring ? 1 : 0;
+    t.measured[c] = measured;
+    if (measured) {
+      stats.arrived++;
+      stats.inFlight++;
+    }
+    this.newCall(c, -1, 0);
+    if (end === end) this.arrivalsEnd(end);
+    this.sendAttempt(c);
+  }
+
+  /** Row `c` becomes a call over edge `e` for `parent` (an attempt row, or -1 for the external client). */
+  private newCall(c: number, parent: number, e: number): void {
+    const t = this.requests;
+    t.parent[c] = parent;
+    t.edge[c] = e;
+    t.service[c] = this.edges[e].to;
+    t.attempt[c] = -1;
+    t.arrivalMs[c] = this.sim.now;
+    const policy = this.edges[e].policy;
+    if (policy.config) policy.arrived(t, c, this.stats.latency); // the retry budget earns its share
+    if (t.measured[c]) this.edges[e].counters.calls++;
+  }
+
+  /** Sends the next attempt of call `c` through its service's balancer. */
+  private sendAttempt(c: number): void {
+    const t = this.requests, svc = this.services[t.service[c]], e = t.edge[c];
+    const a = t.alloc();
+    t.call[a] = c;
+    t.attempt[c] = a;
+    t.service[a] = svc.index;
+    t.edge[a] = e;
+    t.key[a] = t.key[c];
+    t.measured[a] = t.measured[c];
+    t.sentMs[a] = this.sim.now;
+    t.attempts[c]++;
+    t.hedgeHead[a] = -1;
+    if (t.measured[c]) {
+      this.edges[e].counters.attempts++;
+      svc.counters.attempts++;
+      if (t.parent[c] === -1) this.stats.attemptsSent++;
+    }
+    this.setCall(c, R.Pending);
+    const b = svc.fleet.instanceFor();
+    t.balancer[a] = b;
+    const local = svc.fleet.balancers[b].pick(t.key[a]);
+    this.dispatch(a, local < 0 ? -1 : svc.lo + local, b);
+  }
+
+  /** Attempt `a` reaches server `s` (-1: none eligible). */
+  private dispatch(a: number, s: number, b: number): void {
+    const t = this.requests, pool = this.pool;
+    if (s < 0) return this.attemptEnded(a, A.Rejected);
+    t.server[a] = s;
+    const svc = this.services[t.service[a]];
+    const begin = pool.inService[s] < pool.concurrency[s];
+    if (!begin && pool.queueLimit[s] >= 0 && pool.queueLength[s] >= pool.queueLimit[s]) {
+      pool.dropped[s]++;
+      return this.attemptEnded(a, A.Dropped);
+    }
+    t.counted[a] = 1;
+    svc.fleet.own[b][s - svc.lo]++;
+    t.atServer[a] = 1;
+    t.step[a] = 0;
+    this.edges[t.edge[a]].policy.armTimeout(t, a);
+    if (begin) {
+      this.pool.startService(s);
+      this.start(a);
+    } else this.queue(a, s);
+  }
+
+  private queue(a: number, s: number): void {
+    const t = this.requests;
+    this.setAttempt(a, A.Pending);
+    this.pool.enqueue(s, a, t.nextInQueue, t.prevInQueue);
+  }
+
+  /** Attempt `a` has taken a slot of its server: it runs its handler from its current step. */
+  private start(a: number): void {
+    this.setAttempt(a, A.InService);
+    this.requests.holding[a] = 1;
+    this.runSteps(a);
+  }
+
+  /** Runs attempt `a`'s handler from its current step until it must wait (work, calls) or is done. */
+  private runSteps(a: number): void {
+    const t = this.requests, svc = this.services[t.service[a]], steps = svc.steps;
+    for (;;) {
+      const k = t.step[a];
+      if (k >= steps.length) return this.complete(a);
+      const step = steps[k];
+      if (step.kind === WORK) {
+        const s = t.server[a], now = this.sim.now;
+        t.startMs[a] = now;
+        const endMs = now + step.dist!.sample(svc.rng) / this.pool.speed[s];
+        t.endMs[a] = endMs;
+        t.departId[a] = this.sim.schedule(endMs, EventKind.Departure, a);
+        return;
+      }
+      if (step.kind === FAIL) {
+        if (this.coin.next() < step.p) return this.fail(a);
+        t.step[a] = k + 1;
+        continue;
+      }
+      if (step.p < 1 && this.coin.next() >= step.p) {
+        t.step[a] = k + 1; // the call is not made this time
+        continue;
+      }
+      t.waiting[a] = step.edges.length;
+      t.okCalls[a] = 0;
+      t.failedCalls[a] = 0;
+      t.need[a] = step.need;
+      if (!step.hold) this.release(a);
+      const outer = this.launching;
+      this.launching = a;
+      for (const e of step.edges) {
+        const c = t.alloc();
+        t.measured[c] = t.measured[a];
+        t.key[c] = t.key[a];
+        this.newCall(c, a, e);
+        t.nextHedge[c] = t.hedgeHead[a];
+        t.hedgeHead[a] = c;
+        this.sendAttempt(c);
+      }
+      this.launching = outer;
+      this.weigh(a);
+      return;
+    }
+  }
+
+  /** Attempt `a` gives its slot up while it waits for its calls (hold: false). */
+  private release(a: number): void {
+    const t = this.requests;
+    if (!t.holding[a]) return;
+    t.holding[a] = 0;
+    this.freeSlot(t.server[a]);
+  }
+
+  /** A work step of `a` is done. */
+  private workDone(a: number): void {
+    const t = this.requests;
+    t.departId[a] = -1;
+    t.step[a]++;
+    this.runSteps(a);
+  }
+
+  /** Call `c` of attempt `a` ended; `ok` when it succeeded. */
+  private callReturned(a: number, c: number, ok: boolean): void {
+    const t = this.requests;
+    this.unlinkCall(a, c);
+    t.waiting[a]--;
+    if (ok) t.okCalls[a]++;
+    else t.failedCalls[a]++;
+    if (a !== this.launching) this.weigh(a);
+  }
+
+  /** Attempt `a`'s calls so far: enough succeeded (go on), too many failed (fail), or wait. */
+  private weigh(a: number): void {
+    const t = this.requests;
+    if (t.okCalls[a] >= t.need[a]) {
+      this.abandonCalls(a); // `need` met: the rest are not waited for
+      t.step[a]++;
+      this.resume(a);
+    } else if (t.okCalls[a] + t.waiting[a] < t.need[a]) {
+      this.abandonCalls(a);
+      this.fail(a);
+    }
+  }
+
+  /** Attempt `a` goes on after its calls: on its slot, or queued again at its server (hold: false). */
+  private resume(a: number): void {
+    const t = this.requests, s = t.server[a], pool = this.pool;
+    if (t.holding[a]) return this.runSteps(a);
+    if (t.step[a] >= this.services[t.service[a]].steps.length) return this.complete(a);
+    if (pool.inService[s] < pool.concurrency[s] && pool.queueLength[s] === 0) {
+      pool.startService(s);
+      this.start(a);
+    } else this.queue(a, s);
+  }
+
+  /** Attempt `a`'s handler is done: it succeeds at its server. */
+  private complete(a: number): void {
+    const t = this.requests, s = t.server[a];
+    this.pool.completed[s]++;
+    this.stats.serverCompletions++;
+    if (t.holding[a]) {
+      t.holding[a] = 0;
+      this.leaveServer(a);
+      this.freeSlot(s);
+    } else this.leaveServer(a);
+    this.attemptEnded(a, A.Succeeded);
+  }
+
+  /** Attempt `a` fails at its server (a call it needed failed). */
+  private fail(a: number): void {
+    const t = this.requests, s = t.server[a];
+    this.leaveServer(a);
+    if (t.holding[a]) {
+      t.holding[a] = 0;
+      this.freeSlot(s);
+    }
+    this.attemptEnded(a, A.Failed);
+  }
+
+  /** Attempt `a` no longer counts at its server's balancer (it is done there). */
+  private leaveServer(a: number): void {
+    const t = this.requests;
+    t.atServer[a] = 0;
+    t.timeoutId[a] = -1;
+    if (t.counted[a] === 1) {
+      t.counted[a] = 0;
+      const svc = this.services[t.service[a]];
+      svc.fleet.own[t.balancer[a]][t.server[a] - svc.lo]--;
+    }
+  }
+
+  /** A slot of server `s` is free: the next waiting attempt (FIFO, LIFO) takes it. */
+  private freeSlot(s: number): void {
+    const pool = this.pool, t = this.requests;
+    if (pool.queueLength[s] === 0) {
+      pool.endService(s);
+      return;
+    }
+    // The slot passes straight to the next attempt: the server stays busy.
+    const next = pool.discipline[s] === Discipline.Lifo ? pool.queueTail[s] : pool.queueHead[s];
+    pool.remove(s, next, t.nextInQueue, t.prevInQueue);
+    this.start(next);
+  }
+
+  /** Attempt `a` ended in `state`; its call learns of it (unless nobody waits any more). */
+  private attemptEnded(a: number, state: number): void {
+    const t = this.requests, svc = this.services[t.service[a]];
+    if (state !== A.Succeeded && state !== A.Failed) this.leaveServer(a);
+    this.setAttempt(a, state);
+    const c = t.call[a];
+    if (t.measured[a]) {
+      const k = svc.counters;
+      if (state === A.Succeeded) {
+        k.succeeded++;
+        k.latency.add(this.sim.now - t.sentMs[a]);
+        k.latencyHistogram.record(this.sim.now - t.sentMs[a]);
+      } else if (state === A.Failed) k.failed++;
+      else if (state === A.Dropped) k.dropped++;
+      else if (state === A.Rejected) k.rejected++;
+    }
+    this.requests.release(a);
+    if (c < 0) {
+      this.checkFinished();
+      return;
+    }
+    t.attempt[c] = -1;
+    this.callAttemptEnded(c, state);
+  }
+
+  /** The caller of call `c` sees its attempt end in `state`. */
+  private callAttemptEnded(c: number, state: number): void {
+    const t = this.requests, e = t.edge[c];
+    if (state === A.Succeeded) return this.finishCall(c, R.Succeeded);
+    if (t.parent[c] !== ORPHAN && this.edges[e].policy.retry(t, c)) {
+      this.setCall(c, R.Backoff);
+      return;
+    }
+    this.finishCall(c, state === A.TimedOut ? R.TimedOut : state === A.Dropped ? R.Dropped : state === A.Rejected ? R.Rejected : R.Failed);
+  }
+
+  /** The caller stops waiting for attempt `a` (its edge's timeout). */
+  private attemptTimeout(a: number): void {
+    const t = this.requests, c = t.call[a];
+    t.timeoutId[a] = -1;
+    t.call[a] = -1; // runs on unless cancelled: nobody waits for it
+    t.attempt[c] = -1;
+    if (this.edges[t.edge[a]].policy.config?.cancel) this.withdraw(a);
+    else if (t.measured[a]) this.services[t.service[a]].counters.timedOut++;
+    this.callAttemptEnded(c, A.TimedOut);
+  }
+
+  /** Attempt `a`, which nobody waits for, is withdrawn from its server with its calls. */
+  private withdraw(a: number): void {
+    const t = this.requests, pool = this.pool, s = t.server[a];
+    this.abandonCalls(a);
+    if (t.measured[a]) this.services[t.service[a]].counters.timedOut++;
+    if (t.state[a] === A.Pending && t.atServer[a]) pool.remove(s, a, t.nextInQueue, t.prevInQueue);
+    if (t.departId[a] >= 0) this.stats.wastedWorkMs += this.sim.now - t.startMs[a];
+    t.departId[a] = -1;
+    const held = t.holding[a] === 1;
+    t.holding[a] = 0;
+    this.leaveServer(a);
+    this.setAttempt(a, A.Cancelled);
+    this.requests.release(a);
+    if (held) this.freeSlot(s);
+    this.checkFinished();
+  }
+
+  /** Attempt `a`'s calls still out are not waited for any more: withdrawn (edge cancel) or orphaned. */
+  private abandonCalls(a: number): void {
+    const t = this.requests;
+    for (let c = t.hedgeHead[a]; c >= 0; ) {
+      const next = t.nextHedge[c];
+      t.parent[c] = ORPHAN;
+      const attempt = t.attempt[c];
+      if (t.retryId[c] >= 0) {
+        t.retryId[c] = -1; // in backoff: no retry will come
+        this.finishCall(c, R.Failed);
+      } else if (attempt >= 0 && this.edges[t.edge[c]].policy.config?.cancel) {
+        t.call[attempt] = -1;
+        this.withdraw(attempt);
+        this.finishCall(c, R.Failed);
+      }
+      c = next;
+    }
+    t.hedgeHead[a] = -1;
+  }
+
+  private unlinkCall(a: number, c: number): void {
+    const t = this.requests;
+    if (t.hedgeHead[a] === c) {
+      t.hedgeHead[a] = t.nextHedge[c];
+      return;
+    }
+    for (let x = t.hedgeHead[a]; x >= 0; x = t.nextHedge[x]) {
+      if (t.nextHedge[x] === c) {
+        t.nextHedge[x] = t.nextHedge[c];
+        return;
+      }
+    }
+  }
+
+  /** Call `c` ends in `to`: counted on its edge, and its caller (an attempt, or the client) learns of it. */
+  private finishCall(c: number, to: number): void {
+    const t = this.requests, e = t.edge[c], now = this.sim.now;
+    this.setCall(c, to);
+    t.retryId[c] = -1;
+    t.deadlineId[c] = -1;
+    t.hedgeId[c] = -1;
+    if (t.measured[c]) {
+      const k = this.edges[e].counters;
+      if (to === R.Succeeded) {
+        k.succeeded++;
+        k.latency.add(now - t.arrivalMs[c]);
+        k.latencyHistogram.record(now - t.arrivalMs[c]);
+      } else if (to === R.Failed) k.failed++;
+      else if (to === R.TimedOut) k.timedOut++;
+      else if (to === R.Dropped) k.dropped++;
+      else if (to === R.Rejected) k.rejected++;
+    }
+    const parent = t.parent[c];
+    if (parent === -1) {
+      if (to === R.Succeeded) this.stats.successes++;
+      if (t.measured[c]) this.stats.ended(to, now - t.arrivalMs[c]);
+    }
+    t.parent[c] = ORPHAN;
+    t.release(c);
+    if (parent >= 0) this.callReturned(parent, c, to === R.Succeeded);
+    else this.checkFinished();
+  }
+
+  private checkFinished(): void {
+    if (this.finished()) this.sim.stop();
+  }
+
+  private setCall(c: number, to: number): void {
+    const t = this.requests, from = t.callState[c];
+    if (from === to && to !== R.Backoff) return;
+    t.callState[c] = to;
+    if (t.measured[c] && t.parent[c] === -1) this.stats.requestTransitions[from * NREQ + to]++;
+  }
+
+  private setAttempt(a: number, to: number): void {
+    const t = this.requests, from = t.state[a];
+    t.state[a] = to;
+    if (t.measured[a] && t.edge[a] === 0) this.stats.attemptTransitions[from * NATT + to]++;
+  }
+}
+
+/** Offsets used by tests and summaries: which servers belong to which service. */
+export function serviceOfServer(model: TopologyModel, s: number): Service | undefined {
+  return model.services.find((svc) => s >= svc.lo && s < svc.hi);
+}
+
+export { ServerState };

@@ -1,0 +1,147 @@
+/**
+ * Validation of a topology: `entry`, `services` (each with its servers, balancer and handler
+ * steps under `work`) and `calls` (the client policy of each edge "caller->callee"). Errors name
+ * the path (`services.api.work[1].call`). Calls must not form a cycle.
+ */
+import { ScenarioError, array, isObject, join, numberField, object, oneOf, stringField, type Json } from '../input/check.js';
+import { parseDistribution } from './distribution-spec.js';
+import { parseClient } from './client-spec.js';
+import type { ScenarioFiles } from './scenario-files.js';
+import type { ClientConfig } from '../model/client.js';
+import type { StepConfig } from '../model/topology.js';
+
+/** A service as written (groups of servers, its balancer with options, its handler). */
+export interface ServiceSpec<Group = unknown, Balancer = { name: string } & Record<string, unknown>> {
+  name: string;
+  servers: Group[];
+  balancer: Balancer;
+  work: StepConfig[];
+}
+
+export interface TopologySpec {
+  entry: string;
+  services: ServiceSpec<import('./scenario.js').ServerGroup, import('./scenario.js').Scenario['balancer']>[];
+  /** Client policy per edge "a->b" (absent: no timeout, no retries). */
+  calls: Record<string, ClientConfig>;
+}
+
+/** The parsers of pool fields, handed over by scenario.ts (which owns them). */
+export interface PoolParsers {
+  servers(value: unknown, path: string): import('./scenario.js').ServerGroup[];
+  balancer(value: unknown, servers: readonly import('./scenario.js').ServerGroup[], path: string): import('./scenario.js').Scenario['balancer'];
+  maxServers: number;
+}
+
+const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
+const MAX_SERVICES = 1000;
+const MAX_STEPS = 100;
+const MAX_FANOUT = 1000;
+
+export function parseTopology(o: Json, parsers: PoolParsers, files?: ScenarioFiles): TopologySpec {
+  const all = o.services;
+  if (!isObject(all)) throw new ScenarioError('services', o.services, 'an object of services by name, e.g. {"api": {"servers": [...], "balancer": {...}, "work": [...]}}');
+  const names = Object.keys(all);
+  if (names.length === 0 || names.length > MAX_SERVICES) throw new ScenarioError('services', `${names.length} services`, `1 to ${MAX_SERVICES} services`);
+  for (const name of names) {
+    if (!NAME.test(name)) throw new ScenarioError(join('services', name), name, 'a service name: a letter, then letters, digits, "_" or "-" (at most 64)');
+  }
+  let total = 0;
+  const services = names.map((name) => {
+    const path = join('services', name);
+    const x = object(all[name], path, ['servers', 'balancer', 'work']);
+    const servers = parsers.servers(x.servers, join(path, 'servers'));
+    total += servers.reduce((n, g) => n + g.count, 0);
+    const balancer = parsers.balancer(x.balancer, servers, join(path, 'balancer'));
+    const work = array(x.work, join(path, 'work')).map((step, k) => parseStep(step, join(join(path, 'work'), k), names, name, files));
+    if (work.length > MAX_STEPS) throw new ScenarioError(join(path, 'work'), `${work.length} steps`, `at most ${MAX_STEPS} steps`);
+    return { name, servers, balancer, work };
+  });
+  if (total > parsers.maxServers) throw new ScenarioError('services', `${total} servers`, `at most ${parsers.maxServers} servers in all`);
+  const entry = o.entry === undefined ? names[0] : stringField(o, 'entry', '');
+  if (!names.includes(entry)) throw new ScenarioError('entry', entry, `one of the services: ${names.join(', ')}`);
+  refuseCycles(services);
+  const edges = new Set<string>();
+  for (const svc of services) for (const step of svc.work) for (const to of targets(step)) edges.add(`${svc.name}->${to}`);
+  const calls: Record<string, ClientConfig> = {};
+  if (o.calls !== undefined) {
+    if (!isObject(o.calls)) throw new ScenarioError('calls', o.calls, 'an object of client policies by edge, e.g. {"api->db": {"timeoutMs": 50}}');
+    for (const edge of Object.keys(o.calls)) {
+      const path = `calls["${edge}"]`;
+      if (!edges.has(edge)) throw new ScenarioError(path, edge, `an edge some service calls: ${[...edges].join(', ') || '(none)'}`);
+      const policy = parseClient(o.calls[edge], path);
+      refuseInTopology(policy, path);
+      calls[edge] = policy;
+    }
+  }
+  return { entry, services, calls };
+}
+
+/** What a topology does not support yet in a client policy: deadlines, hedges, connect timeouts. */
+export function refuseInTopology(policy: ClientConfig, path: string): void {
+  if (policy.deadlineMs !== undefined) throw new ScenarioError(join(path, 'deadlineMs'), policy.deadlineMs, 'no deadlineMs in a topology yet (use timeoutMs per edge)');
+  if (policy.hedge !== undefined) throw new ScenarioError(join(path, 'hedge'), policy.hedge, 'no hedging in a topology yet');
+  if (policy.connectTimeoutMs > 0) throw new ScenarioError(join(path, 'connectTimeoutMs'), policy.connectTimeoutMs, 'no connectTimeoutMs in a topology yet');
+}
+
+function targets(step: StepConfig): string[] {
+  return 'call' in step ? [step.call] : 'parallel' in step ? step.parallel : [];
+}
+
+function parseStep(value: unknown, path: string, names: readonly string[], self: string, files?: ScenarioFiles): StepConfig {
+  if (!isObject(value)) throw new ScenarioError(path, value, 'a step: {"work": distribution}, {"fail": probability}, {"call": service} or {"parallel": [services], "need": "all"|"any"|k}');
+  const service = (v: unknown, at: string): string => {
+    const name = oneOf(v, at, names as string[]);
+    if (name === self) throw new ScenarioError(at, name, 'another service (a service calling itself is a cycle)');
+    return name;
+  };
+  const options = (x: Json, step: { p?: number; hold?: boolean }) => {
+    if (x.p !== undefined) step.p = numberField(x, 'p', path, { above: 0, max: 1 });
+    if (x.hold !== undefined) {
+      if (typeof x.hold !== 'boolean') throw new ScenarioError(join(path, 'hold'), x.hold, 'true (keep the slot while waiting, default) or false (release it)');
+      step.hold = x.hold;
+    }
+  };
+  if ('work' in value) {
+    const x = object(value, path, ['work']);
+    return { work: parseDistribution(x.work, join(path, 'work'), files) };
+  }
+  if ('fail' in value) {
+    const x = object(value, path, ['fail']);
+    return { fail: numberField(x, 'fail', path, { min: 0, max: 1 }) };
+  }
+  if ('call' in value) {
+    const x = object(value, path, ['call', 'p', 'hold']);
+    const step: StepConfig & { call: string } = { call: service(x.call, join(path, 'call')) };
+    options(x, step);
+    return step;
+  }
+  if ('parallel' in value) {
+    const x = object(value, path, ['parallel', 'need', 'p', 'hold']);
+    const list = array(x.parallel, join(path, 'parallel'), 1).map((v, i) => service(v, join(join(path, 'parallel'), i)));
+    if (list.length > MAX_FANOUT) throw new ScenarioError(join(path, 'parallel'), `${list.length} calls`, `at most ${MAX_FANOUT}`);
+    let need: 'all' | 'any' | number = 'all';
+    if (typeof x.need === 'number') need = numberField(x, 'need', path, { integer: true, min: 1, max: list.length });
+    else if (x.need !== undefined) need = oneOf(x.need, join(path, 'need'), ['all', 'any'] as const);
+    const step: StepConfig & { parallel: string[] } = { parallel: list, need };
+    options(x, step);
+    return step;
+  }
+  throw new ScenarioError(path, value, 'a step: {"work": distribution}, {"fail": probability}, {"call": service} or {"parallel": [services], "need": "all"|"any"|k}');
+}
+
+/** Calls must form a DAG: a cycle would recurse without end. */
+function refuseCycles(services: readonly ServiceSpec[]): void {
+  const calls = new Map(services.map((s) => [s.name, new Set(s.work.flatMap(targets))]));
+  const state = new Map<string, 1 | 2>(); // 1: on the path, 2: done
+  const visit = (name: string, path: string[]): void => {
+    if (state.get(name) === 2) return;
+    if (state.get(name) === 1) {
+      const cycle = [...path.slice(path.indexOf(name)), name].join(' -> ');
+      throw new ScenarioError('services', cycle, 'calls without a cycle (a service may not end up calling itself)');
+    }
+    state.set(name, 1);
+    for (const next of calls.get(name) ?? []) visit(next, [...path, name]);
+    state.set(name, 2);
+  };
+  for (const s of services) visit(s.name, []);
+}

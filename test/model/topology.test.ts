@@ -1,0 +1,154 @@
+/**
+ * Services calling services: theory (a tandem is a Jackson network; a fan-out waits for the
+ * slowest of k), conservation per edge and end to end, retry amplification across tiers, and
+ * validation of topology scenarios.
+ */
+import { describe, expect, it } from 'vitest';
+import { simulate, type ScenarioInput } from '../../src/index.js';
+import type { TopologySummary } from '../../src/model/topology-summary.js';
+import { thrownScenarioError } from '../scenario-error.js';
+
+const run = (scenario: unknown) => simulate(scenario as ScenarioInput) as TopologySummary;
+const pool = (count: number, extra: object = {}) => ({ servers: [{ count, ...extra }], balancer: { name: 'least-connections' } });
+const exp = (meanMs: number) => ({ dist: 'exponential' as const, meanMs });
+
+describe('topologies against queueing theory', () => {
+  it('a chain of two single-server services that call on without holding their slot is a tandem: Σ 1/(μᵢ − λ)', () => {
+    // λ = 0.5/ms, μ₁ = 1, μ₂ = 1.25: 2 + 1.333 ms. By Reich's theorem a customer's stage sojourns
+    // are independent M/M/1 sojourns; the sd of the mean is at most the sum of the stages' sds,
+    // each √(2(1 + ρ)/n)/(1 − ρ) relative (n = 4·10⁵): 0.011 + 0.0059 ms. Tolerance 4 × that.
+    const n = 400_000;
+    const s = run({
+      seed: 1, stop: { requests: n, warmupMs: 1000 }, arrivals: { process: 'poisson', ratePerSec: 500 }, entry: 'front',
+      services: {
+        front: { ...pool(1), work: [{ work: exp(1) }, { call: 'back', hold: false }] },
+        back: { ...pool(1), work: [{ work: exp(0.8) }] },
+      },
+    });
+    const sd = 2 * Math.sqrt((2 * 1.5) / n) / 0.5 + (4 / 3) * Math.sqrt((2 * 1.4) / n) / 0.6;
+    expect(Math.abs(s.latencyMs.mean - (2 + 4 / 3))).toBeLessThan(4 * sd);
+    expect(s.services.front.utilization).toBeCloseTo(0.5, 1);
+    expect(s.services.back.utilization).toBeCloseTo(0.4, 1);
+  });
+
+  it.each([[1, 'all'], [4, 'all'], [4, 'any'], [3, 2]] as const)('a fan-out over %i exponential branches with need %s waits for the right order statistic', (k, need) => {
+    // No queueing (200 servers per service at 0.5% load): the k-th... E[X_(j:k)] = Σ_{i=k−j+1}^{k} 1/(iμ)
+    // for the j-th smallest of k Exp(μ). sd of the mean: √(Σ 1/(iμ)²/n); tolerance 4 sd.
+    const n = 100_000, meanMs = 10;
+    const names = Array.from({ length: k }, (_, i) => `b${i}`);
+    const services: Record<string, object> = { front: { ...pool(200), work: [{ parallel: names, need }] } };
+    for (const name of names) services[name] = { ...pool(200), work: [{ work: exp(meanMs) }] };
+    const s = run({ seed: 2, stop: { requests: n }, arrivals: { process: 'poisson', ratePerSec: 100 }, entry: 'front', services });
+    const j = need === 'all' ? k : need === 'any' ? 1 : need;
+    let mean = 0, variance = 0;
+    for (let i = k - j + 1; i <= k; i++) {
+      mean += meanMs / i;
+      variance += (meanMs / i) ** 2;
+    }
+    expect(s.requests.succeeded).toBe(n);
+    expect(Math.abs(s.latencyMs.mean - mean)).toBeLessThan(4 * Math.sqrt(variance / n));
+  });
+});
+
+describe('calls between services', () => {
+  it('three tiers retrying 3 times each send 4³ = 64 attempts to a bottom that always fails', () => {
+    const retry = { timeoutMs: 1000, retries: { max: 3, baseMs: 1, jitter: 'none' } };
+    const s = run({
+      seed: 3, stop: { requests: 200 }, arrivals: { process: 'poisson', ratePerSec: 10 }, entry: 'a', client: retry,
+      services: {
+        a: { ...pool(50), work: [{ call: 'b' }] },
+        b: { ...pool(50), work: [{ call: 'c' }] },
+        c: { ...pool(50), work: [{ work: exp(1) }, { fail: 1 }] },
+      },
+      calls: { 'a->b': retry, 'b->c': retry },
+    });
+    expect(s.requests.failed).toBe(200);
+    expect(s.edges['client->a'].amplification).toBe(4);
+    expect(s.edges['a->b'].amplification).toBe(16);
+    expect(s.edges['b->c'].amplification).toBe(64);
+    expect(s.services.c.attempts).toBe(64 * 200);
+  });
+
+  it('a retry budget caps the amplification at every tier', () => {
+    const retry = { retries: { max: 3, baseMs: 1, jitter: 'none', budget: { ratio: 0.1, minPerSec: 0, burst: 10 } } };
+    const s = run({
+      seed: 3, stop: { requests: 2000 }, arrivals: { process: 'poisson', ratePerSec: 100 }, entry: 'a', client: retry,
+      services: {
+        a: { ...pool(50), work: [{ call: 'b' }] },
+        b: { ...pool(50), work: [{ call: 'c' }] },
+        c: { ...pool(50), work: [{ work: exp(1) }, { fail: 1 }] },
+      },
+      calls: { 'a->b': retry, 'b->c': retry },
+    });
+    // Each edge retries at most ~10% of its calls (plus the burst): ≤ 1.1 attempts per call.
+    expect(s.edges['client->a'].amplification).toBeLessThan(1.11);
+    expect(s.edges['b->c'].amplification).toBeLessThan(1.11 ** 3 + 0.02);
+  });
+
+  it('conserves calls on every edge and requests end to end, with timeouts, drops and retries', () => {
+    const s = run({
+      seed: 4, stop: { requests: 20_000, warmupMs: 500 }, arrivals: { process: 'poisson', ratePerSec: 900 }, entry: 'api',
+      client: { timeoutMs: 60, retries: { max: 1 } },
+      services: {
+        api: { ...pool(4, { concurrency: 4, queueLimit: 20 }), work: [{ work: exp(1) }, { parallel: ['db', 'cache'], need: 'any' }, { work: exp(0.5) }] },
+        db: { ...pool(2, { queueLimit: 5 }), work: [{ work: exp(3) }, { fail: 0.02 }] },
+        cache: { ...pool(1, { queueLimit: 2 }), work: [{ work: exp(0.8) }], },
+      },
+      calls: { 'api->db': { timeoutMs: 20, retries: { max: 2, baseMs: 2 } }, 'api->cache': { timeoutMs: 5, cancel: true } },
+    });
+    const r = s.requests;
+    expect(r.succeeded + r.failed + r.timedOut + r.dropped + r.rejected + r.inFlight).toBe(r.arrived);
+    expect(r.inFlight).toBe(0);
+    for (const [name, e] of Object.entries(s.edges)) {
+      expect(e.succeeded + e.failed + e.timedOut + e.dropped + e.rejected, name).toBe(e.calls);
+      expect(e.attempts, name).toBe(e.calls + e.retries);
+    }
+    expect(s.edges['api->db'].timedOut + s.edges['api->cache'].timedOut).toBeGreaterThan(0);
+    expect(s.services.db.dropped + s.services.cache.dropped).toBeGreaterThan(0);
+  });
+
+  it('a slow dependency holding its callers\' slots fails requests that never touch it; a short timeout on the edge saves them', () => {
+    // api has 8 slots; half its requests call `slow` (100 ms), the other half only work 1 ms.
+    const scenario = (calls: object) => ({
+      seed: 5, stop: { requests: 20_000, warmupMs: 1000 }, arrivals: { process: 'poisson', ratePerSec: 400 }, entry: 'api',
+      services: {
+        api: { ...pool(1, { concurrency: 8, queueLimit: 10 }), work: [{ work: exp(1) }, { call: 'slow', p: 0.5 }] },
+        slow: { ...pool(1, { concurrency: 64 }), work: [{ work: { dist: 'constant', valueMs: 100 } }] },
+      },
+      calls,
+    });
+    const held = run(scenario({}));
+    const guarded = run(scenario({ 'api->slow': { timeoutMs: 5, cancel: true } }));
+    // Held: 200/s × 0.1 s = 20 slots wanted > 8: the queue fills and drops requests of both kinds.
+    expect(held.requests.dropped / held.requests.arrived).toBeGreaterThan(0.3);
+    expect(guarded.requests.dropped / guarded.requests.arrived).toBeLessThan(0.01);
+    expect(guarded.requests.failed / guarded.requests.arrived).toBeGreaterThan(0.4); // the slow half fails fast instead
+  });
+});
+
+describe('topology scenarios are validated', () => {
+  const base = {
+    stop: { requests: 10 }, arrivals: { process: 'poisson', ratePerSec: 10 }, entry: 'a',
+    services: { a: { ...pool(1), work: [{ call: 'b' }] }, b: { ...pool(1), work: [{ work: exp(1) }] } },
+  };
+  const bad = (patch: object, path: RegExp) => expect(thrownScenarioError(() => run({ ...base, ...patch })).message).toMatch(path);
+
+  it('refuses unknown services, cycles, self-calls, bad need and unknown edges, naming the path', () => {
+    bad({ services: { a: { ...pool(1), work: [{ call: 'nope' }] } } }, /^services\.a\.work\[0\]\.call: got "nope"/);
+    bad({ services: { a: { ...pool(1), work: [{ call: 'b' }] }, b: { ...pool(1), work: [{ call: 'a' }] } } }, /^services: got "a -> b -> a".*without a cycle/);
+    bad({ services: { a: { ...pool(1), work: [{ call: 'a' }] } } }, /services\.a\.work\[0\]\.call.*calling itself/);
+    bad({ services: { a: { ...pool(1), work: [{ parallel: ['b'], need: 2 }] }, b: base.services.b } }, /services\.a\.work\[0\]\.need: got 2/);
+    bad({ calls: { 'b->a': { timeoutMs: 1 } } }, /calls\["b->a"\]: got "b->a", expected an edge some service calls: a->b/);
+    bad({ entry: 'z' }, /^entry: got "z"/);
+    bad({ servers: [{ count: 1 }] }, /^servers: .*belongs to each service/);
+    bad({ calls: { 'a->b': { deadlineMs: 5 } } }, /calls\["a->b"\]\.deadlineMs/);
+    bad({ services: { a: { ...pool(1), work: [{ fail: 2 }] } } }, /services\.a\.work\[0\]\.fail: got 2/);
+    bad({ services: { a: { ...pool(1), work: [{ sleep: 2 }] } } }, /services\.a\.work\[0\]: got/);
+  });
+
+  it('keeps single-pool scenarios as they were: the same summary with and without the topology code', () => {
+    const single = simulate({ stop: { requests: 1000 }, servers: [{ count: 2 }], arrivals: { process: 'poisson', ratePerSec: 100 }, service: exp(5), balancer: { name: 'round-robin' } });
+    expect('services' in single).toBe(false);
+    expect(single.requests.succeeded).toBe(1000);
+  });
+});
