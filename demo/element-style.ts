@@ -51,6 +51,9 @@ export const ELEMENT_CSS = `
 .stage:focus { outline: none; }
 .stage:focus-visible { outline: 2px solid var(--accent); outline-offset: -2px; }
 .server-focus { position: absolute; border: 3px solid var(--accent); border-radius: 6px; pointer-events: none; }
+.caption { position: absolute; top: 6px; left: 6px; max-width: min(55%, 30em); z-index: 1;
+  padding: 4px 10px; border-radius: 6px; background: var(--bg); border: 1px solid var(--border); box-shadow: 0 2px 8px rgba(15, 23, 42, 0.12);
+  font-size: 13.5px; font-weight: 600; color: var(--ink); pointer-events: none; }
 .sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 .scene canvas, .charts canvas { display: block; }
 .charts { flex: 0 0 auto; }

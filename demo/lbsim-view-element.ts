@@ -6,7 +6,13 @@
  * side on the identical workload), `seed`, `speed` (simulated ms per wall ms), `controls`
  * ("basic" default, "full", "none", or a list such as "play,speed,balancer"; controls-view.ts),
  * `charts` ("auto", "right", "below", "none"), `legend` ("auto", "open", "closed", "none"),
- * `theme` ("light" or "dark"; default: the reader's colour scheme), `paused`.
+ * `theme` ("light" or "dark"; default: the reader's colour scheme), `story` (JSON steps, see
+ * src/scenario/story.ts; replaces the scenario's own), `start` ("visible": the clock starts when
+ * the figure is first seen), `poster` (simulated ms of the still shown under reduced motion),
+ * `paused`.
+ *
+ * Events: `lbsim:event` (bubbles, composed) when the simulated clock passes a story step;
+ * `detail` is a StoryEvent ({index, atMs, kind, server: "S2", caption, …}).
  *
  * Contract for embedding pages: height auto by default (the stage's height follows its width;
  * a height the page sets is filled), space shared by priority (figure-layout.ts); page CSS does
@@ -40,18 +46,25 @@ import { ELEMENT_CSS } from './element-style.js';
 import { FrameClock } from './frame-clock.js';
 import { PAGE_CONTEXTS } from './context-budget.js';
 import { readTheme } from './theme.js';
+import { StoryPlayer } from './story-player.js';
 
 const FRAME_STATS = 120;
 const MOTION_QUERY = '(prefers-reduced-motion: reduce)';
 
 export class LbsimViewElement extends HTMLElement {
-  static readonly observedAttributes = ['preset', 'scenario', 'balancers', 'seed', 'speed', 'controls', 'paused', 'charts', 'legend', 'theme'];
+  static readonly observedAttributes = ['preset', 'scenario', 'balancers', 'seed', 'speed', 'controls', 'paused', 'charts', 'legend', 'theme', 'story', 'start', 'poster'];
 
   /** Its height is 100% of the host's: > 0 exactly when the page fixed the element's height. */
   readonly #probe: HTMLDivElement;
   /** The content root: every property reset, custom properties resolved (theme.ts reads them). */
   readonly #frame: HTMLDivElement;
   #darkQuery: MediaQueryList | null = null;
+  /** The story's caption, over the stage; the story's steps against the clock. */
+  readonly #caption: HTMLDivElement;
+  #player = new StoryPlayer([]);
+  /** With `start="visible"`: the figure has been at least half on screen once (the clock may run). */
+  #seen = false;
+  #sight: IntersectionObserver | null = null;
   /** The theme in effect has a dark background. */
   #dark = false;
   readonly #onScheme = () => this.#applyTheme();
@@ -117,6 +130,9 @@ export class LbsimViewElement extends HTMLElement {
     this.#message.hidden = true;
     this.#bar = div('bar');
     this.#status = div('sr-only');
+    this.#caption = div('caption');
+    this.#caption.setAttribute('aria-live', 'polite');
+    this.#caption.hidden = true;
     this.#status.setAttribute('aria-live', 'polite');
     this.#stage.tabIndex = 0;
     this.#stage.setAttribute('role', 'group');
@@ -162,6 +178,8 @@ export class LbsimViewElement extends HTMLElement {
       this.#requestFrame();
     }, { rootMargin: '100px' });
     this.#intersection.observe(this);
+    this.#sight = new IntersectionObserver(() => this.#checkSight(), { threshold: [0, 0.25, 0.5, 0.75, 1] });
+    this.#sight.observe(this);
     this.#darkQuery = globalThis.matchMedia?.('(prefers-color-scheme: dark)') ?? null;
     this.#darkQuery?.addEventListener('change', this.#onScheme);
     this.#queueLoad();
@@ -173,6 +191,8 @@ export class LbsimViewElement extends HTMLElement {
     this.#darkQuery?.removeEventListener('change', this.#onScheme);
     this.#darkQuery = null;
     this.#intersection?.disconnect();
+    this.#sight?.disconnect();
+    this.#sight = null;
     this.#resizeObserver = this.#intersection = null;
     if (this.#raf) cancelAnimationFrame(this.#raf);
     this.#raf = 0;
@@ -197,6 +217,7 @@ export class LbsimViewElement extends HTMLElement {
       this.#applyTheme();
       return;
     }
+    if (name === 'start' || name === 'poster') return; // read when the figure (re)starts
     if (name === 'charts' || name === 'legend') {
       this.#layout();
       return;
@@ -226,6 +247,7 @@ export class LbsimViewElement extends HTMLElement {
     for (const p of this.#panels) next = Math.min(next, p.scene.model.sim.peek());
     if (next === Infinity) return;
     for (const p of this.#panels) p.scene.advance(Math.max(0, next - p.scene.model.sim.now));
+    this.#playStory();
     this.#requestFrame();
   }
 
@@ -285,6 +307,8 @@ export class LbsimViewElement extends HTMLElement {
       reducedMotion: this.#reduced,
       theme: this.#panels.length ? this.#themeNow() : null,
       legend: this.#legend.endings,
+      caption: this.#player.caption,
+      started: this.#seen || this.getAttribute('start') !== 'visible',
       pageContexts: { live: PAGE_CONTEXTS.live, limit: PAGE_CONTEXTS.limit, evictions: PAGE_CONTEXTS.evictions },
       speed: this.#speed,
       effectiveSpeed: this.#clock.effectiveSpeed,
@@ -313,6 +337,7 @@ export class LbsimViewElement extends HTMLElement {
       scenario: this.scenario,
       balancers: this.getAttribute('balancers'),
       seed: this.getAttribute('seed'),
+      story: this.getAttribute('story'),
     });
     if (!r.ok) {
       this.#showError(r.error);
@@ -370,7 +395,10 @@ export class LbsimViewElement extends HTMLElement {
       keep[i].reset(s, timing);
       return keep[i];
     });
-    this.#stage.replaceChildren(...this.#panels.map((p) => p.el));
+    this.#stage.replaceChildren(...this.#panels.map((p) => p.el), this.#caption);
+    this.#player = StoryPlayer.of(scenarios[0]);
+    this.#showCaption();
+    if (this.#reduced) this.#poster();
     this.#applyTheme();
     this.#buildControls();
     this.#layout();
@@ -520,6 +548,7 @@ export class LbsimViewElement extends HTMLElement {
     this.#stage.style.flexDirection = L.direction === 'cols' ? 'row' : 'column';
     this.#stage.style.height = `${L.stageHeight}px`;
     for (const p of this.#panels) p.arrange(L);
+    this.#checkSight();
     this.#showChosen();
     this.#requestFrame();
   }
@@ -630,7 +659,7 @@ export class LbsimViewElement extends HTMLElement {
     const panels = this.#panels, n = panels.length;
     const wall = this.#last < 0 ? 1000 / 60 : Math.min(100, t - this.#last);
     this.#last = t;
-    const running = !this.#paused && this.#visible;
+    const running = !this.#paused && this.#visible && (this.#seen || this.getAttribute('start') !== 'visible');
     const start = performance.now();
     if (this.#visible) for (let i = 0; i < n; i++) if (panels[i].rendererState === 'none') this.#ensureRenderers();
     if (running) {
@@ -642,6 +671,7 @@ export class LbsimViewElement extends HTMLElement {
         return;
       }
     }
+    if (running) this.#playStory();
     for (let i = 0; i < n; i++) panels[i].render();
     const k = this.#frames++ % FRAME_STATS;
     this.#cost[k] = performance.now() - start;
@@ -680,6 +710,56 @@ export class LbsimViewElement extends HTMLElement {
   /** Every run ended: start again with the same seed (articles loop). */
   #loop(): void {
     for (const p of this.#panels) p.reset();
+    this.#player.reset();
+    this.#showCaption();
+  }
+
+  /**
+   * With `start="visible"`, starts the clock the first time the laid-out figure is seen: half of
+   * it on screen, or half the screen filled by it (a figure taller than two screens). Checked when
+   * the visible share crosses a quarter step and after every layout.
+   */
+  #checkSight(): void {
+    if (this.#seen || this.#panels.length === 0 || !this.#visible) return;
+    const r = this.getBoundingClientRect(), screen = globalThis.innerHeight || 0;
+    const shown = Math.min(r.bottom, screen) - Math.max(r.top, 0);
+    if (shown <= 0 || shown < Math.min(r.height, screen) / 2) return;
+    this.#seen = true;
+    this.#last = -1;
+    this.#requestFrame();
+  }
+
+  /** Tells the page and the reader about story steps the clock passed: `lbsim:event`s and the caption. */
+  #playStory(): void {
+    if (this.#player.length === 0 || this.#panels.length === 0) return;
+    let now = Infinity;
+    for (const p of this.#panels) now = Math.min(now, p.scene.model.sim.now);
+    const changed = this.#player.advance(now, (detail) => {
+      this.dispatchEvent(new CustomEvent('lbsim:event', { detail, bubbles: true, composed: true }));
+    });
+    if (changed) this.#showCaption();
+  }
+
+  #showCaption(): void {
+    const text = this.#player.caption;
+    this.#caption.hidden = text === null;
+    if (this.#caption.textContent !== (text ?? '')) this.#caption.textContent = text ?? '';
+  }
+
+  /**
+   * Reduced motion: instead of the empty t = 0, a still of a moment worth seeing — the
+   * `poster` attribute (simulated ms), else a chart window after the story's first action (or
+   * after the start). Events for the steps passed are dispatched as usual.
+   */
+  #poster(): void {
+    const attr = Number(this.getAttribute('poster'));
+    const target = attr >= 0 && this.hasAttribute('poster') ? attr : this.#player.posterMs(this.#timing!.windowMs);
+    for (const p of this.#panels) {
+      // At most a few frames' worth of work, so a huge scenario still shows at once.
+      p.scene.advanceTo(target, 50 * FrameClock.budget(this.#panels.length));
+      if (p.scene.finished) p.reset();
+    }
+    this.#playStory();
   }
 }
 

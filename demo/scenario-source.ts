@@ -1,11 +1,12 @@
 /**
  * Turns what an embedding page gives `<lbsim-view>` — a `preset` name, `scenario` JSON (text or
- * object), a `balancers` list and a `seed` — into validated scenarios, or into one readable
+ * object), a `balancers` list, a `seed` and a `story` — into validated scenarios, or into one readable
  * error to show in place of the animation. Scenario text is data: it is parsed with JSON.parse
  * and checked by the library's `parseScenario`; nothing is fetched or evaluated.
  */
 import '../src/balancers/index.js';
 import { parseScenario, withBalancer, type Scenario } from '../src/scenario/scenario.js';
+import { storyValue } from '../src/scenario/story.js';
 import { preset as libraryPreset, presetNames } from '../src/scenario/presets.js';
 import { availableScenes, findScene, type Scene } from './scenes.js';
 
@@ -14,6 +15,8 @@ export interface SourceInput {
   scenario?: string | object | null;
   balancers?: string | null;
   seed?: string | number | null;
+  /** A story (JSON text of its steps, or the array) replacing the scenario's own. */
+  story?: string | unknown[] | null;
 }
 
 export type Resolved =
@@ -49,6 +52,7 @@ function resolve(input: SourceInput): Omit<Extract<Resolved, { ok: true }>, 'ok'
     title = scene?.title ?? name;
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('scenario: expected a JSON object');
+  if (input.story !== undefined && input.story !== null && input.story !== '') json = { ...json, story: storyValue(input.story) };
   let scenario = parseScenario(json);
   const servers = scenario.servers.reduce((n, g) => n + g.count, 0);
   if (servers > MAX_DRAWN_SERVERS) {

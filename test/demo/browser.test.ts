@@ -405,6 +405,72 @@ describe('the demo in headless Chromium', () => {
     await close();
   });
 
+  it('a story shows its captions at their simulated times, dispatches lbsim:event, starts when first seen, and gives reduced motion a poster', async () => {
+    const story = JSON.stringify([
+      { atMs: 500, caption: 'Four servers share the load' },
+      { atMs: 3_000, kill: 'S2', caption: 'S2 crashes' },
+      { atMs: 6_000, revive: 'S2' },
+    ]);
+    const { page, errors, close } = await open(`${base}/blank.html`, { width: 800, height: 600 });
+    await page.addScriptTag({ type: 'module', url: '/lbsim-view.js' });
+    await page.waitForFunction(() => customElements.get('lbsim-view') !== undefined);
+    await page.evaluate((text) => {
+      (window as unknown as { events: unknown[] }).events = [];
+      document.addEventListener('lbsim:event', (e) => (window as unknown as { events: unknown[] }).events.push((e as CustomEvent).detail));
+      const spacer = document.createElement('div');
+      spacer.style.height = '520px'; // the figure starts just below the fold: near enough to load, not seen
+      const el = document.createElement('lbsim-view');
+      el.id = 'story';
+      el.setAttribute('preset', 'least-connections');
+      el.setAttribute('story', text);
+      el.setAttribute('start', 'visible');
+      el.setAttribute('speed', '2');
+      document.body.append(spacer, el);
+    }, story);
+    type Told = { simMs: number; caption: string | null; started: boolean; frames: number; servers: { state: string }[] };
+    const get = () => page.evaluate(() => (document.getElementById('story') as unknown as { snapshot(): Told }).snapshot());
+    await page.waitForFunction(() => (document.getElementById('story') as any).snapshot().panels[0]?.renderer === 'live', undefined, { timeout: 20_000 });
+    await page.waitForTimeout(800);
+    expect(await get()).toMatchObject({ simMs: 0, started: false, caption: null });
+    await page.locator('#story').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => (document.getElementById('story') as any).snapshot().caption === 'S2 crashes', undefined, { timeout: 30_000 });
+    const told = await get();
+    expect(told.simMs).toBeGreaterThanOrEqual(3_000);
+    expect(told.servers[1].state).toBe('failed');
+    expect(await page.locator('#story .caption').textContent()).toBe('S2 crashes');
+    await page.locator('#story').screenshot({ path: join(shots, 'story.png') });
+    await page.waitForFunction(() => (window as any).events.length >= 3, undefined, { timeout: 30_000 });
+    const events = await page.evaluate(() => (window as any).events.slice(0, 3));
+    expect(events).toEqual([
+      { index: 0, atMs: 500, kind: 'caption', caption: 'Four servers share the load' },
+      { index: 1, atMs: 3_000, kind: 'kill', server: 'S2', caption: 'S2 crashes' },
+      { index: 2, atMs: 6_000, kind: 'revive', server: 'S2' },
+    ]);
+    expect(errors).toEqual([]);
+    await close();
+
+    // Reduced motion: paused on a still just after the kill, caption shown, not the empty t = 0.
+    const still = await open(`${base}/blank.html`, { width: 800, height: 600, reducedMotion: 'reduce' });
+    await still.page.addScriptTag({ type: 'module', url: '/lbsim-view.js' });
+    await still.page.evaluate((text) => {
+      const el = document.createElement('lbsim-view');
+      el.id = 'story';
+      el.setAttribute('preset', 'least-connections');
+      el.setAttribute('story', text);
+      document.body.append(el);
+    }, story);
+    await still.page.waitForFunction(() => (document.getElementById('story') as any)?.snapshot().panels[0]?.renderer === 'live', undefined, { timeout: 20_000 });
+    await still.page.waitForTimeout(300);
+    const poster = await still.page.evaluate(() => (document.getElementById('story') as any).snapshot());
+    expect(poster.paused).toBe(true);
+    expect(poster.simMs).toBeGreaterThan(3_000);
+    expect(poster.caption).toBe('S2 crashes');
+    expect(poster.servers[1].state).toBe('failed');
+    expect(poster.completedDrawn + poster.inFlightDrawn).toBeGreaterThan(0);
+    await still.page.locator('#story').screenshot({ path: join(shots, 'story-reduced-motion.png') });
+    await still.close();
+  });
+
   it('keeps the page responsive at ratePerSec 1e9 or speed 1e9: the clock slows instead, and says so', async () => {
     const { page, errors, close } = await open(`${base}/blank.html`, { width: 1000, height: 900 });
     await page.addScriptTag({ type: 'module', url: '/lbsim-view.js' });
