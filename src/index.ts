@@ -30,12 +30,14 @@ export { PRESETS, preset, presetNames, type PresetName, type PresetInfo } from '
 export { scenarioSchema, type JsonSchema } from './scenario/scenario-schema.js';
 export type {
   ScenarioInput, BalancerChoice, BalancerInput, DistributionInput, ArrivalsInput, StopInput, ServerGroupInput, KeysInput,
-  FailuresInput, FailureRates, HealthInput, ClientInput,
+  FailuresInput, FailureRates, HealthInput, ClientInput, TopologyInput, ServiceInput, StepInput,
 } from './scenario/scenario-input.js';
+export { TopologyModel, type TopologyConfig, type ServiceConfig, type StepConfig } from './model/topology.js';
+export { summarizeTopology, type TopologySummary, type ServiceSummary, type EdgeSummary, type CallSummary } from './model/topology-summary.js';
 export { offeredLoad, type OfferedLoad, type GroupLoad } from './scenario/offered-load.js';
 export { runWarnings, relaxationTimeMs, type RunWarning } from './scenario/run-warnings.js';
 export { loadScenarioFile, readScenarioJson, readTraceCsv } from './scenario/load.js';
-export { simulate, createModel, prepareScenario, type SimulateOptions } from './experiment/simulate.js';
+export { simulate, createModel, createTopologyModel, isTopology, prepareScenario, type SimulateOptions } from './experiment/simulate.js';
 export { compare, comparisonRows, aggregateRows, AGGREGATE_COLUMNS, type CompareOptions, type ComparisonRow, type AggregateRow } from './experiment/compare.js';
 export { confidenceInterval, type Interval } from './experiment/confidence.js';
 export { sweep, replicate, type SweepRow, type SweepOptions, type ReplicateOptions, type Shard, type Cell } from './experiment/sweep.js';

@@ -10,7 +10,7 @@ import { TopologyModel } from '../model/topology.js';
 import { summarizeTopology, type TopologySummary } from '../model/topology-summary.js';
 import { ScenarioError, booleanField, isObject, number, numberField, object, oneOf } from '../input/check.js';
 import { runWithTimeSeries, type TimeSeries } from './timeseries.js';
-import type { BalancerChoice, ScenarioInput } from '../scenario/scenario-input.js';
+import type { BalancerChoice, ScenarioInput, TopologyInput } from '../scenario/scenario-input.js';
 import { getBalancer } from '../balancers/registry.js';
 
 export type { BalancerChoice };
@@ -41,7 +41,7 @@ export interface SimulateOptions {
 const OPTION_KEYS = ['balancer', 'seed', 'requests', 'checked', 'path', 'timeseries'];
 
 /** Applies `options` to a validated copy of `input`. */
-export function prepareScenario(input: ScenarioInput, options: SimulateOptions = {}): Scenario {
+export function prepareScenario(input: ScenarioInput | TopologyInput, options: SimulateOptions = {}): Scenario {
   const o = object(options, 'options', OPTION_KEYS);
   booleanField(o, 'checked', 'options', false);
   if (o.path !== undefined) oneOf(o.path, 'options.path', ['auto', 'general'] as const);
@@ -81,8 +81,13 @@ export function createModel(input: ScenarioInput, options: SimulateOptions = {})
   return model;
 }
 
+/** True for a scenario of services calling services (it has `services`). */
+export function isTopology(input: ScenarioInput | TopologyInput): input is TopologyInput {
+  return isObject(input) && (input as { services?: unknown }).services !== undefined;
+}
+
 /** Builds the model of a topology scenario (one with `services`) without running it. */
-export function createTopologyModel(input: ScenarioInput, options: SimulateOptions = {}): TopologyModel {
+export function createTopologyModel(input: TopologyInput, options: SimulateOptions = {}): TopologyModel {
   const scenario = prepareScenario(input, options);
   if (!scenario.topology) throw new ScenarioError('services', undefined, 'services calling services (a scenario with "services")');
   return new TopologyModel(toTopologyConfig(scenario));
@@ -94,16 +99,17 @@ export function createTopologyModel(input: ScenarioInput, options: SimulateOptio
  */
 export function simulate(input: ScenarioInput, options: SimulateOptions & { timeseries: { windowMs: number } }): Summary & { timeseries: TimeSeries };
 export function simulate(input: ScenarioInput, options?: SimulateOptions): Summary;
-export function simulate(input: ScenarioInput, options: SimulateOptions = {}): Summary {
+export function simulate(input: TopologyInput, options?: SimulateOptions): TopologySummary;
+export function simulate(input: ScenarioInput | TopologyInput, options: SimulateOptions = {}): Summary {
   const name = isObject(input) && typeof input.name === 'string' ? input.name : 'scenario';
-  if (isObject(input) && (input as { services?: unknown }).services !== undefined) {
+  if (isTopology(input)) {
     const topology = createTopologyModel(input, options);
     const t0 = performance.now();
     topology.run();
     const summary: TopologySummary = summarizeTopology(topology, name, performance.now() - t0);
     return summary;
   }
-  const model = createModel(input, options);
+  const model = createModel(input as ScenarioInput, options);
   const t0 = performance.now();
   if (options.timeseries) {
     const timeseries = runWithTimeSeries(model, options.timeseries.windowMs);

@@ -132,6 +132,40 @@ export type ScenarioInput = {
   story?: readonly StoryStepInput[];
 };
 
+/** A handler step of a service in a topology. */
+export type StepInput =
+  | { work: DistributionInput }
+  | { fail: number }
+  | { call: string; p?: number; hold?: boolean }
+  | { parallel: readonly string[]; need?: 'all' | 'any' | number; p?: number; hold?: boolean };
+
+/** A service of a topology: a pool of servers, its balancer, its handler. */
+export interface ServiceInput {
+  servers: readonly ServerGroupInput[];
+  balancer: BalancerInput;
+  work: readonly StepInput[];
+}
+
+/**
+ * Services calling services: `entry` (default: the first service) receives the arrivals; each
+ * service runs its handler; `calls` gives the client policy of an edge "caller->callee"; the
+ * top-level `client` is the external client → entry edge.
+ */
+export type TopologyInput = {
+  $schema?: string;
+  name?: string;
+  description?: string;
+  seed?: number;
+  stop?: StopInput;
+  arrivals: ArrivalsInput;
+  keys?: KeysInput;
+  entry?: string;
+  services: Readonly<Record<string, ServiceInput>>;
+  calls?: Readonly<Record<string, Omit<ClientInput, 'deadlineMs' | 'hedge' | 'connectTimeoutMs'>>>;
+  client?: Omit<ClientInput, 'deadlineMs' | 'hedge' | 'connectTimeoutMs'>;
+  metrics?: { significantDigits?: number };
+};
+
 /** One story step: at `atMs`, one action (kill, revive, slow with factor and forMs, rate) and/or a caption. */
 export type StoryStepInput = { atMs: number; caption?: string } & (
   | { kill?: never; revive?: never; slow?: never; rate?: never }
