@@ -22,9 +22,10 @@
  * prefers-reduced-motion; touches nothing outside its shadow root (no globals, no listeners on
  * window or document, no network); a bad scenario shows its validation error inside the element.
  *
- * Keyboard: the animation is one tab stop; there ↑/↓ choose a server (a ring marks it, in every
- * panel), Enter or Space open its menu (kill, revive, slow), 1–9 open server S1–S9's menu at
- * once, and Escape closes the menu, returning to the animation.
+ * Keyboard: the animation is one tab stop; there Space plays or pauses, ↑/↓ (Home/End) choose a
+ * server (a ring marks it, in every panel), Enter opens its menu (kill, revive, slow), 1–9 open
+ * server S1–S9's menu at once; in the menu ↑/↓ move between items, Escape closes it, returning
+ * to the animation.
  *
  * Methods (for scripted articles and tests): play(), pause(), step(), reset(seed?), kill(s),
  * revive(s), slow(s, factor), snapshot().
@@ -136,8 +137,8 @@ export class LbsimViewElement extends HTMLElement {
     this.#status.setAttribute('aria-live', 'polite');
     this.#stage.tabIndex = 0;
     this.#stage.setAttribute('role', 'group');
-    this.#stage.setAttribute('aria-label', 'Simulation. Up and down arrows choose a server, Enter opens its menu; 1 to 9 open server 1 to 9.');
-    this.#stage.setAttribute('aria-keyshortcuts', 'ArrowUp ArrowDown Enter Space 1 2 3 4 5 6 7 8 9');
+    this.#stage.setAttribute('aria-label', 'Simulation. Space plays or pauses; up and down arrows choose a server, Enter opens its menu; 1 to 9 open server 1 to 9.');
+    this.#stage.setAttribute('aria-keyshortcuts', 'Space ArrowUp ArrowDown Home End Enter 1 2 3 4 5 6 7 8 9');
     this.#wrap.append(this.#message, this.#stage, this.#bar, this.#legend.el, this.#status);
     frame.append(this.#probe, this.#wrap);
     root.append(style, frame, this.#menu.el);
@@ -572,16 +573,22 @@ export class LbsimViewElement extends HTMLElement {
     this.#menu.open(x, y, `Server S${s + 1}`, failed, p.scene.isSlowed(s), (a) => this.#act(a, s));
   }
 
-  /** Keys on the focused animation: choose a server (↑/↓, 1–9) and open its menu (Enter, Space, 1–9). */
+  /** Keys on the focused animation: play or pause (Space), choose a server (↑/↓, 1–9) and open its menu (Enter, 1–9). */
   #onKey(e: KeyboardEvent): void {
     const p = this.#panels[0];
     if (!p || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.key === ' ') {
+      e.preventDefault(); // not the page's scroll
+      this.#setPaused(!this.#paused);
+      this.#status.textContent = this.#paused ? 'Paused.' : 'Playing.';
+      return;
+    }
     const n = p.scene.model.pool.size;
     let s = this.#chosen, open = false;
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') s = s < 0 ? 0 : (s + (e.key === 'ArrowDown' ? 1 : n - 1)) % n;
     else if (e.key === 'Home' || e.key === 'End') s = e.key === 'Home' ? 0 : n - 1;
     else if (/^[1-9]$/.test(e.key) && Number(e.key) <= n) [s, open] = [Number(e.key) - 1, true];
-    else if ((e.key === 'Enter' || e.key === ' ') && s >= 0) open = true;
+    else if (e.key === 'Enter' && s >= 0) open = true;
     else return;
     e.preventDefault();
     this.#keyed = true;

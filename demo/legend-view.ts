@@ -69,7 +69,7 @@ export class Legend {
     if (this.shown.has('cancelled')) ended.append(item(glyph(CANCELLED), 'cancelled'));
     const hint = document.createElement('span');
     hint.className = 'hint';
-    hint.textContent = 'Click a server to kill, revive or slow it (keyboard: Tab to the animation, ↑↓ or 1–9, Enter).';
+    hint.textContent = 'Click a server to kill, revive or slow it (keyboard: Tab to the animation; Space plays or pauses, ↑↓ or 1–9 and Enter open a server\'s menu).';
     this.body.replaceChildren(servers, age, ended, hint);
   }
 }

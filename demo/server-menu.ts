@@ -1,4 +1,8 @@
-/** The small menu that opens on a server: kill or revive it, slow it down or restore its speed. */
+/**
+ * The small menu that opens on a server: kill or revive it, slow it down or restore its speed.
+ * Keyboard: the first item has focus; ↑/↓ move between items (wrapping), Home/End jump to the
+ * first/last, Enter or Space choose, Escape closes.
+ */
 
 export type ServerAction = 'kill' | 'revive' | 'slow' | 'restore';
 
@@ -13,6 +17,10 @@ export class ServerMenu {
     this.el.hidden = true;
     this.el.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') this.close();
+      else if (['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(e.key)) {
+        e.preventDefault();
+        this.move(e.key);
+      }
     });
   }
 
@@ -38,6 +46,17 @@ export class ServerMenu {
     this.el.style.top = `${y}px`;
     this.el.hidden = false;
     (this.el.querySelector('button') as HTMLButtonElement).focus();
+  }
+
+  /** Moves the focus between items (`key`: ArrowDown, ArrowUp, Home or End). */
+  private move(key: string): void {
+    const items = [...this.el.querySelectorAll<HTMLButtonElement>('button')];
+    if (items.length === 0) return;
+    const root = this.el.getRootNode() as Document | ShadowRoot;
+    const at = items.indexOf(root.activeElement as HTMLButtonElement);
+    const n = items.length;
+    const next = key === 'Home' ? 0 : key === 'End' ? n - 1 : at < 0 ? 0 : (at + (key === 'ArrowDown' ? 1 : n - 1)) % n;
+    items[next].focus();
   }
 
   close(): void {

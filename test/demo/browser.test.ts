@@ -133,7 +133,7 @@ describe('the demo in headless Chromium', () => {
     await close();
   });
 
-  it('opens a server menu without a mouse: arrows choose a server, Enter opens its menu and picks an item', async () => {
+  it('works without a mouse: arrows choose a server, Enter opens its menu, arrows move in it, Space plays and pauses', async () => {
     const { page, errors, close } = await open(`${base}/`);
     await page.waitForFunction(() => (window as any).__lbsim?.snapshot(0)?.frames > 5, undefined, { timeout: 15_000 });
     const view = page.locator('lbsim-view').first();
@@ -151,8 +151,26 @@ describe('the demo in headless Chromium', () => {
     await view.screenshot({ path: join(shots, 'gallery-keyboard.png') });
     await page.keyboard.press('2');
     expect(await view.locator('.menu button').first().textContent()).toBe('Revive');
+    // In the menu, arrows move between items (wrapping).
+    const focused = () => view.evaluate((el) => el.shadowRoot!.activeElement?.textContent);
+    expect(await focused()).toBe('Revive');
+    await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe('Slow down ×4');
+    await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe('Revive');
+    await page.keyboard.press('ArrowUp');
+    expect(await focused()).toBe('Slow down ×4');
     await page.keyboard.press('Escape');
     expect(await view.locator('.menu').isHidden()).toBe(true);
+    // Space on the animation plays and pauses (and does not scroll the page).
+    const paused = async () => (await snap(page, 0)).paused;
+    const scrolled = await page.evaluate(() => window.scrollY);
+    expect(await paused()).toBe(false);
+    await page.keyboard.press(' ');
+    expect(await paused()).toBe(true);
+    await page.keyboard.press(' ');
+    expect(await paused()).toBe(false);
+    expect(await page.evaluate(() => window.scrollY)).toBe(scrolled);
     expect(errors).toEqual([]);
     await close();
   });
