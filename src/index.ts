@@ -48,3 +48,5 @@ export { RUN_METRICS, type RunMetric } from './experiment/run-metrics.js';
 export { runSimulations, type PoolOptions, type SimulationTask } from './experiment/run-pool.js';
 export { runWithTimeSeries, MAX_WINDOWS, type TimeSeries, type TimeSeriesPoint } from './experiment/timeseries.js';
 export { latencyCdf, type CdfPoint } from './metrics/latency-cdf.js';
+export { sweepChart, runChart, type ChartSpec } from './experiment/chart-specs.js';
+export { renderSvg } from './experiment/render-svg.js';

@@ -27,6 +27,9 @@ import { parseBalancerChoice as parseBalancerChoiceAt } from '../experiment/bala
 import { parseSeedsText } from '../experiment/seeds-text.js';
 import { UsageError, options, str, strs, onePositional, integerFlag, type Io, type Flags } from './flags.js';
 import { sweepCommand, SWEEP_HELP, workersFlag } from './sweep-command.js';
+import { timeseriesFlag, suggestedWindowMs, seriesCsv, seriesTable } from './run-series.js';
+import { writePlot } from './plot-file.js';
+import { runChart } from '../experiment/chart-specs.js';
 import { progressBar } from './progress.js';
 import { runSimulations } from '../experiment/run-pool.js';
 import { importModules } from '../experiment/modules.js';
@@ -35,7 +38,7 @@ import { mergeCommand, MERGE_HELP } from './merge-command.js';
 export const USAGE = `lbsim — discrete-event simulation of load balancers
 
 Usage:
-  lbsim run <scenario.json|preset> [--balancer NAME[:option=value...]] [--requests N] [--seed S] [--json|--csv]
+  lbsim run <scenario.json|preset> [--balancer NAME[:option=value...]] [--requests N] [--seed S] [--json|--csv] [--timeseries MS] [--plot out.svg]
   lbsim compare <scenario.json|preset> [--balancers a,b,c] [--seeds 1..10] [--requests N] [--workers N] [--json|--csv [--aggregate]]
   lbsim sweep <experiment.json|scenario|preset> [--set path=v1,v2...] [--seeds 1..10] [--workers N] [--shard i/n] [--csv|--json|--jsonl|--markdown]
   lbsim merge <shard.jsonl...> [--csv|--json|--jsonl|--markdown]   the table of a sharded sweep
@@ -58,6 +61,12 @@ const COMMAND_HELP: Record<string, string> = {
   --requests N   stop after N arrivals (overrides stop.requests)
   --seed S       the seed of every random stream (default: the scenario's)
   --json | --csv the Summary as JSON, or as one CSV row with a header; a table otherwise
+  --timeseries MS  also the run's time series, one row per window of MS ms of simulated time
+                 (throughput, p50/p90/p99 latency, queue length, in service, utilisation, servers by
+                 state at its end): after the table, as the CSV (instead of the Summary), or as the
+                 Summary's "timeseries" field in JSON (with the latency CDF)
+  --plot out.svg the time series (window: --timeseries, else about 100 over the run) and the latency
+                 CDF as a standalone SVG chart
 The offered load (ρ) goes to stderr with a table; warnings about the run's design (ρ >= 1, a
 warm-up that takes most arrivals, a window short against the queues' relaxation time) always.`,
   compare: `Runs every balancer on the same workload (common random numbers) and prints one row each.
@@ -178,8 +187,8 @@ function format(values: Flags): 'json' | 'csv' | 'table' {
   return values.json ? 'json' : values.csv ? 'csv' : 'table';
 }
 
-function run(args: readonly string[], io: Io): number {
-  const { values, positionals } = options(args, { balancer: 'string', requests: 'string', seed: 'string', json: 'boolean', csv: 'boolean' });
+async function run(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = options(args, { balancer: 'string', requests: 'string', seed: 'string', json: 'boolean', csv: 'boolean', timeseries: 'string', plot: 'string' });
   const out = format(values);
   const json = readScenarioJson(onePositional(positionals, 'scenario file or preset name'));
   const scenario = parseScenario(json);
@@ -188,12 +197,23 @@ function run(args: readonly string[], io: Io): number {
   warnKeyless(scenario, [balancer === undefined ? scenario.balancer.name : typeof balancer === 'string' ? balancer : balancer.name], io);
   const seed = integerFlag(str(values.seed), '--seed', 0, MAX_SEED);
   const requests = integerFlag(str(values.requests), '--requests', 1, MAX_REQUESTS);
+  const series = timeseriesFlag(str(values.timeseries));
   reportLoad(withRequests(scenario, requests), io.err, out === 'table');
-  const summary = simulate(scenario, { balancer, seed, requests });
-  if (out === 'json') io.out(JSON.stringify(summary, null, 2) + '\n');
-  else if (out === 'csv') io.out(csv(summaryCsv([summary])));
-  else io.out(runTable(summary));
-  return 0;
+  const plot = str(values.plot);
+  const windowMs = series ?? (plot !== undefined ? suggestedWindowMs(withRequests(scenario, requests)) : undefined);
+  if (windowMs === undefined) {
+    const summary = simulate(scenario, { balancer, seed, requests });
+    if (out === 'json') io.out(JSON.stringify(summary, null, 2) + '\n');
+    else if (out === 'csv') io.out(csv(summaryCsv([summary])));
+    else io.out(runTable(summary));
+    return 0;
+  }
+  const summary = simulate(scenario, { balancer, seed, requests, timeseries: { windowMs } });
+  const { timeseries, ...rest } = summary;
+  if (out === 'json') io.out(JSON.stringify(series !== undefined ? summary : rest, null, 2) + '\n');
+  else if (out === 'csv') io.out(series !== undefined ? seriesCsv(timeseries) : csv(summaryCsv([rest])));
+  else io.out(runTable(rest) + (series !== undefined ? seriesTable(timeseries) : ''));
+  return plot === undefined || (await writePlot(plot, runChart(summary), io)) ? 0 : 1;
 }
 
 async function compareCommand(args: readonly string[], io: Io): Promise<number> {

@@ -15,6 +15,8 @@ import { parseSeedsText } from '../experiment/seeds-text.js';
 import { UsageError, integerFlag, onePositional, options, str, strs, type Io } from './flags.js';
 import { renderSweep, sweepFormat } from './sweep-output.js';
 import { progressBar } from './progress.js';
+import { writePlot } from './plot-file.js';
+import { sweepChart } from '../experiment/chart-specs.js';
 
 export const SWEEP_HELP = `Runs every combination of grid values (an arm) on every seed and prints one row per arm.
 The first argument is an experiment file (JSON with "scenario", "grid", "seeds", "requests",
@@ -35,7 +37,9 @@ The first argument is an experiment file (JSON with "scenario", "grid", "seeds",
                  machine of n); lbsim merge turns the shards' files into the unsharded output
   --csv | --json | --jsonl  one tidy row per run (--jsonl: one JSON object per line); with
                  --aggregate one row per arm (<metric>_mean, <metric>_ci95)
-  --markdown     the table as Markdown`;
+  --markdown     the table as Markdown
+  --plot out.svg a chart: p50 and p99 latency against the first numeric axis (load, say), a line per
+                 value of the other axes (the balancer) with its 95% band, as a standalone SVG`;
 
 /** `--set path=values`: the grid axis it gives. */
 export function parseSet(text: string): [string, unknown[] | { from: number; to: number; step: number }] {
@@ -72,12 +76,12 @@ export function workersFlag(value: string | undefined): number {
 export async function sweepCommand(args: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = options(args, {
     set: 'strings', seeds: 'string', requests: 'string', metrics: 'string', workers: 'string', require: 'strings', shard: 'string',
-    json: 'boolean', csv: 'boolean', jsonl: 'boolean', markdown: 'boolean', aggregate: 'boolean',
+    json: 'boolean', csv: 'boolean', jsonl: 'boolean', markdown: 'boolean', aggregate: 'boolean', plot: 'string',
   });
   const shardText = str(values.shard);
   const shard = shardText === undefined ? undefined : parseShard(shardText);
-  if (shard && (values.json || values.csv || values.markdown || values.aggregate)) {
-    throw new UsageError('--shard writes JSON lines (--jsonl) for lbsim merge: print tables and CSV from the merge');
+  if (shard && (values.json || values.csv || values.markdown || values.aggregate || values.plot !== undefined)) {
+    throw new UsageError('--shard writes JSON lines (--jsonl) for lbsim merge: print tables, CSV and charts from the merge');
   }
   const format = shard ? 'jsonl' : sweepFormat(values);
   const modules = strs(values.require);
@@ -106,6 +110,7 @@ export async function sweepCommand(args: readonly string[], io: Io): Promise<num
     progress.stop();
   }
   io.out(renderSweep(rows, format, Boolean(values.aggregate)));
-  return 0;
+  const plot = str(values.plot);
+  return plot === undefined || (await writePlot(plot, sweepChart(rows), io)) ? 0 : 1;
 }
 

@@ -1,6 +1,6 @@
 /** `lbsim sweep` and `lbsim merge`, called in this process (main with captured output). */
 import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
@@ -98,5 +98,38 @@ describe('lbsim merge', () => {
     expect(merged.out).toBe(whole.out);
     expect((await lbsim('merge', files[0], files[1], '--csv')).err).toMatch(/^lbsim: merge: got "6 of 12 runs", expected every run of the sweep "default" \(missing runs 2, 3, 6, 7, 10, …\): a shard is missing/);
     expect((await lbsim('merge', files[0], files[0])).err).toMatch(/shard-1\.jsonl:1\.run: got 0, expected each run once/);
+  });
+});
+
+describe('--plot and --timeseries', () => {
+  it('sweep --plot and merge --plot write the same standalone SVG chart', async () => {
+    const args = ['sweep', 'default', '--set', 'load=0.5,0.9', '--set', 'balancer=random,p2c', '--seeds', '1,2', ...SMALL];
+    const file = join(dir, 'sweep.svg');
+    expect((await lbsim(...args, '--plot', file)).code).toBe(0);
+    const svg = readFileSync(file, 'utf8');
+    expect(svg).toMatch(/^<svg[^>]+xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    writeFileSync(join(dir, 'all.jsonl'), (await lbsim(...args, '--shard', '1/1')).out);
+    expect((await lbsim('merge', join(dir, 'all.jsonl'), '--plot', join(dir, 'merged.svg'))).code).toBe(0);
+    expect(readFileSync(join(dir, 'merged.svg'), 'utf8')).toBe(svg);
+    expect((await lbsim(...args, '--shard', '1/2', '--plot', file)).err).toMatch(/^lbsim: --shard writes JSON lines/);
+  });
+
+  it('run --timeseries prints one CSV row per window, and run --plot draws the series', async () => {
+    const r = await lbsim('run', 'default', '--requests', '5000', '--timeseries', '1000', '--csv');
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines[0]).toBe('fromMs,toMs,throughputPerSec,p50Ms,p90Ms,p99Ms,queueLength,inService,utilization,idle,busy,failed,recovering');
+    expect(lines[1]).toMatch(/^0,1000,/);
+    const json = JSON.parse((await lbsim('run', 'default', '--requests', '5000', '--timeseries', '1000', '--json')).out);
+    expect(json.timeseries.points).toHaveLength(lines.length - 1);
+    const file = join(dir, 'run.svg');
+    const plotted = await lbsim('run', 'default', '--requests', '5000', '--plot', file, '--json');
+    expect(plotted.code).toBe(0);
+    expect(JSON.parse(plotted.out).timeseries).toBeUndefined();
+    expect(readFileSync(file, 'utf8')).toContain('>share of requests</text>');
+    expect((await lbsim('run', 'default', '--timeseries', '0')).err).toMatch(/^lbsim: --timeseries: got "0", expected a window in ms/);
+    const unwritable = await lbsim('run', 'default', '--requests', '1000', '--plot', join(dir, 'no-such-dir', 'x.svg'));
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.err).toMatch(/lbsim: cannot write output: ENOENT/);
   });
 });

@@ -1,0 +1,44 @@
+/**
+ * `lbsim run --timeseries MS` and `--plot`: the run's time series as a table or CSV (one row per
+ * window), and the window a chart uses when none is given (about 100 windows over the run).
+ */
+import { ScenarioError } from '../input/check.js';
+import { offeredLoad } from '../scenario/offered-load.js';
+import type { Scenario } from '../scenario/scenario.js';
+import type { TimeSeries, TimeSeriesPoint } from '../experiment/timeseries.js';
+import { csv, fmt, percent, table } from './format.js';
+
+/** --timeseries: a window in ms, a positive decimal number. */
+export function timeseriesFlag(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value) || !(ms > 0) || !Number.isFinite(ms)) throw new ScenarioError('--timeseries', value, 'a window in ms, a positive decimal number (e.g. 1000)');
+  return ms;
+}
+
+/**
+ * A window giving about 100 points over the run (1, 2 or 5 × a power of ten, ms): the stop time,
+ * or the arrivals `stop.requests` takes at the offered rate.
+ */
+export function suggestedWindowMs(scenario: Scenario): number {
+  const rate = offeredLoad(scenario).arrivalRatePerSec;
+  const byRequests = scenario.stop.requests !== undefined && rate > 0 ? (scenario.stop.requests / rate) * 1000 : Infinity;
+  const spanMs = Math.min(scenario.stop.timeMs ?? Infinity, byRequests);
+  if (!Number.isFinite(spanMs) || spanMs <= 0) return 1000;
+  const raw = spanMs / 100, power = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((k) => k * power).find((w) => w >= raw) ?? 10 * power;
+}
+
+const COLUMNS: (keyof TimeSeriesPoint)[] = ['fromMs', 'toMs', 'throughputPerSec', 'p50Ms', 'p90Ms', 'p99Ms', 'queueLength', 'inService', 'utilization', 'idle', 'busy', 'failed', 'recovering'];
+
+export function seriesCsv(ts: TimeSeries): string {
+  return csv([COLUMNS, ...ts.points.map((p) => COLUMNS.map((c) => p[c] ?? ''))]);
+}
+
+export function seriesTable(ts: TimeSeries): string {
+  const ms = (x: number | null) => (x === null ? '-' : fmt(x));
+  return `\ntime series, per ${fmt(ts.windowMs)} ms window (latency of the measured requests that succeeded in it; servers at its end):\n` + table([
+    ['from s', 'to s', 'done/s', 'p50 ms', 'p90 ms', 'p99 ms', 'queued', 'in service', 'utilization', 'idle', 'busy', 'failed', 'recovering'],
+    ...ts.points.map((p) => [fmt(p.fromMs / 1000), fmt(p.toMs / 1000), fmt(p.throughputPerSec), ms(p.p50Ms), ms(p.p90Ms), ms(p.p99Ms), fmt(p.queueLength), fmt(p.inService), percent(p.utilization), String(p.idle), String(p.busy), String(p.failed), String(p.recovering)]),
+  ]);
+}
