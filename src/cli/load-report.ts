@@ -5,6 +5,14 @@
  */
 import { offeredLoad, type OfferedLoad } from '../scenario/offered-load.js';
 import { runWarnings, rhoText } from '../scenario/run-warnings.js';
+import { topologyLoad } from '../scenario/topology-load.js';
+
+/** "offered load (work only) at λ 800/s: web ρ = 0.40, api 0.20, ..." */
+export function topologyLoadLine(t: ReturnType<typeof topologyLoad>): string {
+  const list = t.services.slice(0, 12).map((s) => `${label(s.name)} ${rhoText(s.rho)}`).join(', ');
+  const more = t.services.length > 12 ? `, … (${t.services.length - 12} more)` : '';
+  return `offered load per service (work only; slots held while waiting not counted) at λ ${t.arrivalRatePerSec}/s: ${list}${more}`;
+}
 import type { Scenario } from '../scenario/scenario.js';
 import { fmt } from './format.js';
 
@@ -40,6 +48,13 @@ export function offeredLoadLine(load: OfferedLoad): string {
 
 /** Writes the offered-load line (when `line`) and every warning to `err`, each prefixed `lbsim: `. */
 export function reportLoad(scenario: Scenario, err: (text: string) => void, line: boolean): OfferedLoad {
+  if (scenario.topology) {
+    // Per service; the single-pool warnings do not apply.
+    const t = topologyLoad(scenario);
+    const load = offeredLoad({ ...scenario, topology: undefined });
+    if (line) err(`lbsim: ${topologyLoadLine(t)}\n`);
+    return load;
+  }
   const load = offeredLoad(scenario);
   if (line) err(`lbsim: ${offeredLoadLine(load)}\n`);
   for (const w of runWarnings(scenario, load)) err(`lbsim: warning: ${w.message}\n`);

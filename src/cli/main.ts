@@ -15,7 +15,8 @@ import { PRESETS, preset, presetNames } from '../scenario/presets.js';
 import { scenarioSchema } from '../scenario/scenario-schema.js';
 import { simulate } from '../experiment/simulate.js';
 import { comparisonRows, aggregateRows, AGGREGATE_COLUMNS, balancerList, seedsList, MAX_SEEDS, type ComparisonRow } from '../experiment/compare.js';
-import { reportLoad, offeredLoadLine } from './load-report.js';
+import { reportLoad, offeredLoadLine, topologyLoadLine } from './load-report.js';
+import { topologyLoad } from '../scenario/topology-load.js';
 import type { Interval } from '../experiment/confidence.js';
 import type { Summary } from '../model/summary.js';
 import { balancerNames, getBalancer, listBalancers } from '../balancers/index.js';
@@ -23,6 +24,8 @@ import { DISTRIBUTIONS } from '../random/distributions.js';
 import { ARRIVAL_PROCESSES } from '../model/arrivals.js';
 import { SERVER_MACHINE, REQUEST_MACHINE, ATTEMPT_MACHINE, toMermaid, type StateMachine } from '../model/states.js';
 import { table, csv, fmt, percent, printable } from './format.js';
+import { topologyTables } from './topology-format.js';
+import type { TopologySummary } from '../model/topology-summary.js';
 import { parseBalancerChoice as parseBalancerChoiceAt } from '../experiment/balancer-choice.js';
 import { parseSeedsText } from '../experiment/seeds-text.js';
 import { UsageError, options, str, strs, onePositional, integerFlag, type Io, type Flags } from './flags.js';
@@ -324,6 +327,7 @@ function runTable(s: Summary): string {
       (f.detected > 0 ? `, detected after ${fmt(f.detectionDelayMs)} ms on average` : '') +
       (f.returned > 0 ? `, traffic back ${fmt(f.trafficReturnDelayMs)} ms after repair (mean over ${f.returned} repair${f.returned === 1 ? '' : 's'} that got traffic)` : '') + '\n'
     : '';
+  if ('services' in s) return `${head}${note}${counts}\n${latency}\n${topologyTables(s as TopologySummary)}${client}${failures}`;
   return `${head}${note}${counts}\n${latency}\n${servers}${more}load spread: max/mean ${fmt(s.imbalance.maxOverMean)}, cv ${fmt(s.imbalance.cv)}\n${client}${failures}`;
 }
 
@@ -377,6 +381,12 @@ function validate(args: readonly string[], io: Io): number {
   const { positionals } = options(args, {});
   const file = onePositional(positionals, 'scenario file or preset name');
   const scenario = parseScenario(readScenarioJson(file));
+  if (scenario.topology) {
+    const t = scenario.topology, servers = t.services.reduce((n, svc) => n + svc.servers.reduce((m, g) => m + g.count, 0), 0);
+    io.out(`ok: ${printable(scenario.name)}, ${t.services.length} services, ${servers} servers, entry ${printable(t.entry)}\n`);
+    io.out(`${topologyLoadLine(topologyLoad(scenario))}\n`);
+    return 0;
+  }
   const servers = scenario.servers.reduce((n, g) => n + g.count, 0);
   io.out(`ok: ${scenario.name}, ${servers} server${servers === 1 ? '' : 's'}, balancer ${scenario.balancer.name}\n`);
   io.out(`${offeredLoadLine(reportLoad(scenario, io.err, false))}\n`);

@@ -81,9 +81,10 @@ export function createModel(input: ScenarioInput, options: SimulateOptions = {})
   return model;
 }
 
-/** True for a scenario of services calling services (it has `services`). */
+/** True for a scenario of services calling services (`services` as written, `topology` once parsed). */
 export function isTopology(input: ScenarioInput | TopologyInput): input is TopologyInput {
-  return isObject(input) && (input as { services?: unknown }).services !== undefined;
+  const x = input as { services?: unknown; topology?: unknown };
+  return isObject(input) && (x.services !== undefined || x.topology !== undefined);
 }
 
 /** Builds the model of a topology scenario (one with `services`) without running it. */

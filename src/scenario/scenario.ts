@@ -103,6 +103,7 @@ const TOP = [
 /** `files` reads the files a scenario names (see ScenarioFiles); without it `file` fields are refused. */
 export function parseScenario(input: unknown, files?: ScenarioFiles): Scenario {
   if (isObject(input) && input.services !== undefined) return parseTopologyScenario(input, files);
+  if (isObject(input) && input.topology !== undefined) return parseTopologyScenario(topologyInputOf(input as unknown as Scenario), files);
   const o = object(input, '', TOP);
   const scenario: Scenario = {
     name: stringField(o, 'name', '', 'scenario'),
@@ -201,6 +202,18 @@ function parseTopologyScenario(input: Json, files?: ScenarioFiles): Scenario {
     scenario.stop.requests = scenario.arrivals.timesMs.length;
   }
   return scenario;
+}
+
+/** A parsed topology scenario written back as input (to validate it again, e.g. after `withBalancer`). */
+function topologyInputOf(scenario: Scenario): Json {
+  const t = scenario.topology!;
+  const services: Json = {};
+  for (const svc of t.services) services[svc.name] = { servers: svc.servers, balancer: svc.name === t.entry ? scenario.balancer : svc.balancer, work: svc.work };
+  const input: Json = { name: scenario.name, seed: scenario.seed, stop: scenario.stop, arrivals: scenario.arrivals, entry: t.entry, services, calls: t.calls };
+  if (scenario.keys) input.keys = scenario.keys;
+  if (scenario.client) input.client = scenario.client;
+  if (scenario.metrics) input.metrics = scenario.metrics;
+  return input;
 }
 
 /** A trace may leave `stop` out: it stops after its last arrival. */

@@ -1,0 +1,53 @@
+/**
+ * Offered load of each service of a topology: λ · visits · E[work] / capacity, where `visits` is
+ * how many attempts at the service one entry request makes on average (calls made with
+ * probability p count p; retries and timeouts are not counted) and E[work] the sum of the means of
+ * its work steps. It counts work only: a slot held while its attempt waits for calls is busy but
+ * does no work, so occupancy can be much higher (the run's utilisation shows it).
+ */
+import { createDistribution } from '../random/distributions.js';
+import type { Scenario } from './scenario.js';
+import { offeredLoad } from './offered-load.js';
+
+export interface ServiceLoad {
+  name: string;
+  /** Attempts at the service per entry request (no retries). */
+  visits: number;
+  /** Mean work per attempt, ms at speed 1. */
+  workMs: number;
+  /** Σ count × concurrency × speed. */
+  capacity: number;
+  rho: number;
+}
+
+export function topologyLoad(scenario: Scenario): { arrivalRatePerSec: number; services: ServiceLoad[] } {
+  const t = scenario.topology!;
+  const lambda = offeredLoad({ ...scenario, topology: undefined, service: { dist: 'constant', valueMs: 1 } }).arrivalRatePerSec;
+  const byName = new Map(t.services.map((s) => [s.name, s]));
+  const visits = new Map<string, number>([[t.entry, 1]]);
+  // Calls form a DAG (validated): visit services in an order where callers come first.
+  const order: string[] = [];
+  const seen = new Set<string>();
+  const visit = (name: string): void => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    for (const step of byName.get(name)!.work) for (const to of 'call' in step ? [step.call] : 'parallel' in step ? step.parallel : []) visit(to);
+    order.unshift(name);
+  };
+  for (const s of t.services) visit(s.name);
+  for (const name of order) {
+    const v = visits.get(name) ?? 0;
+    for (const step of byName.get(name)!.work) {
+      const targets = 'call' in step ? [step.call] : 'parallel' in step ? step.parallel : [];
+      const p = 'p' in step && step.p !== undefined ? step.p : 1;
+      for (const to of targets) visits.set(to, (visits.get(to) ?? 0) + v * p);
+    }
+  }
+  const services = t.services.map((svc): ServiceLoad => {
+    const workMs = svc.work.reduce((sum, step) => sum + ('work' in step ? createDistribution(step.work).meanMs : 0), 0);
+    const capacity = svc.servers.reduce((c, g) => c + g.count * g.concurrency * g.speed, 0);
+    const v = visits.get(svc.name) ?? 0;
+    return { name: svc.name, visits: v, workMs, capacity, rho: (lambda / 1000) * v * workMs / capacity };
+  });
+  return { arrivalRatePerSec: lambda, services };
+}
