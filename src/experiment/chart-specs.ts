@@ -1,10 +1,10 @@
 /**
  * Charts as Vega-Lite specifications (plain JSON: render-svg.ts draws them in Node, and notebooks
  * such as Altair or Observable read them as they are):
- * - `sweepChart(rows)`: latency (p50 and p99, or the latency metrics the sweep reports) against
- *   the first numeric grid axis (`load` when there is one), one line per value of the other axes
- *   (the balancer, say), each with its 95% confidence band over seeds; a log scale when every
- *   band is above 0.
+ * - `sweepChart(rows)`: p50 and p99 latency when the sweep reports them (else its first two
+ *   metrics) against the first numeric grid axis (`load` when there is one), one line per value
+ *   of the other axes (the balancer, say), each with its 95% confidence band over seeds; a log
+ *   scale when every band is above 0.
  * - `runChart(summary)`: a run's time series (throughput, latency percentiles, queue length and
  *   requests in service, servers by state, per window) and its latency CDF.
  * Colours: the Okabe–Ito palette (readable with colour-vision deficiencies), as in the demo.
@@ -22,7 +22,12 @@ const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const PALETTE = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442', '#000000'];
 const CONFIG = { font: 'sans-serif', view: { stroke: null }, axis: { grid: true, gridOpacity: 0.4 }, legend: { labelLimit: 320 }, range: { category: PALETTE } };
 
-const LABELS: Record<string, string> = { meanMs: 'mean', p50Ms: 'p50', p90Ms: 'p90', p95Ms: 'p95', p99Ms: 'p99', p999Ms: 'p99.9' };
+const LABELS: Record<string, string> = {
+  meanMs: 'mean', p50Ms: 'p50', p90Ms: 'p90', p95Ms: 'p95', p99Ms: 'p99', p999Ms: 'p99.9',
+  throughputPerSec: 'throughput / s', goodputPerSec: 'goodput / s', succeededShare: 'succeeded share', failedShare: 'failed share',
+  timedOutShare: 'timed-out share', droppedShare: 'dropped share', rejectedShare: 'rejected share', utilization: 'utilization',
+  maxOverMean: 'max / mean load', amplification: 'attempts per request',
+};
 
 /** Latency (the sweep's p50 and p99 when it reports them) against the first numeric axis. */
 export function sweepChart(rows: readonly SweepRow[]): ChartSpec {
@@ -30,9 +35,8 @@ export function sweepChart(rows: readonly SweepRow[]): ChartSpec {
   const numeric = params.filter((p) => rows.every((r) => typeof r[p] === 'number'));
   const x = numeric.includes('load') ? 'load' : numeric[0] ?? (params[0] ?? 'rho');
   const others = params.filter((p) => p !== x);
-  const latency = metrics.filter((m) => runMetric(m)!.latency);
-  const preferred = latency.filter((m) => m === 'p50Ms' || m === 'p99Ms');
-  const shown = preferred.length ? preferred : latency.length ? latency : metrics.slice(0, 2);
+  const preferred = metrics.filter((m) => m === 'p50Ms' || m === 'p99Ms');
+  const shown = preferred.length ? preferred : metrics.slice(0, 2);
   const values = aggregateSweep(rows).flatMap((arm) => shown.flatMap((m) => {
     const mean = arm[`${m}_mean`], half = arm[`${m}_ci95`];
     if (typeof mean !== 'number') return [];
@@ -43,10 +47,13 @@ export function sweepChart(rows: readonly SweepRow[]): ChartSpec {
   const log = values.length > 0 && values.every((v) => v.lo > 0);
   const quantitative = numeric.includes(x) || x === 'rho';
   const seeds = Math.max(1, ...aggregateSweep(rows).map((a) => a.seeds));
-  const unit = shown.every((m) => runMetric(m)!.latency) ? ' (ms)' : '';
+  const yTitle = shown.every((m) => runMetric(m)!.latency) ? 'latency (ms)' : null;
   const order = [...new Set(values.map((v) => v.series))];
-  const color = { field: 'series', type: 'nominal', title: others.join(', ') || null, sort: order };
-  const xAxis = { field: 'x', type: quantitative ? 'quantitative' : 'nominal', title: x === 'rho' ? 'offered load ρ' : x, ...(quantitative ? { scale: { zero: false } } : {}) };
+  const color = { field: 'series', type: 'nominal', title: others.join(', ') || null, sort: order, ...(order.length < 2 ? { legend: null } : {}) };
+  // A log x axis for positive values spanning more than 1.5 decades (retry ratios 0.05 … 3, say).
+  const xs = values.map((v) => v.x as number);
+  const logX = quantitative && xs.length > 0 && Math.min(...xs) > 0 && Math.max(...xs) / Math.min(...xs) > 30;
+  const xAxis = { field: 'x', type: quantitative ? 'quantitative' : 'nominal', title: x === 'rho' ? 'offered load ρ' : x, ...(quantitative ? { scale: logX ? { type: 'log' } : { zero: false } } : {}) };
   const y = { type: 'quantitative', scale: log ? { type: 'log' } : { zero: false } };
   return {
     $schema: SCHEMA,
@@ -57,8 +64,8 @@ export function sweepChart(rows: readonly SweepRow[]): ChartSpec {
       width: 300,
       height: 220,
       layer: [
-        { mark: { type: 'area', opacity: 0.2 }, encoding: { x: xAxis, y: { ...y, field: 'lo', title: `latency${unit}` }, y2: { field: 'hi' }, color } },
-        { mark: { type: 'line', point: true }, encoding: { x: xAxis, y: { ...y, field: 'mean', title: `latency${unit}` }, color } },
+        { mark: { type: 'area', opacity: 0.2 }, encoding: { x: xAxis, y: { ...y, field: 'lo', title: yTitle }, y2: { field: 'hi' }, color } },
+        { mark: { type: 'line', point: true }, encoding: { x: xAxis, y: { ...y, field: 'mean', title: yTitle }, color } },
       ],
     },
     resolve: { scale: { y: 'independent' } },
