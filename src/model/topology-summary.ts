@@ -6,6 +6,7 @@
  */
 import { summarize, r9, type Summary, type ServerSummary } from './summary.js';
 import type { CallCounters, TopologyModel } from './topology.js';
+import { BREAKER_MACHINE, BREAKER_STATE_NAMES } from './circuit-breaker.js';
 
 export interface CallSummary {
   attempts: number; succeeded: number; failed: number; timedOut: number; dropped: number; rejected: number;
@@ -26,6 +27,10 @@ export interface EdgeSummary extends CallSummary {
   /** Logical calls made over the edge, and retries among its attempts. */
   calls: number;
   retries: number;
+  /** Attempts refused at once by the edge's breaker or bulkhead (counted in `attempts`). */
+  refused: number;
+  /** The edge's circuit breaker, when it has one: time in each state and transitions. */
+  breaker?: { stateTimeMs: { closed: number; open: number; 'half-open': number }; transitions: Record<string, number> };
 }
 
 export interface TopologySummary extends Summary {
@@ -65,7 +70,17 @@ export function summarizeTopology(model: TopologyModel, scenarioName: string, wa
   }
   const edges: Record<string, EdgeSummary> = {};
   for (const e of model.edges) {
-    edges[e.name] = { calls: e.counters.calls, retries: e.counters.retries, ...calls(e.counters, arrived) };
+    const edge: EdgeSummary = { calls: e.counters.calls, retries: e.counters.retries, refused: e.counters.refused, ...calls(e.counters, arrived) };
+    if (e.breaker) {
+      const [closed, open, halfOpen] = e.breaker.timeMs(model.sim.now).map(r9);
+      const transitions: Record<string, number> = {};
+      BREAKER_MACHINE.transitions.forEach(([from, to]) => {
+        const n = e.breaker!.transitions[from * 3 + to];
+        if (n > 0) transitions[`${BREAKER_STATE_NAMES[from]}->${BREAKER_STATE_NAMES[to]}`] = n;
+      });
+      edge.breaker = { stateTimeMs: { closed, open, 'half-open': halfOpen }, transitions };
+    }
+    edges[e.name] = edge;
   }
   return { ...top, entry: entry.name, services, edges };
 }

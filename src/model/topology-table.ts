@@ -28,6 +28,8 @@ export class TopologyTable extends RequestTable {
   need = new Int32Array(0);
   /** Attempt: 1 while it holds a slot at its server. */
   holding = new Uint8Array(0);
+  /** Attempt: 1 while it holds a permit of its edge (bulkhead place, breaker outcome due). */
+  permit = new Uint8Array(0);
 
   constructor() {
     super();

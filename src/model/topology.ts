@@ -29,6 +29,7 @@ import { Workload, type KeySpec } from './workload.js';
 import { EventKind } from './event-kind.js';
 import { RunLimitError, EVENTS_BASE, EVENTS_PER_ARRIVAL, DEFAULT_MAX_IN_FLIGHT } from './run-limit-error.js';
 import { Histogram } from '../metrics/histogram.js';
+import { CircuitBreaker, type BreakerConfig } from './circuit-breaker.js';
 import { Welford } from '../metrics/welford.js';
 
 /** A handler step, as configured (targets by service name). */
@@ -46,6 +47,13 @@ export interface ServiceConfig {
   steps: readonly StepConfig[];
 }
 
+/** An edge's policy: the client's (timeouts, retries, cancel) plus a breaker and a bulkhead. */
+export interface EdgePolicy extends ClientConfig {
+  breaker?: BreakerConfig;
+  /** Bulkhead: attempts in flight over the edge at most; more are refused at once. */
+  maxConcurrent?: number;
+}
+
 export interface TopologyConfig {
   seed: number;
   stop: { requests?: number; timeMs?: number; warmupMs: number; maxEvents?: number; maxInFlight?: number };
@@ -54,7 +62,7 @@ export interface TopologyConfig {
   entry: string;
   services: readonly ServiceConfig[];
   /** Client policy of each edge, "a->b"; the external client → entry edge is the scenario's `client`. */
-  calls?: Readonly<Record<string, ClientConfig>>;
+  calls?: Readonly<Record<string, EdgePolicy>>;
   client?: ClientConfig;
   metrics?: { significantDigits: number };
 }
@@ -74,6 +82,8 @@ interface Step {
 /** Counters of one service (attempts at it) or one edge (calls over it), measured requests only. */
 export class CallCounters {
   calls = 0; attempts = 0; retries = 0;
+  /** Attempts the edge's breaker or bulkhead refused at once (edges only). */
+  refused = 0;
   succeeded = 0; failed = 0; timedOut = 0; dropped = 0; rejected = 0;
   /** Time from an attempt's send to its success (service: at this service, calls included). */
   readonly latency = new Welford();
@@ -86,6 +96,10 @@ export interface Edge {
   to: number;
   policy: ClientPolicy;
   counters: CallCounters;
+  breaker: CircuitBreaker | null;
+  /** Bulkhead size (0: none) and attempts holding a permit now. */
+  maxConcurrent: number;
+  inFlight: number;
 }
 
 export interface Service {
@@ -137,7 +151,7 @@ export class TopologyModel implements Handler {
     const entry = index.get(config.entry);
     if (entry === undefined) throw new RangeError(`entry ${JSON.stringify(config.entry)}: no such service`);
     this.entry = entry;
-    this.edges.push({ name: `client->${config.entry}`, from: -1, to: entry, policy: new ClientPolicy(config.client, sim, seed), counters: new CallCounters() });
+    this.edges.push(this.makeEdge(`client->${config.entry}`, -1, entry, config.client, seed));
     let lo = 0;
     config.services.forEach((svc, i) => {
       const hi = lo + svc.servers.length;
@@ -153,7 +167,7 @@ export class TopologyModel implements Handler {
       let e = this.edges.findIndex((x) => x.name === name);
       if (e < 0) {
         e = this.edges.length;
-        this.edges.push({ name, from, to: t, policy: new ClientPolicy(config.calls?.[name], sim, seed * 7919 + e), counters: new CallCounters() });
+        this.edges.push(this.makeEdge(name, from, t, config.calls?.[name], seed * 7919 + e));
       }
       return e;
     };
@@ -174,6 +188,13 @@ export class TopologyModel implements Handler {
     this.requests.clientFields = true;
     if (config.stop.warmupMs > 0) sim.schedule(config.stop.warmupMs, EventKind.WarmupEnd, 0);
     this.arrivalsEnd(this.workload.start());
+  }
+
+  private makeEdge(name: string, from: number, to: number, policy: EdgePolicy | undefined, seed: number): Edge {
+    return {
+      name, from, to, policy: new ClientPolicy(policy, this.sim, seed), counters: new CallCounters(),
+      breaker: policy?.breaker ? new CircuitBreaker(policy.breaker, this.sim) : null, maxConcurrent: policy?.maxConcurrent ?? 0, inFlight: 0,
+    };
   }
 
   /** Runs to the end of the scenario (all requests done, or the time limit). */
@@ -256,10 +277,23 @@ export class TopologyModel implements Handler {
     if (t.measured[c]) this.edges[e].counters.calls++;
   }
 
-  /** Sends the next attempt of call `c` through its service's balancer. */
+  /** Sends the next attempt of call `c` through its edge's gates (bulkhead, breaker) and its service's balancer. */
   private sendAttempt(c: number): void {
-    const t = this.requests, svc = this.services[t.service[c]], e = t.edge[c];
+    const t = this.requests, svc = this.services[t.service[c]], e = t.edge[c], edge = this.edges[e];
+    if ((edge.maxConcurrent > 0 && edge.inFlight >= edge.maxConcurrent) || (edge.breaker !== null && !edge.breaker.permits())) {
+      // Refused at once, before reaching the service: a fast failure the caller handles as any other.
+      t.attempts[c]++;
+      if (t.measured[c]) {
+        edge.counters.attempts++;
+        edge.counters.refused++;
+        if (t.parent[c] === -1) this.stats.attemptsSent++;
+      }
+      this.callAttemptEnded(c, A.Rejected);
+      return;
+    }
+    edge.inFlight++;
     const a = t.alloc();
+    t.permit[a] = 1;
     t.call[a] = c;
     t.attempt[c] = a;
     t.service[a] = svc.index;
@@ -461,9 +495,20 @@ export class TopologyModel implements Handler {
     this.start(next);
   }
 
+  /** Attempt `a` no longer holds its edge's permit: the bulkhead frees a place, the breaker records the outcome. */
+  private releasePermit(a: number, failed: boolean): void {
+    const t = this.requests;
+    if (t.permit[a] === 0) return;
+    t.permit[a] = 0;
+    const edge = this.edges[t.edge[a]];
+    edge.inFlight--;
+    edge.breaker?.record(failed);
+  }
+
   /** Attempt `a` ended in `state`; its call learns of it (unless nobody waits any more). */
   private attemptEnded(a: number, state: number): void {
     const t = this.requests, svc = this.services[t.service[a]];
+    this.releasePermit(a, state !== A.Succeeded);
     if (state !== A.Succeeded && state !== A.Failed) this.leaveServer(a);
     this.setAttempt(a, state);
     const c = t.call[a];
@@ -501,6 +546,7 @@ export class TopologyModel implements Handler {
   private attemptTimeout(a: number): void {
     const t = this.requests, c = t.call[a];
     t.timeoutId[a] = -1;
+    this.releasePermit(a, true);
     t.call[a] = -1; // runs on unless cancelled: nobody waits for it
     t.attempt[c] = -1;
     if (this.edges[t.edge[a]].policy.config?.cancel) this.withdraw(a);
@@ -511,6 +557,7 @@ export class TopologyModel implements Handler {
   /** Attempt `a`, which nobody waits for, is withdrawn from its server with its calls. */
   private withdraw(a: number): void {
     const t = this.requests, pool = this.pool, s = t.server[a];
+    this.releasePermit(a, true);
     this.abandonCalls(a);
     if (t.measured[a]) this.services[t.service[a]].counters.timedOut++;
     if (t.state[a] === A.Pending && t.atServer[a]) pool.remove(s, a, t.nextInQueue, t.prevInQueue);

@@ -8,7 +8,8 @@ import { parseDistribution } from './distribution-spec.js';
 import { parseClient } from './client-spec.js';
 import type { ScenarioFiles } from './scenario-files.js';
 import type { ClientConfig } from '../model/client.js';
-import type { StepConfig } from '../model/topology.js';
+import type { EdgePolicy, StepConfig } from '../model/topology.js';
+import type { BreakerConfig } from '../model/circuit-breaker.js';
 
 /** A service as written (groups of servers, its balancer with options, its handler). */
 export interface ServiceSpec<Group = unknown, Balancer = { name: string } & Record<string, unknown>> {
@@ -21,8 +22,8 @@ export interface ServiceSpec<Group = unknown, Balancer = { name: string } & Reco
 export interface TopologySpec {
   entry: string;
   services: ServiceSpec<import('./scenario.js').ServerGroup, import('./scenario.js').Scenario['balancer']>[];
-  /** Client policy per edge "a->b" (absent: no timeout, no retries). */
-  calls: Record<string, ClientConfig>;
+  /** Policy per edge "a->b" (absent: no timeout, no retries, no breaker, no bulkhead). */
+  calls: Record<string, EdgePolicy>;
 }
 
 /** The parsers of pool fields, handed over by scenario.ts (which owns them). */
@@ -62,14 +63,18 @@ export function parseTopology(o: Json, parsers: PoolParsers, files?: ScenarioFil
   refuseCycles(services);
   const edges = new Set<string>();
   for (const svc of services) for (const step of svc.work) for (const to of targets(step)) edges.add(`${svc.name}->${to}`);
-  const calls: Record<string, ClientConfig> = {};
+  const calls: Record<string, EdgePolicy> = {};
   if (o.calls !== undefined) {
     if (!isObject(o.calls)) throw new ScenarioError('calls', o.calls, 'an object of client policies by edge, e.g. {"api->db": {"timeoutMs": 50}}');
     for (const edge of Object.keys(o.calls)) {
       const path = `calls["${edge}"]`;
       if (!edges.has(edge)) throw new ScenarioError(path, edge, `an edge some service calls: ${[...edges].join(', ') || '(none)'}`);
-      const policy = parseClient(o.calls[edge], path);
+      const raw = object(o.calls[edge], path, ['timeoutMs', 'deadlineMs', 'connectTimeoutMs', 'cancel', 'retries', 'hedge', 'breaker', 'maxConcurrent']);
+      const { breaker, maxConcurrent, ...client } = raw;
+      const policy: EdgePolicy = parseClient(client, path);
       refuseInTopology(policy, path);
+      if (breaker !== undefined) policy.breaker = parseBreaker(breaker, join(path, 'breaker'));
+      if (maxConcurrent !== undefined) policy.maxConcurrent = numberField(raw, 'maxConcurrent', path, { integer: true, min: 1, max: 10_000_000 });
       calls[edge] = policy;
     }
   }
@@ -81,6 +86,19 @@ export function refuseInTopology(policy: ClientConfig, path: string): void {
   if (policy.deadlineMs !== undefined) throw new ScenarioError(join(path, 'deadlineMs'), policy.deadlineMs, 'no deadlineMs in a topology yet (use timeoutMs per edge)');
   if (policy.hedge !== undefined) throw new ScenarioError(join(path, 'hedge'), policy.hedge, 'no hedging in a topology yet');
   if (policy.connectTimeoutMs > 0) throw new ScenarioError(join(path, 'connectTimeoutMs'), policy.connectTimeoutMs, 'no connectTimeoutMs in a topology yet');
+}
+
+/** Resilience4j's count-based breaker; defaults as there (window 100, 50%, 60 s open, 10 trials). */
+function parseBreaker(value: unknown, path: string): BreakerConfig {
+  const o = object(value, path, ['window', 'minCalls', 'failureRatePercent', 'openMs', 'halfOpenCalls']);
+  const window = numberField(o, 'window', path, { integer: true, min: 1, max: 100_000 }, 100);
+  return {
+    window,
+    minCalls: numberField(o, 'minCalls', path, { integer: true, min: 1, max: window }, window),
+    failureRatePercent: numberField(o, 'failureRatePercent', path, { above: 0, max: 100 }, 50),
+    openMs: numberField(o, 'openMs', path, { above: 0 }, 60_000),
+    halfOpenCalls: numberField(o, 'halfOpenCalls', path, { integer: true, min: 1, max: 100_000 }, 10),
+  };
 }
 
 function targets(step: StepConfig): string[] {

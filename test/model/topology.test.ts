@@ -126,6 +126,42 @@ describe('calls between services', () => {
   });
 });
 
+describe('protection on edges', () => {
+  const flaky = (calls: object) => run({
+    seed: 6, stop: { requests: 5000 }, arrivals: { process: 'poisson', ratePerSec: 200 }, entry: 'api',
+    services: {
+      api: { ...pool(1, { concurrency: 100 }), work: [{ work: exp(1) }, { call: 'down' }] },
+      down: { ...pool(1, { concurrency: 100 }), work: [{ work: { dist: 'constant', valueMs: 200 } }, { fail: 1 }] },
+    },
+    calls,
+  });
+
+  it('a circuit breaker turns a slow failure into a fast one', () => {
+    const slow = flaky({});
+    const broken = flaky({ 'api->down': { breaker: { window: 20, minCalls: 10, failureRatePercent: 50, openMs: 1000, halfOpenCalls: 2 } } });
+    expect(slow.requests.failed).toBe(5000);
+    expect(broken.requests.failed).toBe(5000);
+    const e = broken.edges['api->down'];
+    expect(e.refused / e.attempts).toBeGreaterThan(0.9); // most attempts fail at once, at the breaker
+    expect(broken.services.down.attempts).toBeLessThan(slow.services.down.attempts / 10);
+    expect(broken.services.api.utilization).toBeLessThan(slow.services.api.utilization / 10); // slots are not held 200 ms
+    expect(e.breaker!.transitions['closed->open']).toBe(1);
+    expect(e.breaker!.transitions['open->half-open']).toBeGreaterThan(10);
+    // Open 1 s, then half-open while two 200 ms trials fail: open ≈ 1000/1200 of the time.
+    expect(e.breaker!.stateTimeMs.open).toBeGreaterThan(0.75 * broken.simTimeMs);
+    expect(e.breaker!.stateTimeMs['half-open']).toBeGreaterThan(0.1 * broken.simTimeMs);
+  });
+
+  it('a bulkhead caps the attempts in flight over an edge and refuses the rest at once', () => {
+    const s = flaky({ 'api->down': { maxConcurrent: 5 } });
+    const e = s.edges['api->down'];
+    expect(e.refused).toBeGreaterThan(0);
+    // 200/s × 0.2 s = 40 wanted in flight; at most 5 at a time reach `down`.
+    expect(s.services.down.attempts).toBeLessThan(5000 * (5 / 40) * 1.3);
+    expect(e.succeeded + e.failed + e.timedOut + e.dropped + e.rejected).toBe(e.calls);
+  });
+});
+
 describe('topology scenarios are validated', () => {
   const base = {
     stop: { requests: 10 }, arrivals: { process: 'poisson', ratePerSec: 10 }, entry: 'a',
@@ -144,6 +180,8 @@ describe('topology scenarios are validated', () => {
     bad({ calls: { 'a->b': { deadlineMs: 5 } } }, /calls\["a->b"\]\.deadlineMs/);
     bad({ services: { a: { ...pool(1), work: [{ fail: 2 }] } } }, /services\.a\.work\[0\]\.fail: got 2/);
     bad({ services: { a: { ...pool(1), work: [{ sleep: 2 }] } } }, /services\.a\.work\[0\]: got/);
+    bad({ calls: { 'a->b': { breaker: { window: 5, minCalls: 6 } } } }, /calls\["a->b"\]\.breaker\.minCalls: got 6/);
+    bad({ calls: { 'a->b': { maxConcurrent: 0 } } }, /calls\["a->b"\]\.maxConcurrent: got 0/);
   });
 
   it('keeps single-pool scenarios as they were: the same summary with and without the topology code', () => {
