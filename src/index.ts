@@ -50,3 +50,4 @@ export { runWithTimeSeries, MAX_WINDOWS, type TimeSeries, type TimeSeriesPoint }
 export { latencyCdf, type CdfPoint } from './metrics/latency-cdf.js';
 export { sweepChart, runChart, type ChartSpec } from './experiment/chart-specs.js';
 export { renderSvg } from './experiment/render-svg.js';
+export { experimentSchema } from './experiment/experiment-schema.js';

@@ -33,6 +33,7 @@ import { sweepCommand, SWEEP_HELP, workersFlag } from './sweep-command.js';
 import { timeseriesFlag, suggestedWindowMs, seriesCsv, seriesTable } from './run-series.js';
 import { writePlot } from './plot-file.js';
 import { runChart } from '../experiment/chart-specs.js';
+import { experimentSchema } from '../experiment/experiment-schema.js';
 import { progressBar } from './progress.js';
 import { runSimulations } from '../experiment/run-pool.js';
 import { importModules } from '../experiment/modules.js';
@@ -49,7 +50,7 @@ Usage:
   lbsim validate <scenario.json|preset>   check a scenario; prints "ok" or what is wrong
   lbsim diagram <server|request|attempt>  the state machine as Mermaid stateDiagram-v2
   lbsim preset <name>                     print a preset as a scenario file to edit
-  lbsim schema                            the JSON Schema of scenario files, for editors
+  lbsim schema [--experiment]             the JSON Schema of scenario (or experiment) files, for editors
   lbsim --help | --version
 
 compare runs every balancer on the same workload (common random numbers); with several seeds
@@ -92,7 +93,8 @@ warm-up that takes most arrivals, a window short against the queues' relaxation 
   merge: MERGE_HELP,
   schema: `Prints the JSON Schema (draft-07) of scenario files, the one the package ships as
 schema/scenario.schema.json: lbsim schema > scenario.schema.json, then "$schema": "./scenario.schema.json"
-in a scenario file gives editors completion and checks as you type.`,
+in a scenario file gives editors completion and checks as you type.
+  --experiment   the schema of experiment files instead (schema/experiment.schema.json, for lbsim sweep)`,
 };
 
 const defaultIo: Io = {
@@ -403,9 +405,9 @@ function presetCommand(args: readonly string[], io: Io): number {
 }
 
 function schemaCommand(args: readonly string[], io: Io): number {
-  const { positionals } = options(args, {});
+  const { values, positionals } = options(args, { experiment: 'boolean' });
   if (positionals.length > 0) throw new UsageError(`schema takes no arguments, got ${positionals.map((p) => JSON.stringify(p)).join(' ')}`);
-  io.out(JSON.stringify(scenarioSchema(), null, 2) + '\n');
+  io.out(JSON.stringify(values.experiment ? experimentSchema() : scenarioSchema(), null, 2) + '\n');
   return 0;
 }
 

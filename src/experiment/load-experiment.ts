@@ -16,13 +16,13 @@ export function loadExperimentFile(file: string): Experiment {
 }
 
 /**
- * A JSON file that is an experiment (it has a "scenario" field) or a scenario (anything else; a
- * preset name too): the validated experiment, or the scenario JSON as readScenarioJson gives it.
+ * A JSON file that is an experiment (it has a "scenario" or a "grid" field, which scenarios never
+ * have) or a scenario (anything else; a preset name too): the validated experiment, or the scenario JSON as readScenarioJson gives it.
  */
 export function readExperimentOrScenario(file: string): { experiment: Experiment } | { scenario: unknown } {
   if (!/[./\\]/.test(file)) return { scenario: readScenarioJson(file) };
   const json = readJson(file);
-  return isObject(json) && 'scenario' in json ? { experiment: experimentFromJson(json, file) } : { scenario: readScenarioJson(file) };
+  return isObject(json) && ('scenario' in json || 'grid' in json) ? { experiment: experimentFromJson(json, file) } : { scenario: readScenarioJson(file) };
 }
 
 function readJson(file: string): unknown {
