@@ -1,23 +1,26 @@
 /**
  * The JSON Schema (draft-07) of experiment files, for editors (`"$schema":
  * "./node_modules/lbsim/schema/experiment.schema.json"`). Built from the validator's lists and
- * bounds; the scenario schema is embedded for inline scenarios. As with scenarios, the validator
+ * bounds; an inline scenario refers to the scenario schema beside it (`scenario.schema.json`, as
+ * the package ships both), so this file does not change when scenarios grow. As with scenarios, the validator
  * stays the authority: the schema checks structure (fields, types, ranges, metric names, path
  * syntax), not what needs the scenario (that a path fits it, that an arm is a valid scenario).
  */
 import { MAX_STRING_LENGTH } from '../input/check.js';
 import { MAX_REQUESTS } from '../scenario/scenario.js';
-import { scenarioSchema, type JsonSchema } from '../scenario/scenario-schema.js';
+import type { JsonSchema } from '../scenario/scenario-schema.js';
 import { MAX_SEEDS } from './compare.js';
 import { MAX_AXIS_VALUES } from './experiment.js';
 import { MAX_LOAD } from './load-setting.js';
-import { RUN_METRICS } from './run-metrics.js';
+import { RUN_METRICS, SERVICE_FIGURES } from './run-metrics.js';
+
+/** Where the scenario schema is, relative to this one (both ship in schema/). */
+export const SCENARIO_SCHEMA_REF = 'scenario.schema.json';
 
 /** A scenario path as the grid takes it (parsePath's syntax). */
 export const PATH_PATTERN = '^[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*|\\[\\d{1,7}\\])*$';
 
 export function experimentSchema(): JsonSchema {
-  const { $schema: _s, title: _t, description: _d, definitions, ...scenario } = scenarioSchema();
   const range = (min?: JsonSchema): JsonSchema => ({
     type: 'object',
     properties: { from: { type: 'number', ...min }, to: { type: 'number', ...min }, step: { type: 'number', exclusiveMinimum: 0 } },
@@ -39,7 +42,7 @@ export function experimentSchema(): JsonSchema {
       description: { type: 'string', minLength: 1, maxLength: MAX_STRING_LENGTH },
       scenario: {
         description: 'a preset name, a scenario file (relative to the experiment file), or the scenario inline',
-        anyOf: [{ type: 'string', minLength: 1 }, { $ref: '#/definitions/scenario' }],
+        anyOf: [{ type: 'string', minLength: 1 }, { $ref: SCENARIO_SCHEMA_REF }],
       },
       grid: {
         type: 'object',
@@ -61,8 +64,13 @@ export function experimentSchema(): JsonSchema {
         ],
       },
       requests: { type: 'integer', minimum: 1, maximum: MAX_REQUESTS, description: 'arrivals per run (overrides stop.requests)' },
-      metrics: { type: 'array', items: { enum: RUN_METRICS.map((m) => m.name) }, minItems: 1, uniqueItems: true },
+      metrics: {
+        type: 'array',
+        items: { anyOf: [{ enum: RUN_METRICS.map((m) => m.name) }, { type: 'string', pattern: `^services\\.[^.]+\\.(${Object.keys(SERVICE_FIGURES).join('|')})$` }] },
+        minItems: 1,
+        uniqueItems: true,
+        description: 'what rows report; for services calling services, the end-to-end view, and services.<name>.<figure> for one service',
+      },
     },
-    definitions: { ...(definitions as Record<string, JsonSchema>), scenario },
   };
 }

@@ -16,7 +16,7 @@ import { parseSeedsText } from './seeds-text.js';
 import { parseBalancerChoice } from './balancer-choice.js';
 import { parsePath, setAtPath, type PathKey } from './scenario-path.js';
 import { withLoad, MAX_LOAD } from './load-setting.js';
-import { RUN_METRICS, runMetric } from './run-metrics.js';
+import { RUN_METRICS, SERVICE_FIGURES, runMetric } from './run-metrics.js';
 
 /** A range of numbers on a grid axis: from, from + step, … up to `to` (included when on the step). */
 export interface RangeInput {
@@ -93,7 +93,7 @@ export function parseExperiment(input: unknown, readScenario?: ScenarioReader): 
   const seeds = o.seeds === undefined
     ? [base.seed]
     : typeof o.seeds === 'string' ? parseSeedsText(o.seeds, 'seeds') : seedsList(o.seeds, 'seeds');
-  const experiment: Experiment = { name: stringField(o, 'name', '', base.name), scenario, grid, seeds, metrics: parseMetrics(o.metrics) };
+  const experiment: Experiment = { name: stringField(o, 'name', '', base.name), scenario, grid, seeds, metrics: parseMetrics(o.metrics, base) };
   if (o.description !== undefined) experiment.description = stringField(o, 'description', '');
   if (o.requests !== undefined) experiment.requests = number(o.requests, 'requests', { integer: true, min: 1, max: MAX_REQUESTS });
   const arms = Object.values(grid).reduce((n, values) => n * values.length, 1);
@@ -177,16 +177,21 @@ function range(value: Json, at: string): number[] {
   return Array.from({ length: count }, (_, i) => Number((from + i * step).toPrecision(12)));
 }
 
-function parseMetrics(value: unknown): string[] {
+/** The metrics to report; `services.<name>.<figure>` only for a service of the base scenario. */
+function parseMetrics(value: unknown, base: Scenario): string[] {
   if (value === undefined) return [...DEFAULT_METRICS];
-  const names = RUN_METRICS.map((m) => m.name).join(', ');
+  const services = base.topology?.services.map((s) => s.name) ?? [];
+  const names = RUN_METRICS.map((m) => m.name).join(', ') +
+    (services.length ? `, or services.<name>.<figure> with a service (${services.join(', ')}) and ${Object.keys(SERVICE_FIGURES).join(', ')}` : '');
   if (!Array.isArray(value) || value.length === 0) throw new ScenarioError('metrics', value, `a non-empty list of metric names (${names})`);
   const seen = new Set<string>();
   return value.map((m: unknown, i) => {
-    if (typeof m !== 'string' || !runMetric(m)) throw new ScenarioError(join('metrics', i), m, `a metric: ${names}`);
-    if (seen.has(m)) throw new ScenarioError(join('metrics', i), m, 'each metric once');
-    seen.add(m);
-    return m;
+    const metric = typeof m === 'string' ? runMetric(m) : undefined;
+    if (!metric || (metric.service !== undefined && !services.includes(metric.service))) throw new ScenarioError(join('metrics', i), m, `a metric: ${names}`);
+    const name = metric.name;
+    if (seen.has(name)) throw new ScenarioError(join('metrics', i), m, 'each metric once');
+    seen.add(name);
+    return name;
   });
 }
 

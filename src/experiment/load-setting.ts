@@ -18,6 +18,9 @@ const round9 = (x: number) => Number(x.toPrecision(9));
  * offered load `load`; a ScenarioError naming `at` when the arrivals have no rate to set.
  */
 export function withLoad(json: Json, scenario: Scenario, load: number, at: string): Json {
+  if (scenario.topology) {
+    throw new ScenarioError(at, load, 'a single pool: the services of a topology each have their own offered load (set arrivals.ratePerSec instead)');
+  }
   const arrivals = scenario.arrivals;
   if (arrivals.process === 'trace' || arrivals.process === 'closed') {
     throw new ScenarioError(at, load, `a scenario with open arrivals (poisson, constant, on-off or ramp) to set the rate of; its arrivals are "${arrivals.process}"`);

@@ -112,12 +112,13 @@ function sweepRow(experiment: Experiment, { run, arm, seed }: PlannedRun, runs: 
   Object.keys(experiment.grid).forEach((key, k) => {
     row[key] = key === 'balancer' ? s.label : cell(arm.values[k]);
   });
-  const rho = offeredLoad(arm.scenario).rho;
+  // A topology's load differs per service: no one ρ.
+  const rho = arm.scenario.topology ? NaN : offeredLoad(arm.scenario).rho;
   row.rho = Number.isFinite(rho) ? round9(rho) : null;
   row.seed = seed;
   for (const name of experiment.metrics) {
     const m = runMetric(name)!;
-    row[name] = m.latency && s.requests.succeeded === 0 ? null : round9(m.of(s));
+    row[name] = m.missing(s) ? null : round9(m.of(s));
   }
   return row as SweepRow;
 }

@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScenarioError } from '../../src/index.js';
 import { loadExperimentFile } from '../../src/experiment/load-experiment.js';
-import { experimentSchema } from '../../src/experiment/experiment-schema.js';
+import { experimentSchema, SCENARIO_SCHEMA_REF } from '../../src/experiment/experiment-schema.js';
+import { scenarioSchema } from '../../src/scenario/scenario-schema.js';
 import { sweep } from '../../src/experiment/sweep.js';
 import { main } from '../../src/cli/main.js';
 
@@ -35,7 +36,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const fileOf = (i: number) => join(dir, `entry-${i}.json`);
 corpus.forEach((e, i) => writeFileSync(fileOf(i), e.text ?? JSON.stringify(e.experiment)));
 
-const validate = new Ajv({ allErrors: true, strictTypes: false }).compile(experimentSchema());
+// The experiment schema refers to the scenario schema beside it by file name, as editors resolve it.
+const ajv = new Ajv({ allErrors: true, strictTypes: false });
+ajv.addSchema(scenarioSchema(), SCENARIO_SCHEMA_REF);
+const validate = ajv.compile(experimentSchema());
 
 /** The ScenarioError that loading and running entry `i` ends in, or the rows. */
 async function outcome(i: number): Promise<ScenarioError | unknown[]> {

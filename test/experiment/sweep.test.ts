@@ -135,3 +135,27 @@ describe('aggregateSweep(rows)', () => {
     expect(Object.keys(arms[0])).toEqual(['sweep', 'arm', 'balancer', 'rho', 'seeds', 'latencySeeds', 'meanMs_mean', 'meanMs_ci95', 'succeededShare_mean', 'succeededShare_ci95']);
   });
 });
+
+describe('sweeps of services calling services', () => {
+  const pool = (count: number) => ({ servers: [{ count }], balancer: { name: 'least-connections' } });
+  const twoTier = {
+    name: 'two-tier', seed: 1, stop: { requests: 2_000 }, arrivals: { process: 'poisson', ratePerSec: 500 }, entry: 'front',
+    services: {
+      front: { ...pool(2), work: [{ work: { dist: 'exponential', meanMs: 1 } }, { call: 'back', hold: false }] },
+      back: { ...pool(1), work: [{ work: { dist: 'exponential', meanMs: 0.8 } }] },
+    },
+  } as unknown as ScenarioInput;
+
+  it('reports the end-to-end view and named services (services.<name>.<figure>)', async () => {
+    const rows = await sweep({ scenario: twoTier, grid: { 'services.back.servers[0].count': [1, 2] }, metrics: ['meanMs', 'services.back.utilization', 'services.back.p99Ms'] });
+    const s = simulate(twoTier) as unknown as { latencyMs: { mean: number }; services: Record<string, { utilization: number; latencyMs: { p99: number } }> };
+    expect(rows[0]).toMatchObject({ rho: null, meanMs: s.latencyMs.mean, 'services.back.utilization': s.services.back.utilization, 'services.back.p99Ms': s.services.back.latencyMs.p99 });
+    expect(rows[1]['services.back.utilization'] as number).toBeLessThan((rows[0]['services.back.utilization'] as number) * 0.6);
+  });
+
+  it('refuses a service the scenario does not have, and a load to set on a topology', () => {
+    expect(errorOf(() => parseExperiment({ scenario: twoTier, metrics: ['services.db.p99Ms'] }))).toMatch(/^metrics\[0\]: got "services\.db\.p99Ms", expected a metric: .*services\.<name>\.<figure> with a service \(front, back\)/);
+    expect(errorOf(() => parseExperiment({ scenario: 'default', metrics: ['services.front.p99Ms'] }))).toMatch(/^metrics\[0\]: got "services\.front\.p99Ms", expected a metric: meanMs/);
+    expect(errorOf(() => parseExperiment({ scenario: twoTier, grid: { load: [0.5] } }))).toMatch(/^grid\["load"\]\[0\]: got 0\.5, expected a single pool/);
+  });
+});
