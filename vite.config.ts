@@ -15,13 +15,29 @@ const devElement: Plugin = {
   },
 };
 
+/**
+ * demo/pixi.ts imports pixi's modules one by one by their `.js` paths (where TypeScript finds the
+ * .d.ts); take the ES module beside each (`.mjs`), not the CommonJS one.
+ */
+const pixiModules: Plugin = {
+  name: 'lbsim-pixi-modules',
+  enforce: 'pre',
+  resolveId(source, importer) {
+    if (!source.includes('node_modules/pixi.js/lib/') || !source.endsWith('.js')) return null;
+    return this.resolve(`${source.slice(0, -3)}.mjs`, importer, { skipSelf: true });
+  },
+};
+
 // One config for the demo (vite), the embeddable element (`vite build --mode embed`) and the tests (vitest).
 // `vite build` writes the gallery to demo-dist/ (demo/public/embed.html is copied as is);
-// `vite build --mode embed` then adds demo-dist/lbsim-view.js, one self-contained ES module.
-export default defineConfig(({ mode }) => ({
+// `vite build --mode embed` then adds demo-dist/lbsim-view.js (the element: an ES module with no
+// dependencies) and lbsim-view-scene-renderer.js beside it (the pixi renderer, loaded on first draw).
+export default defineConfig(({ mode, command }) => ({
   root: 'demo',
   base: './',
-  plugins: [devElement],
+  plugins: [devElement, pixiModules],
+  // Browser builds take only seedrandom's Alea (demo/seedrandom-alea.js); tests use the package.
+  resolve: command === 'build' ? { alias: [{ find: /^seedrandom$/, replacement: resolve(demo, 'seedrandom-alea.js') }] } : {},
   build: mode === 'embed'
     ? {
         outDir: '../demo-dist',
@@ -29,7 +45,10 @@ export default defineConfig(({ mode }) => ({
         copyPublicDir: false,
         lib: { entry: resolve(demo, 'lbsim-view.ts'), formats: ['es'], fileName: () => 'lbsim-view.js' },
         minify: true,
-        rolldownOptions: { output: { codeSplitting: false, minify: true } },
+        target: 'es2022',
+        // The renderer (pixi) is a second file, loaded by the element when it first draws.
+        // `allow-extension`: modules both files use stay in the element's file (no third file).
+        rolldownOptions: { preserveEntrySignatures: 'allow-extension', output: { minify: true, chunkFileNames: 'lbsim-view-[name].js' } },
       }
     : {
         outDir: '../demo-dist',

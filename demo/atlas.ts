@@ -1,27 +1,26 @@
 /**
  * Textures drawn once on a 2D canvas, in white so any tint applies: the particle shapes (one
- * atlas, as a ParticleContainer needs a single texture source) and a rounded box for servers.
+ * atlas, as a ParticleContainer needs a single texture source).
  */
-import { CanvasSource, Rectangle, Texture } from 'pixi.js';
+import { CanvasSource, Rectangle, Texture } from './pixi.js';
 import { SHAPE_COUNT, Shape } from './palette.js';
 
 /** Cell size of a shape in the atlas; a dot of radius r is drawn at scale r / SHAPE_RADIUS. */
 export const CELL = 32;
 export const SHAPE_RADIUS = 12;
+/** Corner radius of a server box (drawn by scene-view.ts). */
 export const BOX_CORNER = 8;
 
 export interface Atlas {
   /** Indexed by palette `Shape`. */
   shapes: Texture[];
-  /** A white rounded rectangle for a NineSliceSprite (corners BOX_CORNER). */
-  box: Texture;
   destroy(): void;
 }
 
 export function createAtlas(): Atlas {
   const scale = 2; // drawn at twice the size for crisp edges on high-density screens
   const canvas = document.createElement('canvas');
-  canvas.width = CELL * SHAPE_COUNT * scale + CELL * scale;
+  canvas.width = CELL * SHAPE_COUNT * scale;
   canvas.height = CELL * scale;
   const g = canvas.getContext('2d')!;
   g.scale(scale, scale);
@@ -57,23 +56,14 @@ export function createAtlas(): Atlas {
     }
     g.restore();
   }
-  // The box: a rounded rectangle filling the last cell.
-  const x0 = SHAPE_COUNT * CELL;
-  g.beginPath();
-  g.roundRect(x0 + 1, 1, CELL - 2, CELL - 2, BOX_CORNER);
-  g.fill();
-
   // Frames are in CSS pixels: the source's resolution accounts for the 2x drawing.
   const source = new CanvasSource({ resource: canvas, resolution: scale });
   const sub = (x: number, y: number, w: number, h: number) => new Texture({ source, frame: new Rectangle(x, y, w, h) });
   const shapes = Array.from({ length: SHAPE_COUNT }, (_, k) => sub(k * CELL, 0, CELL, CELL));
-  const box = sub(x0 + 1, 1, CELL - 2, CELL - 2);
   return {
     shapes,
-    box,
     destroy() {
       for (const t of shapes) t.destroy();
-      box.destroy();
       source.destroy();
     },
   };

@@ -3,29 +3,21 @@
  * pixi renderer drawing the scene (only while it holds a WebGL context from the page's budget).
  * The renderer can be given back and made again at any time — off screen, when the budget needs
  * the slot, or after the browser lost the context — and the next one draws the same simulation
- * from where it is. Comparisons show two panels advanced by the same clock.
+ * from where it is. Comparisons show two panels advanced by the same clock. The renderer's module
+ * (and pixi with it) is loaded on first use, with a dynamic import.
  */
-import { Application } from 'pixi.js';
 import { Model } from '../src/model/model.js';
 import { toModelConfig, type Scenario } from '../src/scenario/scenario.js';
 import { SceneModel } from './scene-model.js';
-import { SceneView } from './scene-view.js';
 import { ChartView } from './chart-view.js';
-import { createAtlas, type Atlas } from './atlas.js';
 import { serverAt } from './layout.js';
+import type { SceneRenderer } from './scene-renderer.js';
 import { PAGE_CONTEXTS, type ContextHolder } from './context-budget.js';
 import type { Timing } from './timing.js';
 import type { FigureLayout } from './figure-layout.js';
 import { LIGHT_THEME, type Theme } from './theme.js';
 import { OUTCOMES } from './palette.js';
 import type { Ending } from './outcomes.js';
-
-/** A panel's renderer: the pixi Application and what it draws with. */
-interface Renderer {
-  app: Application;
-  atlas: Atlas;
-  view: SceneView;
-}
 
 /** 'none': no renderer (not yet, or given back); 'creating': one is being made; 'live': drawing. */
 export type RendererState = 'none' | 'creating' | 'live';
@@ -38,7 +30,7 @@ export class Panel implements ContextHolder {
   /** Renderers made, and contexts the browser took away, since the panel was created. */
   renderersMade = 0;
   contextsLost = 0;
-  private renderer: Renderer | null = null;
+  private renderer: SceneRenderer | null = null;
   private creating: Promise<void> | null = null;
   /** Bumped when a renderer is given back, so one still being made is dropped when ready. */
   private epoch = 0;
@@ -93,12 +85,12 @@ export class Panel implements ContextHolder {
     const epoch = this.epoch;
     const made = this.createRenderer().then((r) => {
       if (epoch !== this.epoch) {
-        destroyRenderer(r); // given back while it was being made
+        r.destroy(); // given back while it was being made
         return;
       }
       this.renderer = r;
       this.renderersMade++;
-      this.stage.prepend(r.app.canvas);
+      this.stage.prepend(r.canvas);
       if (this.place) this.arrange(this.place);
     });
     this.creating = made.finally(() => {
@@ -114,34 +106,20 @@ export class Panel implements ContextHolder {
     PAGE_CONTEXTS.release(this);
     const r = this.renderer;
     this.renderer = null;
-    if (r) destroyRenderer(r);
+    r?.destroy();
   }
 
-  private async createRenderer(): Promise<Renderer> {
-    const app = new Application();
-    await app.init({
-      width: 320, height: 200, antialias: false, backgroundAlpha: 0, preference: 'webgl',
-      resolution: Math.min(2, globalThis.devicePixelRatio || 1), autoDensity: true,
-      autoStart: false, sharedTicker: false,
-      // No listeners on the page: we hit-test clicks ourselves and leave keyboard focus alone.
-      accessibilityOptions: { activateOnTab: false },
-      eventFeatures: { move: false, globalMove: false, click: false, wheel: false },
-    });
-    app.renderer.events?.setTargetElement(null as unknown as HTMLElement);
-    const canvas = app.canvas;
-    canvas.style.touchAction = 'auto';
-    canvas.setAttribute('aria-hidden', 'true');
-    canvas.addEventListener('webglcontextlost', () => {
+  private async createRenderer(): Promise<SceneRenderer> {
+    const { SceneRenderer } = await import('./scene-renderer.js');
+    const r = await SceneRenderer.create(this.scene, this.scenario.balancer.name, this.theme);
+    r.canvas.addEventListener('webglcontextlost', () => {
       // Chromium dropped it (too many contexts on the page, a GPU reset): make a new one later.
-      if (this.renderer?.app !== app) return;
+      if (this.renderer !== r) return;
       this.contextsLost++;
       this.releaseContext();
       this.onLost();
     });
-    const atlas = createAtlas();
-    const view = new SceneView(this.scene, atlas, this.scenario.balancer.name, this.theme);
-    app.stage.addChild(view.root);
-    return { app, atlas, view };
+    return r;
   }
 
   /** A fresh run of `scenario` (same renderer). */
@@ -150,13 +128,7 @@ export class Panel implements ContextHolder {
     this.timing = timing;
     const model = new Model(toModelConfig(scenario));
     this.scene = new SceneModel(model, { timing: this.timing, reducedMotion: this.reducedMotion });
-    const r = this.renderer;
-    if (r) {
-      r.app.stage.removeChild(r.view.root);
-      r.view.destroy();
-      r.view = new SceneView(this.scene, r.atlas, scenario.balancer.name, this.theme);
-      r.app.stage.addChild(r.view.root);
-    }
+    this.renderer?.setScene(this.scene, scenario.balancer.name);
     this.chartBox.replaceChildren();
     this.chart = new ChartView(this.scene.series);
     this.chart.theme = this.theme;
@@ -168,7 +140,7 @@ export class Panel implements ContextHolder {
   /** Draws scene and charts in `theme` (colours read from the element's custom properties). */
   setTheme(theme: Theme): void {
     this.theme = theme;
-    this.renderer?.view.setTheme(theme);
+    this.renderer?.setTheme(theme);
     this.chart.theme = theme;
     if (this.charts !== 'none') this.chart.draw(true);
   }
@@ -193,7 +165,7 @@ export class Panel implements ContextHolder {
     this.el.style.width = `${place.panelWidth}px`;
     this.stage.style.width = `${w}px`;
     this.stage.style.height = `${h}px`;
-    this.renderer?.app.renderer.resize(w, h);
+    this.renderer?.resize(w, h);
     if (this.scene.layout.width !== w || this.scene.layout.height !== h) this.scene.resize(w, h);
     this.chartBox.hidden = place.charts === 'none';
     if (place.charts !== 'none') this.chart.resize(place.chartWidth, place.chartHeight);
@@ -212,16 +184,14 @@ export class Panel implements ContextHolder {
 
   /** Server labels drawn now (see SceneView.labelsShown); none without a renderer. */
   labelsShown(): { names: number; powers: number; states: number } {
-    return this.renderer?.view.labelsShown() ?? { names: 0, powers: 0, states: 0 };
+    return this.renderer?.labelsShown() ?? { names: 0, powers: 0, states: 0 };
   }
 
   /** Places the dots for the model's current time and draws scene and charts (the scene only with a renderer). */
   render(): void {
     this.scene.update();
-    const r = this.renderer;
-    if (r) {
-      r.view.draw();
-      r.app.renderer.render(r.app.stage);
+    if (this.renderer) {
+      this.renderer.draw();
       PAGE_CONTEXTS.touch(this);
     }
     if (this.charts !== 'none') this.chart.draw();
@@ -231,12 +201,4 @@ export class Panel implements ContextHolder {
     this.releaseContext();
     this.el.remove();
   }
-}
-
-/** Destroys a renderer: the stage (and the shaders using the atlas) first, then the atlas. */
-function destroyRenderer(r: Renderer): void {
-  r.app.stage.removeChild(r.view.root);
-  r.view.destroy();
-  r.app.destroy({ removeView: true }, { children: true });
-  r.atlas.destroy();
 }

@@ -1,31 +1,33 @@
 /**
- * Draws a SceneModel with pixi.js: static decoration (clients, balancer, lanes, box outlines,
- * slots) in two Graphics rebuilt only when the layout changes; per server a tinted box, a queue
- * depth bar, a failure cross, labels (one Text per state word, shown or hidden, so a state change
+ * Draws a SceneModel with pixi.js. What changes only with the layout, the theme or a server's
+ * power is drawn with the 2D canvas API into four CanvasLayers, repainted only then: the backdrop
+ * (clients, paths, queue lanes, exits, the balancer and its name), the box outlines and slots,
+ * the failure crosses (repainted when a server fails or comes back), and the labels (name and
+ * power, and the power gauge). What changes every frame is pixi sprites: per server a box tinted
+ * by its state (square; the outlines layer rounds its corners), a queue-depth bar and its state word (a frame of a word list, so a state change
  * re-rasterises nothing); request dots as one ParticleContainer. `draw()` runs every frame and
  * allocates nothing.
+ *
+ * Layers, bottom to top: backdrop, queue bars, box fills, crosses, outlines, dots, labels, words.
  */
-import { Container, Graphics, NineSliceSprite, Particle, ParticleContainer, Sprite, Text, Texture, type TextStyleOptions } from 'pixi.js';
+import { Container, Particle, ParticleContainer, Sprite, Texture } from './pixi.js';
 import type { SceneModel } from './scene-model.js';
+import type { Layout } from './layout.js';
 import { queueX } from './layout.js';
 import { BOX_CORNER, SHAPE_RADIUS, type Atlas } from './atlas.js';
-import { INK, OKABE_ITO, SERVER_STYLES, toBgr } from './palette.js';
+import { INK, OKABE_ITO, SERVER_STYLES, css, toBgr } from './palette.js';
 import { onTheme, type Theme } from './theme.js';
+import { CanvasLayer } from './canvas-layer.js';
 import { ServerState } from '../src/model/states.js';
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 
 interface ServerSprites {
-  fill: NineSliceSprite;
+  /** The box, tinted by state (a rectangle; the outlines layer rounds its corners). */
+  fill: Sprite;
   queue: Sprite;
-  cross: Graphics;
-  /** Power as a strip along the top of the box (full width: the most powerful server). */
-  gauge: Sprite;
-  name: Text;
-  /** One per ServerState, shown when the state is written in the box. */
-  states: Text[];
-  /** "×4", the server's current power; "↓×1" in bold while slowed by hand. */
-  power: Text;
+  /** The state word, a frame of the word list (hidden where it does not fit). */
+  word: Sprite;
   lastState: number;
   lastFull: number;
   lastSpeed: number;
@@ -33,24 +35,27 @@ interface ServerSprites {
 
 export class SceneView {
   readonly root = new Container();
-  private readonly under = new Graphics();
-  private readonly over = new Graphics();
+  private readonly backdrop = new CanvasLayer();
+  private readonly outlines = new CanvasLayer();
+  private readonly crosses = new CanvasLayer();
+  private readonly labels = new CanvasLayer();
+  /** The state words (SERVER_STYLES order) in one strip; `words[k]` is word k's frame. */
+  private readonly wordStrip = new CanvasLayer();
+  private words: Texture[] = [];
   private readonly serversLayer = new Container();
-  private readonly labels = new Container();
+  private readonly wordsLayer = new Container();
   private readonly dots: ParticleContainer;
   private readonly pool: Particle[] = [];
   private servers: ServerSprites[] = [];
+  private builtVersion = -1;
+  private shown = 0;
   /** The pool's servers differ in configured power; the most powerful one's speed. */
   private mixedPower = false;
   private maxSpeed = 1;
   /** Per server: its state word fits in its box (1) or is told by colour only (0). */
   private stateFits = new Uint8Array(0);
-  /** Width of the longest state word at the current font size. */
-  private widestState = 0;
-  private builtVersion = -1;
-  private shown = 0;
-  private balancerLabel: Text | null = null;
-  private clientsLabel: Text | null = null;
+  /** Servers failed at the last paint of the crosses. */
+  private failedMask = '';
   /** Particle colour (ABGR with alpha) cache inputs. */
   private readonly bgr = new Map<number, number>();
 
@@ -59,13 +64,17 @@ export class SceneView {
     private readonly atlas: Atlas,
     private readonly balancerName: string,
     private theme: Theme,
+    /** Device px per CSS px of the canvas layers (the renderer's resolution). */
+    private readonly resolution = 1,
   ) {
     this.dots = new ParticleContainer({
       texture: atlas.shapes[0],
       dynamicProperties: { position: true, color: true, vertex: true, uvs: true, rotation: false },
     });
     declareParticleLocals(this.dots);
-    this.root.addChild(this.under, this.serversLayer, this.over, this.dots, this.labels);
+    this.root.addChild(
+      this.backdrop.sprite, this.serversLayer, this.crosses.sprite, this.outlines.sprite, this.dots, this.labels.sprite, this.wordsLayer,
+    );
   }
 
   /** Draws with `theme` from now on (rebuilds what depends on colours). */
@@ -80,14 +89,16 @@ export class SceneView {
     const scene = this.scene;
     if (scene.layoutVersion !== this.builtVersion) this.build();
     const L = scene.layout, pool = scene.model.pool;
+    let speedChanged = false, failed = '';
     for (let s = 0; s < this.servers.length; s++) {
       const v = this.servers[s], state = pool.state[s];
       if (state !== v.lastState) {
         v.lastState = state;
         v.fill.tint = SERVER_STYLES[state].color;
-        v.cross.visible = state === ServerState.Failed;
-        for (let k = 0; k < v.states.length; k++) v.states[k].visible = this.stateFits[s] === 1 && L.showLabels && k === state;
+        v.word.texture = this.words[state];
+        v.word.visible = this.stateFits[s] === 1;
       }
+      if (state === ServerState.Failed) failed += `${s},`;
       const len = pool.queueLength[s];
       const w = len === 0 ? 0 : L.queueHeadX - queueX(L, s, len - 1) + L.dotR + 2;
       v.queue.x = L.queueHeadX - w + 2;
@@ -100,25 +111,35 @@ export class SceneView {
       }
       if (pool.speed[s] !== v.lastSpeed) {
         v.lastSpeed = pool.speed[s];
-        this.showPower(s, v);
+        speedChanged = true;
       }
     }
+    if (speedChanged) this.paintLabels();
+    if (failed !== this.failedMask) this.paintCrosses(failed);
     this.drawDots();
   }
 
   /** Server labels drawn now: names, power values and state words (for tests and the page hook). */
   labelsShown(): { names: number; powers: number; states: number } {
-    let names = 0, powers = 0, states = 0;
-    for (const v of this.servers) {
-      if (v.name.visible) names++;
-      if (v.power.visible && v.power.text !== '') powers++;
-      if (v.states.some((t) => t.visible)) states++;
+    const L = this.scene.layout;
+    if (!L.showLabels) return { names: 0, powers: 0, states: 0 };
+    let powers = 0, states = 0;
+    for (let s = 0; s < this.servers.length; s++) {
+      if (this.powerText(s) !== '') powers++;
+      if (this.servers[s].word.visible) states++;
     }
-    return { names, powers, states };
+    return { names: this.servers.length, powers, states };
   }
 
   destroy(): void {
+    this.root.removeChildren();
+    for (const layer of [this.backdrop, this.outlines, this.crosses, this.labels]) layer.destroy();
+    for (const t of this.words) t.destroy();
+    this.wordStrip.destroy();
     this.root.destroy({ children: true });
+    this.serversLayer.destroy({ children: true });
+    this.wordsLayer.destroy({ children: true });
+    this.dots.destroy({ children: true });
   }
 
   private drawDots(): void {
@@ -150,157 +171,249 @@ export class SceneView {
 
   /** (Re)creates everything that depends on the layout. */
   private build(): void {
-    const scene = this.scene, L = scene.layout, pool = scene.model.pool, t = this.theme;
+    const scene = this.scene, L = scene.layout, pool = scene.model.pool;
     this.builtVersion = scene.layoutVersion;
-    for (const v of this.servers) {
-      v.fill.destroy();
-      v.queue.destroy();
-      v.cross.destroy();
-      v.gauge.destroy();
-    }
-    this.labels.removeChildren().forEach((c) => c.destroy());
+    this.serversLayer.removeChildren().forEach((c) => c.destroy());
+    this.wordsLayer.removeChildren().forEach((c) => c.destroy());
     this.servers = [];
     const base = scene.baseSpeed;
     this.mixedPower = base.some((x) => x !== base[0]);
     this.maxSpeed = Math.max(...base, ...pool.speed);
     this.stateFits = new Uint8Array(L.servers);
-    this.widestState = 0;
-
-    const g = this.under.clear();
-    // Clients: three small screens, requests leave from their right.
-    const cx = L.sourceX, ch = Math.min(16, (L.sourceBottom - L.sourceTop) / 5);
-    for (let k = 0; k < 3; k++) {
-      const cy = L.sourceTop + ((L.sourceBottom - L.sourceTop) * (k + 0.5)) / 3;
-      g.roundRect(cx - 8, cy - ch / 2, 14, ch, 3).fill(t.bg).stroke({ color: t.muted, width: 1.5 });
-    }
-    // Paths: clients → balancer → each lane.
-    for (let s = 0; s < L.servers; s++) {
-      g.moveTo(L.balancerX, L.balancerY).lineTo(L.queueTailX[s], L.rowY[s]);
-    }
-    g.moveTo(cx + 8, L.sourceTop).lineTo(L.balancerX, L.balancerY).moveTo(cx + 8, L.sourceBottom).lineTo(L.balancerX, L.balancerY);
-    g.stroke({ color: t.line, width: 1.5 });
-    // Queue lanes.
+    this.paintWords(L);
+    this.paintBackdrop(L);
+    this.paintOutlines(L);
     const laneH = L.dotR * 2 + 4;
     for (let s = 0; s < L.servers; s++) {
-      g.roundRect(L.queueTailX[s] - 2, L.rowY[s] - laneH / 2, L.queueHeadX - L.queueTailX[s] + 4, laneH, laneH / 2).fill(t.lane);
-    }
-    // Exit arrows.
-    for (let s = 0; s < L.servers; s++) {
-      const x = L.boxX[s] + L.boxW + 6, y = L.rowY[s];
-      g.moveTo(x, y).lineTo(L.exitX - 4, y).stroke({ color: t.line, width: 1.5 });
-    }
-    // Balancer.
-    g.circle(L.balancerX, L.balancerY, L.balancerR).fill(t.ink);
-
-    const o = this.over.clear();
-    for (let s = 0; s < L.servers; s++) {
-      const box = new NineSliceSprite({
-        texture: this.atlas.box, leftWidth: BOX_CORNER, rightWidth: BOX_CORNER, topHeight: BOX_CORNER, bottomHeight: BOX_CORNER,
-        width: L.boxW, height: L.boxH,
-      });
-      box.x = L.boxX[s];
-      box.y = L.boxY[s];
+      const fill = new Sprite(Texture.WHITE);
+      fill.x = L.boxX[s];
+      fill.y = L.boxY[s];
+      fill.width = L.boxW;
+      fill.height = L.boxH;
       const queue = new Sprite(Texture.WHITE);
       queue.y = L.rowY[s] - laneH / 2;
       queue.height = laneH;
       queue.width = 0;
-      const cross = new Graphics()
-        .moveTo(L.boxX[s] + 6, L.boxY[s] + 5).lineTo(L.boxX[s] + L.boxW - 6, L.boxY[s] + L.boxH - 5)
-        .moveTo(L.boxX[s] + L.boxW - 6, L.boxY[s] + 5).lineTo(L.boxX[s] + 6, L.boxY[s] + L.boxH - 5)
-        .stroke({ color: 0xffffff, width: 2.5, alpha: 0.9 });
-      this.serversLayer.addChild(queue, box, cross);
-      o.roundRect(L.boxX[s], L.boxY[s], L.boxW, L.boxH, BOX_CORNER - 1).stroke({ color: t.dark ? t.bg : INK, width: 1.25, alpha: 0.8 });
-      for (let i = 0; i < L.slotsDrawn[s]; i++) {
-        const k = L.slotBase[s] + i, h = L.slotSize / 2;
-        o.roundRect(L.slotX[k] - h, L.slotY[k] - h, L.slotSize, L.slotSize, 2).fill({ color: 0xffffff, alpha: 0.85 }).stroke({ color: INK, width: 1, alpha: 0.35 });
-      }
-      const style: TextStyleOptions = { fontFamily: FONT, fontSize: L.fontSize, fill: INK };
-      const gauge = new Sprite(Texture.WHITE);
-      gauge.x = L.boxX[s] + L.gaugeInset;
-      gauge.y = L.boxY[s] + L.gaugeInset - 1;
-      gauge.height = L.gaugeHeight;
-      gauge.tint = INK;
-      gauge.alpha = 0.6;
-      this.serversLayer.addChild(gauge);
-      const name = this.text(`S${s + 1}`, { ...style, fontWeight: '700' });
-      const power = this.text('', style);
-      const states = SERVER_STYLES.map((st) => {
-        const t = this.text(st.label, { ...style, fill: st.ink });
-        t.visible = false;
-        return t;
-      });
-      if (s === 0) this.widestState = Math.max(...states.map((t) => t.width));
-      if (L.labels === 'compact') {
-        // One line, right-aligned on the row: [state] S1 ×4 (the name is placed by showPower).
-        name.anchor.set(1, 0.5);
-        name.y = power.y = L.rowY[s] + L.gaugeHeight / 2;
-        power.anchor.set(1, 0.5);
-        power.x = L.boxX[s] + L.boxW - 5;
-        for (const t of states) {
-          t.anchor.set(0, 0.5);
-          t.y = name.y;
-        }
-      } else {
-        // Name and power bottom left, state bottom right.
-        name.x = L.boxX[s] + 6;
-        name.y = power.y = L.boxY[s] + L.boxH - L.fontSize - 5;
-        for (const t of states) {
-          t.anchor.set(1, 0);
-          t.x = L.boxX[s] + L.boxW - 6;
-          t.y = name.y;
-        }
-      }
-      name.visible = power.visible = L.showLabels;
-      const v: ServerSprites = { fill: box, queue, cross, gauge, name, states, power, lastState: -1, lastFull: -1, lastSpeed: pool.speed[s] };
-      this.showPower(s, v);
-      this.servers.push(v);
+      this.serversLayer.addChild(queue, fill);
+      const word = new Sprite(this.words[0]);
+      word.anchor.set(1, 0); // right-aligned: shorter words end where the longest does
+      word.visible = false;
+      this.wordsLayer.addChild(word);
+      this.servers.push({ fill, queue, word, lastState: -1, lastFull: -1, lastSpeed: pool.speed[s] });
     }
-    this.balancerLabel = this.text(this.balancerName, { fontFamily: FONT, fontSize: L.width < 480 ? 11 : 12, fontWeight: '700', fill: t.ink });
-    this.balancerLabel.anchor.set(0.5, 0);
-    // Centred under the balancer, but never cut off at the left edge.
-    this.balancerLabel.x = Math.max(L.balancerX, this.balancerLabel.width / 2 + 3);
-    this.balancerLabel.y = L.balancerY + L.balancerR + 5;
-    const lb = this.text('LB', { fontFamily: FONT, fontSize: Math.max(9, L.balancerR * 0.7), fontWeight: '700', fill: t.bg });
-    lb.anchor.set(0.5, 0.5);
-    lb.x = L.balancerX;
-    lb.y = L.balancerY;
-    this.clientsLabel = this.text('clients', { fontFamily: FONT, fontSize: 11, fill: t.muted });
-    this.clientsLabel.anchor.set(0, 0);
-    this.clientsLabel.x = 4;
-    this.clientsLabel.y = L.sourceBottom + 10;
+    this.paintLabels();
+    this.failedMask = '-';
     this.dots.update();
   }
 
-  /**
-   * Writes server s's power and sizes its gauge. Power is shown whenever it tells servers apart
-   * (a pool of mixed power, a server slowed by hand, or a pool whose power is not 1). The state
-   * word is written only where it fits beside name and power.
-   */
-  private showPower(s: number, v: ServerSprites): void {
-    const scene = this.scene, L = scene.layout, speed = scene.model.pool.speed[s], slowed = scene.isSlowed(s);
-    const shown = this.mixedPower || slowed || speed !== 1;
-    v.power.text = shown ? `${slowed ? '↓' : ''}×${fmt(speed)}` : '';
-    v.power.style.fontWeight = slowed ? '700' : '400';
-    v.gauge.visible = this.mixedPower || slowed;
-    v.gauge.width = Math.max(1.5, ((L.boxW - 2 * L.gaugeInset) * Math.min(speed, this.maxSpeed)) / this.maxSpeed);
-    if (L.labels === 'compact') {
-      v.name.x = v.power.x - (shown ? v.power.width + 3 : 0);
-      const left = v.name.x - v.name.width - 4;
-      let slotsRight = 0;
-      for (let i = 0; i < L.slotsDrawn[s]; i++) slotsRight = Math.max(slotsRight, L.slotX[L.slotBase[s] + i] + L.slotSize / 2);
-      this.stateFits[s] = L.stateWords && left - this.widestState >= slotsRight + 2 ? 1 : 0;
-      for (const t of v.states) t.x = left - this.widestState;
-    } else {
-      v.power.x = v.name.x + v.name.width + 4;
-      this.stateFits[s] = L.stateWords && v.power.x + v.power.width + this.widestState + 10 <= L.boxX[s] + L.boxW ? 1 : 0;
-    }
-    for (let k = 0; k < v.states.length; k++) v.states[k].visible = this.stateFits[s] === 1 && L.showLabels && k === v.lastState;
+  /** The state words at the layout's font size, side by side in one strip. */
+  private paintWords(L: Layout): void {
+    const font = `${L.fontSize}px ${FONT}`, h = Math.ceil(L.fontSize * 1.3);
+    const g0 = document.createElement('canvas').getContext('2d')!;
+    g0.font = font;
+    const widths = SERVER_STYLES.map((st) => Math.ceil(g0.measureText(st.label).width) + 1);
+    for (const t of this.words) t.destroy();
+    this.wordStrip.paint(widths.reduce((a, b) => a + b + 2, 0), h, this.resolution, (g) => {
+      g.font = font;
+      g.textBaseline = 'middle';
+      let x = 0;
+      SERVER_STYLES.forEach((st, k) => {
+        g.fillStyle = css(st.ink);
+        g.fillText(st.label, x, h / 2);
+        x += widths[k] + 2;
+      });
+    });
+    let x = 0;
+    this.words = widths.map((w) => {
+      const t = this.wordStrip.part(x, 0, w, h);
+      x += w + 2;
+      return t;
+    });
   }
 
-  private text(text: string, style: TextStyleOptions): Text {
-    const t = new Text({ text, style });
-    this.labels.addChild(t);
-    return t;
+  private paintBackdrop(L: Layout): void {
+    const t = this.theme;
+    this.backdrop.paint(L.width, L.height, this.resolution, (g) => {
+      g.lineWidth = 1.5;
+      // Clients: three small screens, requests leave from their right.
+      const cx = L.sourceX, ch = Math.min(16, (L.sourceBottom - L.sourceTop) / 5);
+      for (let k = 0; k < 3; k++) {
+        const cy = L.sourceTop + ((L.sourceBottom - L.sourceTop) * (k + 0.5)) / 3;
+        g.beginPath();
+        g.roundRect(cx - 8, cy - ch / 2, 14, ch, 3);
+        g.fillStyle = css(t.bg);
+        g.fill();
+        g.strokeStyle = css(t.muted);
+        g.stroke();
+      }
+      // Paths: clients → balancer → each lane, and each server's exit.
+      g.beginPath();
+      for (let s = 0; s < L.servers; s++) {
+        g.moveTo(L.balancerX, L.balancerY);
+        g.lineTo(L.queueTailX[s], L.rowY[s]);
+        g.moveTo(L.boxX[s] + L.boxW + 6, L.rowY[s]);
+        g.lineTo(L.exitX - 4, L.rowY[s]);
+      }
+      g.moveTo(cx + 8, L.sourceTop);
+      g.lineTo(L.balancerX, L.balancerY);
+      g.moveTo(cx + 8, L.sourceBottom);
+      g.lineTo(L.balancerX, L.balancerY);
+      g.strokeStyle = css(t.line);
+      g.stroke();
+      // Queue lanes.
+      const laneH = L.dotR * 2 + 4;
+      g.fillStyle = css(t.lane);
+      for (let s = 0; s < L.servers; s++) {
+        g.beginPath();
+        g.roundRect(L.queueTailX[s] - 2, L.rowY[s] - laneH / 2, L.queueHeadX - L.queueTailX[s] + 4, laneH, laneH / 2);
+        g.fill();
+      }
+      // The balancer, its name below (centred, never cut off at the left edge), "clients".
+      g.beginPath();
+      g.arc(L.balancerX, L.balancerY, L.balancerR, 0, Math.PI * 2);
+      g.fillStyle = css(t.ink);
+      g.fill();
+      g.textAlign = 'center';
+      g.textBaseline = 'middle';
+      g.font = `700 ${Math.max(9, L.balancerR * 0.7)}px ${FONT}`;
+      g.fillStyle = css(t.bg);
+      g.fillText('LB', L.balancerX, L.balancerY);
+      g.font = `700 ${L.width < 480 ? 11 : 12}px ${FONT}`;
+      g.textBaseline = 'top';
+      g.fillStyle = css(t.ink);
+      const half = g.measureText(this.balancerName).width / 2;
+      g.fillText(this.balancerName, Math.max(L.balancerX, half + 3), L.balancerY + L.balancerR + 5);
+      g.font = `11px ${FONT}`;
+      g.textAlign = 'left';
+      g.fillStyle = css(t.muted);
+      g.fillText('clients', 4, L.sourceBottom + 10);
+    });
+  }
+
+  /** Box outlines and slots, over the fills; outside each rounded outline, the background hides the fill's square corners. */
+  private paintOutlines(L: Layout): void {
+    const t = this.theme;
+    this.outlines.paint(L.width, L.height, this.resolution, (g) => {
+      for (let s = 0; s < L.servers; s++) {
+        g.beginPath();
+        g.rect(L.boxX[s] - 1, L.boxY[s] - 1, L.boxW + 2, L.boxH + 2);
+        g.roundRect(L.boxX[s] + 0.5, L.boxY[s] + 0.5, L.boxW - 1, L.boxH - 1, BOX_CORNER - 1);
+        g.fillStyle = css(t.bg);
+        g.fill('evenodd');
+        g.beginPath();
+        g.roundRect(L.boxX[s] + 0.5, L.boxY[s] + 0.5, L.boxW - 1, L.boxH - 1, BOX_CORNER - 1);
+        g.lineWidth = 1.25;
+        g.strokeStyle = css(t.dark ? t.bg : INK);
+        g.globalAlpha = 0.8;
+        g.stroke();
+        for (let i = 0; i < L.slotsDrawn[s]; i++) {
+          const k = L.slotBase[s] + i, h = L.slotSize / 2;
+          g.beginPath();
+          g.roundRect(L.slotX[k] - h, L.slotY[k] - h, L.slotSize, L.slotSize, 2);
+          g.globalAlpha = 0.85;
+          g.fillStyle = '#ffffff';
+          g.fill();
+          g.globalAlpha = 0.35;
+          g.lineWidth = 1;
+          g.strokeStyle = css(INK);
+          g.stroke();
+        }
+      }
+      g.globalAlpha = 1;
+    });
+  }
+
+  /** A white cross over each failed server's box (`failed`: their ids, comma-separated). */
+  private paintCrosses(failed: string): void {
+    this.failedMask = failed;
+    const L = this.scene.layout;
+    this.crosses.paint(L.width, L.height, this.resolution, (g) => {
+      g.strokeStyle = 'rgba(255, 255, 255, 0.9)';
+      g.lineWidth = 2.5;
+      g.beginPath();
+      for (const id of failed.split(',')) {
+        if (id === '') continue;
+        const s = Number(id), x0 = L.boxX[s], y0 = L.boxY[s], x1 = x0 + L.boxW, y1 = y0 + L.boxH;
+        g.moveTo(x0 + 6, y0 + 5);
+        g.lineTo(x1 - 6, y1 - 5);
+        g.moveTo(x1 - 6, y0 + 5);
+        g.lineTo(x0 + 6, y1 - 5);
+      }
+      g.stroke();
+    });
+  }
+
+  /** "×4" for server s, or "↓×1" while slowed by hand; '' when power tells servers nothing apart. */
+  private powerText(s: number): string {
+    const scene = this.scene, speed = scene.model.pool.speed[s], slowed = scene.isSlowed(s);
+    return this.mixedPower || slowed || speed !== 1 ? `${slowed ? '↓' : ''}×${fmt(speed)}` : '';
+  }
+
+  /**
+   * Names, power values and power gauges of every server, and where the state words go. Power is
+   * shown whenever it tells servers apart (a pool of mixed power, a server slowed by hand, or a
+   * pool whose power is not 1); the gauge, a strip along the top of the box whose full width is
+   * the most powerful server, when power is mixed or a server is slowed. The state word is
+   * written only where it fits beside name and power.
+   */
+  private paintLabels(): void {
+    const scene = this.scene, L = scene.layout, pool = scene.model.pool;
+    const wordW = Math.max(...this.words.map((w) => w.frame.width)), wordH = this.words[0]?.frame.height ?? 0;
+    const gauges = this.mixedPower || pool.speed.some((_, s) => scene.isSlowed(s));
+    this.labels.paint(L.width, L.height, this.resolution, (g) => {
+      for (let s = 0; s < L.servers; s++) {
+        const word = this.servers[s]?.word;
+        if (gauges) {
+          g.fillStyle = css(INK);
+          g.globalAlpha = 0.6;
+          const w = Math.max(1.5, ((L.boxW - 2 * L.gaugeInset) * Math.min(pool.speed[s], this.maxSpeed)) / this.maxSpeed);
+          g.fillRect(L.boxX[s] + L.gaugeInset, L.boxY[s] + L.gaugeInset - 1, w, L.gaugeHeight);
+          g.globalAlpha = 1;
+        }
+        if (!L.showLabels) {
+          if (word) word.visible = false;
+          this.stateFits[s] = 0;
+          continue;
+        }
+        const power = this.powerText(s), slowed = scene.isSlowed(s);
+        const bold = `700 ${L.fontSize}px ${FONT}`, plain = `${slowed ? 700 : 400} ${L.fontSize}px ${FONT}`;
+        g.fillStyle = css(INK);
+        g.textBaseline = 'middle';
+        g.font = plain;
+        const powerW = power ? g.measureText(power).width : 0;
+        g.font = bold;
+        const nameW = g.measureText(`S${s + 1}`).width;
+        let wordX: number, wordY: number;
+        if (L.labels === 'compact') {
+          // One line, right-aligned on the row: [state] S1 ×4.
+          const y = L.rowY[s] + L.gaugeHeight / 2, right = L.boxX[s] + L.boxW - 5;
+          const nameX = right - (power ? powerW + 3 : 0) - nameW;
+          g.fillText(`S${s + 1}`, nameX, y);
+          g.font = plain;
+          if (power) g.fillText(power, right - powerW, y);
+          let slotsRight = 0;
+          for (let i = 0; i < L.slotsDrawn[s]; i++) slotsRight = Math.max(slotsRight, L.slotX[L.slotBase[s] + i] + L.slotSize / 2);
+          wordX = nameX - 4;
+          wordY = y - wordH / 2;
+          this.stateFits[s] = L.stateWords && wordX - wordW >= slotsRight + 2 ? 1 : 0;
+        } else {
+          // Name and power bottom left, state bottom right.
+          const y = L.boxY[s] + L.boxH - L.fontSize / 2 - 5;
+          g.fillText(`S${s + 1}`, L.boxX[s] + 6, y);
+          g.font = plain;
+          const powerX = L.boxX[s] + 6 + nameW + 4;
+          if (power) g.fillText(power, powerX, y);
+          wordX = L.boxX[s] + L.boxW - 6;
+          wordY = y - wordH / 2;
+          this.stateFits[s] = L.stateWords && powerX + powerW + wordW + 10 <= L.boxX[s] + L.boxW ? 1 : 0;
+        }
+        if (word) {
+          word.x = wordX;
+          word.y = wordY;
+          word.visible = this.stateFits[s] === 1;
+        }
+      }
+    });
   }
 }
 

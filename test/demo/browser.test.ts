@@ -222,14 +222,18 @@ describe('the demo in headless Chromium', () => {
     await close();
   });
 
-  it('starts paused and moves no dots when the reader prefers reduced motion', async () => {
+  it('under reduced motion starts paused on a poster frame (a chart window in, not the empty t = 0) and moves nothing', async () => {
     const { page, close } = await open(`${base}/`, { reducedMotion: 'reduce' });
     await page.waitForFunction(() => (window as any).__lbsim?.snapshot(0)?.frames > 0, undefined, { timeout: 15_000 });
     await page.waitForTimeout(600);
     const s = await snap(page, 0);
     expect(s.reducedMotion).toBe(true);
     expect(s.paused).toBe(true);
-    expect(s.simMs).toBe(0);
+    expect(s.simMs).toBeGreaterThan(0);
+    expect(s.chartPoints).toBeGreaterThan(5);
+    await page.waitForTimeout(600);
+    expect((await snap(page, 0)).simMs).toBe(s.simMs);
+    await page.locator('lbsim-view').first().screenshot({ path: join(shots, 'reduced-motion.png') });
     await close();
   });
 
