@@ -16,6 +16,8 @@ export interface CallSummary {
 }
 
 export interface ServiceSummary extends CallSummary {
+  /** Slot time spent on attempts nobody waited for any more (callers gave up), ms. */
+  wastedWorkMs: number;
   /** Attempts completed per second over the measurement window. */
   throughputPerSec: number;
   /** Mean utilisation of its servers. */
@@ -63,6 +65,7 @@ export function summarizeTopology(model: TopologyModel, scenarioName: string, wa
     const completed = servers.reduce((n, s) => n + s.completed, 0);
     services[svc.name] = {
       ...calls(svc.counters, arrived),
+      wastedWorkMs: r9(svc.counters.wastedWorkMs),
       throughputPerSec: windowMs > 0 ? r9((completed / windowMs) * 1000) : 0,
       utilization: servers.length ? r9(servers.reduce((u, s) => u + s.utilization, 0) / servers.length) : 0,
       servers,

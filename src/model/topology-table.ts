@@ -30,6 +30,10 @@ export class TopologyTable extends RequestTable {
   holding = new Uint8Array(0);
   /** Attempt: 1 while it holds a permit of its edge (bulkhead place, breaker outcome due). */
   permit = new Uint8Array(0);
+  /** Call and attempt: 1 once nobody waits for its result (its work is wasted). */
+  wasted = new Uint8Array(0);
+  /** Attempt: slot time held so far, ms. */
+  heldMs = new Float64Array(0);
 
   constructor() {
     super();

@@ -84,6 +84,8 @@ export class CallCounters {
   calls = 0; attempts = 0; retries = 0;
   /** Attempts the edge's breaker or bulkhead refused at once (edges only). */
   refused = 0;
+  /** Slot time held by attempts whose result nobody waited for any more (services only), ms. */
+  wastedWorkMs = 0;
   succeeded = 0; failed = 0; timedOut = 0; dropped = 0; rejected = 0;
   /** Time from an attempt's send to its success (service: at this service, calls included). */
   readonly latency = new Welford();
@@ -255,6 +257,7 @@ export class TopologyModel implements Handler {
     const end = this.workload.admit(t, c, source);
     const measured = stats.measuring ? 1 : 0;
     t.measured[c] = measured;
+    t.wasted[c] = 0;
     if (measured) {
       stats.arrived++;
       stats.inFlight++;
@@ -294,6 +297,8 @@ export class TopologyModel implements Handler {
     edge.inFlight++;
     const a = t.alloc();
     t.permit[a] = 1;
+    t.wasted[a] = t.wasted[c];
+    t.heldMs[a] = 0;
     t.call[a] = c;
     t.attempt[c] = a;
     t.service[a] = svc.index;
@@ -347,6 +352,7 @@ export class TopologyModel implements Handler {
   private start(a: number): void {
     this.setAttempt(a, A.InService);
     this.requests.holding[a] = 1;
+    this.requests.startMs[a] = this.sim.now;
     this.runSteps(a);
   }
 
@@ -359,7 +365,6 @@ export class TopologyModel implements Handler {
       const step = steps[k];
       if (step.kind === WORK) {
         const s = t.server[a], now = this.sim.now;
-        t.startMs[a] = now;
         const endMs = now + step.dist!.sample(svc.rng) / this.pool.speed[s];
         t.endMs[a] = endMs;
         t.departId[a] = this.sim.schedule(endMs, EventKind.Departure, a);
@@ -383,6 +388,7 @@ export class TopologyModel implements Handler {
       this.launching = a;
       for (const e of step.edges) {
         const c = t.alloc();
+        t.wasted[c] = t.wasted[a];
         t.measured[c] = t.measured[a];
         t.key[c] = t.key[a];
         this.newCall(c, a, e);
@@ -400,7 +406,7 @@ export class TopologyModel implements Handler {
   private release(a: number): void {
     const t = this.requests;
     if (!t.holding[a]) return;
-    t.holding[a] = 0;
+    this.unhold(a);
     this.freeSlot(t.server[a]);
   }
 
@@ -452,7 +458,7 @@ export class TopologyModel implements Handler {
     this.pool.completed[s]++;
     this.stats.serverCompletions++;
     if (t.holding[a]) {
-      t.holding[a] = 0;
+      this.unhold(a);
       this.leaveServer(a);
       this.freeSlot(s);
     } else this.leaveServer(a);
@@ -464,10 +470,35 @@ export class TopologyModel implements Handler {
     const t = this.requests, s = t.server[a];
     this.leaveServer(a);
     if (t.holding[a]) {
-      t.holding[a] = 0;
+      this.unhold(a);
       this.freeSlot(s);
     }
     this.attemptEnded(a, A.Failed);
+  }
+
+  /**
+   * Attempt `a` gives its slot up: the time it held it is counted, as wasted work when nobody
+   * waits for its result (its caller gave up, or it works for such a caller).
+   */
+  private unhold(a: number): void {
+    const t = this.requests, held = this.sim.now - t.startMs[a];
+    t.holding[a] = 0;
+    t.heldMs[a] += held;
+    if (t.wasted[a]) {
+      this.stats.wastedWorkMs += held;
+      if (t.measured[a]) this.services[t.service[a]].counters.wastedWorkMs += held;
+    }
+  }
+
+  /** Attempt `a`'s result is not awaited any more: it, and every call it waits for, works in vain from now. */
+  private markWasted(a: number): void {
+    const t = this.requests;
+    if (t.wasted[a]) return;
+    t.wasted[a] = 1;
+    for (let c = t.hedgeHead[a]; c >= 0; c = t.nextHedge[c]) {
+      t.wasted[c] = 1;
+      if (t.attempt[c] >= 0) this.markWasted(t.attempt[c]);
+    }
   }
 
   /** Attempt `a` no longer counts at its server's balancer (it is done there). */
@@ -548,6 +579,7 @@ export class TopologyModel implements Handler {
     t.timeoutId[a] = -1;
     this.releasePermit(a, true);
     t.call[a] = -1; // runs on unless cancelled: nobody waits for it
+    this.markWasted(a);
     t.attempt[c] = -1;
     if (this.edges[t.edge[a]].policy.config?.cancel) this.withdraw(a);
     else if (t.measured[a]) this.services[t.service[a]].counters.timedOut++;
@@ -561,10 +593,12 @@ export class TopologyModel implements Handler {
     this.abandonCalls(a);
     if (t.measured[a]) this.services[t.service[a]].counters.timedOut++;
     if (t.state[a] === A.Pending && t.atServer[a]) pool.remove(s, a, t.nextInQueue, t.prevInQueue);
-    if (t.departId[a] >= 0) this.stats.wastedWorkMs += this.sim.now - t.startMs[a];
     t.departId[a] = -1;
     const held = t.holding[a] === 1;
-    t.holding[a] = 0;
+    if (held) {
+      t.wasted[a] = 1; // withdrawn: the time it held its slot was for nothing
+      this.unhold(a);
+    }
     this.leaveServer(a);
     this.setAttempt(a, A.Cancelled);
     this.requests.release(a);

@@ -5,12 +5,13 @@
 
 import { FAILURE_PRESETS } from './failure-presets.js';
 import { ARTICLE_PRESETS } from './article-presets.js';
-import type { ScenarioInput } from './scenario-input.js';
+import type { ScenarioInput, TopologyInput } from './scenario-input.js';
+import { TOPOLOGY_PRESETS } from './topology-presets.js';
 
 /** A named scenario and what it shows. */
 export interface PresetInfo {
   description: string;
-  scenario: ScenarioInput;
+  scenario: ScenarioInput | TopologyInput;
 }
 
 const ALL = {
@@ -87,16 +88,20 @@ const ALL = {
 /** The built-in presets' names: `preset()` of one of them is never undefined. */
 export type PresetName = keyof typeof ALL;
 
-export const PRESETS: Readonly<Record<string, PresetInfo>> = ALL;
+export const PRESETS: Readonly<Record<string, PresetInfo>> = { ...ALL, ...TOPOLOGY_PRESETS };
 
 export function presetNames(): string[] {
   return Object.keys(PRESETS);
 }
 
+/** The topology presets' names. */
+export type TopologyPresetName = keyof typeof TOPOLOGY_PRESETS;
+
 /** A deep copy of the named preset's scenario JSON, or undefined. */
 export function preset(name: PresetName): ScenarioInput;
+export function preset(name: TopologyPresetName): TopologyInput;
 export function preset(name: string): ScenarioInput | undefined;
-export function preset(name: string): ScenarioInput | undefined {
+export function preset(name: string): ScenarioInput | TopologyInput | undefined {
   const p = Object.prototype.hasOwnProperty.call(PRESETS, name) ? PRESETS[name] : undefined;
-  return p ? structuredClone(p.scenario) : undefined;
+  return p ? structuredClone(p.scenario) as ScenarioInput : undefined;
 }

@@ -146,6 +146,14 @@ export interface ServiceInput {
   work: readonly StepInput[];
 }
 
+/** An edge's policy: the client's (no deadline, hedge or connect timeout yet), a breaker, a bulkhead. */
+export type EdgeInput = Omit<ClientInput, 'deadlineMs' | 'hedge' | 'connectTimeoutMs'> & {
+  /** Resilience4j's count-based circuit breaker (defaults as there). */
+  breaker?: { window?: number; minCalls?: number; failureRatePercent?: number; openMs?: number; halfOpenCalls?: number };
+  /** Bulkhead: attempts in flight over the edge at most. */
+  maxConcurrent?: number;
+};
+
 /**
  * Services calling services: `entry` (default: the first service) receives the arrivals; each
  * service runs its handler; `calls` gives the client policy of an edge "caller->callee"; the
@@ -161,7 +169,7 @@ export type TopologyInput = {
   keys?: KeysInput;
   entry?: string;
   services: Readonly<Record<string, ServiceInput>>;
-  calls?: Readonly<Record<string, Omit<ClientInput, 'deadlineMs' | 'hedge' | 'connectTimeoutMs'>>>;
+  calls?: Readonly<Record<string, EdgeInput>>;
   client?: Omit<ClientInput, 'deadlineMs' | 'hedge' | 'connectTimeoutMs'>;
   metrics?: { significantDigits?: number };
 };

@@ -314,12 +314,103 @@ function servers(): JsonSchema {
   return { type: 'array', items: group, minItems: 1, maxItems: MAX_SERVERS, description: 'server groups; ids are assigned in order' };
 }
 
+const TRACE = { properties: { arrivals: { properties: { process: { const: 'trace' } }, required: ['process'] } }, required: ['arrivals'] };
+const STOP_REQUIRED = { if: TRACE, else: { required: ['stop'], properties: { stop: { anyOf: [{ required: ['requests'] }, { required: ['timeMs'] }] } } } };
+
+function stop(): JsonSchema {
+  return closed(
+    {
+      requests: num({ integer: true, min: 1, max: MAX_REQUESTS }, 'arrivals, warm-up included'),
+      timeMs: ms(POSITIVE, 'simulated time'),
+      warmupMs: ms({ min: 0 }, 'requests arriving before it are not measured'),
+      maxEvents: num({ integer: true, min: 1, max: 2 ** 53 }, 'bound on events (default 10,000 per arrival)'),
+      maxInFlight: num({ integer: true, min: 1, max: MAX_IN_FLIGHT }, 'bound on requests in flight'),
+    },
+    [],
+    { description: 'requests and/or timeMs (whichever comes first); a trace may leave stop out' },
+  );
+}
+
+function keys(): JsonSchema {
+  return {
+    type: 'object',
+    required: ['dist'],
+    properties: { dist: enumOf(['uniform', 'zipf']) },
+    allOf: [
+      when('dist', ['uniform'], closed({ dist: { const: 'uniform' }, count: num({ integer: true, min: 1, max: 2 ** 31 - 1 }) }, ['count'])),
+      when('dist', ['zipf'], closed({ dist: { const: 'zipf' }, count: num({ integer: true, min: 1, max: 10_000_000 }), exponent: num({ min: 0, max: 10 }) }, ['count', 'exponent'])),
+    ],
+  };
+}
+
+const metrics = () => closed({ significantDigits: num({ integer: true, min: HISTOGRAM_DIGITS.min, max: HISTOGRAM_DIGITS.max }, `percentile precision (default ${HISTOGRAM_DIGITS.default})`) });
+
+/** Services calling services: entry, services with their handlers, policies per edge. */
+function topology(): JsonSchema {
+  const service = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' };
+  const hold = { type: 'boolean', description: 'keep the slot while waiting for the call (default true)' };
+  const p = num({ above: 0, max: 1 }, 'the call is made with this probability (default 1)');
+  const step = {
+    description: 'a handler step: work, fail, call or parallel',
+    oneOf: [
+      closed({ work: { $ref: '#/definitions/distribution' } }, ['work']),
+      closed({ fail: num({ min: 0, max: 1 }, 'probability the attempt fails here') }, ['fail']),
+      closed({ call: service, p, hold }, ['call']),
+      closed({ parallel: { type: 'array', items: service, minItems: 1, maxItems: 1000 }, need: { anyOf: [enumOf(['all', 'any']), num({ integer: true, min: 1 })] }, p, hold }, ['parallel']),
+    ],
+  };
+  const edge = client();
+  edge.properties = {
+    ...(edge.properties as Record<string, JsonSchema>),
+    breaker: closed({
+      window: num({ integer: true, min: 1, max: 100_000 }, 'outcomes kept (default 100)'),
+      minCalls: num({ integer: true, min: 1, max: 100_000 }, 'before the rate counts (default window)'),
+      failureRatePercent: num({ above: 0, max: 100 }, 'default 50'),
+      openMs: ms(POSITIVE, 'default 60000'),
+      halfOpenCalls: num({ integer: true, min: 1, max: 100_000 }, 'trial calls (default 10)'),
+    }),
+    maxConcurrent: num({ integer: true, min: 1, max: 10_000_000 }, 'bulkhead: attempts in flight over the edge at most'),
+  };
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['arrivals', 'services'],
+    properties: {
+      $schema: { type: 'string' },
+      name: text,
+      description: { description: 'free text, ignored' },
+      seed: num({ integer: true, min: 0, max: 2 ** 32 - 1 }, 'default 1'),
+      stop: stop(),
+      arrivals: { $ref: '#/definitions/arrivals' },
+      keys: keys(),
+      entry: service,
+      services: {
+        type: 'object', minProperties: 1, maxProperties: 1000, propertyNames: service,
+        additionalProperties: closed({ servers: servers(), balancer: balancer(), work: { type: 'array', items: step, maxItems: 100 } }, ['servers', 'balancer', 'work']),
+      },
+      calls: { type: 'object', propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]*->[A-Za-z][A-Za-z0-9_-]*$' }, additionalProperties: edge },
+      client: client(),
+      metrics: metrics(),
+    },
+    allOf: [STOP_REQUIRED],
+  };
+}
+
+/** The JSON Schema of scenario files: a single pool, or (with `services`) a topology. */
 export function scenarioSchema(): JsonSchema {
-  const trace = { properties: { arrivals: { properties: { process: { const: 'trace' } }, required: ['process'] } }, required: ['arrivals'] };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'lbsim scenario',
     description: 'A load-balancer simulation scenario (lbsim). Times in ms, rates per second.',
+    if: { type: 'object', required: ['services'] },
+    then: topology(),
+    else: singlePool(),
+    definitions: { distribution: distribution(), arrivals: arrivals() },
+  };
+}
+
+function singlePool(): JsonSchema {
+  return {
     type: 'object',
     additionalProperties: false,
     required: ['servers', 'arrivals', 'service', 'balancer'],
@@ -328,30 +419,12 @@ export function scenarioSchema(): JsonSchema {
       name: text,
       description: { description: 'free text, ignored' },
       seed: num({ integer: true, min: 0, max: 2 ** 32 - 1 }, 'default 1'),
-      stop: closed(
-        {
-          requests: num({ integer: true, min: 1, max: MAX_REQUESTS }, 'arrivals, warm-up included'),
-          timeMs: ms(POSITIVE, 'simulated time'),
-          warmupMs: ms({ min: 0 }, 'requests arriving before it are not measured'),
-          maxEvents: num({ integer: true, min: 1, max: 2 ** 53 }, 'bound on events (default 10,000 per arrival)'),
-          maxInFlight: num({ integer: true, min: 1, max: MAX_IN_FLIGHT }, 'bound on requests in flight'),
-        },
-        [],
-        { description: 'requests and/or timeMs (whichever comes first); a trace may leave stop out' },
-      ),
+      stop: stop(),
       servers: servers(),
       arrivals: { $ref: '#/definitions/arrivals' },
       service: { $ref: '#/definitions/distribution' },
       serviceScope: enumOf(['request', 'attempt'], 'whether retries and hedges draw their own cost (default "request")'),
-      keys: {
-        type: 'object',
-        required: ['dist'],
-        properties: { dist: enumOf(['uniform', 'zipf']) },
-        allOf: [
-          when('dist', ['uniform'], closed({ dist: { const: 'uniform' }, count: num({ integer: true, min: 1, max: 2 ** 31 - 1 }) }, ['count'])),
-          when('dist', ['zipf'], closed({ dist: { const: 'zipf' }, count: num({ integer: true, min: 1, max: 10_000_000 }), exponent: num({ min: 0, max: 10 }) }, ['count', 'exponent'])),
-        ],
-      },
+      keys: keys(),
       balancer: balancer(),
       fleet: closed({ count: num({ integer: true, min: 1, max: 10_000 }), assign: enumOf(['round-robin', 'random'], 'default "round-robin"') }, ['count']),
       view: closed(
@@ -363,11 +436,8 @@ export function scenarioSchema(): JsonSchema {
       health: health(),
       client: client(),
       story: story(),
-      metrics: closed({ significantDigits: num({ integer: true, min: HISTOGRAM_DIGITS.min, max: HISTOGRAM_DIGITS.max }, `percentile precision (default ${HISTOGRAM_DIGITS.default})`) }),
+      metrics: metrics(),
     },
-    allOf: [
-      { if: trace, else: { required: ['stop'], properties: { stop: { anyOf: [{ required: ['requests'] }, { required: ['timeMs'] }] } } } },
-    ],
-    definitions: { distribution: distribution(), arrivals: arrivals() },
+    allOf: [STOP_REQUIRED],
   };
 }

@@ -203,7 +203,7 @@ describe('lbsim: bad input exits 2 with a one-paragraph message and no output', 
 
   it('an invalid field is named by its path', () => {
     const file = join(dir, 'zero-concurrency.json');
-    const scenario = structuredClone(PRESETS.default.scenario);
+    const scenario = preset('default');
     scenario.servers[0].concurrency = 0;
     writeFileSync(file, JSON.stringify(scenario));
     badInput(['run', file], 'servers[0].concurrency', 'got 0');

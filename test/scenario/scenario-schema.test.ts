@@ -364,7 +364,7 @@ describe('the schema knows every field the validator accepts', () => {
   });
 
   it('every built-in balancer has a spec for each of its options, so the schema knows their kinds and ranges', () => {
-    const balancer = scenarioSchema().properties as Record<string, { allOf: { if: { properties: { name: { enum?: string[]; const?: string } } }; then: { properties: Record<string, object> } }[] }>;
+    const balancer = (scenarioSchema().else as { properties: unknown }).properties as Record<string, { allOf: { if: { properties: { name: { enum?: string[]; const?: string } } }; then: { properties: Record<string, object> } }[] }>;
     for (const info of listBalancers()) {
       expect(Object.keys(info.optionSpec ?? {}).sort(), info.name).toEqual([...info.options].sort());
       const branch = balancer.balancer.allOf.find((b) => (b.if.properties.name.enum ?? [b.if.properties.name.const]).includes(info.name));

@@ -1,0 +1,95 @@
+/**
+ * Presets of services calling services, each showing one effect that lives between services
+ * (tests assert each from its preset: test/model/topology-presets.test.ts).
+ */
+import type { TopologyInput } from './scenario-input.js';
+
+const exp = (meanMs: number) => ({ dist: 'exponential' as const, meanMs });
+
+export const TOPOLOGY_PRESETS = {
+  'three-tier': {
+    description: 'web → api → db and cache in parallel: a three-tier service under 80% load on the database',
+    scenario: {
+      name: 'three-tier',
+      seed: 1,
+      stop: { requests: 100_000, warmupMs: 1_000 },
+      arrivals: { process: 'poisson', ratePerSec: 800 },
+      entry: 'web',
+      client: { timeoutMs: 500, retries: { max: 1 } },
+      services: {
+        web: { servers: [{ count: 4, concurrency: 8 }], balancer: { name: 'round-robin' }, work: [{ work: exp(2) }, { call: 'api' }] },
+        api: {
+          servers: [{ count: 4, concurrency: 4, queueLimit: 50 }], balancer: { name: 'least-connections' },
+          work: [{ work: exp(1) }, { parallel: ['db', 'cache'], need: 'all' }],
+        },
+        db: { servers: [{ count: 2, concurrency: 4 }], balancer: { name: 'power-of-two' }, work: [{ work: { dist: 'lognormal', medianMs: 6, p99Ms: 40 } }] },
+        cache: { servers: [{ count: 2 }], balancer: { name: 'round-robin' }, work: [{ work: exp(0.5) }] },
+      },
+      calls: { 'api->db': { timeoutMs: 100, retries: { max: 2, baseMs: 5 } } },
+    },
+  },
+  'retry-amplification': {
+    description: 'three tiers each retrying 3 times: a failing bottom sees 4³ = 64 attempts per request (set a retry budget to cap it)',
+    scenario: {
+      name: 'retry-amplification',
+      seed: 1,
+      stop: { requests: 2_000 },
+      arrivals: { process: 'poisson', ratePerSec: 50 },
+      entry: 'edge',
+      client: { retries: { max: 3, baseMs: 10 } },
+      services: {
+        edge: { servers: [{ count: 4, concurrency: 64 }], balancer: { name: 'round-robin' }, work: [{ work: exp(1) }, { call: 'app' }] },
+        app: { servers: [{ count: 4, concurrency: 64 }], balancer: { name: 'round-robin' }, work: [{ work: exp(1) }, { call: 'store' }] },
+        store: { servers: [{ count: 4, concurrency: 64 }], balancer: { name: 'round-robin' }, work: [{ work: exp(1) }, { fail: 1 }] },
+      },
+      calls: { 'edge->app': { retries: { max: 3, baseMs: 10 } }, 'app->store': { retries: { max: 3, baseMs: 10 } } },
+    },
+  },
+  'slow-dependency': {
+    description: 'half the requests call a dependency that turns slow (100 ms): they hold the api\'s 8 slots, and requests that never call it are dropped too (fix: calls["api->reports"].timeoutMs or maxConcurrent)',
+    scenario: {
+      name: 'slow-dependency',
+      seed: 1,
+      stop: { requests: 40_000, warmupMs: 1_000 },
+      arrivals: { process: 'poisson', ratePerSec: 400 },
+      entry: 'api',
+      services: {
+        api: { servers: [{ count: 1, concurrency: 8, queueLimit: 20 }], balancer: { name: 'round-robin' }, work: [{ work: exp(1) }, { call: 'reports', p: 0.5 }] },
+        reports: { servers: [{ count: 1, concurrency: 64 }], balancer: { name: 'round-robin' }, work: [{ work: { dist: 'constant', valueMs: 100 } }] },
+      },
+    },
+  },
+  'timeouts-not-nested': {
+    description: 'the caller gives up after 50 ms, the callee works on for up to 200 ms: every timed-out call is wasted work downstream (nest them: the callee must time out first)',
+    scenario: {
+      name: 'timeouts-not-nested',
+      seed: 1,
+      stop: { requests: 20_000, warmupMs: 1_000 },
+      arrivals: { process: 'poisson', ratePerSec: 200 },
+      entry: 'frontend',
+      client: { timeoutMs: 50 },
+      services: {
+        frontend: { servers: [{ count: 2, concurrency: 32 }], balancer: { name: 'least-connections' }, work: [{ work: exp(1) }, { call: 'backend' }] },
+        backend: {
+          servers: [{ count: 4, concurrency: 4 }], balancer: { name: 'least-connections' },
+          work: [{ work: { dist: 'lognormal', medianMs: 15, p99Ms: 200 } }],
+        },
+      },
+    },
+  },
+  'circuit-breaker': {
+    description: 'a dependency fails after 200 ms; a circuit breaker on the edge turns the slow failure into a fast one (remove calls["api->payments"].breaker to compare)',
+    scenario: {
+      name: 'circuit-breaker',
+      seed: 1,
+      stop: { requests: 10_000 },
+      arrivals: { process: 'poisson', ratePerSec: 200 },
+      entry: 'api',
+      services: {
+        api: { servers: [{ count: 2, concurrency: 64 }], balancer: { name: 'least-connections' }, work: [{ work: exp(1) }, { call: 'payments' }] },
+        payments: { servers: [{ count: 2, concurrency: 64 }], balancer: { name: 'least-connections' }, work: [{ work: { dist: 'constant', valueMs: 200 } }, { fail: 1 }] },
+      },
+      calls: { 'api->payments': { breaker: { window: 20, minCalls: 10, failureRatePercent: 50, openMs: 1000, halfOpenCalls: 2 } } },
+    },
+  },
+} satisfies Record<string, { description: string; scenario: TopologyInput }>;
