@@ -97,6 +97,8 @@ export class LbsimViewElement extends HTMLElement {
   /** Scenarios waiting for the element to come near the viewport (renderers are created lazily). */
   #pending: Scenario[] | null = null;
   #speed = 1;
+  /** Connected and set up (observers, panels); false again once torn down after a removal. */
+  #alive = false;
   /** Measures the speed reached under the frame's event budget. */
   readonly #clock = new FrameClock();
   #paused = false;
@@ -166,6 +168,13 @@ export class LbsimViewElement extends HTMLElement {
   }
 
   connectedCallback(): void {
+    if (this.#alive) {
+      // Moved (removed and inserted again in one task): carry on where it was.
+      this.#layout();
+      this.#requestFrame();
+      return;
+    }
+    this.#alive = true;
     this.#reduced = globalThis.matchMedia?.(MOTION_QUERY).matches ?? false;
     this.#resizeObserver = new ResizeObserver(() => this.#layout());
     this.#resizeObserver.observe(this);
@@ -186,7 +195,20 @@ export class LbsimViewElement extends HTMLElement {
     this.#queueLoad();
   }
 
+  /**
+   * Removed from the page: everything is released at the end of the task, unless the element was
+   * inserted again by then (a move), in which case it carries on from where it was.
+   */
   disconnectedCallback(): void {
+    queueMicrotask(() => {
+      if (!this.isConnected && this.#alive) this.#teardown();
+    });
+  }
+
+  /** Releases observers, the frame callback and every panel (with its WebGL context). */
+  #teardown(): void {
+    this.#alive = false;
+    this.#pending = null;
     this.#generation++;
     this.#resizeObserver?.disconnect();
     this.#darkQuery?.removeEventListener('change', this.#onScheme);

@@ -493,6 +493,51 @@ describe('the demo in headless Chromium', () => {
     await still.close();
   });
 
+  it('moving an element carries on where it was; removing one gives its context back without PixiJS warnings', async () => {
+    const { page, errors, close } = await open(`${base}/blank.html`, { width: 900, height: 900 });
+    const warnings: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'warning' || m.type() === 'error') warnings.push(m.text());
+    });
+    await page.addScriptTag({ type: 'module', url: '/lbsim-view.js' });
+    await page.waitForFunction(() => customElements.get('lbsim-view') !== undefined);
+    await page.evaluate(() => {
+      for (const id of ['a', 'b']) {
+        const box = document.createElement('div');
+        box.id = `box-${id}`;
+        document.body.append(box);
+      }
+      const el = document.createElement('lbsim-view');
+      el.id = 'moved';
+      el.setAttribute('preset', 'variable-cost');
+      el.setAttribute('speed', '2');
+      el.style.height = '300px';
+      document.getElementById('box-a')!.append(el);
+      const other = document.createElement('lbsim-view');
+      other.id = 'other';
+      other.setAttribute('preset', 'round-robin');
+      other.style.height = '300px';
+      document.getElementById('box-b')!.append(other);
+    });
+    type Moved = { simMs: number; frames: number; pageContexts: { live: number }; panels: { renderersMade: number; renderer: string }[] };
+    const get = (id: string) => page.evaluate((i) => (document.getElementById(i) as unknown as { snapshot(): Moved }).snapshot(), id);
+    await page.waitForFunction(() => (document.getElementById('moved') as any).snapshot().simMs > 2_000, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => (document.getElementById('other') as any).snapshot().panels[0]?.renderer === 'live', undefined, { timeout: 30_000 });
+    const before = await get('moved');
+    await page.evaluate(() => document.getElementById('box-b')!.append(document.getElementById('moved')!));
+    await page.waitForFunction((f) => (document.getElementById('moved') as any).snapshot().frames > f + 5, before.frames, { timeout: 20_000 });
+    const after = await get('moved');
+    expect(after.simMs).toBeGreaterThan(before.simMs);
+    expect(after.panels[0].renderersMade).toBe(1);
+    const live = (await get('other')).pageContexts.live;
+    await page.evaluate(() => document.getElementById('moved')!.remove());
+    await page.waitForTimeout(800);
+    expect((await get('other')).pageContexts.live).toBe(live - 1);
+    expect(warnings.filter((w) => /pixi|BindGroup|destroyed|WebGL/i.test(w))).toEqual([]);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it('keeps the page responsive at ratePerSec 1e9 or speed 1e9: the clock slows instead, and says so', async () => {
     const { page, errors, close } = await open(`${base}/blank.html`, { width: 1000, height: 900 });
     await page.addScriptTag({ type: 'module', url: '/lbsim-view.js' });
