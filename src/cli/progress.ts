@@ -4,6 +4,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { Io } from './flags.js';
+import { printable } from './format.js';
 
 export interface Progress {
   /** `done` of `total` runs finished. */
@@ -14,9 +15,11 @@ export interface Progress {
 
 export function progressBar(io: Io, label: string): Progress {
   if (!io.progress) return { update() {}, stop() {} };
+  // The label is a name from a file: no control characters, and no {tokens} for cli-progress to fill in.
+  const safe = printable(label).replace(/[{}]/g, '?');
   const bar = new cliProgress.SingleBar({
     stream: process.stderr,
-    format: `${label} {bar} {value}/{total} runs | {percentage}% | ETA {eta_formatted}`,
+    format: `${safe} {bar} {value}/{total} runs | {percentage}% | ETA {eta_formatted}`,
     clearOnComplete: true,
     hideCursor: true,
     etaBuffer: 20,
