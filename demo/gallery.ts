@@ -6,10 +6,11 @@
 import './lbsim-view.js';
 import type { LbsimViewElement } from './lbsim-view-element.js';
 import { availableScenes } from './scenes.js';
+import { SCENE_TEXTS } from './scene-texts.js';
 
 const main = document.getElementById('scenes')!;
 const scenes = availableScenes().filter((s) => s.gallery !== false);
-scenes.forEach((scene, i) => main.append(section(`${i + 1}.`, scene.title, scene.text, { preset: scene.id })));
+scenes.forEach((scene, i) => main.append(section(`${i + 1}.`, scene.title, SCENE_TEXTS[scene.id] ?? '', { preset: scene.id })));
 main.append(section('', 'Playground', 'Every knob: balancer (pick a second one to compare side by side on the identical workload), arrival rate, request sizes, number and power of servers, playback speed, single step and seed.', {
   preset: 'variable-cost', controls: 'full', balancers: 'round-robin,least-connections',
 }, 'playground'));

@@ -32,7 +32,7 @@ describe('gallery scenes', () => {
   });
 
   it('leave out a scene whose balancer is not registered', () => {
-    const extra: Scene = { id: 'x', title: 'x', text: '', balancers: ['no-such-balancer'], preset: SCENES[0].preset, scenario: SCENES[0].scenario };
+    const extra: Scene = { id: 'x', title: 'x', balancers: ['no-such-balancer'], preset: SCENES[0].preset, scenario: SCENES[0].scenario };
     expect(availableScenes([...SCENES, extra]).map((s) => s.id)).not.toContain('x');
     expect(availableScenes().map((s) => s.id)).toContain('round-robin');
   });

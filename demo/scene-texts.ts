@@ -1,0 +1,23 @@
+/** The gallery's paragraph about each scene (scenes.ts), by scene id: kept out of the element's bundle. */
+export const SCENE_TEXTS: Readonly<Record<string, string>> = {
+  'round-robin':
+    'Requests arrive at a steady pace and all cost the same. Round robin hands them to each server in turn, so every server finishes one before the next arrives: no queue, nothing dropped.',
+  'variable-cost':
+    'Now requests cost between 100 and 900 ms. Round robin does not look at what a server is doing, so a server that drew two slow requests in a row builds a queue while its neighbours sit idle; when a queue of 10 is full, the next request is dropped.',
+  'different-power':
+    'The servers now differ: the first is four times as fast as the last. Round robin still sends each a quarter of the traffic, so the slow server is overwhelmed and drops requests while the fast one idles.',
+  'weighted-round-robin':
+    'Give each server a weight equal to its power and weighted round robin sends traffic in proportion: the slow server gets its fair share and stops dropping. It still cannot see that one request costs more than another.',
+  'least-connections':
+    'Least connections sends each request to the server with the fewest open requests. It needs no weights: a server that is slow or busy with a costly request keeps its connections longer and so receives less. Latency and drops fall together.',
+  'failure':
+    'Server 2 fails at 6 s and comes back at 14 s (and again at 46 s). Health checks every second need two failures in a row to notice, so requests sent in between fail; once it is marked down, traffic moves to the others. Back up, it warms up slowly (recovering) before taking its full share.',
+  'peak-ewma':
+    'One server turns slow without failing (a gray failure, from 8 s to 38 s). Peak-EWMA scores servers by their recent latency times their open requests, so it notices the slow one within a few requests and routes around it.',
+  'dynamic-weighted-round-robin':
+    'The servers differ in power but nobody configured weights. Dynamic weighted round robin measures each server and adjusts its weight as it goes, converging on the split that weighted round robin needed to be told.',
+  'compare':
+    'The same requests (same arrival times, same costs: common random numbers) sent by two balancers to two identical pools.',
+  'overload':
+    'Twelve servers with four slots and queues of 200 each, offered two thirds more than they can serve: every queue fills and the excess is dropped.',
+};
