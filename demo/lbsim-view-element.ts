@@ -97,6 +97,8 @@ export class LbsimViewElement extends HTMLElement {
   /** Scenarios waiting for the element to come near the viewport (renderers are created lazily). */
   #pending: Scenario[] | null = null;
   #speed = 1;
+  /** performance.now() when the first frame with a renderer was drawn (-1: not yet). */
+  #firstFrameAt = -1;
   /** Connected and set up (observers, panels); false again once torn down after a removal. */
   #alive = false;
   /** Measures the speed reached under the frame's event budget. */
@@ -338,6 +340,7 @@ export class LbsimViewElement extends HTMLElement {
       speedLimited: this.#clock.limited,
       frameMs: { mean: mean(costs), p95: costs[Math.floor(costs.length * 0.95)] ?? 0, max: costs[costs.length - 1] ?? 0 },
       frameIntervalMs: mean(intervals),
+      firstFrameMs: this.#firstFrameAt,
       ...(panels[0] ?? {}),
       panels,
     };
@@ -702,6 +705,7 @@ export class LbsimViewElement extends HTMLElement {
     }
     if (running) this.#playStory();
     for (let i = 0; i < n; i++) panels[i].render();
+    if (this.#firstFrameAt < 0 && n > 0 && panels[0].rendererState === 'live') this.#firstFrameAt = performance.now();
     const k = this.#frames++ % FRAME_STATS;
     this.#cost[k] = performance.now() - start;
     this.#interval[k] = wall;

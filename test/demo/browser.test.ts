@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { createServer, type Server } from 'node:http';
 import { extname, join, normalize } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -579,6 +580,33 @@ describe('the demo in headless Chromium', () => {
     expect(errors).toEqual([]);
     await close();
   });
+
+  it('the element weighs at most 150 KB gzip in its two files, and reports when the article page shows its first frame', async () => {
+    const files = ['lbsim-view.js', 'lbsim-view-scene-renderer.js'];
+    const sizes = Object.fromEntries(files.map((f) => {
+      const bytes = readFileSync(join(dist, f));
+      return [f, { bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length }];
+    }));
+    const gzip = files.reduce((n, f) => n + sizes[f].gzip, 0);
+    const { page, errors, close } = await open(`${base}/article.html`, { width: 1000, height: 900 });
+    await page.waitForFunction(() => (document.getElementById('power') as any)?.snapshot().firstFrameMs > 0, undefined, { timeout: 30_000 });
+    const timing = await page.evaluate(() => ({
+      firstContentfulPaintMs: performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime ?? NaN,
+      elementLoadedMs: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) => e.name.endsWith('/lbsim-view.js'))?.responseEnd ?? NaN,
+      rendererLoadedMs: (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) => e.name.endsWith('/lbsim-view-scene-renderer.js'))?.responseEnd ?? NaN,
+      firstFrameMs: (document.getElementById('power') as any).snapshot().firstFrameMs as number,
+    }));
+    await page.waitForFunction(() => (document.getElementById('power') as any).snapshot().frames > 60, undefined, { timeout: 90_000 });
+    const s = await page.evaluate(() => (document.getElementById('power') as any).snapshot());
+    const report = { sizes, gzipTotal: gzip, ...timing, article: { panels: 2, frameMs: s.frameMs, frameIntervalMs: s.frameIntervalMs, fps: 1000 / s.frameIntervalMs } };
+    writeFileSync(join(shots, 'bundle-and-first-frame.json'), JSON.stringify(report, null, 2));
+    console.log(`bundle: ${files.map((f) => `${f} ${(sizes[f].gzip / 1024).toFixed(1)} KB gzip`).join(' + ')}; article page: first paint ${timing.firstContentfulPaintMs.toFixed(0)} ms, figure 1's first frame ${timing.firstFrameMs.toFixed(0)} ms; figure 1 (two panels, 720 px) ${report.article.fps.toFixed(1)} fps, ${s.frameMs.mean.toFixed(1)} ms work per frame`);
+    expect(gzip, 'the two files of the element, gzip -9').toBeLessThanOrEqual(150 * 1024);
+    // The article paints its text before the animation's renderer has arrived.
+    expect(timing.firstContentfulPaintMs).toBeLessThan(timing.firstFrameMs);
+    expect(errors).toEqual([]);
+    await close();
+  }, 150_000);
 
   it('draws more than 2,000 requests in flight and reports its frame time', async () => {
     const { page, errors, close } = await open(`${base}/blank.html`, { width: 1280, height: 800 });
