@@ -25,6 +25,8 @@ import { ARRIVAL_PROCESSES } from '../model/arrivals.js';
 import { SERVER_MACHINE, REQUEST_MACHINE, ATTEMPT_MACHINE, toMermaid, type StateMachine } from '../model/states.js';
 import { table, csv, fmt, percent, printable } from './format.js';
 import { topologyTables } from './topology-format.js';
+import { topologyMermaid } from '../model/topology-diagram.js';
+import { BREAKER_MACHINE } from '../model/circuit-breaker.js';
 import type { TopologySummary } from '../model/topology-summary.js';
 import { parseBalancerChoice as parseBalancerChoiceAt } from '../experiment/balancer-choice.js';
 import { parseSeedsText } from '../experiment/seeds-text.js';
@@ -48,7 +50,8 @@ Usage:
   lbsim merge <shard.jsonl...> [--csv|--json|--jsonl|--markdown]   the table of a sharded sweep
   lbsim list [--json]                     balancers, distributions, arrival processes, presets
   lbsim validate <scenario.json|preset>   check a scenario; prints "ok" or what is wrong
-  lbsim diagram <server|request|attempt>  the state machine as Mermaid stateDiagram-v2
+  lbsim diagram <server|request|attempt|breaker>  a state machine as Mermaid stateDiagram-v2
+  lbsim diagram topology <scenario.json|preset>   services and calls as a Mermaid flowchart, measured
   lbsim preset <name>                     print a preset as a scenario file to edit
   lbsim schema [--experiment]             the JSON Schema of scenario (or experiment) files, for editors
   lbsim --help | --version
@@ -87,7 +90,11 @@ warm-up that takes most arrivals, a window short against the queues' relaxation 
   list: `Lists balancers (with aliases and option defaults), distributions, arrival processes and presets.
   --json   the same as JSON`,
   validate: 'Checks a scenario file or preset: prints "ok" and its offered load (warnings on stderr), or the field that is wrong, its value and what was expected (exit 2).',
-  diagram: 'Prints a state machine (server, request or attempt) as a Mermaid stateDiagram-v2.',
+  diagram: `Prints a state machine (server, request, attempt or breaker) as a Mermaid stateDiagram-v2, or, with
+"topology <scenario>", runs a scenario of services calling services and prints it as a Mermaid flowchart
+annotated with what was measured (attempts per request, success share and latency of each edge).
+  --requests N   arrivals of the run (topology)
+  --seed S       seed of the run (topology)`,
   preset: 'Prints a preset as a scenario file to copy and edit: lbsim preset default > mine.json',
   sweep: SWEEP_HELP,
   merge: MERGE_HELP,
@@ -412,10 +419,19 @@ function schemaCommand(args: readonly string[], io: Io): number {
 }
 
 function diagram(args: readonly string[], io: Io): number {
-  const { positionals } = options(args, {});
-  const which = onePositional(positionals, 'machine name (server, request or attempt)');
-  const machine = new Map<string, StateMachine>([['server', SERVER_MACHINE], ['request', REQUEST_MACHINE], ['attempt', ATTEMPT_MACHINE]]).get(which);
-  if (!machine) throw new ScenarioError('diagram', which, '"server", "request" or "attempt"');
+  const { positionals, values } = options(args, { requests: 'string', seed: 'string' });
+  if (positionals[0] === 'topology') {
+    if (positionals.length !== 2) throw new UsageError('lbsim diagram topology <scenario.json|preset>');
+    const scenario = parseScenario(readScenarioJson(positionals[1]));
+    if (!scenario.topology) throw new ScenarioError('services', undefined, 'a scenario of services calling services (with "services")');
+    const requests = integerFlag(str(values.requests), '--requests', 1, MAX_REQUESTS);
+    const seed = integerFlag(str(values.seed), '--seed', 0, MAX_SEED);
+    io.out(topologyMermaid(simulate(scenario as never, { requests, seed }) as TopologySummary));
+    return 0;
+  }
+  const which = onePositional(positionals, 'machine name (server, request, attempt or breaker) or "topology <scenario>"');
+  const machine = new Map<string, StateMachine>([['server', SERVER_MACHINE], ['request', REQUEST_MACHINE], ['attempt', ATTEMPT_MACHINE], ['breaker', BREAKER_MACHINE]]).get(which);
+  if (!machine) throw new ScenarioError('diagram', which, '"server", "request", "attempt", "breaker" or "topology <scenario>"');
   io.out(toMermaid(machine));
   return 0;
 }

@@ -45,6 +45,7 @@ export function parseTopology(o: Json, parsers: PoolParsers, files?: ScenarioFil
   if (names.length === 0 || names.length > MAX_SERVICES) throw new ScenarioError('services', `${names.length} services`, `1 to ${MAX_SERVICES} services`);
   for (const name of names) {
     if (!NAME.test(name)) throw new ScenarioError(join('services', name), name, 'a service name: a letter, then letters, digits, "_" or "-" (at most 64)');
+    if (name === 'client') throw new ScenarioError(join('services', name), name, 'another name ("client" is the external client: its edge to the entry is "client-><entry>")');
   }
   let total = 0;
   const services = names.map((name) => {

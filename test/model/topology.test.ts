@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { simulate, type TopologyInput } from '../../src/index.js';
 import type { TopologySummary } from '../../src/model/topology-summary.js';
 import { thrownScenarioError } from '../scenario-error.js';
+import { topologyMermaid } from '../../src/model/topology-diagram.js';
 
 const run = (scenario: unknown) => simulate(scenario as TopologyInput);
 const pool = (count: number, extra: object = {}) => ({ servers: [{ count, ...extra }], balancer: { name: 'least-connections' } });
@@ -162,6 +163,21 @@ describe('protection on edges', () => {
   });
 });
 
+describe('the topology as a Mermaid flowchart', () => {
+  it('draws every service and edge with what was measured', () => {
+    const s = run({
+      seed: 1, stop: { requests: 1000 }, arrivals: { process: 'poisson', ratePerSec: 100 }, entry: 'a',
+      services: { a: { ...pool(2), work: [{ call: 'b' }] }, b: { ...pool(1), work: [{ work: exp(1) }] } },
+      calls: { 'a->b': { retries: { max: 1 } } },
+    });
+    const text = topologyMermaid(s);
+    expect(text.startsWith('flowchart LR\n')).toBe(true);
+    expect(text).toContain('s_a["a<br/>2 servers');
+    expect(text).toMatch(/client -->\|"1\/req · ok 100% · [0-9.]+ ms"\| s_a/);
+    expect(text).toMatch(/s_a -->\|"1\/req · ok 100%/);
+  });
+});
+
 describe('topology scenarios are validated', () => {
   const base = {
     stop: { requests: 10 }, arrivals: { process: 'poisson', ratePerSec: 10 }, entry: 'a',
@@ -182,6 +198,7 @@ describe('topology scenarios are validated', () => {
     bad({ services: { a: { ...pool(1), work: [{ sleep: 2 }] } } }, /services\.a\.work\[0\]: got/);
     bad({ calls: { 'a->b': { breaker: { window: 5, minCalls: 6 } } } }, /calls\["a->b"\]\.breaker\.minCalls: got 6/);
     bad({ calls: { 'a->b': { maxConcurrent: 0 } } }, /calls\["a->b"\]\.maxConcurrent: got 0/);
+    bad({ entry: 'client', services: { client: { ...pool(1), work: [] } } }, /services\.client: got "client"/);
   });
 
   it('keeps single-pool scenarios as they were: the same summary with and without the topology code', () => {
