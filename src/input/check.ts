@@ -11,9 +11,23 @@ export class ScenarioError extends Error {
     /** What was received, in words, in place of `value` when that must not be shown (a file's content). */
     got?: string,
   ) {
-    super(`${path || '(root)'}: got ${got ?? show(value)}, expected ${expected}`);
+    super(printable(`${shortPath(path) || '(root)'}: got ${got ?? show(value)}, expected ${expected}`));
     this.name = 'ScenarioError';
   }
+}
+
+/**
+ * Text from input made safe for a terminal: control characters (escape sequences, C1 controls,
+ * line breaks) shown as '?'. Messages quote keys and file names as written, and a scenario file
+ * may come from anyone.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+}
+
+/** A path as shown in a message: an unknown key may be any length, the message stays one line. */
+function shortPath(path: string): string {
+  return path.length > 200 ? `${path.slice(0, 197)}...` : path;
 }
 
 /** A short, single-line rendering of a JSON value for error messages. */

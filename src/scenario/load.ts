@@ -49,9 +49,20 @@ function load(file: string): { json: unknown; scenario: Scenario } {
   let json = parseJsonText(text, file);
   const dir = dirname(file);
   const read: { at: string; value: Json }[] = [];
+  // A file named at several distributions is read once; each distribution still holds its own
+  // copy of the samples in a run, so their total is bounded (a bimodal tree of 256 leaves in each
+  // of many zones could otherwise name one 64 MiB file thousands of times).
+  const columns = new Map<string, number[]>();
+  let samplesInAll = 0;
   const files: ScenarioFiles = {
     samples(csv, column, at) {
-      const samplesMs = readSampleColumn(resolve(dir, csv), column, at);
+      const path = resolve(dir, csv), key = `${path}\u0000${column ?? ''}`;
+      let samplesMs = columns.get(key);
+      if (!samplesMs) columns.set(key, (samplesMs = readSampleColumn(path, column, at)));
+      samplesInAll += samplesMs.length;
+      if (samplesInAll > MAX_FILE_SAMPLES_IN_ALL) {
+        throw new ScenarioError(`${at}.file`, csv, `at most ${MAX_FILE_SAMPLES_IN_ALL} samples from files in all (each distribution that names a file holds its own copy of its samples): this one brings the total to ${samplesInAll}`);
+      }
       read.push({ at, value: { dist: 'empirical', samplesMs } });
       return samplesMs;
     },
@@ -67,6 +78,8 @@ function load(file: string): { json: unknown; scenario: Scenario } {
 }
 
 const MAX_FILE_MIB = MAX_FILE_BYTES / 1024 / 1024;
+/** Samples read from files for all of a scenario's empirical distributions together (ten full ones). */
+export const MAX_FILE_SAMPLES_IN_ALL = 10 * MAX_EMPIRICAL_SAMPLES;
 
 /** `json` with the value at path `at` ("failures.zones[0].repair", as the validator names it) replaced by `value`. */
 function replaceAt(json: unknown, at: string, value: unknown): unknown {

@@ -302,6 +302,20 @@ describe('hostile scenario and CSV files', () => {
     expect(thrown(() => loadScenarioFile(scenarioFile('empty-trace.json', trace('empty-trace.csv')))).message).toContain('an empty file');
   });
 
+  it('bounds the samples read from files in all: one file named at many distributions is refused, not copied each time', () => {
+    write('million.csv', 'ms\n' + '1\n'.repeat(1_000_000));
+    const e = { dist: 'empirical', file: 'million.csv' };
+    // 16 leaves of a bimodal tree, each 1,000,000 samples: 16 million in all.
+    let tree: Record<string, unknown> = e;
+    for (let level = 0; level < 4; level++) tree = { dist: 'bimodal', p: 0.5, a: tree, b: tree };
+    const error = thrown(() => loadScenarioFile(scenarioFile('many-files.json', base({ service: tree }))));
+    expect(error.path).toBe('service.b.a.b.a.file');
+    expect(error.message).toContain('at most 10000000 samples from files in all');
+    // A few distributions naming the same file are fine.
+    const ok = loadScenarioFile(scenarioFile('two-files.json', base({ service: { dist: 'bimodal', p: 0.5, a: e, b: e } })));
+    expect(ok.service).toMatchObject({ dist: 'bimodal', a: { dist: 'empirical' }, b: { dist: 'empirical' } });
+  }, 60_000);
+
   it('never quotes a file named as a trace, a sample file or a scenario', () => {
     const secret = 'root:x:0:0:SECRET:/root:/bin/bash\nSECRET=hunter2\nPATH=/usr/bin\n';
     write('passwd', secret);
