@@ -18,8 +18,14 @@ describe('possibleEndings', () => {
     expect(endings({ servers: [{ count: 2, queueLimit: 5 }] })).toEqual(['dropped', 'succeeded']);
   });
 
-  it('lists failed and rejected when servers can fail', () => {
-    expect(endings({ failures: { outages: [{ atMs: 100, forMs: 100, servers: [0] }] } })).toEqual(['failed', 'rejected', 'succeeded']);
+  it('lists failed and rejected when servers can fail at random; rejected for outages only when they name every server', () => {
+    expect(endings({ failures: { mtbfMs: 1000, mttrMs: 100 } })).toEqual(['failed', 'rejected', 'succeeded']);
+    expect(endings({ failures: { outages: [{ atMs: 100, forMs: 100, servers: [0] }] } })).toEqual(['failed', 'succeeded']);
+    expect(endings({ failures: { outages: [{ atMs: 100, forMs: 100, servers: [0, 1] }] } })).toEqual(['failed', 'rejected', 'succeeded']);
+  });
+
+  it("counts a story's kills as outages", () => {
+    expect(endings({ story: [{ atMs: 100, kill: 'S2', caption: 'down' }] })).toEqual(['failed', 'succeeded']);
   });
 
   it('lists timed out with a client timeout, and cancelled with hedging or cancelled timeouts', () => {
