@@ -70,14 +70,23 @@ function onOff(spec: Extract<ArrivalSpec, { process: 'on-off' }>, rng: Rng): Arr
       const whole = Math.floor(e / perPeriod);
       e -= whole * perPeriod;
       let t = now + whole * period;
+      // Walk segments by index (period k, on or off), so that every step moves to the next
+      // segment: deriving the phase from t in floating point can leave `left` below t's ulp and
+      // t + left === t (an endless loop, found by review).
+      let k = Math.floor(t / period);
+      let inOn = t - k * period < spec.onMs;
       for (;;) {
-        const phase = t - Math.floor(t / period) * period;
-        const inOn = phase < spec.onMs;
+        const end = inOn ? k * period + spec.onMs : (k + 1) * period;
+        const left = Math.max(0, end - t);
         const rate = inOn ? on : off;
-        const left = inOn ? spec.onMs - phase : period - phase;
         if (rate > 0 && e <= rate * left) return t + e / rate;
         e -= rate * left;
-        t += left;
+        if (end > t) t = end;
+        if (inOn) inOn = false;
+        else {
+          inOn = true;
+          k++;
+        }
       }
     },
   };

@@ -28,6 +28,16 @@ describe('arrival processes', () => {
     expect(Math.abs(off - 30_000)).toBeLessThan(4 * 173);
   });
 
+  it('on-off with fractional periods always moves on (0.1 / 0.2 ms used to loop forever at t = 0.4)', () => {
+    // Its rate over a long run: 1000/s one third of the time, none the rest: 333.3/s (sd √n).
+    for (const [onMs, offMs] of [[0.1, 0.2], [0.3, 0.7], [1e-3, 2e-3]]) {
+      const t = count({ process: 'on-off', ratePerSec: 1000, offRatePerSec: 0, onMs, offMs }, 300_000);
+      const expected = 300_000 * (onMs / (onMs + offMs));
+      expect(Math.abs(t.length - expected), `${onMs}/${offMs}`).toBeLessThan(4 * Math.sqrt(expected));
+      for (let i = 1; i < t.length; i++) if (!(t[i] > t[i - 1])) throw new Error(`arrival ${i} at ${t[i]} does not move on from ${t[i - 1]}`);
+    }
+  });
+
   it('ramp rises linearly from fromPerSec to toPerSec, then stays flat', () => {
     const t = count({ process: 'ramp', fromPerSec: 0, toPerSec: 2000, overMs: 100_000 }, 200_000);
     const first = t.filter((x) => x < 50_000).length; // ∫0^50 s of 0→1000/s = 25,000
