@@ -92,14 +92,15 @@ export class ChartView {
 
   private latency(top: number, bottom: number, x0: number, x1: number): void {
     const g = this.ctx, s = this.series, cap = s.capacity;
-    const left = x0 + LEFT, right = x1 - 10, plotTop = top + 36, plotBottom = bottom - 16;
     let max = 1;
     for (let j = 0; j < s.length; j++) {
       const v = s.percentiles[2 * cap + s.at(j)];
       if (v > max) max = v;
     }
-    const x = this.xScale(left, right);
+    const plotTop = top + 36, plotBottom = bottom - 16;
     const y = scaleLinear().domain([0, max * 1.05]).nice(4).range([plotBottom, plotTop]);
+    const left = x0 + this.axisRoom(y, false), right = x1 - 10;
+    const x = this.xScale(left, right);
     g.font = BOLD;
     g.fillStyle = css(this.theme.ink);
     g.textBaseline = 'alphabetic';
@@ -148,15 +149,16 @@ export class ChartView {
 
   private outcomes(top: number, bottom: number, x0: number, x1: number): void {
     const g = this.ctx, s = this.series, cap = s.capacity;
-    const left = x0 + LEFT, right = x1 - 10, plotTop = top + 30, plotBottom = bottom - 16;
     let max = 1;
     for (let j = 0; j < s.length; j++) {
       let sum = 0;
       for (let o = 0; o < OUTCOMES.length; o++) sum += s.counts[o * cap + s.at(j)];
       if (sum > max) max = sum;
     }
-    const x = this.xScale(left, right);
+    const plotTop = top + 30, plotBottom = bottom - 16;
     const y = scaleLinear().domain([0, max]).nice(4).range([plotBottom, plotTop]);
+    const left = x0 + this.axisRoom(y, true), right = x1 - 10;
+    const x = this.xScale(left, right);
     g.font = BOLD;
     g.fillStyle = css(this.theme.ink);
     g.fillText(`Requests ended per ${fmtSeconds(s.sampleMs)}`, x0 + 4, top + 12);
@@ -185,6 +187,14 @@ export class ChartView {
         acc += c;
       }
     }
+  }
+
+  /** Room left of the plot for y's tick labels: the widest label (its domain's end) and a gap, at least LEFT. */
+  private axisRoom(y: ScaleLinear<number, number>, counts: boolean): number {
+    const g = this.ctx, top = y.domain()[1];
+    g.font = FONT;
+    const label = counts ? fmtCount(top) : y.tickFormat(3)(top);
+    return Math.max(LEFT, Math.ceil(g.measureText(label).width) + 10);
   }
 
   private axes(

@@ -90,7 +90,9 @@ export class ControlsView {
   }
 
   setSpeed(speed: number): void {
-    this.speedSelect.value = String(speed);
+    const value = String(speed);
+    if (![...this.speedSelect.options].some((o) => o.value === value)) this.speedSelect.append(option(value, `${speed}×`, false));
+    this.speedSelect.value = value;
   }
 
   /** Says the speed actually reached when the event budget holds the clock back (NaN: it does not). */

@@ -260,11 +260,17 @@ describe('the demo in headless Chromium', () => {
         expect(box.width).toBeLessThanOrEqual(viewport.width);
         await view.screenshot({ path: join(shots, `article-${form}-${id}.png`) });
       }
+      // A still of figure 1 twenty simulated seconds in (the screenshots in docs/ come from here).
       await page.locator('#power').scrollIntoViewIfNeeded();
+      await page.locator('#power').evaluate((el) => el.setAttribute('speed', '8'));
+      await page.waitForFunction(() => (document.getElementById('power') as any).snapshot().simMs > 20_000, undefined, { timeout: 60_000 });
+      await page.locator('#power').evaluate((el) => (el as unknown as { pause(): void }).pause());
+      await page.waitForTimeout(200);
       await page.screenshot({ path: join(shots, `article-${form}.png`) });
+      await page.locator('#power').screenshot({ path: join(shots, `article-${form}-power-20s.png`) });
       expect(errors).toEqual([]);
       await close();
-    });
+    }, 150_000);
   }
 
   it('shares WebGL contexts page-wide: 20 figures scrolled through twice lose none, and a lost context is recovered', async () => {
@@ -623,7 +629,7 @@ describe('the demo in headless Chromium', () => {
     const get = () => page.evaluate(() => (document.getElementById('stress') as unknown as { snapshot(): Snapshot }).snapshot());
     await page.waitForFunction(
       () => (document.getElementById('stress') as any)?.snapshot().inFlightDrawn > 2_000,
-      undefined, { timeout: 30_000, polling: 250 },
+      undefined, { timeout: 90_000, polling: 250 },
     );
     await page.waitForTimeout(2_500); // a full window of frame statistics at that load
     const s = await get();
@@ -637,5 +643,5 @@ describe('the demo in headless Chromium', () => {
     await page.locator('#stress').screenshot({ path: join(shots, 'overload.png') });
     expect(errors).toEqual([]);
     await close();
-  });
+  }, 150_000);
 });
