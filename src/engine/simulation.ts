@@ -25,6 +25,22 @@ export class SimulationStalledError extends Error {
   }
 }
 
+/**
+ * Latest time an event may be scheduled at, ms (≈ 317 years). Beyond it float64 ms lose the
+ * precision a simulation needs (the spacing of doubles near 10¹³ ms is 2 µs, near 10¹⁶ a whole
+ * ms): a 1 ms service after a 10¹⁶ ms one would vanish. Scenario times (stop.timeMs, traces) are
+ * bounded by 10¹², leaving room for the work that follows them.
+ */
+export const MAX_TIME_MS = 1e13;
+
+/** Thrown when an event would be scheduled after MAX_TIME_MS. */
+export class TimeLimitError extends Error {
+  constructor(readonly atMs: number, readonly nowMs: number) {
+    super(`an event at ${atMs} ms is beyond ${MAX_TIME_MS} ms (≈ 317 years), where times in ms stop being exact`);
+    this.name = 'TimeLimitError';
+  }
+}
+
 /** Thrown when a run reaches `Simulation.eventLimit` events (a bound against runs that never end). */
 export class EventLimitError extends Error {
   constructor(readonly limit: number, readonly atMs: number) {
@@ -61,7 +77,7 @@ export class Simulation {
 
   /** Schedules event `kind` (0..31) for `target` at absolute time `atMs` (≥ now); returns its id. */
   schedule(atMs: number, kind: number, target: number): number {
-    if (!(atMs >= this.now)) throw new RangeError(`cannot schedule at ${atMs} ms, before now (${this.now} ms)`);
+    if (!(atMs >= this.now && atMs <= MAX_TIME_MS)) this.refuse(atMs);
     return this.queue.push(atMs, (target << KIND_BITS) | kind);
   }
 
@@ -72,7 +88,7 @@ export class Simulation {
 
   /** `schedule`, through FIFO lane `lane`: for events due a fixed delay after now, in the order scheduled. */
   scheduleLane(lane: number, atMs: number, kind: number, target: number): number {
-    if (!(atMs >= this.now)) throw new RangeError(`cannot schedule at ${atMs} ms, before now (${this.now} ms)`);
+    if (!(atMs >= this.now && atMs <= MAX_TIME_MS)) this.refuse(atMs);
     return this.queue.pushLane(lane, atMs, (target << KIND_BITS) | kind);
   }
 
@@ -130,6 +146,12 @@ export class Simulation {
     this.now = q.lastTime;
     this.events++;
     return data;
+  }
+
+  /** Why an event cannot be scheduled at `atMs`: before now (a bug), or beyond MAX_TIME_MS. */
+  private refuse(atMs: number): never {
+    if (atMs > MAX_TIME_MS) throw new TimeLimitError(atMs, this.now);
+    throw new RangeError(`cannot schedule at ${atMs} ms, before now (${this.now} ms)`);
   }
 
   /** Ends the current `runUntil` / `run` after the event being handled. */

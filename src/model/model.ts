@@ -6,7 +6,7 @@
  * them) — and drives them with one `switch` over integer event kinds. Requests and servers live
  * in typed arrays; nothing is allocated per request.
  */
-import { Simulation, EventLimitError, type Handler, MAX_TARGET } from '../engine/simulation.js';
+import { Simulation, EventLimitError, TimeLimitError, type Handler, MAX_TARGET } from '../engine/simulation.js';
 import type { DistributionSpec } from '../random/distributions.js';
 import type { ArrivalSpec } from './arrivals.js';
 import { ServerPool, type ServerSpec } from './server-pool.js';
@@ -15,7 +15,7 @@ import { AttemptState, RequestState, ServerState } from './states.js';
 import type { ClientConfig } from './client.js';
 import type { HealthConfig, HealthView } from './health.js';
 import type { Balancer, BalancerContext } from '../balancers/balancer.js';
-import { RunLimitError, EVENTS_BASE, EVENTS_PER_ARRIVAL, DEFAULT_MAX_IN_FLIGHT } from './run-limit-error.js';
+import { RunLimitError, timeLimitError, EVENTS_BASE, EVENTS_PER_ARRIVAL, DEFAULT_MAX_IN_FLIGHT } from './run-limit-error.js';
 import { Stats } from './stats.js';
 import { Workload, type ClosedLoopSpec, type KeySpec } from './workload.js';
 import { BalancerFleet } from './balancer-view.js';
@@ -355,12 +355,14 @@ export class Model implements Handler {
         '(events keep coming while requests do not finish: e.g. health checks or failures beside a request that takes ' +
         'practically forever, or failures that repeat faster than anything else happens); set stop.maxEvents higher to let it go on');
     }
+    if (e instanceof TimeLimitError) return timeLimitError(e);
     if (e instanceof InFlightLimitError) {
       return new RunLimitError('stop.maxInFlight', e.limit,
-        `more than ${e.limit.toLocaleString('en')} requests in flight at once at ${this.sim.now} ms of simulated time: they ` +
+        `more than ${e.limit.toLocaleString('en')} requests (with their hedges and abandoned attempts) in flight at once at ${this.sim.now} ms of simulated time: they ` +
         'arrive faster than the servers finish them (offered load ≥ 1 with unbounded queues?); bound the waiting room with ' +
         `servers[].queueLimit, or set stop.maxInFlight higher (default ${DEFAULT_MAX_IN_FLIGHT.toLocaleString('en')})`);
     }
     return e;
   }
 }
+

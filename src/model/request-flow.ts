@@ -78,9 +78,12 @@ export class RequestFlow {
   /** The arrivals ended (`endMs` a number) or not (NaN): the window ends then; the run may be over. */
   arrivalsEnd(endMs: number): void {
     if (endMs !== endMs) return;
-    this.windowEndMs = endMs;
-    if (endMs <= this.sim.now) this.stats.closeWindow(this.sim.now);
-    else this.sim.schedule(endMs, EventKind.WindowEnd, 0);
+    if (this.windowEndMs === Infinity) {
+      // The first end named counts (a closed loop names it when its last request is committed).
+      this.windowEndMs = endMs;
+      if (endMs <= this.sim.now) this.stats.closeWindow(this.sim.now);
+      else this.sim.schedule(endMs, EventKind.WindowEnd, 0);
+    }
     if (this.finished()) this.sim.stop();
   }
 

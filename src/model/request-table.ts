@@ -87,7 +87,7 @@ export class RequestTable {
   private free = new Int32Array(0);
   private freeTop = 0;
   private capacity = 0;
-  /** Rows alive at once at most; one more throws InFlightLimitError. Checked only when growing. */
+  /** Rows alive at once at most (requests, hedges and abandoned attempts); one more throws InFlightLimitError. */
   maxRows = 2 ** 26 - 1;
 
   constructor(capacity = 1024) {
@@ -96,8 +96,8 @@ export class RequestTable {
 
   /** A fresh row: a primary of itself, attempt and request `initiated`, nothing pending. */
   alloc(): number {
-    if (this.freeTop === 0) {
-      if (this.capacity >= this.maxRows) throw new InFlightLimitError(this.maxRows);
+    if (this.freeTop === 0 || this.live >= this.maxRows) {
+      if (this.live >= this.maxRows) throw new InFlightLimitError(this.maxRows);
       this.grow(Math.min(this.capacity * 2, this.maxRows));
     }
     const r = this.free[--this.freeTop];

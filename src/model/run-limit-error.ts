@@ -4,9 +4,10 @@
  * not end, or one that piles up requests without bound; the message says which field to change.
  */
 import { ScenarioError } from '../input/check.js';
+import { MAX_TIME_MS, type TimeLimitError } from '../engine/simulation.js';
 
 export class RunLimitError extends ScenarioError {
-  constructor(path: 'stop.maxEvents' | 'stop.maxInFlight', limit: number, message: string) {
+  constructor(path: 'stop.maxEvents' | 'stop.maxInFlight' | 'stop.timeMs', limit: number, message: string) {
     super(path, limit, message);
     this.message = `${path}: ${message}`;
     this.name = 'RunLimitError';
@@ -18,3 +19,11 @@ export const EVENTS_BASE = 10_000_000;
 export const EVENTS_PER_ARRIVAL = 10_000;
 /** Default bound on requests in flight at once (rows of the request table). */
 export const DEFAULT_MAX_IN_FLIGHT = 10_000_000;
+
+/** An event beyond MAX_TIME_MS, as the scenario's problem: a time, rate or duration that large. */
+export function timeLimitError(e: TimeLimitError): RunLimitError {
+  return new RunLimitError('stop.timeMs', MAX_TIME_MS,
+    `at ${e.nowMs} ms of simulated time an event came due at ${e.atMs} ms, beyond ${MAX_TIME_MS} ms (≈ 317 years) where ` +
+    'times in ms stop being exact: a service time, arrival gap, think time, failure or repair time that large (a distribution ' +
+    'with a huge value or a very heavy tail, or a tiny rate) — bound it');
+}

@@ -65,7 +65,7 @@ export interface Summary {
   };
   /** How often each transition fired ("from->to": count), for annotated diagrams. */
   transitions: { server: Record<string, number>; request: Record<string, number>; attempt: Record<string, number> };
-  /** What makes the figures doubtful, e.g. a run that ended inside its warm-up (none: []). */
+  /** What makes the figures doubtful, e.g. no arrival after the warm-up (none: []). */
   warnings: string[];
   wallMs: number;
 }
@@ -120,8 +120,13 @@ export function summarize(model: SummarySource, scenarioName: string, wallMs: nu
   const warnings: string[] = [];
   if (stats.measuredNothing) {
     warnings.push(
-      `the run ended inside its warm-up (stop.warmupMs = ${model.warmupMs} ms; last arrival or stop at ${r9(w.toMs)} ms): ` +
+      `no request arrived after the warm-up (stop.warmupMs = ${model.warmupMs} ms): ` +
       'nothing was measured; lower stop.warmupMs or let the run go longer',
+    );
+  } else if (measuredMs === 0 || (w.serverCompletions === 0 && stats.succeeded > 0)) {
+    warnings.push(
+      `no request completed inside the measurement window [${r9(w.fromMs)}, ${r9(w.toMs)}] ms (it ends with the last arrival): ` +
+      'rates and time averages say little; let the run go longer',
     );
   }
   const mean = pool.size > 0 ? sum / pool.size : 0;

@@ -13,7 +13,7 @@
  * see that slice) and one request table. Stats measure the end-to-end view (entry requests);
  * per-service and per-edge counters measure the rest.
  */
-import { Simulation, EventLimitError, type Handler, MAX_TARGET } from '../engine/simulation.js';
+import { Simulation, EventLimitError, TimeLimitError, type Handler, MAX_TARGET } from '../engine/simulation.js';
 import { createStream, type Rng } from '../random/rng.js';
 import { createDistribution, type Distribution, type DistributionSpec } from '../random/distributions.js';
 import type { ArrivalSpec } from './arrivals.js';
@@ -27,7 +27,7 @@ import { BalancerFleet } from './balancer-view.js';
 import { Stats, NATT, NREQ } from './stats.js';
 import { Workload, type KeySpec } from './workload.js';
 import { EventKind } from './event-kind.js';
-import { RunLimitError, EVENTS_BASE, EVENTS_PER_ARRIVAL, DEFAULT_MAX_IN_FLIGHT } from './run-limit-error.js';
+import { RunLimitError, timeLimitError, EVENTS_BASE, EVENTS_PER_ARRIVAL, DEFAULT_MAX_IN_FLIGHT } from './run-limit-error.js';
 import { Histogram } from '../metrics/histogram.js';
 import { CircuitBreaker, type BreakerConfig } from './circuit-breaker.js';
 import { Welford } from '../metrics/welford.js';
@@ -205,6 +205,7 @@ export class TopologyModel implements Handler {
       this.sim.runUntil(this.workload.stopAtMs);
     } catch (e) {
       if (e instanceof EventLimitError) throw new RunLimitError('stop.maxEvents', e.limit, `the run handled ${e.limit.toLocaleString('en')} events by ${e.atMs} ms without ending; set stop.maxEvents higher to let it go on`);
+      if (e instanceof TimeLimitError) throw timeLimitError(e);
       if (e instanceof InFlightLimitError) throw new RunLimitError('stop.maxInFlight', e.limit, `more than ${e.limit.toLocaleString('en')} calls and attempts in flight at once: bound the queues with queueLimit, or set stop.maxInFlight higher`);
       throw e;
     }
@@ -243,9 +244,12 @@ export class TopologyModel implements Handler {
 
   private arrivalsEnd(endMs: number): void {
     if (endMs !== endMs) return;
-    this.windowEndMs = endMs;
-    if (endMs <= this.sim.now) this.stats.closeWindow(this.sim.now);
-    else this.sim.schedule(endMs, EventKind.WindowEnd, 0);
+    if (this.windowEndMs === Infinity) {
+      // The first end named counts (a closed loop names it when its last request is committed).
+      this.windowEndMs = endMs;
+      if (endMs <= this.sim.now) this.stats.closeWindow(this.sim.now);
+      else this.sim.schedule(endMs, EventKind.WindowEnd, 0);
+    }
     if (this.finished()) this.sim.stop();
   }
 

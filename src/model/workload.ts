@@ -96,10 +96,7 @@ export class Workload {
       table.client[r] = source;
       table.costMs[r] = this.service.sample(this.serviceRng);
       table.key[r] = this.keyOf ? this.keyOf(this.keyRng) : 0;
-      if (--this.pendingArrivals === 0 && this.arrivalsLeft === 0) {
-        this.arrivalsDone = true; // the last request of the run
-        return this.sim.now;
-      }
+      if (--this.pendingArrivals === 0 && this.arrivalsLeft === 0) this.arrivalsDone = true; // the last request of the run
       return NaN;
     }
     const cost = this.pendingCostMs;
@@ -112,7 +109,8 @@ export class Workload {
    * Closed-loop client `client` is free at `now` (its request ended): it thinks, then sends its
    * next request; it stops once `stop.requests` arrivals are scheduled or its next one would come
    * after the stop time. Arrivals are done when every client has stopped and no scheduled arrival
-   * is still to come: returns the end of the arrival window then, else NaN.
+   * is still to come. Returns the end of the arrival window when it ends now (the last request
+   * committed, or every client stopped by the stop time), else NaN.
    */
   clientFree(client: number, now: number): number {
     const t = this.arrivalsLeft > 0 ? now + this.think!.sample(this.arrivalRng) : Infinity;
@@ -123,10 +121,11 @@ export class Workload {
       }
       return NaN;
     }
-    this.arrivalsLeft--;
     this.pendingArrivals++;
     this.sim.schedule(t, ARRIVAL, client);
-    return NaN;
+    // The last of stop.requests is committed: from now on clients stop one by one and arrivals
+    // thin out, so the measurement window ends here (the requests still to come are measured).
+    return --this.arrivalsLeft === 0 ? now : NaN;
   }
 
   /** The cost of a retry or a hedge: a fresh draw with `serviceScope: "attempt"`, else NaN (the request's). */

@@ -21,6 +21,7 @@ import { parseHealth, toHealthConfig, type HealthSpec } from './health-spec.js';
 import type { ServerSpec } from '../model/server-pool.js';
 import { getBalancer, balancerNames } from '../balancers/index.js';
 import { HISTOGRAM_DIGITS } from '../metrics/histogram.js';
+import { MAX_TIME_MS } from '../engine/simulation.js';
 import { parseTopology, refuseInTopology, type TopologySpec } from './topology-spec.js';
 import type { TopologyConfig } from '../model/topology.js';
 
@@ -221,7 +222,7 @@ function parseStop(value: unknown, trace: boolean): Scenario['stop'] {
   if (value === undefined && trace) return { warmupMs: 0 };
   const o = object(value, 'stop', ['requests', 'timeMs', 'warmupMs', 'maxEvents', 'maxInFlight']);
   const requests = optionalNumberField(o, 'requests', 'stop', { integer: true, min: 1, max: MAX_REQUESTS });
-  const timeMs = optionalNumberField(o, 'timeMs', 'stop', { above: 0 });
+  const timeMs = optionalNumberField(o, 'timeMs', 'stop', { above: 0, max: MAX_TIME_MS / 10 });
   const warmupMs = numberField(o, 'warmupMs', 'stop', { min: 0 }, 0);
   const maxEvents = optionalNumberField(o, 'maxEvents', 'stop', { integer: true, min: 1, max: 2 ** 53 });
   const maxInFlight = optionalNumberField(o, 'maxInFlight', 'stop', { integer: true, min: 1, max: MAX_IN_FLIGHT });
@@ -459,6 +460,22 @@ function parseBalancer(value: unknown, servers: readonly ServerGroup[], path = '
     path,
   );
   return { ...options, name: info.name };
+}
+
+/**
+ * A topology scenario with service `service`'s balancer replaced by `balancer` (a name, or a name
+ * with options); the entry's is the scenario's own (`withBalancer`). Errors name `path`.
+ */
+export function withServiceBalancer(scenario: Scenario, service: string, balancer: string | ({ name: string } & Json), path = 'options.services'): Scenario {
+  const t = scenario.topology;
+  if (!t) throw new ScenarioError(path, service, 'a topology (a scenario with "services") to set the balancer of a service');
+  const at = t.services.findIndex((svc) => svc.name === service);
+  if (at < 0) throw new ScenarioError(join(path, service), service, `one of the services: ${t.services.map((svc) => svc.name).join(', ')}`);
+  if (service === t.entry) return withBalancer(scenario, balancer);
+  const value = typeof balancer === 'string' ? { name: balancer } : balancer;
+  const services = t.services.slice();
+  services[at] = { ...services[at], balancer: parseBalancer(value, services[at].servers, join(path, service)) };
+  return { ...scenario, topology: { ...t, services } };
 }
 
 /** The scenario with its balancer replaced by `balancer` (a name, or a name with options). */

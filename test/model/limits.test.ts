@@ -10,13 +10,13 @@ const base = {
 } satisfies Partial<ScenarioInput>;
 
 describe('stop.maxEvents', () => {
-  it('ends 1 ms health checks beside one request of 10¹² ms with an error naming stop.maxEvents', () => {
-    // Without a bound this is ~10¹² probe events (about a day of CPU).
+  it('ends 1 ms health checks beside one request of 10¹¹ ms with an error naming stop.maxEvents', () => {
+    // Without a bound this is ~10¹¹ probe events (hours of CPU).
     const e = thrownScenarioError(() =>
       simulate({
         ...base,
         stop: { requests: 1 },
-        service: { dist: 'constant', valueMs: 1e12 },
+        service: { dist: 'constant', valueMs: 1e11 },
         health: { intervalMs: 1, timeoutMs: 0.5 },
       }),
     );
@@ -54,7 +54,27 @@ describe('stop.maxEvents', () => {
   });
 });
 
+describe('the time bound', () => {
+  it('refuses a run whose events would pass 10¹³ ms, where ms arithmetic stops being exact', () => {
+    // A 1e308 ms service used to print latency 0 and exit 0 (found by review).
+    for (const service of [{ dist: 'constant', valueMs: 1e308 }, { dist: 'pareto', alpha: 1e-300, minMs: 1 }] as const) {
+      const e = thrownScenarioError(() => simulate({ ...base, stop: { requests: 10 }, service }));
+      expect(e.path).toBe('stop.timeMs');
+      expect(e.message).toMatch(/beyond 10000000000000 ms/);
+    }
+    expect(thrownScenarioError(() => simulate({ ...base, stop: { timeMs: 1e300 }, service: { dist: 'exponential', meanMs: 1 } })).path).toBe('stop.timeMs');
+  });
+});
+
 describe('stop.maxInFlight', () => {
+  it('holds below the request table\'s first size too', () => {
+    const e = thrownScenarioError(() => simulate({
+      ...base, arrivals: { process: 'poisson', ratePerSec: 3000 }, stop: { requests: 1000, maxInFlight: 10 },
+      service: { dist: 'exponential', meanMs: 1 },
+    }));
+    expect(e.message).toMatch(/more than 10 requests/);
+  });
+
   it('ends an unbounded queue at ρ = 1.5 with an error that names queueLimit', () => {
     const e = thrownScenarioError(() =>
       simulate({
@@ -66,7 +86,7 @@ describe('stop.maxInFlight', () => {
     );
     expect(e).toBeInstanceOf(RunLimitError);
     expect(e.path).toBe('stop.maxInFlight');
-    expect(e.message).toMatch(/more than 10,000 requests in flight.*queueLimit.*stop\.maxInFlight/);
+    expect(e.message).toMatch(/more than 10,000 requests .*in flight.*queueLimit.*stop\.maxInFlight/);
   });
 
   it('lets the same overload run when the waiting room is bounded', () => {
