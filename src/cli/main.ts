@@ -213,6 +213,9 @@ async function run(args: readonly string[], io: Io): Promise<number> {
   reportLoad(withRequests(scenario, requests), io.err, out === 'table');
   const plot = str(values.plot);
   const windowMs = series ?? (plot !== undefined ? suggestedWindowMs(withRequests(scenario, requests)) : undefined);
+  if (windowMs !== undefined && scenario.topology) {
+    throw new ScenarioError(series !== undefined ? '--timeseries' : '--plot', series ?? plot, 'a single-pool scenario: time series of services calling services are not recorded yet');
+  }
   if (windowMs === undefined) {
     const summary = simulate(scenario, { balancer, seed, requests });
     if (out === 'json') io.out(JSON.stringify(summary, null, 2) + '\n');

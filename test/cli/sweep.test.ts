@@ -128,6 +128,9 @@ describe('--plot and --timeseries', () => {
     expect(JSON.parse(plotted.out).timeseries).toBeUndefined();
     expect(readFileSync(file, 'utf8')).toContain('>share of requests</text>');
     expect((await lbsim('run', 'default', '--timeseries', '0')).err).toMatch(/^lbsim: --timeseries: got "0", expected a window in ms/);
+    const topology = await lbsim('run', 'three-tier', '--requests', '500', '--timeseries', '100');
+    expect(topology.code).toBe(2);
+    expect(topology.err).toMatch(/lbsim: --timeseries: got 100, expected a single-pool scenario/);
     const unwritable = await lbsim('run', 'default', '--requests', '1000', '--plot', join(dir, 'no-such-dir', 'x.svg'));
     expect(unwritable.code).toBe(1);
     expect(unwritable.err).toMatch(/lbsim: cannot write output: ENOENT/);
