@@ -33,7 +33,7 @@ export type {
   FailuresInput, FailureRates, HealthInput, ClientInput, TopologyInput, ServiceInput, StepInput,
 } from './scenario/scenario-input.js';
 export { TopologyModel, type TopologyConfig, type ServiceConfig, type StepConfig } from './model/topology.js';
-export { summarizeTopology, type TopologySummary, type ServiceSummary, type EdgeSummary, type CallSummary } from './model/topology-summary.js';
+export { summarizeTopology, type TopologySummary, type ServiceSummary, type EdgeSummary } from './model/topology-summary.js';
 export { offeredLoad, type OfferedLoad, type GroupLoad } from './scenario/offered-load.js';
 export { runWarnings, relaxationTimeMs, type RunWarning } from './scenario/run-warnings.js';
 export { loadScenarioFile, readScenarioJson, readTraceCsv } from './scenario/load.js';

@@ -4,17 +4,17 @@ import { table, fmt, percent, printable } from './format.js';
 
 export function topologyTables(s: TopologySummary): string {
   const services = table([
-    ['service', 'servers', 'attempts', 'ok', 'failed', 'dropped', 'rejected', 'timedOut', 'utilization', 'wasted s', 'mean ms', 'p99 ms'],
+    ['service', 'servers', 'attempts', 'ok', 'failed', 'dropped', 'rejected', 'cancelled', 'abandoned', 'utilization', 'wasted s', 'mean ms', 'p99 ms'],
     ...Object.entries(s.services).map(([name, v]) => [
       printable(name), String(v.servers.length), String(v.attempts), String(v.succeeded), String(v.failed), String(v.dropped),
-      String(v.rejected), String(v.timedOut), percent(v.utilization), fmt(v.wastedWorkMs / 1000), fmt(v.latencyMs.mean), fmt(v.latencyMs.p99),
+      String(v.rejected), String(v.cancelled), String(v.abandoned), percent(v.utilization), fmt(v.wastedWorkMs / 1000), fmt(v.latencyMs.mean), fmt(v.latencyMs.p99),
     ]),
   ]);
   const edges = table([
-    ['edge', 'calls', 'attempts', 'retries', 'refused', 'ok', 'failed', 'timedOut', 'dropped', 'rejected', 'per request', 'mean ms'],
+    ['edge', 'calls', 'attempts', 'retries', 'refused', 'ok', 'failed', 'timedOut', 'dropped', 'rejected', 'cancelled', 'per request', 'mean ms'],
     ...Object.entries(s.edges).map(([name, e]) => [
       printable(name), String(e.calls), String(e.attempts), String(e.retries), String(e.refused), String(e.succeeded), String(e.failed),
-      String(e.timedOut), String(e.dropped), String(e.rejected), fmt(e.amplification), fmt(e.latencyMs.mean),
+      String(e.timedOut), String(e.dropped), String(e.rejected), String(e.cancelled), fmt(e.amplification), fmt(e.latencyMs.mean),
     ]),
   ]);
   const breakers = Object.entries(s.edges).filter(([, e]) => e.breaker).map(([name, e]) => {

@@ -7,12 +7,13 @@ import type { TopologySummary } from './topology-summary.js';
 
 const n3 = (x: number) => (Number.isFinite(x) ? Number(x.toPrecision(3)).toString() : '0');
 const pct = (x: number) => `${n3(100 * x)}%`;
-/** Mermaid node ids: letters, digits and underscores only. */
-const id = (name: string) => `s_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
 /** Text inside a quoted Mermaid label: no quotes, no markup. */
 const text = (s: string) => s.replace(/["<>`]/g, '');
 
 export function topologyMermaid(s: TopologySummary): string {
+  // Node ids by position (names like user-db and user_db must not meet as one id).
+  const index = new Map(Object.keys(s.services).map((name, i) => [name, i]));
+  const id = (name: string) => `s${index.get(name)}`;
   const lines = ['flowchart LR', '  client(("client"))'];
   for (const [name, svc] of Object.entries(s.services)) {
     lines.push(`  ${id(name)}["${text(name)}<br/>${svc.servers.length} servers · util ${pct(svc.utilization)}<br/>p99 ${n3(svc.latencyMs.p99)} ms"]`);

@@ -1,37 +1,56 @@
 /**
  * The Summary of a topology: the top level is the end-to-end view (requests at the entry, their
- * latency, every server), as for a single pool; `services` gives each service's attempts, their
- * latency there (their calls included) and its servers; `edges` each caller → callee edge's
- * calls, attempts, retries, outcomes and amplification (attempts over it per entry request).
+ * latency; `servers` lists every service's servers, `imbalance` and `client.serverThroughputPerSec`
+ * are the entry service's); `services` gives each service's attempts, their latency there (their
+ * calls included) and its servers; `edges` each caller → callee edge's calls, attempts, retries,
+ * outcomes and amplification (attempts over it per entry request).
  */
 import { summarize, r9, type Summary, type ServerSummary } from './summary.js';
 import type { CallCounters, TopologyModel } from './topology.js';
 import { BREAKER_MACHINE, BREAKER_STATE_NAMES } from './circuit-breaker.js';
 
-export interface CallSummary {
-  attempts: number; succeeded: number; failed: number; timedOut: number; dropped: number; rejected: number;
-  /** Attempts per entry request that arrived. */
-  amplification: number;
+interface Latency {
   latencyMs: { mean: number; p50: number; p99: number; max: number };
 }
 
-export interface ServiceSummary extends CallSummary {
-  /** Slot time spent on attempts nobody waited for any more (callers gave up), ms. */
+/**
+ * A service: attempts that reached it, and how they ended there —
+ * attempts = succeeded + failed + dropped + rejected + cancelled + inFlight.
+ */
+export interface ServiceSummary extends Latency {
+  attempts: number; succeeded: number; failed: number; dropped: number; rejected: number;
+  /** Withdrawn: the caller timed out with `cancel`, or no longer needed the result. */
+  cancelled: number;
+  inFlight: number;
+  /** Attempts whose caller stopped waiting (timed out); without cancel they ran on and ended ok or failed. */
+  abandoned: number;
+  /** Attempts per entry request. */
+  amplification: number;
+  /** Slot time spent on attempts nobody waited for any more, ms. */
   wastedWorkMs: number;
   /** Attempts completed per second over the measurement window. */
   throughputPerSec: number;
-  /** Mean utilisation of its servers. */
+  /** Mean utilisation of its servers (a slot held while waiting for calls is busy). */
   utilization: number;
   servers: ServerSummary[];
 }
 
-export interface EdgeSummary extends CallSummary {
-  /** Logical calls made over the edge, and retries among its attempts. */
-  calls: number;
-  retries: number;
+/**
+ * An edge caller → callee: calls made over it and how they ended, as the caller saw them —
+ * calls = succeeded + failed + timedOut + dropped + rejected + cancelled + inFlight, and
+ * attempts = calls + retries.
+ */
+export interface EdgeSummary extends Latency {
+  calls: number; attempts: number; retries: number;
+  succeeded: number; failed: number; timedOut: number; dropped: number; rejected: number;
+  /** Not needed any more by the caller (a parallel step met its need, or the caller was withdrawn). */
+  cancelled: number;
+  inFlight: number;
   /** Attempts refused at once by the edge's breaker or bulkhead (counted in `attempts`). */
   refused: number;
-  /** The edge's circuit breaker, when it has one: time in each state and transitions. */
+  /** Attempts over the edge per entry request. */
+  amplification: number;
+  /** The edge's circuit breaker, when it has one: time in each state and transitions, warm-up included. */
   breaker?: { stateTimeMs: { closed: number; open: number; 'half-open': number }; transitions: Record<string, number> };
 }
 
@@ -41,14 +60,12 @@ export interface TopologySummary extends Summary {
   edges: Record<string, EdgeSummary>;
 }
 
-function calls(k: CallCounters, perRequest: number): CallSummary {
+function latency(k: CallCounters): Latency {
   const h = k.latencyHistogram;
-  return {
-    attempts: k.attempts, succeeded: k.succeeded, failed: k.failed, timedOut: k.timedOut, dropped: k.dropped, rejected: k.rejected,
-    amplification: perRequest > 0 ? r9(k.attempts / perRequest) : 0,
-    latencyMs: { mean: r9(k.latency.mean), p50: r9(h.quantile(0.5)), p99: r9(h.quantile(0.99)), max: h.count > 0 ? r9(h.max) : 0 },
-  };
+  return { latencyMs: { mean: r9(k.latency.mean), p50: r9(h.quantile(0.5)), p99: r9(h.quantile(0.99)), max: h.count > 0 ? r9(h.max) : 0 } };
 }
+
+const per = (x: number, n: number) => (n > 0 ? r9(x / n) : 0);
 
 export function summarizeTopology(model: TopologyModel, scenarioName: string, wallMs: number): TopologySummary {
   const entry = model.config.services[model.entry];
@@ -63,9 +80,12 @@ export function summarizeTopology(model: TopologyModel, scenarioName: string, wa
   for (const svc of model.services) {
     const servers = top.servers.slice(svc.lo, svc.hi);
     const completed = servers.reduce((n, s) => n + s.completed, 0);
+    const k = svc.counters;
     services[svc.name] = {
-      ...calls(svc.counters, arrived),
-      wastedWorkMs: r9(svc.counters.wastedWorkMs),
+      attempts: k.attempts, succeeded: k.succeeded, failed: k.failed, dropped: k.dropped, rejected: k.rejected,
+      cancelled: k.cancelled, inFlight: k.inFlight, abandoned: k.abandoned, amplification: per(k.attempts, arrived),
+      ...latency(k),
+      wastedWorkMs: r9(k.wastedWorkMs),
       throughputPerSec: windowMs > 0 ? r9((completed / windowMs) * 1000) : 0,
       utilization: servers.length ? r9(servers.reduce((u, s) => u + s.utilization, 0) / servers.length) : 0,
       servers,
@@ -73,7 +93,13 @@ export function summarizeTopology(model: TopologyModel, scenarioName: string, wa
   }
   const edges: Record<string, EdgeSummary> = {};
   for (const e of model.edges) {
-    const edge: EdgeSummary = { calls: e.counters.calls, retries: e.counters.retries, refused: e.counters.refused, ...calls(e.counters, arrived) };
+    const k = e.counters;
+    const edge: EdgeSummary = {
+      calls: k.calls, attempts: k.attempts, retries: k.retries,
+      succeeded: k.succeeded, failed: k.failed, timedOut: k.timedOut, dropped: k.dropped, rejected: k.rejected,
+      cancelled: k.cancelled, inFlight: k.inFlight, refused: k.refused, amplification: per(k.attempts, arrived),
+      ...latency(k),
+    };
     if (e.breaker) {
       const [closed, open, halfOpen] = e.breaker.timeMs(model.sim.now).map(r9);
       const transitions: Record<string, number> = {};
@@ -85,5 +111,12 @@ export function summarizeTopology(model: TopologyModel, scenarioName: string, wa
     }
     edges[e.name] = edge;
   }
+  // Load spread and server throughput of the entry service (the end-to-end view's servers).
+  const entryServers = services[entry.name].servers;
+  const counts = entryServers.map((s) => s.completed);
+  const mean = counts.reduce((a, b) => a + b, 0) / Math.max(1, counts.length);
+  const variance = counts.reduce((a, c) => a + (c - mean) ** 2, 0) / Math.max(1, counts.length);
+  top.imbalance = { maxOverMean: mean > 0 ? r9(Math.max(...counts) / mean) : 0, cv: mean > 0 ? r9(Math.sqrt(variance) / mean) : 0 };
+  top.client.serverThroughputPerSec = services[entry.name].throughputPerSec;
   return { ...top, entry: entry.name, services, edges };
 }

@@ -24,7 +24,7 @@ import { AttemptState, RequestState, ServerState } from './states.js';
 import type { ClientConfig } from './client.js';
 import { ClientPolicy } from './client-policy.js';
 import { BalancerFleet } from './balancer-view.js';
-import { Stats, NATT, NREQ } from './stats.js';
+import { Stats } from './stats.js';
 import { Workload, type KeySpec } from './workload.js';
 import { EventKind } from './event-kind.js';
 import { RunLimitError, timeLimitError, EVENTS_BASE, EVENTS_PER_ARRIVAL, DEFAULT_MAX_IN_FLIGHT } from './run-limit-error.js';
@@ -86,6 +86,15 @@ export class CallCounters {
   refused = 0;
   /** Slot time held by attempts whose result nobody waited for any more (services only), ms. */
   wastedWorkMs = 0;
+  /**
+   * Services: attempts withdrawn (their caller timed out with cancel, or did not need them any
+   * more), and attempts whose caller stopped waiting (timed out; without cancel they run on and
+   * end as ok or failed). Edges: calls withdrawn because the caller did not need them any more.
+   */
+  cancelled = 0;
+  abandoned = 0;
+  /** Calls (edges) or attempts (services) started and not ended yet. */
+  inFlight = 0;
   succeeded = 0; failed = 0; timedOut = 0; dropped = 0; rejected = 0;
   /** Time from an attempt's send to its success (service: at this service, calls included). */
   readonly latency = new Welford();
@@ -137,6 +146,12 @@ export class TopologyModel implements Handler {
   private readonly eventsPerArrival: number;
   /** The attempt sending its calls now: their outcomes are weighed once all are sent. */
   private launching = -1;
+  /**
+   * Servers whose slot was freed during the current event while attempts wait there: the slot
+   * passes on once the event's own work is done (`handOff`), so that starting the next attempt
+   * (which may fail and cancel its siblings) never runs inside the code that freed the slot.
+   */
+  private readonly handoffs: number[] = [];
 
   constructor(readonly config: TopologyConfig) {
     const { seed } = config;
@@ -238,6 +253,24 @@ export class TopologyModel implements Handler {
       case EventKind.WarmupEnd: if (!this.stats.windowClosed) this.stats.warmupEnded(); break;
       case EventKind.WindowEnd: this.stats.closeWindow(this.sim.now); break;
     }
+    if (this.handoffs.length > 0) this.handOff();
+  }
+
+  /** Freed slots pass to the attempts waiting at their servers, iteratively (see `handoffs`). */
+  private handOff(): void {
+    const pool = this.pool, t = this.requests, list = this.handoffs;
+    for (let i = 0; i < list.length; i++) {
+      const s = list[i];
+      if (pool.queueLength[s] === 0) {
+        pool.endService(s);
+        continue;
+      }
+      // The slot passes straight to the next attempt: the server stays busy.
+      const next = pool.discipline[s] === Discipline.Lifo ? pool.queueTail[s] : pool.queueHead[s];
+      pool.remove(s, next, t.nextInQueue, t.prevInQueue);
+      this.start(next);
+    }
+    list.length = 0;
   }
 
   // ---------------------------------------------------------------- calls
@@ -281,7 +314,10 @@ export class TopologyModel implements Handler {
     t.arrivalMs[c] = this.sim.now;
     const policy = this.edges[e].policy;
     if (policy.config) policy.arrived(t, c, this.stats.latency); // the retry budget earns its share
-    if (t.measured[c]) this.edges[e].counters.calls++;
+    if (t.measured[c]) {
+      this.edges[e].counters.calls++;
+      this.edges[e].counters.inFlight++;
+    }
   }
 
   /** Sends the next attempt of call `c` through its edge's gates (bulkhead, breaker) and its service's balancer. */
@@ -315,6 +351,7 @@ export class TopologyModel implements Handler {
     if (t.measured[c]) {
       this.edges[e].counters.attempts++;
       svc.counters.attempts++;
+      svc.counters.inFlight++;
       if (t.parent[c] === -1) this.stats.attemptsSent++;
     }
     this.setCall(c, R.Pending);
@@ -517,27 +554,26 @@ export class TopologyModel implements Handler {
     }
   }
 
-  /** A slot of server `s` is free: the next waiting attempt (FIFO, LIFO) takes it. */
+  /** A slot of server `s` is free: the next waiting attempt (FIFO, LIFO) takes it after this event's work. */
   private freeSlot(s: number): void {
-    const pool = this.pool, t = this.requests;
-    if (pool.queueLength[s] === 0) {
-      pool.endService(s);
-      return;
-    }
-    // The slot passes straight to the next attempt: the server stays busy.
-    const next = pool.discipline[s] === Discipline.Lifo ? pool.queueTail[s] : pool.queueHead[s];
-    pool.remove(s, next, t.nextInQueue, t.prevInQueue);
-    this.start(next);
+    if (this.pool.queueLength[s] === 0) this.pool.endService(s);
+    else this.handoffs.push(s);
   }
 
   /** Attempt `a` no longer holds its edge's permit: the bulkhead frees a place, the breaker records the outcome. */
-  private releasePermit(a: number, failed: boolean): void {
+  private releasePermit(a: number, failed: boolean, record = true): void {
     const t = this.requests;
     if (t.permit[a] === 0) return;
     t.permit[a] = 0;
     const edge = this.edges[t.edge[a]];
     edge.inFlight--;
-    edge.breaker?.record(failed);
+    if (record) edge.breaker?.record(failed);
+  }
+
+  /** The balancer that sent attempt `a` learns how it went (policies that learn from outcomes). */
+  private observe(a: number, latencyMs: number, ok: boolean): void {
+    const t = this.requests, svc = this.services[t.service[a]];
+    if (svc.fleet.observes && t.server[a] >= 0) svc.fleet.balancers[t.balancer[a]].observe!(t.server[a] - svc.lo, latencyMs, ok);
   }
 
   /** Attempt `a` ended in `state`; its call learns of it (unless nobody waits any more). */
@@ -545,10 +581,12 @@ export class TopologyModel implements Handler {
     const t = this.requests, svc = this.services[t.service[a]];
     this.releasePermit(a, state !== A.Succeeded);
     if (state !== A.Succeeded && state !== A.Failed) this.leaveServer(a);
+    this.observe(a, this.sim.now - t.sentMs[a], state === A.Succeeded);
     this.setAttempt(a, state);
     const c = t.call[a];
     if (t.measured[a]) {
       const k = svc.counters;
+      k.inFlight--;
       if (state === A.Succeeded) {
         k.succeeded++;
         k.latency.add(this.sim.now - t.sentMs[a]);
@@ -585,17 +623,26 @@ export class TopologyModel implements Handler {
     t.call[a] = -1; // runs on unless cancelled: nobody waits for it
     this.markWasted(a);
     t.attempt[c] = -1;
-    if (this.edges[t.edge[a]].policy.config?.cancel) this.withdraw(a);
-    else if (t.measured[a]) this.services[t.service[a]].counters.timedOut++;
+    if (t.measured[a]) this.services[t.service[a]].counters.abandoned++;
+    if (this.edges[t.edge[a]].policy.config?.cancel) this.withdraw(a, true);
     this.callAttemptEnded(c, A.TimedOut);
   }
 
-  /** Attempt `a`, which nobody waits for, is withdrawn from its server with its calls. */
-  private withdraw(a: number): void {
+  /**
+   * Attempt `a`, which nobody waits for, is withdrawn from its server: its caller timed out
+   * (`timedOut`: a failure for the edge's breaker) or does not need it any more (no outcome to
+   * record). Its own calls are abandoned in turn (withdrawn over edges with cancel).
+   */
+  private withdraw(a: number, timedOut: boolean): void {
     const t = this.requests, pool = this.pool, s = t.server[a];
-    this.releasePermit(a, true);
+    this.releasePermit(a, true, timedOut);
+    this.observe(a, NaN, false); // no response to learn from
     this.abandonCalls(a);
-    if (t.measured[a]) this.services[t.service[a]].counters.timedOut++;
+    if (t.measured[a]) {
+      const k = this.services[t.service[a]].counters;
+      k.cancelled++;
+      k.inFlight--;
+    }
     if (t.state[a] === A.Pending && t.atServer[a]) pool.remove(s, a, t.nextInQueue, t.prevInQueue);
     t.departId[a] = -1;
     const held = t.holding[a] === 1;
@@ -619,11 +666,13 @@ export class TopologyModel implements Handler {
       const attempt = t.attempt[c];
       if (t.retryId[c] >= 0) {
         t.retryId[c] = -1; // in backoff: no retry will come
-        this.finishCall(c, R.Failed);
+        this.finishCall(c, R.Failed, true);
       } else if (attempt >= 0 && this.edges[t.edge[c]].policy.config?.cancel) {
         t.call[attempt] = -1;
-        this.withdraw(attempt);
-        this.finishCall(c, R.Failed);
+        this.withdraw(attempt, false);
+        this.finishCall(c, R.Failed, true);
+      } else if (attempt >= 0) {
+        this.markWasted(attempt); // it runs on, for nobody
       }
       c = next;
     }
@@ -645,7 +694,7 @@ export class TopologyModel implements Handler {
   }
 
   /** Call `c` ends in `to`: counted on its edge, and its caller (an attempt, or the client) learns of it. */
-  private finishCall(c: number, to: number): void {
+  private finishCall(c: number, to: number, cancelled = false): void {
     const t = this.requests, e = t.edge[c], now = this.sim.now;
     this.setCall(c, to);
     t.retryId[c] = -1;
@@ -653,7 +702,9 @@ export class TopologyModel implements Handler {
     t.hedgeId[c] = -1;
     if (t.measured[c]) {
       const k = this.edges[e].counters;
-      if (to === R.Succeeded) {
+      k.inFlight--;
+      if (cancelled) k.cancelled++;
+      else if (to === R.Succeeded) {
         k.succeeded++;
         k.latency.add(now - t.arrivalMs[c]);
         k.latencyHistogram.record(now - t.arrivalMs[c]);
@@ -677,17 +728,17 @@ export class TopologyModel implements Handler {
     if (this.finished()) this.sim.stop();
   }
 
+  /**
+   * A call's and an attempt's state. A topology's attempts take turns the single-pool machines do
+   * not have (back in a queue after a call with hold: false), so their transitions are not counted
+   * in `Summary.transitions` (which stays empty for topologies) nor checked yet.
+   */
   private setCall(c: number, to: number): void {
-    const t = this.requests, from = t.callState[c];
-    if (from === to && to !== R.Backoff) return;
-    t.callState[c] = to;
-    if (t.measured[c] && t.parent[c] === -1) this.stats.requestTransitions[from * NREQ + to]++;
+    this.requests.callState[c] = to;
   }
 
   private setAttempt(a: number, to: number): void {
-    const t = this.requests, from = t.state[a];
-    t.state[a] = to;
-    if (t.measured[a] && t.edge[a] === 0) this.stats.attemptTransitions[from * NATT + to]++;
+    this.requests.state[a] = to;
   }
 }
 

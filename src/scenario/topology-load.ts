@@ -1,8 +1,8 @@
 /**
  * Offered load of each service of a topology: λ · visits · E[work] / capacity, where `visits` is
  * how many attempts at the service one entry request makes on average (calls made with
- * probability p count p; retries and timeouts are not counted) and E[work] the sum of the means of
- * its work steps. It counts work only: a slot held while its attempt waits for calls is busy but
+ * probability p count p, steps after a `fail` step only for the attempts that pass it; retries and
+ * timeouts are not counted) and E[work] the mean work per attempt. It counts work only: a slot held while its attempt waits for calls is busy but
  * does no work, so occupancy can be much higher (the run's utilisation shows it).
  */
 import { createDistribution } from '../random/distributions.js';
@@ -35,19 +35,25 @@ export function topologyLoad(scenario: Scenario): { arrivalRatePerSec: number; s
     order.unshift(name);
   };
   for (const s of t.services) visit(s.name);
+  // Steps after a `fail` step run only for attempts that got past it (survival).
+  const workMs = new Map<string, number>();
   for (const name of order) {
     const v = visits.get(name) ?? 0;
+    let survive = 1, work = 0;
     for (const step of byName.get(name)!.work) {
+      if ('fail' in step) survive *= 1 - step.fail;
+      if ('work' in step) work += survive * createDistribution(step.work).meanMs;
       const targets = 'call' in step ? [step.call] : 'parallel' in step ? step.parallel : [];
       const p = 'p' in step && step.p !== undefined ? step.p : 1;
-      for (const to of targets) visits.set(to, (visits.get(to) ?? 0) + v * p);
+      for (const to of targets) visits.set(to, (visits.get(to) ?? 0) + v * p * survive);
     }
+    workMs.set(name, work);
   }
   const services = t.services.map((svc): ServiceLoad => {
-    const workMs = svc.work.reduce((sum, step) => sum + ('work' in step ? createDistribution(step.work).meanMs : 0), 0);
+    const workMs_ = workMs.get(svc.name) ?? 0;
     const capacity = svc.servers.reduce((c, g) => c + g.count * g.concurrency * g.speed, 0);
     const v = visits.get(svc.name) ?? 0;
-    return { name: svc.name, visits: v, workMs, capacity, rho: (lambda / 1000) * v * workMs / capacity };
+    return { name: svc.name, visits: v, workMs: workMs_, capacity, rho: (lambda / 1000) * v * workMs_ / capacity };
   });
   return { arrivalRatePerSec: lambda, services };
 }

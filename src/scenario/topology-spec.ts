@@ -37,6 +37,9 @@ const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const MAX_SERVICES = 1000;
 const MAX_STEPS = 100;
 const MAX_FANOUT = 1000;
+/** Longest chain of calls, and attempts one entry request may cause (retries aside). */
+const MAX_DEPTH = 64;
+const MAX_ATTEMPTS_PER_REQUEST = 100_000;
 
 export function parseTopology(o: Json, parsers: PoolParsers, files?: ScenarioFiles): TopologySpec {
   const all = o.services;
@@ -52,6 +55,9 @@ export function parseTopology(o: Json, parsers: PoolParsers, files?: ScenarioFil
     const path = join('services', name);
     const x = object(all[name], path, ['servers', 'balancer', 'work']);
     const servers = parsers.servers(x.servers, join(path, 'servers'));
+    servers.forEach((g, i) => {
+      if (g.discipline === 'adaptive-lifo') throw new ScenarioError(join(join(join(path, 'servers'), i), 'discipline'), g.discipline, '"fifo" or "lifo" (adaptive LIFO is not supported in a topology yet)');
+    });
     total += servers.reduce((n, g) => n + g.count, 0);
     const balancer = parsers.balancer(x.balancer, servers, join(path, 'balancer'));
     const work = array(x.work, join(path, 'work')).map((step, k) => parseStep(step, join(join(path, 'work'), k), names, name, files));
@@ -62,6 +68,7 @@ export function parseTopology(o: Json, parsers: PoolParsers, files?: ScenarioFil
   const entry = o.entry === undefined ? names[0] : stringField(o, 'entry', '');
   if (!names.includes(entry)) throw new ScenarioError('entry', entry, `one of the services: ${names.join(', ')}`);
   refuseCycles(services);
+  refuseExplosions(services, entry);
   const edges = new Set<string>();
   for (const svc of services) for (const step of svc.work) for (const to of targets(step)) edges.add(`${svc.name}->${to}`);
   const calls: Record<string, EdgePolicy> = {};
@@ -146,6 +153,35 @@ function parseStep(value: unknown, path: string, names: readonly string[], self:
     return step;
   }
   throw new ScenarioError(path, value, 'a step: {"work": distribution}, {"fail": probability}, {"call": service} or {"parallel": [services], "need": "all"|"any"|k}');
+}
+
+/**
+ * Bounds what one entry request may set off: chains of at most MAX_DEPTH services, and at most
+ * MAX_ATTEMPTS_PER_REQUEST attempts when every call is made (fan-outs multiply down the tiers).
+ */
+function refuseExplosions(services: readonly ServiceSpec[], entry: string): void {
+  const byName = new Map(services.map((s) => [s.name, s]));
+  const memo = new Map<string, { depth: number; attempts: number }>();
+  const walk = (name: string): { depth: number; attempts: number } => {
+    const known = memo.get(name);
+    if (known) return known;
+    let depth = 1, attempts = 1;
+    for (const step of byName.get(name)!.work) {
+      for (const to of targets(step)) {
+        const below = walk(to);
+        depth = Math.max(depth, below.depth + 1);
+        attempts += below.attempts;
+      }
+    }
+    const result = { depth, attempts: Math.min(attempts, Number.MAX_SAFE_INTEGER) };
+    memo.set(name, result);
+    return result;
+  };
+  const { depth, attempts } = walk(entry);
+  if (depth > MAX_DEPTH) throw new ScenarioError('services', `a chain of ${depth} services`, `calls at most ${MAX_DEPTH} deep`);
+  if (attempts > MAX_ATTEMPTS_PER_REQUEST) {
+    throw new ScenarioError('services', `${attempts} attempts per request`, `fan-outs that multiply to at most ${MAX_ATTEMPTS_PER_REQUEST.toLocaleString('en')} attempts per entry request (retries aside)`);
+  }
 }
 
 /** Calls must form a DAG: a cycle would recurse without end. */
