@@ -205,7 +205,9 @@ async function run(args: readonly string[], io: Io): Promise<number> {
   const json = readScenarioJson(onePositional(positionals, 'scenario file or preset name'));
   const scenario = parseScenario(json);
   const flag = str(values.balancer);
-  const balancer = flag === undefined ? undefined : parseBalancerChoice(flag.trim(), '--balancer');
+  const target = flag === undefined ? undefined : serviceChoice(flag.trim(), scenario, '--balancer');
+  const balancer = target?.service === undefined ? target?.choice : undefined;
+  const services = target?.service !== undefined ? { [target.service]: target.choice } : undefined;
   warnKeyless(scenario, [balancer === undefined ? scenario.balancer.name : typeof balancer === 'string' ? balancer : balancer.name], io);
   const seed = integerFlag(str(values.seed), '--seed', 0, MAX_SEED);
   const requests = integerFlag(str(values.requests), '--requests', 1, MAX_REQUESTS);
@@ -217,7 +219,7 @@ async function run(args: readonly string[], io: Io): Promise<number> {
     throw new ScenarioError(series !== undefined ? '--timeseries' : '--plot', series ?? plot, 'a single-pool scenario: time series of services calling services are not recorded yet');
   }
   if (windowMs === undefined) {
-    const summary = simulate(scenario, { balancer, seed, requests });
+    const summary = simulate(scenario, { balancer, seed, requests, ...(services ? { services } : {}) });
     if (out === 'json') io.out(JSON.stringify(summary, null, 2) + '\n');
     else if (out === 'csv') io.out(csv(summaryCsv([summary])));
     else io.out(runTable(summary));
@@ -243,13 +245,18 @@ async function compareCommand(args: readonly string[], io: Io): Promise<number> 
   const file = onePositional(positionals, 'scenario file or preset name');
   const json = readScenarioJson(file);
   const scenario = parseScenario(json);
-  const choices = balancerList(str(values.balancers)?.split(',').map((item) => parseBalancerChoice(item.trim())) ?? balancerNames(), '--balancers');
+  const targets = str(values.balancers)?.split(',').map((item) => serviceChoice(item.trim(), scenario, '--balancers'));
+  const service = targets?.[0]?.service;
+  if (targets?.some((t) => t.service !== service)) throw new ScenarioError('--balancers', str(values.balancers), 'policies for one service at a time: all of the form svc=policy for the same svc, or none');
+  const choices = balancerList(targets?.map((t) => t.choice) ?? balancerNames(), '--balancers');
   warnKeyless(scenario, choices.map((c) => (typeof c === 'string' ? c : c.name)), io);
   const seedText = str(values.seeds);
   const seeds = seedText !== undefined ? parseSeeds(seedText) : [scenario.seed];
   const requests = integerFlag(str(values.requests), '--requests', 1, MAX_REQUESTS);
   reportLoad(withRequests(scenario, requests), io.err, out === 'table');
-  const tasks = choices.flatMap((balancer) => seeds.map((seed) => ({ scenario, options: { balancer, seed, requests } })));
+  const tasks = choices.flatMap((balancer) => seeds.map((seed) => ({
+    scenario, options: service === undefined ? { balancer, seed, requests } : { services: { [service]: balancer }, seed, requests },
+  })));
   const progress = progressBar(io, scenario.name);
   let summaries: Summary[];
   try {
@@ -261,6 +268,22 @@ async function compareCommand(args: readonly string[], io: Io): Promise<number> 
   else if (out === 'csv') io.out(csv(values.aggregate ? aggregateCsv(summaries) : summaryCsv(summaries)));
   else io.out(compareTable(scenario.name, summaries, seeds.length, scenario.arrivals.process === 'closed'));
   return 0;
+}
+
+/**
+ * A `--balancer`/`--balancers` item: a policy (`p2c:choices=3`), or in a topology `svc=policy`
+ * for service `svc` (the text before the first "=" has no ":" and names a service).
+ */
+function serviceChoice(item: string, scenario: Scenario, flag: string): { service?: string; choice: ReturnType<typeof parseBalancerChoice> } {
+  const eq = item.indexOf('=');
+  const head = eq > 0 ? item.slice(0, eq) : '';
+  if (eq > 0 && !head.includes(':')) {
+    const names = scenario.topology?.services.map((svc) => svc.name);
+    if (!names) throw new ScenarioError(flag, item, 'a policy (svc=policy is for scenarios of services calling services)');
+    if (!names.includes(head)) throw new ScenarioError(flag, item, `svc=policy with svc one of the services: ${names.join(', ')}`);
+    return { service: head, choice: parseBalancerChoice(item.slice(eq + 1), flag) };
+  }
+  return { choice: parseBalancerChoice(item, flag) };
 }
 
 /** A `--balancers` item (or `run --balancer`): see experiment/balancer-choice.ts. */

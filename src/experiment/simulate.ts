@@ -5,7 +5,7 @@
  */
 import { Model } from '../model/model.js';
 import { summarize, type Summary } from '../model/summary.js';
-import { parseScenario, toModelConfig, toTopologyConfig, withBalancer, type Scenario, MAX_REQUESTS } from '../scenario/scenario.js';
+import { parseScenario, toModelConfig, toTopologyConfig, withBalancer, withServiceBalancer, type Scenario, MAX_REQUESTS } from '../scenario/scenario.js';
 import { TopologyModel } from '../model/topology.js';
 import { summarizeTopology, type TopologySummary } from '../model/topology-summary.js';
 import { ScenarioError, booleanField, isObject, number, numberField, object, oneOf } from '../input/check.js';
@@ -31,6 +31,8 @@ export interface SimulateOptions {
    * the general handlers (for tests holding both to identical results; slower).
    */
   path?: 'auto' | 'general';
+  /** A topology's services whose balancer to replace, by name (`balancer` is the entry's). */
+  services?: Readonly<Record<string, BalancerChoice>>;
   /**
    * Also record the run's time series every `windowMs` of simulated time (see timeseries.ts): the
    * Summary gains a `timeseries` field, and is otherwise the same.
@@ -38,7 +40,7 @@ export interface SimulateOptions {
   timeseries?: { windowMs: number };
 }
 
-const OPTION_KEYS = ['balancer', 'seed', 'requests', 'checked', 'path', 'timeseries'];
+const OPTION_KEYS = ['balancer', 'seed', 'requests', 'checked', 'path', 'services', 'timeseries'];
 
 /** Applies `options` to a validated copy of `input`. */
 export function prepareScenario(input: ScenarioInput | TopologyInput, options: SimulateOptions = {}): Scenario {
@@ -55,6 +57,15 @@ export function prepareScenario(input: ScenarioInput | TopologyInput, options: S
       scenario = withBalancer(scenario, choice);
     } else {
       throw new ScenarioError('options.balancer', choice, 'a balancer name, or an object with "name" and the policy\'s options');
+    }
+  }
+  if (options.services !== undefined) {
+    if (!isObject(options.services)) throw new ScenarioError('options.services', options.services, 'an object of balancers by service name');
+    for (const [service, choice] of Object.entries(options.services)) {
+      if (typeof choice !== 'string' && !(isObject(choice) && typeof choice.name === 'string')) {
+        throw new ScenarioError(`options.services.${service}`, choice, 'a balancer name, or an object with "name" and the policy\'s options');
+      }
+      scenario = withServiceBalancer(scenario, service, choice);
     }
   }
   if (options.seed !== undefined) {
@@ -108,6 +119,14 @@ export function simulate(input: ScenarioInput | TopologyInput, options: Simulate
     const t0 = performance.now();
     topology.run();
     const summary: TopologySummary = summarizeTopology(topology, name, performance.now() - t0);
+    if (options.services) {
+      // The label names what was varied: service=policy (options included), as compare tables show it.
+      const entry = topology.config.entry;
+      summary.label = Object.keys(options.services).map((svc) => {
+        const b = topology.config.services.find((x) => x.name === svc)!.balancer;
+        return `${svc === entry ? '' : `${svc}=`}${[b.name, ...Object.entries(b.options).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)].join(' ')}`;
+      }).join(', ');
+    }
     return summary;
   }
   const model = createModel(input as ScenarioInput, options);

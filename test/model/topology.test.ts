@@ -233,6 +233,21 @@ describe('protection on edges', () => {
   });
 });
 
+describe('choosing the balancer of a service', () => {
+  it('options.services replaces one service\'s policy and labels the summary with it', () => {
+    const scenario = {
+      seed: 9, stop: { requests: 5000 }, arrivals: { process: 'poisson', ratePerSec: 800 }, entry: 'a',
+      services: { a: { ...pool(2, { concurrency: 8 }), work: [{ call: 'b' }] }, b: { ...pool(4), work: [{ work: exp(4) }] } },
+    };
+    const rr = simulate(scenario as TopologyInput, { services: { b: 'round-robin' } });
+    const p2c = simulate(scenario as TopologyInput, { services: { b: { name: 'p2c', choices: 3 } } });
+    expect(rr.label).toBe('b=round-robin');
+    expect(p2c.label).toBe('b=power-of-two choices=3');
+    expect(p2c.latencyMs.mean).toBeLessThan(rr.latencyMs.mean);
+    expect(() => simulate(scenario as TopologyInput, { services: { z: 'random' } })).toThrow(/options\.services\.z: got "z"/);
+  });
+});
+
 describe('the topology as a Mermaid flowchart', () => {
   it('draws every service and edge with what was measured', () => {
     const s = run({
