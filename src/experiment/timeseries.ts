@@ -115,15 +115,13 @@ export function runWithTimeSeries(model: Model, windowMs: number, path = 'option
  * Ends the run as `model.run()` does. A run that reached its stop time ends through `run()` itself
  * (nothing is left before the stop time); one that finished inside a window (its last request
  * ended, and `sim.stop()` ended the slice) must not run on — periodic events such as health
- * checks would — so its window is closed as `run()` closes it: at the end of the arrivals, which
- * is at or before now, or the stop time when the arrivals ended with it.
+ * checks would — so its window is closed as `run()` closes it (Stats.runEnded).
  */
 function finish(model: Model): void {
   if (!model.finished()) {
     model.run();
     return;
   }
-  const stopAt = model.workload.stopAtMs;
-  if (!model.stats.windowClosed) model.stats.closeWindow(stopAt === Infinity ? model.sim.now : Math.max(model.sim.now, stopAt));
+  model.stats.runEnded(); // as model.run() ends: the same code
   model.pool.flush();
 }

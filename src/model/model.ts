@@ -146,9 +146,7 @@ export class Model implements Handler {
   /** Runs to the end of the scenario (all requests done, or the time limit). */
   run(): void {
     this.runUntil(this.workload.stopAtMs);
-    // A run that ended before its window did (nothing left to do) is idle until the window's end.
-    const end = this.flow.windowEndMs;
-    this.stats.closeWindow(end === Infinity ? this.sim.now : Math.max(this.sim.now, end));
+    this.stats.runEnded(); // a run that ended before its window did is idle until the window's end
     this.pool.flush();
   }
 

@@ -47,8 +47,6 @@ export class RequestFlow {
   /** > 0 while finishRequest withdraws a request's copies; slots they free wait in freedSlots. */
   private withdrawing = 0;
   private readonly freedSlots: number[] = [];
-  /** When the measurement window ends (last arrival or stop time); Infinity while not known. */
-  windowEndMs = Infinity;
 
   constructor(
     private readonly sim: Simulation,
@@ -78,12 +76,7 @@ export class RequestFlow {
   /** The arrivals ended (`endMs` a number) or not (NaN): the window ends then; the run may be over. */
   arrivalsEnd(endMs: number): void {
     if (endMs !== endMs) return;
-    if (this.windowEndMs === Infinity) {
-      // The first end named counts (a closed loop names it when its last request is committed).
-      this.windowEndMs = endMs;
-      if (endMs <= this.sim.now) this.stats.closeWindow(this.sim.now);
-      else this.sim.schedule(endMs, EventKind.WindowEnd, 0);
-    }
+    this.stats.arrivalsEnded(endMs);
     if (this.finished()) this.sim.stop();
   }
 

@@ -9,6 +9,8 @@ import { Histogram } from '../metrics/histogram.js';
 import { Welford } from '../metrics/welford.js';
 import { ATTEMPT_STATE_NAMES, REQUEST_STATE_NAMES, RequestState } from './states.js';
 import type { PoolWindow, ServerPool } from './server-pool.js';
+import type { Simulation } from '../engine/simulation.js';
+import { EventKind } from './event-kind.js';
 
 const R = RequestState;
 export const NREQ = REQUEST_STATE_NAMES.length;
@@ -61,8 +63,10 @@ export class Stats {
   private windowCounts: { succeeded: number; serverCompletions: number } | null = null;
   /** The window closed before the warm-up ended: nothing was measured. */
   private closedEmpty = false;
+  /** When the measurement window ends (last arrival or stop time); Infinity while not known. */
+  windowEndMs = Infinity;
 
-  constructor(private readonly pool: ServerPool, private readonly clock: { readonly now: number }, warmupMs: number, significantDigits?: number) {
+  constructor(private readonly pool: ServerPool, private readonly clock: Simulation, warmupMs: number, significantDigits?: number) {
     this.latency = new Histogram(significantDigits);
     this.measuring = warmupMs <= 0;
   }
@@ -100,6 +104,24 @@ export class Stats {
   /** True once the window has closed. */
   get windowClosed(): boolean {
     return this.pool.closed !== null;
+  }
+
+  /**
+   * The arrivals end at `endMs` (NaN: not yet): the window closes then — now, or by a WindowEnd
+   * event. The first end named counts (a closed loop names it when its last request is committed).
+   */
+  arrivalsEnded(endMs: number): void {
+    if (endMs !== endMs || this.windowEndMs !== Infinity) return;
+    this.windowEndMs = endMs;
+    const sim = this.clock;
+    if (endMs <= sim.now) this.closeWindow(sim.now);
+    else sim.schedule(endMs, EventKind.WindowEnd, 0);
+  }
+
+  /** The run is over: a window still open closes at its end (idle until then) or now. */
+  runEnded(): void {
+    const now = this.clock.now, end = this.windowEndMs;
+    this.closeWindow(end === Infinity ? now : Math.max(now, end));
   }
 
   /** Freezes the window's figures at `endMs` (≥ now; beyond now only when nothing happens until then). */

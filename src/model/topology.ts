@@ -142,7 +142,6 @@ export class TopologyModel implements Handler {
   readonly entry: number;
   checked = false;
   private readonly coin: Rng;
-  private windowEndMs = Infinity;
   private readonly eventsPerArrival: number;
   /** The attempt sending its calls now: their outcomes are weighed once all are sent. */
   private launching = -1;
@@ -224,8 +223,7 @@ export class TopologyModel implements Handler {
       if (e instanceof InFlightLimitError) throw new RunLimitError('stop.maxInFlight', e.limit, `more than ${e.limit.toLocaleString('en')} calls and attempts in flight at once: bound the queues with queueLimit, or set stop.maxInFlight higher`);
       throw e;
     }
-    const end = this.windowEndMs;
-    this.stats.closeWindow(end === Infinity ? this.sim.now : Math.max(this.sim.now, end));
+    this.stats.runEnded();
     this.pool.flush();
   }
 
@@ -277,12 +275,7 @@ export class TopologyModel implements Handler {
 
   private arrivalsEnd(endMs: number): void {
     if (endMs !== endMs) return;
-    if (this.windowEndMs === Infinity) {
-      // The first end named counts (a closed loop names it when its last request is committed).
-      this.windowEndMs = endMs;
-      if (endMs <= this.sim.now) this.stats.closeWindow(this.sim.now);
-      else this.sim.schedule(endMs, EventKind.WindowEnd, 0);
-    }
+    this.stats.arrivalsEnded(endMs);
     if (this.finished()) this.sim.stop();
   }
 
