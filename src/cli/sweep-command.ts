@@ -3,6 +3,7 @@
  * the grid on every seed, on a pool of worker threads, printed as a table (mean ± 95% CI), Markdown,
  * tidy CSV, JSON or JSON lines; `--shard i/n` runs a slice and writes its JSON lines for `merge`.
  */
+import { fingerprint } from '../experiment/fingerprint.js';
 import { availableParallelism } from 'node:os';
 import { ScenarioError } from '../input/check.js';
 import { MAX_REQUESTS } from '../scenario/scenario.js';
@@ -109,6 +110,8 @@ export async function sweepCommand(args: readonly string[], io: Io): Promise<num
   } finally {
     progress.stop();
   }
+  // A shard's rows carry the sweep's fingerprint: lbsim merge refuses rows of another sweep.
+  if (shard) rows = rows.map((row) => ({ ...row, experiment: fingerprint(experiment) }));
   io.out(renderSweep(rows, format, Boolean(values.aggregate)));
   const plot = str(values.plot);
   return plot === undefined || (await writePlot(plot, sweepChart(rows), io)) ? 0 : 1;

@@ -1,7 +1,8 @@
 /**
  * Merging the rows of a sharded sweep: every shard's JSON lines (`lbsim sweep --shard i/n
  * --jsonl`) back into the rows of the unsharded sweep, in run order. The rows must come from one
- * sweep (same name, run count and columns) and cover every run exactly once; anything else is a
+ * sweep (same name, run count, columns and — for shards — the experiment's fingerprint, see
+ * fingerprint.ts) and cover every run exactly once; anything else is a
  * ScenarioError naming the file and line, so a missing or repeated shard cannot pass unnoticed.
  */
 import { ScenarioError, isObject } from '../input/check.js';
@@ -18,7 +19,7 @@ const INTEGER_FIELDS = ['run', 'runs', 'arm', 'seed'] as const;
 export function mergeRows(sources: readonly RowSource[]): SweepRow[] {
   const rows: SweepRow[] = [];
   const where = new Map<number, string>();
-  let first: { keys: string; sweep: string; runs: number; at: string } | undefined;
+  let first: { keys: string; sweep: string; runs: number; at: string; experiment: unknown } | undefined;
   for (const { name, text } of sources) {
     text.split('\n').forEach((line, i) => {
       if (line.trim() === '') return;
@@ -37,10 +38,12 @@ export function mergeRows(sources: readonly RowSource[]): SweepRow[] {
         if (!(v === null || ['string', 'number', 'boolean'].includes(typeof v))) throw new ScenarioError(`${at}.${k}`, v, 'a number, string, boolean or null');
       }
       const keys = JSON.stringify(Object.keys(row));
-      if (!first) first = { keys, sweep: row.sweep, runs: row.runs as number, at };
-      else if (keys !== first.keys || row.sweep !== first.sweep || row.runs !== first.runs) {
-        throw new ScenarioError(at, undefined, `rows of one sweep (as at ${first.at}: "${first.sweep}", ${first.runs} runs, the same columns)`, 'a row of another sweep');
+      const experiment = row.experiment;
+      if (!first) first = { keys, sweep: row.sweep, runs: row.runs as number, at, experiment };
+      else if (keys !== first.keys || row.sweep !== first.sweep || row.runs !== first.runs || experiment !== first.experiment) {
+        throw new ScenarioError(at, undefined, `rows of one sweep (as at ${first.at}: "${first.sweep}", ${first.runs} runs, the same columns and experiment fingerprint)`, 'a row of another sweep');
       }
+      delete row.experiment; // the shard's fingerprint: not part of the sweep's rows
       const run = row.run as number;
       if (run >= first.runs) throw new ScenarioError(`${at}.run`, run, `a run number below runs (${first.runs})`);
       const seen = where.get(run);

@@ -122,7 +122,11 @@ export class Model implements Handler {
       maxEvents === undefined ? EVENTS_PER_ARRIVAL : 0,
     );
     if (this.warmupMs > 0) sim.schedule(this.warmupMs, EventKind.WarmupEnd, 0);
-    this.flow.arrivalsEnd(this.workload.start());
+    try {
+      this.flow.arrivalsEnd(this.workload.start());
+    } catch (e) {
+      throw this.limitError(e); // a first arrival beyond the time bound (a tiny rate)
+    }
   }
 
   /** When true every request, attempt and server transition is checked against its machine. */

@@ -203,7 +203,11 @@ export class TopologyModel implements Handler {
     this.requests.maxRows = maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     this.requests.clientFields = true;
     if (config.stop.warmupMs > 0) sim.schedule(config.stop.warmupMs, EventKind.WarmupEnd, 0);
-    this.arrivalsEnd(this.workload.start());
+    try {
+      this.arrivalsEnd(this.workload.start());
+    } catch (e) {
+      throw e instanceof TimeLimitError ? timeLimitError(e) : e; // a first arrival beyond the time bound
+    }
   }
 
   private makeEdge(name: string, from: number, to: number, policy: EdgePolicy | undefined, seed: number): Edge {

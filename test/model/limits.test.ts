@@ -63,6 +63,8 @@ describe('the time bound', () => {
       expect(e.message).toMatch(/beyond 10000000000000 ms/);
     }
     expect(thrownScenarioError(() => simulate({ ...base, stop: { timeMs: 1e300 }, service: { dist: 'exponential', meanMs: 1 } })).path).toBe('stop.timeMs');
+    // A first arrival beyond the bound (a tiny rate) is caught when the model is built, too.
+    expect(thrownScenarioError(() => simulate({ ...base, arrivals: { process: 'poisson', ratePerSec: 1e-300 }, stop: { requests: 10 }, service: { dist: 'exponential', meanMs: 1 } })).path).toBe('stop.timeMs');
   });
 });
 
