@@ -62,7 +62,11 @@ export function balancerList(value: unknown, path: string): (string | BalancerCh
     const name = typeof item === 'string' ? item : isObject(item) && typeof item.name === 'string' ? item.name : undefined;
     const info = name === undefined ? undefined : getBalancer(name);
     if (!info) throw new ScenarioError(join(path, i), item, `a known balancer (${balancerNames().join(', ')}), by name or as {name, ...options}`);
-    const options = isObject(item) ? Object.entries(item).filter(([k]) => k !== 'name').sort(([a], [b]) => (a < b ? -1 : 1)) : [];
+    // Options at their defaults say nothing: p2c and p2c:choices=2 are the same policy.
+    const spec = info.optionSpec ?? {};
+    const options = isObject(item)
+      ? Object.entries(item).filter(([k, v]) => k !== 'name' && !(spec[k] !== undefined && spec[k].default === v)).sort(([a], [b]) => (a < b ? -1 : 1))
+      : [];
     const key = JSON.stringify([info.name, options]);
     if (first.has(key)) throw new ScenarioError(join(path, i), item, `each balancer once (item ${first.get(key)} is the same)`);
     first.set(key, i);

@@ -25,6 +25,9 @@ describe('compare(scenario, balancers, options) refuses malformed options by nam
     expect(thrownScenarioError(() => compare(tiny, ['p2c', 'power-of-two'])).message).toContain('each balancer once');
     expect(thrownScenarioError(() => compare(tiny, [{ name: 'p2c', choices: 3 }, { choices: 3, name: 'p2c' }])).path).toBe('balancers[1]');
     expect(compare(tiny, ['p2c', { name: 'p2c', choices: 3 }])).toHaveLength(2);
+    // Options at their defaults name the same policy (found by review: three identical rows).
+    expect(thrownScenarioError(() => compare(tiny, ['p2c', { name: 'p2c', choices: 2 }])).path).toBe('balancers[1]');
+    expect(thrownScenarioError(() => compare(tiny, ['p2c', { name: 'p2c', metric: 'outstanding' }])).message).toContain('each balancer once');
   });
 
   it('checked must be a boolean, and compare takes no seed or balancer option', () => {
