@@ -140,6 +140,16 @@ export function parseScenario(input: unknown, files?: ScenarioFiles): Scenario {
   if (o.failures !== undefined) scenario.failures = parseFailures(o.failures, total, files);
   if (o.health !== undefined) scenario.health = parseHealth(o.health);
   if (o.client !== undefined) scenario.client = parseClient(o.client);
+  finishCommon(o, scenario);
+  if (o.story !== undefined) {
+    compileStory(scenario, parseStory(o.story, total)); // refuses a revive of a running server, …
+    scenario.story = structuredClone(o.story) as StoryStepInput[];
+  }
+  return scenario;
+}
+
+/** `metrics`, and a trace's default stop (after its last arrival): the same for a pool and a topology. */
+function finishCommon(o: Json, scenario: Scenario): void {
   if (o.metrics !== undefined) {
     const m = object(o.metrics, 'metrics', ['significantDigits']);
     scenario.metrics = {
@@ -149,11 +159,6 @@ export function parseScenario(input: unknown, files?: ScenarioFiles): Scenario {
   if (scenario.arrivals.process === 'trace' && scenario.stop.requests === undefined && scenario.stop.timeMs === undefined) {
     scenario.stop.requests = scenario.arrivals.timesMs.length;
   }
-  if (o.story !== undefined) {
-    compileStory(scenario, parseStory(o.story, total)); // refuses a revive of a running server, …
-    scenario.story = structuredClone(o.story) as StoryStepInput[];
-  }
-  return scenario;
 }
 
 /** Top-level fields of a topology (services calling services); the rest lives under `services`. */
@@ -193,15 +198,7 @@ function parseTopologyScenario(input: Json, files?: ScenarioFiles): Scenario {
     scenario.client = parseClient(o.client);
     refuseInTopology(scenario.client, 'client');
   }
-  if (o.metrics !== undefined) {
-    const m = object(o.metrics, 'metrics', ['significantDigits']);
-    scenario.metrics = {
-      significantDigits: numberField(m, 'significantDigits', 'metrics', { integer: true, min: HISTOGRAM_DIGITS.min, max: HISTOGRAM_DIGITS.max }, HISTOGRAM_DIGITS.default),
-    };
-  }
-  if (scenario.arrivals.process === 'trace' && scenario.stop.requests === undefined && scenario.stop.timeMs === undefined) {
-    scenario.stop.requests = scenario.arrivals.timesMs.length;
-  }
+  finishCommon(o, scenario);
   return scenario;
 }
 

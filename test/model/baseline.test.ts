@@ -2,8 +2,8 @@
  * The exact sample path of the baselines' workloads (M/M/16 and join-shortest-queue over 16
  * servers, ρ = 0.9): seeded the baselines' way (`streams: 'baseline'`), lbsim's model produces
  * the same mean response as the reference engine in `reference-des.ts`, to 10 significant digits.
- * The reference is pinned to the numbers shared/baselines' plain-JS engine printed, so these tests
- * need nothing outside the repository (bench/ compares with shared/baselines itself).
+ * The reference is pinned to the numbers the baselines' plain-JS engine printed, so these tests
+ * need nothing outside the repository (bench/ runs the comparison with the baselines themselves).
  */
 import { describe, expect, it } from 'vitest';
 import { Model, prepareScenario, preset, toModelConfig, type SimulateOptions } from '../../src/index.js';
@@ -21,11 +21,11 @@ const reference = (workload: keyof typeof WORKLOADS, requests: number, seed: num
   runReference({ policy: WORKLOADS[workload].policy, servers: 16, lambda: 14.4, mu: 1, requests, seed });
 
 describe('the reference engine', () => {
-  // Printed by `node shared/baselines/js/des.mjs <workload> 200000 7` (Node 20).
+  // Printed by the baselines' plain-JS engine (`des.mjs <workload> 200000 7`, Node 20).
   it.each([
     ['mmc', 1.441774844, 5.382869531],
     ['jsq16', 1.657106551, 6.855609921],
-  ] as const)('%s, 200,000 requests, seed 7: the mean and p99 response shared/baselines prints', (workload, mean, p99) => {
+  ] as const)('%s, 200,000 requests, seed 7: the mean and p99 response the baselines' engine prints', (workload, mean, p99) => {
     const r = reference(workload, 200_000, 7);
     expect(digits10(r.meanResponse)).toBe(mean);
     expect(digits10(r.p99Response)).toBe(p99);

@@ -1,6 +1,6 @@
 /**
  * A reference discrete-event simulator, written plainly to be obviously right rather than fast:
- * the two workloads of shared/baselines (Poisson arrivals, exponential service, FIFO), on
+ * the two baseline workloads of the speed comparison (Poisson arrivals, exponential service, FIFO), on
  * servers that either share one queue (M/M/c) or each keep their own with arrivals joining the
  * shortest (jobs waiting + in service, ties to the lowest index). It shares no code with lbsim.
  *

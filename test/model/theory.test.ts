@@ -1,5 +1,5 @@
 /**
- * The engine against queueing theory (shared/REFERENCE.md). Times are in units of the mean
+ * The engine against queueing theory (closed forms in theory.ts). Times are in units of the mean
  * service time: service meanMs = 1, so latencies in ms are the theory's numbers.
  *
  * Tolerances are ~4 standard deviations of the estimate, from the asymptotic variance of the

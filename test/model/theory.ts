@@ -1,4 +1,4 @@
-// Closed forms from shared/REFERENCE.md, in units of the mean service time (μ = 1).
+// Closed forms of queueing theory (the project's reference notes), in units of the mean service time (μ = 1).
 
 /** Erlang B blocking for c servers offered a Erlangs. */
 export function erlangB(c: number, a: number): number {
