@@ -25,7 +25,7 @@ describe('the reference engine', () => {
   it.each([
     ['mmc', 1.441774844, 5.382869531],
     ['jsq16', 1.657106551, 6.855609921],
-  ] as const)('%s, 200,000 requests, seed 7: the mean and p99 response the baselines' engine prints', (workload, mean, p99) => {
+  ] as const)('%s, 200,000 requests, seed 7: the mean and p99 response the baselines\' engine prints', (workload, mean, p99) => {
     const r = reference(workload, 200_000, 7);
     expect(digits10(r.meanResponse)).toBe(mean);
     expect(digits10(r.p99Response)).toBe(p99);
