@@ -176,11 +176,6 @@ export class Model implements Handler {
     return this.flow.finished();
   }
 
-  /** The measurement window (see Stats.window). */
-  measuredWindow() {
-    return this.stats.window();
-  }
-
   // ---------------------------------------------------------------- events
 
   /** The handler of `runUntil`'s short path: plain arrivals and departures, the rest as `handle`. */

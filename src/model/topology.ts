@@ -20,7 +20,7 @@ import type { ArrivalSpec } from './arrivals.js';
 import { Discipline, ServerPool, type ServerSpec } from './server-pool.js';
 import { InFlightLimitError } from './request-table.js';
 import { TopologyTable } from './topology-table.js';
-import { AttemptState, RequestState, ServerState } from './states.js';
+import { AttemptState, RequestState } from './states.js';
 import type { ClientConfig } from './client.js';
 import { ClientPolicy } from './client-policy.js';
 import { BalancerFleet } from './balancer-view.js';
@@ -738,10 +738,3 @@ export class TopologyModel implements Handler {
     this.requests.state[a] = to;
   }
 }
-
-/** Offsets used by tests and summaries: which servers belong to which service. */
-export function serviceOfServer(model: TopologyModel, s: number): Service | undefined {
-  return model.services.find((svc) => s >= svc.lo && s < svc.hi);
-}
-
-export { ServerState };

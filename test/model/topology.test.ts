@@ -51,18 +51,20 @@ describe('topologies against queueing theory', () => {
   });
 });
 
+/** a → b → c, the bottom always failing, every edge (the client's too) with policy `retry`. */
+const threeTiers = (retry: object, requests: number, ratePerSec: number) => run({
+  seed: 3, stop: { requests }, arrivals: { process: 'poisson', ratePerSec }, entry: 'a', client: retry,
+  services: {
+    a: { ...pool(50), work: [{ call: 'b' }] },
+    b: { ...pool(50), work: [{ call: 'c' }] },
+    c: { ...pool(50), work: [{ work: exp(1) }, { fail: 1 }] },
+  },
+  calls: { 'a->b': retry, 'b->c': retry },
+});
+
 describe('calls between services', () => {
   it('three tiers retrying 3 times each send 4³ = 64 attempts to a bottom that always fails', () => {
-    const retry = { timeoutMs: 1000, retries: { max: 3, baseMs: 1, jitter: 'none' } };
-    const s = run({
-      seed: 3, stop: { requests: 200 }, arrivals: { process: 'poisson', ratePerSec: 10 }, entry: 'a', client: retry,
-      services: {
-        a: { ...pool(50), work: [{ call: 'b' }] },
-        b: { ...pool(50), work: [{ call: 'c' }] },
-        c: { ...pool(50), work: [{ work: exp(1) }, { fail: 1 }] },
-      },
-      calls: { 'a->b': retry, 'b->c': retry },
-    });
+    const s = threeTiers({ timeoutMs: 1000, retries: { max: 3, baseMs: 1, jitter: 'none' } }, 200, 10);
     expect(s.requests.failed).toBe(200);
     expect(s.edges['client->a'].amplification).toBe(4);
     expect(s.edges['a->b'].amplification).toBe(16);
@@ -71,16 +73,7 @@ describe('calls between services', () => {
   });
 
   it('a retry budget caps the amplification at every tier', () => {
-    const retry = { retries: { max: 3, baseMs: 1, jitter: 'none', budget: { ratio: 0.1, minPerSec: 0, burst: 10 } } };
-    const s = run({
-      seed: 3, stop: { requests: 2000 }, arrivals: { process: 'poisson', ratePerSec: 100 }, entry: 'a', client: retry,
-      services: {
-        a: { ...pool(50), work: [{ call: 'b' }] },
-        b: { ...pool(50), work: [{ call: 'c' }] },
-        c: { ...pool(50), work: [{ work: exp(1) }, { fail: 1 }] },
-      },
-      calls: { 'a->b': retry, 'b->c': retry },
-    });
+    const s = threeTiers({ retries: { max: 3, baseMs: 1, jitter: 'none', budget: { ratio: 0.1, minPerSec: 0, burst: 10 } } }, 2000, 100);
     // Each edge retries at most ~10% of its calls (plus the burst): ≤ 1.1 attempts per call.
     expect(s.edges['client->a'].amplification).toBeLessThan(1.11);
     expect(s.edges['b->c'].amplification).toBeLessThan(1.11 ** 3 + 0.02);
