@@ -31,6 +31,7 @@ import { RunLimitError, timeLimitError, EVENTS_BASE, EVENTS_PER_ARRIVAL, DEFAULT
 import { Histogram } from '../metrics/histogram.js';
 import { CircuitBreaker, type BreakerConfig } from './circuit-breaker.js';
 import { Welford } from '../metrics/welford.js';
+import type { TopologyObserver } from './topology-observer.js';
 
 /** A handler step, as configured (targets by service name). */
 export type StepConfig =
@@ -141,6 +142,8 @@ export class TopologyModel implements Handler {
   readonly workload: Workload;
   readonly entry: number;
   checked = false;
+  /** Watches attempts (an animation); null: no calls at all. */
+  observer: TopologyObserver | null = null;
   private readonly coin: Rng;
   private readonly eventsPerArrival: number;
   /** The attempt sending its calls now: their outcomes are weighed once all are sent. */
@@ -328,6 +331,7 @@ export class TopologyModel implements Handler {
         edge.counters.refused++;
         if (t.parent[c] === -1) this.stats.attemptsSent++;
       }
+      this.observer?.refused(c);
       this.callAttemptEnded(c, A.Rejected);
       return;
     }
@@ -615,6 +619,7 @@ export class TopologyModel implements Handler {
   /** The caller stops waiting for attempt `a` (its edge's timeout). */
   private attemptTimeout(a: number): void {
     const t = this.requests, c = t.call[a];
+    this.observer?.timedOut(a);
     t.timeoutId[a] = -1;
     this.releasePermit(a, true);
     t.call[a] = -1; // runs on unless cancelled: nobody waits for it
@@ -736,5 +741,6 @@ export class TopologyModel implements Handler {
 
   private setAttempt(a: number, to: number): void {
     this.requests.state[a] = to;
+    this.observer?.attempt(a, to);
   }
 }
