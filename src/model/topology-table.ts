@@ -34,6 +34,8 @@ export class TopologyTable extends RequestTable {
   wasted = new Uint8Array(0);
   /** Attempt: slot time held so far, ms. */
   heldMs = new Float64Array(0);
+  /** Attempt: when it last joined its server's queue, ms (adaptive LIFO sheds by it). */
+  queuedMs = new Float64Array(0);
 
   constructor() {
     super();

@@ -17,6 +17,7 @@ import { Simulation, EventLimitError, TimeLimitError, type Handler, MAX_TARGET }
 import { createStream, type Rng } from '../random/rng.js';
 import { createDistribution, type Distribution, type DistributionSpec } from '../random/distributions.js';
 import type { ArrivalSpec } from './arrivals.js';
+import type { ClosedLoopSpec } from './workload.js';
 import { Discipline, ServerPool, type ServerSpec } from './server-pool.js';
 import { InFlightLimitError } from './request-table.js';
 import { TopologyTable } from './topology-table.js';
@@ -24,7 +25,8 @@ import { AttemptState, RequestState } from './states.js';
 import type { ClientConfig } from './client.js';
 import { ClientPolicy } from './client-policy.js';
 import { BalancerFleet } from './balancer-view.js';
-import { Stats } from './stats.js';
+import { Stats, NREQ, NATT } from './stats.js';
+import { TOPOLOGY_CALL_MACHINE, TOPOLOGY_ATTEMPT_MACHINE, CALL_ALLOWED, ATTEMPT_ALLOWED, checkTransition } from './topology-machines.js';
 import { Workload, type KeySpec } from './workload.js';
 import { EventKind } from './event-kind.js';
 import { RunLimitError, timeLimitError, EVENTS_BASE, EVENTS_PER_ARRIVAL, DEFAULT_MAX_IN_FLIGHT } from './run-limit-error.js';
@@ -58,7 +60,8 @@ export interface EdgePolicy extends ClientConfig {
 export interface TopologyConfig {
   seed: number;
   stop: { requests?: number; timeMs?: number; warmupMs: number; maxEvents?: number; maxInFlight?: number };
-  arrivals: ArrivalSpec;
+  /** Open arrivals, or closed-loop users (an entry request's end lets its user think, then send the next). */
+  arrivals: ArrivalSpec | ClosedLoopSpec;
   keys?: KeySpec;
   entry: string;
   services: readonly ServiceConfig[];
@@ -271,11 +274,32 @@ export class TopologyModel implements Handler {
         continue;
       }
       // The slot passes straight to the next attempt: the server stays busy.
-      const next = pool.discipline[s] === Discipline.Lifo ? pool.queueTail[s] : pool.queueHead[s];
+      const d = pool.discipline[s];
+      const next = d === Discipline.Fifo ? pool.queueHead[s] : d === Discipline.Lifo ? pool.queueTail[s] : this.adaptivePick(s);
+      if (next < 0) {
+        pool.endService(s); // adaptive LIFO shed every waiting attempt
+        continue;
+      }
       pool.remove(s, next, t.nextInQueue, t.prevInQueue);
       this.start(next);
     }
     list.length = 0;
+  }
+
+  /**
+   * Adaptive LIFO at server `s` (as RequestFlow's): attempts that waited longer than the bound are
+   * shed (dropped; their callers react per edge policy), then the newest (overloaded) or the oldest.
+   */
+  private adaptivePick(s: number): number {
+    const pool = this.pool, t = this.requests, now = this.sim.now;
+    const overloaded = now - pool.queueBusySince[s] > pool.queueIntervalMs[s];
+    const bound = overloaded ? pool.queueTargetMs[s] : pool.queueIntervalMs[s];
+    for (let a = pool.queueHead[s]; a >= 0 && now - t.queuedMs[a] > bound; a = pool.queueHead[s]) {
+      pool.remove(s, a, t.nextInQueue, t.prevInQueue);
+      pool.dropped[s]++;
+      this.attemptEnded(a, A.Dropped);
+    }
+    return overloaded ? pool.queueTail[s] : pool.queueHead[s];
   }
 
   // ---------------------------------------------------------------- calls
@@ -387,6 +411,7 @@ export class TopologyModel implements Handler {
   private queue(a: number, s: number): void {
     const t = this.requests;
     this.setAttempt(a, A.Pending);
+    t.queuedMs[a] = this.sim.now;
     this.pool.enqueue(s, a, t.nextInQueue, t.prevInQueue);
   }
 
@@ -721,9 +746,13 @@ export class TopologyModel implements Handler {
       if (t.measured[c]) this.stats.ended(to, now - t.arrivalMs[c]);
     }
     t.parent[c] = ORPHAN;
+    const client = parent === -1 ? t.client[c] : -1;
     t.release(c);
     if (parent >= 0) this.callReturned(parent, c, to === R.Succeeded);
-    else this.checkFinished();
+    else {
+      if (client >= 0) this.arrivalsEnd(this.workload.clientFree(client, now)); // a closed-loop user thinks, then sends again
+      this.checkFinished();
+    }
   }
 
   private checkFinished(): void {
@@ -731,16 +760,23 @@ export class TopologyModel implements Handler {
   }
 
   /**
-   * A call's and an attempt's state. A topology's attempts take turns the single-pool machines do
-   * not have (back in a queue after a call with hold: false), so their transitions are not counted
-   * in `Summary.transitions` (which stays empty for topologies) nor checked yet.
+   * A call's and an attempt's state, by TOPOLOGY_CALL_MACHINE and TOPOLOGY_ATTEMPT_MACHINE
+   * (checked when `checked`), counted in `Summary.transitions` (request: calls over every edge;
+   * attempt: attempts at every service). A call stays pending while a hedge joins its attempts.
    */
   private setCall(c: number, to: number): void {
-    this.requests.callState[c] = to;
+    const t = this.requests, from = t.callState[c];
+    if (from === to && to !== R.Backoff) return;
+    if (this.checked) checkTransition(TOPOLOGY_CALL_MACHINE, CALL_ALLOWED, from, to, c);
+    t.callState[c] = to;
+    if (t.measured[c]) this.stats.requestTransitions[from * NREQ + to]++;
   }
 
   private setAttempt(a: number, to: number): void {
-    this.requests.state[a] = to;
+    const t = this.requests, from = t.state[a];
+    if (this.checked) checkTransition(TOPOLOGY_ATTEMPT_MACHINE, ATTEMPT_ALLOWED, from, to, a);
+    t.state[a] = to;
+    if (t.measured[a]) this.stats.attemptTransitions[from * NATT + to]++;
     this.observer?.attempt(a, to);
   }
 }

@@ -180,7 +180,6 @@ function parseTopologyScenario(input: Json, files?: ScenarioFiles): Scenario {
   }
   const o = input;
   const arrivals = parseArrivals(o.arrivals, files);
-  if (arrivals.process === 'closed') throw new ScenarioError('arrivals.process', 'closed', 'open arrivals in a topology (closed loops are not supported there yet)');
   const topology = parseTopology(o, { servers: parseServers, balancer: parseBalancer, maxServers: MAX_SERVERS }, files);
   const entry = topology.services.find((svc) => svc.name === topology.entry)!;
   const scenario: Scenario = {
@@ -491,7 +490,7 @@ export function toTopologyConfig(scenario: Scenario): TopologyConfig {
     return { name, options: rest };
   };
   const config: TopologyConfig = {
-    seed: scenario.seed, stop: scenario.stop, arrivals: scenario.arrivals as ArrivalSpec, entry: t.entry,
+    seed: scenario.seed, stop: scenario.stop, arrivals: scenario.arrivals, entry: t.entry,
     services: t.services.map((svc) => ({
       name: svc.name, servers: expand(svc.servers), steps: svc.work,
       balancer: options(svc.name === t.entry ? scenario.balancer : svc.balancer),

@@ -55,9 +55,6 @@ export function parseTopology(o: Json, parsers: PoolParsers, files?: ScenarioFil
     const path = join('services', name);
     const x = object(all[name], path, ['servers', 'balancer', 'work']);
     const servers = parsers.servers(x.servers, join(path, 'servers'));
-    servers.forEach((g, i) => {
-      if (g.discipline === 'adaptive-lifo') throw new ScenarioError(join(join(join(path, 'servers'), i), 'discipline'), g.discipline, '"fifo" or "lifo" (adaptive LIFO is not supported in a topology yet)');
-    });
     total += servers.reduce((n, g) => n + g.count, 0);
     const balancer = parsers.balancer(x.balancer, servers, join(path, 'balancer'));
     const work = array(x.work, join(path, 'work')).map((step, k) => parseStep(step, join(join(path, 'work'), k), names, name, files));

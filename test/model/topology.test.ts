@@ -277,7 +277,6 @@ describe('topology scenarios are validated', () => {
     bad({ calls: { 'a->b': { breaker: { window: 5, minCalls: 6 } } } }, /calls\["a->b"\]\.breaker\.minCalls: got 6/);
     bad({ calls: { 'a->b': { maxConcurrent: 0 } } }, /calls\["a->b"\]\.maxConcurrent: got 0/);
     bad({ entry: 'client', services: { client: { ...pool(1), work: [] } } }, /services\.client: got "client"/);
-    bad({ services: { a: { ...pool(1, { discipline: 'adaptive-lifo' }), work: [] } } }, /services\.a\.servers\[0\]\.discipline/);
     const chain: Record<string, object> = {};
     for (let i = 0; i < 70; i++) chain[`s${i}`] = { ...pool(1), work: i < 69 ? [{ call: `s${i + 1}` }] : [] };
     bad({ entry: 's0', services: chain }, /^services: got "a chain of 70 services"/);
