@@ -27,6 +27,7 @@ import { table, csv, fmt, percent, printable } from './format.js';
 import { topologyTables } from './topology-format.js';
 import { topologyMermaid } from '../model/topology-diagram.js';
 import { BREAKER_MACHINE } from '../model/circuit-breaker.js';
+import { TOPOLOGY_CALL_MACHINE, TOPOLOGY_ATTEMPT_MACHINE } from '../model/topology-machines.js';
 import type { TopologySummary } from '../model/topology-summary.js';
 import { parseBalancerChoice as parseBalancerChoiceAt } from '../experiment/balancer-choice.js';
 import { parseSeedsText } from '../experiment/seeds-text.js';
@@ -50,7 +51,7 @@ Usage:
   lbsim merge <shard.jsonl...> [--csv|--json|--jsonl|--markdown]   the table of a sharded sweep
   lbsim list [--json]                     balancers, distributions, arrival processes, presets
   lbsim validate <scenario.json|preset>   check a scenario; prints "ok" or what is wrong
-  lbsim diagram <server|request|attempt|breaker>  a state machine as Mermaid stateDiagram-v2
+  lbsim diagram <server|request|attempt|breaker|topology-call|topology-attempt>  a state machine as Mermaid stateDiagram-v2
   lbsim diagram topology <scenario.json|preset>   services and calls as a Mermaid flowchart, measured
   lbsim preset <name>                     print a preset as a scenario file to edit
   lbsim schema [--experiment]             the JSON Schema of scenario (or experiment) files, for editors
@@ -455,9 +456,12 @@ function diagram(args: readonly string[], io: Io): number {
     io.out(topologyMermaid(simulate(scenario as never, { requests, seed }) as TopologySummary));
     return 0;
   }
-  const which = onePositional(positionals, 'machine name (server, request, attempt or breaker) or "topology <scenario>"');
-  const machine = new Map<string, StateMachine>([['server', SERVER_MACHINE], ['request', REQUEST_MACHINE], ['attempt', ATTEMPT_MACHINE], ['breaker', BREAKER_MACHINE]]).get(which);
-  if (!machine) throw new ScenarioError('diagram', which, '"server", "request", "attempt", "breaker" or "topology <scenario>"');
+  const which = onePositional(positionals, 'machine name (server, request, attempt, breaker, topology-call or topology-attempt) or "topology <scenario>"');
+  const machine = new Map<string, StateMachine>([
+    ['server', SERVER_MACHINE], ['request', REQUEST_MACHINE], ['attempt', ATTEMPT_MACHINE], ['breaker', BREAKER_MACHINE],
+    ['topology-call', TOPOLOGY_CALL_MACHINE], ['topology-attempt', TOPOLOGY_ATTEMPT_MACHINE],
+  ]).get(which);
+  if (!machine) throw new ScenarioError('diagram', which, '"server", "request", "attempt", "breaker", "topology-call", "topology-attempt" or "topology <scenario>"');
   io.out(toMermaid(machine));
   return 0;
 }

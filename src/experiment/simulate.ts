@@ -102,7 +102,13 @@ export function isTopology(input: ScenarioInput | TopologyInput): input is Topol
 export function createTopologyModel(input: TopologyInput, options: SimulateOptions = {}): TopologyModel {
   const scenario = prepareScenario(input, options);
   if (!scenario.topology) throw new ScenarioError('services', undefined, 'services calling services (a scenario with "services")');
-  return new TopologyModel(toTopologyConfig(scenario));
+  const model = new TopologyModel(toTopologyConfig(scenario));
+  if (options.checked) {
+    model.checked = true;
+    model.pool.checked = true;
+    model.requests.checked = true;
+  }
+  return model;
 }
 
 /**

@@ -185,6 +185,7 @@ describe('lbsim: successful commands', () => {
   it('diagram server prints a Mermaid state diagram', () => {
     expect(ok('diagram', 'server').startsWith('stateDiagram-v2')).toBe(true);
     expect(ok('diagram', 'request').startsWith('stateDiagram-v2')).toBe(true);
+    expect(ok('diagram', 'topology-attempt')).toContain('in_service --> pending: calls answered; queues again (hold: false)');
   });
 });
 
