@@ -68,7 +68,7 @@ export class SceneModel implements ModelObserver {
   undrawn = 0;
   /** Dots spawned, and dots retired per terminal AttemptState. */
   spawned = 0;
-  readonly retired = new Float64Array(8);
+  readonly retired = new Float64Array(9);
   /** Dots of requests still in flight at the last `update`. */
   inFlightDrawn = 0;
   /** Speed of each server as configured (`slow` divides it, `slow(s, 1)` brings it back). */

@@ -34,7 +34,7 @@ export interface Timing {
 export const SPEEDS: readonly number[] = [0.02, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 25];
 
 export function timingOf(scenario: Scenario): Timing {
-  let meanCostMs = createDistribution(scenario.service).meanMs;
+  let meanCostMs = scenario.topology ? topologyWorkMs(scenario.topology.services) : createDistribution(scenario.service).meanMs;
   if (!Number.isFinite(meanCostMs) || meanCostMs <= 0) meanCostMs = 100;
   const a = scenario.arrivals;
   let ratePerSec = a.process === 'closed'
@@ -51,6 +51,13 @@ export function timingOf(scenario: Scenario): Timing {
     speed: nearestSpeed(travelMs / 450),
     ageBandsMs: [1, 2, 4].map((k) => k * niceMs(meanCostMs)),
   };
+}
+
+/** A topology's cost scale: the mean over its services of the work one attempt does there. */
+function topologyWorkMs(services: NonNullable<Scenario['topology']>['services']): number {
+  let sum = 0;
+  for (const svc of services) for (const step of svc.work) if ('work' in step) sum += createDistribution(step.work).meanMs;
+  return sum / services.length;
 }
 
 export function nearestSpeed(x: number): number {

@@ -1,0 +1,535 @@
+/**
+ * The view-model of an animated topology (services calling services): it watches a
+ * `TopologyModel` (as its `TopologyObserver`), keeps one dot per attempt — a call from the
+ * clients to the entry service or from a caller's server to a callee's — and computes, at the
+ * model's current time, where each dot is and how it looks. It knows nothing of pixi: a renderer
+ * (topology-view.ts) copies `particles` and reads `model.pool` and `model.edges` each frame.
+ *
+ * A dot's life: the attempt is sent → Travel (from its caller's server box, or the clients, to
+ * its place at the callee: a waiting place above the box or a slot in it; `travelMs`) → AtServer
+ * (following its queue place, or in its slot while it works and while it waits for its own
+ * calls) → when the attempt ends, Leaving (`leaveMs`): an answer (succeeded, failed) flies back
+ * to the caller in the outcome's colour and shape; a dropped or rejected attempt falls where it
+ * was turned away; an attempt refused at its edge (circuit breaker open, bulkhead full) flies from
+ * the caller to the edge's middle and falls there; an attempt nobody waits for any more (its
+ * caller timed out, or no longer needs it) is drawn faded while it runs on, and fades out where
+ * it ends, showing what its caller saw (timed out) or that it was withdrawn (cancelled).
+ *
+ * Time is simulated ms throughout; with `reducedMotion` dots jump to their places and fade where
+ * they are. This module (and the topology engine with it) is loaded by the element only for a
+ * topology scenario.
+ */
+import { TopologyModel } from '../src/model/topology.js';
+import type { TopologyObserver } from '../src/model/topology-observer.js';
+import { toTopologyConfig, type Scenario } from '../src/scenario/scenario.js';
+import { AttemptState } from '../src/model/states.js';
+import { computeTopologyLayout, minTopologyHeight, tiersOf, topologyQueueX, type TopologyLayout } from './topology-layout.js';
+import { Particles, Phase } from './particles.js';
+import { Series } from './series.js';
+import { AGE_COLORS_LIGHT, IN_FLIGHT, OUTCOMES, attemptStyle } from './palette.js';
+import { MAX_DOTS, POINT_COST, type SceneOptions } from './scene-model.js';
+
+const GHOST_ALPHA = 0.4;
+const ORPHAN = -2;
+/** `slot` of an in-service dot when every drawn slot of its server is taken. */
+const OVERFLOW = -2;
+/** Queue places walked per server and frame. */
+const MAX_PLACES_WALKED = 512;
+/** What a dot shows when it leaves: an answer flying back, a fall, a fade where it is, a refusal at the edge. */
+const Exit = { Answer: 0, Fall: 1, Fade: 2, Refused: 3 } as const;
+
+export class TopologyScene implements TopologyObserver {
+  readonly kind = 'topology';
+  readonly particles = new Particles(512);
+  readonly series: Series;
+  layout: TopologyLayout;
+  layoutVersion = 0;
+  /** Attempts sent to each server (measured or not). */
+  readonly dispatchedTo: Float64Array;
+  /** Attempts not drawn because MAX_DOTS dots were alive. */
+  undrawn = 0;
+  spawned = 0;
+  /** Dots retired per AttemptState they showed. */
+  readonly retired = new Float64Array(9);
+  inFlightDrawn = 0;
+  reducedMotion: boolean;
+  readonly travelMs: number;
+  readonly leaveMs: number;
+  readonly ageBandsMs: readonly number[];
+  /**
+   * What the scene saw of measured attempts (the engine's per-service and per-edge counters count
+   * measured ones only): attempts sent to each service, their endings [service * 9 + AttemptState],
+   * and attempts refused at each edge.
+   */
+  readonly sentSeen: Float64Array;
+  readonly endedSeen: Float64Array;
+  readonly refusedSeen: Float64Array;
+  /** Service of each server, and the number of tiers drawn. */
+  readonly serviceOf: Int32Array;
+  readonly tiers: number;
+
+  private particleOf = new Int32Array(1024).fill(-1);
+  /** Per dot: its caller's server (-1: the clients), its edge, where it goes when leaving, and how. */
+  private home = new Int32Array(512);
+  private edgeOf = new Int32Array(512);
+  private toX = new Float32Array(512);
+  private toY = new Float32Array(512);
+  private exit = new Uint8Array(512);
+  /** Per dot: the outcome its caller saw when it stopped waiting (0: none). */
+  private saw = new Uint8Array(512);
+  private slotOwner: Int32Array;
+  private readonly totals = new Float64Array(OUTCOMES.length);
+  private nextSampleMs: number;
+  private lastUpdateMs: number;
+  private width = 640;
+  private height = 360;
+  private tx = 0;
+  private ty = 0;
+
+  constructor(
+    readonly model: TopologyModel,
+    options: SceneOptions,
+  ) {
+    this.reducedMotion = options.reducedMotion ?? false;
+    this.travelMs = options.timing.travelMs;
+    this.leaveMs = options.timing.leaveMs;
+    this.ageBandsMs = options.timing.ageBandsMs;
+    this.series = new Series(options.timing.sampleMs, options.timing.windowMs, options.chartPoints);
+    this.nextSampleMs = model.sim.now + this.series.sampleMs;
+    this.lastUpdateMs = model.sim.now;
+    const n = model.pool.size;
+    this.dispatchedTo = new Float64Array(n);
+    this.serviceOf = new Int32Array(n);
+    for (const svc of model.services) this.serviceOf.fill(svc.index, svc.lo, svc.hi);
+    this.sentSeen = new Float64Array(model.services.length);
+    this.endedSeen = new Float64Array(model.services.length * 9);
+    this.refusedSeen = new Float64Array(model.edges.length);
+    const tier = tiersOf(model.services.length, model.entry, this.serviceEdges());
+    this.tiers = Math.max(...tier) + 1;
+    this.layout = this.buildLayout();
+    this.slotOwner = new Int32Array(this.layout.slotX.length).fill(-1);
+    model.observer = this;
+  }
+
+  /** A scene of a topology scenario (its own engine, at time 0). */
+  static of(scenario: Scenario, options: SceneOptions): TopologyScene {
+    return new TopologyScene(new TopologyModel(toTopologyConfig(scenario)), options);
+  }
+
+  /** Least height at which the scene stays readable (figure-layout's `minHeight`). */
+  get minHeight(): number {
+    return minTopologyHeight(this.tiers);
+  }
+
+  resize(width: number, height: number): void {
+    this.width = width;
+    this.height = height;
+    this.layout = this.buildLayout();
+    this.layoutVersion++;
+  }
+
+  advance(ms: number, maxEvents = Infinity): number {
+    return this.advanceTo(this.model.sim.now + ms, maxEvents);
+  }
+
+  /** As SceneModel.advanceTo: to `targetMs`, taking chart points, within `maxEvents` of work. */
+  advanceTo(targetMs: number, maxEvents = Infinity): number {
+    const sim = this.model.sim;
+    let used = 0;
+    for (;;) {
+      const until = Math.min(targetMs, this.nextSampleMs);
+      if (maxEvents === Infinity) {
+        used += sim.runUntil(until);
+      } else {
+        sim.stopped = false;
+        while (used < maxEvents && !sim.stopped && sim.peek() <= until) {
+          sim.step();
+          used++;
+        }
+        if (sim.stopped) return used;
+        if (sim.peek() <= until) return used;
+        used += sim.runUntil(until);
+      }
+      if (sim.now < until) return used;
+      if (until === this.nextSampleMs) {
+        this.takePoint();
+        used += POINT_COST;
+      }
+      if (until === targetMs || used >= maxEvents) return used;
+    }
+  }
+
+  get finished(): boolean {
+    return this.model.finished();
+  }
+
+  // ---- TopologyObserver ----
+
+  attempt(a: number, state: number): void {
+    const t = this.model.requests;
+    let p = a < this.particleOf.length ? this.particleOf[a] : -1;
+    if (p < 0) {
+      // First news of this attempt: it was sent now.
+      const s = state === AttemptState.Rejected ? -1 : t.server[a];
+      const svc = t.service[a];
+      if (s >= 0) this.dispatchedTo[s]++;
+      if (t.measured[a]) this.sentSeen[svc]++;
+      if (this.particles.count >= MAX_DOTS) {
+        this.undrawn++;
+        if (state > AttemptState.InService && t.measured[a]) this.endedSeen[svc * 9 + state]++;
+        return;
+      }
+      p = this.spawnDot(this.callerServer(a), t.edge[a], s);
+      if (state <= AttemptState.InService) {
+        this.attach(a, p);
+        return;
+      }
+    }
+    if (state <= AttemptState.InService) return; // queued again, or started: the frame places it
+    if (t.measured[a]) this.endedSeen[t.service[a] * 9 + state]++;
+    if (this.particleOf[a] === p) this.particleOf[a] = -1;
+    this.end(a, p, state);
+  }
+
+  refused(c: number): void {
+    const t = this.model.requests, e = t.edge[c];
+    if (t.measured[c]) this.refusedSeen[e]++;
+    if (this.particles.count >= MAX_DOTS) return;
+    const p = this.spawnDot(this.callerOfCall(c), e, -1);
+    const ps = this.particles, L = this.layout, to = this.model.edges[e].to;
+    this.homePoint(p);
+    const x0 = this.tx, y0 = this.ty;
+    ps.x[p] = x0;
+    ps.y[p] = y0;
+    ps.outcome[p] = AttemptState.Rejected;
+    this.exit[p] = Exit.Refused;
+    this.toX[p] = (x0 + L.groupCX[to]) / 2;
+    this.toY[p] = (y0 + L.portInY[to]) / 2;
+    this.leave(p, this.model.sim.now);
+  }
+
+  timedOut(a: number): void {
+    const p = a < this.particleOf.length ? this.particleOf[a] : -1;
+    if (p >= 0) this.saw[p] = AttemptState.TimedOut;
+  }
+
+  // ---- per frame ----
+
+  /** Positions and styles of every dot at the model's current time. Allocates nothing. */
+  update(): void {
+    const now = this.model.sim.now, dt = Math.max(0, now - this.lastUpdateMs);
+    this.lastUpdateMs = now;
+    this.walkQueues();
+    const ps = this.particles, t = this.model.requests;
+    const follow = this.reducedMotion ? 1 : 1 - Math.exp(-dt / Math.max(1e-9, this.travelMs * 0.12));
+    const travel = this.reducedMotion ? 0 : this.travelMs;
+    let inFlight = 0;
+    for (let i = 0; i < ps.count; i++) {
+      const p = ps.live[i];
+      let phase = ps.phase[p];
+      if (phase === Phase.Travel) {
+        const u = travel > 0 ? (now - ps.t0[p]) / travel : 1;
+        const a = ps.request[p];
+        if (u < 1) {
+          if (a >= 0) this.target(p, a);
+          else this.at(this.toX[p], this.toY[p]);
+          ps.x[p] = ps.fromX[p] + (this.tx - ps.fromX[p]) * u;
+          ps.y[p] = ps.fromY[p] + (this.ty - ps.fromY[p]) * u;
+        } else if (a >= 0) {
+          ps.phase[p] = phase = Phase.AtServer;
+        } else {
+          // It ended while flying: it lands, then shows how.
+          ps.x[p] = this.toX[p];
+          ps.y[p] = this.toY[p];
+          this.leave(p, ps.t0[p] + travel);
+          phase = Phase.Leaving;
+        }
+      }
+      if (phase === Phase.AtServer) {
+        this.target(p, ps.request[p]);
+        ps.x[p] += (this.tx - ps.x[p]) * follow;
+        ps.y[p] += (this.ty - ps.y[p]) * follow;
+      }
+      if (phase === Phase.Leaving) {
+        if (this.animateLeaving(p, now)) {
+          i--; // retired: the last live dot moved into slot i
+          continue;
+        }
+        continue;
+      }
+      const a = ps.request[p];
+      inFlight++;
+      const c = t.call[a];
+      ps.alpha[p] = c >= 0 && t.parent[c] !== ORPHAN && !t.wasted[a] ? 1 : GHOST_ALPHA;
+      ps.color[p] = this.ageColor(now - this.arrivalOf(a));
+      ps.shape[p] = IN_FLIGHT.shape;
+    }
+    this.inFlightDrawn = inFlight;
+  }
+
+  ageColor(ageMs: number): number {
+    const edges = this.ageBandsMs;
+    let band = 0;
+    while (band < edges.length && ageMs >= edges[band]) band++;
+    return AGE_COLORS_LIGHT[band];
+  }
+
+  /** Counters for tests and the page hook. */
+  counters(): Record<string, number> {
+    const m = this.model.stats;
+    return {
+      simMs: this.model.sim.now, arrived: m.arrived, succeeded: m.succeeded, dropped: m.dropped, failed: m.failed,
+      timedOut: m.timedOut, rejected: m.rejected, inFlight: m.inFlight, inFlightDrawn: this.inFlightDrawn,
+      dotsLive: this.particles.count, spawned: this.spawned, undrawn: this.undrawn, completedDrawn: this.retired[AttemptState.Succeeded],
+      services: this.model.services.length, tiers: this.tiers, edges: this.model.edges.length,
+    };
+  }
+
+  dotStats(): { colours: number; minScale: number; maxScale: number } {
+    const ps = this.particles, colours = new Set<number>();
+    for (let i = 0; i < ps.count; i++) if (ps.request[ps.live[i]] >= 0) colours.add(ps.color[ps.live[i]]);
+    return { colours: colours.size, minScale: 1, maxScale: 1 };
+  }
+
+  // ---- internals ----
+
+  private serviceEdges(): { from: number; to: number }[] {
+    return this.model.edges.filter((e) => e.from >= 0);
+  }
+
+  private buildLayout(): TopologyLayout {
+    const pool = this.model.pool;
+    return computeTopologyLayout({
+      width: this.width, height: this.height, entry: this.model.entry, edges: this.serviceEdges(),
+      services: this.model.services.map((svc) => ({ name: svc.name, concurrency: pool.concurrency.subarray(svc.lo, svc.hi) })),
+    });
+  }
+
+  private takePoint(): void {
+    const m = this.model.stats, t = this.totals;
+    for (let o = 0; o < OUTCOMES.length; o++) t[o] = m[OUTCOMES[o].counter];
+    this.series.sample(this.nextSampleMs, t);
+    this.nextSampleMs += this.series.sampleMs;
+  }
+
+  /** Server of the attempt that made call `c` (-1: the external client). */
+  private callerOfCall(c: number): number {
+    const t = this.model.requests, parent = t.parent[c];
+    return parent >= 0 ? t.server[parent] : -1;
+  }
+
+  private callerServer(a: number): number {
+    const c = this.model.requests.call[a];
+    return c >= 0 ? this.callerOfCall(c) : -1;
+  }
+
+  /** When the entry request that attempt `a` works for arrived (walks up its chain of calls). */
+  private arrivalOf(a: number): number {
+    const t = this.model.requests;
+    let c = t.call[a];
+    if (c < 0) return t.sentMs[a];
+    for (let k = 0; k < 64 && t.parent[c] >= 0; k++) {
+      const up = t.call[t.parent[c]];
+      if (up < 0) break;
+      c = up;
+    }
+    return t.arrivalMs[c];
+  }
+
+  /** Where dot p's caller is (into tx, ty): its server box's centre, or the clients. */
+  private homePoint(p: number): void {
+    const L = this.layout, s = this.home[p];
+    if (s < 0 || s >= L.servers) this.at(L.clientX, L.clientY);
+    else this.at(L.boxX[s] + L.boxW[s] / 2, L.boxY[s] + L.boxH / 2);
+  }
+
+  /** The point computed last, by `target` and `homePoint` (no tuple per call). */
+  private at(x: number, y: number): void {
+    this.tx = x;
+    this.ty = y;
+  }
+
+  private spawnDot(home: number, edge: number, server: number): number {
+    const ps = this.particles, p = ps.spawn();
+    if (p >= this.home.length) this.grow(ps.size);
+    ps.phase[p] = Phase.Travel;
+    ps.t0[p] = this.model.sim.now;
+    ps.server[p] = server;
+    ps.request[p] = -1;
+    ps.outcome[p] = 0;
+    ps.slot[p] = -1;
+    ps.place[p] = -1;
+    ps.alpha[p] = 1;
+    ps.scale[p] = 1;
+    ps.color[p] = AGE_COLORS_LIGHT[0];
+    ps.shape[p] = IN_FLIGHT.shape;
+    this.home[p] = home;
+    this.edgeOf[p] = edge;
+    this.saw[p] = 0;
+    this.homePoint(p);
+    ps.x[p] = ps.fromX[p] = this.toX[p] = this.tx;
+    ps.y[p] = ps.fromY[p] = this.toY[p] = this.ty;
+    this.spawned++;
+    return p;
+  }
+
+  private grow(size: number): void {
+    const i32 = (a: Int32Array) => {
+      const b = new Int32Array(size);
+      b.set(a);
+      return b;
+    };
+    const f32 = (a: Float32Array) => {
+      const b = new Float32Array(size);
+      b.set(a);
+      return b;
+    };
+    const u8 = (a: Uint8Array) => {
+      const b = new Uint8Array(size);
+      b.set(a);
+      return b;
+    };
+    this.home = i32(this.home);
+    this.edgeOf = i32(this.edgeOf);
+    this.toX = f32(this.toX);
+    this.toY = f32(this.toY);
+    this.exit = u8(this.exit);
+    this.saw = u8(this.saw);
+  }
+
+  private attach(a: number, p: number): void {
+    if (a >= this.particleOf.length) {
+      const next = new Int32Array(Math.max(a + 1, this.particleOf.length * 2)).fill(-1);
+      next.set(this.particleOf);
+      this.particleOf = next;
+    }
+    this.particleOf[a] = p;
+    this.particles.request[p] = a;
+  }
+
+  /** Attempt `a` (dot `p`) ended in `state`: how its dot leaves. */
+  private end(a: number, p: number, state: number): void {
+    const ps = this.particles, t = this.model.requests, L = this.layout, s = ps.server[p];
+    const c = t.call[a];
+    const awaited = c >= 0 && t.parent[c] !== ORPHAN && this.saw[p] === 0;
+    ps.outcome[p] = this.saw[p] || state;
+    ps.request[p] = -1;
+    this.releaseSlot(p);
+    if (!awaited || state === AttemptState.Cancelled) this.exit[p] = Exit.Fade;
+    else if (state === AttemptState.Succeeded || state === AttemptState.Failed) this.exit[p] = Exit.Answer;
+    else this.exit[p] = Exit.Fall;
+    if (ps.phase[p] === Phase.AtServer) {
+      this.leave(p, this.model.sim.now);
+      return;
+    }
+    // Still flying: it lands where it was going (its place, or its group's name when no server took it).
+    if (s >= 0) {
+      this.toX[p] = ps.x[p] + (L.boxX[s] + L.boxW[s] / 2 - ps.x[p]) * 0.9;
+      this.toY[p] = state === AttemptState.Dropped ? L.queueY[s] : L.boxY[s] + L.boxH / 2;
+    } else {
+      const to = this.model.edges[this.edgeOf[p]].to;
+      this.toX[p] = L.groupCX[to];
+      this.toY[p] = L.labelY[to];
+    }
+  }
+
+  /** Dot p starts leaving at `t0` from where it is: where it goes depends on its exit. */
+  private leave(p: number, t0: number): void {
+    const ps = this.particles;
+    ps.phase[p] = Phase.Leaving;
+    ps.t0[p] = t0;
+    ps.fromX[p] = ps.x[p];
+    ps.fromY[p] = ps.y[p];
+    const style = attemptStyle(ps.outcome[p]);
+    ps.scale[p] = 1;
+    ps.color[p] = style.color;
+    ps.shape[p] = style.shape;
+    ps.alpha[p] = this.exit[p] === Exit.Fade ? GHOST_ALPHA : 1;
+    if (this.exit[p] === Exit.Answer) {
+      this.homePoint(p);
+      this.toX[p] = this.tx;
+      this.toY[p] = this.ty;
+    } else if (this.exit[p] === Exit.Fall) {
+      this.toX[p] = ps.x[p];
+      this.toY[p] = ps.y[p] + this.layout.dotR * 4 + 6;
+    } else if (this.exit[p] === Exit.Fade) {
+      this.toX[p] = ps.x[p];
+      this.toY[p] = ps.y[p];
+    }
+    // Refused: toX/toY (the edge's middle) were set by `refused`, fromX/fromY is the caller.
+  }
+
+  /** Moves a leaving dot toward its exit and fades it; retires it (true) when done. */
+  private animateLeaving(p: number, now: number): boolean {
+    const ps = this.particles;
+    const u = this.leaveMs > 0 ? (now - ps.t0[p]) / this.leaveMs : 1;
+    if (u >= 1) {
+      this.retired[ps.outcome[p]]++;
+      ps.retire(p);
+      return true;
+    }
+    const faded = this.exit[p] === Exit.Fade;
+    ps.alpha[p] = (faded ? GHOST_ALPHA : 1) * (u < 0.6 ? 1 : (1 - u) / 0.4);
+    if (this.reducedMotion) return false;
+    const v = this.exit[p] === Exit.Fall ? u * u : Math.min(1, u / 0.7);
+    ps.x[p] = ps.fromX[p] + (this.toX[p] - ps.fromX[p]) * v;
+    ps.y[p] = ps.fromY[p] + (this.toY[p] - ps.fromY[p]) * v;
+    return false;
+  }
+
+  /** Where dot p of attempt a belongs now (into tx, ty): its slot while it holds one, else its waiting place. */
+  private target(p: number, a: number): void {
+    const ps = this.particles, L = this.layout, t = this.model.requests, s = ps.server[p];
+    if (t.state[a] === AttemptState.InService) {
+      if (t.holding[a]) {
+        if (ps.slot[p] === -1) this.takeSlot(p);
+        const k = this.slotAt(p);
+        return this.at(L.slotX[k], L.slotY[k]);
+      }
+      this.releaseSlot(p); // gave its slot up while it waits for its calls (hold: false): above its box
+      return this.at(L.boxX[s] + L.boxW[s] - L.dotR * 1.5, L.queueY[s]);
+    }
+    this.releaseSlot(p);
+    const k = ps.place[p];
+    this.at(topologyQueueX(L, s, k < 0 ? L.queuePlaces[s] - 1 : k), L.queueY[s]);
+  }
+
+  private walkQueues(): void {
+    const pool = this.model.pool, next = this.model.requests.nextInQueue, of = this.particleOf;
+    for (let s = 0; s < pool.size; s++) {
+      let k = 0;
+      for (let r = pool.queueHead[s]; r >= 0 && k < MAX_PLACES_WALKED; r = next[r]) {
+        const p = r < of.length ? of[r] : -1;
+        if (p >= 0) this.particles.place[p] = k;
+        k++;
+      }
+    }
+  }
+
+  private slotAt(p: number): number {
+    const ps = this.particles, L = this.layout, s = ps.server[p], i = ps.slot[p];
+    return L.slotBase[s] + Math.min(i === OVERFLOW ? L.slotsDrawn[s] - 1 : i, L.slotsDrawn[s] - 1);
+  }
+
+  private takeSlot(p: number): void {
+    const ps = this.particles, L = this.layout, s = ps.server[p];
+    const base = L.slotBase[s], n = L.slotsDrawn[s];
+    for (let i = 0; i < n; i++) {
+      if (this.slotOwner[base + i] < 0) {
+        this.slotOwner[base + i] = p;
+        ps.slot[p] = i;
+        return;
+      }
+    }
+    ps.slot[p] = OVERFLOW;
+  }
+
+  private releaseSlot(p: number): void {
+    const ps = this.particles, i = ps.slot[p];
+    if (i >= 0) {
+      const at = this.layout.slotBase[ps.server[p]] + i;
+      if (this.slotOwner[at] === p) this.slotOwner[at] = -1;
+    }
+    ps.slot[p] = -1;
+  }
+}
