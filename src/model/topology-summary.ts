@@ -24,6 +24,8 @@ export interface ServiceSummary extends Latency {
   inFlight: number;
   /** Attempts whose caller stopped waiting (timed out); without cancel they ran on and ended ok or failed. */
   abandoned: number;
+  /** Failed calls its attempts made that a fallback answered instead (steps with `fallback`). */
+  fallbacks: number;
   /** Attempts per entry request. */
   amplification: number;
   /** Slot time spent on attempts nobody waited for any more, ms. */
@@ -33,12 +35,18 @@ export interface ServiceSummary extends Latency {
   /** Mean utilisation of its servers (a slot held while waiting for calls is busy). */
   utilization: number;
   servers: ServerSummary[];
+  /**
+   * Its concurrency limit (when it has one): the time-weighted mean over the run (warm-up
+   * included) averaged over its servers, the lowest and highest any server had, and the attempts
+   * refused at once for being over it (measured; counted in `rejected`).
+   */
+  limit?: { kind: 'static' | 'aimd'; meanLimit: number; lowest: number; highest: number; refused: number };
 }
 
 /**
  * An edge caller → callee: calls made over it and how they ended, as the caller saw them —
  * calls = succeeded + failed + timedOut + dropped + rejected + cancelled + inFlight, and
- * attempts = calls + retries.
+ * attempts = calls + retries + hedges.
  */
 export interface EdgeSummary extends Latency {
   calls: number; attempts: number; retries: number;
@@ -48,6 +56,12 @@ export interface EdgeSummary extends Latency {
   inFlight: number;
   /** Attempts refused at once by the edge's breaker or bulkhead (counted in `attempts`). */
   refused: number;
+  /** Extra attempts sent while a call was unanswered after the hedge delay (counted in `attempts`). */
+  hedges: number;
+  /** Answers lost on the edge's network (`loss`): their attempts ended by a timeout or the deadline. */
+  lost: number;
+  /** Failed calls (failed, timed out, dropped, rejected) the caller answered with a fallback instead. */
+  fallbacks: number;
   /** Attempts over the edge per entry request. */
   amplification: number;
   /** The edge's circuit breaker, when it has one: time in each state and transitions, warm-up included. */
@@ -56,6 +70,8 @@ export interface EdgeSummary extends Latency {
 
 export interface TopologySummary extends Summary {
   entry: string;
+  /** Entry requests that succeeded with a degraded answer: a fallback replaced a failed call somewhere below. */
+  degraded: number;
   services: Record<string, ServiceSummary>;
   edges: Record<string, EdgeSummary>;
 }
@@ -83,13 +99,17 @@ export function summarizeTopology(model: TopologyModel, scenarioName: string, wa
     const k = svc.counters;
     services[svc.name] = {
       attempts: k.attempts, succeeded: k.succeeded, failed: k.failed, dropped: k.dropped, rejected: k.rejected,
-      cancelled: k.cancelled, inFlight: k.inFlight, abandoned: k.abandoned, amplification: per(k.attempts, arrived),
+      cancelled: k.cancelled, inFlight: k.inFlight, abandoned: k.abandoned, fallbacks: k.fallbacks, amplification: per(k.attempts, arrived),
       ...latency(k),
       wastedWorkMs: r9(k.wastedWorkMs),
       throughputPerSec: windowMs > 0 ? r9((completed / windowMs) * 1000) : 0,
       utilization: servers.length ? r9(servers.reduce((u, s) => u + s.utilization, 0) / servers.length) : 0,
       servers,
     };
+    if (svc.limit) {
+      const l = svc.limit;
+      services[svc.name].limit = { kind: 'aimd' in l.config ? 'aimd' : 'static', meanLimit: r9(l.meanLimit()), lowest: l.lowest, highest: l.highest, refused: l.refused };
+    }
   }
   const edges: Record<string, EdgeSummary> = {};
   for (const e of model.edges) {
@@ -97,7 +117,8 @@ export function summarizeTopology(model: TopologyModel, scenarioName: string, wa
     const edge: EdgeSummary = {
       calls: k.calls, attempts: k.attempts, retries: k.retries,
       succeeded: k.succeeded, failed: k.failed, timedOut: k.timedOut, dropped: k.dropped, rejected: k.rejected,
-      cancelled: k.cancelled, inFlight: k.inFlight, refused: k.refused, amplification: per(k.attempts, arrived),
+      cancelled: k.cancelled, inFlight: k.inFlight, refused: k.refused, hedges: k.hedges, lost: k.lost, fallbacks: k.fallbacks,
+      amplification: per(k.attempts, arrived),
       ...latency(k),
     };
     if (e.breaker) {
@@ -118,5 +139,5 @@ export function summarizeTopology(model: TopologyModel, scenarioName: string, wa
   const variance = counts.reduce((a, c) => a + (c - mean) ** 2, 0) / Math.max(1, counts.length);
   top.imbalance = { maxOverMean: mean > 0 ? r9(Math.max(...counts) / mean) : 0, cv: mean > 0 ? r9(Math.sqrt(variance) / mean) : 0 };
   top.client.serverThroughputPerSec = services[entry.name].throughputPerSec;
-  return { ...top, entry: entry.name, services, edges };
+  return { ...top, entry: entry.name, degraded: model.degraded, services, edges };
 }

@@ -17,7 +17,7 @@ export class TopologyTable extends RequestTable {
   edge = new Int32Array(0);
   /** Call and attempt: the service called. */
   service = new Int32Array(0);
-  /** Call: its attempt at a server now (-1 between attempts). */
+  /** Call: its first attempt out (-1 between attempts); more are linked through `nextAttempt`. */
   attempt = new Int32Array(0);
   /** Attempt: the handler step it is on. */
   step = new Int32Array(0);
@@ -36,6 +36,18 @@ export class TopologyTable extends RequestTable {
   heldMs = new Float64Array(0);
   /** Attempt: when it last joined its server's queue, ms (adaptive LIFO sheds by it). */
   queuedMs = new Float64Array(0);
+  /** Attempt: 1 while it counts against its server's concurrency limit; when it was admitted there, ms. */
+  limited = new Uint8Array(0);
+  admittedMs = new Float64Array(0);
+  /** Call: its attempts out (head; `attempt`) are linked through `nextAttempt` (hedges: several). */
+  nextAttempt = new Int32Array(0);
+  /** Attempt: id of its pending network event (on its way to the callee, or its answer back), -1 none. */
+  netId = new Float64Array(0);
+  /** Attempt: 1 once it ended at its server while its caller still waits for the answer (on its way, or lost); the outcome. */
+  returning = new Uint8Array(0);
+  outcome = new Uint8Array(0);
+  /** Call and attempt: 1 when a fallback replaced a failed call somewhere below (a degraded answer). */
+  degraded = new Uint8Array(0);
 
   constructor() {
     super();

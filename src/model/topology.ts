@@ -24,7 +24,7 @@ import { TopologyTable } from './topology-table.js';
 import { AttemptState, RequestState } from './states.js';
 import type { ClientConfig } from './client.js';
 import { ClientPolicy } from './client-policy.js';
-import { BalancerFleet } from './balancer-view.js';
+import { BalancerFleet, LoadWatch } from './balancer-view.js';
 import { Stats, NREQ, NATT } from './stats.js';
 import { TOPOLOGY_CALL_MACHINE, TOPOLOGY_ATTEMPT_MACHINE, CALL_ALLOWED, ATTEMPT_ALLOWED, checkTransition } from './topology-machines.js';
 import { Workload, type KeySpec } from './workload.js';
@@ -33,21 +33,26 @@ import { RunLimitError, timeLimitError, EVENTS_BASE, EVENTS_PER_ARRIVAL, DEFAULT
 import { Histogram } from '../metrics/histogram.js';
 import { CircuitBreaker, type BreakerConfig } from './circuit-breaker.js';
 import { Welford } from '../metrics/welford.js';
+import { ConcurrencyLimit, LimitOutcome, type LimitConfig } from './concurrency-limit.js';
 import type { TopologyObserver } from './topology-observer.js';
+import { EdgeNetwork } from './edge-network.js';
 
 /** A handler step, as configured (targets by service name). */
 export type StepConfig =
   | { work: DistributionSpec }
   /** The attempt fails here with probability `fail` (an error answer: a bug, a declined payment). */
   | { fail: number }
-  | { call: string; p?: number; hold?: boolean }
-  | { parallel: string[]; need: 'all' | 'any' | number; p?: number; hold?: boolean };
+  /** `fallback`: a call that fails (its edge's policy gave up) is answered by a fallback, and the attempt goes on degraded. */
+  | { call: string; p?: number; hold?: boolean; fallback?: boolean }
+  | { parallel: string[]; need: 'all' | 'any' | number; p?: number; hold?: boolean; fallback?: boolean };
 
 export interface ServiceConfig {
   name: string;
   servers: readonly ServerSpec[];
   balancer: { name: string; options: Record<string, unknown> };
   steps: readonly StepConfig[];
+  /** A concurrency limit at each of its servers (static or AIMD); none when absent. */
+  limit?: LimitConfig;
 }
 
 /** An edge's policy: the client's (timeouts, retries, cancel) plus a breaker and a bulkhead. */
@@ -55,6 +60,10 @@ export interface EdgePolicy extends ClientConfig {
   breaker?: BreakerConfig;
   /** Bulkhead: attempts in flight over the edge at most; more are refused at once. */
   maxConcurrent?: number;
+  /** Network latency of the edge, drawn each way (to the callee, and the answer back). */
+  latencyMs?: DistributionSpec;
+  /** Probability that an answer is lost on its way back (the caller's timeout or deadline ends the attempt). */
+  loss?: number;
 }
 
 export interface TopologyConfig {
@@ -81,11 +90,18 @@ interface Step {
   need: number;
   hold: boolean;
   p: number;
+  fallback: boolean;
 }
 
 /** Counters of one service (attempts at it) or one edge (calls over it), measured requests only. */
 export class CallCounters {
   calls = 0; attempts = 0; retries = 0;
+  /** Extra attempts of calls still unanswered after the edge's hedge delay (edges only). */
+  hedges = 0;
+  /** Answers lost on the edge's network (edges only). */
+  lost = 0;
+  /** Failed calls answered by a fallback: over the edge (edges), or made by the service's attempts (services). */
+  fallbacks = 0;
   /** Attempts the edge's breaker or bulkhead refused at once (edges only). */
   refused = 0;
   /** Slot time held by attempts whose result nobody waited for any more (services only), ms. */
@@ -115,6 +131,8 @@ export interface Edge {
   /** Bulkhead size (0: none) and attempts holding a permit now. */
   maxConcurrent: number;
   inFlight: number;
+  /** Its network (latency, loss); null: none (answers are instant and never lost). */
+  net: EdgeNetwork | null;
 }
 
 export interface Service {
@@ -128,7 +146,30 @@ export interface Service {
   counters: CallCounters;
   /** Its work-step durations' own random stream. */
   rng: Rng;
+  /** Its servers' concurrency limit, or null. */
+  limit: ConcurrencyLimit | null;
 }
+
+/**
+ * What a workflow layer (src/workflow/) hooks into: its timers (events of kind Workflow), the
+ * entry arrivals, the calls it makes (`externalCall`), and the attempts at the services hosting its
+ * machines (`setHooks`), whose handler outcome it decides.
+ */
+export interface TopologyHooks {
+  timer(r: number): void;
+  arrived(): void;
+  /** External call `c` ended (after its edge's retries): succeeded or not. */
+  callDone(c: number, ok: boolean): void;
+  /** Attempt `a` at a hooked service begins its handler. */
+  attemptStarted(a: number): void;
+  /** Attempt `a` at a hooked service finished its handler: true to succeed, false to fail. */
+  attemptOutcome(a: number): boolean;
+  /** Instances still running: the run is not finished while there are any. */
+  live(): number;
+}
+
+/** `parent` of a call made by the workflow layer. */
+const EXTERNAL = -3;
 
 const R = RequestState;
 const A = AttemptState;
@@ -145,8 +186,13 @@ export class TopologyModel implements Handler {
   readonly workload: Workload;
   readonly entry: number;
   checked = false;
+  /** Measured entry requests that succeeded with a fallback somewhere below (a degraded answer). */
+  degraded = 0;
   /** Watches attempts (an animation); null: no calls at all. */
   observer: TopologyObserver | null = null;
+  /** The workflow layer, if any, and the services whose attempts it decides (1). */
+  hooks: TopologyHooks | null = null;
+  private hooked = new Uint8Array(0);
   private readonly coin: Rng;
   private readonly eventsPerArrival: number;
   /** The attempt sending its calls now: their outcomes are weighed once all are sent. */
@@ -179,9 +225,11 @@ export class TopologyModel implements Handler {
       const hi = lo + svc.servers.length;
       const view = { size: hi - lo, weight: this.pool.weight.subarray(lo, hi), load: this.pool.load.subarray(lo, hi) };
       const fleet = new BalancerFleet({ balancer: svc.balancer }, view, sim, seed, `balancer@${svc.name}`);
-      this.services.push({ name: svc.name, index: i, lo, hi, fleet, steps: [], counters: new CallCounters(), rng: createStream(seed, `service@${svc.name}`) });
+      this.services.push({ name: svc.name, index: i, lo, hi, fleet, steps: [], counters: new CallCounters(), rng: createStream(seed, `service@${svc.name}`), limit: svc.limit ? new ConcurrencyLimit(svc.limit, hi - lo, sim) : null });
       lo = hi;
     });
+    const watched = this.services.filter((svc) => svc.fleet.watchesLoad);
+    if (watched.length > 0) this.pool.watch = new LoadWatch(this.pool.size, watched);
     const edgeOf = (from: number, to: string): number => {
       const t = index.get(to);
       if (t === undefined) throw new RangeError(`${config.services[from].name} calls ${JSON.stringify(to)}: no such service`);
@@ -195,12 +243,12 @@ export class TopologyModel implements Handler {
     };
     config.services.forEach((svc, i) => {
       this.services[i].steps = svc.steps.map((step): Step => {
-        if ('work' in step) return { kind: WORK, dist: createDistribution(step.work), edges: [], need: 0, hold: true, p: 1 };
-        if ('fail' in step) return { kind: FAIL, dist: null, edges: [], need: 0, hold: true, p: step.fail };
-        if ('call' in step) return { kind: CALL, dist: null, edges: [edgeOf(i, step.call)], need: 1, hold: step.hold ?? true, p: step.p ?? 1 };
+        if ('work' in step) return { kind: WORK, dist: createDistribution(step.work), edges: [], need: 0, hold: true, p: 1, fallback: false };
+        if ('fail' in step) return { kind: FAIL, dist: null, edges: [], need: 0, hold: true, p: step.fail, fallback: false };
+        if ('call' in step) return { kind: CALL, dist: null, edges: [edgeOf(i, step.call)], need: 1, hold: step.hold ?? true, p: step.p ?? 1, fallback: step.fallback ?? false };
         const edges = step.parallel.map((t) => edgeOf(i, t));
         const need = step.need === 'all' ? edges.length : step.need === 'any' ? 1 : step.need;
-        return { kind: PARALLEL, dist: null, edges, need, hold: step.hold ?? true, p: step.p ?? 1 };
+        return { kind: PARALLEL, dist: null, edges, need, hold: step.hold ?? true, p: step.p ?? 1, fallback: step.fallback ?? false };
       });
     });
     const { maxEvents, maxInFlight } = config.stop;
@@ -220,6 +268,7 @@ export class TopologyModel implements Handler {
     return {
       name, from, to, policy: new ClientPolicy(policy, this.sim, seed), counters: new CallCounters(),
       breaker: policy?.breaker ? new CircuitBreaker(policy.breaker, this.sim) : null, maxConcurrent: policy?.maxConcurrent ?? 0, inFlight: 0,
+      net: policy && (policy.latencyMs !== undefined || (policy.loss ?? 0) > 0) ? new EdgeNetwork(policy.latencyMs, policy.loss ?? 0, this.config.seed, name) : null,
     };
   }
 
@@ -238,7 +287,44 @@ export class TopologyModel implements Handler {
   }
 
   finished(): boolean {
-    return this.workload.arrivalsDone && this.requests.live === 0;
+    return this.workload.arrivalsDone && this.requests.live === 0 && (this.hooks === null || this.hooks.live() === 0);
+  }
+
+  /** Installs the workflow layer; attempts at `services` (indices) have their outcome decided by it. */
+  setHooks(hooks: TopologyHooks, services: readonly number[]): void {
+    this.hooks = hooks;
+    this.hooked = new Uint8Array(this.services.length);
+    for (const i of services) this.hooked[i] = 1;
+  }
+
+  /** The edge from service `from` to service `to` (indices), made if no step calls over it. */
+  edgeBetween(from: number, to: number): number {
+    const name = `${this.services[from].name}->${this.services[to].name}`;
+    let e = this.edges.findIndex((x) => x.name === name);
+    if (e < 0) {
+      e = this.edges.length;
+      this.edges.push(this.makeEdge(name, from, to, this.config.calls?.[name], this.config.seed * 7919 + e));
+    }
+    return e;
+  }
+
+  /** A call over edge `e` for the workflow layer: its row (send it with `sendExternal`; `hooks.callDone` tells its end). */
+  externalCall(e: number): number {
+    const t = this.requests, c = t.alloc();
+    t.measured[c] = this.stats.measuring ? 1 : 0;
+    t.wasted[c] = 0;
+    t.key[c] = 0;
+    this.newCall(c, EXTERNAL, e);
+    return c;
+  }
+
+  sendExternal(c: number): void {
+    this.sendAttempt(c);
+  }
+
+  /** Ends the run if nothing is left to do (the workflow layer's last instance ended). */
+  maybeStop(): void {
+    this.checkFinished();
   }
 
   handle(kind: number, r: number): void {
@@ -258,8 +344,13 @@ export class TopologyModel implements Handler {
           this.sendAttempt(r);
         }
         break;
+      case EventKind.Deadline: if (t.deadlineId[r] === id) this.deadline(r); break;
+      case EventKind.Hedge: if (t.hedgeId[r] === id) this.hedge(r); break;
+      case EventKind.NetArrive: if (t.netId[r] === id) { t.netId[r] = -1; this.arriveAt(r); } break;
+      case EventKind.NetReturn: if (t.netId[r] === id) { t.netId[r] = -1; this.answered(r); } break;
       case EventKind.WarmupEnd: if (!this.stats.windowClosed) this.stats.warmupEnded(); break;
       case EventKind.WindowEnd: this.stats.closeWindow(this.sim.now); break;
+      case EventKind.Workflow: this.hooks!.timer(r); break;
     }
     if (this.handoffs.length > 0) this.handOff();
   }
@@ -326,6 +417,7 @@ export class TopologyModel implements Handler {
     this.newCall(c, -1, 0);
     if (end === end) this.arrivalsEnd(end);
     this.sendAttempt(c);
+    if (this.hooks !== null) this.hooks.arrived();
   }
 
   /** Row `c` becomes a call over edge `e` for `parent` (an attempt row, or -1 for the external client). */
@@ -335,9 +427,10 @@ export class TopologyModel implements Handler {
     t.edge[c] = e;
     t.service[c] = this.edges[e].to;
     t.attempt[c] = -1;
+    t.degraded[c] = 0;
     t.arrivalMs[c] = this.sim.now;
     const policy = this.edges[e].policy;
-    if (policy.config) policy.arrived(t, c, this.stats.latency); // the retry budget earns its share
+    if (policy.config) policy.arrived(t, c, this.edges[e].counters.latencyHistogram); // the retry budget earns its share; deadline, first hedge
     if (t.measured[c]) {
       this.edges[e].counters.calls++;
       this.edges[e].counters.inFlight++;
@@ -365,7 +458,13 @@ export class TopologyModel implements Handler {
     t.wasted[a] = t.wasted[c];
     t.heldMs[a] = 0;
     t.call[a] = c;
+    t.nextAttempt[a] = t.attempt[c];
     t.attempt[c] = a;
+    t.liveAttempts[c]++;
+    t.netId[a] = -1;
+    t.returning[a] = 0;
+    t.degraded[a] = 0;
+    t.limited[a] = 0;
     t.service[a] = svc.index;
     t.edge[a] = e;
     t.key[a] = t.key[c];
@@ -380,6 +479,19 @@ export class TopologyModel implements Handler {
       if (t.parent[c] === -1) this.stats.attemptsSent++;
     }
     this.setCall(c, R.Pending);
+    if (edge.net !== null) {
+      // On its way to the callee: the caller's timeout runs from now.
+      edge.policy.armTimeout(t, a);
+      t.netId[a] = this.sim.schedule(this.sim.now + edge.net.delayMs(), EventKind.NetArrive, a);
+      return;
+    }
+    this.arriveAt(a);
+  }
+
+  /** Attempt `a` reaches its service (at once, or after its edge's latency): the service's balancer picks a server. */
+  private arriveAt(a: number): void {
+    const t = this.requests, svc = this.services[t.service[a]];
+    t.sentMs[a] = this.sim.now;
     const b = svc.fleet.instanceFor();
     t.balancer[a] = b;
     const local = svc.fleet.balancers[b].pick(t.key[a]);
@@ -389,19 +501,26 @@ export class TopologyModel implements Handler {
   /** Attempt `a` reaches server `s` (-1: none eligible). */
   private dispatch(a: number, s: number, b: number): void {
     const t = this.requests, pool = this.pool;
+    t.limited[a] = 0;
     if (s < 0) return this.attemptEnded(a, A.Rejected);
     t.server[a] = s;
     const svc = this.services[t.service[a]];
+    if (svc.limit !== null) {
+      if (!svc.limit.tryAcquire(s - svc.lo, t.measured[a])) return this.attemptEnded(a, A.Rejected); // over the limit: refused at once
+      t.limited[a] = 1;
+      t.admittedMs[a] = this.sim.now;
+    }
     const begin = pool.inService[s] < pool.concurrency[s];
     if (!begin && pool.queueLimit[s] >= 0 && pool.queueLength[s] >= pool.queueLimit[s]) {
       pool.dropped[s]++;
       return this.attemptEnded(a, A.Dropped);
     }
     t.counted[a] = 1;
-    svc.fleet.own[b][s - svc.lo]++;
+    svc.fleet.sent(b, s - svc.lo);
     t.atServer[a] = 1;
     t.step[a] = 0;
-    this.edges[t.edge[a]].policy.armTimeout(t, a);
+    const edge = this.edges[t.edge[a]];
+    if (edge.net === null) edge.policy.armTimeout(t, a); // (with a network, armed when sent)
     if (begin) {
       this.pool.startService(s);
       this.start(a);
@@ -420,6 +539,7 @@ export class TopologyModel implements Handler {
     this.setAttempt(a, A.InService);
     this.requests.holding[a] = 1;
     this.requests.startMs[a] = this.sim.now;
+    if (this.hooks !== null && this.requests.step[a] === 0 && this.hooked[this.requests.service[a]] === 1) this.hooks.attemptStarted(a);
     this.runSteps(a);
   }
 
@@ -490,6 +610,14 @@ export class TopologyModel implements Handler {
     const t = this.requests;
     this.unlinkCall(a, c);
     t.waiting[a]--;
+    if (!ok && this.services[t.service[a]].steps[t.step[a]].fallback) {
+      ok = true; // a fallback answers instead: the attempt goes on, degraded
+      t.degraded[a] = 1;
+      if (t.measured[a]) {
+        this.edges[t.edge[c]].counters.fallbacks++; // (c's row is free, its fields still as they were)
+        this.services[t.service[a]].counters.fallbacks++;
+      }
+    }
     if (ok) t.okCalls[a]++;
     else t.failedCalls[a]++;
     if (a !== this.launching) this.weigh(a);
@@ -522,6 +650,7 @@ export class TopologyModel implements Handler {
   /** Attempt `a`'s handler is done: it succeeds at its server. */
   private complete(a: number): void {
     const t = this.requests, s = t.server[a];
+    if (this.hooks !== null && this.hooked[t.service[a]] === 1 && !this.hooks.attemptOutcome(a)) return this.fail(a);
     this.pool.completed[s]++;
     this.stats.serverCompletions++;
     if (t.holding[a]) {
@@ -564,7 +693,7 @@ export class TopologyModel implements Handler {
     t.wasted[a] = 1;
     for (let c = t.hedgeHead[a]; c >= 0; c = t.nextHedge[c]) {
       t.wasted[c] = 1;
-      if (t.attempt[c] >= 0) this.markWasted(t.attempt[c]);
+      for (let x = t.attempt[c]; x >= 0; x = t.nextAttempt[x]) this.markWasted(x);
     }
   }
 
@@ -572,11 +701,10 @@ export class TopologyModel implements Handler {
   private leaveServer(a: number): void {
     const t = this.requests;
     t.atServer[a] = 0;
-    t.timeoutId[a] = -1;
     if (t.counted[a] === 1) {
       t.counted[a] = 0;
       const svc = this.services[t.service[a]];
-      svc.fleet.own[t.balancer[a]][t.server[a] - svc.lo]--;
+      svc.fleet.released(t.balancer[a], t.server[a] - svc.lo);
     }
   }
 
@@ -596,6 +724,13 @@ export class TopologyModel implements Handler {
     if (record) edge.breaker?.record(failed);
   }
 
+  /** Attempt `a` no longer counts against its server's concurrency limit, which learns how it went. */
+  private releaseLimit(a: number, outcome: number): void {
+    const t = this.requests, svc = this.services[t.service[a]];
+    t.limited[a] = 0;
+    svc.limit!.release(t.server[a] - svc.lo, this.sim.now - t.admittedMs[a], outcome);
+  }
+
   /** The balancer that sent attempt `a` learns how it went (policies that learn from outcomes). */
   private observe(a: number, latencyMs: number, ok: boolean): void {
     const t = this.requests, svc = this.services[t.service[a]];
@@ -605,11 +740,12 @@ export class TopologyModel implements Handler {
   /** Attempt `a` ended in `state`; its call learns of it (unless nobody waits any more). */
   private attemptEnded(a: number, state: number): void {
     const t = this.requests, svc = this.services[t.service[a]];
-    this.releasePermit(a, state !== A.Succeeded);
+    if (t.limited[a]) this.releaseLimit(a, state === A.Succeeded ? LimitOutcome.Ok : state === A.Dropped ? LimitOutcome.Dropped : LimitOutcome.Ignored);
+    const c = t.call[a], net = this.edges[t.edge[a]].net;
+    if (c < 0 || net === null) this.releasePermit(a, state !== A.Succeeded);
     if (state !== A.Succeeded && state !== A.Failed) this.leaveServer(a);
     this.observe(a, this.sim.now - t.sentMs[a], state === A.Succeeded);
     this.setAttempt(a, state);
-    const c = t.call[a];
     if (t.measured[a]) {
       const k = svc.counters;
       k.inFlight--;
@@ -621,19 +757,122 @@ export class TopologyModel implements Handler {
       else if (state === A.Dropped) k.dropped++;
       else if (state === A.Rejected) k.rejected++;
     }
-    this.requests.release(a);
     if (c < 0) {
+      this.freeAttempt(a);
       this.checkFinished();
       return;
     }
-    t.attempt[c] = -1;
+    t.outcome[a] = state;
+    if (net === null) return this.answered(a);
+    // The answer travels back, unless it is lost: then only a timeout or the deadline ends the attempt.
+    t.returning[a] = 1;
+    if (net.lost()) {
+      if (t.measured[a]) this.edges[t.edge[a]].counters.lost++;
+      return;
+    }
+    t.netId[a] = this.sim.schedule(this.sim.now + net.delayMs(), EventKind.NetReturn, a);
+  }
+
+  /** The caller hears attempt `a`'s answer (its outcome, at once or over the network): the attempt is done. */
+  private answered(a: number): void {
+    const t = this.requests, c = t.call[a], state = t.outcome[a];
+    this.releasePermit(a, state !== A.Succeeded);
+    if (state === A.Succeeded && t.degraded[a]) t.degraded[c] = 1;
+    this.unlinkAttempt(c, a);
+    this.freeAttempt(a);
     this.callAttemptEnded(c, state);
+  }
+
+  /** Frees attempt row `a`, its timers forgotten. */
+  private freeAttempt(a: number): void {
+    const t = this.requests;
+    t.timeoutId[a] = -1;
+    t.netId[a] = -1;
+    t.returning[a] = 0;
+    t.release(a);
+  }
+
+  /** Attempt `a` of call `c` is no longer out for it. */
+  private unlinkAttempt(c: number, a: number): void {
+    const t = this.requests;
+    t.liveAttempts[c]--;
+    if (t.attempt[c] === a) {
+      t.attempt[c] = t.nextAttempt[a];
+      return;
+    }
+    for (let x = t.attempt[c]; x >= 0; x = t.nextAttempt[x]) {
+      if (t.nextAttempt[x] === a) {
+        t.nextAttempt[x] = t.nextAttempt[a];
+        return;
+      }
+    }
+  }
+
+  /**
+   * Call `c` ends while attempts of it are still out (hedges that lost the race, or it is not
+   * needed any more): withdrawn over an edge with cancel, else they run on for nobody; an answer on
+   * its way back is dropped.
+   */
+  private dropAttempts(c: number, cancel: boolean): void {
+    const t = this.requests;
+    for (let a = t.attempt[c]; a >= 0; ) {
+      const next = t.nextAttempt[a];
+      t.call[a] = -1;
+      t.timeoutId[a] = -1;
+      if (t.returning[a]) {
+        this.releasePermit(a, false, false);
+        this.freeAttempt(a);
+      } else if (cancel) this.withdraw(a, false);
+      else this.markWasted(a);
+      a = next;
+    }
+    t.attempt[c] = -1;
+    t.liveAttempts[c] = 0;
+  }
+
+  /** Call `c`'s hedge delay passed: another attempt goes out while the ones out are unanswered (first answer wins). */
+  private hedge(c: number): void {
+    const t = this.requests, edge = this.edges[t.edge[c]];
+    t.hedgeId[c] = -1;
+    if (t.liveAttempts[c] === 0 || t.parent[c] === ORPHAN) return; // in backoff (the retry comes), or nobody waits
+    if (t.attempts[c] - 1 - t.retries[c] >= edge.policy.config!.hedge!.max) return; // hedges sent = attempts − first − retries
+    if (t.measured[c]) {
+      edge.counters.hedges++;
+      if (t.parent[c] === -1) this.stats.hedges++;
+    }
+    // The next one is due first: the call may end (and its row be reused) while this one is sent.
+    edge.policy.scheduleHedge(t, c, edge.counters.latencyHistogram);
+    this.sendAttempt(c);
+  }
+
+  /** Call `c`'s deadline passed: its attempts out are given up on, as by a timeout, and it ends timed out. */
+  private deadline(c: number): void {
+    const t = this.requests, cancel = this.edges[t.edge[c]].policy.config?.cancel === true;
+    t.deadlineId[c] = -1;
+    for (let a = t.attempt[c]; a >= 0; ) {
+      const next = t.nextAttempt[a];
+      this.observer?.timedOut(a);
+      t.timeoutId[a] = -1;
+      this.releasePermit(a, true);
+      t.call[a] = -1;
+      if (t.returning[a]) this.freeAttempt(a);
+      else {
+        this.markWasted(a);
+        if (t.measured[a]) this.services[t.service[a]].counters.abandoned++;
+        if (cancel) this.withdraw(a, true);
+      }
+      a = next;
+    }
+    t.attempt[c] = -1;
+    t.liveAttempts[c] = 0;
+    this.finishCall(c, R.TimedOut);
   }
 
   /** The caller of call `c` sees its attempt end in `state`. */
   private callAttemptEnded(c: number, state: number): void {
     const t = this.requests, e = t.edge[c];
     if (state === A.Succeeded) return this.finishCall(c, R.Succeeded);
+    if (t.liveAttempts[c] > 0) return; // a hedge is still out: its answer may yet come
     if (t.parent[c] !== ORPHAN && this.edges[e].policy.retry(t, c)) {
       this.setCall(c, R.Backoff);
       return;
@@ -647,11 +886,15 @@ export class TopologyModel implements Handler {
     this.observer?.timedOut(a);
     t.timeoutId[a] = -1;
     this.releasePermit(a, true);
-    t.call[a] = -1; // runs on unless cancelled: nobody waits for it
-    this.markWasted(a);
-    t.attempt[c] = -1;
-    if (t.measured[a]) this.services[t.service[a]].counters.abandoned++;
-    if (this.edges[t.edge[a]].policy.config?.cancel) this.withdraw(a, true);
+    this.unlinkAttempt(c, a);
+    if (t.returning[a]) {
+      this.freeAttempt(a); // done at its server: its answer is late, or lost
+    } else {
+      t.call[a] = -1; // runs on unless cancelled: nobody waits for it
+      this.markWasted(a);
+      if (t.measured[a]) this.services[t.service[a]].counters.abandoned++;
+      if (this.edges[t.edge[a]].policy.config?.cancel) this.withdraw(a, true);
+    }
     this.callAttemptEnded(c, A.TimedOut);
   }
 
@@ -663,6 +906,7 @@ export class TopologyModel implements Handler {
   private withdraw(a: number, timedOut: boolean): void {
     const t = this.requests, pool = this.pool, s = t.server[a];
     this.releasePermit(a, true, timedOut);
+    if (t.limited[a]) this.releaseLimit(a, timedOut ? LimitOutcome.Dropped : LimitOutcome.Ignored);
     this.observe(a, NaN, false); // no response to learn from
     this.abandonCalls(a);
     if (t.measured[a]) {
@@ -679,7 +923,7 @@ export class TopologyModel implements Handler {
     }
     this.leaveServer(a);
     this.setAttempt(a, A.Cancelled);
-    this.requests.release(a);
+    this.freeAttempt(a);
     if (held) this.freeSlot(s);
     this.checkFinished();
   }
@@ -690,16 +934,14 @@ export class TopologyModel implements Handler {
     for (let c = t.hedgeHead[a]; c >= 0; ) {
       const next = t.nextHedge[c];
       t.parent[c] = ORPHAN;
-      const attempt = t.attempt[c];
       if (t.retryId[c] >= 0) {
         t.retryId[c] = -1; // in backoff: no retry will come
         this.finishCall(c, R.Failed, true);
-      } else if (attempt >= 0 && this.edges[t.edge[c]].policy.config?.cancel) {
-        t.call[attempt] = -1;
-        this.withdraw(attempt, false);
+      } else if (t.attempt[c] >= 0 && this.edges[t.edge[c]].policy.config?.cancel) {
+        this.dropAttempts(c, true);
         this.finishCall(c, R.Failed, true);
-      } else if (attempt >= 0) {
-        this.markWasted(attempt); // it runs on, for nobody
+      } else {
+        for (let x = t.attempt[c]; x >= 0; x = t.nextAttempt[x]) this.markWasted(x); // they run on, for nobody
       }
       c = next;
     }
@@ -724,6 +966,7 @@ export class TopologyModel implements Handler {
   private finishCall(c: number, to: number, cancelled = false): void {
     const t = this.requests, e = t.edge[c], now = this.sim.now;
     this.setCall(c, to);
+    if (t.attempt[c] >= 0) this.dropAttempts(c, this.edges[e].policy.config?.cancel === true); // hedges that lost
     t.retryId[c] = -1;
     t.deadlineId[c] = -1;
     t.hedgeId[c] = -1;
@@ -740,16 +983,22 @@ export class TopologyModel implements Handler {
       else if (to === R.Dropped) k.dropped++;
       else if (to === R.Rejected) k.rejected++;
     }
-    const parent = t.parent[c];
+    const parent = t.parent[c], degraded = to === R.Succeeded && t.degraded[c] === 1;
     if (parent === -1) {
+      if (degraded && t.measured[c]) this.degraded++;
       if (to === R.Succeeded) this.stats.successes++;
       if (t.measured[c]) this.stats.ended(to, now - t.arrivalMs[c]);
     }
     t.parent[c] = ORPHAN;
     const client = parent === -1 ? t.client[c] : -1;
     t.release(c);
-    if (parent >= 0) this.callReturned(parent, c, to === R.Succeeded);
-    else {
+    if (parent >= 0) {
+      if (degraded) t.degraded[parent] = 1;
+      this.callReturned(parent, c, to === R.Succeeded);
+    } else if (parent === EXTERNAL) {
+      this.hooks!.callDone(c, to === R.Succeeded);
+      this.checkFinished();
+    } else {
       if (client >= 0) this.arrivalsEnd(this.workload.clientFree(client, now)); // a closed-loop user thinks, then sends again
       this.checkFinished();
     }

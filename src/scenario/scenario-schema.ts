@@ -345,6 +345,26 @@ function keys(): JsonSchema {
 
 const metrics = () => closed({ significantDigits: num({ integer: true, min: HISTOGRAM_DIGITS.min, max: HISTOGRAM_DIGITS.max }, `percentile precision (default ${HISTOGRAM_DIGITS.default})`) });
 
+/** A service's concurrency limit at each server: static, or AIMD (Netflix's defaults). */
+function limit(): JsonSchema {
+  const n = (description: string) => num({ integer: true, min: 1, max: 10_000_000 }, description);
+  return {
+    description: 'a concurrency limit at each server: attempts over it are refused at once',
+    oneOf: [
+      closed({ static: n('attempts admitted at once') }, ['static']),
+      closed({
+        aimd: closed({
+          initialLimit: n('default 20 (within minLimit..maxLimit)'),
+          minLimit: n('default 20'),
+          maxLimit: n('default 200'),
+          backoffRatio: num({ min: 0.5, max: 0.999 }, 'the limit is multiplied by this on a drop or a slow answer (default 0.9)'),
+          timeoutMs: ms(POSITIVE, 'an answer slower than this counts as a drop (default 5000)'),
+        }),
+      }, ['aimd']),
+    ],
+  };
+}
+
 /** Services calling services: entry, services with their handlers, policies per edge. */
 function topology(): JsonSchema {
   const service = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' };
@@ -386,7 +406,7 @@ function topology(): JsonSchema {
       entry: service,
       services: {
         type: 'object', minProperties: 1, maxProperties: 1000, propertyNames: service,
-        additionalProperties: closed({ servers: servers(), balancer: balancer(), work: { type: 'array', items: step, maxItems: 100 } }, ['servers', 'balancer', 'work']),
+        additionalProperties: closed({ servers: servers(), balancer: balancer(), work: { type: 'array', items: step, maxItems: 100 }, limit: limit() }, ['servers', 'balancer', 'work']),
       },
       calls: { type: 'object', propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]*->[A-Za-z][A-Za-z0-9_-]*$' }, additionalProperties: edge },
       client: client(),

@@ -205,7 +205,10 @@ function parseTopologyScenario(input: Json, files?: ScenarioFiles): Scenario {
 function topologyInputOf(scenario: Scenario): Json {
   const t = scenario.topology!;
   const services: Json = {};
-  for (const svc of t.services) services[svc.name] = { servers: svc.servers, balancer: svc.name === t.entry ? scenario.balancer : svc.balancer, work: svc.work };
+  for (const svc of t.services) {
+    const x: Json = services[svc.name] = { servers: svc.servers, balancer: svc.name === t.entry ? scenario.balancer : svc.balancer, work: svc.work };
+    if (svc.limit) x.limit = svc.limit;
+  }
   const input: Json = { name: scenario.name, seed: scenario.seed, stop: scenario.stop, arrivals: scenario.arrivals, entry: t.entry, services, calls: t.calls };
   if (scenario.keys) input.keys = scenario.keys;
   if (scenario.client) input.client = scenario.client;
@@ -494,6 +497,7 @@ export function toTopologyConfig(scenario: Scenario): TopologyConfig {
     services: t.services.map((svc) => ({
       name: svc.name, servers: expand(svc.servers), steps: svc.work,
       balancer: options(svc.name === t.entry ? scenario.balancer : svc.balancer),
+      ...(svc.limit ? { limit: svc.limit } : {}),
     })),
     calls: t.calls,
   };

@@ -10,6 +10,7 @@ import type { ScenarioFiles } from './scenario-files.js';
 import type { ClientConfig } from '../model/client.js';
 import type { EdgePolicy, StepConfig } from '../model/topology.js';
 import type { BreakerConfig } from '../model/circuit-breaker.js';
+import { parseLimit, type LimitConfig } from './limit-spec.js';
 
 /** A service as written (groups of servers, its balancer with options, its handler). */
 export interface ServiceSpec<Group = unknown, Balancer = { name: string } & Record<string, unknown>> {
@@ -17,6 +18,8 @@ export interface ServiceSpec<Group = unknown, Balancer = { name: string } & Reco
   servers: Group[];
   balancer: Balancer;
   work: StepConfig[];
+  /** A concurrency limit at each of its servers. */
+  limit?: LimitConfig;
 }
 
 export interface TopologySpec {
@@ -53,13 +56,15 @@ export function parseTopology(o: Json, parsers: PoolParsers, files?: ScenarioFil
   let total = 0;
   const services = names.map((name) => {
     const path = join('services', name);
-    const x = object(all[name], path, ['servers', 'balancer', 'work']);
+    const x = object(all[name], path, ['servers', 'balancer', 'work', 'limit']);
     const servers = parsers.servers(x.servers, join(path, 'servers'));
     total += servers.reduce((n, g) => n + g.count, 0);
     const balancer = parsers.balancer(x.balancer, servers, join(path, 'balancer'));
     const work = array(x.work, join(path, 'work')).map((step, k) => parseStep(step, join(join(path, 'work'), k), names, name, files));
     if (work.length > MAX_STEPS) throw new ScenarioError(join(path, 'work'), `${work.length} steps`, `at most ${MAX_STEPS} steps`);
-    return { name, servers, balancer, work };
+    const svc: ServiceSpec<import('./scenario.js').ServerGroup, import('./scenario.js').Scenario['balancer']> = { name, servers, balancer, work };
+    if (x.limit !== undefined) svc.limit = parseLimit(x.limit, join(path, 'limit'));
+    return svc;
   });
   if (total > parsers.maxServers) throw new ScenarioError('services', `${total} servers`, `at most ${parsers.maxServers} servers in all`);
   const entry = o.entry === undefined ? names[0] : stringField(o, 'entry', '');
@@ -74,22 +79,27 @@ export function parseTopology(o: Json, parsers: PoolParsers, files?: ScenarioFil
     for (const edge of Object.keys(o.calls)) {
       const path = `calls["${edge}"]`;
       if (!edges.has(edge)) throw new ScenarioError(path, edge, `an edge some service calls: ${[...edges].join(', ') || '(none)'}`);
-      const raw = object(o.calls[edge], path, ['timeoutMs', 'deadlineMs', 'connectTimeoutMs', 'cancel', 'retries', 'hedge', 'breaker', 'maxConcurrent']);
-      const { breaker, maxConcurrent, ...client } = raw;
+      const raw = object(o.calls[edge], path, ['timeoutMs', 'deadlineMs', 'connectTimeoutMs', 'cancel', 'retries', 'hedge', 'breaker', 'maxConcurrent', 'latencyMs', 'loss']);
+      const { breaker, maxConcurrent, latencyMs, loss, ...client } = raw;
       const policy: EdgePolicy = parseClient(client, path);
       refuseInTopology(policy, path);
       if (breaker !== undefined) policy.breaker = parseBreaker(breaker, join(path, 'breaker'));
       if (maxConcurrent !== undefined) policy.maxConcurrent = numberField(raw, 'maxConcurrent', path, { integer: true, min: 1, max: 10_000_000 });
+      if (latencyMs !== undefined) policy.latencyMs = parseDistribution(latencyMs, join(path, 'latencyMs'), files);
+      if (loss !== undefined) {
+        policy.loss = numberField(raw, 'loss', path, { min: 0, max: 1 });
+        if (policy.loss > 0 && policy.timeoutMs === undefined && policy.deadlineMs === undefined) {
+          throw new ScenarioError(join(path, 'loss'), policy.loss, 'no loss on an edge without "timeoutMs" or "deadlineMs" (a lost answer would be waited for forever)');
+        }
+      }
       calls[edge] = policy;
     }
   }
   return { entry, services, calls };
 }
 
-/** What a topology does not support yet in a client policy: deadlines, hedges, connect timeouts. */
+/** What a topology does not support yet in a client policy: connect timeouts. */
 export function refuseInTopology(policy: ClientConfig, path: string): void {
-  if (policy.deadlineMs !== undefined) throw new ScenarioError(join(path, 'deadlineMs'), policy.deadlineMs, 'no deadlineMs in a topology yet (use timeoutMs per edge)');
-  if (policy.hedge !== undefined) throw new ScenarioError(join(path, 'hedge'), policy.hedge, 'no hedging in a topology yet');
   if (policy.connectTimeoutMs > 0) throw new ScenarioError(join(path, 'connectTimeoutMs'), policy.connectTimeoutMs, 'no connectTimeoutMs in a topology yet');
 }
 
@@ -117,7 +127,11 @@ function parseStep(value: unknown, path: string, names: readonly string[], self:
     if (name === self) throw new ScenarioError(at, name, 'another service (a service calling itself is a cycle)');
     return name;
   };
-  const options = (x: Json, step: { p?: number; hold?: boolean }) => {
+  const options = (x: Json, step: { p?: number; hold?: boolean; fallback?: boolean }) => {
+    if (x.fallback !== undefined) {
+      if (typeof x.fallback !== 'boolean') throw new ScenarioError(join(path, 'fallback'), x.fallback, 'true (a failed call is answered by a fallback: the attempt goes on, degraded) or false (default: it fails)');
+      step.fallback = x.fallback;
+    }
     if (x.p !== undefined) step.p = numberField(x, 'p', path, { above: 0, max: 1 });
     if (x.hold !== undefined) {
       if (typeof x.hold !== 'boolean') throw new ScenarioError(join(path, 'hold'), x.hold, 'true (keep the slot while waiting, default) or false (release it)');
@@ -133,13 +147,13 @@ function parseStep(value: unknown, path: string, names: readonly string[], self:
     return { fail: numberField(x, 'fail', path, { min: 0, max: 1 }) };
   }
   if ('call' in value) {
-    const x = object(value, path, ['call', 'p', 'hold']);
+    const x = object(value, path, ['call', 'p', 'hold', 'fallback']);
     const step: StepConfig & { call: string } = { call: service(x.call, join(path, 'call')) };
     options(x, step);
     return step;
   }
   if ('parallel' in value) {
-    const x = object(value, path, ['parallel', 'need', 'p', 'hold']);
+    const x = object(value, path, ['parallel', 'need', 'p', 'hold', 'fallback']);
     const list = array(x.parallel, join(path, 'parallel'), 1).map((v, i) => service(v, join(join(path, 'parallel'), i)));
     if (list.length > MAX_FANOUT) throw new ScenarioError(join(path, 'parallel'), `${list.length} calls`, `at most ${MAX_FANOUT}`);
     let need: 'all' | 'any' | number = 'all';

@@ -139,6 +139,7 @@ const NOT_STRUCTURAL: Record<string, string> = {
   'a story reviving a server it never killed': 'a story step against the steps before it',
   'a story step with two actions': 'one action per step (the schema lists every field in one object)',
   'arrival rate changes out of order': 'ascending times',
+  'topology: an AIMD maxLimit below minLimit': 'maxLimit against minLimit',
 };
 
 /** The corpus entry as a JSON document, or undefined when it is not JSON (a matter for the reader, not the schema). */
