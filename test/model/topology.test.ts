@@ -271,7 +271,7 @@ describe('topology scenarios are validated', () => {
     bad({ calls: { 'b->a': { timeoutMs: 1 } } }, /calls\["b->a"\]: got "b->a", expected an edge some service calls: a->b/);
     bad({ entry: 'z' }, /^entry: got "z"/);
     bad({ servers: [{ count: 1 }] }, /^servers: .*belongs to each service/);
-    bad({ calls: { 'a->b': { deadlineMs: 5 } } }, /calls\["a->b"\]\.deadlineMs/);
+    bad({ calls: { 'a->b': { connectTimeoutMs: 5 } } }, /calls\["a->b"\]\.connectTimeoutMs/);
     bad({ services: { a: { ...pool(1), work: [{ fail: 2 }] } } }, /services\.a\.work\[0\]\.fail: got 2/);
     bad({ services: { a: { ...pool(1), work: [{ sleep: 2 }] } } }, /services\.a\.work\[0\]: got/);
     bad({ calls: { 'a->b': { breaker: { window: 5, minCalls: 6 } } } }, /calls\["a->b"\]\.breaker\.minCalls: got 6/);
