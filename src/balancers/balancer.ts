@@ -17,6 +17,12 @@ export interface BalancerContext {
   readonly eligible: Uint8Array;
   /** This balancer instance's own open requests per server. */
   readonly outstanding: Int32Array;
+  /**
+   * True when `outstanding` is shared with the other instances of a large fleet (each instance's
+   * counts are written into it just before its `pick` and `rebuild`): a policy then keeps nothing
+   * derived from it between calls (no index; it is not told of changes) and scans instead.
+   */
+  readonly shared?: boolean;
   /** Oracle: the true number of requests at each server (in service + waiting). */
   readonly trueLoad: Int32Array;
   /** The balancer's own random stream (coin flips, random starts, tie breaks). */
@@ -39,6 +45,13 @@ export interface Balancer {
   observe?(server: number, latencyMs: number, ok: boolean): void;
   /** Membership, weights or eligibility changed: rebuild derived structures. */
   rebuild?(): void;
+  /**
+   * `ctx.outstanding[server]` changed (by one request; `server` −1: any entry may have, after a
+   * load report). Policies that index the counts (see `MinIndex`) update them here.
+   */
+  outstandingChanged?(server: number): void;
+  /** `ctx.trueLoad[server]` changed (oracle policies that index it). */
+  trueLoadChanged?(server: number): void;
 }
 
 /**

@@ -23,11 +23,24 @@ export interface FleetSpec {
 /** The part of a pool the balancers read: its size, weights and true load (a pool, or a slice of one). */
 export type PoolView = Pick<ServerPool, 'size' | 'weight' | 'load'>;
 
+
 export class BalancerFleet {
+  /** Fleets with more instance × server cells than this keep sparse counts (see `sparse`); tests lower it. */
+  static sparseCells = 1 << 24;
   readonly balancers: Balancer[] = [];
   readonly contexts: BalancerContext[] = [];
-  /** Each instance's own open requests per server, [instance][server]. */
+  /**
+   * Each instance's own open requests per server, [instance][server]; empty for a sparse fleet
+   * (see `sparse`), whose counts `ownCount` reads.
+   */
   readonly own: Int32Array[] = [];
+  /**
+   * A large fleet (count × servers > `sparseCells`, e.g. a sidecar per client): each instance
+   * keeps only the servers it has open requests at, and the instances share one `outstanding`
+   * array into which `materialize` writes an instance's counts before its pick or rebuild.
+   */
+  readonly sparse: boolean;
+  private readonly counts: SparseCounts | null;
   /** What health tells every instance (written by HealthView only). */
   readonly eligible: Uint8Array;
   /** Weights as the balancers see them: configured weights, ramped after recovery (slow start). */
@@ -37,6 +50,14 @@ export class BalancerFleet {
   /** Reports of the servers' load every `refreshMs` (0: none, or instantly with load "reported"). */
   readonly refreshMs: number;
   private readonly reported: Int32Array | null;
+  /** The policy indexes `outstanding` (told of every change: `sent`, `released`, `report`). */
+  private readonly tellsOutstanding: boolean;
+  /** `outstanding` is the pool's load itself (reports refreshed instantly). */
+  private readonly outstandingIsLoad: boolean;
+  /** The policy indexes the true load (`trueLoadChanged`). */
+  private readonly tellsTrueLoad: boolean;
+  /** The pool must tell `loadChanged` (the policy indexes the true load, or reads it as `outstanding`). */
+  readonly watchesLoad: boolean;
   private readonly assignRandom: boolean;
   private readonly fleetRng: Rng;
   private nextInstance = 0;
@@ -52,8 +73,10 @@ export class BalancerFleet {
     this.reported = view.load === 'reported' ? (this.refreshMs > 0 ? new Int32Array(n) : pool.load) : null;
     this.eligible = new Uint8Array(n).fill(1);
     this.effectiveWeight = Float64Array.from(pool.weight);
+    this.sparse = fleet.count > 1 && fleet.count * n > BalancerFleet.sparseCells;
+    this.counts = this.sparse ? new SparseCounts(fleet.count, n) : null;
     for (let b = 0; b < fleet.count; b++) {
-      const own = new Int32Array(n);
+      const own = this.counts ? this.counts.scratch : new Int32Array(n);
       const ctx: BalancerContext = {
         size: n,
         weights: this.effectiveWeight,
@@ -62,12 +85,17 @@ export class BalancerFleet {
         trueLoad: pool.load,
         rng: createStream(seed, b === 0 ? streams : `${streams}/${b}`),
         now: () => clock.now,
+        ...(this.sparse ? { shared: true } : {}),
       };
-      this.own.push(own);
+      if (!this.sparse) this.own.push(own);
       this.contexts.push(ctx);
       this.balancers.push(info.create(ctx, spec.balancer.options, 'balancer'));
     }
     this.observes = typeof this.balancers[0].observe === 'function';
+    this.tellsOutstanding = typeof this.balancers[0].outstandingChanged === 'function';
+    this.outstandingIsLoad = this.reported === pool.load;
+    this.tellsTrueLoad = typeof this.balancers[0].trueLoadChanged === 'function';
+    this.watchesLoad = this.tellsTrueLoad || (this.tellsOutstanding && this.outstandingIsLoad);
     this.assignRandom = fleet.assign === 'random';
     this.fleetRng = createStream(seed, streams === 'balancer' ? 'fleet' : `fleet@${streams}`);
   }
@@ -78,13 +106,147 @@ export class BalancerFleet {
     return nb === 1 ? 0 : this.assignRandom ? Math.floor(this.fleetRng.next() * nb) : this.nextInstance++ % nb;
   }
 
+  /** Instance `b` sent a request to server `s`: its own count goes up. */
+  sent(b: number, s: number): void {
+    if (this.counts !== null) return this.counts.add(b, s, 1);
+    this.own[b][s]++;
+    if (this.tellsOutstanding && this.reported === null) this.balancers[b].outstandingChanged!(s);
+  }
+
+  /** A request instance `b` sent to server `s` is over for it: its own count goes down. */
+  released(b: number, s: number): void {
+    if (this.counts !== null) return this.counts.add(b, s, -1);
+    this.own[b][s]--;
+    if (this.tellsOutstanding && this.reported === null) this.balancers[b].outstandingChanged!(s);
+  }
+
+  /** The pool's load at server `s` (of this view) changed; told only when `watchesLoad`. */
+  loadChanged(s: number): void {
+    const balancers = this.balancers;
+    for (let b = 0; b < balancers.length; b++) {
+      const x = balancers[b];
+      if (this.outstandingIsLoad && this.tellsOutstanding) x.outstandingChanged!(s);
+      if (this.tellsTrueLoad) x.trueLoadChanged!(s);
+    }
+  }
+
   /** Every instance's stale view catches up with the servers' load (a report). */
   report(): void {
     this.reported!.set(this.pool.load);
+    if (this.tellsOutstanding) for (const b of this.balancers) b.outstandingChanged!(-1);
   }
 
   /** Membership, weights or eligibility changed: every instance rebuilds its derived structures. */
   rebuild(): void {
-    for (const b of this.balancers) b.rebuild?.();
+    const balancers = this.balancers;
+    for (let b = 0; b < balancers.length; b++) {
+      if (balancers[b].rebuild === undefined) continue;
+      if (this.counts !== null) this.counts.materialize(b);
+      balancers[b].rebuild!();
+    }
+  }
+
+  /** Sparse fleets: instance `b`'s counts into the shared `outstanding` array (before its pick). */
+  materialize(b: number): void {
+    this.counts!.materialize(b);
+  }
+
+  /** Instance `b`'s open requests at server `s`. */
+  ownCount(b: number, s: number): number {
+    return this.counts !== null ? this.counts.get(b, s) : this.own[b][s];
+  }
+}
+
+/** Tells the fleets of a topology's services of load changes at their servers (server ids of the whole pool). */
+export class LoadWatch {
+  private readonly owner: Int32Array;
+  private readonly fleets: BalancerFleet[];
+  private readonly lo: Int32Array;
+
+  constructor(size: number, services: readonly { lo: number; hi: number; fleet: BalancerFleet }[]) {
+    this.owner = new Int32Array(size).fill(-1);
+    this.fleets = services.map((x) => x.fleet);
+    this.lo = Int32Array.from(services, (x) => x.lo);
+    services.forEach((x, i) => this.owner.fill(i, x.lo, x.hi));
+  }
+
+  loadChanged(s: number): void {
+    const f = this.owner[s];
+    if (f >= 0) this.fleets[f].loadChanged(s - this.lo[f]);
+  }
+}
+
+/**
+ * The open requests of many instances, kept per instance only for the servers it has requests at:
+ * a list per instance in pooled typed arrays (server, count, next), and one dense `scratch` array
+ * holding the counts of one instance (`current`) at a time. An instance with k servers costs O(k)
+ * per change and per materialization; there is no per-event allocation (the pool doubles when full).
+ */
+class SparseCounts {
+  readonly scratch: Int32Array;
+  private readonly head: Int32Array;
+  private server: Int32Array;
+  private count: Int32Array;
+  private next: Int32Array;
+  private free = -1;
+  private used = 0;
+  private current = -1;
+
+  constructor(instances: number, size: number) {
+    this.scratch = new Int32Array(size);
+    this.head = new Int32Array(instances).fill(-1);
+    this.server = new Int32Array(1024);
+    this.count = new Int32Array(1024);
+    this.next = new Int32Array(1024);
+  }
+
+  get(b: number, s: number): number {
+    for (let e = this.head[b]; e >= 0; e = this.next[e]) if (this.server[e] === s) return this.count[e];
+    return 0;
+  }
+
+  /** Instance `b`'s count at server `s` changes by `d` (±1). */
+  add(b: number, s: number, d: number): void {
+    if (this.current === b) this.scratch[s] += d;
+    let prev = -1;
+    for (let e = this.head[b]; e >= 0; prev = e, e = this.next[e]) {
+      if (this.server[e] !== s) continue;
+      if ((this.count[e] += d) === 0) {
+        if (prev < 0) this.head[b] = this.next[e];
+        else this.next[prev] = this.next[e];
+        this.next[e] = this.free;
+        this.free = e;
+      }
+      return;
+    }
+    let e = this.free;
+    if (e >= 0) this.free = this.next[e];
+    else {
+      if (this.used === this.server.length) this.grow();
+      e = this.used++;
+    }
+    this.server[e] = s;
+    this.count[e] = d;
+    this.next[e] = this.head[b];
+    this.head[b] = e;
+  }
+
+  materialize(b: number): void {
+    if (this.current === b) return;
+    const scratch = this.scratch;
+    if (this.current >= 0) for (let e = this.head[this.current]; e >= 0; e = this.next[e]) scratch[this.server[e]] = 0;
+    for (let e = this.head[b]; e >= 0; e = this.next[e]) scratch[this.server[e]] = this.count[e];
+    this.current = b;
+  }
+
+  private grow(): void {
+    const m = this.server.length * 2;
+    const server = new Int32Array(m), count = new Int32Array(m), next = new Int32Array(m);
+    server.set(this.server);
+    count.set(this.count);
+    next.set(this.next);
+    this.server = server;
+    this.count = count;
+    this.next = next;
   }
 }

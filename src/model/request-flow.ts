@@ -40,8 +40,6 @@ export class RequestFlow {
   /** When true every request and attempt transition is checked against its machine. */
   checked = false;
   observer: ModelObserver | null = null;
-  /** Each balancer instance's own open requests, [instance][server] (the fleet's, at hand). */
-  private readonly own: Int32Array[];
   private readonly balancers: Balancer[];
   private readonly observes: boolean;
   /** > 0 while finishRequest withdraws a request's copies; slots they free wait in freedSlots. */
@@ -61,7 +59,6 @@ export class RequestFlow {
     /** Added to the event budget at each arrival (0 when `stop.maxEvents` fixes it). */
     private readonly eventsPerArrival: number,
   ) {
-    this.own = fleet.own;
     this.balancers = fleet.balancers;
     this.observes = fleet.observes;
   }
@@ -114,6 +111,7 @@ export class RequestFlow {
     if (table.measured[p]) this.stats.attemptsSent++;
     const b = this.balancers.length === 1 ? 0 : this.fleet.instanceFor(); // one instance: no call
     table.balancer[p] = b;
+    if (this.fleet.sparse) this.fleet.materialize(b);
     const s = this.balancers[b].pick(table.key[p]);
     if (s < 0 || pool.state[s] === ServerState.Failed || this.failures.awaitingTraffic[s] === 1) {
       this.dispatch(p, p, b, s);
@@ -147,6 +145,7 @@ export class RequestFlow {
     if (table.measured[p]) this.stats.attemptsSent++;
     const b = this.fleet.instanceFor();
     table.balancer[r] = b;
+    if (this.fleet.sparse) this.fleet.materialize(b);
     this.dispatch(p, r, b, this.balancers[b].pick(table.key[p]));
   }
 
@@ -168,7 +167,7 @@ export class RequestFlow {
       if (this.client.armRefused(table, r)) {
         // The connection hangs until the client's connect timeout.
         table.counted[r] = 1;
-        this.own[b][s]++;
+        this.fleet.sent(b, s);
       } else {
         this.endAtServer(r, A.Failed);
       }
@@ -192,7 +191,7 @@ export class RequestFlow {
   private admitted(r: number, b: number, s: number, begin: boolean): void {
     const table = this.requests, pool = this.pool;
     table.counted[r] = 1;
-    this.own[b][s]++;
+    this.fleet.sent(b, s);
     this.setAttempt(r, begin ? A.InService : A.Pending);
     if (begin) {
       pool.startService(s);
@@ -243,7 +242,7 @@ export class RequestFlow {
     // atServer must be cleared, as failServer scans every row for requests in service.
     table.atServer[r] = 0;
     table.counted[r] = 0;
-    this.own[b][s]--;
+    this.fleet.released(b, s);
     if (this.observes) this.balancers[b].observe!(s, this.sim.now - table.sentMs[r], true);
     stats.successes++;
     if (table.measured[r]) {
@@ -319,7 +318,7 @@ export class RequestFlow {
     const ok = state === A.Succeeded;
     if (table.counted[r] === 1) {
       table.counted[r] = 0;
-      this.own[table.balancer[r]][s]--;
+      this.fleet.released(table.balancer[r], s);
     }
     if (s >= 0 && this.observes) this.balancers[table.balancer[r]].observe!(s, now - table.sentMs[r], ok);
     if (s >= 0 && this.monitor.outlier) this.monitor.observe(s, ok);
@@ -517,7 +516,7 @@ export class RequestFlow {
     if (table.counted[x] === 1) {
       table.counted[x] = 0;
       const b = table.balancer[x], s = table.server[x];
-      this.own[b][s]--;
+      this.fleet.released(b, s);
       if (this.observes) this.balancers[b].observe!(s, NaN, false); // withdrawn: no response to learn from
     }
     this.abandon(x, endState);

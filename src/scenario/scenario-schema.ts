@@ -370,13 +370,14 @@ function topology(): JsonSchema {
   const service = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]{0,63}$' };
   const hold = { type: 'boolean', description: 'keep the slot while waiting for the call (default true)' };
   const p = num({ above: 0, max: 1 }, 'the call is made with this probability (default 1)');
+  const fallback = { type: 'boolean', description: 'a call that fails (its edge\'s policy gave up) is answered by a fallback: the attempt goes on, degraded (default false)' };
   const step = {
     description: 'a handler step: work, fail, call or parallel',
     oneOf: [
       closed({ work: { $ref: '#/definitions/distribution' } }, ['work']),
       closed({ fail: num({ min: 0, max: 1 }, 'probability the attempt fails here') }, ['fail']),
-      closed({ call: service, p, hold }, ['call']),
-      closed({ parallel: { type: 'array', items: service, minItems: 1, maxItems: 1000 }, need: { anyOf: [enumOf(['all', 'any']), num({ integer: true, min: 1 })] }, p, hold }, ['parallel']),
+      closed({ call: service, p, hold, fallback }, ['call']),
+      closed({ parallel: { type: 'array', items: service, minItems: 1, maxItems: 1000 }, need: { anyOf: [enumOf(['all', 'any']), num({ integer: true, min: 1 })] }, p, hold, fallback }, ['parallel']),
     ],
   };
   const edge = client();
@@ -390,7 +391,12 @@ function topology(): JsonSchema {
       halfOpenCalls: num({ integer: true, min: 1, max: 100_000 }, 'trial calls (default 10)'),
     }),
     maxConcurrent: num({ integer: true, min: 1, max: 10_000_000 }, 'bulkhead: attempts in flight over the edge at most'),
+    latencyMs: { $ref: '#/definitions/distribution', description: 'network latency, drawn each way (to the callee, and the answer back)' },
+    loss: num({ min: 0, max: 1 }, 'probability an answer is lost on its way back; > 0 needs timeoutMs or deadlineMs'),
   };
+  // A lost answer would be waited for forever: loss > 0 needs a timeout or a deadline on the edge.
+  edge.if = { required: ['loss'], properties: { loss: { exclusiveMinimum: 0 } } };
+  edge.then = { anyOf: [{ required: ['timeoutMs'] }, { required: ['deadlineMs'] }] };
   return {
     type: 'object',
     additionalProperties: false,
