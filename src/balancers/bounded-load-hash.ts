@@ -5,8 +5,8 @@
  * some server always has room). A key starts at its point on the ring (as `ring-hash`, weights
  * ignored: every server gets ceil(minRingSize / n) points) and walks clockwise past servers
  * already at c. `epsilon` (ε) default 0.25 (HAProxy's `hash-balance-factor 125`).
- * The ring is rebuilt over eligible servers only. A pick costs O(n) for L (the balancer is not
- * told when its requests are admitted or dropped, so L is summed, not tracked) plus the walk.
+ * The ring is rebuilt over eligible servers only. L and m are kept up to date as this balancer's
+ * open requests change (`outstandingChanged`), so a pick costs O(1) plus the walk.
  * Source: Mirrokni, Thorup, Zadimoghaddam, "Consistent Hashing with Bounded Loads", SODA 2018.
  * Ties: the first server with room clockwise.
  */
@@ -35,22 +35,41 @@ export const createBoundedLoadHash: BalancerFactory = (ctx, options, path) => {
     return -1;
   }
 
+  // L and m kept as counts change (told by outstandingChanged) instead of summed per pick; summed
+  // per pick when the counts are shared with a large fleet's other instances (ctx.shared).
+  const shared = ctx.shared === true, seen = new Int32Array(shared ? 0 : ctx.size);
+  let total = 0, m = 0;
+  function recount(): void {
+    total = 0;
+    m = 0;
+    for (let s = 0; s < ctx.size; s++) {
+      const open = ctx.outstanding[s];
+      if (!shared) seen[s] = open;
+      if (ctx.eligible[s] === 1) { total += open; m++; }
+    }
+  }
+  recount();
+
   return {
     pick(key) {
-      const n = ctx.size, eligible = ctx.eligible, open = ctx.outstanding;
-      let total = 0, m = 0;
-      for (let s = 0; s < n; s++) {
-        if (eligible[s] === 1) { total += open[s]; m++; }
-      }
+      if (shared) recount();
       if (m === 0) return -1;
       const capacity = Math.ceil(((1 + epsilon) * (total + 1)) / m);
       const s = walk(key, capacity);
       if (s >= 0) return s;
       ring.rebuild(ctx); // stale ring (eligibility changed without rebuild()): the fresh one has room
-      return walk(key, capacity);
+      recount();
+      return m === 0 ? -1 : walk(key, Math.ceil(((1 + epsilon) * (total + 1)) / m));
     },
     rebuild() {
       ring.rebuild(ctx);
+      recount();
+    },
+    outstandingChanged(s) {
+      if (s < 0 || shared) return recount();
+      const now = ctx.outstanding[s];
+      if (ctx.eligible[s] === 1) total += now - seen[s];
+      seen[s] = now;
     },
   };
 };

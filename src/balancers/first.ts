@@ -7,15 +7,22 @@
  * frees; there is no balancer-side queue here, so it goes to the server with the fewest open
  * requests (lowest id among them), where it waits in that server's queue.
  * Source: HAProxy `balance first` (configuration manual).
- * Ties: the lowest server id.
+ * Ties: the lowest server id. From 32 servers the counts are kept in a `MinIndex` (O(log n) per
+ * request); smaller pools scan, with the same choices.
  */
-import type { BalancerFactory } from './balancer.js';
+import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
+import { INDEX_FROM, MinIndex } from './min-index.js';
 import { policy, readOptions } from './options.js';
 
 const OPTIONS = { maxConn: { type: 'number', integer: true, min: 1, max: 2 ** 31 - 1, default: 1 } } as const;
 
 export const createFirst: BalancerFactory = (ctx, options, path) => {
   const { maxConn } = readOptions(OPTIONS, options, path);
+  return ctx.size >= INDEX_FROM && !ctx.shared ? indexedFirst(ctx, maxConn) : scanFirst(ctx, maxConn);
+};
+
+/** The full scan. */
+export function scanFirst(ctx: BalancerContext, maxConn: number): Balancer {
   return {
     pick() {
       const n = ctx.size, eligible = ctx.eligible, open = ctx.outstanding;
@@ -28,7 +35,34 @@ export const createFirst: BalancerFactory = (ctx, options, path) => {
       return fallback;
     },
   };
-};
+}
+
+/** The same choices from a `MinIndex` of the eligible servers' counts: the lowest id below maxConn, else the lowest id at the minimum. */
+export function indexedFirst(ctx: BalancerContext, maxConn: number): Balancer {
+  const index = new MinIndex(ctx.size), open = ctx.outstanding, eligible = ctx.eligible, keys = new Float64Array(ctx.size);
+  function rebuild(): void {
+    for (let s = 0; s < ctx.size; s++) keys[s] = eligible[s] === 1 ? open[s] : Infinity;
+    index.load(keys);
+  }
+  rebuild();
+  const choose = (): number => {
+    const s = index.firstBelow(maxConn);
+    return s >= 0 ? s : index.ties() === 0 ? -1 : index.nthMinimum(0);
+  };
+  return {
+    pick() {
+      const s = choose();
+      if (s < 0 || eligible[s] === 1) return s;
+      rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
+      return choose();
+    },
+    rebuild,
+    outstandingChanged(s) {
+      if (s < 0) rebuild();
+      else index.set(s, eligible[s] === 1 ? open[s] : Infinity);
+    },
+  };
+}
 
 export const FIRST = policy({
   name: 'first', description: 'HAProxy first: lowest id with fewer than maxConn (1) open requests', options: OPTIONS, create: createFirst,

@@ -6,15 +6,47 @@
  * Ties: uniformly at random among the shortest (JSQ's definition; one draw per pick, none when
  * the minimum is unique); `ties: "lowest-id"` takes the lowest server id instead, as
  * shared/baselines' `jsq16` does (so the jsq16 preset reproduces their sample path exactly).
+ * From 32 servers the loads are kept in a `MinIndex` (O(log n) per change of load); smaller pools
+ * scan. Both make the same choices from the same draws.
  */
-import type { BalancerFactory } from './balancer.js';
+import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
+import { INDEX_FROM, MinIndex } from './min-index.js';
 import { policy, readOptions } from './options.js';
 
 export const JSQ_TIES = ['random', 'lowest-id'] as const;
 const OPTIONS = { ties: { type: 'enum', values: JSQ_TIES, default: 'random' } } as const;
 
+/** The same choices from a `MinIndex` of the eligible servers' true loads. */
+export function indexedJoinShortestQueue(ctx: BalancerContext, lowestId: boolean): Balancer {
+  const index = new MinIndex(ctx.size), load = ctx.trueLoad, eligible = ctx.eligible;
+  const keys = new Float64Array(ctx.size);
+  function rebuild(): void {
+    for (let s = 0; s < ctx.size; s++) keys[s] = eligible[s] === 1 ? load[s] : Infinity;
+    index.load(keys);
+  }
+  rebuild();
+  const choose = (): number => (lowestId ? (index.ties() === 0 ? -1 : index.nthMinimum(0)) : index.pick(ctx.rng));
+  return {
+    pick() {
+      const s = choose();
+      if (s < 0 || eligible[s] === 1) return s;
+      rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
+      return choose();
+    },
+    rebuild,
+    trueLoadChanged(s) {
+      index.set(s, eligible[s] === 1 ? load[s] : Infinity);
+    },
+  };
+}
+
 export const createJoinShortestQueue: BalancerFactory = (ctx, options, path) => {
   const lowestId = readOptions(OPTIONS, options, path).ties === 'lowest-id';
+  return ctx.size >= INDEX_FROM && !ctx.shared ? indexedJoinShortestQueue(ctx, lowestId) : scanJoinShortestQueue(ctx, lowestId);
+};
+
+/** The full scan (lowest id, or one draw among the tied minima). */
+export function scanJoinShortestQueue(ctx: BalancerContext, lowestId: boolean): Balancer {
   if (lowestId) {
     return {
       pick() {
@@ -52,7 +84,7 @@ export const createJoinShortestQueue: BalancerFactory = (ctx, options, path) => 
       return best; // not reached
     },
   };
-};
+}
 
 export const JOIN_SHORTEST_QUEUE = policy({
   name: 'join-shortest-queue', aliases: ['jsq'], description: 'oracle: fewest requests actually at the server; ties at random (or lowest id)',

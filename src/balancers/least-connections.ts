@@ -2,15 +2,19 @@
  * least-connections: the eligible server with the fewest of this balancer's own open requests;
  * with `weighted: true`, the fewest per unit of weight (servers of weight 0 are skipped).
  * Source: HAProxy `leastconn`, NGINX `least_conn`.
- * Ties: uniformly at random among the minima (reservoir sampling, one draw per tie).
+ * Ties: uniformly at random among the minima, by one draw per pick (none when the minimum is
+ * unique): the ⌊u·t⌋-th of the t tied servers in id order.
+ * From 32 servers the counts are kept in a `MinIndex` (O(log n) per request); smaller pools scan.
+ * Both make the same choices from the same draws.
  */
-import type { BalancerFactory } from './balancer.js';
+import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
+import { INDEX_FROM, MinIndex } from './min-index.js';
 import { policy, readOptions } from './options.js';
 
 const OPTIONS = { weighted: { type: 'boolean', default: false } } as const;
 
-export const createLeastConnections: BalancerFactory = (ctx, options, path) => {
-  const { weighted } = readOptions(OPTIONS, options, path);
+/** The full scan: every eligible server's load, then one draw among the tied minima. */
+export function scanLeastConnections(ctx: BalancerContext, weighted: boolean): Balancer {
   return {
     pick() {
       const n = ctx.size, eligible = ctx.eligible, open = ctx.outstanding, w = ctx.weights;
@@ -24,13 +28,51 @@ export const createLeastConnections: BalancerFactory = (ctx, options, path) => {
         }
         if (load < bestLoad) {
           best = s; bestLoad = load; ties = 1;
-        } else if (load === bestLoad && ctx.rng.next() * ++ties < 1) {
-          best = s;
+        } else if (load === bestLoad) {
+          ties++;
         }
       }
-      return best;
+      if (ties <= 1) return best;
+      let k = Math.floor(ctx.rng.next() * ties);
+      if (k === 0) return best;
+      for (let s = best + 1; s < n; s++) {
+        if (eligible[s] !== 1) continue;
+        const load = weighted ? (w[s] <= 0 ? Infinity : open[s] / w[s]) : open[s];
+        if (load === bestLoad && --k === 0) return s;
+      }
+      return best; // not reached
     },
   };
+}
+
+/** The same choices from a `MinIndex` of the eligible servers' loads. */
+export function indexedLeastConnections(ctx: BalancerContext, weighted: boolean): Balancer {
+  const index = new MinIndex(ctx.size), open = ctx.outstanding, w = ctx.weights, eligible = ctx.eligible;
+  const key = (s: number): number => (eligible[s] !== 1 ? Infinity : !weighted ? open[s] : w[s] <= 0 ? Infinity : open[s] / w[s]);
+  const keys = new Float64Array(ctx.size);
+  function rebuild(): void {
+    for (let s = 0; s < ctx.size; s++) keys[s] = key(s);
+    index.load(keys);
+  }
+  rebuild();
+  return {
+    pick() {
+      const s = index.pick(ctx.rng);
+      if (s < 0 || eligible[s] === 1) return s;
+      rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
+      return index.pick(ctx.rng);
+    },
+    rebuild,
+    outstandingChanged(s) {
+      if (s < 0) rebuild();
+      else index.set(s, key(s));
+    },
+  };
+}
+
+export const createLeastConnections: BalancerFactory = (ctx, options, path) => {
+  const { weighted } = readOptions(OPTIONS, options, path);
+  return ctx.size >= INDEX_FROM && !ctx.shared ? indexedLeastConnections(ctx, weighted) : scanLeastConnections(ctx, weighted);
 };
 
 export const LEAST_CONNECTIONS = policy({

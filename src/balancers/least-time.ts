@@ -7,20 +7,28 @@
  * with `observeErrors`); NGINX Plus
  * measures `header` or `last_byte` time, and its averaging is not published.
  * Source: NGINX Plus `least_time` (ngx_http_upstream_module docs).
- * Ties: uniformly at random among the minima (reservoir sampling).
+ * Ties: uniformly at random among the minima, by one draw per pick (none when the minimum is
+ * unique): the ⌊u·t⌋-th of the t tied servers in id order. From 32 servers the scores are kept in
+ * a `MinIndex` (O(log n) per count or EWMA change); smaller pools scan, with the same choices.
  */
-import type { BalancerFactory } from './balancer.js';
+import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
+import { INDEX_FROM, MinIndex } from './min-index.js';
 import { policy, readOptions } from './options.js';
 
 const OPTIONS = {
   decayMs: { type: 'number', above: 0, default: 10_000 },
   observeErrors: { type: 'boolean', default: false },
 } as const;
-import { latencyEwmaMetric } from './load-metric.js';
+import { latencyEwmaMetric, type LoadMetric } from './load-metric.js';
 
 export const createLeastTime: BalancerFactory = (ctx, options, path) => {
   const { decayMs, observeErrors } = readOptions(OPTIONS, options, path);
   const metric = latencyEwmaMetric(ctx, decayMs, observeErrors);
+  return ctx.size >= INDEX_FROM && !ctx.shared ? indexedLeastTime(ctx, metric) : scanLeastTime(ctx, metric);
+};
+
+/** The full scan: every eligible server's score, then one draw among the tied minima. */
+export function scanLeastTime(ctx: BalancerContext, metric: LoadMetric): Balancer {
   return {
     pick() {
       const n = ctx.size, eligible = ctx.eligible;
@@ -30,15 +38,49 @@ export const createLeastTime: BalancerFactory = (ctx, options, path) => {
         const load = metric.load(s);
         if (load < bestLoad) {
           best = s; bestLoad = load; ties = 1;
-        } else if (load === bestLoad && ctx.rng.next() * ++ties < 1) {
-          best = s;
+        } else if (load === bestLoad) {
+          ties++;
         }
       }
-      return best;
+      if (ties <= 1) return best;
+      let k = Math.floor(ctx.rng.next() * ties);
+      if (k === 0) return best;
+      for (let s = best + 1; s < n; s++) {
+        if (eligible[s] === 1 && metric.load(s) === bestLoad && --k === 0) return s;
+      }
+      return best; // not reached
     },
     observe: metric.observe,
   };
-};
+}
+
+/** The same choices from a `MinIndex` of the scores, updated when a count or an EWMA changes. */
+export function indexedLeastTime(ctx: BalancerContext, metric: LoadMetric): Balancer {
+  const index = new MinIndex(ctx.size), eligible = ctx.eligible, keys = new Float64Array(ctx.size);
+  const key = (s: number): number => (eligible[s] === 1 ? metric.load(s) : Infinity);
+  function rebuild(): void {
+    for (let s = 0; s < ctx.size; s++) keys[s] = key(s);
+    index.load(keys);
+  }
+  rebuild();
+  return {
+    pick() {
+      const s = index.pick(ctx.rng);
+      if (s < 0 || eligible[s] === 1) return s;
+      rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
+      return index.pick(ctx.rng);
+    },
+    observe(s, latencyMs, ok) {
+      metric.observe!(s, latencyMs, ok);
+      index.set(s, key(s));
+    },
+    rebuild,
+    outstandingChanged(s) {
+      if (s < 0) rebuild();
+      else index.set(s, key(s));
+    },
+  };
+}
 
 export const LEAST_TIME = policy({
   name: 'least-time', description: 'NGINX Plus least_time: min (open + 1) × EWMA latency; random ties', options: OPTIONS, create: createLeastTime,

@@ -22,5 +22,10 @@ export function topologyTables(s: TopologySummary): string {
     return `breaker ${printable(name)}: closed ${fmt(t.closed / 1000)} s, open ${fmt(t.open / 1000)} s, half-open ${fmt(t['half-open'] / 1000)} s; ` +
       Object.entries(e.breaker!.transitions).map(([k, n]) => `${k} ${n}`).join(', ') + '\n';
   }).join('');
-  return `${services}\n${edges}${breakers}`;
+  // Hedges, lost answers and fallbacks, on the edges that had any; degraded answers end to end.
+  const edgeNotes = Object.entries(s.edges).filter(([, e]) => e.hedges + e.lost + e.fallbacks > 0).map(([name, e]) =>
+    `edge ${printable(name)}: ${[e.hedges > 0 ? `${e.hedges} hedges` : '', e.lost > 0 ? `${e.lost} answers lost` : '', e.fallbacks > 0 ? `${e.fallbacks} fallbacks` : ''].filter(Boolean).join(', ')}\n`,
+  ).join('');
+  const degraded = s.degraded > 0 ? `degraded: ${s.degraded} requests succeeded with a fallback below\n` : '';
+  return `${services}\n${edges}${breakers}${edgeNotes}${degraded}`;
 }

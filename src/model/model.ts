@@ -105,6 +105,7 @@ export class Model implements Handler {
     this.contexts = this.fleet.contexts;
     this.balancer = this.balancers[0];
     this.balancerContext = this.contexts[0];
+    if (this.fleet.watchesLoad) this.pool.watch = this.fleet;
     if (this.fleet.refreshMs > 0) sim.schedule(this.fleet.refreshMs, EventKind.Report, 0);
     this.client = new ClientPolicy(config.client, sim, seed);
     this.failures = new FailureProcess(config.failures, this.pool, sim, seed);

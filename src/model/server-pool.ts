@@ -90,6 +90,8 @@ export class ServerPool {
   closed: PoolWindow | null = null;
   /** When true, every state change is checked against SERVER_MACHINE. */
   checked = false;
+  /** Told of every change of `load` (set when a balancer indexes it); null: nobody is. */
+  watch: { loadChanged(server: number): void } | null = null;
 
   /** `clock`: where the current time is read (the model's Simulation). */
   constructor(specs: readonly ServerSpec[], private readonly clock: { readonly now: number }) {
@@ -142,6 +144,7 @@ export class ServerPool {
     this.busyArea[s] -= this.clock.now;
     this.inService[s]++;
     this.load[s]++;
+    if (this.watch !== null) this.watch.loadChanged(s);
     if (this.state[s] === ServerState.Idle) this.setState(s, ServerState.Busy);
   }
 
@@ -150,6 +153,7 @@ export class ServerPool {
     this.busyArea[s] += this.clock.now;
     this.inService[s]--;
     this.load[s]--;
+    if (this.watch !== null) this.watch.loadChanged(s);
     if (this.inService[s] === 0 && this.state[s] === ServerState.Busy) this.setState(s, ServerState.Idle);
   }
 
@@ -166,6 +170,7 @@ export class ServerPool {
     this.queueTail[s] = r;
     this.queueLength[s]++;
     this.load[s]++;
+    if (this.watch !== null) this.watch.loadChanged(s);
   }
 
   /** Unlinks request `r` from server `s`'s queue (wherever it is). */
@@ -180,6 +185,7 @@ export class ServerPool {
     prev[r] = -1;
     this.queueLength[s]--;
     this.load[s]--;
+    if (this.watch !== null) this.watch.loadChanged(s);
   }
 
   /** Puts request `g` in `r`'s place in server `s`'s queue (no change in length or load). */

@@ -1,7 +1,8 @@
 /**
  * A topology as a Mermaid flowchart, annotated with what a run measured: each service with its
  * servers, slots and utilisation; each edge with attempts per entry request, the share of calls
- * that succeeded and their mean latency (and retries, refusals, timeouts when there were any).
+ * that succeeded and their mean latency (and retries, refusals, timeouts, hedges, lost answers and
+ * fallbacks when there were any).
  */
 import type { TopologySummary } from './topology-summary.js';
 
@@ -25,6 +26,9 @@ export function topologyMermaid(s: TopologySummary): string {
       e.retries > 0 ? `${e.retries} retries` : '',
       e.refused > 0 ? `${e.refused} refused` : '',
       e.timedOut > 0 ? `${e.timedOut} timed out` : '',
+      e.hedges > 0 ? `${e.hedges} hedges` : '',
+      e.lost > 0 ? `${e.lost} lost` : '',
+      e.fallbacks > 0 ? `${e.fallbacks} fallbacks` : '',
     ].filter(Boolean).join(' · ');
     const label = `${n3(e.amplification)}/req · ok ${pct(ok)} · ${n3(e.latencyMs.mean)} ms${extra ? `<br/>${extra}` : ''}`;
     lines.push(`  ${from === "client" ? "client" : id(from)} -->|"${label}"| ${id(to)}`);

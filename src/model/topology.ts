@@ -494,6 +494,7 @@ export class TopologyModel implements Handler {
     t.sentMs[a] = this.sim.now;
     const b = svc.fleet.instanceFor();
     t.balancer[a] = b;
+    if (svc.fleet.sparse) svc.fleet.materialize(b);
     const local = svc.fleet.balancers[b].pick(t.key[a]);
     this.dispatch(a, local < 0 ? -1 : svc.lo + local, b);
   }

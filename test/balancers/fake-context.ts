@@ -37,12 +37,22 @@ export function create(name: string, fake: Fake, options: Record<string, unknown
 /** pick(key) and, when a server was chosen, count the request as open there (as the model does). */
 export function send(b: Balancer, fake: Fake, key = 0): number {
   const s = b.pick(key);
-  if (s >= 0) fake.ctx.outstanding[s]++;
+  if (s >= 0) {
+    fake.ctx.outstanding[s]++;
+    told(b, fake, s);
+  }
   return s;
 }
 
 /** A request at `server` completes after `latencyMs`: open count down, then observe (model order). */
 export function complete(b: Balancer, fake: Fake, server: number, latencyMs: number, ok = true): void {
   fake.ctx.outstanding[server]--;
+  told(b, fake, server);
   b.observe?.(server, latencyMs, ok);
+}
+
+/** Tells the balancer its count (and the true load, the same array here) at `server` changed, as the model does. */
+export function told(b: Balancer, fake: Fake, server: number): void {
+  b.outstandingChanged?.(server);
+  if (fake.ctx.trueLoad === fake.ctx.outstanding) b.trueLoadChanged?.(server);
 }

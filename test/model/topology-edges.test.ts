@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { simulate, type TopologyInput } from '../../src/index.js';
 import type { TopologySummary } from '../../src/model/topology-summary.js';
 import { thrownScenarioError } from '../scenario-error.js';
+import { topologyMermaid } from '../../src/model/topology-diagram.js';
+import { topologyTables } from '../../src/cli/topology-format.js';
 
 const run = (scenario: unknown) => simulate(scenario as TopologyInput, { checked: true });
 const pool = (count: number, extra: object = {}) => ({ servers: [{ count, ...extra }], balancer: { name: 'least-connections' } });
@@ -255,5 +257,26 @@ describe('edge fields are validated', () => {
     const s = run({ ...base, client: { deadlineMs: 50, hedge: { afterMs: 5 } }, calls: { 'a->b': { deadlineMs: 20, hedge: { afterMs: 2 }, latencyMs: constant(1), loss: 0.5 } } });
     expect(s.requests.arrived).toBe(10);
     conserved(s);
+  });
+});
+
+describe('edge features in the diagram and the run table', () => {
+  it('name hedges, lost answers, fallbacks and degraded requests where there were any', () => {
+    const s = run({
+      seed: 18, stop: { requests: 2000 }, arrivals: { process: 'poisson', ratePerSec: 100 }, entry: 'a',
+      services: {
+        a: { ...pool(4, { concurrency: 100 }), work: [{ call: 'b', fallback: true }] },
+        b: { ...pool(20), work: [{ work: { dist: 'bimodal', p: 0.9, a: constant(1), b: constant(50) } }] },
+      },
+      calls: { 'a->b': { timeoutMs: 20, hedge: { afterMs: 5 }, loss: 0.1, cancel: true } },
+    });
+    const e = s.edges['a->b'];
+    expect(e.hedges * e.lost * e.fallbacks).toBeGreaterThan(0);
+    expect(s.degraded).toBe(e.fallbacks);
+    expect(topologyMermaid(s)).toContain(`${e.hedges} hedges · ${e.lost} lost · ${e.fallbacks} fallbacks`);
+    const text = topologyTables(s);
+    expect(text).toContain(`edge a->b: ${e.hedges} hedges, ${e.lost} answers lost, ${e.fallbacks} fallbacks\n`);
+    expect(text).toContain(`degraded: ${s.degraded} requests succeeded with a fallback below\n`);
+    expect(text).not.toContain('edge client->a:');
   });
 });

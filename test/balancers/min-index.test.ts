@@ -1,0 +1,181 @@
+/**
+ * MinIndex against brute force, and every indexed policy against its full scan: the same choices
+ * from the same draws (random traffic, completions, latencies and eligibility changes), and random
+ * ties as uniform as the original one-draw-per-tie (reservoir) scan.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Balancer, BalancerContext } from '../../src/balancers/balancer.js';
+import { MinIndex, INDEX_FROM } from '../../src/balancers/min-index.js';
+import { indexedLeastConnections, scanLeastConnections } from '../../src/balancers/least-connections.js';
+import { indexedJoinShortestQueue, scanJoinShortestQueue } from '../../src/balancers/join-shortest-queue.js';
+import { indexedLeastTime, scanLeastTime } from '../../src/balancers/least-time.js';
+import { indexedFirst, scanFirst } from '../../src/balancers/first.js';
+import { latencyEwmaMetric } from '../../src/balancers/load-metric.js';
+import { createStream } from '../../src/random/rng.js';
+import { complete, create, fakeContext, send, told, type Fake } from './fake-context.js';
+
+describe('MinIndex', () => {
+  it('agrees with brute force on minimum, ties, k-th tie, first below a bound and the sum', () => {
+    const rng = createStream(3, 'index');
+    for (const n of [1, 2, 5, 33, 100]) {
+      const index = new MinIndex(n), keys = new Float64Array(n);
+      for (let s = 0; s < n; s++) keys[s] = Math.floor(rng.next() * 4);
+      index.load(keys);
+      for (let step = 0; step < 2000; step++) {
+        const s = Math.floor(rng.next() * n), u = rng.next();
+        keys[s] = u < 0.15 ? Infinity : u < 0.3 ? Math.floor(rng.next() * 4) / 3 : Math.floor(rng.next() * 5);
+        index.set(s, keys[s]);
+        const finite = [...keys].filter((k) => k !== Infinity);
+        const min = Math.min(...finite, Infinity);
+        const tied = [...keys.keys()].filter((i) => keys[i] === min && min !== Infinity);
+        expect(index.minimum()).toBe(min);
+        expect(index.ties()).toBe(tied.length);
+        expect(index.finite).toBe(finite.length);
+        expect(index.sum).toBeCloseTo(finite.reduce((a, b) => a + b, 0), 9);
+        const k = Math.floor(rng.next() * tied.length);
+        if (tied.length > 0) expect(index.nthMinimum(k)).toBe(tied[k]);
+        const bound = Math.floor(rng.next() * 5);
+        expect(index.firstBelow(bound)).toBe([...keys.keys()].find((i) => keys[i] < bound) ?? -1);
+      }
+    }
+  });
+});
+
+type Make = (ctx: BalancerContext) => Balancer;
+
+/**
+ * Drives two balancers over twin contexts with the same traffic (sends, completions with
+ * latencies, eligibility changes followed by rebuild()) and returns both pick sequences.
+ */
+function twins(n: number, scan: Make, indexed: Make, { weights, steps = 4000 }: { weights?: number[]; steps?: number } = {}): [number[], number[]] {
+  const fakes = [fakeContext(n, { seed: 9, ...(weights ? { weights } : {}) }), fakeContext(n, { seed: 9, ...(weights ? { weights } : {}) })];
+  const bs = [scan(fakes[0].ctx), indexed(fakes[1].ctx)];
+  const picks: [number[], number[]] = [[], []];
+  const script = createStream(21, 'script');
+  const open: number[] = [];
+  for (let step = 0; step < steps; step++) {
+    fakes[0].time = fakes[1].time = step; // EWMA weights decay between samples
+    const u = script.next();
+    if (u < 0.02) {
+      const s = Math.floor(script.next() * n), e = fakes[0].ctx.eligible[s] ^ 1;
+      for (let i = 0; i < 2; i++) {
+        fakes[i].ctx.eligible[s] = e;
+        bs[i].rebuild?.();
+      }
+    } else if (u < 0.55 || open.length === 0) {
+      const got = bs.map((b, i) => send(b, fakes[i]));
+      picks[0].push(got[0]);
+      picks[1].push(got[1]);
+      if (got[0] >= 0) open.push(got[0]);
+    } else {
+      const j = Math.floor(script.next() * open.length), s = open[j], latency = 1 + Math.floor(script.next() * 8), ok = script.next() < 0.9;
+      open[j] = open[open.length - 1];
+      open.pop();
+      for (let i = 0; i < 2; i++) complete(bs[i], fakes[i], s, latency, ok);
+    }
+  }
+  return picks;
+}
+
+describe('indexed policies make the same choices as their full scans', () => {
+  const n = 3 * INDEX_FROM + 5;
+  const weights = Array.from({ length: n }, (_, s) => [0, 1, 2, 4][s % 4]);
+  const cases: [string, Make, Make, { weights?: number[] }?][] = [
+    ['least-connections', (c) => scanLeastConnections(c, false), (c) => indexedLeastConnections(c, false)],
+    ['least-connections weighted', (c) => scanLeastConnections(c, true), (c) => indexedLeastConnections(c, true), { weights }],
+    ['join-shortest-queue random ties', (c) => scanJoinShortestQueue(c, false), (c) => indexedJoinShortestQueue(c, false)],
+    ['join-shortest-queue lowest id', (c) => scanJoinShortestQueue(c, true), (c) => indexedJoinShortestQueue(c, true)],
+    ['least-time', (c) => scanLeastTime(c, latencyEwmaMetric(c, 50)), (c) => indexedLeastTime(c, latencyEwmaMetric(c, 50))],
+    ['first maxConn 1', (c) => scanFirst(c, 1), (c) => indexedFirst(c, 1)],
+    ['first maxConn 3', (c) => scanFirst(c, 3), (c) => indexedFirst(c, 3)],
+  ];
+  for (const [name, scan, indexed, opts] of cases) {
+    it(name, () => {
+      const [a, b] = twins(n, scan, indexed, opts);
+      expect(a.length).toBeGreaterThan(1500);
+      expect(b).toEqual(a);
+      expect(new Set(a).size).toBeGreaterThan(n / 2); // the traffic reached most servers
+    });
+  }
+
+  it('the registered policies index from INDEX_FROM servers and still agree with a scan there', () => {
+    for (const name of ['least-connections', 'join-shortest-queue', 'least-time', 'first']) {
+      const fake = fakeContext(INDEX_FROM);
+      const b = create(name, fake);
+      expect(typeof (b.outstandingChanged ?? b.trueLoadChanged)).toBe('function');
+      const small = create(name, fakeContext(INDEX_FROM - 1));
+      expect(small.outstandingChanged ?? small.trueLoadChanged).toBeUndefined();
+    }
+  });
+});
+
+/** The original scan's tie rule: one draw per tie (reservoir sampling). */
+function reservoirLeastConnections(ctx: BalancerContext): Balancer {
+  return {
+    pick() {
+      let best = -1, bestLoad = Infinity, ties = 0;
+      for (let s = 0; s < ctx.size; s++) {
+        if (ctx.eligible[s] !== 1) continue;
+        const load = ctx.outstanding[s];
+        if (load < bestLoad) {
+          best = s; bestLoad = load; ties = 1;
+        } else if (load === bestLoad && ctx.rng.next() * ++ties < 1) best = s;
+      }
+      return best;
+    },
+  };
+}
+
+describe('random ties', () => {
+  it('the index spreads picks over tied servers as the reservoir scan does (chi-square homogeneity)', () => {
+    // 200 servers, 12 of them tied at the minimum (some ineligible ones in between); 24,000 picks
+    // each without sending. Homogeneity of the two 12-cell tallies: chi-square with 11 degrees of
+    // freedom, below 31.26 with probability 0.999; each tally against uniform likewise.
+    const n = 200, picks = 24_000;
+    const setup = (fake: Fake): number[] => {
+      const tied: number[] = [];
+      for (let s = 0; s < n; s++) {
+        fake.ctx.outstanding[s] = s % 17 === 3 ? 0 : 1 + (s % 5);
+        if (s % 17 === 3) tied.push(s);
+        if (s % 31 === 7) fake.ctx.eligible[s] = 0;
+      }
+      return tied.filter((s) => fake.ctx.eligible[s] === 1);
+    };
+    const fa = fakeContext(n, { seed: 5 }), fb = fakeContext(n, { seed: 6 });
+    const tied = setup(fa);
+    setup(fb);
+    const a = indexedLeastConnections(fa.ctx, false), b = reservoirLeastConnections(fb.ctx);
+    const ca = new Map<number, number>(tied.map((s) => [s, 0])), cb = new Map(ca);
+    for (let i = 0; i < picks; i++) {
+      const x = a.pick(0), y = b.pick(0);
+      ca.set(x, ca.get(x)! + 1);
+      cb.set(y, cb.get(y)! + 1);
+    }
+    expect(ca.size).toBe(tied.length);
+    expect(cb.size).toBe(tied.length);
+    expect(tied.length).toBe(12);
+    let homogeneity = 0, uniformA = 0, uniformB = 0;
+    const e = picks / tied.length;
+    for (const s of tied) {
+      const x = ca.get(s)!, y = cb.get(s)!, pooled = (x + y) / 2;
+      homogeneity += (x - pooled) ** 2 / pooled + (y - pooled) ** 2 / pooled;
+      uniformA += (x - e) ** 2 / e;
+      uniformB += (y - e) ** 2 / e;
+    }
+    expect(homogeneity).toBeLessThan(31.26);
+    expect(uniformA).toBeLessThan(31.26);
+    expect(uniformB).toBeLessThan(31.26);
+  });
+
+  it('one draw per pick among tied minima, none when the minimum is unique', () => {
+    const fake = fakeContext(64, { seed: 2 });
+    for (let s = 0; s < 64; s++) fake.ctx.outstanding[s] = s === 40 ? 0 : 2;
+    const b = indexedLeastConnections(fake.ctx, false);
+    const before = createStream(2, 'balancer');
+    expect(b.pick(0)).toBe(40);
+    fake.ctx.outstanding[40] = 2;
+    told(b, fake, 40);
+    // Now all 64 tie: the pick is the floor(u * 64)-th server for the stream's FIRST draw.
+    expect(b.pick(0)).toBe(Math.floor(before.next() * 64));
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * Large fleets keep per instance only the servers it has open requests at (BalancerFleet.sparse):
+ * the same summaries as dense per-instance arrays, the books balanced, and the herding of
+ * least-connections behind stale reports at a few hundred instances.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createModel, simulate, type ScenarioInput } from '../../src/index.js';
+import { BalancerFleet } from '../../src/model/balancer-view.js';
+
+const dense = BalancerFleet.sparseCells;
+afterEach(() => {
+  BalancerFleet.sparseCells = dense;
+});
+
+const base: ScenarioInput = {
+  seed: 4,
+  stop: { requests: 6000, warmupMs: 200 },
+  servers: [{ count: 48 }],
+  arrivals: { process: 'poisson', ratePerSec: 4000 },
+  service: { dist: 'exponential', meanMs: 10 },
+  balancer: { name: 'least-connections' },
+  fleet: { count: 40, assign: 'random' },
+};
+
+const summary = (input: ScenarioInput, sparseCells: number): string => {
+  BalancerFleet.sparseCells = sparseCells;
+  const { wallMs: _, ...rest } = simulate(input) as unknown as Record<string, unknown>;
+  return JSON.stringify(rest);
+};
+
+describe('sparse fleets', () => {
+  const balancers: [string, Record<string, unknown>?][] = [
+    ['least-connections'], ['least-connections', { weighted: true }], ['power-of-two'], ['join-shortest-queue'], ['least-time'],
+    ['first', { maxConn: 2 }], ['bounded-load-hash', { minRingSize: 96 }], ['least-request-weighted'], ['peak-ewma'],
+  ];
+  for (const [name, options] of balancers) {
+    it(`${name}${options ? ' ' + JSON.stringify(options) : ''}: the same summary as dense per-instance counts`, () => {
+      const input: ScenarioInput = {
+        ...base,
+        stop: { requests: 3000, warmupMs: 100 },
+        balancer: { name, ...options },
+        servers: [{ count: 24 }, { count: 24, weight: 2 }],
+        health: { intervalMs: 50, timeoutMs: 20, unhealthyThreshold: 2, healthyThreshold: 2, slowStartMs: 100 },
+        failures: { mtbfMs: 400, mttrMs: 100 },
+        ...(name === 'bounded-load-hash' ? { keys: { dist: 'uniform', count: 500 } } : {}),
+      };
+      const a = summary(input, 1 << 30), b = summary(input, 0);
+      expect(JSON.parse(a).requests.succeeded).toBeGreaterThan(300);
+      expect(b).toBe(a);
+    });
+  }
+
+  it('keeps every instance\'s books: what the instances hold open is what is at the servers', () => {
+    BalancerFleet.sparseCells = 0;
+    const model = createModel({ ...base, stop: { timeMs: 500 } });
+    model.run();
+    expect(model.fleet.sparse).toBe(true);
+    expect(model.fleet.own).toHaveLength(0);
+    let held = 0;
+    for (let b = 0; b < 40; b++) for (let s = 0; s < 48; s++) held += model.fleet.ownCount(b, s);
+    const atServers = Array.from(model.pool.load).reduce((x, y) => x + y, 0);
+    expect(atServers).toBeGreaterThan(10);
+    expect(held).toBe(atServers);
+  });
+
+  it('with reports 200 ms old, a fleet of 400 least-connections instances herds behind random; best-of-2 does not', () => {
+    // 400 instances over 100 servers at ρ = 0.8: random is M/M/1 per server (50 ms). Every
+    // instance reads the same stale report, so least-connections sends a refresh period's traffic
+    // to the servers that looked emptiest.
+    BalancerFleet.sparseCells = 0;
+    const input: ScenarioInput = {
+      ...base, servers: [{ count: 100 }], arrivals: { process: 'poisson', ratePerSec: 8000 },
+      stop: { requests: 60_000, warmupMs: 1000 }, fleet: { count: 400, assign: 'random' }, view: { load: 'reported', refreshMs: 200 },
+    };
+    const mean = (balancer: string) => simulate(input, { balancer }).latencyMs.mean;
+    const lc = mean('least-connections'), p2c = mean('power-of-two'), random = mean('random');
+    expect(lc).toBeGreaterThan(3 * random);
+    expect(p2c).toBeLessThan(lc / 3);
+  });
+});
