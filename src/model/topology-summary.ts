@@ -41,6 +41,14 @@ export interface ServiceSummary extends Latency {
    * refused at once for being over it (measured; counted in `rejected`).
    */
   limit?: { kind: 'static' | 'aimd'; meanLimit: number; lowest: number; highest: number; refused: number };
+  /**
+   * Its servers' failures (when it has `failures` or `health`), as the single pool's `failures`,
+   * plus `aborted`: attempts at its servers a failure ended (they failed; their callers reacted).
+   */
+  failures?: {
+    observed: number; whileExcluded: number; sentToFailed: number; aborted: number;
+    detectionDelayMs: number; detected: number; trafficReturnDelayMs: number; returned: number;
+  };
 }
 
 /**
@@ -70,6 +78,8 @@ export interface EdgeSummary extends Latency {
 
 export interface TopologySummary extends Summary {
   entry: string;
+  /** Workflows as state machines across the services (scenarios with `workflows`). */
+  workflows?: import('../workflow/summary.js').WorkflowsSummary;
   /** Entry requests that succeeded with a degraded answer: a fallback replaced a failed call somewhere below. */
   degraded: number;
   services: Record<string, ServiceSummary>;
@@ -106,6 +116,15 @@ export function summarizeTopology(model: TopologyModel, scenarioName: string, wa
       utilization: servers.length ? r9(servers.reduce((u, s) => u + s.utilization, 0) / servers.length) : 0,
       servers,
     };
+    const health = model.health?.services[svc.index];
+    if (health) {
+      const c = health.counts;
+      services[svc.name].failures = {
+        observed: c.observed, whileExcluded: c.whileExcluded, sentToFailed: c.sentToFailed, aborted: c.aborted,
+        detectionDelayMs: r9(c.detectionDelay.mean), detected: c.detectionDelay.count,
+        trafficReturnDelayMs: r9(c.trafficReturnDelay.mean), returned: c.trafficReturnDelay.count,
+      };
+    }
     if (svc.limit) {
       const l = svc.limit;
       services[svc.name].limit = { kind: 'aimd' in l.config ? 'aimd' : 'static', meanLimit: r9(l.meanLimit()), lowest: l.lowest, highest: l.highest, refused: l.refused };

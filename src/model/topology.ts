@@ -21,7 +21,7 @@ import type { ClosedLoopSpec } from './workload.js';
 import { Discipline, ServerPool, type ServerSpec } from './server-pool.js';
 import { InFlightLimitError } from './request-table.js';
 import { TopologyTable } from './topology-table.js';
-import { AttemptState, RequestState } from './states.js';
+import { AttemptState, RequestState, ServerState } from './states.js';
 import type { ClientConfig } from './client.js';
 import { ClientPolicy } from './client-policy.js';
 import { BalancerFleet, LoadWatch } from './balancer-view.js';
@@ -34,6 +34,9 @@ import { Histogram } from '../metrics/histogram.js';
 import { CircuitBreaker, type BreakerConfig } from './circuit-breaker.js';
 import { Welford } from '../metrics/welford.js';
 import { ConcurrencyLimit, LimitOutcome, type LimitConfig } from './concurrency-limit.js';
+import { TopologyHealth } from './service-health.js';
+import type { FailureConfig } from './failures.js';
+import type { HealthConfig } from './health.js';
 import type { TopologyObserver } from './topology-observer.js';
 import { EdgeNetwork } from './edge-network.js';
 
@@ -53,6 +56,9 @@ export interface ServiceConfig {
   steps: readonly StepConfig[];
   /** A concurrency limit at each of its servers (static or AIMD); none when absent. */
   limit?: LimitConfig;
+  /** Failures of its servers (ids local to the service) and its balancer's health checks. */
+  failures?: FailureConfig;
+  health?: HealthConfig;
 }
 
 /** An edge's policy: the client's (timeouts, retries, cancel) plus a breaker and a bulkhead. */
@@ -164,6 +170,8 @@ export interface TopologyHooks {
   attemptStarted(a: number): void;
   /** Attempt `a` at a hooked service finished its handler: true to succeed, false to fail. */
   attemptOutcome(a: number): boolean;
+  /** Attempt `a` at a hooked service ended (any way: answered, failed, refused, withdrawn). */
+  attemptEnded(a: number): void;
   /** Instances still running: the run is not finished while there are any. */
   live(): number;
 }
@@ -185,6 +193,8 @@ export class TopologyModel implements Handler {
   readonly edges: Edge[] = [];
   readonly workload: Workload;
   readonly entry: number;
+  /** Failures and health checks of the services that have them; null when none has. */
+  readonly health: TopologyHealth | null;
   checked = false;
   /** Measured entry requests that succeeded with a fallback somewhere below (a degraded answer). */
   degraded = 0;
@@ -228,6 +238,9 @@ export class TopologyModel implements Handler {
       this.services.push({ name: svc.name, index: i, lo, hi, fleet, steps: [], counters: new CallCounters(), rng: createStream(seed, `service@${svc.name}`), limit: svc.limit ? new ConcurrencyLimit(svc.limit, hi - lo, sim) : null });
       lo = hi;
     });
+    this.health = config.services.some((svc) => svc.failures || svc.health)
+      ? new TopologyHealth(config.services.map((svc, i) => ({ ...this.services[i], failures: svc.failures, health: svc.health })), this, seed)
+      : null;
     const watched = this.services.filter((svc) => svc.fleet.watchesLoad);
     if (watched.length > 0) this.pool.watch = new LoadWatch(this.pool.size, watched);
     const edgeOf = (from: number, to: string): number => {
@@ -351,6 +364,7 @@ export class TopologyModel implements Handler {
       case EventKind.WarmupEnd: if (!this.stats.windowClosed) this.stats.warmupEnded(); break;
       case EventKind.WindowEnd: this.stats.closeWindow(this.sim.now); break;
       case EventKind.Workflow: this.hooks!.timer(r); break;
+      default: if (this.health !== null) this.health.handle(kind, r, id); // failures, health checks
     }
     if (this.handoffs.length > 0) this.handOff();
   }
@@ -506,6 +520,7 @@ export class TopologyModel implements Handler {
     if (s < 0) return this.attemptEnded(a, A.Rejected);
     t.server[a] = s;
     const svc = this.services[t.service[a]];
+    if (this.health !== null && !this.health.reachable(s)) return this.attemptEnded(a, A.Failed); // down: refused at once
     if (svc.limit !== null) {
       if (!svc.limit.tryAcquire(s - svc.lo, t.measured[a])) return this.attemptEnded(a, A.Rejected); // over the limit: refused at once
       t.limited[a] = 1;
@@ -553,7 +568,7 @@ export class TopologyModel implements Handler {
       const step = steps[k];
       if (step.kind === WORK) {
         const s = t.server[a], now = this.sim.now;
-        const endMs = now + step.dist!.sample(svc.rng) / this.pool.speed[s];
+        const endMs = now + step.dist!.sample(svc.rng) / (this.health === null ? this.pool.speed[s] : this.health.speed(s));
         t.endMs[a] = endMs;
         t.departId[a] = this.sim.schedule(endMs, EventKind.Departure, a);
         return;
@@ -641,6 +656,7 @@ export class TopologyModel implements Handler {
   private resume(a: number): void {
     const t = this.requests, s = t.server[a], pool = this.pool;
     if (t.holding[a]) return this.runSteps(a);
+    if (this.health !== null && pool.state[s] === ServerState.Failed) return this.fail(a); // its server failed meanwhile
     if (t.step[a] >= this.services[t.service[a]].steps.length) return this.complete(a);
     if (pool.inService[s] < pool.concurrency[s] && pool.queueLength[s] === 0) {
       pool.startService(s);
@@ -736,11 +752,36 @@ export class TopologyModel implements Handler {
   private observe(a: number, latencyMs: number, ok: boolean): void {
     const t = this.requests, svc = this.services[t.service[a]];
     if (svc.fleet.observes && t.server[a] >= 0) svc.fleet.balancers[t.balancer[a]].observe!(t.server[a] - svc.lo, latencyMs, ok);
+    if (this.health !== null && t.server[a] >= 0 && latencyMs === latencyMs) this.health.of(t.server[a])?.monitor.observe(t.server[a] - svc.lo, ok); // outlier detection
+  }
+
+  /**
+   * Server `s` just failed (see TopologyHealth): the attempts waiting there, then those working or
+   * waiting for their calls there, fail; their calls still out are abandoned.
+   */
+  abortServer(s: number): void {
+    const pool = this.pool, t = this.requests;
+    const k = this.health!.of(s)!.counts;
+    for (let a = pool.queueHead[s]; a >= 0; a = pool.queueHead[s]) {
+      pool.remove(s, a, t.nextInQueue, t.prevInQueue);
+      if (t.measured[a]) k.aborted++;
+      this.abandonCalls(a);
+      this.fail(a);
+    }
+    // Attempts at it otherwise: found by scanning the table (failures are rare; no per-server list).
+    for (let a = 0; a < t.size; a++) {
+      if (t.server[a] !== s || t.atServer[a] !== 1 || t.call[a] === a) continue;
+      if (t.measured[a]) k.aborted++;
+      t.departId[a] = -1;
+      this.abandonCalls(a);
+      if (t.atServer[a] === 1) this.fail(a);
+    }
   }
 
   /** Attempt `a` ended in `state`; its call learns of it (unless nobody waits any more). */
   private attemptEnded(a: number, state: number): void {
     const t = this.requests, svc = this.services[t.service[a]];
+    if (this.hooks !== null && this.hooked[svc.index] === 1) this.hooks.attemptEnded(a);
     if (t.limited[a]) this.releaseLimit(a, state === A.Succeeded ? LimitOutcome.Ok : state === A.Dropped ? LimitOutcome.Dropped : LimitOutcome.Ignored);
     const c = t.call[a], net = this.edges[t.edge[a]].net;
     if (c < 0 || net === null) this.releasePermit(a, state !== A.Succeeded);
@@ -906,6 +947,7 @@ export class TopologyModel implements Handler {
    */
   private withdraw(a: number, timedOut: boolean): void {
     const t = this.requests, pool = this.pool, s = t.server[a];
+    if (this.hooks !== null && this.hooked[t.service[a]] === 1) this.hooks.attemptEnded(a);
     this.releasePermit(a, true, timedOut);
     if (t.limited[a]) this.releaseLimit(a, timedOut ? LimitOutcome.Dropped : LimitOutcome.Ignored);
     this.observe(a, NaN, false); // no response to learn from

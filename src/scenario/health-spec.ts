@@ -13,8 +13,7 @@ export interface HealthSpec {
   slowStartMs?: number;
 }
 
-export function parseHealth(value: unknown): HealthSpec {
-  const path = 'health';
+export function parseHealth(value: unknown, path = 'health'): HealthSpec {
   const o = object(value, path, ['intervalMs', 'timeoutMs', 'unhealthyThreshold', 'healthyThreshold', 'outlier', 'panicThresholdPercent', 'slowStartMs']);
   const spec: HealthSpec = { panicThresholdPercent: numberField(o, 'panicThresholdPercent', path, { min: 0, max: 100 }, 50) };
   if (o.intervalMs !== undefined) {

@@ -144,6 +144,11 @@ export interface ServiceInput {
   servers: readonly ServerGroupInput[];
   balancer: BalancerInput;
   work: readonly StepInput[];
+  /** A concurrency limit at each of its servers: `{static: n}` or AIMD (Netflix's defaults). */
+  limit?: { static: number } | { aimd: { initialLimit?: number; minLimit?: number; maxLimit?: number; backoffRatio?: number; timeoutMs?: number } };
+  /** Failures of its servers (server ids within the service) and its balancer's health checks. */
+  failures?: FailuresInput;
+  health?: HealthInput;
 }
 
 /** An edge's policy: the client's (no deadline, hedge or connect timeout yet), a breaker, a bulkhead. */
@@ -172,7 +177,30 @@ export type TopologyInput = {
   calls?: Readonly<Record<string, EdgeInput>>;
   client?: Omit<ClientInput, 'deadlineMs' | 'hedge' | 'connectTimeoutMs'>;
   metrics?: { significantDigits?: number };
+  /** Workflows as state machines living in the services (src/workflow/workflow-spec.ts). */
+  workflows?: WorkflowsInput;
 };
+
+/** A workflow machine: an XState v5 config (guards and actions as data) living in a service, and the world around it. */
+export interface WorkflowMachineInput {
+  service: string;
+  machine: object;
+  request?: string | readonly string[];
+  respond?: string;
+  ok?: readonly string[];
+  idempotencyKey?: boolean;
+  events?: Readonly<Record<string, { in: string; after: DistributionInput; p?: number }>>;
+  delays?: Readonly<Record<string, DistributionInput>>;
+}
+
+export interface WorkflowsInput {
+  start?: string;
+  machines: Readonly<Record<string, WorkflowMachineInput>>;
+  invariants?: {
+    never?: readonly Readonly<Record<string, string>>[];
+    eventually?: readonly ({ withinMs: number } & Readonly<Record<string, string | readonly string[] | number>>)[];
+  };
+}
 
 /** One story step: at `atMs`, one action (kill, revive, slow with factor and forMs, rate) and/or a caption. */
 export type StoryStepInput = { atMs: number; caption?: string } & (

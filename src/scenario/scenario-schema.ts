@@ -412,7 +412,7 @@ function topology(): JsonSchema {
       entry: service,
       services: {
         type: 'object', minProperties: 1, maxProperties: 1000, propertyNames: service,
-        additionalProperties: closed({ servers: servers(), balancer: balancer(), work: { type: 'array', items: step, maxItems: 100 }, limit: limit() }, ['servers', 'balancer', 'work']),
+        additionalProperties: closed({ servers: servers(), balancer: balancer(), work: { type: 'array', items: step, maxItems: 100 }, limit: limit(), failures: failures(), health: health() }, ['servers', 'balancer', 'work']),
       },
       calls: { type: 'object', propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]*->[A-Za-z][A-Za-z0-9_-]*$' }, additionalProperties: edge },
       client: client(),

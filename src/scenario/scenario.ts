@@ -24,6 +24,8 @@ import { HISTOGRAM_DIGITS } from '../metrics/histogram.js';
 import { MAX_TIME_MS } from '../engine/simulation.js';
 import { parseTopology, refuseInTopology, type TopologySpec } from './topology-spec.js';
 import type { TopologyConfig } from '../model/topology.js';
+import { parseWorkflows } from '../workflow/workflow-spec.js';
+import type { WorkflowConfig } from '../workflow/world.js';
 
 export interface ServerGroup {
   name?: string;
@@ -41,6 +43,8 @@ export interface ServerGroup {
 export interface Scenario {
   /** Services calling services (scenarios with `services`); absent for a single pool. */
   topology?: TopologySpec;
+  /** Workflows as state machines living in the topology's services (src/workflow/). */
+  workflows?: WorkflowConfig;
   name: string;
   seed: number;
   stop: StopSpec;
@@ -162,7 +166,7 @@ function finishCommon(o: Json, scenario: Scenario): void {
 }
 
 /** Top-level fields of a topology (services calling services); the rest lives under `services`. */
-const TOPOLOGY_TOP = ['$schema', 'name', 'description', 'seed', 'stop', 'arrivals', 'keys', 'entry', 'services', 'calls', 'client', 'metrics'];
+const TOPOLOGY_TOP = ['$schema', 'name', 'description', 'seed', 'stop', 'arrivals', 'keys', 'entry', 'services', 'calls', 'client', 'metrics', 'workflows'];
 
 /**
  * A scenario of services calling services (see TopologySpec). Its top-level `servers` and
@@ -180,7 +184,8 @@ function parseTopologyScenario(input: Json, files?: ScenarioFiles): Scenario {
   }
   const o = input;
   const arrivals = parseArrivals(o.arrivals, files);
-  const topology = parseTopology(o, { servers: parseServers, balancer: parseBalancer, maxServers: MAX_SERVERS }, files);
+  const workflows = o.workflows !== undefined && isObject(o.services) ? parseWorkflows(o.workflows, Object.keys(o.services)) : undefined;
+  const topology = parseTopology(o, { servers: parseServers, balancer: parseBalancer, failures: parseFailures, health: parseHealth, maxServers: MAX_SERVERS }, files, workflows?.edges);
   const entry = topology.services.find((svc) => svc.name === topology.entry)!;
   const scenario: Scenario = {
     name: stringField(o, 'name', '', 'scenario'),
@@ -192,6 +197,7 @@ function parseTopologyScenario(input: Json, files?: ScenarioFiles): Scenario {
     balancer: entry.balancer,
     topology,
   };
+  if (workflows) scenario.workflows = workflows.config;
   if (o.keys !== undefined) scenario.keys = parseKeys(o.keys);
   if (o.client !== undefined) {
     scenario.client = parseClient(o.client);
@@ -208,11 +214,14 @@ function topologyInputOf(scenario: Scenario): Json {
   for (const svc of t.services) {
     const x: Json = services[svc.name] = { servers: svc.servers, balancer: svc.name === t.entry ? scenario.balancer : svc.balancer, work: svc.work };
     if (svc.limit) x.limit = svc.limit;
+    if (svc.failures) x.failures = svc.failures;
+    if (svc.health) x.health = svc.health;
   }
   const input: Json = { name: scenario.name, seed: scenario.seed, stop: scenario.stop, arrivals: scenario.arrivals, entry: t.entry, services, calls: t.calls };
   if (scenario.keys) input.keys = scenario.keys;
   if (scenario.client) input.client = scenario.client;
   if (scenario.metrics) input.metrics = scenario.metrics;
+  if (scenario.workflows) input.workflows = scenario.workflows as unknown as Json;
   return input;
 }
 
@@ -351,8 +360,7 @@ function parseRateChanges(value: unknown, path: string): { atMs: number; ratePer
  * `failures`: random failures by `mtbfMs`/`mttrMs` (exponential) or `timeBetween`/`repair`
  * (any distribution), scheduled `outages`, and the recovery `warmupMs`.
  */
-function parseFailures(value: unknown, servers: number, files: ScenarioFiles | undefined): FailureConfig {
-  const path = 'failures';
+function parseFailures(value: unknown, servers: number, files: ScenarioFiles | undefined, path = 'failures'): FailureConfig {
   const o = object(value, path, ['mtbfMs', 'mttrMs', 'timeBetween', 'repair', 'warmupMs', 'outages', 'slowdowns', 'zones']);
   const timeBetween = meanOrDistribution(o, 'mtbfMs', 'timeBetween', path, files);
   const repair = meanOrDistribution(o, 'mttrMs', 'repair', path, files);
@@ -498,6 +506,8 @@ export function toTopologyConfig(scenario: Scenario): TopologyConfig {
       name: svc.name, servers: expand(svc.servers), steps: svc.work,
       balancer: options(svc.name === t.entry ? scenario.balancer : svc.balancer),
       ...(svc.limit ? { limit: svc.limit } : {}),
+      ...(svc.failures ? { failures: svc.failures } : {}),
+      ...(svc.health ? { health: toHealthConfig(svc.health) } : {}),
     })),
     calls: t.calls,
   };

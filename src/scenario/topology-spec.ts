@@ -11,6 +11,8 @@ import type { ClientConfig } from '../model/client.js';
 import type { EdgePolicy, StepConfig } from '../model/topology.js';
 import type { BreakerConfig } from '../model/circuit-breaker.js';
 import { parseLimit, type LimitConfig } from './limit-spec.js';
+import type { FailureConfig } from '../model/failures.js';
+import type { HealthSpec } from './health-spec.js';
 
 /** A service as written (groups of servers, its balancer with options, its handler). */
 export interface ServiceSpec<Group = unknown, Balancer = { name: string } & Record<string, unknown>> {
@@ -20,6 +22,9 @@ export interface ServiceSpec<Group = unknown, Balancer = { name: string } & Reco
   work: StepConfig[];
   /** A concurrency limit at each of its servers. */
   limit?: LimitConfig;
+  /** Failures of its servers (ids 0.. within the service) and its balancer's health checks. */
+  failures?: FailureConfig;
+  health?: HealthSpec;
 }
 
 export interface TopologySpec {
@@ -33,6 +38,8 @@ export interface TopologySpec {
 export interface PoolParsers {
   servers(value: unknown, path: string): import('./scenario.js').ServerGroup[];
   balancer(value: unknown, servers: readonly import('./scenario.js').ServerGroup[], path: string): import('./scenario.js').Scenario['balancer'];
+  failures(value: unknown, servers: number, files: ScenarioFiles | undefined, path: string): FailureConfig;
+  health(value: unknown, path: string): HealthSpec;
   maxServers: number;
 }
 
@@ -44,7 +51,8 @@ const MAX_FANOUT = 1000;
 const MAX_DEPTH = 64;
 const MAX_ATTEMPTS_PER_REQUEST = 100_000;
 
-export function parseTopology(o: Json, parsers: PoolParsers, files?: ScenarioFiles): TopologySpec {
+/** `extraEdges`: edges called by other means than steps (a workflow's invokes), whose policy `calls` may set. */
+export function parseTopology(o: Json, parsers: PoolParsers, files?: ScenarioFiles, extraEdges: readonly string[] = []): TopologySpec {
   const all = o.services;
   if (!isObject(all)) throw new ScenarioError('services', o.services, 'an object of services by name, e.g. {"api": {"servers": [...], "balancer": {...}, "work": [...]}}');
   const names = Object.keys(all);
@@ -56,7 +64,7 @@ export function parseTopology(o: Json, parsers: PoolParsers, files?: ScenarioFil
   let total = 0;
   const services = names.map((name) => {
     const path = join('services', name);
-    const x = object(all[name], path, ['servers', 'balancer', 'work', 'limit']);
+    const x = object(all[name], path, ['servers', 'balancer', 'work', 'limit', 'failures', 'health']);
     const servers = parsers.servers(x.servers, join(path, 'servers'));
     total += servers.reduce((n, g) => n + g.count, 0);
     const balancer = parsers.balancer(x.balancer, servers, join(path, 'balancer'));
@@ -64,6 +72,9 @@ export function parseTopology(o: Json, parsers: PoolParsers, files?: ScenarioFil
     if (work.length > MAX_STEPS) throw new ScenarioError(join(path, 'work'), `${work.length} steps`, `at most ${MAX_STEPS} steps`);
     const svc: ServiceSpec<import('./scenario.js').ServerGroup, import('./scenario.js').Scenario['balancer']> = { name, servers, balancer, work };
     if (x.limit !== undefined) svc.limit = parseLimit(x.limit, join(path, 'limit'));
+    const count = servers.reduce((n, g) => n + g.count, 0);
+    if (x.failures !== undefined) svc.failures = parsers.failures(x.failures, count, files, join(path, 'failures'));
+    if (x.health !== undefined) svc.health = parsers.health(x.health, join(path, 'health'));
     return svc;
   });
   if (total > parsers.maxServers) throw new ScenarioError('services', `${total} servers`, `at most ${parsers.maxServers} servers in all`);
@@ -73,6 +84,7 @@ export function parseTopology(o: Json, parsers: PoolParsers, files?: ScenarioFil
   refuseExplosions(services, entry);
   const edges = new Set<string>();
   for (const svc of services) for (const step of svc.work) for (const to of targets(step)) edges.add(`${svc.name}->${to}`);
+  for (const edge of extraEdges) edges.add(edge);
   const calls: Record<string, EdgePolicy> = {};
   if (o.calls !== undefined) {
     if (!isObject(o.calls)) throw new ScenarioError('calls', o.calls, 'an object of client policies by edge, e.g. {"api->db": {"timeoutMs": 50}}');

@@ -140,6 +140,7 @@ const NOT_STRUCTURAL: Record<string, string> = {
   'a story step with two actions': 'one action per step (the schema lists every field in one object)',
   'arrival rate changes out of order': 'ascending times',
   'topology: an AIMD maxLimit below minLimit': 'maxLimit against minLimit',
+  "topology: an outage of a server the service does not have (ids are the service's own)": 'server ids against the service size',
 };
 
 /** The corpus entry as a JSON document, or undefined when it is not JSON (a matter for the reader, not the schema). */
