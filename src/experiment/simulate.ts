@@ -7,6 +7,8 @@ import { Model } from '../model/model.js';
 import { summarize, type Summary } from '../model/summary.js';
 import { parseScenario, toModelConfig, toTopologyConfig, withBalancer, withServiceBalancer, type Scenario, MAX_REQUESTS } from '../scenario/scenario.js';
 import { TopologyModel } from '../model/topology.js';
+import { WorkflowWorld } from '../workflow/world.js';
+import { summarizeWorkflows } from '../workflow/summary.js';
 import { summarizeTopology, type TopologySummary } from '../model/topology-summary.js';
 import { ScenarioError, booleanField, isObject, number, numberField, object, oneOf } from '../input/check.js';
 import { runWithTimeSeries, type TimeSeries } from './timeseries.js';
@@ -103,6 +105,7 @@ export function createTopologyModel(input: TopologyInput, options: SimulateOptio
   const scenario = prepareScenario(input, options);
   if (!scenario.topology) throw new ScenarioError('services', undefined, 'services calling services (a scenario with "services")');
   const model = new TopologyModel(toTopologyConfig(scenario));
+  if (scenario.workflows) new WorkflowWorld(model, scenario.workflows); // installs itself as the model's hooks
   if (options.checked) {
     model.checked = true;
     model.pool.checked = true;
@@ -117,14 +120,19 @@ export function createTopologyModel(input: TopologyInput, options: SimulateOptio
  */
 export function simulate(input: ScenarioInput, options: SimulateOptions & { timeseries: { windowMs: number } }): Summary & { timeseries: TimeSeries };
 export function simulate(input: ScenarioInput, options?: SimulateOptions): Summary;
+export function simulate(input: TopologyInput, options: SimulateOptions & { timeseries: { windowMs: number } }): TopologySummary & { timeseries: TimeSeries };
 export function simulate(input: TopologyInput, options?: SimulateOptions): TopologySummary;
 export function simulate(input: ScenarioInput | TopologyInput, options: SimulateOptions = {}): Summary {
   const name = isObject(input) && typeof input.name === 'string' ? input.name : 'scenario';
   if (isTopology(input)) {
     const topology = createTopologyModel(input, options);
     const t0 = performance.now();
-    topology.run();
+    let timeseries: TimeSeries | undefined;
+    if (options.timeseries) timeseries = runWithTimeSeries(topology, options.timeseries.windowMs, undefined, topology.services);
+    else topology.run();
     const summary: TopologySummary = summarizeTopology(topology, name, performance.now() - t0);
+    if (timeseries) (summary as TopologySummary & { timeseries?: TimeSeries }).timeseries = timeseries;
+    if (topology.hooks instanceof WorkflowWorld) summary.workflows = summarizeWorkflows(topology.hooks);
     if (options.services) {
       // The label names what was varied: service=policy (options included), as compare tables show it.
       const entry = topology.config.entry;

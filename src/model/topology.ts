@@ -15,7 +15,6 @@
  */
 import { Simulation, EventLimitError, TimeLimitError, type Handler, MAX_TARGET } from '../engine/simulation.js';
 import { createStream, type Rng } from '../random/rng.js';
-import { createDistribution, type Distribution, type DistributionSpec } from '../random/distributions.js';
 import type { ArrivalSpec } from './arrivals.js';
 import type { ClosedLoopSpec } from './workload.js';
 import { Discipline, ServerPool, type ServerSpec } from './server-pool.js';
@@ -23,31 +22,22 @@ import { InFlightLimitError } from './request-table.js';
 import { TopologyTable } from './topology-table.js';
 import { AttemptState, RequestState, ServerState } from './states.js';
 import type { ClientConfig } from './client.js';
-import { ClientPolicy } from './client-policy.js';
 import { BalancerFleet, LoadWatch } from './balancer-view.js';
 import { Stats, NREQ, NATT } from './stats.js';
 import { TOPOLOGY_CALL_MACHINE, TOPOLOGY_ATTEMPT_MACHINE, CALL_ALLOWED, ATTEMPT_ALLOWED, checkTransition } from './topology-machines.js';
 import { Workload, type KeySpec } from './workload.js';
 import { EventKind } from './event-kind.js';
 import { RunLimitError, timeLimitError, EVENTS_BASE, EVENTS_PER_ARRIVAL, DEFAULT_MAX_IN_FLIGHT } from './run-limit-error.js';
-import { Histogram } from '../metrics/histogram.js';
-import { CircuitBreaker, type BreakerConfig } from './circuit-breaker.js';
-import { Welford } from '../metrics/welford.js';
 import { ConcurrencyLimit, LimitOutcome, type LimitConfig } from './concurrency-limit.js';
 import { TopologyHealth } from './service-health.js';
 import type { FailureConfig } from './failures.js';
 import type { HealthConfig } from './health.js';
 import type { TopologyObserver } from './topology-observer.js';
-import { EdgeNetwork } from './edge-network.js';
+import { CallCounters, createEdge, type Edge, type EdgePolicy } from './topology-edge.js';
+import { compileStep, WORK, FAIL, type Step, type StepConfig } from './topology-steps.js';
 
-/** A handler step, as configured (targets by service name). */
-export type StepConfig =
-  | { work: DistributionSpec }
-  /** The attempt fails here with probability `fail` (an error answer: a bug, a declined payment). */
-  | { fail: number }
-  /** `fallback`: a call that fails (its edge's policy gave up) is answered by a fallback, and the attempt goes on degraded. */
-  | { call: string; p?: number; hold?: boolean; fallback?: boolean }
-  | { parallel: string[]; need: 'all' | 'any' | number; p?: number; hold?: boolean; fallback?: boolean };
+export { CallCounters, type Edge, type EdgePolicy } from './topology-edge.js';
+export type { StepConfig } from './topology-steps.js';
 
 export interface ServiceConfig {
   name: string;
@@ -59,17 +49,6 @@ export interface ServiceConfig {
   /** Failures of its servers (ids local to the service) and its balancer's health checks. */
   failures?: FailureConfig;
   health?: HealthConfig;
-}
-
-/** An edge's policy: the client's (timeouts, retries, cancel) plus a breaker and a bulkhead. */
-export interface EdgePolicy extends ClientConfig {
-  breaker?: BreakerConfig;
-  /** Bulkhead: attempts in flight over the edge at most; more are refused at once. */
-  maxConcurrent?: number;
-  /** Network latency of the edge, drawn each way (to the callee, and the answer back). */
-  latencyMs?: DistributionSpec;
-  /** Probability that an answer is lost on its way back (the caller's timeout or deadline ends the attempt). */
-  loss?: number;
 }
 
 export interface TopologyConfig {
@@ -84,61 +63,6 @@ export interface TopologyConfig {
   calls?: Readonly<Record<string, EdgePolicy>>;
   client?: ClientConfig;
   metrics?: { significantDigits: number };
-}
-
-const WORK = 0, CALL = 1, PARALLEL = 2, FAIL = 3;
-
-/** A step compiled: its kind, duration, the edges it calls, how many must succeed, slot held or not. */
-interface Step {
-  kind: number;
-  dist: Distribution | null;
-  edges: number[];
-  need: number;
-  hold: boolean;
-  p: number;
-  fallback: boolean;
-}
-
-/** Counters of one service (attempts at it) or one edge (calls over it), measured requests only. */
-export class CallCounters {
-  calls = 0; attempts = 0; retries = 0;
-  /** Extra attempts of calls still unanswered after the edge's hedge delay (edges only). */
-  hedges = 0;
-  /** Answers lost on the edge's network (edges only). */
-  lost = 0;
-  /** Failed calls answered by a fallback: over the edge (edges), or made by the service's attempts (services). */
-  fallbacks = 0;
-  /** Attempts the edge's breaker or bulkhead refused at once (edges only). */
-  refused = 0;
-  /** Slot time held by attempts whose result nobody waited for any more (services only), ms. */
-  wastedWorkMs = 0;
-  /**
-   * Services: attempts withdrawn (their caller timed out with cancel, or did not need them any
-   * more), and attempts whose caller stopped waiting (timed out; without cancel they run on and
-   * end as ok or failed). Edges: calls withdrawn because the caller did not need them any more.
-   */
-  cancelled = 0;
-  abandoned = 0;
-  /** Calls (edges) or attempts (services) started and not ended yet. */
-  inFlight = 0;
-  succeeded = 0; failed = 0; timedOut = 0; dropped = 0; rejected = 0;
-  /** Time from an attempt's send to its success (service: at this service, calls included). */
-  readonly latency = new Welford();
-  readonly latencyHistogram = new Histogram(2);
-}
-
-export interface Edge {
-  name: string;
-  from: number;
-  to: number;
-  policy: ClientPolicy;
-  counters: CallCounters;
-  breaker: CircuitBreaker | null;
-  /** Bulkhead size (0: none) and attempts holding a permit now. */
-  maxConcurrent: number;
-  inFlight: number;
-  /** Its network (latency, loss); null: none (answers are instant and never lost). */
-  net: EdgeNetwork | null;
 }
 
 export interface Service {
@@ -255,14 +179,7 @@ export class TopologyModel implements Handler {
       return e;
     };
     config.services.forEach((svc, i) => {
-      this.services[i].steps = svc.steps.map((step): Step => {
-        if ('work' in step) return { kind: WORK, dist: createDistribution(step.work), edges: [], need: 0, hold: true, p: 1, fallback: false };
-        if ('fail' in step) return { kind: FAIL, dist: null, edges: [], need: 0, hold: true, p: step.fail, fallback: false };
-        if ('call' in step) return { kind: CALL, dist: null, edges: [edgeOf(i, step.call)], need: 1, hold: step.hold ?? true, p: step.p ?? 1, fallback: step.fallback ?? false };
-        const edges = step.parallel.map((t) => edgeOf(i, t));
-        const need = step.need === 'all' ? edges.length : step.need === 'any' ? 1 : step.need;
-        return { kind: PARALLEL, dist: null, edges, need, hold: step.hold ?? true, p: step.p ?? 1, fallback: step.fallback ?? false };
-      });
+      this.services[i].steps = svc.steps.map((step) => compileStep(step, (to) => edgeOf(i, to)));
     });
     const { maxEvents, maxInFlight } = config.stop;
     sim.eventLimit = maxEvents ?? EVENTS_BASE;
@@ -278,25 +195,31 @@ export class TopologyModel implements Handler {
   }
 
   private makeEdge(name: string, from: number, to: number, policy: EdgePolicy | undefined, seed: number): Edge {
-    return {
-      name, from, to, policy: new ClientPolicy(policy, this.sim, seed), counters: new CallCounters(),
-      breaker: policy?.breaker ? new CircuitBreaker(policy.breaker, this.sim) : null, maxConcurrent: policy?.maxConcurrent ?? 0, inFlight: 0,
-      net: policy && (policy.latencyMs !== undefined || (policy.loss ?? 0) > 0) ? new EdgeNetwork(policy.latencyMs, policy.loss ?? 0, this.config.seed, name) : null,
-    };
+    return createEdge(name, from, to, policy, this.sim, seed, this.config.seed);
   }
 
   /** Runs to the end of the scenario (all requests done, or the time limit). */
   run(): void {
+    this.runUntil(this.workload.stopAtMs);
+    this.stats.runEnded();
+    this.pool.flush();
+  }
+
+  /** The warm-up, ms (a time series reads it). */
+  get warmupMs(): number {
+    return this.config.stop.warmupMs;
+  }
+
+  /** `sim.runUntil(tMs)`, a bound the run hit thrown as the scenario field to change (a time series runs in slices). */
+  runUntil(tMs: number): number {
     try {
-      this.sim.runUntil(this.workload.stopAtMs);
+      return this.sim.runUntil(tMs);
     } catch (e) {
       if (e instanceof EventLimitError) throw new RunLimitError('stop.maxEvents', e.limit, `the run handled ${e.limit.toLocaleString('en')} events by ${e.atMs} ms without ending; set stop.maxEvents higher to let it go on`);
       if (e instanceof TimeLimitError) throw timeLimitError(e);
       if (e instanceof InFlightLimitError) throw new RunLimitError('stop.maxInFlight', e.limit, `more than ${e.limit.toLocaleString('en')} calls and attempts in flight at once: bound the queues with queueLimit, or set stop.maxInFlight higher`);
       throw e;
     }
-    this.stats.runEnded();
-    this.pool.flush();
   }
 
   finished(): boolean {
@@ -624,7 +547,7 @@ export class TopologyModel implements Handler {
   /** Call `c` of attempt `a` ended; `ok` when it succeeded. */
   private callReturned(a: number, c: number, ok: boolean): void {
     const t = this.requests;
-    this.unlinkCall(a, c);
+    this.requests.unlinkCall(a, c);
     t.waiting[a]--;
     if (!ok && this.services[t.service[a]].steps[t.step[a]].fallback) {
       ok = true; // a fallback answers instead: the attempt goes on, degraded
@@ -820,7 +743,7 @@ export class TopologyModel implements Handler {
     const t = this.requests, c = t.call[a], state = t.outcome[a];
     this.releasePermit(a, state !== A.Succeeded);
     if (state === A.Succeeded && t.degraded[a]) t.degraded[c] = 1;
-    this.unlinkAttempt(c, a);
+    this.requests.unlinkAttempt(c, a);
     this.freeAttempt(a);
     this.callAttemptEnded(c, state);
   }
@@ -832,22 +755,6 @@ export class TopologyModel implements Handler {
     t.netId[a] = -1;
     t.returning[a] = 0;
     t.release(a);
-  }
-
-  /** Attempt `a` of call `c` is no longer out for it. */
-  private unlinkAttempt(c: number, a: number): void {
-    const t = this.requests;
-    t.liveAttempts[c]--;
-    if (t.attempt[c] === a) {
-      t.attempt[c] = t.nextAttempt[a];
-      return;
-    }
-    for (let x = t.attempt[c]; x >= 0; x = t.nextAttempt[x]) {
-      if (t.nextAttempt[x] === a) {
-        t.nextAttempt[x] = t.nextAttempt[a];
-        return;
-      }
-    }
   }
 
   /**
@@ -928,7 +835,7 @@ export class TopologyModel implements Handler {
     this.observer?.timedOut(a);
     t.timeoutId[a] = -1;
     this.releasePermit(a, true);
-    this.unlinkAttempt(c, a);
+    this.requests.unlinkAttempt(c, a);
     if (t.returning[a]) {
       this.freeAttempt(a); // done at its server: its answer is late, or lost
     } else {
@@ -989,20 +896,6 @@ export class TopologyModel implements Handler {
       c = next;
     }
     t.hedgeHead[a] = -1;
-  }
-
-  private unlinkCall(a: number, c: number): void {
-    const t = this.requests;
-    if (t.hedgeHead[a] === c) {
-      t.hedgeHead[a] = t.nextHedge[c];
-      return;
-    }
-    for (let x = t.hedgeHead[a]; x >= 0; x = t.nextHedge[x]) {
-      if (t.nextHedge[x] === c) {
-        t.nextHedge[x] = t.nextHedge[c];
-        return;
-      }
-    }
   }
 
   /** Call `c` ends in `to`: counted on its edge, and its caller (an attempt, or the client) learns of it. */

@@ -7,6 +7,7 @@ import { FAILURE_PRESETS } from './failure-presets.js';
 import { ARTICLE_PRESETS } from './article-presets.js';
 import type { ScenarioInput, TopologyInput } from './scenario-input.js';
 import { TOPOLOGY_PRESETS } from './topology-presets.js';
+import { WORKFLOW_PRESETS } from '../workflow/presets.js';
 
 /** A named scenario and what it shows. */
 export interface PresetInfo {
@@ -88,14 +89,14 @@ const ALL = {
 /** The built-in presets' names: `preset()` of one of them is never undefined. */
 export type PresetName = keyof typeof ALL;
 
-export const PRESETS: Readonly<Record<string, PresetInfo>> = { ...ALL, ...TOPOLOGY_PRESETS };
+export const PRESETS: Readonly<Record<string, PresetInfo>> = { ...ALL, ...TOPOLOGY_PRESETS, ...WORKFLOW_PRESETS };
 
 export function presetNames(): string[] {
   return Object.keys(PRESETS);
 }
 
 /** The topology presets' names. */
-export type TopologyPresetName = keyof typeof TOPOLOGY_PRESETS;
+export type TopologyPresetName = keyof typeof TOPOLOGY_PRESETS | keyof typeof WORKFLOW_PRESETS;
 
 /** A deep copy of the named preset's scenario JSON, or undefined. */
 export function preset(name: PresetName): ScenarioInput;

@@ -18,6 +18,7 @@ import { DISCIPLINES } from '../model/server-pool.js';
 import { DISTRIBUTIONS, type DistributionName } from '../random/distributions.js';
 import { MAX_DISTRIBUTION_DEPTH, MAX_EMPIRICAL_SAMPLES } from './distribution-spec.js';
 import { FOREVER_MS, MAX_CAPTION, MAX_STEPS } from './story.js';
+import { workflowDefinitions, workflowsSchema } from '../workflow/workflow-schema.js';
 import { MAX_IN_FLIGHT, MAX_REQUESTS, MAX_SERVERS, MAX_TRACE_ARRIVALS, MAX_TRACE_TIME_MS, MIN_FAILURE_MEAN_MS } from './scenario.js';
 
 /** A JSON Schema node (plain JSON). */
@@ -417,6 +418,7 @@ function topology(): JsonSchema {
       calls: { type: 'object', propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]*->[A-Za-z][A-Za-z0-9_-]*$' }, additionalProperties: edge },
       client: client(),
       metrics: metrics(),
+      workflows: workflowsSchema(),
     },
     allOf: [STOP_REQUIRED],
   };
@@ -431,7 +433,7 @@ export function scenarioSchema(): JsonSchema {
     if: { type: 'object', required: ['services'] },
     then: topology(),
     else: singlePool(),
-    definitions: { distribution: distribution(), arrivals: arrivals() },
+    definitions: { distribution: distribution(), arrivals: arrivals(), ...workflowDefinitions() },
   };
 }
 

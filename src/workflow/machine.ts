@@ -104,8 +104,10 @@ interface Node {
 
 interface RawTransition { source: number; event: number; target: number; reenter: boolean; guard: Json | undefined; actions: unknown[]; path: string; label: string }
 
-const STATE_FIELDS = ['id', 'initial', 'states', 'type', 'on', 'after', 'always', 'entry', 'exit', 'invoke', 'description', 'tags', 'meta'];
-const ROOT_FIELDS = [...STATE_FIELDS, 'context', 'version'];
+export const STATE_FIELDS = ['id', 'initial', 'states', 'type', 'on', 'after', 'always', 'entry', 'exit', 'invoke', 'description', 'tags', 'meta'];
+export const ROOT_FIELDS = [...STATE_FIELDS, 'context', 'version'];
+export const TRANSITION_FIELDS = ['target', 'guard', 'actions', 'reenter', 'description'];
+export const INVOKE_FIELDS = ['src', 'id', 'onDone', 'onError', 'input'];
 
 /** Validates and compiles machine config `value`; errors name `path` (e.g. `workflows.machines.order.machine.states.Draft.on.SUBMIT`). */
 export function compileMachine(value: unknown, path: string): CompiledMachine {
@@ -224,7 +226,7 @@ export function compileMachine(value: unknown, path: string): CompiledMachine {
         raw.push({ source: n.index, event, target: resolveTarget(n, item, w), reenter: false, guard: undefined, actions: [], path: w, label });
         return;
       }
-      const x = object(item, w, ['target', 'guard', 'actions', 'reenter', 'description']);
+      const x = object(item, w, TRANSITION_FIELDS);
       if (x.target !== undefined && Array.isArray(x.target)) throw new ScenarioError(join(w, 'target'), x.target, 'one target (parallel states are not supported)');
       const target = x.target === undefined ? -1 : resolveTarget(n, x.target, join(w, 'target'));
       if (x.reenter !== undefined && typeof x.reenter !== 'boolean') throw new ScenarioError(join(w, 'reenter'), x.reenter, 'true or false');
@@ -256,7 +258,7 @@ export function compileMachine(value: unknown, path: string): CompiledMachine {
     }
     if (c.always !== undefined) transitionsOf(n, c.always, ALWAYS, join(where, 'always'), 'always');
     if (c.invoke !== undefined) {
-      const inv = object(Array.isArray(c.invoke) && c.invoke.length === 1 ? c.invoke[0] : c.invoke, join(where, 'invoke'), ['src', 'id', 'onDone', 'onError', 'input']);
+      const inv = object(Array.isArray(c.invoke) && c.invoke.length === 1 ? c.invoke[0] : c.invoke, join(where, 'invoke'), INVOKE_FIELDS);
       if (typeof inv.src !== 'string' || !KEY.test(inv.src)) throw new ScenarioError(join(join(where, 'invoke'), 'src'), inv.src, 'the name of the invoked machine (one of the workflow\'s machines)');
       if (inv.id !== undefined && (typeof inv.id !== 'string' || inv.id === '')) throw new ScenarioError(join(join(where, 'invoke'), 'id'), inv.id, 'an invoke id (a string)');
       const id = typeof inv.id === 'string' ? inv.id : `0.${n.id}`;

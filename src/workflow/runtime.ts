@@ -65,11 +65,24 @@ export class MachineInstances {
     this.since = g(this.since, this.m.maxDepth);
   }
 
-  /** A new instance: counters from the context, its initial states entered. Returns its row. */
-  create(): number {
+  /** A row for a new instance (start it with `start` once the host knows it). */
+  alloc(): number {
     const row = this.free.length > 0 ? this.free.pop()! : this.next++;
     if (row >= this.leaf.length) this.grow();
     this.live++;
+    this.alive[row] = 0;
+    return row;
+  }
+
+  /** A new instance, allocated and started. */
+  create(): number {
+    const row = this.alloc();
+    this.start(row);
+    return row;
+  }
+
+  /** Starts instance `row`: counters from the context, its initial states entered. */
+  start(row: number): void {
     const m = this.m, nc = m.counters.length;
     for (let k = 0; k < nc; k++) this.counters[row * nc + k] = m.counterInit[k];
     this.alive[row] = 1;
@@ -82,7 +95,6 @@ export class MachineInstances {
       this.enter(row, s);
     }
     this.settle(row);
-    return row;
   }
 
   /** Frees row `row` (its instance is over and nobody refers to it any more). */

@@ -1,0 +1,755 @@
+/**
+ * The simulated world of a workflow: machines living in the services of a topology. An entry
+ * arrival creates an instance of the start machine (an Order); a state with `invoke` makes a call
+ * through the topology over the edge from its service to the invoked machine's (that edge's
+ * timeout, retries, loss and breaker apply) and `onDone`/`onError` fire once, on the call's final
+ * outcome, if the state is still active; an attempt of that call at the callee creates the child
+ * instance (the Payment of that Order; with `idempotencyKey` every attempt of the family meets the
+ * same child, without it each attempt is a new operation), sends it the `request` events when the
+ * attempt begins, the `respond` event when its handler is done, and succeeds if the child is then
+ * in one of its `ok` states. The world fires user events (`events`: after a delay, with a
+ * probability, while a state is active) and samples named delays.
+ *
+ * A family (the start instance, its children) is kept until the start instance is final and no
+ * call or timer of the family is pending: then its rows are recycled (memory flat in completed
+ * instances). Measured: per machine, entries and time in each state, transitions, end states;
+ * per family, the occupancy of each pair (start state, current child's state), double successes
+ * of a child machine, and invariants (`never`, `eventually … withinMs`) with their first
+ * counterexample's timeline.
+ */
+import type { TopologyHooks, TopologyModel } from '../model/topology.js';
+import { EventKind } from '../model/event-kind.js';
+import { createStream, type Rng } from '../random/rng.js';
+import { createDistribution, type Distribution, type DistributionSpec } from '../random/distributions.js';
+import { Histogram } from '../metrics/histogram.js';
+import { compileMachine, stateByPath, within, type CompiledMachine } from './machine.js';
+import { MachineInstances, type MachineHost } from './runtime.js';
+
+/** A machine of the workflow as configured (after validation, see workflow-spec.ts). */
+export interface WorkflowMachineConfig {
+  service: string;
+  machine: Record<string, unknown>;
+  /** Callee machines: events sent when an attempt begins, the event when its handler is done, the states that answer "ok". */
+  request?: string[];
+  respond?: string;
+  ok?: string[];
+  idempotencyKey?: boolean;
+  /** User events: sent while state `in` is active, `after` its entry, with probability `p`. */
+  events?: Record<string, { in: string; after: DistributionSpec; p?: number }>;
+  delays?: Record<string, DistributionSpec>;
+}
+
+export interface WorkflowConfig {
+  start: string;
+  machines: Record<string, WorkflowMachineConfig>;
+  invariants?: {
+    never?: Record<string, string>[];
+    eventually?: ({ withinMs: number } & Record<string, string | string[] | number>)[];
+  };
+}
+
+const AFTER = 0, USER = 1, DEADLINE = 2;
+const TIMELINE = 32;
+
+interface Invariant {
+  kind: 'never' | 'eventually';
+  text: string;
+  /** never: per machine (0 the start, else a child machine index + 1), the state that must hold (-1 any). */
+  states: Int32Array;
+  /** eventually: the start machine's states, any of which ends it, and the time bound. */
+  targets: number[];
+  withinMs: number;
+  /** Violations begun; of them ended (the state left, or reached), and still violating when their instance or the run ended. */
+  count: number;
+  resolved: number;
+  unresolved: number;
+  /** Over the resolved ones. */
+  totalMs: number;
+  maxMs: number;
+  example: { instance: number; atMs: number; timeline: string[] } | null;
+}
+
+export interface WorkflowMachineStats {
+  m: CompiledMachine;
+  service: number;
+  entries: Float64Array;
+  stateTimeMs: Float64Array;
+  timeHistograms: Histogram[];
+  transitions: Float64Array;
+  ended: Float64Array;
+  created: number;
+}
+
+export class WorkflowWorld implements TopologyHooks, MachineHost {
+  readonly machines: MachineInstances[] = [];
+  readonly stats: WorkflowMachineStats[] = [];
+  readonly names: string[] = [];
+  readonly invariants: Invariant[] = [];
+  /** Families: the start instance's row indexes these. */
+  private familyId = new Int32Array(16);
+  private pending = new Int32Array(16);
+  private current = new Int32Array(16);
+  private pairOf = new Int32Array(16);
+  private pairSince = new Float64Array(16);
+  private okCount = new Int32Array(16);
+  private invokeCall = new Int32Array(16);
+  private openSince = new Float64Array(16);
+  private reached = new Uint8Array(16);
+  private tlTime = new Float64Array(16 * TIMELINE);
+  private tlCode = new Int32Array(16 * TIMELINE);
+  private tlCount = new Int32Array(16);
+  private readonly families = new Map<number, number>();
+  private nextFamily = 1;
+  /** Children: per child machine, its row's family (start row) and the next child of that family. */
+  private readonly childRoot: Int32Array[] = [];
+  private readonly childNext: Int32Array[] = [];
+  private readonly childHead: Int32Array[] = [];
+  /** Timers: rows of a small table, each an event of kind Workflow. */
+  private tMachine = new Int32Array(16);
+  private tRow = new Int32Array(16);
+  private tKind = new Uint8Array(16);
+  private tEvent = new Int32Array(16);
+  private tState = new Int32Array(16);
+  private tNext = new Int32Array(16);
+  private tId = new Float64Array(16);
+  private tFree: number[] = [];
+  private tCount = 0;
+  private readonly timerHead: Int32Array[] = [];
+  /** Calls and attempts of the topology (by row): the family, the invoking state; the child an attempt met and whether it took the request. */
+  private callRoot = new Int32Array(16);
+  private attemptChild = new Int32Array(16);
+  private attemptTook = new Uint8Array(16);
+  /** 1 while a started attempt of a family runs at the callee (the family waits for it: it may still succeed, a double charge). */
+  private attemptLive = new Uint8Array(16);
+  /** Messages between machines, delivered in order after the current step. */
+  private qMachine = new Int32Array(64);
+  private qRow = new Int32Array(64);
+  private qEvent = new Int32Array(64);
+  private qHead = 0;
+  private qTail = 0;
+  /** Calls an invoke made during a step: sent once the step is over (an answer may come at once). */
+  private readonly toSend: number[] = [];
+  /** Edges that invokes call over (1). */
+  private invokeEdges = new Uint8Array(0);
+  private readonly rng: Rng;
+  private readonly delayRng: Rng;
+  /** Per machine: named delays by after-entry index; user events by state (event index, delay, p). */
+  private readonly afterDist: (Distribution | null)[][] = [];
+  private readonly userFirst: Int32Array[] = [];
+  private readonly userEvent: Int32Array[] = [];
+  private readonly userDist: Distribution[][] = [];
+  private readonly userP: Float64Array[] = [];
+  /** Per child machine (index ≥ 1): request events, respond event, ok states, idempotency key; by service. */
+  private readonly request: Int32Array[] = [];
+  private readonly respond: Int32Array = new Int32Array(0);
+  private readonly okStates: Int32Array[] = [];
+  private readonly keyed: Uint8Array;
+  private readonly childOfService: Int32Array;
+  private readonly invokeEdge: Int32Array;
+  private readonly invokeChild: Int32Array;
+  /** Cross-machine references: per machine, per transition (guards) or action (sends): target machine and state/event. */
+  private readonly guardMachine: Int32Array[] = [];
+  private readonly guardState: Int32Array[] = [];
+  private readonly sendMachine: Int32Array[] = [];
+  private readonly sendEvent: Int32Array[] = [];
+  /** The child machine paired with the start machine for pair occupancy (the first it invokes). */
+  readonly paired: number;
+  pairTimeMs: Float64Array;
+  pairEntries: Float64Array;
+  started = 0;
+  completed = 0;
+  duplicateFamilies = 0;
+  extraOk = 0;
+
+  constructor(readonly model: TopologyModel, readonly config: WorkflowConfig) {
+    const names = Object.keys(config.machines);
+    const order = [config.start, ...names.filter((n) => n !== config.start)];
+    this.names.push(...order);
+    const serviceIndex = new Map(model.services.map((s) => [s.name, s.index]));
+    order.forEach((name, i) => {
+      const mc = config.machines[name];
+      const m = compileMachine(mc.machine, `workflows.machines.${name}.machine`);
+      this.machines.push(new MachineInstances(m, i, this));
+      const S = m.names.length;
+      this.stats.push({
+        m, service: serviceIndex.get(mc.service)!, entries: new Float64Array(S), stateTimeMs: new Float64Array(S),
+        timeHistograms: m.names.map(() => new Histogram(model.config.metrics?.significantDigits)), transitions: new Float64Array(m.source.length), ended: new Float64Array(S), created: 0,
+      });
+      this.timerHead.push(new Int32Array(16).fill(-1));
+      this.afterDist.push(m.afterName.map((d) => (d ? createDistribution(mc.delays![d]) : null)));
+      const events = Object.entries(mc.events ?? {}).map(([e, w]) => ({ e: m.eventIndex.get(e)!, s: stateByPath(m, w.in, ''), d: createDistribution(w.after), p: w.p ?? 1 }));
+      events.sort((a, b) => a.s - b.s);
+      const first = new Int32Array(S + 1);
+      let j = 0;
+      for (let s = 0; s <= S; s++) {
+        first[s] = j;
+        while (j < events.length && events[j].s === s) j++;
+      }
+      this.userFirst.push(first);
+      this.userEvent.push(Int32Array.from(events, (x) => x.e));
+      this.userDist.push(events.map((x) => x.d));
+      this.userP.push(Float64Array.from(events, (x) => x.p));
+      this.childRoot.push(new Int32Array(16));
+      this.childNext.push(new Int32Array(16));
+      this.childHead.push(new Int32Array(16).fill(-1));
+      this.request.push(Int32Array.from(mc.request ?? [], (e) => m.eventIndex.get(e)!));
+      this.okStates.push(Int32Array.from(mc.ok ?? [], (s) => stateByPath(m, s, '')));
+    });
+    const M = order.length;
+    this.respond = Int32Array.from(order, (n) => (config.machines[n].respond ? this.machines[order.indexOf(n)].m.eventIndex.get(config.machines[n].respond!)! : -1));
+    this.keyed = Uint8Array.from(order, (n) => (config.machines[n].idempotencyKey ? 1 : 0));
+    this.childOfService = new Int32Array(model.services.length).fill(-1);
+    for (let i = 1; i < M; i++) this.childOfService[this.stats[i].service] = i;
+    // Invokes of the start machine: per state, the edge and the child machine.
+    const root = this.machines[0].m;
+    this.invokeEdge = new Int32Array(root.names.length).fill(-1);
+    this.invokeChild = new Int32Array(root.names.length).fill(-1);
+    let paired = -1;
+    root.invokeSrc.forEach((src, s) => {
+      if (!src) return;
+      const ci = order.indexOf(src);
+      this.invokeChild[s] = ci;
+      this.invokeEdge[s] = model.edgeBetween(this.stats[0].service, this.stats[ci].service);
+      if (paired < 0) paired = ci;
+    });
+    this.paired = paired;
+    this.invokeEdges = new Uint8Array(model.edges.length);
+    for (const e of this.invokeEdge) if (e >= 0) this.invokeEdges[e] = 1;
+    const P = root.names.length * (paired > 0 ? this.machines[paired].m.names.length + 1 : 1);
+    this.pairTimeMs = new Float64Array(P);
+    this.pairEntries = new Float64Array(P);
+    // Links between machines: `in` guards and sends name machines; the start machine is "parent" to its children.
+    const resolve = (from: number, name: string): number => (name === 'parent' ? (from === 0 ? -1 : 0) : order.indexOf(name));
+    this.machines.forEach((inst, i) => {
+      const m = inst.m;
+      const gm = new Int32Array(m.source.length).fill(-1), gs = new Int32Array(m.source.length).fill(-1);
+      for (const [k, ref] of m.guardRefs) {
+        gm[k] = resolve(i, ref.machine);
+        gs[k] = stateByPath(this.machines[gm[k]].m, ref.state!, `${ref.path}.state`);
+      }
+      const sm = new Int32Array(m.actKind.length).fill(-1), se = new Int32Array(m.actKind.length).fill(-1);
+      for (const [a, ref] of m.sendRefs) {
+        sm[a] = resolve(i, ref.machine);
+        se[a] = this.machines[sm[a]].m.eventIndex.get(ref.event) ?? 0;
+      }
+      this.guardMachine.push(gm);
+      this.guardState.push(gs);
+      this.sendMachine.push(sm);
+      this.sendEvent.push(se);
+    });
+    for (const never of config.invariants?.never ?? []) {
+      const states = new Int32Array(M).fill(-1);
+      for (const [name, state] of Object.entries(never)) states[order.indexOf(name)] = stateByPath(this.machines[order.indexOf(name)].m, state, '');
+      this.invariants.push({ kind: 'never', text: `never ${Object.entries(never).map(([k, v]) => `${k} ${v}`).join(' and ')}`, states, targets: [], withinMs: 0, count: 0, resolved: 0, unresolved: 0, totalMs: 0, maxMs: 0, example: null });
+    }
+    for (const ev of config.invariants?.eventually ?? []) {
+      const [name, value] = Object.entries(ev).find(([k]) => k !== 'withinMs')!;
+      const list = Array.isArray(value) ? value : [value as string];
+      this.invariants.push({
+        kind: 'eventually', text: `eventually ${name} ${list.join(' or ')} within ${ev.withinMs} ms`, states: new Int32Array(0),
+        targets: list.map((s) => stateByPath(root, s, '')), withinMs: ev.withinMs, count: 0, resolved: 0, unresolved: 0, totalMs: 0, maxMs: 0, example: null,
+      });
+    }
+    this.rng = createStream(model.config.seed, 'workflow');
+    this.delayRng = createStream(model.config.seed, 'workflow-delays');
+    this.familyId = new Int32Array(0);
+    this.growFamilies(15); // the per-family columns sized by machines and invariants
+    const hosting = this.stats.slice(1).map((s) => s.service);
+    model.setHooks(this, hosting);
+  }
+
+  // ------------------------------------------------------------ TopologyHooks
+
+  live(): number {
+    return this.families.size;
+  }
+
+  arrived(): void {
+    this.sync();
+    const inst = this.machines[0], row = inst.alloc();
+    this.growFamilies(row);
+    const fid = this.nextFamily++;
+    this.families.set(fid, row);
+    this.familyId[row] = fid;
+    this.pending[row] = 0;
+    this.okCount[row] = 0;
+    this.invokeCall[row] = -1;
+    this.pairOf[row] = -1;
+    this.tlCount[row] = 0;
+    this.timerHead[0][row] = -1;
+    const C = this.machines.length, I = this.invariants.length;
+    for (let i = 0; i < C; i++) this.current[row * C + i] = -1;
+    for (let i = 0; i < I; i++) {
+      this.openSince[row * I + i] = NaN;
+      this.reached[row * I + i] = 0;
+    }
+    this.started++;
+    this.stats[0].created++;
+    this.invariants.forEach((v, i) => {
+      if (v.kind === 'eventually') this.arm(0, row, DEADLINE, i, -1, this.model.sim.now + v.withinMs);
+    });
+    inst.start(row);
+    this.afterStep(row);
+    this.drain();
+    this.tryRelease(row);
+  }
+
+  timer(id: number): void {
+    if (this.tId[id] !== this.model.sim.currentEventId) return;
+    this.sync();
+    const mi = this.tMachine[id], row = this.tRow[id], kind = this.tKind[id], e = this.tEvent[id];
+    this.unlinkTimer(id);
+    const root = mi === 0 ? row : this.childRoot[mi][row];
+    if (kind === DEADLINE) {
+      const v = this.invariants[e], I = this.invariants.length;
+      if (this.reached[root * I + e] === 0) this.openViolation(v, root, root * I + e);
+    } else {
+        this.machines[mi].send(row, e);
+      this.afterStep(root);
+      this.drain();
+    }
+    this.tryRelease(root);
+  }
+
+  callDone(c: number, ok: boolean): void {
+    this.sync();
+    const root = this.callRoot[c], inst = this.machines[0];
+    this.pending[root]--;
+    if (this.invokeCall[root] === c) {
+      this.invokeCall[root] = -1;
+      // The invoking state: the active state with an invoke.
+      let s = inst.leaf[root];
+      while (s >= 0 && this.invokeEdge[s] < 0) s = inst.m.parent[s];
+      if (s >= 0) {
+            inst.send(root, ok ? inst.m.invokeDone[s] : inst.m.invokeError[s]);
+        this.afterStep(root);
+        this.drain();
+      }
+    }
+    this.tryRelease(root);
+  }
+
+  attemptStarted(a: number): void {
+    this.growAttempts(a);
+    const t = this.model.requests, ci = this.childOfService[t.service[a]];
+    const root = ci > 0 && this.invokeEdges[t.edge[a]] === 1 ? this.families.get(t.key[a]) : undefined;
+    this.attemptChild[a] = -1;
+    if (root === undefined) return; // not a call of a workflow (or its family is over)
+    this.sync();
+    const C = this.machines.length, inst = this.machines[ci];
+    let child = this.keyed[ci] === 1 ? this.current[root * C + ci] : -1;
+    if (child < 0) {
+      child = inst.alloc();
+      this.growChildren(ci, child);
+      this.childRoot[ci][child] = root;
+      this.childNext[ci][child] = this.childHead[ci][root];
+      this.childHead[ci][root] = child;
+      this.timerHead[ci][child] = -1;
+      this.current[root * C + ci] = child;
+      this.stats[ci].created++;
+      inst.start(child);
+    }
+    let took = 0;
+    const req = this.request[ci];
+    for (let k = 0; k < req.length; k++) if (inst.send(child, req[k])) took = 1;
+    this.attemptChild[a] = child;
+    this.attemptTook[a] = took;
+    this.attemptLive[a] = 1;
+    this.pending[root]++;
+    this.afterStep(root);
+    this.drain();
+    this.tryRelease(root);
+  }
+
+  attemptOutcome(a: number): boolean {
+    const child = this.attemptChild[a];
+    if (child < 0 || this.attemptLive[a] === 0) return true;
+    const t = this.model.requests, ci = this.childOfService[t.service[a]], inst = this.machines[ci];
+    const root = this.childRoot[ci][child];
+    this.sync();
+    if (this.attemptTook[a] === 1) {
+        inst.send(child, this.respond[ci]);
+      this.afterStep(root);
+      this.drain();
+    }
+    const ok = this.okStates[ci];
+    let answer = false;
+    for (let k = 0; k < ok.length; k++) if (inst.isIn(child, ok[k])) answer = true;
+    this.tryRelease(root);
+    return answer;
+  }
+
+  attemptEnded(a: number): void {
+    if (a >= this.attemptLive.length || this.attemptLive[a] === 0) return;
+    this.attemptLive[a] = 0;
+    const root = this.childRoot[this.childOfService[this.model.requests.service[a]]][this.attemptChild[a]];
+    this.pending[root]--;
+    this.tryRelease(root);
+  }
+
+  // ------------------------------------------------------------ MachineHost
+
+  chance(): number {
+    return this.rng.next();
+  }
+
+  entered(mi: number, row: number, s: number): void {
+    const st = this.stats[mi], m = st.m, now = this.model.sim.now;
+    st.entries[s]++;
+    for (let i = m.afterFirst[s]; i < m.afterFirst[s + 1]; i++) {
+      const d = this.afterDist[mi][i];
+      this.arm(mi, row, AFTER, m.afterEvent[i], s, now + (d === null ? m.afterMs[i] : d.sample(this.delayRng)));
+    }
+    const uf = this.userFirst[mi];
+    for (let i = uf[s]; i < uf[s + 1]; i++) {
+      if (this.userP[mi][i] >= 1 || this.rng.next() < this.userP[mi][i]) this.arm(mi, row, USER, this.userEvent[mi][i], s, now + this.userDist[mi][i].sample(this.delayRng));
+    }
+    if (mi === 0) {
+      if (this.invokeEdge[s] >= 0) this.invoke(row, s);
+      const I = this.invariants.length;
+      for (let i = 0; i < I; i++) {
+        const v = this.invariants[i];
+        if (v.kind === 'eventually' && this.reached[row * I + i] === 0 && v.targets.includes(s)) {
+          this.reached[row * I + i] = 1;
+          if (this.openSince[row * I + i] === this.openSince[row * I + i]) this.closeViolation(v, row * I + i);
+          else this.cancelDeadline(row, i);
+        }
+      }
+    } else if (mi === this.paired) {
+      const ok = this.okStates[mi];
+      for (let k = 0; k < ok.length; k++) {
+        if (ok[k] === s) {
+          const root = this.childRoot[mi][row];
+          if (++this.okCount[root] === 2) this.duplicateFamilies++;
+          if (this.okCount[root] >= 2) this.extraOk++;
+        }
+      }
+    }
+  }
+
+  exiting(mi: number, row: number, s: number): void {
+    const st = this.stats[mi], m = st.m, ms = this.model.sim.now - this.machines[mi].since[row * m.maxDepth + m.depth[s]];
+    st.stateTimeMs[s] += ms;
+    st.timeHistograms[s].record(ms);
+    // Timers of the state end with it.
+    const head = this.timerHead[mi];
+    for (let id = head[row]; id >= 0;) {
+      const next = this.tNext[id];
+      if (this.tState[id] === s) this.unlinkTimer(id);
+      id = next;
+    }
+    if (mi === 0 && this.invokeEdge[s] >= 0) this.invokeCall[row] = -1; // its response, when it comes, is not awaited
+  }
+
+  took(mi: number, row: number, t: number): void {
+    this.stats[mi].transitions[t]++;
+    const root = mi === 0 ? row : this.childRoot[mi][row];
+    const n = this.tlCount[root]++, at = root * TIMELINE + (n % TIMELINE);
+    this.tlTime[at] = this.model.sim.now;
+    this.tlCode[at] = (mi << 16) | t;
+  }
+
+  send(mi: number, row: number, a: number): void {
+    const to = this.sendMachine[mi][a], root = mi === 0 ? row : this.childRoot[mi][row];
+    const target = to === 0 ? root : this.current[root * this.machines.length + to];
+    if (target < 0 || this.sendEvent[mi][a] <= 0) return;
+    if (this.qTail - this.qHead >= this.qMachine.length) this.growQueue();
+    const k = this.qTail++ & (this.qMachine.length - 1);
+    this.qMachine[k] = to;
+    this.qRow[k] = target;
+    this.qEvent[k] = this.sendEvent[mi][a];
+  }
+
+  inOther(mi: number, row: number, t: number): boolean {
+    const to = this.guardMachine[mi][t], root = mi === 0 ? row : this.childRoot[mi][row];
+    const target = to === 0 ? root : this.current[root * this.machines.length + to];
+    return target >= 0 && this.machines[to].isIn(target, this.guardState[mi][t]);
+  }
+
+  done(mi: number, row: number): void {
+    const st = this.stats[mi], inst = this.machines[mi];
+    st.ended[inst.leaf[row]]++;
+    if (mi === 0) this.completed++;
+  }
+
+  // ------------------------------------------------------------ internals
+
+  /** The machines' clock is the simulation's. */
+  private sync(): void {
+    const now = this.model.sim.now;
+    for (let i = 0; i < this.machines.length; i++) this.machines[i].now = now;
+  }
+
+  private drain(): void {
+    while (this.qHead < this.qTail) {
+      const k = this.qHead++ & (this.qMachine.length - 1);
+      const mi = this.qMachine[k], row = this.qRow[k];
+      this.machines[mi].send(row, this.qEvent[k]);
+      this.afterStep(mi === 0 ? row : this.childRoot[mi][row]);
+    }
+    this.qHead = this.qTail = 0;
+    while (this.toSend.length > 0) {
+      const c = this.toSend.pop()!;
+      this.model.sendExternal(c); // may answer at once (refused): callDone runs here, after the step
+    }
+  }
+
+  private invoke(root: number, s: number): void {
+    const model = this.model, c = model.externalCall(this.invokeEdge[s]);
+    this.growCalls(c);
+    this.callRoot[c] = root;
+    model.requests.key[c] = this.familyId[root];
+    this.invokeCall[root] = c;
+    this.pending[root]++;
+    this.toSend.push(c);
+  }
+
+  /** After a step of family `root`: its pair's occupancy and the `never` invariants. */
+  private afterStep(root: number): void {
+    const C = this.machines.length, inst = this.machines[0], now = this.model.sim.now;
+    if (this.paired > 0) {
+      const child = this.current[root * C + this.paired];
+      const width = this.machines[this.paired].m.names.length + 1;
+      const pair = inst.leaf[root] * width + (child >= 0 ? this.machines[this.paired].leaf[child] + 1 : 0);
+      if (pair !== this.pairOf[root]) {
+        if (this.pairOf[root] >= 0) this.pairTimeMs[this.pairOf[root]] += now - this.pairSince[root];
+        this.pairOf[root] = pair;
+        this.pairSince[root] = now;
+        this.pairEntries[pair]++;
+      }
+    }
+    const I = this.invariants.length;
+    for (let i = 0; i < I; i++) {
+      const v = this.invariants[i];
+      if (v.kind !== 'never') continue;
+      let holds = true;
+      for (let mi = 0; mi < C && holds; mi++) {
+        const s = v.states[mi];
+        if (s < 0) continue;
+        const row = mi === 0 ? root : this.current[root * C + mi];
+        holds = row >= 0 && this.machines[mi].isIn(row, s);
+      }
+      const open = this.openSince[root * I + i] === this.openSince[root * I + i];
+      if (holds && !open) this.openViolation(v, root, root * I + i);
+      else if (!holds && open) this.closeViolation(v, root * I + i);
+    }
+  }
+
+  private openViolation(v: Invariant, root: number, slot: number): void {
+    const now = this.model.sim.now;
+    this.openSince[slot] = now;
+    v.count++;
+    if (v.example === null) v.example = { instance: this.familyId[root], atMs: now, timeline: this.timeline(root) };
+  }
+
+  private closeViolation(v: Invariant, slot: number): void {
+    const ms = this.model.sim.now - this.openSince[slot];
+    this.openSince[slot] = NaN;
+    v.resolved++;
+    v.totalMs += ms;
+    if (ms > v.maxMs) v.maxMs = ms;
+  }
+
+  /** The family's last transitions, oldest first, as text. */
+  timeline(root: number): string[] {
+    const n = this.tlCount[root], out: string[] = [];
+    for (let k = Math.max(0, n - TIMELINE); k < n; k++) {
+      const at = root * TIMELINE + (k % TIMELINE), code = this.tlCode[at];
+      const mi = code >>> 16, t = code & 0xffff, m = this.machines[mi].m;
+      const target = m.target[t] >= 0 ? m.names[m.target[t]] : '(stays)';
+      out.push(`${fmtMs(this.tlTime[at])} ms  ${this.names[mi]}: ${m.names[m.source[t]]} --${m.labels[t]}--> ${target}`);
+    }
+    if (n > TIMELINE) out.unshift(`(${n - TIMELINE} earlier transitions not kept)`);
+    return out;
+  }
+
+  private arm(mi: number, row: number, kind: number, e: number, s: number, atMs: number): void {
+    let id: number;
+    if (this.tFree.length > 0) id = this.tFree.pop()!;
+    else {
+      id = this.tCount++;
+      if (id >= this.tRow.length) this.growTimers();
+    }
+    this.tMachine[id] = mi;
+    this.tRow[id] = row;
+    this.tKind[id] = kind;
+    this.tEvent[id] = e;
+    this.tState[id] = s;
+    this.tNext[id] = this.timerHead[mi][row];
+    this.timerHead[mi][row] = id;
+    this.tId[id] = this.model.sim.schedule(atMs, EventKind.Workflow, id);
+    this.pending[mi === 0 ? row : this.childRoot[mi][row]]++;
+  }
+
+  private unlinkTimer(id: number): void {
+    const mi = this.tMachine[id], row = this.tRow[id], head = this.timerHead[mi];
+    if (head[row] === id) head[row] = this.tNext[id];
+    else {
+      for (let x = head[row]; x >= 0; x = this.tNext[x]) {
+        if (this.tNext[x] === id) {
+          this.tNext[x] = this.tNext[id];
+          break;
+        }
+      }
+    }
+    this.tId[id] = -1;
+    this.tFree.push(id);
+    this.pending[mi === 0 ? row : this.childRoot[mi][row]]--;
+  }
+
+  private cancelDeadline(root: number, i: number): void {
+    for (let id = this.timerHead[0][root]; id >= 0; id = this.tNext[id]) {
+      if (this.tKind[id] === DEADLINE && this.tEvent[id] === i) {
+        this.unlinkTimer(id);
+        return;
+      }
+    }
+  }
+
+  /** Family `root` ends once its start instance is final and nothing of it is pending: its rows are recycled. */
+  private tryRelease(root: number): void {
+    const inst = this.machines[0];
+    if (inst.alive[root] !== 2 || this.pending[root] > 0) return;
+    const now = this.model.sim.now;
+    if (this.pairOf[root] >= 0) this.pairTimeMs[this.pairOf[root]] += now - this.pairSince[root];
+    const I = this.invariants.length;
+    for (let i = 0; i < I; i++) {
+      if (this.openSince[root * I + i] === this.openSince[root * I + i]) {
+        this.openSince[root * I + i] = NaN;
+        this.invariants[i].unresolved++; // the instance ended inconsistent
+      }
+    }
+    for (let ci = 1; ci < this.machines.length; ci++) {
+      const child = this.machines[ci];
+      for (let x = this.childHead[ci][root]; x >= 0;) {
+        const next = this.childNext[ci][x];
+        for (let id = this.timerHead[ci][x]; id >= 0;) {
+          const n = this.tNext[id];
+          this.unlinkTimer(id);
+          id = n;
+        }
+        this.finishStates(ci, x);
+        child.release(x);
+        x = next;
+      }
+      this.childHead[ci][root] = -1;
+    }
+    this.finishStates(0, root);
+    this.families.delete(this.familyId[root]);
+    inst.release(root);
+    if (this.families.size === 0) this.model.maybeStop();
+  }
+
+  /** An instance leaves: the time in its active states is counted; a child not final counts where it ended. */
+  private finishStates(mi: number, row: number): void {
+    const inst = this.machines[mi], st = this.stats[mi], m = st.m, now = this.model.sim.now;
+    for (let s = inst.leaf[row]; s >= 0; s = m.parent[s]) {
+      const ms = now - inst.since[row * m.maxDepth + m.depth[s]];
+      st.stateTimeMs[s] += ms;
+      st.timeHistograms[s].record(ms);
+    }
+    if (inst.alive[row] === 1) st.ended[inst.leaf[row]]++;
+  }
+
+  /** At the end of the run: families still live count where they are (their pairs, open violations stay open). */
+  finish(): void {
+    const now = this.model.sim.now;
+    for (const root of this.families.values()) {
+      if (this.pairOf[root] >= 0) this.pairTimeMs[this.pairOf[root]] += now - this.pairSince[root];
+      this.pairSince[root] = now;
+      const I = this.invariants.length;
+      for (let i = 0; i < I; i++) {
+        const at = root * I + i;
+        if (this.openSince[at] === this.openSince[at]) this.invariants[i].unresolved++;
+      }
+    }
+  }
+
+  /** Families still live at the end, and the start machine's states they are in. */
+  liveStates(): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const root of this.families.values()) {
+      const s = this.machines[0].leaf[root];
+      out.set(s, (out.get(s) ?? 0) + 1);
+    }
+    return out;
+  }
+
+  private growFamilies(row: number): void {
+    if (row < this.familyId.length) return;
+    const n = Math.max(row + 1, this.familyId.length * 2), C = this.machines.length, I = Math.max(1, this.invariants.length);
+    this.familyId = grow(this.familyId, n);
+    this.pending = grow(this.pending, n);
+    this.current = grow(this.current, n * C);
+    this.pairOf = grow(this.pairOf, n);
+    this.pairSince = grow(this.pairSince, n);
+    this.okCount = grow(this.okCount, n);
+    this.invokeCall = grow(this.invokeCall, n);
+    this.openSince = grow(this.openSince, n * I);
+    this.reached = grow(this.reached, n * I);
+    this.tlTime = grow(this.tlTime, n * TIMELINE);
+    this.tlCode = grow(this.tlCode, n * TIMELINE);
+    this.tlCount = grow(this.tlCount, n);
+    this.timerHead[0] = grow(this.timerHead[0], n);
+    for (let ci = 1; ci < C; ci++) this.childHead[ci] = grow(this.childHead[ci], n, -1);
+  }
+
+  private growChildren(ci: number, row: number): void {
+    if (row < this.childRoot[ci].length) return;
+    const n = Math.max(row + 1, this.childRoot[ci].length * 2);
+    this.childRoot[ci] = grow(this.childRoot[ci], n);
+    this.childNext[ci] = grow(this.childNext[ci], n);
+    this.timerHead[ci] = grow(this.timerHead[ci], n);
+  }
+
+  private growCalls(c: number): void {
+    if (c >= this.callRoot.length) this.callRoot = grow(this.callRoot, Math.max(c + 1, this.callRoot.length * 2));
+  }
+
+  private growAttempts(a: number): void {
+    if (a < this.attemptChild.length) return;
+    const n = Math.max(a + 1, this.attemptChild.length * 2);
+    this.attemptChild = grow(this.attemptChild, n);
+    this.attemptTook = grow(this.attemptTook, n);
+    this.attemptLive = grow(this.attemptLive, n);
+  }
+
+  private growTimers(): void {
+    const n = this.tRow.length * 2;
+    this.tMachine = grow(this.tMachine, n);
+    this.tRow = grow(this.tRow, n);
+    this.tKind = grow(this.tKind, n);
+    this.tEvent = grow(this.tEvent, n);
+    this.tState = grow(this.tState, n);
+    this.tNext = grow(this.tNext, n);
+    this.tId = grow(this.tId, n);
+  }
+
+  private growQueue(): void {
+    const n = this.qMachine.length, used = this.qTail - this.qHead;
+    const qm = new Int32Array(n * 2), qr = new Int32Array(n * 2), qe = new Int32Array(n * 2);
+    for (let i = 0; i < used; i++) {
+      const k = (this.qHead + i) & (n - 1);
+      qm[i] = this.qMachine[k];
+      qr[i] = this.qRow[k];
+      qe[i] = this.qEvent[k];
+    }
+    this.qMachine = qm;
+    this.qRow = qr;
+    this.qEvent = qe;
+    this.qHead = 0;
+    this.qTail = used;
+  }
+}
+
+function grow<T extends Int32Array | Uint8Array | Float64Array>(a: T, n: number, fill?: number): T {
+  const b = new (a.constructor as new (n: number) => T)(n);
+  if (fill !== undefined) b.fill(fill);
+  b.set(a);
+  return b;
+}
+
+const fmtMs = (x: number) => (Math.round(x * 10) / 10).toString();
+
+/** Whether state `a` of machine `m` is `b` or inside it (re-exported for summaries). */
+export { within };
