@@ -15,6 +15,9 @@
  * of the heap: O(1) in and out, and the heap stays as small as the events that really need it.
  * `pop` takes the earliest of heap, slot and lane heads by (time, sequence), so the order is the
  * same as with one heap; an event pushed to a lane earlier than the lane's last goes to the heap.
+ * The earliest lane head is cached (`laneTime`, `laneSeq`, `laneBest`), so a pop from the heap
+ * side costs one comparison more with lanes than without, and only a pop from a lane (or a push
+ * to an empty one) looks at the lanes again.
  *
  * An event carries one 32-bit integer of data (the model packs kind and target into it). The
  * sequence number doubles as the event's id: `push` returns it, and the popped event's id is in
@@ -37,6 +40,10 @@ export class EventQueue {
   private slotSeq = 0;
   private slotData = 0;
   private readonly lanes: Lane[] = [];
+  /** The earliest lane head by (time, sequence): its lane's index (-1: every lane is empty), time and sequence. */
+  private laneBest = -1;
+  private laneTime = Infinity;
+  private laneSeq = Infinity;
 
   constructor(capacity = 64) {
     this.time = new Float64Array(capacity);
@@ -83,44 +90,59 @@ export class EventQueue {
     if (l.len > 0 && time < l.lastTime) return this.push(time, data);
     const id = this.nextSeq++;
     this.size++;
+    // A new head (the lane was empty) may be the earliest; a later id never wins a tie.
+    if (l.len === 0 && time < this.laneTime) {
+      this.laneBest = lane;
+      this.laneTime = time;
+      this.laneSeq = id;
+    }
     l.add(time, id, data);
     return id;
+  }
+
+  /** Finds the earliest lane head again (after a lane's head was taken). */
+  private findLaneBest(): void {
+    let best = -1, bt = Infinity, bq = Infinity;
+    const lanes = this.lanes;
+    for (let i = 0; i < lanes.length; i++) {
+      const l = lanes[i];
+      if (l.len === 0) continue;
+      const t = l.headTime(), q = l.headSeq();
+      if (t < bt || (t === bt && q < bq)) {
+        best = i; bt = t; bq = q;
+      }
+    }
+    this.laneBest = best;
+    this.laneTime = bt;
+    this.laneSeq = bq;
   }
 
   /** Time of the earliest event (Infinity when empty). */
   peekTime(): number {
     const top = this.heapSize > 0 ? this.time[0] : Infinity;
-    let t = this.slotFull && this.slotTime < top ? this.slotTime : top;
-    for (const l of this.lanes) if (l.len > 0 && l.headTime() < t) t = l.headTime();
-    return t;
+    const t = this.slotFull && this.slotTime < top ? this.slotTime : top;
+    return this.laneTime < t ? this.laneTime : t;
   }
 
   /** Removes the earliest event, sets `lastTime` and `lastId`, returns its data. Not for an empty queue. */
   pop(): number {
-    if (this.lanes.length > 0) {
+    if (this.laneBest >= 0) {
       // The earliest lane head, against the heap's side (the slot or the heap's top).
-      let best: Lane | null = null, bt = 0, bq = 0;
-      for (const l of this.lanes) {
-        if (l.len === 0) continue;
-        const t = l.headTime(), q = l.headSeq();
-        if (best === null || t < bt || (t === bt && q < bq)) {
-          best = l; bt = t; bq = q;
-        }
+      const bt = this.laneTime, bq = this.laneSeq;
+      let ht = Infinity, hq = Infinity;
+      if (this.heapSize > 0) {
+        ht = this.time[0]; hq = this.seq[0];
       }
-      if (best !== null) {
-        let ht = Infinity, hq = Infinity;
-        if (this.heapSize > 0) {
-          ht = this.time[0]; hq = this.seq[0];
-        }
-        if (this.slotFull && (this.slotTime < ht || (this.slotTime === ht && this.slotSeq < hq))) {
-          ht = this.slotTime; hq = this.slotSeq;
-        }
-        if (bt < ht || (bt === ht && bq < hq)) {
-          this.size--;
-          this.lastTime = bt;
-          this.lastId = bq;
-          return best.take();
-        }
+      if (this.slotFull && (this.slotTime < ht || (this.slotTime === ht && this.slotSeq < hq))) {
+        ht = this.slotTime; hq = this.slotSeq;
+      }
+      if (bt < ht || (bt === ht && bq < hq)) {
+        this.size--;
+        this.lastTime = bt;
+        this.lastId = bq;
+        const data = this.lanes[this.laneBest].take();
+        this.findLaneBest();
+        return data;
       }
     }
     return this.popHeapSide();
@@ -166,6 +188,9 @@ export class EventQueue {
     this.heapSize = 0;
     this.slotFull = false;
     for (const l of this.lanes) l.len = 0;
+    this.laneBest = -1;
+    this.laneTime = Infinity;
+    this.laneSeq = Infinity;
   }
 
   private grow(): void {

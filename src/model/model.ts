@@ -86,8 +86,6 @@ export class Model implements Handler {
   /** When true every event takes the general handlers (the short path is off); see `runUntil`. */
   general = false;
   warmupMs: number;
-  /** No client behaviour, no outlier detection, open arrivals: requests may take the short path. */
-  private readonly plain: boolean;
 
   constructor(readonly config: ModelConfig) {
     const { seed } = config;
@@ -112,7 +110,6 @@ export class Model implements Handler {
     this.monitor = new HealthMonitor(config.health, this.pool, this.fleet, this.failures, this.stats, sim, { finished: () => this.finished() });
     this.health = this.monitor.view;
     this.monitor.start(seed);
-    this.plain = !config.client && !config.health?.outlier && config.arrivals.process !== 'closed';
     this.requests.clientFields = !!config.client || config.arrivals.process === 'closed';
 
     const { maxEvents, maxInFlight } = config.stop;
@@ -156,15 +153,16 @@ export class Model implements Handler {
   }
 
   /**
-   * `sim.runUntil(tMs)`, with a short path. A plain request (see `plain`) that arrives, is sent to
-   * a server that is up and takes it, is served first come first served and succeeds — nearly
-   * every request of a benchmark — goes through the flow's `plainArrival` and `plainDeparture`
-   * (see RequestFlow). The path is chosen here, once per call: runs with an observer, checked
-   * transitions or `general` set take the general handlers throughout. Same events, same order,
-   * same draws: tests hold both paths to byte-identical summaries on random plain scenarios.
+   * `sim.runUntil(tMs)`, with a short path. A request that arrives, is sent to a server that is
+   * up and takes it, is served first come first served and succeeds as its only copy out — nearly
+   * every request of a benchmark, with or without client timeouts, deadlines, retries, hedges or
+   * a closed loop — goes through the flow's `shortArrival` and `shortDeparture` (see RequestFlow).
+   * The path is chosen here, once per call: runs with an observer, checked transitions or
+   * `general` set take the general handlers throughout. Same events, same order, same draws:
+   * tests hold both paths to byte-identical summaries on random scenarios.
    */
   runUntil(tMs: number): number {
-    const short = this.plain && this.observer === null && !this.checked && !this.general;
+    const short = this.observer === null && !this.checked && !this.general;
     try {
       return this.sim.runUntil(tMs, short ? this.shortPath : this);
     } catch (e) {
@@ -179,12 +177,12 @@ export class Model implements Handler {
 
   // ---------------------------------------------------------------- events
 
-  /** The handler of `runUntil`'s short path: plain arrivals and departures, the rest as `handle`. */
+  /** The handler of `runUntil`'s short path: arrivals and departures, the rest as `handle`. */
   private readonly shortPath: Handler = {
     handle: (kind, r) => {
-      if (kind === EventKind.Arrival) this.flow.plainArrival(r);
+      if (kind === EventKind.Arrival) this.flow.shortArrival(r);
       else if (kind === EventKind.Departure) {
-        if (this.requests.departId[r] === this.sim.currentEventId) this.flow.plainDeparture(r);
+        if (this.requests.departId[r] === this.sim.currentEventId) this.flow.shortDeparture(r);
       } else this.handleRare(kind, r);
     },
   };

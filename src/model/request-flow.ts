@@ -11,9 +11,10 @@
  * leads to a retry after a backoff (if retries and budget allow) or ends the request with that
  * outcome; the overall deadline ends it as timed out; hedges send extra copies, first answer wins.
  *
- * The short path (`plainArrival`, `plainDeparture`) is built from the same helpers as the general
- * handlers (`admitted`, `completed`, `serveQueued`) without the branches a plain request cannot
- * take; tests hold both paths to byte-identical summaries.
+ * The short path (`shortArrival`, `shortDeparture`) is built from the same helpers as the general
+ * handlers (`admitted`, `completed`, `serveQueued`, the client's timers) without the branches the
+ * common case (an attempt taken by a server that is up, succeeding as the request's only copy)
+ * cannot take; tests hold both paths to byte-identical summaries.
  */
 import type { Simulation } from '../engine/simulation.js';
 import { Discipline, type ServerPool } from './server-pool.js';
@@ -100,10 +101,15 @@ export class RequestFlow {
     this.sendAttempt(r, r);
   }
 
-  /** A plain request's arrival (short path): `arrive` → `sendAttempt` → `dispatch` for a server that is up and takes it. */
-  plainArrival(source: number): void {
+  /**
+   * An arrival on the short path: `arrive` → `sendAttempt` → `dispatch` for a server that is up
+   * and takes it, with the client's timers set in the same order (deadline and first hedge, then
+   * the attempt's timeout once the server has it).
+   */
+  shortArrival(source: number): void {
     const table = this.requests, pool = this.pool;
     const p = this.admit(source);
+    if (this.client.config) this.client.arrived(table, p, this.stats.latency);
     table.attempts[p] = 1;
     table.liveAttempts[p] = 1;
     table.atServer[p] = 1;
@@ -124,6 +130,7 @@ export class RequestFlow {
     }
     table.server[p] = s;
     this.admitted(p, b, s, begin);
+    this.client.armTimeout(table, p);
     // syncRequest of a request with one attempt: its state follows the attempt's.
     const to = table.state[p]; // A.InService / A.Pending: the same numbers as R.InService / R.Pending
     table.callState[p] = to;
@@ -229,10 +236,14 @@ export class RequestFlow {
     this.serveNext(s);
   }
 
-  /** A plain request's departure (short path): `depart` → `endAtServer` → `attemptOutcome` → `finishRequest` → `serveNext`. */
-  plainDeparture(r: number): void {
+  /**
+   * A departure on the short path: `depart` → `endAtServer` → `attemptOutcome` → `finishRequest`
+   * → `serveNext` for a request's only copy out (no hedge out, not a ghost): it succeeds, its
+   * client's pending timers are forgotten, a closed-loop client thinks.
+   */
+  shortDeparture(r: number): void {
     const table = this.requests, pool = this.pool, stats = this.stats;
-    if (table.call[r] !== r) {
+    if (table.call[r] !== r || table.hedgeHead[r] >= 0) {
       this.depart(r);
       return;
     }
@@ -244,13 +255,22 @@ export class RequestFlow {
     table.counted[r] = 0;
     this.fleet.released(b, s);
     if (this.observes) this.balancers[b].observe!(s, this.sim.now - table.sentMs[r], true);
+    if (this.monitor.outlier) this.monitor.observe(s, true);
     stats.successes++;
     if (table.measured[r]) {
       stats.attemptTransitions[A.InService * NATT + A.Succeeded]++;
-      stats.requestTransitions[R.InService * NREQ + R.Succeeded]++;
+      stats.requestTransitions[table.callState[r] * NREQ + R.Succeeded]++;
       stats.ended(R.Succeeded, this.sim.now - table.arrivalMs[r]);
     }
+    const client = table.client[r];
+    if (table.clientFields) {
+      // Lazy cancellation: the row's pending client events must not match it once it is freed.
+      table.timeoutId[r] = -1;
+      table.deadlineId[r] = -1;
+      table.hedgeId[r] = -1;
+    }
     this.releaseRow(r);
+    if (client >= 0) this.arrivalsEnd(this.workload.clientFree(client, this.sim.now));
     if (pool.queueLength[s] === 0) pool.endService(s);
     else if (pool.discipline[s] === Discipline.Fifo) this.serveQueued(pool.queueHead[s], s);
     else this.serveNext(s);

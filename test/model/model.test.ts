@@ -159,6 +159,48 @@ describe('the short path for requests without client behaviour', () => {
     }
   }, 120_000);
 
+  it('gives the same summary as the general path on 60 random scenarios with clients, closed loops and outlier detection', () => {
+    // The short path also carries requests with timeouts, deadlines, retries and hedges (while a
+    // request's only copy is out) and closed-loop clients: every client turn crosses both paths.
+    const client = fc.record({
+      timeoutMs: fc.option(fc.integer({ min: 2, max: 60 }), { nil: undefined }),
+      deadlineMs: fc.option(fc.integer({ min: 5, max: 120 }), { nil: undefined }),
+      connectTimeoutMs: fc.constantFrom(0, 0, 5),
+      cancel: fc.boolean(),
+      retries: fc.option(fc.record({
+        max: fc.integer({ min: 1, max: 3 }), baseMs: fc.integer({ min: 1, max: 10 }), jitter: fc.constantFrom('none', 'full', 'equal', 'decorrelated'),
+      }), { nil: undefined }),
+      hedge: fc.option(fc.oneof(
+        fc.record({ afterMs: fc.integer({ min: 2, max: 40 }), max: fc.integer({ min: 1, max: 2 }) }),
+        fc.record({ afterMs: fc.integer({ min: 2, max: 40 }), percentile: fc.constantFrom(50, 90, 99), max: fc.constant(1) }),
+      ), { nil: undefined }),
+    }, { requiredKeys: ['connectTimeoutMs', 'cancel'] });
+    const scenarios = fc.sample(fc.record({
+      seed: fc.integer({ min: 0, max: 1000 }),
+      servers: fc.array(fc.record({
+        count: fc.integer({ min: 1, max: 4 }), concurrency: fc.integer({ min: 1, max: 3 }), queueLimit: fc.integer({ min: 1, max: 8 }),
+        discipline: fc.constantFrom('fifo', 'fifo', 'lifo', 'adaptive-lifo'),
+      }), { minLength: 1, maxLength: 2 }),
+      closed: fc.boolean(), rate: fc.integer({ min: 100, max: 2000 }), warmupMs: fc.constantFrom(0, 100),
+      balancer: fc.constantFrom(...balancerNames()), client: fc.option(client, { nil: undefined }),
+      failures: fc.boolean(), outlier: fc.boolean(), fleet: fc.constantFrom(1, 1, 3),
+    }), { seed: 2027, numRuns: 60 });
+    for (const [i, x] of scenarios.entries()) {
+      const scenario: ScenarioInput = {
+        seed: x.seed, stop: { requests: 2000, warmupMs: x.warmupMs }, servers: x.servers,
+        arrivals: x.closed ? { process: 'closed', clients: 12, thinkMs: { dist: 'exponential', meanMs: 5 } } : { process: 'poisson', ratePerSec: x.rate },
+        service: { dist: 'lognormal', medianMs: 3, p99Ms: 40 }, balancer: { name: x.balancer }, keys: { dist: 'uniform', count: 50 },
+        ...(x.client ? { client: x.client } : {}),
+        ...(x.failures ? { failures: { timeBetween: { dist: 'exponential', meanMs: 400 }, repair: { dist: 'exponential', meanMs: 40 }, outages: [] } } : {}),
+        ...(x.outlier ? { health: { outlier: { consecutiveErrors: 2, baseEjectionMs: 50 } } } : {}),
+        ...(x.fleet > 1 ? { fleet: { count: x.fleet, assign: 'random' } } : {}),
+      };
+      const fast = JSON.stringify(withoutWall(simulate(scenario)));
+      const general = JSON.stringify(withoutWall(simulate(scenario, { path: 'general' })));
+      expect(fast, `scenario ${i}: ${JSON.stringify(scenario)}`).toBe(general);
+    }
+  }, 120_000);
+
   it.each(['least-connections', 'power-of-two', 'random'])('and with drops, other disciplines, a fleet and slowdowns under %s', (balancer) => {
     const scenario: ScenarioInput = {
       ...base,
