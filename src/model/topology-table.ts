@@ -53,4 +53,35 @@ export class TopologyTable extends RequestTable {
     super();
     this.grow(this.size); // the columns above are set after RequestTable's constructor sized its own
   }
+
+  /** Attempt `a` of call `c` is no longer out for it. */
+  unlinkAttempt(c: number, a: number): void {
+    const t = this;
+    t.liveAttempts[c]--;
+    if (t.attempt[c] === a) {
+      t.attempt[c] = t.nextAttempt[a];
+      return;
+    }
+    for (let x = t.attempt[c]; x >= 0; x = t.nextAttempt[x]) {
+      if (t.nextAttempt[x] === a) {
+        t.nextAttempt[x] = t.nextAttempt[a];
+        return;
+      }
+    }
+  }
+
+  /** Call `c` is no longer out for attempt `a` (its list of calls in flight). */
+  unlinkCall(a: number, c: number): void {
+    const t = this;
+    if (t.hedgeHead[a] === c) {
+      t.hedgeHead[a] = t.nextHedge[c];
+      return;
+    }
+    for (let x = t.hedgeHead[a]; x >= 0; x = t.nextHedge[x]) {
+      if (t.nextHedge[x] === c) {
+        t.nextHedge[x] = t.nextHedge[c];
+        return;
+      }
+    }
+  }
 }
