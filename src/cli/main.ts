@@ -25,6 +25,8 @@ import { ARRIVAL_PROCESSES } from '../model/arrivals.js';
 import { SERVER_MACHINE, REQUEST_MACHINE, ATTEMPT_MACHINE, toMermaid, type StateMachine } from '../model/states.js';
 import { table, csv, fmt, percent, printable } from './format.js';
 import { topologyTables } from './topology-format.js';
+import { workflowText } from './workflow-format.js';
+import { workflowMermaid } from '../workflow/diagram.js';
 import { topologyMermaid } from '../model/topology-diagram.js';
 import { BREAKER_MACHINE } from '../model/circuit-breaker.js';
 import { TOPOLOGY_CALL_MACHINE, TOPOLOGY_ATTEMPT_MACHINE } from '../model/topology-machines.js';
@@ -53,6 +55,7 @@ Usage:
   lbsim validate <scenario.json|preset>   check a scenario; prints "ok" or what is wrong
   lbsim diagram <server|request|attempt|breaker|topology-call|topology-attempt>  a state machine as Mermaid stateDiagram-v2
   lbsim diagram topology <scenario.json|preset>   services and calls as a Mermaid flowchart, measured
+  lbsim diagram workflow <scenario.json|preset>   a workflow's combined state model as Mermaid, measured
   lbsim preset <name>                     print a preset as a scenario file to edit
   lbsim schema [--experiment]             the JSON Schema of scenario (or experiment) files, for editors
   lbsim --help | --version
@@ -93,9 +96,11 @@ warm-up that takes most arrivals, a window short against the queues' relaxation 
   validate: 'Checks a scenario file or preset: prints "ok" and its offered load (warnings on stderr), or the field that is wrong, its value and what was expected (exit 2).',
   diagram: `Prints a state machine (server, request, attempt or breaker) as a Mermaid stateDiagram-v2, or, with
 "topology <scenario>", runs a scenario of services calling services and prints it as a Mermaid flowchart
-annotated with what was measured (attempts per request, success share and latency of each edge).
-  --requests N   arrivals of the run (topology)
-  --seed S       seed of the run (topology)`,
+annotated with what was measured (attempts per request, success share and latency of each edge), or, with
+"workflow <scenario>", runs a scenario with workflows and prints their combined state model (the invoked
+machine inside the invoking state) with each transition's count and share of the transitions out of its state.
+  --requests N   arrivals of the run (topology, workflow)
+  --seed S       seed of the run (topology, workflow)`,
   preset: 'Prints a preset as a scenario file to copy and edit: lbsim preset default > mine.json',
   sweep: SWEEP_HELP,
   merge: MERGE_HELP,
@@ -216,9 +221,6 @@ async function run(args: readonly string[], io: Io): Promise<number> {
   reportLoad(withRequests(scenario, requests), io.err, out === 'table');
   const plot = str(values.plot);
   const windowMs = series ?? (plot !== undefined ? suggestedWindowMs(withRequests(scenario, requests)) : undefined);
-  if (windowMs !== undefined && scenario.topology) {
-    throw new ScenarioError(series !== undefined ? '--timeseries' : '--plot', series ?? plot, 'a single-pool scenario: time series of services calling services are not recorded yet');
-  }
   if (windowMs === undefined) {
     const summary = simulate(scenario, { balancer, seed, requests, ...(services ? { services } : {}) });
     if (out === 'json') io.out(JSON.stringify(summary, null, 2) + '\n');
@@ -226,7 +228,7 @@ async function run(args: readonly string[], io: Io): Promise<number> {
     else io.out(runTable(summary));
     return 0;
   }
-  const summary = simulate(scenario, { balancer, seed, requests, timeseries: { windowMs } });
+  const summary = simulate(scenario, { balancer, seed, requests, timeseries: { windowMs }, ...(services ? { services } : {}) });
   const { timeseries, ...rest } = summary;
   if (out === 'json') io.out(JSON.stringify(series !== undefined ? summary : rest, null, 2) + '\n');
   else if (out === 'csv') io.out(series !== undefined ? seriesCsv(timeseries) : csv(summaryCsv([rest])));
@@ -363,7 +365,10 @@ function runTable(s: Summary): string {
       (f.detected > 0 ? `, detected after ${fmt(f.detectionDelayMs)} ms on average` : '') +
       (f.returned > 0 ? `, traffic back ${fmt(f.trafficReturnDelayMs)} ms after repair (mean over ${f.returned} repair${f.returned === 1 ? '' : 's'} that got traffic)` : '') + '\n'
     : '';
-  if ('services' in s) return `${head}${note}${counts}\n${latency}\n${topologyTables(s as TopologySummary)}${client}${failures}`;
+  if ('services' in s) {
+    const w = (s as TopologySummary).workflows;
+    return `${head}${note}${counts}\n${latency}\n${topologyTables(s as TopologySummary)}${client}${failures}${w ? workflowText(w) : ''}`;
+  }
   return `${head}${note}${counts}\n${latency}\n${servers}${more}load spread: max/mean ${fmt(s.imbalance.maxOverMean)}, cv ${fmt(s.imbalance.cv)}\n${client}${failures}`;
 }
 
@@ -454,6 +459,15 @@ function diagram(args: readonly string[], io: Io): number {
     const requests = integerFlag(str(values.requests), '--requests', 1, MAX_REQUESTS);
     const seed = integerFlag(str(values.seed), '--seed', 0, MAX_SEED);
     io.out(topologyMermaid(simulate(scenario as never, { requests, seed }) as TopologySummary));
+    return 0;
+  }
+  if (positionals[0] === 'workflow') {
+    if (positionals.length !== 2) throw new UsageError('lbsim diagram workflow <scenario.json|preset>');
+    const scenario = parseScenario(readScenarioJson(positionals[1]));
+    if (!scenario.workflows) throw new ScenarioError('workflows', undefined, 'a scenario with workflows (machines living in its services)');
+    const requests = integerFlag(str(values.requests), '--requests', 1, MAX_REQUESTS);
+    const seed = integerFlag(str(values.seed), '--seed', 0, MAX_SEED);
+    io.out(workflowMermaid(scenario.workflows, (simulate(scenario as never, { requests, seed }) as TopologySummary).workflows!));
     return 0;
   }
   const which = onePositional(positionals, 'machine name (server, request, attempt, breaker, topology-call or topology-attempt) or "topology <scenario>"');

@@ -5,7 +5,7 @@
 import { ScenarioError } from '../input/check.js';
 import { offeredLoad } from '../scenario/offered-load.js';
 import type { Scenario } from '../scenario/scenario.js';
-import type { TimeSeries, TimeSeriesPoint } from '../experiment/timeseries.js';
+import type { ServiceSeriesPoint, TimeSeries, TimeSeriesPoint } from '../experiment/timeseries.js';
 import { csv, fmt, percent, table } from './format.js';
 
 /** --timeseries: a window in ms, a positive decimal number. */
@@ -29,10 +29,20 @@ export function suggestedWindowMs(scenario: Scenario): number {
   return [1, 2, 5, 10].map((k) => k * power).find((w) => w >= raw) ?? 10 * power;
 }
 
-const COLUMNS: (keyof TimeSeriesPoint)[] = ['fromMs', 'toMs', 'throughputPerSec', 'p50Ms', 'p90Ms', 'p99Ms', 'queueLength', 'inService', 'utilization', 'idle', 'busy', 'failed', 'recovering'];
+const COLUMNS: Exclude<keyof TimeSeriesPoint, 'services'>[] = ['fromMs', 'toMs', 'throughputPerSec', 'p50Ms', 'p90Ms', 'p99Ms', 'queueLength', 'inService', 'utilization', 'idle', 'busy', 'failed', 'recovering'];
+
+/** A topology's per-service columns: `<service>.<figure>`. */
+const SERVICE_COLUMNS: (keyof ServiceSeriesPoint)[] = ['okPerSec', 'errorsPerSec', 'queueLength', 'utilization', 'failed'];
+
+const servicesOf = (ts: TimeSeries): string[] => Object.keys(ts.points[0]?.services ?? {});
 
 export function seriesCsv(ts: TimeSeries): string {
-  return csv([COLUMNS, ...ts.points.map((p) => COLUMNS.map((c) => p[c] ?? ''))]);
+  const services = servicesOf(ts);
+  const head = [...COLUMNS, ...services.flatMap((svc) => SERVICE_COLUMNS.map((c) => `${svc}.${c}`))];
+  return csv([head, ...ts.points.map((p) => [
+    ...COLUMNS.map((c) => p[c] ?? ''),
+    ...services.flatMap((svc) => SERVICE_COLUMNS.map((c) => p.services![svc][c])),
+  ])]);
 }
 
 export function seriesTable(ts: TimeSeries): string {
@@ -40,5 +50,18 @@ export function seriesTable(ts: TimeSeries): string {
   return `\ntime series, per ${fmt(ts.windowMs)} ms window (latency of the measured requests that succeeded in it; servers at its end):\n` + table([
     ['from s', 'to s', 'done/s', 'p50 ms', 'p90 ms', 'p99 ms', 'queued', 'in service', 'utilization', 'idle', 'busy', 'failed', 'recovering'],
     ...ts.points.map((p) => [fmt(p.fromMs / 1000), fmt(p.toMs / 1000), fmt(p.throughputPerSec), ms(p.p50Ms), ms(p.p90Ms), ms(p.p99Ms), fmt(p.queueLength), fmt(p.inService), percent(p.utilization), String(p.idle), String(p.busy), String(p.failed), String(p.recovering)]),
+  ]) + serviceSeriesTable(ts);
+}
+
+/** A topology's services window by window: attempts ok and in error per second, utilisation, servers down. */
+function serviceSeriesTable(ts: TimeSeries): string {
+  const services = servicesOf(ts);
+  if (services.length === 0) return '';
+  return '\nper service (attempts ok/s, errors/s, utilization, servers down at the end):\n' + table([
+    ['from s', 'to s', ...services.flatMap((svc) => [`${svc} ok/s`, 'err/s', 'util', 'down'])],
+    ...ts.points.map((p) => [fmt(p.fromMs / 1000), fmt(p.toMs / 1000), ...services.flatMap((svc) => {
+      const x = p.services![svc];
+      return [fmt(x.okPerSec), fmt(x.errorsPerSec), percent(x.utilization), String(x.failed)];
+    })]),
   ]);
 }
