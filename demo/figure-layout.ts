@@ -22,6 +22,8 @@ export interface FigureInput {
   panels: number;
   /** Servers drawn per panel. */
   servers: number;
+  /** The scene's least readable height, when not that of `servers` rows (a topology's tiers). */
+  minHeight?: number;
   charts: ChartsMode;
 }
 
@@ -69,7 +71,7 @@ export function chartsBelowHeight(panelWidth: number): number {
 
 export function layoutFigure(input: FigureInput): FigureLayout {
   const width = Math.max(1, Math.floor(input.width)), n = Math.max(1, input.panels);
-  const minH = minSceneHeight(input.servers);
+  const minH = input.minHeight ?? minSceneHeight(input.servers);
   const fixed = input.height === null ? null : Math.max(0, Math.floor(input.height));
   const cols = n > 1 && (width / n >= MIN_COLUMN_WIDTH || (fixed !== null && fixed / n < minH && width / n >= 300));
   const panelWidth = cols ? Math.floor((width - GAP * (n - 1)) / n) : width;

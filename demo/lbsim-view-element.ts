@@ -37,7 +37,8 @@ import { OUTCOMES } from './palette.js';
 import { resolveSource } from './scenario-source.js';
 import { timingOf, type Timing } from './timing.js';
 import { applyControls, readControls, type ControlValues } from './control-values.js';
-import { Panel } from './panel.js';
+import { Panel, loadTopology, topologyLoaded } from './panel.js';
+import type { SceneModel } from './scene-model.js';
 import { ControlsView, parseControls } from './controls-view.js';
 import { CHARTS_MODES, layoutFigure, type ChartsMode } from './figure-layout.js';
 import { Legend } from './legend-view.js';
@@ -284,16 +285,16 @@ export class LbsimViewElement extends HTMLElement {
   }
 
   kill(s: number): void {
-    this.#forServer(s, (p) => p.scene.kill(s));
+    this.#forServer(s, (scene) => scene.kill(s));
   }
 
   revive(s: number): void {
-    this.#forServer(s, (p) => p.scene.revive(s));
+    this.#forServer(s, (scene) => scene.revive(s));
   }
 
   /** Divides server `s`'s speed by `factor` (1 restores it) for requests starting from now. */
   slow(s: number, factor = 4): void {
-    this.#forServer(s, (p) => p.scene.slow(s, factor));
+    this.#forServer(s, (scene) => scene.slow(s, factor));
   }
 
   /** A read-only summary for tests and scripted pages. */
@@ -383,6 +384,16 @@ export class LbsimViewElement extends HTMLElement {
 
   #showPending(): void {
     if (!this.#pending || !this.#visible) return;
+    if (this.#pending.some((s) => s.topology) && !topologyLoaded()) {
+      // A topology's engine and scene are a file of their own, loaded the first time one is shown.
+      loadTopology().then(
+        () => this.#showPending(),
+        (e) => {
+          if (this.#alive) this.#showError(`The topology animation could not load: ${e instanceof Error ? e.message : String(e)}`);
+        },
+      );
+      return;
+    }
     const scenarios = this.#pending;
     this.#pending = null;
     void this.#show(scenarios);
@@ -461,7 +472,7 @@ export class LbsimViewElement extends HTMLElement {
     for (const p of this.#panels) p.setTheme(theme);
     this.#dark = theme.dark;
     if (this.#panels.length) {
-      this.#legend.show(this.#timing!.ageBandsMs, this.#endings(), theme.dark);
+      this.#legend.show(this.#timing!.ageBandsMs, this.#endings(), theme.dark, this.#panels[0].scene.kind === 'topology');
       for (const p of this.#panels) p.setEndings(this.#legend.endings);
     }
     this.#requestFrame();
@@ -488,7 +499,7 @@ export class LbsimViewElement extends HTMLElement {
   #buildControls(): void {
     this.#controls = new ControlsView(
       {
-        items: parseControls(this.getAttribute('controls')),
+        items: this.#controlItems(),
         paused: this.#paused,
         speed: this.#speed,
         seed: (this.#json?.seed as number) ?? 1,
@@ -518,6 +529,13 @@ export class LbsimViewElement extends HTMLElement {
       },
     );
     this.#bar.replaceChildren(this.#controls.el);
+  }
+
+  /** The controls asked for; a topology has no workload knobs (rate, size, servers, power belong to each service). */
+  #controlItems(): ReturnType<typeof parseControls> {
+    const items = parseControls(this.getAttribute('controls'));
+    if (this.#panels.some((p) => p.scene.kind === 'topology')) for (const k of ['rate', 'size', 'servers', 'power'] as const) items.delete(k);
+    return items;
   }
 
   #showError(message: string): void {
@@ -569,7 +587,9 @@ export class LbsimViewElement extends HTMLElement {
     if (n === 0 || width === 0) return;
     const fixed = this.#probe.offsetHeight;
     const height = fixed > 0 ? fixed - this.#bar.offsetHeight - (this.#legend.el.hidden ? 0 : this.#legend.el.offsetHeight) : null;
-    const L = layoutFigure({ width, height, panels: n, servers: this.#panels[0].scene.model.pool.size, charts: this.#chartsMode });
+    const scene = this.#panels[0].scene;
+    const minHeight = scene.kind === 'topology' ? scene.minHeight : undefined;
+    const L = layoutFigure({ width, height, panels: n, servers: scene.model.pool.size, minHeight, charts: this.#chartsMode });
     this.#stage.className = `stage ${L.direction}`;
     this.#stage.style.flexDirection = L.direction === 'cols' ? 'row' : 'column';
     this.#stage.style.height = `${L.stageHeight}px`;
@@ -593,9 +613,11 @@ export class LbsimViewElement extends HTMLElement {
   }
 
   #openMenu(p: Panel, s: number, x: number, y: number, byKey: boolean): void {
+    const scene = p.scene;
+    if (scene.kind !== 'pool') return; // a topology's servers have no menu
     this.#menuByKey = byKey;
-    const failed = p.scene.model.pool.state[s] === ServerState.Failed;
-    this.#menu.open(x, y, `Server S${s + 1}`, failed, p.scene.isSlowed(s), (a) => this.#act(a, s));
+    const failed = scene.model.pool.state[s] === ServerState.Failed;
+    this.#menu.open(x, y, `Server S${s + 1}`, failed, scene.isSlowed(s), (a) => this.#act(a, s));
   }
 
   /** Keys on the focused animation: play or pause (Space), choose a server (↑/↓, 1–9) and open its menu (Enter, 1–9). */
@@ -608,6 +630,7 @@ export class LbsimViewElement extends HTMLElement {
       this.#status.textContent = this.#paused ? 'Paused.' : 'Playing.';
       return;
     }
+    if (p.scene.kind !== 'pool') return; // a topology's servers have no menu to choose them for
     const n = p.scene.model.pool.size;
     let s = this.#chosen, open = false;
     if (e.key === 'ArrowDown' || e.key === 'ArrowUp') s = s < 0 ? 0 : (s + (e.key === 'ArrowDown' ? 1 : n - 1)) % n;
@@ -628,7 +651,7 @@ export class LbsimViewElement extends HTMLElement {
   /** Server `s`'s box in client coordinates. */
   #serverBox(p: Panel, s: number): DOMRect {
     const L = p.scene.layout, scene = p.el.querySelector('.scene')!.getBoundingClientRect();
-    return new DOMRect(scene.left + L.boxX[s], scene.top + L.boxY[s], L.boxW, L.boxH);
+    return new DOMRect(scene.left + L.boxX[s], scene.top + L.boxY[s], typeof L.boxW === 'number' ? L.boxW : L.boxW[s], L.boxH);
   }
 
   /** Rings the keyboard's server in every panel while the animation has focus, and says which it is. */
@@ -645,11 +668,11 @@ export class LbsimViewElement extends HTMLElement {
       const s = this.#chosen, L = p.scene.layout;
       ring.hidden = !focused || s < 0 || s >= L.servers;
       if (ring.hidden) continue;
-      Object.assign(ring.style, { left: `${L.boxX[s] - 3}px`, top: `${L.boxY[s] - 3}px`, width: `${L.boxW}px`, height: `${L.boxH}px` });
+      Object.assign(ring.style, { left: `${L.boxX[s] - 3}px`, top: `${L.boxY[s] - 3}px`, width: `${typeof L.boxW === 'number' ? L.boxW : L.boxW[s]}px`, height: `${L.boxH}px` });
     }
     const p = this.#panels[0], s = this.#chosen;
     const text = focused && p && s >= 0 && s < p.scene.model.pool.size
-      ? `Server S${s + 1}, ${SERVER_STATE_NAMES[p.scene.model.pool.state[s]]}${p.scene.isSlowed(s) ? ', slowed' : ''}. Enter opens its menu.`
+      ? `Server S${s + 1}, ${SERVER_STATE_NAMES[p.scene.model.pool.state[s]]}${p.scene.kind === 'pool' && p.scene.isSlowed(s) ? ', slowed' : ''}. Enter opens its menu.`
       : '';
     if (this.#status.textContent !== text) this.#status.textContent = text;
   }
@@ -669,8 +692,8 @@ export class LbsimViewElement extends HTMLElement {
   }
 
   /** Applies `f` to every panel that has server `s` (side by side: both, to keep them comparable). */
-  #forServer(s: number, f: (p: Panel) => void): void {
-    for (const p of this.#panels) if (Number.isInteger(s) && s >= 0 && s < p.scene.model.pool.size) f(p);
+  #forServer(s: number, f: (scene: SceneModel) => void): void {
+    for (const p of this.#panels) if (p.scene.kind === 'pool' && Number.isInteger(s) && s >= 0 && s < p.scene.model.pool.size) f(p.scene);
     this.#requestFrame();
   }
 

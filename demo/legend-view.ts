@@ -14,6 +14,8 @@ export class Legend {
   private readonly body: HTMLDivElement;
   private shown = new Set<Ending>();
   private ageBandsMs: readonly number[] = [];
+  /** The key of a topology: no power gauge, no server menu, dots are attempts. */
+  private topology = false;
 
   constructor() {
     this.el = document.createElement('details');
@@ -25,9 +27,10 @@ export class Legend {
     this.el.append(summary, this.body);
   }
 
-  /** Rebuilds the key for a scenario: its age bands and the endings it can have. */
-  show(ageBandsMs: readonly number[], endings: ReadonlySet<Ending>, dark: boolean): void {
+  /** Rebuilds the key for a scenario: its age bands and the endings it can have (`topology`: services calling services). */
+  show(ageBandsMs: readonly number[], endings: ReadonlySet<Ending>, dark: boolean, topology = false): void {
     this.ageBandsMs = ageBandsMs;
+    this.topology = topology;
     this.shown = new Set(endings);
     this.build(dark);
   }
@@ -51,7 +54,7 @@ export class Legend {
     const power = document.createElement('span');
     power.className = 'item';
     power.append(gauge(), document.createTextNode('power'));
-    servers.append(power);
+    if (!this.topology) servers.append(power);
     const age = group('request age');
     age.title = 'Colours from the plasma map: light rises with age, readable with every common colour-vision deficiency and in greyscale.';
     const colors = dark ? AGE_COLORS_DARK : AGE_COLORS_LIGHT;
@@ -62,14 +65,16 @@ export class Legend {
     });
     const note = document.createElement('span');
     note.className = 'item note';
-    note.textContent = '(colour-blind-safe) · size = work left';
+    note.textContent = this.topology ? '(colour-blind-safe) · faded: nobody waits for it' : '(colour-blind-safe) · size = work left';
     age.append(note);
     const ended = group('ended');
     for (const o of OUTCOMES) if (this.shown.has(o.counter)) ended.append(item(glyph(o), o.label));
     if (this.shown.has('cancelled')) ended.append(item(glyph(CANCELLED), 'cancelled'));
     const hint = document.createElement('span');
     hint.className = 'hint';
-    hint.textContent = 'Click a server to kill, revive or slow it (keyboard: Tab to the animation; Space plays or pauses, ↑↓ or 1–9 and Enter open a server\'s menu).';
+    hint.textContent = this.topology
+      ? 'A dot is an attempt: it flies from its caller\'s server to a server of the service it calls, and back with the answer. A badge on an edge shows its circuit breaker or bulkhead; crosses falling on an edge were refused there.'
+      : 'Click a server to kill, revive or slow it (keyboard: Tab to the animation; Space plays or pauses, ↑↓ or 1–9 and Enter open a server\'s menu).';
     this.body.replaceChildren(servers, age, ended, hint);
   }
 }

@@ -12,6 +12,7 @@ import { SceneModel } from './scene-model.js';
 import { ChartView } from './chart-view.js';
 import { serverAt } from './layout.js';
 import type { SceneRenderer } from './scene-renderer.js';
+import type { TopologyScene } from './topology-scene.js';
 import { PAGE_CONTEXTS, type ContextHolder } from './context-budget.js';
 import type { Timing } from './timing.js';
 import type { FigureLayout } from './figure-layout.js';
@@ -19,12 +20,24 @@ import { LIGHT_THEME, type Theme } from './theme.js';
 import { OUTCOMES } from './palette.js';
 import type { Ending } from './outcomes.js';
 
+/** The topology scene's module (and the topology engine), loaded only when a topology is shown. */
+let topology: typeof import('./topology-scene.js') | null = null;
+
+/** Loads what animating a topology takes (a separate file of the built element); resolves at once when loaded. */
+export async function loadTopology(): Promise<void> {
+  topology ??= await import('./topology-scene.js');
+}
+
+export function topologyLoaded(): boolean {
+  return topology !== null;
+}
+
 /** 'none': no renderer (not yet, or given back); 'creating': one is being made; 'live': drawing. */
 export type RendererState = 'none' | 'creating' | 'live';
 
 export class Panel implements ContextHolder {
   readonly el: HTMLDivElement;
-  scene!: SceneModel;
+  scene!: SceneModel | TopologyScene;
   /** Set by the element: the panel is on or near the screen. */
   onScreen = false;
   /** Renderers made, and contexts the browser took away, since the panel was created. */
@@ -126,8 +139,13 @@ export class Panel implements ContextHolder {
   reset(scenario: Scenario = this.scenario, timing: Timing = this.timing): void {
     this.scenario = scenario;
     this.timing = timing;
-    const model = new Model(toModelConfig(scenario));
-    this.scene = new SceneModel(model, { timing: this.timing, reducedMotion: this.reducedMotion });
+    const options = { timing: this.timing, reducedMotion: this.reducedMotion };
+    if (scenario.topology) {
+      if (!topology) throw new Error('internal: a topology shown before loadTopology()');
+      this.scene = topology.TopologyScene.of(scenario, options);
+    } else {
+      this.scene = new SceneModel(new Model(toModelConfig(scenario)), options);
+    }
     this.renderer?.setScene(this.scene, scenario.balancer.name);
     this.chartBox.replaceChildren();
     this.chart = new ChartView(this.scene.series);
@@ -176,8 +194,9 @@ export class Panel implements ContextHolder {
     return this.place?.charts ?? 'none';
   }
 
-  /** The server drawn at client coordinates (x, y), or -1. */
+  /** The server drawn at client coordinates (x, y), or -1 (always in a topology: its servers have no menu). */
   serverAtClient(clientX: number, clientY: number): number {
+    if (this.scene.kind === 'topology') return -1;
     const r = this.stage.getBoundingClientRect();
     return serverAt(this.scene.layout, clientX - r.left, clientY - r.top);
   }

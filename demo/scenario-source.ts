@@ -54,7 +54,8 @@ function resolve(input: SourceInput): Omit<Extract<Resolved, { ok: true }>, 'ok'
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('scenario: expected a JSON object');
   if (input.story !== undefined && input.story !== null && input.story !== '') json = { ...json, story: storyValue(input.story) };
   let scenario = parseScenario(json);
-  const servers = scenario.servers.reduce((n, g) => n + g.count, 0);
+  const groups = scenario.topology ? scenario.topology.services.flatMap((svc) => svc.servers) : scenario.servers;
+  const servers = groups.reduce((n, g) => n + g.count, 0);
   if (servers > MAX_DRAWN_SERVERS) {
     throw new Error(`servers: got ${servers} servers, expected at most ${MAX_DRAWN_SERVERS} to draw`);
   }

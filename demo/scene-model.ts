@@ -56,6 +56,8 @@ export interface SceneOptions {
 }
 
 export class SceneModel implements ModelObserver {
+  /** A single pool (a TopologyScene says 'topology'). */
+  readonly kind = 'pool';
   readonly particles = new Particles(512);
   readonly series: Series;
   layout: Layout;

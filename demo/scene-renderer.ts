@@ -6,31 +6,37 @@
  *
  * Destroying it gives its WebGL context back; the scene model is not touched.
  */
-import { Container, WebGLRenderer } from './pixi.js';
+import { Container, Particle, ParticleContainer, Sprite, Texture, WebGLRenderer } from './pixi.js';
 import { SceneView } from './scene-view.js';
-import { createAtlas, type Atlas } from './atlas.js';
+import type { TopologyView, PixiKit } from './topology-view.js';
+import { CanvasLayer } from './canvas-layer.js';
+import { SHAPE_RADIUS, createAtlas, type Atlas } from './atlas.js';
 import type { SceneModel } from './scene-model.js';
+import type { TopologyScene } from './topology-scene.js';
 import type { Theme } from './theme.js';
+
+/** What a topology's view (in the topology's own file) draws with. */
+const KIT: PixiKit = { Container, Particle, ParticleContainer, Sprite, Texture, CanvasLayer, shapeRadius: SHAPE_RADIUS };
 
 export class SceneRenderer {
   readonly canvas: HTMLCanvasElement;
   private readonly stage = new Container();
-  private view: SceneView;
+  private view: SceneView | TopologyView;
 
   private constructor(
     private readonly renderer: WebGLRenderer,
     private readonly atlas: Atlas,
-    scene: SceneModel,
+    scene: SceneModel | TopologyScene,
     balancer: string,
     private theme: Theme,
   ) {
     this.canvas = renderer.canvas as HTMLCanvasElement;
-    this.view = new SceneView(scene, atlas, balancer, theme, renderer.resolution);
+    this.view = this.viewOf(scene, balancer);
     this.stage.addChild(this.view.root);
   }
 
   /** A renderer for `scene`; rejects when the browser cannot make a WebGL context. */
-  static async create(scene: SceneModel, balancer: string, theme: Theme): Promise<SceneRenderer> {
+  static async create(scene: SceneModel | TopologyScene, balancer: string, theme: Theme): Promise<SceneRenderer> {
     const renderer = new WebGLRenderer();
     await renderer.init({
       width: 320, height: 200, antialias: false, backgroundAlpha: 0,
@@ -43,11 +49,17 @@ export class SceneRenderer {
   }
 
   /** Draws `scene` from now on (a reset made a new one). */
-  setScene(scene: SceneModel, balancer: string): void {
+  setScene(scene: SceneModel | TopologyScene, balancer: string): void {
     this.stage.removeChild(this.view.root);
     this.view.destroy();
-    this.view = new SceneView(scene, this.atlas, balancer, this.theme, this.renderer.resolution);
+    this.view = this.viewOf(scene, balancer);
     this.stage.addChild(this.view.root);
+  }
+
+  /** A single pool's view, or a topology's (services in tiers, edges, breakers). */
+  private viewOf(scene: SceneModel | TopologyScene, balancer: string): SceneView | TopologyView {
+    const resolution = this.renderer.resolution;
+    return scene.kind === 'topology' ? scene.createView(KIT, this.atlas, this.theme, resolution) : new SceneView(scene, this.atlas, balancer, this.theme, resolution);
   }
 
   setTheme(theme: Theme): void {

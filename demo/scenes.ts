@@ -10,7 +10,7 @@
 import '../src/balancers/index.js';
 import { getBalancer } from '../src/balancers/registry.js';
 import { preset as presetScenario } from '../src/scenario/presets.js';
-import type { ScenarioInput } from '../src/scenario/scenario-input.js';
+import type { ScenarioInput, TopologyInput } from '../src/scenario/scenario-input.js';
 
 /** A scene as written: how to show it, and the preset it runs. */
 interface SceneEntry {
@@ -25,8 +25,8 @@ interface SceneEntry {
 }
 
 export interface Scene extends SceneEntry {
-  /** The preset's scenario JSON (a copy). */
-  scenario: ScenarioInput;
+  /** The preset's scenario JSON (a copy): a single pool, or services calling services. */
+  scenario: ScenarioInput | TopologyInput;
 }
 
 const ENTRIES: readonly SceneEntry[] = [
@@ -83,6 +83,18 @@ const ENTRIES: readonly SceneEntry[] = [
     title: 'Side by side: round robin vs least connections',
     balancers: ['round-robin', 'least-connections'],
     preset: 'essay-compare',
+  },
+  {
+    id: 'retry-storm',
+    title: 'Retry storm across three tiers',
+    balancers: ['round-robin'],
+    preset: 'retry-amplification',
+  },
+  {
+    id: 'circuit-breaker',
+    title: 'A circuit breaker turns slow failures into fast ones',
+    balancers: ['least-connections'],
+    preset: 'circuit-breaker',
   },
   {
     id: 'overload',

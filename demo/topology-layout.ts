@@ -83,7 +83,7 @@ export function tiersOf(n: number, entry: number, edges: readonly { from: number
 
 /** Least scene height at which every tier keeps its name line, queue strip and readable boxes. */
 export function minTopologyHeight(tiers: number): number {
-  return Math.min(560, Math.max(190, CLIENT_H + PAD * 2 + tiers * 64));
+  return Math.min(560, Math.max(190, CLIENT_H + PAD * 2 + tiers * 84));
 }
 
 export function computeTopologyLayout(input: TopologyLayoutInput): TopologyLayout {

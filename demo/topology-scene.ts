@@ -28,6 +28,9 @@ import { Particles, Phase } from './particles.js';
 import { Series } from './series.js';
 import { AGE_COLORS_LIGHT, IN_FLIGHT, OUTCOMES, attemptStyle } from './palette.js';
 import { MAX_DOTS, POINT_COST, type SceneOptions } from './scene-model.js';
+import { TopologyView, type PixiKit } from './topology-view.js';
+import type { Atlas } from './atlas.js';
+import type { Theme } from './theme.js';
 
 const GHOST_ALPHA = 0.4;
 const ORPHAN = -2;
@@ -114,6 +117,11 @@ export class TopologyScene implements TopologyObserver {
   /** A scene of a topology scenario (its own engine, at time 0). */
   static of(scenario: Scenario, options: SceneOptions): TopologyScene {
     return new TopologyScene(new TopologyModel(toTopologyConfig(scenario)), options);
+  }
+
+  /** Its pixi view (made here so that it comes in this file, not the renderer's). */
+  createView(kit: PixiKit, atlas: Atlas, theme: Theme, resolution: number): TopologyView {
+    return new TopologyView(kit, this, atlas, theme, resolution);
   }
 
   /** Least height at which the scene stays readable (figure-layout's `minHeight`). */
@@ -282,6 +290,7 @@ export class TopologyScene implements TopologyObserver {
       timedOut: m.timedOut, rejected: m.rejected, inFlight: m.inFlight, inFlightDrawn: this.inFlightDrawn,
       dotsLive: this.particles.count, spawned: this.spawned, undrawn: this.undrawn, completedDrawn: this.retired[AttemptState.Succeeded],
       services: this.model.services.length, tiers: this.tiers, edges: this.model.edges.length,
+      refusedAtEdges: this.refusedSeen.reduce((a, b) => a + b, 0),
     };
   }
 

@@ -8,20 +8,28 @@ import { timingOf, SPEEDS } from '../../demo/timing.js';
 import { createDistribution } from '../../src/random/distributions.js';
 import { parseScenario } from '../../src/scenario/scenario.js';
 import { PRESETS } from '../../src/scenario/presets.js';
+import { TOPOLOGY_PRESETS } from '../../src/scenario/topology-presets.js';
 
 describe('gallery scenes', () => {
   it('are valid scenarios that run (as the CLI would run them)', () => {
     for (const scene of availableScenes()) {
-      const summary = simulate(scene.scenario, { requests: 300 });
+      const summary = 'services' in scene.scenario ? simulate(scene.scenario, { requests: 300 }) : simulate(scene.scenario, { requests: 300 });
       expect(summary, scene.id).toBeDefined();
     }
   });
 
-  it('run essay-… presets, which name the balancer shown first (so the CLI reproduces them)', () => {
+  it('run essay-… presets (or topology presets), which name the balancer shown first (so the CLI reproduces them)', () => {
     for (const scene of SCENES) {
-      expect(scene.preset, scene.id).toBe(`essay-${scene.id}`);
       expect(scene.scenario).toEqual(PRESETS[scene.preset].scenario);
-      expect((scene.scenario.balancer as { name: string }).name, scene.id).toBe(scene.balancers[0]);
+      const s = scene.scenario;
+      if ('services' in s) {
+        // Services calling services: the balancer shown is the entry service's.
+        expect(Object.keys(TOPOLOGY_PRESETS), scene.id).toContain(scene.preset);
+        expect(s.services[s.entry as string].balancer.name, scene.id).toBe(scene.balancers[0]);
+      } else {
+        expect(scene.preset, scene.id).toBe(`essay-${scene.id}`);
+        expect((s.balancer as { name: string }).name, scene.id).toBe(scene.balancers[0]);
+      }
     }
   });
 
