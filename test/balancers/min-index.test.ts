@@ -12,6 +12,7 @@ import { indexedLeastTime, scanLeastTime } from '../../src/balancers/least-time.
 import { indexedFirst, scanFirst } from '../../src/balancers/first.js';
 import { latencyEwmaMetric } from '../../src/balancers/load-metric.js';
 import { createStream } from '../../src/random/rng.js';
+import { getBalancer } from '../../src/balancers/registry.js';
 import { complete, create, fakeContext, send, told, type Fake } from './fake-context.js';
 
 describe('MinIndex', () => {
@@ -42,6 +43,7 @@ describe('MinIndex', () => {
 });
 
 type Make = (ctx: BalancerContext) => Balancer;
+const registered = (name: string, ctx: BalancerContext): Balancer => getBalancer(name)!.create(ctx, {}, 'balancer');
 
 /**
  * Drives two balancers over twin contexts with the same traffic (sends, completions with
@@ -88,6 +90,8 @@ describe('indexed policies make the same choices as their full scans', () => {
     ['least-time', (c) => scanLeastTime(c, latencyEwmaMetric(c, 50)), (c) => indexedLeastTime(c, latencyEwmaMetric(c, 50))],
     ['first maxConn 1', (c) => scanFirst(c, 1), (c) => indexedFirst(c, 1)],
     ['first maxConn 3', (c) => scanFirst(c, 3), (c) => indexedFirst(c, 3)],
+    // A context marked shared makes a policy scan (see BalancerContext.shared).
+    ['dynamic-weighted-round-robin', (c) => registered('dynamic-weighted-round-robin', { ...c, shared: true }), (c) => registered('dynamic-weighted-round-robin', c)],
   ];
   for (const [name, scan, indexed, opts] of cases) {
     it(name, () => {
@@ -100,6 +104,8 @@ describe('indexed policies make the same choices as their full scans', () => {
 
   it('the registered policies index from INDEX_FROM servers and still agree with a scan there', () => {
     for (const name of ['least-connections', 'join-shortest-queue', 'least-time', 'first']) {
+      const shared = create(name, { ...fakeContext(INDEX_FROM), ctx: { ...fakeContext(INDEX_FROM).ctx, shared: true } });
+      expect(shared.outstandingChanged ?? shared.trueLoadChanged).toBeUndefined();
       const fake = fakeContext(INDEX_FROM);
       const b = create(name, fake);
       expect(typeof (b.outstandingChanged ?? b.trueLoadChanged)).toBe('function');
