@@ -60,7 +60,7 @@ export function summarizeWorkflows(world: WorkflowWorld): WorkflowsSummary {
     const openMs = new Float64Array(m.names.length);
     for (let row = 0; row < inst.leaf.length; row++) {
       if (inst.alive[row] === 0 || inst.leaf[row] < 0) continue;
-      for (let s = inst.leaf[row]; s >= 0; s = m.parent[s]) openMs[s] += now - inst.since[row * m.maxDepth + m.depth[s]];
+      for (let s = inst.leaf[row]; s > 0; s = m.parent[s]) if (m.final[s] === 0) openMs[s] += now - inst.since[row * m.maxDepth + m.depth[s]];
     }
     const states: Record<string, WorkflowStateSummary> = {};
     m.names.forEach((name, s) => {

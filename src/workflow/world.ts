@@ -643,7 +643,8 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   /** An instance leaves: the time in its active states is counted; a child not final counts where it ended. */
   private finishStates(mi: number, row: number): void {
     const inst = this.machines[mi], st = this.stats[mi], m = st.m, now = this.model.sim.now;
-    for (let s = inst.leaf[row]; s >= 0; s = m.parent[s]) {
+    for (let s = inst.leaf[row]; s > 0; s = m.parent[s]) {
+      if (m.final[s] === 1) continue; // a final state is where it ended, not a state it waits in
       const ms = now - inst.since[row * m.maxDepth + m.depth[s]];
       st.stateTimeMs[s] += ms;
       st.timeHistograms[s].record(ms);

@@ -1,0 +1,29 @@
+/** The run output's part for workflows: each machine's states, the pairs, double successes, invariants with a counterexample. */
+import type { WorkflowsSummary } from '../workflow/summary.js';
+import { table, fmt, percent, printable } from './format.js';
+
+export function workflowText(w: WorkflowsSummary): string {
+  const out: string[] = [`workflows: ${w.instances.started} ${printable(w.start)} instances, ${w.instances.completed} completed, ${w.instances.live} live at the end\n`];
+  for (const [name, m] of Object.entries(w.machines)) {
+    out.push(`machine ${printable(name)} (service ${printable(m.service)}, ${m.instances} instances)\n`);
+    out.push(table([
+      ['state', 'entries', 'mean ms', 'p50 ms', 'p99 ms', 'occupancy', 'ended'],
+      ...Object.entries(m.states).map(([s, v]) => [
+        printable(s), String(v.entries), fmt(v.timeMs.mean), fmt(v.timeMs.p50), fmt(v.timeMs.p99), fmt(v.occupancy), m.endStates[s] ? percent(m.endStates[s].share) : '',
+      ]),
+    ]));
+    const live = Object.entries(m.endStates).filter(([s]) => s.startsWith('live in '));
+    if (live.length > 0) out.push(`  still live: ${live.map(([s, v]) => `${v.count} ${printable(s)}`).join(', ')}\n`);
+  }
+  const pairs = Object.entries(w.pairs).sort((a, b) => b[1].share - a[1].share);
+  if (pairs.length > 0) out.push(`pairs (share of instance-time): ${pairs.map(([p, v]) => `${printable(p)} ${percent(v.share)}`).join(', ')}\n`);
+  if (w.duplicates) out.push(`${printable(w.duplicates.machine)} succeeded more than once: ${w.duplicates.families} instances (${w.duplicates.extra} extra)\n`);
+  for (const v of w.invariants) {
+    out.push(`${printable(v.invariant)}: ${v.violations === 0 ? 'held' : `violated ${v.violations} times (${v.resolved} resolved after mean ${fmt(v.meanMs)} ms, max ${fmt(v.maxMs)} ms; ${v.unresolved} unresolved)`}\n`);
+    if (v.example) {
+      out.push(`  first: instance ${v.example.instance} at ${fmt(v.example.atMs)} ms, after\n`);
+      for (const line of v.example.timeline) out.push(`    ${printable(line)}\n`);
+    }
+  }
+  return out.join('');
+}
