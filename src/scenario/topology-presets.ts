@@ -92,4 +92,22 @@ export const TOPOLOGY_PRESETS = {
       calls: { 'api->payments': { breaker: { window: 20, minCalls: 10, failureRatePercent: 50, openMs: 1000, halfOpenCalls: 2 } } },
     },
   },
+  'adaptive-limit': {
+    description: 'a 2 s spike to 125% of the backend\'s capacity sets off timeouts and retries that outlive it (goodput falls to 0 for good); the backend\'s AIMD concurrency limit refuses the excess at once and keeps serving (remove services.backend.limit to compare)',
+    scenario: {
+      name: 'adaptive-limit',
+      seed: 1,
+      stop: { timeMs: 15_000, warmupMs: 1_000 },
+      arrivals: { process: 'poisson', ratePerSec: 1200, changes: [{ atMs: 5_000, ratePerSec: 2000 }, { atMs: 7_000, ratePerSec: 1200 }] },
+      entry: 'frontend',
+      services: {
+        frontend: { servers: [{ count: 4, concurrency: 256 }], balancer: { name: 'round-robin' }, work: [{ work: exp(1) }, { call: 'backend' }] },
+        backend: {
+          servers: [{ count: 4, concurrency: 4 }], balancer: { name: 'least-connections' }, work: [{ work: exp(10) }],
+          limit: { aimd: { initialLimit: 8, minLimit: 1, maxLimit: 100, timeoutMs: 30 } },
+        },
+      },
+      calls: { 'frontend->backend': { timeoutMs: 60, retries: { max: 3, baseMs: 10 } } },
+    },
+  },
 } satisfies Record<string, { description: string; scenario: TopologyInput }>;

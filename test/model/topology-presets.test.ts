@@ -1,6 +1,6 @@
 /** Each topology preset shows its effect, asserted from the preset itself (and its fix). */
 import { describe, expect, it } from 'vitest';
-import { preset, simulate } from '../../src/index.js';
+import { preset, simulate, type TopologyInput } from '../../src/index.js';
 
 describe('topology presets', () => {
   it('three-tier: every request ends, and the database is the busiest service', () => {
@@ -41,6 +41,22 @@ describe('topology presets', () => {
     const n = simulate(nested);
     expect(n.services.backend.wastedWorkMs).toBeLessThan(0.6 * s.services.backend.wastedWorkMs);
     expect(n.requests.timedOut).toBeLessThan(s.requests.timedOut / 10); // the client hears a fast error instead
+  });
+
+  it('adaptive-limit: the AIMD limit keeps the backend serving through a spike that, without it, sets off a retry storm that never ends', () => {
+    // Backend capacity 4 × 4 slots / 10 ms = 1600/s; offered 1200/s, 2000/s from 5 s to 7 s.
+    const limited = simulate(preset('adaptive-limit'), { timeseries: { windowMs: 1000 } });
+    expect(limited.requests.succeeded / limited.requests.arrived).toBeGreaterThan(0.9);
+    const last = limited.timeseries.points.slice(-3);
+    expect(last.every((p) => p.throughputPerSec > 1000)).toBe(true); // back to the offered 1200/s
+    expect(limited.services.backend.limit!.refused).toBeGreaterThan(0);
+    const open = preset('adaptive-limit') as TopologyInput;
+    const { limit: _limit, ...backend } = open.services.backend;
+    const storm = simulate({ ...open, services: { ...open.services, backend } }, { timeseries: { windowMs: 1000 } });
+    expect(storm.requests.succeeded / storm.requests.arrived).toBeLessThan(0.6);
+    // Metastable: 8 s after the spike ended, timed-out attempts and their retries still fill the backend.
+    expect(storm.timeseries.points.slice(-3).every((p) => p.throughputPerSec < 100)).toBe(true);
+    expect(storm.edges['frontend->backend'].amplification).toBeGreaterThan(2);
   });
 
   it('circuit-breaker: the breaker refuses most attempts at once instead of letting them fail after 200 ms', () => {
