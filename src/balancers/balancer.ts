@@ -7,6 +7,7 @@
  * oracle policies such as `join-shortest-queue` read it, and their header says so.
  */
 import type { Rng } from '../random/rng.js';
+import type { EligibleIndex } from './eligible.js';
 
 export interface BalancerContext {
   /** Number of servers; ids are 0 .. size - 1. */
@@ -15,6 +16,11 @@ export interface BalancerContext {
   readonly weights: Float64Array;
   /** 1 when the balancer may send to the server (healthy as far as it knows), else 0. */
   readonly eligible: Uint8Array;
+  /**
+   * The eligible servers counted and ranked in O(log n), kept in step with `eligible` by whoever
+   * writes it (the model's HealthView); absent in hand-built contexts, where policies scan.
+   */
+  readonly eligibleIndex?: EligibleIndex;
   /** This balancer instance's own open requests per server. */
   readonly outstanding: Int32Array;
   /**

@@ -3,8 +3,72 @@
  */
 import type { BalancerContext } from './balancer.js';
 
-/** Number of eligible servers. O(n); policies call it only off the fast path. */
+/**
+ * The eligible servers of a pool as a Fenwick tree over the 0/1 flags: how many there are in
+ * O(1), the k-th in id order in O(log n), a flag changed in O(log n). Policies that draw among
+ * the eligible servers (random, power-of-two) use it instead of scanning the pool, with the same
+ * draws and the same choices. Whoever writes the flags keeps it in step (`set`, or `load` after
+ * writing many).
+ */
+export class EligibleIndex {
+  count = 0;
+  private readonly tree: Int32Array;
+  /** The highest power of two ≤ size (the descent's first step). */
+  private readonly top: number;
+
+  constructor(readonly flags: Uint8Array) {
+    const n = flags.length;
+    this.tree = new Int32Array(n + 1);
+    let top = 1;
+    while (top * 2 <= n) top *= 2;
+    this.top = top;
+    this.load();
+  }
+
+  /** Re-reads every flag: O(n). */
+  load(): void {
+    const n = this.flags.length, tree = this.tree;
+    let count = 0;
+    for (let i = 1; i <= n; i++) {
+      tree[i] = this.flags[i - 1];
+      count += tree[i];
+    }
+    for (let i = 1; i <= n; i++) {
+      const j = i + (i & -i);
+      if (j <= n) tree[j] += tree[i];
+    }
+    this.count = count;
+  }
+
+  /** Server `s`'s flag becomes `e` (0 or 1). */
+  set(s: number, e: number): void {
+    const d = e - this.flags[s];
+    if (d === 0) return;
+    this.flags[s] = e;
+    this.count += d;
+    const n = this.flags.length, tree = this.tree;
+    for (let i = s + 1; i <= n; i += i & -i) tree[i] += d;
+  }
+
+  /** The k-th (0-based) eligible server in id order, or -1. */
+  nth(k: number): number {
+    if (k < 0 || k >= this.count) return -1;
+    const n = this.flags.length, tree = this.tree;
+    let pos = 0, rest = k + 1;
+    for (let step = this.top; step > 0; step >>= 1) {
+      const next = pos + step;
+      if (next <= n && tree[next] < rest) {
+        pos = next;
+        rest -= tree[next];
+      }
+    }
+    return pos; // 1-based position pos + 1, server pos
+  }
+}
+
+/** Number of eligible servers. O(n) without an index; policies call it only off the fast path. */
 export function countEligible(ctx: BalancerContext): number {
+  if (ctx.eligibleIndex) return ctx.eligibleIndex.count;
   let m = 0;
   for (let s = 0; s < ctx.size; s++) m += ctx.eligible[s];
   return m;
@@ -12,6 +76,7 @@ export function countEligible(ctx: BalancerContext): number {
 
 /** The k-th (0-based) eligible server, or -1. */
 export function nthEligible(ctx: BalancerContext, k: number): number {
+  if (ctx.eligibleIndex) return ctx.eligibleIndex.nth(k);
   for (let s = 0; s < ctx.size; s++) {
     if (ctx.eligible[s] === 1 && k-- === 0) return s;
   }

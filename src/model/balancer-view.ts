@@ -6,6 +6,7 @@
  */
 import type { Balancer, BalancerContext } from '../balancers/balancer.js';
 import { getBalancer, balancerNames } from '../balancers/registry.js';
+import { EligibleIndex } from '../balancers/eligible.js';
 import { createStream, type Rng } from '../random/rng.js';
 import type { ServerPool } from './server-pool.js';
 
@@ -43,6 +44,8 @@ export class BalancerFleet {
   private readonly counts: SparseCounts | null;
   /** What health tells every instance (written by HealthView only). */
   readonly eligible: Uint8Array;
+  /** `eligible` counted and ranked (HealthView keeps it in step). */
+  readonly eligibleIndex: EligibleIndex;
   /** Weights as the balancers see them: configured weights, ramped after recovery (slow start). */
   readonly effectiveWeight: Float64Array;
   /** True when the policy learns from outcomes (`observe`). */
@@ -72,6 +75,7 @@ export class BalancerFleet {
     this.refreshMs = view.load === 'reported' ? view.refreshMs : 0;
     this.reported = view.load === 'reported' ? (this.refreshMs > 0 ? new Int32Array(n) : pool.load) : null;
     this.eligible = new Uint8Array(n).fill(1);
+    this.eligibleIndex = new EligibleIndex(this.eligible);
     this.effectiveWeight = Float64Array.from(pool.weight);
     this.sparse = fleet.count > 1 && fleet.count * n > BalancerFleet.sparseCells;
     this.counts = this.sparse ? new SparseCounts(fleet.count, n) : null;
@@ -81,6 +85,7 @@ export class BalancerFleet {
         size: n,
         weights: this.effectiveWeight,
         eligible: this.eligible,
+        eligibleIndex: this.eligibleIndex,
         outstanding: this.reported ?? own,
         trueLoad: pool.load,
         rng: createStream(seed, b === 0 ? streams : `${streams}/${b}`),

@@ -44,7 +44,7 @@ export class HealthMonitor {
     this.wasEligible = new Uint8Array(n).fill(1);
     this.slowStartSince = new Float64Array(n);
     this.slowStartId = new Float64Array(n).fill(-1);
-    this.view = new HealthView(n, config, fleet.eligible);
+    this.view = new HealthView(n, config, fleet.eligible, fleet.eligibleIndex);
     this.oracle = !config?.checks;
     this.outlier = !!config?.outlier;
   }
@@ -63,14 +63,14 @@ export class HealthMonitor {
     if (this.pool.state[s] === ServerState.Failed) {
       this.sim.schedule(now + checks.timeoutMs, EventKind.ProbeFailed, s);
     } else if (this.view.probe(s, true)) {
-      this.changed();
+      this.changed(s);
     }
     if (!this.run.finished()) this.sim.schedule(now + checks.intervalMs, EventKind.Probe, s);
   }
 
   /** A probe of server `s` timed out. */
   probeFailed(s: number): void {
-    if (this.view.probe(s, false)) this.changed();
+    if (this.view.probe(s, false)) this.changed(s);
   }
 
   /** An attempt at server `s` answered (`ok`) or failed: outlier detection may eject it. */
@@ -78,44 +78,52 @@ export class HealthMonitor {
     const ejectMs = this.view.observe(s, ok);
     if (ejectMs > 0) {
       this.sim.schedule(this.sim.now + ejectMs, EventKind.Uneject, s);
-      this.changed();
+      this.changed(s);
     }
   }
 
   /** Server `s`'s ejection is over. */
   uneject(s: number): void {
     this.view.uneject(s);
-    this.changed();
+    this.changed(s);
   }
 
   /** Without checks: server `s` went down (`up` false) or came back, and the balancers know at once. */
   oracleSaw(s: number, up: boolean): void {
     this.view.healthy[s] = up ? 1 : 0;
-    this.changed();
+    this.changed(s);
   }
 
-  /** Eligibility may have changed: recompute it, measure detection, rebuild derived structures. */
-  changed(): void {
-    if (!this.view.update()) return;
+  /**
+   * Eligibility may have changed (of server `server` only, or of any: -1): recompute it, measure
+   * detection, rebuild derived structures. O(1) plus the balancers' rebuilds when one server's
+   * eligibility changed; O(n) when many did (panic mode starting or ending).
+   */
+  changed(server = -1): void {
+    const view = this.view;
+    if (!view.update(server)) return;
+    if (view.wide) for (let s = 0; s < this.pool.size; s++) this.noticed(s);
+    else this.noticed(server);
+    this.fleet.rebuild();
+  }
+
+  /** What follows server `s`'s eligibility as it now stands: detection, slow start. */
+  private noticed(s: number): void {
     const now = this.sim.now, eligible = this.view.eligible, failures = this.failures;
-    const slowStartMs = this.config?.slowStartMs ?? 0;
-    for (let s = 0; s < this.pool.size; s++) {
-      if (failures.undetected[s] === 1 && eligible[s] === 0) {
-        failures.undetected[s] = 0;
-        if (this.stats.measuring) this.stats.detectionDelay.add(now - failures.failedAt[s]);
-      }
-      if (eligible[s] !== this.wasEligible[s]) {
-        this.wasEligible[s] = eligible[s];
-        if (eligible[s] === 1 && slowStartMs > 0) {
-          this.slowStartSince[s] = now;
-          this.slowStartStep(s, false);
-        } else if (eligible[s] === 0) {
-          this.slowStartId[s] = -1;
-          this.fleet.effectiveWeight[s] = this.pool.weight[s];
-        }
+    if (failures.undetected[s] === 1 && eligible[s] === 0) {
+      failures.undetected[s] = 0;
+      if (this.stats.measuring) this.stats.detectionDelay.add(now - failures.failedAt[s]);
+    }
+    if (eligible[s] !== this.wasEligible[s]) {
+      this.wasEligible[s] = eligible[s];
+      if (eligible[s] === 1 && (this.config?.slowStartMs ?? 0) > 0) {
+        this.slowStartSince[s] = now;
+        this.slowStartStep(s, false);
+      } else if (eligible[s] === 0) {
+        this.slowStartId[s] = -1;
+        this.fleet.effectiveWeight[s] = this.pool.weight[s];
       }
     }
-    this.fleet.rebuild();
   }
 
   /**

@@ -13,6 +13,8 @@
  * `eligible` (what balancers read) = panic ? 1 : healthy && !ejected.
  */
 
+import type { EligibleIndex } from '../balancers/eligible.js';
+
 export interface HealthConfig {
   checks?: { intervalMs: number; timeoutMs: number; unhealthyThreshold: number; healthyThreshold: number };
   outlier?: { consecutiveErrors: number; baseEjectionMs: number; maxEjectionPercent: number };
@@ -31,35 +33,73 @@ export class HealthView {
   readonly streak: Int32Array;
   ejectedCount = 0;
   panic = false;
+  /** False when the last `update` that changed anything changed one server only (the one named). */
+  wide = true;
+  /** healthy && !ejected per server, and how many, as of the last update. */
+  private readonly usable: Uint8Array;
+  private usableCount: number;
 
   constructor(
     readonly size: number,
     readonly config: HealthConfig | undefined,
     /** The array the balancers read; written here only. */
     readonly eligible: Uint8Array,
+    /** `eligible` counted and ranked for the balancers; kept in step here when given. */
+    readonly index?: EligibleIndex,
   ) {
     this.healthy = new Uint8Array(size).fill(1);
     this.ejected = new Uint8Array(size);
     this.consecutiveErrors = new Int32Array(size);
     this.timesEjected = new Int32Array(size);
     this.streak = new Int32Array(size);
+    this.usable = new Uint8Array(size).fill(1);
+    this.usableCount = size;
   }
 
-  /** Recomputes `eligible` (O(n); called on health changes only). Returns true when it changed. */
-  update(): boolean {
+  /**
+   * Recomputes `eligible` after a health change of server `server` only (O(1), unless panic mode
+   * starts or ends: then O(n), as every server's eligibility changes), or of any server (-1:
+   * O(n)). Returns true when it changed; `wide` tells whether more than `server` may have.
+   */
+  update(server = -1): boolean {
+    if (server < 0) return this.updateAll();
+    const u = this.healthy[server] & (this.ejected[server] ^ 1);
+    this.usableCount += u - this.usable[server];
+    this.usable[server] = u;
+    if (this.panicWith(this.usableCount) !== this.panic) return this.updateAll();
+    const e = this.panic ? 1 : u;
+    if (e === this.eligible[server]) return false;
+    if (this.index) this.index.set(server, e);
+    else this.eligible[server] = e;
+    this.wide = false;
+    return true;
+  }
+
+  private panicWith(usable: number): boolean {
+    const threshold = this.config?.panicThresholdPercent ?? 0;
+    return this.size > 0 && (usable * 100) / this.size < threshold;
+  }
+
+  private updateAll(): boolean {
     const n = this.size;
     let usable = 0;
-    for (let s = 0; s < n; s++) usable += this.healthy[s] & (this.ejected[s] ^ 1);
-    const threshold = this.config?.panicThresholdPercent ?? 0;
-    this.panic = n > 0 && (usable * 100) / n < threshold;
+    for (let s = 0; s < n; s++) {
+      const u = this.healthy[s] & (this.ejected[s] ^ 1);
+      this.usable[s] = u;
+      usable += u;
+    }
+    this.usableCount = usable;
+    this.panic = this.panicWith(usable);
     let changed = false;
     for (let s = 0; s < n; s++) {
-      const e = this.panic ? 1 : this.healthy[s] & (this.ejected[s] ^ 1);
+      const e = this.panic ? 1 : this.usable[s];
       if (e !== this.eligible[s]) {
         this.eligible[s] = e;
         changed = true;
       }
     }
+    this.wide = true;
+    if (changed && this.index) this.index.load();
     return changed;
   }
 

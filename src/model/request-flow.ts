@@ -46,6 +46,13 @@ export class RequestFlow {
   /** > 0 while finishRequest withdraws a request's copies; slots they free wait in freedSlots. */
   private withdrawing = 0;
   private readonly freedSlots: number[] = [];
+  /**
+   * Each server's rows in service, chained through the table's queue links (a row waits in a
+   * queue or is served, never both), so a failure finds them in O(its slots), not O(table).
+   */
+  private readonly serving: Int32Array;
+  /** abortServer's rows, sorted by id (the order a scan of the table met them in). */
+  private abortRows = new Int32Array(16);
 
   constructor(
     private readonly sim: Simulation,
@@ -62,6 +69,7 @@ export class RequestFlow {
   ) {
     this.balancers = fleet.balancers;
     this.observes = fleet.observes;
+    this.serving = new Int32Array(pool.size).fill(-1);
   }
 
   /** True when no request will arrive any more and none is in flight: the run is over. */
@@ -217,11 +225,28 @@ export class RequestFlow {
     if (!(endMs >= now)) throw new RangeError(`request ${r} would end at ${endMs} ms, before now (${now} ms)`);
     table.endMs[r] = endMs;
     table.departId[r] = this.sim.schedule(endMs, EventKind.Departure, r);
+    const next = table.nextInQueue, head = this.serving[s];
+    next[r] = head;
+    table.prevInQueue[r] = -1;
+    if (head >= 0) table.prevInQueue[head] = r;
+    this.serving[s] = r;
+  }
+
+  /** Row `r` no longer holds a slot of server `s`: out of the server's chain of rows in service. */
+  private unserve(r: number, s: number): void {
+    const table = this.requests, next = table.nextInQueue, prev = table.prevInQueue;
+    const n = next[r], p = prev[r];
+    if (p < 0) this.serving[s] = n;
+    else next[p] = n;
+    if (n >= 0) prev[n] = p;
+    next[r] = -1;
+    prev[r] = -1;
   }
 
   /** Row `r` finished its service at its server: the server's and balancer's books. Returns the server. */
   private completed(r: number): number {
     const table = this.requests, s = table.server[r];
+    this.unserve(r, s);
     this.pool.completed[s]++;
     this.stats.serverCompletions++;
     table.departId[r] = -1;
@@ -249,8 +274,8 @@ export class RequestFlow {
     }
     const s = this.completed(r);
     const b = table.balancer[r];
-    // The row is freed below: alloc resets its state and event ids for the next request. Only
-    // atServer must be cleared, as failServer scans every row for requests in service.
+    // The row is freed below: alloc resets its state and event ids for the next request. atServer
+    // must still be cleared (release requires it).
     table.atServer[r] = 0;
     table.counted[r] = 0;
     this.fleet.released(b, s);
@@ -394,6 +419,7 @@ export class RequestFlow {
       } else {
         this.stats.wastedWorkMs += this.sim.now - table.startMs[r];
         table.departId[r] = -1;
+        this.unserve(r, s);
       }
       this.setAttempt(r, endState);
       if (this.observer) this.observer.ended?.(r, endState, s);
@@ -419,10 +445,16 @@ export class RequestFlow {
     if (state === A.Pending) {
       pool.replace(s, r, g, table.nextInQueue, table.prevInQueue);
     } else {
-      // Move the departure to the ghost: same time, new event.
+      // Move the departure to the ghost: same time, new event; the slot is the ghost's.
       table.endMs[g] = table.endMs[r];
       table.departId[g] = this.sim.schedule(table.endMs[r], EventKind.Departure, g);
       table.departId[r] = -1;
+      this.unserve(r, s);
+      const next = table.nextInQueue, head = this.serving[s];
+      next[g] = head;
+      table.prevInQueue[g] = -1;
+      if (head >= 0) table.prevInQueue[head] = g;
+      this.serving[s] = g;
     }
     this.setAttempt(r, endState);
     if (this.observer) {
@@ -554,13 +586,19 @@ export class RequestFlow {
       pool.remove(s, r, table.nextInQueue, table.prevInQueue);
       this.endAtServer(r, A.Failed);
     }
-    // Requests in service: found by scanning the table (failures are rare; no per-server list).
-    for (let r = 0; r < table.size && pool.inService[s] > 0; r++) {
-      if (table.server[r] === s && table.atServer[r] === 1 && table.state[r] === A.InService) {
-        table.departId[r] = -1;
-        pool.endService(s);
-        this.endAtServer(r, A.Failed);
-      }
+    // Requests in service: the server's chain, ended in row order (as a scan of the table would).
+    let k = 0;
+    if (this.abortRows.length < pool.inService[s]) this.abortRows = new Int32Array(pool.inService[s] * 2);
+    const rows = this.abortRows;
+    for (let r = this.serving[s]; r >= 0; r = table.nextInQueue[r]) rows[k++] = r;
+    rows.subarray(0, k).sort();
+    for (let i = 0; i < k; i++) {
+      const r = rows[i];
+      if (table.atServer[r] !== 1 || table.state[r] !== A.InService || table.server[r] !== s) continue; // ended meanwhile
+      this.unserve(r, s);
+      table.departId[r] = -1;
+      pool.endService(s);
+      this.endAtServer(r, A.Failed);
     }
     // Attempts still connecting to it (connect timeout) fail with it too: nothing to do, they will.
   }
