@@ -2,7 +2,7 @@
  * The flow of a request through one pool: arrival, attempts, the balancer's pick, admission or
  * drop at a server, service, the client's reaction to each outcome (retry, hedge, give up) and
  * the end of the request. State lives in the parts (RequestTable, ServerPool, Stats, ...); this
- * class holds the transitions, in one place. The Model dispatches events to it.
+ * class and AttemptFlow, which it extends, hold the transitions. The Model dispatches events to it.
  *
  * A request (REQUEST_MACHINE) arrives and its client sends an attempt (ATTEMPT_MACHINE): the
  * balancer picks a server (none eligible ⇒ rejected); the server starts it at once if a slot is
@@ -11,353 +11,26 @@
  * leads to a retry after a backoff (if retries and budget allow) or ends the request with that
  * outcome; the overall deadline ends it as timed out; hedges send extra copies, first answer wins.
  *
- * The short path (`shortArrival`, `shortDeparture`) is built from the same helpers as the general
- * handlers (`admitted`, `completed`, `serveQueued`, the client's timers) without the branches the
- * common case (an attempt taken by a server that is up, succeeding as the request's only copy)
- * cannot take; tests hold both paths to byte-identical summaries.
+ * The way to and through a server is AttemptFlow's (attempt-flow.ts, with the short path); this
+ * file holds the client's side: the outcome of each attempt, timeouts, abandoned work, hedges,
+ * the end of a request, and a server's failure ending the attempts at it.
  */
-import type { Simulation } from '../engine/simulation.js';
-import { Discipline, type ServerPool } from './server-pool.js';
-import type { RequestTable } from './request-table.js';
-import {
-  ATTEMPT_MACHINE, AttemptState, REQUEST_MACHINE, RequestState, ServerState, transitionTable, IllegalTransitionError,
-} from './states.js';
-import type { Balancer } from '../balancers/balancer.js';
-import { NATT, NREQ, type Stats } from './stats.js';
-import type { Workload } from './workload.js';
-import type { BalancerFleet } from './balancer-view.js';
-import type { FailureProcess } from './failures.js';
-import type { HealthMonitor } from './health-monitor.js';
-import type { ClientPolicy } from './client-policy.js';
+import { AttemptFlow } from './attempt-flow.js';
+import { AttemptState, RequestState } from './states.js';
 import { EventKind } from './event-kind.js';
-import type { ModelObserver } from './model-observer.js';
 
 const R = RequestState;
 const A = AttemptState;
-const REQUEST_ALLOWED = transitionTable(REQUEST_MACHINE);
-const ATTEMPT_ALLOWED = transitionTable(ATTEMPT_MACHINE);
 
-export class RequestFlow {
-  /** When true every request and attempt transition is checked against its machine. */
-  checked = false;
-  observer: ModelObserver | null = null;
-  private readonly balancers: Balancer[];
-  private readonly observes: boolean;
+export class RequestFlow extends AttemptFlow {
   /** > 0 while finishRequest withdraws a request's copies; slots they free wait in freedSlots. */
   private withdrawing = 0;
   private readonly freedSlots: number[] = [];
-  /**
-   * Each server's rows in service, chained through the table's queue links (a row waits in a
-   * queue or is served, never both), so a failure finds them in O(its slots), not O(table).
-   */
-  private readonly serving: Int32Array;
   /** abortServer's rows, sorted by id (the order a scan of the table met them in). */
   private abortRows = new Int32Array(16);
 
-  constructor(
-    private readonly sim: Simulation,
-    private readonly pool: ServerPool,
-    private readonly requests: RequestTable,
-    private readonly stats: Stats,
-    private readonly workload: Workload,
-    private readonly fleet: BalancerFleet,
-    private readonly failures: FailureProcess,
-    private readonly monitor: HealthMonitor,
-    private readonly client: ClientPolicy,
-    /** Added to the event budget at each arrival (0 when `stop.maxEvents` fixes it). */
-    private readonly eventsPerArrival: number,
-  ) {
-    this.balancers = fleet.balancers;
-    this.observes = fleet.observes;
-    this.serving = new Int32Array(pool.size).fill(-1);
-  }
-
-  /** True when no request will arrive any more and none is in flight: the run is over. */
-  finished(): boolean {
-    return this.workload.arrivalsDone && this.requests.live === 0;
-  }
-
-  // ---------------------------------------------------------------- arrivals
-
-  /** The arrivals ended (`endMs` a number) or not (NaN): the window ends then; the run may be over. */
-  arrivalsEnd(endMs: number): void {
-    if (endMs !== endMs) return;
-    this.stats.arrivalsEnded(endMs);
-    if (this.finished()) this.sim.stop();
-  }
-
-  /** A request arrives from `source` (a closed-loop client, or 0): its row, cost, key and counts. */
-  private admit(source: number): number {
-    const table = this.requests, stats = this.stats;
-    const r = table.alloc();
-    this.sim.eventLimit += this.eventsPerArrival;
-    const end = this.workload.admit(table, r, source);
-    if (end === end) this.arrivalsEnd(end);
-    table.arrivalMs[r] = this.sim.now;
-    const measured = stats.measuring ? 1 : 0;
-    table.measured[r] = measured;
-    if (measured) {
-      stats.arrived++;
-      stats.inFlight++;
-    }
-    return r;
-  }
-
-  arrive(source: number): void {
-    const r = this.admit(source);
-    if (this.client.config) this.client.arrived(this.requests, r, this.stats.latency);
-    this.sendAttempt(r, r);
-  }
-
-  /**
-   * An arrival on the short path: `arrive` → `sendAttempt` → `dispatch` for a server that is up
-   * and takes it, with the client's timers set in the same order (deadline and first hedge, then
-   * the attempt's timeout once the server has it).
-   */
-  shortArrival(source: number): void {
-    const table = this.requests, pool = this.pool;
-    const p = this.admit(source);
-    if (this.client.config) this.client.arrived(table, p, this.stats.latency);
-    table.attempts[p] = 1;
-    table.liveAttempts[p] = 1;
-    table.atServer[p] = 1;
-    table.sentMs[p] = this.sim.now;
-    if (table.measured[p]) this.stats.attemptsSent++;
-    const b = this.balancers.length === 1 ? 0 : this.fleet.instanceFor(); // one instance: no call
-    table.balancer[p] = b;
-    if (this.fleet.sparse) this.fleet.materialize(b);
-    const s = this.balancers[b].pick(table.key[p]);
-    if (s < 0 || pool.state[s] === ServerState.Failed || this.failures.awaitingTraffic[s] === 1) {
-      this.dispatch(p, p, b, s);
-      return;
-    }
-    const begin = pool.inService[s] < pool.concurrency[s];
-    if (!begin && pool.queueLimit[s] >= 0 && pool.queueLength[s] >= pool.queueLimit[s]) {
-      this.dispatch(p, p, b, s); // dropped
-      return;
-    }
-    table.server[p] = s;
-    this.admitted(p, b, s, begin);
-    this.client.armTimeout(table, p);
-    // syncRequest of a request with one attempt: its state follows the attempt's.
-    const to = table.state[p]; // A.InService / A.Pending: the same numbers as R.InService / R.Pending
-    table.callState[p] = to;
-    if (table.measured[p]) this.stats.requestTransitions[R.Initiated * NREQ + to]++;
-  }
-
-  // ---------------------------------------------------------------- attempts
-
-  /** Sends an attempt of request `p` held by row `r` (`r === p`, or a fresh hedge row). */
-  sendAttempt(p: number, r: number): void {
-    const table = this.requests;
-    if (r === p && table.attempts[p] > 0) table.state[r] = A.Initiated; // a retry: a new attempt on the same row
-    if (this.workload.perAttemptCost && (r !== p || table.attempts[p] > 0)) table.costMs[r] = this.workload.attemptCost();
-    table.server[r] = -1;
-    table.attempts[p]++;
-    table.liveAttempts[p]++;
-    table.atServer[r] = 1;
-    table.sentMs[r] = this.sim.now;
-    if (table.measured[p]) this.stats.attemptsSent++;
-    const b = this.fleet.instanceFor();
-    table.balancer[r] = b;
-    if (this.fleet.sparse) this.fleet.materialize(b);
-    this.dispatch(p, r, b, this.balancers[b].pick(table.key[p]));
-  }
-
-  /** Sends row `r`'s attempt (of request `p`), counted at balancer instance `b`, to server `s`. */
-  private dispatch(p: number, r: number, b: number, s: number): void {
-    const table = this.requests, pool = this.pool, failures = this.failures;
-    if (s < 0) {
-      this.endAtServer(r, A.Rejected);
-      return;
-    }
-    table.server[r] = s;
-    if (this.observer) this.observer.dispatched?.(r, s);
-    if (failures.awaitingTraffic[s] === 1) {
-      failures.awaitingTraffic[s] = 0;
-      if (this.stats.measuring) this.stats.trafficReturnDelay.add(this.sim.now - failures.repairedAt[s]);
-    }
-    if (pool.state[s] === ServerState.Failed) {
-      if (this.stats.measuring) this.stats.sentToFailed++;
-      if (this.client.armRefused(table, r)) {
-        // The connection hangs until the client's connect timeout.
-        table.counted[r] = 1;
-        this.fleet.sent(b, s);
-      } else {
-        this.endAtServer(r, A.Failed);
-      }
-      return;
-    }
-    const begin = pool.inService[s] < pool.concurrency[s];
-    if (!begin && pool.queueLimit[s] >= 0 && pool.queueLength[s] >= pool.queueLimit[s]) {
-      pool.dropped[s]++;
-      this.endAtServer(r, A.Dropped);
-      return;
-    }
-    this.admitted(r, b, s, begin);
-    this.client.armTimeout(table, r);
-    this.syncRequest(p);
-  }
-
-  /**
-   * Server `s` takes row `r`'s attempt, sent by balancer instance `b`: into a free slot (`begin`)
-   * or its queue. Shared by `dispatch` and the short path.
-   */
-  private admitted(r: number, b: number, s: number, begin: boolean): void {
-    const table = this.requests, pool = this.pool;
-    table.counted[r] = 1;
-    this.fleet.sent(b, s);
-    this.setAttempt(r, begin ? A.InService : A.Pending);
-    if (begin) {
-      pool.startService(s);
-      this.beginService(r, s);
-    } else {
-      pool.enqueue(s, r, table.nextInQueue, table.prevInQueue);
-    }
-  }
-
-  /** Schedules the departure of `r`, which holds one of server `s`'s slots from `now`. */
-  private beginService(r: number, s: number): void {
-    const table = this.requests, pool = this.pool, now = this.sim.now;
-    table.startMs[r] = now;
-    const speed = pool.state[s] === ServerState.Recovering ? this.failures.warmingSpeed(s) : pool.speed[s];
-    const endMs = now + table.costMs[r] / speed;
-    if (!(endMs >= now)) throw new RangeError(`request ${r} would end at ${endMs} ms, before now (${now} ms)`);
-    table.endMs[r] = endMs;
-    table.departId[r] = this.sim.schedule(endMs, EventKind.Departure, r);
-    const next = table.nextInQueue, head = this.serving[s];
-    next[r] = head;
-    table.prevInQueue[r] = -1;
-    if (head >= 0) table.prevInQueue[head] = r;
-    this.serving[s] = r;
-  }
-
-  /** Row `r` no longer holds a slot of server `s`: out of the server's chain of rows in service. */
-  private unserve(r: number, s: number): void {
-    const table = this.requests, next = table.nextInQueue, prev = table.prevInQueue;
-    const n = next[r], p = prev[r];
-    if (p < 0) this.serving[s] = n;
-    else next[p] = n;
-    if (n >= 0) prev[n] = p;
-    next[r] = -1;
-    prev[r] = -1;
-  }
-
-  /** Row `r` finished its service at its server: the server's and balancer's books. Returns the server. */
-  private completed(r: number): number {
-    const table = this.requests, s = table.server[r];
-    this.unserve(r, s);
-    this.pool.completed[s]++;
-    this.stats.serverCompletions++;
-    table.departId[r] = -1;
-    return s;
-  }
-
-  depart(r: number): void {
-    const table = this.requests;
-    const s = this.completed(r);
-    if (table.call[r] < 0) this.stats.wastedWorkMs += this.sim.now - table.startMs[r];
-    this.endAtServer(r, A.Succeeded);
-    this.serveNext(s);
-  }
-
-  /**
-   * A departure on the short path: `depart` → `endAtServer` → `attemptOutcome` → `finishRequest`
-   * → `serveNext` for a request's only copy out (no hedge out, not a ghost): it succeeds, its
-   * client's pending timers are forgotten, a closed-loop client thinks.
-   */
-  shortDeparture(r: number): void {
-    const table = this.requests, pool = this.pool, stats = this.stats;
-    if (table.call[r] !== r || table.hedgeHead[r] >= 0) {
-      this.depart(r);
-      return;
-    }
-    const s = this.completed(r);
-    const b = table.balancer[r];
-    // The row is freed below: alloc resets its state and event ids for the next request. atServer
-    // must still be cleared (release requires it).
-    table.atServer[r] = 0;
-    table.counted[r] = 0;
-    this.fleet.released(b, s);
-    if (this.observes) this.balancers[b].observe!(s, this.sim.now - table.sentMs[r], true);
-    if (this.monitor.outlier) this.monitor.observe(s, true);
-    stats.successes++;
-    if (table.measured[r]) {
-      stats.attemptTransitions[A.InService * NATT + A.Succeeded]++;
-      stats.requestTransitions[table.callState[r] * NREQ + R.Succeeded]++;
-      stats.ended(R.Succeeded, this.sim.now - table.arrivalMs[r]);
-    }
-    const client = table.client[r];
-    if (table.clientFields) {
-      // Lazy cancellation: the row's pending client events must not match it once it is freed.
-      table.timeoutId[r] = -1;
-      table.deadlineId[r] = -1;
-      table.hedgeId[r] = -1;
-    }
-    this.releaseRow(r);
-    if (client >= 0) this.arrivalsEnd(this.workload.clientFree(client, this.sim.now));
-    if (pool.queueLength[s] === 0) pool.endService(s);
-    else if (pool.discipline[s] === Discipline.Fifo) this.serveQueued(pool.queueHead[s], s);
-    else this.serveNext(s);
-  }
-
-  /** A slot of server `s` is free: the next waiting request (by discipline) takes it. */
-  private serveNext(s: number): void {
-    const pool = this.pool;
-    let r = -1;
-    if (pool.queueLength[s] > 0) {
-      const discipline = pool.discipline[s];
-      if (discipline === Discipline.Fifo) r = pool.queueHead[s];
-      else if (discipline === Discipline.Lifo) r = pool.queueTail[s];
-      else r = this.adaptivePick(s);
-    }
-    if (r < 0) pool.endService(s);
-    else this.serveQueued(r, s);
-  }
-
-  /** Waiting row `r` takes the slot just freed at server `s` (which stays busy). */
-  private serveQueued(r: number, s: number): void {
-    const table = this.requests;
-    this.pool.remove(s, r, table.nextInQueue, table.prevInQueue);
-    this.setAttempt(r, A.InService);
-    if (table.call[r] >= 0) this.syncRequest(table.call[r]);
-    this.beginService(r, s);
-  }
-
-  /** Adaptive LIFO with controlled delay: sheds requests that waited too long, then picks one. */
-  private adaptivePick(s: number): number {
-    const pool = this.pool, table = this.requests, now = this.sim.now;
-    const overloaded = now - pool.queueBusySince[s] > pool.queueIntervalMs[s];
-    const bound = overloaded ? pool.queueTargetMs[s] : pool.queueIntervalMs[s];
-    for (let r = pool.queueHead[s]; r >= 0 && now - table.sentMs[r] > bound; r = pool.queueHead[s]) {
-      pool.remove(s, r, table.nextInQueue, table.prevInQueue);
-      pool.dropped[s]++;
-      this.endAtServer(r, A.Dropped);
-    }
-    return overloaded ? pool.queueTail[s] : pool.queueHead[s];
-  }
-
-  /**
-   * Row `r`'s attempt leaves its server in terminal attempt state `state` (the server is already
-   * done with it: slot and queue released by the caller). The client learns of it unless it had
-   * stopped waiting (ghosts). The row is freed unless it is a primary still carrying its request.
-   */
-  endAtServer(r: number, state: number): void {
-    const table = this.requests;
-    this.setAttempt(r, state);
-    table.atServer[r] = 0;
-    table.timeoutId[r] = -1;
-    if (this.observer) this.observer.ended?.(r, state, table.server[r]);
-    const p = table.call[r];
-    if (p < 0) {
-      this.releaseRow(r);
-      return;
-    }
-    this.attemptOutcome(p, r, state);
-  }
-
   /** The client sees attempt `r` of request `p` end in `state` (an AttemptState). */
-  private attemptOutcome(p: number, r: number, state: number): void {
+  protected attemptOutcome(p: number, r: number, state: number): void {
     const table = this.requests, now = this.sim.now;
     const s = table.server[r];
     const ok = state === A.Succeeded;
@@ -495,38 +168,6 @@ export class RequestFlow {
     }
   }
 
-  // ---------------------------------------------------------------- request state
-
-  /** In service if a copy is being served, pending if one waits; other states are set directly. */
-  private syncRequest(p: number): void {
-    const table = this.requests;
-    const current = table.callState[p];
-    if (current >= R.Succeeded && current <= R.Rejected) return; // ending: its copies are being withdrawn
-    let best = table.atServer[p] === 1 ? table.state[p] : -1;
-    for (let x = table.hedgeHead[p]; x >= 0; x = table.nextHedge[x]) {
-      if (table.state[x] === A.InService || (table.state[x] === A.Pending && best !== A.InService)) best = table.state[x];
-    }
-    if (best === A.InService) this.setRequest(p, R.InService);
-    else if (best === A.Pending) this.setRequest(p, R.Pending);
-  }
-
-  private setRequest(p: number, to: number): void {
-    const table = this.requests;
-    const from = table.callState[p];
-    if (from === to && to !== R.Backoff) return;
-    if (this.checked && REQUEST_ALLOWED[from * NREQ + to] === 0) throw new IllegalTransitionError(REQUEST_MACHINE, from, to, p);
-    table.callState[p] = to;
-    if (table.measured[p]) this.stats.requestTransitions[from * NREQ + to]++;
-  }
-
-  private setAttempt(r: number, to: number): void {
-    const table = this.requests;
-    const from = table.state[r];
-    if (this.checked && ATTEMPT_ALLOWED[from * NATT + to] === 0) throw new IllegalTransitionError(ATTEMPT_MACHINE, from, to, r);
-    table.state[r] = to;
-    if (table.measured[r]) this.stats.attemptTransitions[from * NATT + to]++;
-  }
-
   /**
    * Request `p` ends in terminal state `to`: counted, its pending client events forgotten, its
    * remaining copies abandoned (cancelled or left running as ghosts), its row freed.
@@ -572,11 +213,6 @@ export class RequestFlow {
       if (this.observes) this.balancers[b].observe!(s, NaN, false); // withdrawn: no response to learn from
     }
     this.abandon(x, endState);
-  }
-
-  private releaseRow(r: number): void {
-    this.requests.release(r);
-    if (this.finished()) this.sim.stop();
   }
 
   /** Server `s` just failed: requests waiting and in service there end as failed. */
