@@ -11,7 +11,7 @@ import { topologyLoad } from '../scenario/topology-load.js';
 export function topologyLoadLine(t: ReturnType<typeof topologyLoad>): string {
   const list = t.services.slice(0, 12).map((s) => `${label(s.name)} ${rhoText(s.rho)}`).join(', ');
   const more = t.services.length > 12 ? `, … (${t.services.length - 12} more)` : '';
-  return `offered load per service (work only; slots held while waiting not counted) at λ ${t.arrivalRatePerSec}/s: ${list}${more}`;
+  return `offered load per service (work only; slots held while waiting not counted) at λ ${t.closed ? '≤ ' : ''}${t.arrivalRatePerSec}/s${t.closed ? ' (closed loop: an upper bound)' : ''}: ${list}${more}`;
 }
 import type { Scenario } from '../scenario/scenario.js';
 import { fmt } from './format.js';

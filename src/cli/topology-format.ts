@@ -27,5 +27,16 @@ export function topologyTables(s: TopologySummary): string {
     `edge ${printable(name)}: ${[e.hedges > 0 ? `${e.hedges} hedges` : '', e.lost > 0 ? `${e.lost} answers lost` : '', e.fallbacks > 0 ? `${e.fallbacks} fallbacks` : ''].filter(Boolean).join(', ')}\n`,
   ).join('');
   const degraded = s.degraded > 0 ? `degraded: ${s.degraded} requests succeeded with a fallback below\n` : '';
-  return `${services}\n${edges}${breakers}${edgeNotes}${degraded}`;
+  // Concurrency limits and failures, on the services that have them.
+  const serviceNotes = Object.entries(s.services).map(([name, v]) => {
+    const parts: string[] = [];
+    if (v.limit) parts.push(`${v.limit.kind} limit mean ${fmt(v.limit.meanLimit)} (${fmt(v.limit.lowest)} to ${fmt(v.limit.highest)}), ${v.limit.refused} refused`);
+    const f = v.failures;
+    if (f && f.observed + f.sentToFailed > 0) {
+      parts.push(`${f.observed} failures, ${f.aborted} attempts ended by them, ${f.sentToFailed} sent to a server down` +
+        (f.detected > 0 ? `, detected after ${fmt(f.detectionDelayMs)} ms on average` : ''));
+    }
+    return parts.length > 0 ? `service ${printable(name)}: ${parts.join('; ')}\n` : '';
+  }).join('');
+  return `${services}\n${edges}${breakers}${edgeNotes}${serviceNotes}${degraded}`;
 }

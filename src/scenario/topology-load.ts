@@ -20,7 +20,8 @@ export interface ServiceLoad {
   rho: number;
 }
 
-export function topologyLoad(scenario: Scenario): { arrivalRatePerSec: number; services: ServiceLoad[] } {
+/** `closed`: closed-loop users, whose λ is an upper bound (N over their think time plus 1 ms). */
+export function topologyLoad(scenario: Scenario): { arrivalRatePerSec: number; closed: boolean; services: ServiceLoad[] } {
   const t = scenario.topology!;
   const lambda = offeredLoad({ ...scenario, topology: undefined, service: { dist: 'constant', valueMs: 1 } }).arrivalRatePerSec;
   const byName = new Map(t.services.map((s) => [s.name, s]));
@@ -55,5 +56,5 @@ export function topologyLoad(scenario: Scenario): { arrivalRatePerSec: number; s
     const v = visits.get(svc.name) ?? 0;
     return { name: svc.name, visits: v, workMs: workMs_, capacity, rho: (lambda / 1000) * v * workMs_ / capacity };
   });
-  return { arrivalRatePerSec: lambda, services };
+  return { arrivalRatePerSec: lambda, closed: scenario.arrivals.process === 'closed', services };
 }

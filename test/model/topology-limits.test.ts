@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createTopologyModel, simulate, type TopologyInput } from '../../src/index.js';
 import type { TopologySummary } from '../../src/model/topology-summary.js';
 import { thrownScenarioError } from '../scenario-error.js';
+import { main } from '../../src/cli/main.js';
 
 const run = (scenario: unknown): TopologySummary => simulate(scenario as TopologyInput);
 const constant = (valueMs: number) => ({ dist: 'constant' as const, valueMs });
@@ -66,6 +67,15 @@ describe('an AIMD concurrency limit', () => {
     expect(b.rejected).toBe(0);
     expect(b.latencyMs.p99).toBeGreaterThan(1000);
     expect(b.throughputPerSec).toBeCloseTo(400, 0);
+  });
+});
+
+describe('lbsim run on a service with a limit', () => {
+  it('says how the limit moved and what it refused, below the tables', async () => {
+    let out = '';
+    const code = await main(['run', 'adaptive-limit'], { out: (t) => (out += t), err: () => {}, progress: false });
+    expect(code).toBe(0);
+    expect(out).toMatch(/\nservice backend: aimd limit mean [\d.]+ \(1 to \d+\), \d+ refused\n/);
   });
 });
 
