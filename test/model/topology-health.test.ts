@@ -102,6 +102,22 @@ describe('failures of a callee', () => {
   });
 });
 
+describe('outlier detection at a service', () => {
+  it('ejects the server whose attempts keep failing: its balancer sends it far fewer', () => {
+    // b's server 0 has one slot and no waiting room: busy, it drops what it gets (an error to its caller).
+    const b = (health?: object) => ({
+      servers: [{ count: 1, concurrency: 1, queueLimit: 0 }, { count: 3, concurrency: 100 }], balancer: { name: 'random' }, work: [{ work: exp(20) }],
+      ...(health ? { health } : {}),
+    });
+    const plain = run({ ...twoTiers({}), services: { ...twoTiers({}).services, b: b() } });
+    const ejecting = run({ ...twoTiers({}), services: { ...twoTiers({}).services, b: b({ outlier: { consecutiveErrors: 3, baseEjectionMs: 1000, maxEjectionPercent: 25 } }) } });
+    // Without it a quarter of b's attempts go to server 0, which is busy ~ 8/9 of the time (M/M/1/1 at 100/s × 20 ms).
+    expect(plain.services.b.dropped / plain.services.b.attempts).toBeGreaterThan(0.15);
+    expect(ejecting.services.b.dropped).toBeLessThan(0.2 * plain.services.b.dropped);
+    conserved(ejecting.services.b);
+  });
+});
+
 describe('failures and health validation', () => {
   const bad = (b: object, message: RegExp) => expect(thrownScenarioError(() => run(twoTiers(b, {}, 10))).message).toMatch(message);
 
