@@ -136,8 +136,9 @@ export type ScenarioInput = {
 export type StepInput =
   | { work: DistributionInput }
   | { fail: number }
-  | { call: string; p?: number; hold?: boolean }
-  | { parallel: readonly string[]; need?: 'all' | 'any' | number; p?: number; hold?: boolean };
+  /** `fallback`: a call that fails (its edge's policy gave up) is answered by a fallback; the attempt goes on, degraded. */
+  | { call: string; p?: number; hold?: boolean; fallback?: boolean }
+  | { parallel: readonly string[]; need?: 'all' | 'any' | number; p?: number; hold?: boolean; fallback?: boolean };
 
 /** A service of a topology: a pool of servers, its balancer, its handler. */
 export interface ServiceInput {
@@ -151,12 +152,16 @@ export interface ServiceInput {
   health?: HealthInput;
 }
 
-/** An edge's policy: the client's (no deadline, hedge or connect timeout yet), a breaker, a bulkhead. */
-export type EdgeInput = Omit<ClientInput, 'deadlineMs' | 'hedge' | 'connectTimeoutMs'> & {
+/** An edge's policy: the client's (no connect timeout yet), a breaker, a bulkhead, a network. */
+export type EdgeInput = Omit<ClientInput, 'connectTimeoutMs'> & {
   /** Resilience4j's count-based circuit breaker (defaults as there). */
   breaker?: { window?: number; minCalls?: number; failureRatePercent?: number; openMs?: number; halfOpenCalls?: number };
   /** Bulkhead: attempts in flight over the edge at most. */
   maxConcurrent?: number;
+  /** Network latency, drawn each way (to the callee, and the answer back). */
+  latencyMs?: DistributionInput;
+  /** Probability an answer is lost on its way back (needs timeoutMs or deadlineMs). */
+  loss?: number;
 };
 
 /**
@@ -175,7 +180,7 @@ export type TopologyInput = {
   entry?: string;
   services: Readonly<Record<string, ServiceInput>>;
   calls?: Readonly<Record<string, EdgeInput>>;
-  client?: Omit<ClientInput, 'deadlineMs' | 'hedge' | 'connectTimeoutMs'>;
+  client?: Omit<ClientInput, 'connectTimeoutMs'>;
   metrics?: { significantDigits?: number };
   /** Workflows as state machines living in the services (src/workflow/workflow-spec.ts). */
   workflows?: WorkflowsInput;
