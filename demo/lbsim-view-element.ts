@@ -451,7 +451,7 @@ export class LbsimViewElement extends HTMLElement {
   /** Endings the key lists for the scenarios shown: the possible ones (outcomes.ts). */
   #endings(): Set<Ending> {
     const all = new Set<Ending>();
-    for (const p of this.#panels) for (const e of possibleEndings(p.scenarioShown)) all.add(e);
+    for (const p of this.#panels) for (const e of p.scene.kind === 'topology' ? p.scene.endings : possibleEndings(p.scenarioShown)) all.add(e);
     return all;
   }
 
@@ -472,7 +472,8 @@ export class LbsimViewElement extends HTMLElement {
     for (const p of this.#panels) p.setTheme(theme);
     this.#dark = theme.dark;
     if (this.#panels.length) {
-      this.#legend.show(this.#timing!.ageBandsMs, this.#endings(), theme.dark, this.#panels[0].scene.kind === 'topology');
+      const scene = this.#panels[0].scene;
+      this.#legend.show(this.#timing!.ageBandsMs, this.#endings(), theme.dark, scene.kind === 'topology' ? scene.keyWords : undefined);
       for (const p of this.#panels) p.setEndings(this.#legend.endings);
     }
     this.#requestFrame();

@@ -14,8 +14,7 @@ export class Legend {
   private readonly body: HTMLDivElement;
   private shown = new Set<Ending>();
   private ageBandsMs: readonly number[] = [];
-  /** The key of a topology: no power gauge, no server menu, dots are attempts. */
-  private topology = false;
+  private words: KeyWords = POOL_KEY;
 
   constructor() {
     this.el = document.createElement('details');
@@ -27,10 +26,10 @@ export class Legend {
     this.el.append(summary, this.body);
   }
 
-  /** Rebuilds the key for a scenario: its age bands and the endings it can have (`topology`: services calling services). */
-  show(ageBandsMs: readonly number[], endings: ReadonlySet<Ending>, dark: boolean, topology = false): void {
+  /** Rebuilds the key for a scenario: its age bands, the endings it can have, its words (a topology has its own). */
+  show(ageBandsMs: readonly number[], endings: ReadonlySet<Ending>, dark: boolean, words: KeyWords = POOL_KEY): void {
     this.ageBandsMs = ageBandsMs;
-    this.topology = topology;
+    this.words = words;
     this.shown = new Set(endings);
     this.build(dark);
   }
@@ -54,7 +53,7 @@ export class Legend {
     const power = document.createElement('span');
     power.className = 'item';
     power.append(gauge(), document.createTextNode('power'));
-    if (!this.topology) servers.append(power);
+    if (this.words.power) servers.append(power);
     const age = group('request age');
     age.title = 'Colours from the plasma map: light rises with age, readable with every common colour-vision deficiency and in greyscale.';
     const colors = dark ? AGE_COLORS_DARK : AGE_COLORS_LIGHT;
@@ -65,19 +64,30 @@ export class Legend {
     });
     const note = document.createElement('span');
     note.className = 'item note';
-    note.textContent = this.topology ? '(colour-blind-safe) · faded: nobody waits for it' : '(colour-blind-safe) · size = work left';
+    note.textContent = this.words.note;
     age.append(note);
     const ended = group('ended');
     for (const o of OUTCOMES) if (this.shown.has(o.counter)) ended.append(item(glyph(o), o.label));
     if (this.shown.has('cancelled')) ended.append(item(glyph(CANCELLED), 'cancelled'));
     const hint = document.createElement('span');
     hint.className = 'hint';
-    hint.textContent = this.topology
-      ? 'A dot is an attempt: it flies from its caller\'s server to a server of the service it calls, and back with the answer. A badge on an edge shows its circuit breaker or bulkhead; crosses falling on an edge were refused there.'
-      : 'Click a server to kill, revive or slow it (keyboard: Tab to the animation; Space plays or pauses, ↑↓ or 1–9 and Enter open a server\'s menu).';
+    hint.textContent = this.words.hint;
     this.body.replaceChildren(servers, age, ended, hint);
   }
 }
+
+/** What the key says besides colours: the power gauge (or not), the note on dots, the hint below. */
+export interface KeyWords {
+  power: boolean;
+  note: string;
+  hint: string;
+}
+
+const POOL_KEY: KeyWords = {
+  power: true,
+  note: '(colour-blind-safe) · size = work left',
+  hint: 'Click a server to kill, revive or slow it (keyboard: Tab to the animation; Space plays or pauses, ↑↓ or 1–9 and Enter open a server\'s menu).',
+};
 
 function fmtAge(ms: number): string {
   return ms >= 1000 ? `${+(ms / 1000).toPrecision(3)} s` : `${+ms.toPrecision(3)} ms`;

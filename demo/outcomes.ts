@@ -12,7 +12,6 @@ import type { OutcomeCounter } from './palette.js';
 export type Ending = OutcomeCounter | 'cancelled';
 
 export function possibleEndings(written: Scenario): Set<Ending> {
-  if (written.topology) return topologyEndings(written);
   const servers = written.servers.reduce((n, g) => n + g.count, 0);
   const scenario = written.story ? compileStory(written, parseStory(written.story, servers)) : written;
   const endings = new Set<Ending>(['succeeded']);
@@ -28,23 +27,5 @@ export function possibleEndings(written: Scenario): Set<Ending> {
   if (c?.timeoutMs !== undefined || c?.deadlineMs !== undefined) endings.add('timedOut');
   // Cancelled: a hedge that lost the race, or work withdrawn from a server when its client gave up.
   if (c?.hedge !== undefined || (c?.cancel && (c.timeoutMs !== undefined || c.deadlineMs !== undefined))) endings.add('cancelled');
-  return endings;
-}
-
-/**
- * Services calling services: an attempt is dropped where a queue is bounded, refused (drawn as
- * rejected) at an edge with a breaker or a bulkhead, times out on an edge (or the client's) with
- * a timeout, is withdrawn (cancelled) over an edge with cancel; it fails at a `fail` step, and a
- * caller's attempt fails when a call it needed did not succeed, whatever the callee's ending.
- */
-function topologyEndings(scenario: Scenario): Set<Ending> {
-  const t = scenario.topology!;
-  const endings = new Set<Ending>(['succeeded']);
-  if (t.services.some((svc) => svc.servers.some((g) => g.queueLimit !== undefined || g.discipline === 'adaptive-lifo'))) endings.add('dropped');
-  const policies = [...Object.values(t.calls), ...(scenario.client ? [scenario.client] : [])];
-  if (policies.some((c) => 'breaker' in c || ('maxConcurrent' in c && c.maxConcurrent !== undefined))) endings.add('rejected');
-  if (policies.some((c) => c.timeoutMs !== undefined || c.deadlineMs !== undefined)) endings.add('timedOut');
-  if (policies.some((c) => c.cancel && (c.timeoutMs !== undefined || c.deadlineMs !== undefined))) endings.add('cancelled');
-  if (endings.size > 1 || t.services.some((svc) => svc.work.some((step) => 'fail' in step))) endings.add('failed');
   return endings;
 }

@@ -31,6 +31,16 @@ import { MAX_DOTS, POINT_COST, type SceneOptions } from './scene-model.js';
 import { TopologyView, type PixiKit } from './topology-view.js';
 import type { Atlas } from './atlas.js';
 import type { Theme } from './theme.js';
+import type { Ending } from './outcomes.js';
+import type { KeyWords } from './legend-view.js';
+import { topologyEndings } from './topology-endings.js';
+
+/** The key's words for a topology: dots are attempts, no power gauge, no server menu. */
+export const TOPOLOGY_KEY: KeyWords = {
+  power: false,
+  note: '(colour-blind-safe) · faded: nobody waits for it',
+  hint: 'A dot is an attempt: it flies from its caller\'s server to a server of the service it calls, and back with the answer. A badge on an edge shows its circuit breaker or bulkhead; crosses falling on an edge were refused there.',
+};
 
 const GHOST_ALPHA = 0.4;
 const ORPHAN = -2;
@@ -43,6 +53,7 @@ const Exit = { Answer: 0, Fall: 1, Fade: 2, Refused: 3 } as const;
 
 export class TopologyScene implements TopologyObserver {
   readonly kind = 'topology';
+  readonly keyWords = TOPOLOGY_KEY;
   readonly particles = new Particles(512);
   readonly series: Series;
   layout: TopologyLayout;
@@ -67,6 +78,8 @@ export class TopologyScene implements TopologyObserver {
   readonly sentSeen: Float64Array;
   readonly endedSeen: Float64Array;
   readonly refusedSeen: Float64Array;
+  /** Entry requests whose latency went to the charts. */
+  latenciesCharted = 0;
   /** Service of each server, and the number of tiers drawn. */
   readonly serviceOf: Int32Array;
   readonly tiers: number;
@@ -92,6 +105,8 @@ export class TopologyScene implements TopologyObserver {
   constructor(
     readonly model: TopologyModel,
     options: SceneOptions,
+    /** Endings the key lists (topology-endings.ts). */
+    readonly endings: ReadonlySet<Ending> = new Set<Ending>(['succeeded']),
   ) {
     this.reducedMotion = options.reducedMotion ?? false;
     this.travelMs = options.timing.travelMs;
@@ -116,7 +131,7 @@ export class TopologyScene implements TopologyObserver {
 
   /** A scene of a topology scenario (its own engine, at time 0). */
   static of(scenario: Scenario, options: SceneOptions): TopologyScene {
-    return new TopologyScene(new TopologyModel(toTopologyConfig(scenario)), options);
+    return new TopologyScene(new TopologyModel(toTopologyConfig(scenario)), options, topologyEndings(scenario));
   }
 
   /** Its pixi view (made here so that it comes in this file, not the renderer's). */
@@ -195,6 +210,12 @@ export class TopologyScene implements TopologyObserver {
     }
     if (state <= AttemptState.InService) return; // queued again, or started: the frame places it
     if (t.measured[a]) this.endedSeen[t.service[a] * 9 + state]++;
+    // An entry request answered: its latency, as the engine counts it (an answer over a network edge arrives later).
+    const c = t.call[a];
+    if (state === AttemptState.Succeeded && c >= 0 && t.parent[c] === -1 && t.measured[c]) {
+      this.series.recordLatency(this.model.sim.now - t.arrivalMs[c]);
+      this.latenciesCharted++;
+    }
     if (this.particleOf[a] === p) this.particleOf[a] = -1;
     this.end(a, p, state);
   }

@@ -587,6 +587,63 @@ describe('the demo in headless Chromium', () => {
     await close();
   });
 
+  for (const [form, viewport, column] of [['phone', { width: 390, height: 844 }, 390], ['column', { width: 1000, height: 900 }, 720]] as const) {
+    it(`topologies (${form}, ${column} px column): three-tier and circuit-breaker animate their services in tiers, from the topology's own file, without errors`, async () => {
+      const { page, outside, errors, close } = await open(`${base}/blank.html`, viewport);
+      await page.addScriptTag({ type: 'module', url: '/lbsim-view.js' });
+      await page.waitForFunction(() => customElements.get('lbsim-view') !== undefined);
+      await page.evaluate((width) => {
+        const main = document.createElement('main');
+        main.id = 'column';
+        main.setAttribute('style', `max-width: ${width}px; margin: 0 auto; font: 16px/1.5 Georgia, serif`);
+        for (const preset of ['three-tier', 'circuit-breaker']) {
+          const p = document.createElement('p');
+          p.textContent = `Figure: the ${preset} preset.`;
+          const el = document.createElement('lbsim-view');
+          el.id = preset;
+          el.setAttribute('preset', preset);
+          main.append(p, el);
+        }
+        document.body.append(main);
+      }, column);
+      type Topo = { error: string | null; tiers: number; services: number;
+        labels: { names: number }; sceneSize: { width: number; height: number }; servers: unknown[]; legend: string[] };
+      const get = (id: string) => page.evaluate((i) => (document.getElementById(i) as unknown as { snapshot(): Topo }).snapshot(), id);
+      for (const [id, tiers, services, servers] of [['three-tier', 3, 4, 12], ['circuit-breaker', 2, 2, 4]] as const) {
+        await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+        await page.waitForFunction((i) => (document.getElementById(i) as any).snapshot().spawned > 20, id, { timeout: 90_000 });
+        const s = await get(id);
+        expect(s.error, id).toBeNull();
+        expect(s.tiers, id).toBe(tiers);
+        expect(s.services, id).toBe(services);
+        expect(s.servers.length, id).toBe(servers);
+        expect(s.labels.names, `${id}: every service named`).toBe(services);
+        expect(s.sceneSize.width, id).toBeLessThanOrEqual(column);
+        expect(s.sceneSize.height, id).toBeGreaterThanOrEqual(190);
+        if (id === 'circuit-breaker') expect(s.legend.sort()).toEqual(['failed', 'rejected', 'succeeded']);
+      }
+      const files = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.split('/').pop()));
+      expect(files).toContain('lbsim-view-topology-scene.js');
+      // Stills: the breaker once it has opened; three-tier past its warm-up (its charts measure from 1 s).
+      await page.locator('#circuit-breaker').evaluate((el) => el.setAttribute('speed', '1'));
+      await page.waitForFunction(() => (document.getElementById('circuit-breaker') as any).snapshot().refusedAtEdges > 0, undefined, { timeout: 90_000 });
+      await page.locator('#circuit-breaker').evaluate((el) => (el as unknown as { pause(): void }).pause());
+      await page.locator('#three-tier').scrollIntoViewIfNeeded();
+      await page.locator('#three-tier').evaluate((el) => el.setAttribute('speed', '1'));
+      await page.waitForFunction(() => (document.getElementById('three-tier') as any).snapshot().simMs > 2_500, undefined, { timeout: 120_000 });
+      await page.locator('#three-tier').evaluate((el) => el.setAttribute('speed', '0.02'));
+      await page.waitForTimeout(1_000);
+      await page.locator('#three-tier').evaluate((el) => (el as unknown as { pause(): void }).pause());
+      await page.waitForTimeout(200);
+      await page.locator('#three-tier').screenshot({ path: join(shots, `topology-${form}-three-tier.png`) });
+      await page.locator('#circuit-breaker').screenshot({ path: join(shots, `topology-${form}-circuit-breaker.png`) });
+      await page.locator('#column').screenshot({ path: join(shots, `topology-${form}.png`) });
+      expect(outside).toEqual([]);
+      expect(errors).toEqual([]);
+      await close();
+    }, 300_000);
+  }
+
   it('the element weighs at most 150 KB gzip in its two files, and reports when the article page shows its first frame', async () => {
     const files = ['lbsim-view.js', 'lbsim-view-scene-renderer.js'];
     const sizes = Object.fromEntries(files.map((f) => {

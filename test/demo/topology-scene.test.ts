@@ -11,6 +11,7 @@ import { TopologyScene } from '../../demo/topology-scene.js';
 import { computeTopologyLayout, minTopologyHeight, tiersOf, topologyQueueX } from '../../demo/topology-layout.js';
 import { Phase } from '../../demo/particles.js';
 import { timingOf } from '../../demo/timing.js';
+import { topologyEndings } from '../../demo/topology-endings.js';
 
 function sceneOf(name: string, width = 390, height = 320, reducedMotion = false): TopologyScene {
   const scenario = parseScenario(preset(name)!);
@@ -101,6 +102,8 @@ describe('TopologyScene', () => {
         expect(scene.endedSeen[i * 9 + AttemptState.Cancelled], `${svc.name} cancelled`).toBe(k.cancelled);
       });
       m.edges.forEach((e, i) => expect(scene.refusedSeen[i], `${e.name} refused`).toBe(e.counters.refused));
+      // The charts' latencies are the entry requests that succeeded, as many as the engine counts.
+      expect(scene.latenciesCharted, `${name} latencies charted`).toBe(m.stats.succeeded);
       // Every attempt sent has a dot (none over the cap here).
       expect(scene.undrawn).toBe(0);
       expect(scene.spawned).toBeGreaterThan(0);
@@ -184,5 +187,26 @@ describe('TopologyScene', () => {
       expect(ps.x[p]).toBeGreaterThanOrEqual(L.boxX[s] - 1);
       expect(ps.x[p]).toBeLessThanOrEqual(L.boxX[s] + L.boxW[s] + 1);
     }
+  });
+});
+
+describe('topologyEndings', () => {
+  const of = (name: string, patch: (json: Record<string, any>) => void = () => {}) => {
+    const json = structuredClone(preset(name)!) as Record<string, any>;
+    patch(json);
+    return [...topologyEndings(parseScenario(json))].sort();
+  };
+
+  it('lists the endings an attempt can come to: bounded queues drop, client timeouts time out, breakers refuse, fail steps fail', () => {
+    expect(of('three-tier')).toEqual(['dropped', 'failed', 'succeeded', 'timedOut']);
+    expect(of('circuit-breaker')).toEqual(['failed', 'rejected', 'succeeded']);
+    expect(of('retry-amplification')).toEqual(['failed', 'succeeded']);
+    expect(of('slow-dependency')).toEqual(['dropped', 'failed', 'succeeded']);
+  });
+
+  it('a chain of plain calls can only succeed; cancel over a timed-out edge adds cancelled, a bulkhead rejected', () => {
+    expect(of('timeouts-not-nested', (j) => delete j.client)).toEqual(['succeeded']);
+    expect(of('timeouts-not-nested', (j) => (j.client = { timeoutMs: 50, cancel: true }))).toEqual(['cancelled', 'failed', 'succeeded', 'timedOut']);
+    expect(of('timeouts-not-nested', (j) => (j.calls = { 'frontend->backend': { maxConcurrent: 4 } }))).toEqual(['failed', 'rejected', 'succeeded', 'timedOut']);
   });
 });
