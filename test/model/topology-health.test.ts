@@ -1,6 +1,6 @@
 /** Failures and health checks per service of a topology. */
 import { describe, expect, it } from 'vitest';
-import { createTopologyModel, simulate, type TopologyInput } from '../../src/index.js';
+import { createTopologyModel, parseScenario, simulate, type TopologyInput } from '../../src/index.js';
 import type { ServiceSummary, TopologySummary } from '../../src/model/topology-summary.js';
 import { thrownScenarioError } from '../scenario-error.js';
 
@@ -128,5 +128,20 @@ describe('failures and health validation', () => {
     bad({ health: { intervalMs: 0 } }, /^services\.b\.health\.intervalMs: got 0/);
     bad({ health: { outlier: { consecutiveErrors: 0 } } }, /^services\.b\.health\.outlier\.consecutiveErrors: got 0/);
     bad({ health: { timeoutMs: 5 } }, /^services\.b\.health\.intervalMs/);
+  });
+});
+
+describe('a parsed topology with failures, health and limits', () => {
+  it('parses again to itself (as --balancer and options.services re-validate it)', () => {
+    const input = twoTiers({
+      failures: { mtbfMs: 2000, mttrMs: 500, warmupMs: 100, outages: [{ atMs: 1, forMs: 2, servers: [1] }], zones: [{ servers: [2, 3], mtbfMs: 5000, mttrMs: 100 }] },
+      health: { intervalMs: 50, outlier: { consecutiveErrors: 2 } },
+      limit: { aimd: { minLimit: 2 } },
+    });
+    const parsed = parseScenario(input);
+    expect(parseScenario(parsed)).toEqual(parsed);
+    const a = simulate(input as TopologyInput, { balancer: 'random' });
+    expect(a.services.b.limit!.kind).toBe('aimd');
+    expect(a.services.b.failures!.observed).toBeGreaterThan(0);
   });
 });
