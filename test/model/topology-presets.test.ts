@@ -67,4 +67,22 @@ describe('topology presets', () => {
     open.calls = {};
     expect(simulate(open).services.payments.attempts).toBe(open.stop!.requests);
   });
+
+  it('hedged-tail: the hedge takes the p99 from the stall (100 ms) to ~13 ms for ~5% more attempts; the fallback turns failures into degraded answers', () => {
+    const s = simulate(preset('hedged-tail'));
+    const e = s.edges['api->search'];
+    // A call is still out at 10 ms when its attempt stalls (5%) or its Exp(1 ms) work (+ queueing)
+    // runs past it (e^-9): ~5% of 20,000, Binomial sd ~31.
+    expect(Math.abs(e.hedges - 1000)).toBeLessThan(150);
+    expect(s.latencyMs.p99).toBeLessThan(20);
+    expect(s.requests.succeeded).toBe(20_000);
+    expect(Math.abs(s.degraded - 6000)).toBeLessThan(4 * Math.sqrt(20_000 * 0.3 * 0.7));
+    const plain = preset('hedged-tail') as TopologyInput;
+    plain.calls = {};
+    plain.services = { ...plain.services, api: { ...plain.services.api, work: [plain.services.api.work[0], plain.services.api.work[1], { call: 'recommendations' }] } };
+    const p = simulate(plain);
+    expect(p.latencyMs.p99).toBeGreaterThan(95); // 5% stall > the 1% tail
+    expect(Math.abs(p.requests.failed - 6000)).toBeLessThan(4 * Math.sqrt(20_000 * 0.3 * 0.7));
+    expect(p.degraded).toBe(0);
+  });
 });
