@@ -3,7 +3,7 @@
  * closed-loop users at the entry.
  */
 import { describe, expect, it } from 'vitest';
-import { simulate, type TopologyInput } from '../../src/index.js';
+import { createTopologyModel, simulate, type TopologyInput } from '../../src/index.js';
 import type { ServiceSummary, TopologySummary } from '../../src/model/topology-summary.js';
 
 const run = (scenario: unknown): TopologySummary => simulate(scenario as TopologyInput);
@@ -48,13 +48,15 @@ describe('adaptive LIFO at a service', () => {
   });
 
   it('sheds attempts queued again after their call (hold: false) by the time they queued again', () => {
-    const s = run({
+    const scenario = {
       seed: 5, stop: { requests: 4000 }, arrivals: { process: 'poisson', ratePerSec: 150 }, entry: 'a',
       services: {
         a: { ...pool(1, { discipline: 'adaptive-lifo' }), work: [{ call: 'b', hold: false }, { work: constant(10) }] },
-        b: { ...pool(50), work: [{ work: constant(1) }] },
+        b: { ...pool(50), work: [{ work: constant(1) }], limit: { aimd: { minLimit: 1, initialLimit: 2, timeoutMs: 2 } } },
       },
-    });
+    };
+    createTopologyModel(scenario as TopologyInput, { checked: true }).run(); // every transition by its machine
+    const s = run(scenario);
     const a = s.services.a;
     expect(a.dropped).toBeGreaterThan(0);
     conserved(a);
