@@ -102,7 +102,7 @@ interface Node {
   children: number[];
 }
 
-interface RawTransition { source: number; event: number; target: number; reenter: boolean; guard: Json | undefined; actions: unknown[]; path: string; label: string }
+interface RawTransition { source: number; event: number; target: number; reenter: boolean; guard: Json | undefined; actions: unknown; path: string; label: string }
 
 export const STATE_FIELDS = ['id', 'initial', 'states', 'type', 'on', 'after', 'always', 'entry', 'exit', 'invoke', 'description', 'tags', 'meta'];
 export const ROOT_FIELDS = [...STATE_FIELDS, 'context', 'version'];
@@ -223,7 +223,7 @@ export function compileMachine(value: unknown, path: string): CompiledMachine {
     list.forEach((item, i) => {
       const w = Array.isArray(value) ? join(where, i) : where;
       if (typeof item === 'string') {
-        raw.push({ source: n.index, event, target: resolveTarget(n, item, w), reenter: false, guard: undefined, actions: [], path: w, label });
+        raw.push({ source: n.index, event, target: resolveTarget(n, item, w), reenter: false, guard: undefined, actions: undefined, path: w, label });
         return;
       }
       const x = object(item, w, TRANSITION_FIELDS);
@@ -231,8 +231,7 @@ export function compileMachine(value: unknown, path: string): CompiledMachine {
       const target = x.target === undefined ? -1 : resolveTarget(n, x.target, join(w, 'target'));
       if (x.reenter !== undefined && typeof x.reenter !== 'boolean') throw new ScenarioError(join(w, 'reenter'), x.reenter, 'true or false');
       if (x.guard !== undefined && !isObject(x.guard)) throw new ScenarioError(join(w, 'guard'), x.guard, 'a guard as data: {"type": "chance"|"counter"|"in", "params": {...}}');
-      const actions = x.actions === undefined ? [] : Array.isArray(x.actions) ? x.actions : [x.actions];
-      raw.push({ source: n.index, event, target, reenter: x.reenter === true, guard: x.guard as Json | undefined, actions, path: w, label });
+      raw.push({ source: n.index, event, target, reenter: x.reenter === true, guard: x.guard as Json | undefined, actions: x.actions, path: w, label });
     });
   };
   for (const n of nodes) {
@@ -273,6 +272,7 @@ export function compileMachine(value: unknown, path: string): CompiledMachine {
     }
   }
   if (raw.length > MAX_TRANSITIONS) throw new ScenarioError(path, `${raw.length} transitions`, `at most ${MAX_TRANSITIONS}`);
+  refuseAlwaysLoops(nodes, raw);
   // Group by (source, event), document order within a group.
   const E = events.length;
   const order = raw.map((_, i) => i).sort((a, b) => (raw[a].source * E + raw[a].event) - (raw[b].source * E + raw[b].event) || a - b);
@@ -395,6 +395,36 @@ export function compileMachine(value: unknown, path: string): CompiledMachine {
     m.afterName.push(a.name);
   });
   return m;
+}
+
+/**
+ * Unguarded `always` transitions that lead back where they started would loop without end: from
+ * each atomic state, the first `always` transition of it or its nearest ancestor having some,
+ * when unguarded, leads on to its target's initial leaf; a cycle of those is refused.
+ */
+function refuseAlwaysLoops(nodes: readonly Node[], raw: readonly RawTransition[]): void {
+  const leafOf = (s: number): number => {
+    let x = s;
+    while (nodes[x].children.length > 0) x = nodes[x].children.find((c) => nodes[c].key === nodes[x].config.initial)!;
+    return x;
+  };
+  const next = new Map<number, RawTransition>();
+  for (const n of nodes) {
+    if (n.children.length > 0) continue;
+    for (let x = n.index; x >= 0; x = nodes[x].parent) {
+      const first = raw.find((t) => t.source === x && t.event === ALWAYS);
+      if (!first) continue;
+      if (first.guard === undefined && first.target >= 0) next.set(n.index, first);
+      break;
+    }
+  }
+  for (const start of next.keys()) {
+    const seen = new Set<number>();
+    for (let s: number | undefined = start; s !== undefined && next.has(s); s = leafOf(next.get(s)!.target)) {
+      if (seen.has(s)) throw new ScenarioError(next.get(s)!.path, nodes[s].path, 'always transitions that end: these lead back to where they started without a guard (a loop)');
+      seen.add(s);
+    }
+  }
 }
 
 /** The index of state `text` (a dotted path from the root, or "#id") in machine `m`. */

@@ -8,6 +8,7 @@
  * none is enabled. What the config leaves open (timers, invoked calls, messages, chance) is the
  * host's (`MachineHost`).
  */
+import { ScenarioError } from '../input/check.js';
 import {
   ACT_INC, ACT_SEND, ACT_SET, ALWAYS, GUARD_CHANCE, GUARD_COUNTER, GUARD_IN, type CompiledMachine,
 } from './machine.js';
@@ -31,8 +32,6 @@ export interface MachineHost {
 }
 
 const MAX_MICROSTEPS = 1000;
-
-export class MachineError extends Error {}
 
 export class MachineInstances {
   leaf = new Int32Array(16);
@@ -128,7 +127,7 @@ export class MachineInstances {
     while (this.alive[row] === 1) {
       const t = this.select(row, ALWAYS);
       if (t < 0) return;
-      if (++n > MAX_MICROSTEPS) throw new MachineError(`machine ${this.m.id}: more than ${MAX_MICROSTEPS} eventless transitions in a row (an always loop)`);
+      if (++n > MAX_MICROSTEPS) throw new ScenarioError('workflows', this.m.id, `machines whose always transitions end (machine ${this.m.id} took more than ${MAX_MICROSTEPS} in a row: guards that stay true loop)`);
       this.microstep(row, t);
     }
   }

@@ -59,7 +59,7 @@ function stateProperties(): Record<string, JsonSchema> {
 
 /** Definitions the workflow schema refers to (added to the scenario schema's). */
 export function workflowDefinitions(): Record<string, JsonSchema> {
-  return { workflowState: { type: 'object', properties: stateProperties(), additionalProperties: false } };
+  return { workflowState: { type: 'object', properties: stateProperties(), additionalProperties: false, dependencies: { states: ['initial'] } } };
 }
 
 export function workflowsSchema(): JsonSchema {
@@ -67,7 +67,7 @@ export function workflowsSchema(): JsonSchema {
     type: 'object',
     description: 'an XState v5 machine config (JSON subset; guards and actions as data)',
     properties: fields(ROOT_FIELDS, { ...stateProperties(), id: KEY, context: { type: 'object', propertyNames: KEY, additionalProperties: finite } }),
-    required: ['id', 'states'],
+    required: ['id', 'states', 'initial'],
     additionalProperties: false,
   };
   const distribution = { $ref: '#/definitions/distribution' };

@@ -141,6 +141,15 @@ const NOT_STRUCTURAL: Record<string, string> = {
   'arrival rate changes out of order': 'ascending times',
   'topology: an AIMD maxLimit below minLimit': 'maxLimit against minLimit',
   "topology: an outage of a server the service does not have (ids are the service's own)": 'server ids against the service size',
+  'workflow: a transition to a state that does not exist': 'targets against the machine\'s states',
+  'workflow: an action counting a counter the context does not declare': 'counter names against the context',
+  'workflow: a named after delay without its distribution': 'delay names against the world\'s delays',
+  'workflow: an invoke of a machine the workflow does not have': 'invoke sources against the machines',
+  'workflow: a machine in a service the topology does not have': 'service names against the services',
+  'workflow: an invariant naming a state the machine does not have': 'state names against the machine',
+  'workflow: unguarded always transitions in a loop': 'a cycle through the transitions',
+  'workflow: an invoked machine without the events its attempts send': 'which machine is invoked (request is required of those only)',
+  'workflow: a user event the machine does not take': 'event names against the machine',
 };
 
 /** The corpus entry as a JSON document, or undefined when it is not JSON (a matter for the reader, not the schema). */
