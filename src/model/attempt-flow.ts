@@ -276,12 +276,10 @@ export abstract class AttemptFlow {
       stats.ended(R.Succeeded, this.sim.now - table.arrivalMs[r]);
     }
     const client = table.client[r];
-    if (table.clientFields) {
-      // Lazy cancellation: the row's pending client events must not match it once it is freed.
-      table.timeoutId[r] = -1;
-      table.deadlineId[r] = -1;
-      table.hedgeId[r] = -1;
-    }
+    // Lazy cancellation: the row's pending client events must not match it once it is freed.
+    table.timeoutId[r] = -1;
+    if (table.deadlineFields) table.deadlineId[r] = -1;
+    if (table.hedgeFields) table.hedgeId[r] = -1;
     this.releaseRow(r);
     if (client >= 0) this.arrivalsEnd(this.workload.clientFree(client, this.sim.now));
     if (pool.queueLength[s] === 0) pool.endService(s);

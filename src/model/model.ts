@@ -110,7 +110,11 @@ export class Model implements Handler {
     this.monitor = new HealthMonitor(config.health, this.pool, this.fleet, this.failures, this.stats, sim, { finished: () => this.finished() });
     this.health = this.monitor.view;
     this.monitor.start(seed);
-    this.requests.clientFields = !!config.client || config.arrivals.process === 'closed';
+    const c = config.client, table = this.requests;
+    table.retryFields = c?.retries !== undefined;
+    table.hedgeFields = c?.hedge !== undefined;
+    table.deadlineFields = c?.deadlineMs !== undefined;
+    table.sourceFields = config.arrivals.process === 'closed';
 
     const { maxEvents, maxInFlight } = config.stop;
     sim.eventLimit = maxEvents ?? EVENTS_BASE;

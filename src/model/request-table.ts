@@ -24,11 +24,15 @@ export class RequestTable {
   /** Rows in use. */
   live = 0;
   /**
-   * False when no request will ever retry, hedge, have a deadline or come from a closed-loop client
-   * (the model knows at the start): those fields then keep their initial values in every row and
-   * `alloc` leaves them alone.
+   * Which client fields `alloc` resets, by what the scenario uses (the model knows at the start):
+   * retries (`retries`, `backoffMs`, `retryId`), hedges (`hedgeHead`, `hedgeId`), the deadline
+   * (`deadlineId`), closed-loop clients (`client`). Fields of a feature no request uses keep their
+   * initial values in every row. Setting `clientFields` sets them all.
    */
-  clientFields = true;
+  retryFields = true;
+  hedgeFields = true;
+  deadlineFields = true;
+  sourceFields = true;
   /** When true (set before the first alloc), freeing a row that is already free throws. */
   checked = false;
   // ---- the logical request (primary rows)
@@ -94,6 +98,15 @@ export class RequestTable {
     this.grow(capacity);
   }
 
+  /** True when `alloc` resets any client field. */
+  get clientFields(): boolean {
+    return this.retryFields || this.hedgeFields || this.deadlineFields || this.sourceFields;
+  }
+
+  set clientFields(on: boolean) {
+    this.retryFields = this.hedgeFields = this.deadlineFields = this.sourceFields = on;
+  }
+
   /** A fresh row: a primary of itself, attempt and request `initiated`, nothing pending. */
   alloc(): number {
     if (this.freeTop === 0 || this.live >= this.maxRows) {
@@ -113,15 +126,17 @@ export class RequestTable {
     this.counted[r] = 0;
     this.nextInQueue[r] = -1;
     this.prevInQueue[r] = -1;
-    if (this.clientFields) {
+    if (this.retryFields) {
       this.retries[r] = 0;
       this.backoffMs[r] = 0;
-      this.hedgeHead[r] = -1;
-      this.deadlineId[r] = -1;
       this.retryId[r] = -1;
-      this.hedgeId[r] = -1;
-      this.client[r] = -1;
     }
+    if (this.hedgeFields) {
+      this.hedgeHead[r] = -1;
+      this.hedgeId[r] = -1;
+    }
+    if (this.deadlineFields) this.deadlineId[r] = -1;
+    if (this.sourceFields) this.client[r] = -1;
     if (this.checked) this.inUse[r] = 1;
     this.live++;
     return r;
