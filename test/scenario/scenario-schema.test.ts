@@ -105,6 +105,38 @@ describe('the schema accepts what the validator accepts', () => {
       expect(schemaErrors(doc), JSON.stringify(doc)).toEqual([]);
     }
   });
+
+  it('a topology with every field a service takes at its servers (limits, failures, health, adaptive LIFO) and closed-loop users', () => {
+    const service = (limit: Record<string, unknown>) => ({
+      servers: [{ count: 2, discipline: 'adaptive-lifo', queueTargetMs: 5, queueIntervalMs: 50 }], balancer: { name: 'round-robin' },
+      work: [{ work: { dist: 'exponential', meanMs: 1 } }],
+      limit,
+      failures: sections().failures, health: sections().health,
+    });
+    const doc = {
+      stop: { requests: 100 }, arrivals: { process: 'closed', clients: 3, thinkMs: { dist: 'exponential', meanMs: 10 } }, entry: 'a',
+      services: {
+        a: { ...service({ static: 4 }), work: [{ call: 'b' }] },
+        b: service({ aimd: { initialLimit: 4, minLimit: 2, maxLimit: 8, backoffRatio: 0.8, timeoutMs: 20 } }),
+      },
+    };
+    parseScenario(doc, files);
+    expect(schemaErrors(doc)).toEqual([]);
+  });
+});
+
+/** The failures and health of a pool of 2 servers, every field used (as in everyField). */
+const sections = () => ({
+  failures: {
+    mtbfMs: 1000, mttrMs: 10, warmupMs: 5,
+    outages: [{ atMs: 1, forMs: 1, servers: [0] }],
+    slowdowns: [{ atMs: 1, forMs: 1, servers: [1], factor: 2 }],
+    zones: [{ servers: [0, 1], mtbfMs: 1000, mttrMs: 10 }],
+  },
+  health: {
+    intervalMs: 100, timeoutMs: 10, unhealthyThreshold: 2, healthyThreshold: 2, panicThresholdPercent: 20, slowStartMs: 100,
+    outlier: { consecutiveErrors: 2, baseEjectionMs: 100, maxEjectionPercent: 50 },
+  },
 });
 
 interface Entry {
@@ -123,6 +155,7 @@ interface Entry {
  * the contents of named files, bounds on nesting, and the means of failure distributions.
  */
 const NOT_STRUCTURAL: Record<string, string> = {
+  'ring-hash with both minRingSize (Envoy sizing) and pointsPerServer': 'options that exclude each other',
   'JSON nested 65 deep inside description': 'a bound on nesting, checked while reading the JSON',
   'bimodal distributions nested 10 deep': 'a bound on nesting',
   'failures.timeBetween constant 0': 'the mean of a failure distribution',
@@ -282,7 +315,7 @@ function everyField(): Record<string, unknown>[] {
     'peak-ewma': [{ decayMs: 100, observeErrors: true }],
     'dynamic-weighted-round-robin': [{ range: 3, window: 3 }],
     'least-time': [{ decayMs: 100, observeErrors: true }],
-    'ring-hash': [{ minRingSize: 16 }],
+    'ring-hash': [{ minRingSize: 16 }, { pointsPerServer: 40, maxRingSize: 1000 }],
     maglev: [{ tableSize: 17 }],
     'bounded-load-hash': [{ epsilon: 0.5, minRingSize: 16 }],
     first: [{ maxConn: 2 }],
