@@ -102,6 +102,25 @@ describe('failures of a callee', () => {
   });
 });
 
+describe('panic at a service', () => {
+  it('with 3 of its 4 servers found down, below the 50% panic threshold, its balancer uses all of them again', () => {
+    const outage = { outages: [{ atMs: 0, forMs: 1e9, servers: [0, 1, 2] }] };
+    const checks = { intervalMs: 10, timeoutMs: 1, unhealthyThreshold: 1 };
+    const panicking = createTopologyModel(twoTiers({ failures: outage, health: { ...checks, panicThresholdPercent: 50 } }) as TopologyInput);
+    panicking.run();
+    expect(Array.from(panicking.services[1].fleet.eligible)).toEqual([1, 1, 1, 1]);
+    const calm = createTopologyModel(twoTiers({ failures: outage, health: { ...checks, panicThresholdPercent: 0 } }) as TopologyInput);
+    calm.run();
+    expect(Array.from(calm.services[1].fleet.eligible)).toEqual([0, 0, 0, 1]);
+    // In panic a random pick finds the one server up a quarter of the time; the caller's other
+    // service (a, no health section) is not affected: its balancer's set is whole.
+    const s = run(twoTiers({ failures: outage, health: { ...checks, panicThresholdPercent: 50 } }));
+    const n = s.requests.arrived, p = 1 / 4;
+    expect(Math.abs(s.requests.succeeded / n - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / n));
+    expect(Array.from(panicking.services[0].fleet.eligible)).toEqual([1, 1]);
+  });
+});
+
 describe('outlier detection at a service', () => {
   it('ejects the server whose attempts keep failing: its balancer sends it far fewer', () => {
     // b's server 0 has one slot and no waiting room: busy, it drops what it gets (an error to its caller).
