@@ -3,7 +3,7 @@ import type { WorkflowsSummary } from '../workflow/summary.js';
 import { table, fmt, percent, printable } from './format.js';
 
 export function workflowText(w: WorkflowsSummary): string {
-  const out: string[] = [`workflows: ${w.instances.started} ${printable(w.start)} instances, ${w.instances.completed} completed, ${w.instances.live} live at the end\n`];
+  const out: string[] = [`\nworkflows: ${w.instances.started} ${printable(w.start)} instances, ${w.instances.completed} completed, ${w.instances.live} live at the end\n`];
   for (const [name, m] of Object.entries(w.machines)) {
     out.push(`machine ${printable(name)} (service ${printable(m.service)}, ${m.instances} instances)\n`);
     out.push(table([
@@ -15,7 +15,8 @@ export function workflowText(w: WorkflowsSummary): string {
     const live = Object.entries(m.endStates).filter(([s]) => s.startsWith('live in '));
     if (live.length > 0) out.push(`  still live: ${live.map(([s, v]) => `${v.count} ${printable(s)}`).join(', ')}\n`);
   }
-  const pairs = Object.entries(w.pairs).sort((a, b) => b[1].share - a[1].share);
+  // Pairs passed through without time (transient, or left at once) are in the JSON summary only.
+  const pairs = Object.entries(w.pairs).filter(([, v]) => v.share >= 0.00005).sort((a, b) => b[1].share - a[1].share);
   if (pairs.length > 0) out.push(`pairs (share of instance-time): ${pairs.map(([p, v]) => `${printable(p)} ${percent(v.share)}`).join(', ')}\n`);
   if (w.duplicates) out.push(`${printable(w.duplicates.machine)} succeeded more than once: ${w.duplicates.families} instances (${w.duplicates.extra} extra)\n`);
   for (const v of w.invariants) {
