@@ -6,8 +6,10 @@
  * server takes its turn only when iteration · w / max w ≥ its target, which then grows by 1
  * (Envoy's weighted Maglev), so shares follow weights. Weight 0 ⇒ no entries. A key goes to
  * table[murmur3(key) mod M]. h₁, h₂: murmur3_x86_32 (hash.ts) of the server id, seeds 2 and 3.
- * Ineligible servers: the table is rebuilt over eligible servers only (O(M log M), on pool
- * changes only); Maglev's disruption on a change is near-minimal, not zero.
+ * Ineligible servers: the table is rebuilt over eligible servers only (O(M log M)); Maglev's
+ * disruption on a change is near-minimal, not zero. The fill depends on every member's turn, so
+ * a change cannot be patched in place: rebuilds are lazy instead, at the next pick, so that any
+ * number of changes at one instant (a zone failing, a panic) cost one build.
  * Source: Eisenbud et al., "Maglev: A Fast and Reliable Software Network Load Balancer",
  * NSDI 2016; Envoy MAGLEV (maglev_lb.cc).
  * Ties: slot collisions go to the server whose turn comes first (id order within a round).
@@ -29,8 +31,13 @@ export const createMaglev: BalancerFactory = (ctx, options, path) => {
   const M = readOptions(OPTIONS, options, path).tableSize;
   if (!isPrime(M)) throw new ScenarioError(join(path, 'tableSize'), M, 'a prime number (e.g. 65537, 5003, 211)');
   const { table, rebuild } = createMaglevTable(ctx, M);
+  let dirty = false;
   return {
     pick(key) {
+      if (dirty) {
+        rebuild();
+        dirty = false;
+      }
       const slot = hashKey(key) % M;
       let s = table[slot];
       if (s >= 0 && ctx.eligible[s] !== 1) {
@@ -39,7 +46,9 @@ export const createMaglev: BalancerFactory = (ctx, options, path) => {
       }
       return s;
     },
-    rebuild,
+    rebuild() {
+      dirty = true;
+    },
   };
 };
 

@@ -1,49 +1,71 @@
 /**
  * ring-hash (alias ketama): consistent hashing of the request key on a ring of virtual nodes.
- * Server s gets ceil(base · w_s / w̄) points (base = ceil(minRingSize / n⁺), n⁺ = servers of
- * positive weight, w̄ their mean weight; `minRingSize` default 1024, Envoy's default), so the full
- * pool has ≥ minRingSize points and weight 0 means none. Hash: murmur3_x86_32 (hash.ts) of the
- * key's two 32-bit words, seed 0; ring points murmur3(server, replica), seed 1. A key goes to
- * the first point clockwise (hash ≥ key hash, wrapping).
+ * Server s gets ceil(base · w_s / w̄) points, w̄ the mean positive weight, weight 0 ⇒ none:
+ * - by default base = min(`pointsPerServer` (160, ketama's 40 × 4 per server), ⌊`maxRingSize`
+ *   (4,194,304) / n⁺⌋), n⁺ the servers of positive weight, so each server's share of the ring
+ *   (a sum of ~base arcs) is as even at 10,000 servers as at 10: max/mean ≈ 1 + √(2 ln n / base);
+ * - with `minRingSize` set (Envoy's `minimum_ring_size` behaviour): base = ceil(minRingSize / n⁺),
+ *   so the pool has ≥ minRingSize points in all — Envoy's default 1024 gives each server one or
+ *   two points from 1,000 servers up, and its share of the keys varies by a factor of several.
+ * Hash: murmur3_x86_32 (hash.ts) of the key's two 32-bit words, seed 0; ring points
+ * murmur3(server, replica), seed 1. A key goes to the first point clockwise (hash ≥ key hash,
+ * wrapping).
  * Ineligible servers: the ring is rebuilt over eligible servers only (never walked past), so
  * when a server leaves or returns only its own keys move. Envoy instead rescales every host's
- * point count with the host count (xxHash64 of "address_i"), which moves more keys.
- * Source: Karger et al., "Consistent Hashing and Random Trees", STOC 1997; Envoy RING_HASH.
+ * point count with the host count (xxHash64 of "address_i"), which moves more keys. Rebuilds are
+ * lazy (at the next pick, so changes at one instant cost one) and incremental (only the points of
+ * servers that changed move: see HashRing).
+ * Source: Karger et al., "Consistent Hashing and Random Trees", STOC 1997; ketama (libketama,
+ * 160 points per server); Envoy RING_HASH.
  * Ties: equal point hashes order by server id.
  */
 import type { BalancerFactory } from './balancer.js';
-import { policy, readOptions } from './options.js';
+import { policy, readOptions, requireFor } from './options.js';
+import { HashRing, ringPoints, ringReplicas } from './hash-ring.js';
 
-const OPTIONS = { minRingSize: { type: 'number', integer: true, min: 1, max: 8_388_608, default: 1024 } } as const;
-import { HashRing, ringReplicas } from './hash-ring.js';
+const OPTIONS = {
+  pointsPerServer: { type: 'number', integer: true, min: 1, max: 65_536, default: 160 },
+  maxRingSize: { type: 'number', integer: true, min: 1, max: 8_388_608, default: 4_194_304 },
+  minRingSize: { type: 'number', integer: true, min: 1, max: 8_388_608, note: 'unset (Envoy\'s minimum_ring_size behaviour when set, e.g. 1024)' },
+} as const;
 
 export const createRingHash: BalancerFactory = (ctx, options, path) => {
-  const { minRingSize } = readOptions(OPTIONS, options, path);
+  const { pointsPerServer, maxRingSize, minRingSize } = readOptions(OPTIONS, options, path);
+  const envoy = minRingSize !== undefined;
+  const why = 'not both: minRingSize sizes the ring as Envoy does, pointsPerServer/maxRingSize as ketama does';
+  requireFor(!envoy, path, 'pointsPerServer', options.pointsPerServer, why);
+  requireFor(!envoy, path, 'maxRingSize', options.maxRingSize, why);
   const replicas = new Int32Array(ctx.size);
   const ring = new HashRing(replicas);
+  let dirty = true;
 
-  function rebuild(): void {
-    ringReplicas(ctx, minRingSize, true, replicas);
+  function build(): void {
+    if (envoy) ringReplicas(ctx, minRingSize, true, replicas);
+    else ringPoints(ctx, pointsPerServer, maxRingSize, replicas);
     ring.rebuild(ctx);
+    dirty = false;
   }
-  rebuild();
+  build();
 
   return {
     pick(key) {
+      if (dirty) build();
       if (ring.length === 0) return -1;
       let s = ring.servers[ring.find(key)];
       if (ctx.eligible[s] !== 1) {
-        rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
+        build(); // eligibility changed without rebuild(): still never return an ineligible server
         s = ring.length === 0 ? -1 : ring.servers[ring.find(key)];
       }
       return s;
     },
-    rebuild,
+    rebuild() {
+      dirty = true;
+    },
   };
 };
 
 export const RING_HASH = policy({
   name: 'ring-hash', keyed: true, aliases: ['ketama'],
-  description: 'consistent hashing of the request key on a ring of ≥ minRingSize (1024) virtual nodes',
+  description: 'consistent hashing of the request key, 160 virtual nodes per server (minRingSize: Envoy\'s sizing)',
   options: OPTIONS, create: createRingHash,
 });

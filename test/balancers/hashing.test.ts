@@ -131,9 +131,9 @@ describe('bounded-load-hash', () => {
     expect(fake.ctx.outstanding.filter((v) => v > 0).length).toBeGreaterThanOrEqual(7);
   });
 
-  it('bounded-load-hash with a loose bound maps keys exactly as ring-hash', () => {
+  it('bounded-load-hash with a loose bound maps keys exactly as ring-hash sized as Envoy does (minRingSize 1024)', () => {
     const a = create('bounded-load-hash', fakeContext(7), { epsilon: 1000 });
-    const r = create('ring-hash', fakeContext(7));
+    const r = create('ring-hash', fakeContext(7), { minRingSize: 1024 });
     for (let k = 0; k < 5000; k++) expect(a.pick(k)).toBe(r.pick(k));
   });
 });
