@@ -134,7 +134,9 @@ export class TopologyHealth {
       }
       return;
     }
-    const owners = kind === EventKind.ZoneFail ? this.owners.zone : kind === EventKind.Outage ? this.owners.outage : this.owners.slowdown;
+    const owners = kind === EventKind.ZoneFail ? this.owners.zone : kind === EventKind.Outage ? this.owners.outage
+      : kind === EventKind.Slowdown || kind === EventKind.SlowdownEnd ? this.owners.slowdown : null;
+    if (owners === null) return; // not one of theirs
     const i = owners[target];
     if (i === undefined) return;
     const part = this.services[i]!, base = this.bases[i], now = this.host.sim.now;
