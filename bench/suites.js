@@ -13,7 +13,8 @@
 //     and, for policies with observe(), a latency of 10 ms × Exp(1) × (1 + that server's load) is
 //     reported) + the clock (ctx.now()) advances so the mean time in flight is 10 ms. Load- and
 //     latency-aware policies therefore see a changing load. The row "(bookkeeping only)" times the
-//     same loop with a trivial picker: subtract it to get the cost of pick() alone.
+//     same loop with a trivial picker: subtract it to get the cost of pick() alone. Policies that
+//     index the counts are told of each change (outstandingChanged / trueLoadChanged), as the model does.
 //     Spread: relative standard deviation (sd / mean) of the number of picks per server over
 //     100,000 picks under the same dynamics (0 = perfectly even; a uniform random choice gives
 //     about sqrt(servers / 100,000); all picks on one server gives sqrt(servers - 1)).
@@ -95,14 +96,17 @@ function makeContext(n, seed) {
 const PICK_OP = `/*lbsim-inline*/
 var s$ = B.pick(K[I = (I + 1) & 65535]);
 O[s$]++; L[s$]++;
+if (OC) B.outstandingChanged(s$); if (TC) B.trueLoadChanged(s$);
 var j$ = (U.next() * M) | 0, e$ = F[j$];
 O[e$]--; L[e$]--; F[j$] = s$;
+if (OC) B.outstandingChanged(e$); if (TC) B.trueLoadChanged(e$);
 T[0] += DT;
 if (OB) B.observe(e$, X[I] * LAT * (1 + L[e$]), true);`;
 
 const PICK_SETUP = (key) => `var st$ = globalThis.__lbsimBench[${JSON.stringify(key)}];
 var B = st$.balancer, O = st$.ctx.outstanding, L = st$.ctx.trueLoad, F = st$.inflight, M = F.length, U = st$.rng;
-var T = st$.clock, DT = st$.dt, K = st$.keys, X = st$.exps, I = st$.i, LAT = ${LATENCY_MS}, OB = typeof B.observe === 'function';`;
+var T = st$.clock, DT = st$.dt, K = st$.keys, X = st$.exps, I = st$.i, LAT = ${LATENCY_MS}, OB = typeof B.observe === 'function';
+var OC = typeof B.outstandingChanged === 'function', TC = typeof B.trueLoadChanged === 'function';`;
 
 /** Pick counts per server after SPREAD_PICKS picks with the same dynamics; returns sd / mean. */
 function spread(create, n, seed) {
@@ -116,8 +120,10 @@ function spread(create, n, seed) {
     if (!(s >= 0 && s < n)) throw new Error(`pick() returned ${s} for ${n} servers`);
     counts[s]++;
     ctx.outstanding[s]++; ctx.trueLoad[s]++;
+    b.outstandingChanged?.(s); b.trueLoadChanged?.(s);
     const j = Math.floor(u.next() * m), e = inflight[j];
     ctx.outstanding[e]--; ctx.trueLoad[e]--; inflight[j] = s;
+    b.outstandingChanged?.(e); b.trueLoadChanged?.(e);
     clock[0] += dt;
     if (b.observe) b.observe(e, -Math.log1p(-u.next()) * LATENCY_MS * (1 + ctx.trueLoad[e]), true);
   }
