@@ -132,6 +132,8 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   /** Edges that invokes call over (1). */
   private invokeEdges = new Uint8Array(0);
   private readonly rng: Rng;
+  /** Start-machine states that some `eventually` invariant waits for (1). */
+  private readonly reachesAny: Uint8Array;
   private readonly delayRng: Rng;
   /** Per machine: named delays by after-entry index; user events by state (event index, delay, p). */
   private readonly afterDist: (Distribution | null)[][] = [];
@@ -250,6 +252,8 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
         targets: list.map((s) => stateByPath(root, s, '')), withinMs: ev.withinMs, count: 0, resolved: 0, unresolved: 0, totalMs: 0, maxMs: 0, example: null,
       });
     }
+    this.reachesAny = new Uint8Array(root.names.length);
+    for (const v of this.invariants) for (const s of v.targets) this.reachesAny[s] = 1;
     this.rng = createStream(model.config.seed, 'workflow');
     this.delayRng = createStream(model.config.seed, 'workflow-delays');
     this.familyId = new Int32Array(0);
@@ -285,9 +289,10 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     }
     this.started++;
     this.stats[0].created++;
-    this.invariants.forEach((v, i) => {
+    for (let i = 0; i < I; i++) {
+      const v = this.invariants[i];
       if (v.kind === 'eventually') this.arm(0, row, DEADLINE, i, -1, this.model.sim.now + v.withinMs);
-    });
+    }
     inst.start(row);
     this.afterStep(row);
     this.drain();
@@ -407,7 +412,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     if (mi === 0) {
       if (this.invokeEdge[s] >= 0) this.invoke(row, s);
       const I = this.invariants.length;
-      for (let i = 0; i < I; i++) {
+      for (let i = 0; this.reachesAny[s] === 1 && i < I; i++) {
         const v = this.invariants[i];
         if (v.kind === 'eventually' && this.reached[row * I + i] === 0 && v.targets.includes(s)) {
           this.reached[row * I + i] = 1;
