@@ -14,7 +14,7 @@ export {
 export { backoffMs, RetryBudget, JITTERS, type ClientConfig, type RetryConfig, type HedgeConfig, type Jitter } from './model/client.js';
 export { HealthView, type HealthConfig } from './model/health.js';
 export { DISCIPLINES, type DisciplineName } from './model/server-pool.js';
-export { summarize, type Summary, type ServerSummary } from './model/summary.js';
+export { summarize, SERVERS_LISTED, TOP_SERVERS, type Summary, type ServerSummary, type ServerStats, type Spread } from './model/summary.js';
 export { Histogram } from './metrics/histogram.js';
 export { Welford } from './metrics/welford.js';
 export {

@@ -47,7 +47,7 @@ import { mergeCommand, MERGE_HELP } from './merge-command.js';
 export const USAGE = `lbsim — discrete-event simulation of load balancers
 
 Usage:
-  lbsim run <scenario.json|preset> [--balancer NAME[:option=value...]] [--requests N] [--seed S] [--json|--csv] [--timeseries MS] [--plot out.svg]
+  lbsim run <scenario.json|preset> [--balancer NAME[:option=value...]] [--requests N] [--seed S] [--json|--csv] [--timeseries MS] [--plot out.svg] [--per-server]
   lbsim compare <scenario.json|preset> [--balancers a,b,c] [--seeds 1..10] [--requests N] [--workers N] [--json|--csv [--aggregate]]
   lbsim sweep <experiment.json|scenario|preset> [--set path=v1,v2...] [--seeds 1..10] [--workers N] [--shard i/n] [--csv|--json|--jsonl|--markdown]
   lbsim merge <shard.jsonl...> [--csv|--json|--jsonl|--markdown]   the table of a sharded sweep
@@ -78,6 +78,8 @@ const COMMAND_HELP: Record<string, string> = {
                  Summary's "timeseries" field in JSON (with the latency CDF)
   --plot out.svg the time series (window: --timeseries, else about 100 over the run) and the latency
                  CDF as a standalone SVG chart
+  --per-server   every server in the Summary however many (above 10,000 servers: the 20 busiest and
+                 the spread of each figure over the pool, "serverStats")
 The offered load (ρ) goes to stderr with a table; warnings about the run's design (ρ >= 1, a
 warm-up that takes most arrivals, a window short against the queues' relaxation time) always.`,
   compare: `Runs every balancer on the same workload (common random numbers) and prints one row each.
@@ -206,7 +208,7 @@ function format(values: Flags): 'json' | 'csv' | 'table' {
 }
 
 async function run(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = options(args, { balancer: 'string', requests: 'string', seed: 'string', json: 'boolean', csv: 'boolean', timeseries: 'string', plot: 'string' });
+  const { values, positionals } = options(args, { balancer: 'string', requests: 'string', seed: 'string', json: 'boolean', csv: 'boolean', timeseries: 'string', plot: 'string', 'per-server': 'boolean' });
   const out = format(values);
   const json = readScenarioJson(onePositional(positionals, 'scenario file or preset name'));
   const scenario = parseScenario(json);
@@ -218,17 +220,18 @@ async function run(args: readonly string[], io: Io): Promise<number> {
   const seed = integerFlag(str(values.seed), '--seed', 0, MAX_SEED);
   const requests = integerFlag(str(values.requests), '--requests', 1, MAX_REQUESTS);
   const series = timeseriesFlag(str(values.timeseries));
+  const perServer = values['per-server'] === true;
   reportLoad(withRequests(scenario, requests), io.err, out === 'table');
   const plot = str(values.plot);
   const windowMs = series ?? (plot !== undefined ? suggestedWindowMs(withRequests(scenario, requests)) : undefined);
   if (windowMs === undefined) {
-    const summary = simulate(scenario, { balancer, seed, requests, ...(services ? { services } : {}) });
+    const summary = simulate(scenario, { balancer, seed, requests, perServer, ...(services ? { services } : {}) });
     if (out === 'json') io.out(JSON.stringify(summary, null, 2) + '\n');
     else if (out === 'csv') io.out(csv(summaryCsv([summary])));
     else io.out(runTable(summary));
     return 0;
   }
-  const summary = simulate(scenario, { balancer, seed, requests, timeseries: { windowMs }, ...(services ? { services } : {}) });
+  const summary = simulate(scenario, { balancer, seed, requests, timeseries: { windowMs }, perServer, ...(services ? { services } : {}) });
   const { timeseries, ...rest } = summary;
   if (out === 'json') io.out(JSON.stringify(series !== undefined ? summary : rest, null, 2) + '\n');
   else if (out === 'csv') io.out(series !== undefined ? seriesCsv(timeseries) : csv(summaryCsv([rest])));
@@ -354,7 +357,12 @@ function runTable(s: Summary): string {
       fmt(v.stateTimeMs.idle / 1000), fmt(v.stateTimeMs.busy / 1000),
       ...(failing ? [fmt(v.stateTimeMs.failed / 1000), fmt(v.stateTimeMs.recovering / 1000)] : [])]),
   ]);
-  const more = s.servers.length > shown.length ? `(${s.servers.length - shown.length} more servers: use --json)\n` : '';
+  const st = s.serverStats, spread = (x: { mean: number; p50: number; p90: number; p99: number; max: number }, f: (v: number) => string) =>
+    `mean ${f(x.mean)}, p50 ${f(x.p50)}, p90 ${f(x.p90)}, p99 ${f(x.p99)}, max ${f(x.max)}`;
+  const more = st
+    ? `(the ${st.listed} busiest of ${st.count.toLocaleString('en')} servers; every server: --per-server --json)\n` +
+      `utilization over the servers: ${spread(st.utilization, percent)}\ncompleted per server: ${spread(st.completed, fmt)}\n`
+    : s.servers.length > shown.length ? `(${s.servers.length - shown.length} more servers: use --json)\n` : '';
   const c = s.client, f = s.failures;
   const client = r.retries > 0 || r.timedOut > 0 || c.hedges > 0 || c.wastedWorkMs > 0
     ? `clients: ${c.attempts} attempts (${fmt(c.amplification)} per request), ${r.retries} retries, ${c.hedges} hedges, ` +

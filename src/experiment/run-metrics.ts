@@ -33,7 +33,7 @@ export const RUN_METRICS: readonly RunMetric[] = [
   metric('succeededShare', (s) => share(s, s.requests.succeeded)), metric('failedShare', (s) => share(s, s.requests.failed)),
   metric('timedOutShare', (s) => share(s, s.requests.timedOut)), metric('droppedShare', (s) => share(s, s.requests.dropped)),
   metric('rejectedShare', (s) => share(s, s.requests.rejected)),
-  metric('utilization', (s) => (s.servers.length ? s.servers.reduce((u, v) => u + v.utilization, 0) / s.servers.length : 0)),
+  metric('utilization', (s) => s.serverStats ? s.serverStats.utilization.mean : s.servers.length ? s.servers.reduce((u, v) => u + v.utilization, 0) / s.servers.length : 0),
   metric('maxOverMean', (s) => s.imbalance.maxOverMean), metric('amplification', (s) => s.client.amplification),
 ];
 

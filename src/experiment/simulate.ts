@@ -40,14 +40,20 @@ export interface SimulateOptions {
    * Summary gains a `timeseries` field, and is otherwise the same.
    */
   timeseries?: { windowMs: number };
+  /**
+   * List every server in `Summary.servers` however large the pool (default: above 10,000 servers,
+   * SERVERS_LISTED, the 20 busiest and `Summary.serverStats`, the figures' spread over the pool).
+   */
+  perServer?: boolean;
 }
 
-const OPTION_KEYS = ['balancer', 'seed', 'requests', 'checked', 'path', 'services', 'timeseries'];
+const OPTION_KEYS = ['balancer', 'seed', 'requests', 'checked', 'path', 'services', 'timeseries', 'perServer'];
 
 /** Applies `options` to a validated copy of `input`. */
 export function prepareScenario(input: ScenarioInput | TopologyInput, options: SimulateOptions = {}): Scenario {
   const o = object(options, 'options', OPTION_KEYS);
   booleanField(o, 'checked', 'options', false);
+  booleanField(o, 'perServer', 'options', false);
   if (o.path !== undefined) oneOf(o.path, 'options.path', ['auto', 'general'] as const);
   if (o.timeseries !== undefined) numberField(object(o.timeseries, 'options.timeseries', ['windowMs']), 'windowMs', 'options.timeseries', { above: 0 });
   let scenario = parseScenario(input);
@@ -147,9 +153,9 @@ export function simulate(input: ScenarioInput | TopologyInput, options: Simulate
   const t0 = performance.now();
   if (options.timeseries) {
     const timeseries = runWithTimeSeries(model, options.timeseries.windowMs);
-    const withSeries: Summary & { timeseries: TimeSeries } = { ...summarize(model, name, performance.now() - t0), timeseries };
+    const withSeries: Summary & { timeseries: TimeSeries } = { ...summarize(model, name, performance.now() - t0, options.perServer), timeseries };
     return withSeries;
   }
   model.run();
-  return summarize(model, name, performance.now() - t0);
+  return summarize(model, name, performance.now() - t0, options.perServer);
 }

@@ -20,6 +20,28 @@ export interface ServerSummary {
   stateTimeMs: Record<ServerStateName, number>;
 }
 
+/** A figure's spread over the servers: mean, extremes and percentiles (nearest rank). */
+export interface Spread { mean: number; min: number; p50: number; p90: number; p99: number; max: number }
+
+/**
+ * Pools of more servers than this summarise them as distributions (`Summary.serverStats`) and
+ * list only the busiest `TOP_SERVERS` in `Summary.servers`, unless asked for every server.
+ */
+export const SERVERS_LISTED = 10_000;
+export const TOP_SERVERS = 20;
+
+/** Per-server figures as distributions over the pool (pools above SERVERS_LISTED servers). */
+export interface ServerStats {
+  /** Servers in the pool; `Summary.servers` lists the `listed` busiest (by utilisation, then id). */
+  count: number;
+  listed: number;
+  utilization: Spread;
+  completed: Spread;
+  meanQueueLength: Spread;
+  /** Dropped at all servers inside the window. */
+  dropped: number;
+}
+
 export interface Summary {
   scenario: string;
   balancer: string;
@@ -42,7 +64,12 @@ export interface Summary {
   throughputPerSec: number;
   /** Load spread over servers: max/mean completed and their coefficient of variation. */
   imbalance: { maxOverMean: number; cv: number };
+  /**
+   * Every server, by id — or, above SERVERS_LISTED servers (unless the run asked for each server:
+   * `perServer`), the TOP_SERVERS busiest by utilisation, with `serverStats` for the whole pool.
+   */
   servers: ServerSummary[];
+  serverStats?: ServerStats;
   /**
    * What clients did: attempts sent (first tries, retries and hedges), hedges, retry amplification
    * (attempts per request), server time spent on work no one waited for any more, goodput
@@ -96,26 +123,70 @@ export interface SummarySource {
   readonly config: { readonly seed: number; readonly balancer: { name: string; options: Record<string, unknown> } };
 }
 
-export function summarize(model: SummarySource, scenarioName: string, wallMs: number): Summary {
+/** Mean, extremes and nearest-rank percentiles of `values` (sorted in place). */
+function spread(values: Float64Array): Spread {
+  const n = values.length;
+  if (n === 0) return { mean: 0, min: 0, p50: 0, p90: 0, p99: 0, max: 0 };
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += values[i];
+  values.sort();
+  const rank = (q: number) => r9(values[Math.max(0, Math.ceil(q * n) - 1)]);
+  return { mean: r9(sum / n), min: r9(values[0]), p50: rank(0.5), p90: rank(0.9), p99: rank(0.99), max: r9(values[n - 1]) };
+}
+
+/**
+ * `perServer`: list every server in `servers` however many there are (default: above
+ * SERVERS_LISTED servers, the busiest TOP_SERVERS and `serverStats`).
+ */
+export function summarize(model: SummarySource, scenarioName: string, wallMs: number, perServer = false): Summary {
   const { pool, sim, stats } = model;
   const latency = stats.latency;
   const w = stats.window();
   const measuredMs = Math.max(0, w.toMs - w.fromMs);
   const servers: ServerSummary[] = [];
-  let sum = 0, sumSq = 0, max = 0;
-  for (let s = 0; s < pool.size; s++) {
+  const utilizationOf = (s: number) => (measuredMs > 0 ? r9(w.busyMs[s] / (pool.concurrency[s] * measuredMs)) : 0);
+  const server = (s: number): ServerSummary => {
     const stateTimeMs = {} as Record<ServerStateName, number>;
     SERVER_STATE_NAMES.forEach((name, k) => (stateTimeMs[name] = r9(w.stateTimeMs[s * SERVER_STATE_NAMES.length + k])));
-    const c = w.completed[s];
-    sum += c; sumSq += c * c; max = Math.max(max, c);
-    servers.push({
+    return {
       id: s,
-      completed: c,
+      completed: w.completed[s],
       dropped: w.dropped[s],
-      utilization: measuredMs > 0 ? r9(w.busyMs[s] / (pool.concurrency[s] * measuredMs)) : 0,
+      utilization: utilizationOf(s),
       meanQueueLength: measuredMs > 0 ? r9(w.queueArea[s] / measuredMs) : 0,
       stateTimeMs,
-    });
+    };
+  };
+  let sum = 0, sumSq = 0, max = 0;
+  for (let s = 0; s < pool.size; s++) {
+    const c = w.completed[s];
+    sum += c; sumSq += c * c; max = Math.max(max, c);
+  }
+  let serverStats: ServerStats | undefined;
+  if (perServer || pool.size <= SERVERS_LISTED) {
+    for (let s = 0; s < pool.size; s++) servers.push(server(s));
+  } else {
+    const n = pool.size, utilization = new Float64Array(n), queue = new Float64Array(n);
+    let dropped = 0;
+    for (let s = 0; s < n; s++) {
+      utilization[s] = utilizationOf(s);
+      queue[s] = measuredMs > 0 ? w.queueArea[s] / measuredMs : 0;
+      dropped += w.dropped[s];
+    }
+    // The busiest: a bounded selection (ids ascending among equal utilisation), O(n · TOP_SERVERS).
+    const top: number[] = [];
+    for (let s = 0; s < n; s++) {
+      if (top.length === TOP_SERVERS && utilization[s] <= utilization[top[top.length - 1]]) continue;
+      let i = top.length;
+      while (i > 0 && utilization[top[i - 1]] < utilization[s]) i--;
+      top.splice(i, 0, s);
+      if (top.length > TOP_SERVERS) top.pop();
+    }
+    for (const s of top) servers.push(server(s));
+    serverStats = {
+      count: n, listed: top.length, utilization: spread(utilization), completed: spread(Float64Array.from(w.completed)),
+      meanQueueLength: spread(queue), dropped,
+    };
   }
   const warnings: string[] = [];
   if (stats.measuredNothing) {
@@ -155,6 +226,7 @@ export function summarize(model: SummarySource, scenarioName: string, wallMs: nu
     throughputPerSec: measuredMs > 0 ? r9((w.succeeded / measuredMs) * 1000) : 0,
     imbalance: { maxOverMean: mean > 0 ? r9(max / mean) : 0, cv: mean > 0 ? r9(Math.sqrt(variance) / mean) : 0 },
     servers,
+    ...(serverStats ? { serverStats } : {}),
     client: {
       attempts: stats.attemptsSent,
       hedges: stats.hedges,
