@@ -43,6 +43,22 @@ describe('workflow presets', () => {
     expect(keyed.machines.payment.instances).toBeLessThanOrEqual(4000); // one operation per order
   });
 
+  it('a lost answer (the edge\'s loss): the retry authorizes again without keys, meets the same payment with them', () => {
+    const lossy = (keyed: boolean) => {
+      const input = preset('order-payment');
+      (input.calls as Record<string, unknown>)['orders->payments'] = { timeoutMs: 1000, retries: { max: 3, baseMs: 50 }, loss: 0.2 };
+      (input.workflows as unknown as Machines).machines.payment.idempotencyKey = keyed;
+      return run(input);
+    };
+    const without = lossy(false), keyed = lossy(true);
+    // An authorization's answer is lost with p 0.2 (about 0.9 of first attempts authorize): the
+    // retry is a new operation, authorized again with p ≈ 0.9 — some 16% of 4,000 orders.
+    expect(without.duplicates!.families).toBeGreaterThan(0.1 * 4000);
+    expect(keyed.duplicates!.families).toBe(0);
+    // onDone fires once per order that completes, lost answers or not.
+    for (const w of [without, keyed]) expect(w.machines.order.transitions['PaymentPending --done--> Completed']).toBe(w.machines.order.endStates.Completed.count);
+  });
+
   it('cancel-race: cancelled-but-authorized orders, each resolved by the void after ~5 s; without the void they stay', () => {
     const w = run(preset('cancel-race'));
     const v = invariant(w, 'never order Cancelled and payment Authorized');
