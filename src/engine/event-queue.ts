@@ -126,26 +126,30 @@ export class EventQueue {
 
   /** Removes the earliest event, sets `lastTime` and `lastId`, returns its data. Not for an empty queue. */
   pop(): number {
-    if (this.laneBest >= 0) {
-      // The earliest lane head, against the heap's side (the slot or the heap's top).
-      const bt = this.laneTime, bq = this.laneSeq;
-      let ht = Infinity, hq = Infinity;
-      if (this.heapSize > 0) {
-        ht = this.time[0]; hq = this.seq[0];
-      }
-      if (this.slotFull && (this.slotTime < ht || (this.slotTime === ht && this.slotSeq < hq))) {
-        ht = this.slotTime; hq = this.slotSeq;
-      }
-      if (bt < ht || (bt === ht && bq < hq)) {
-        this.size--;
-        this.lastTime = bt;
-        this.lastId = bq;
-        const data = this.lanes[this.laneBest].take();
-        this.findLaneBest();
-        return data;
-      }
+    return this.laneBest >= 0 && this.laneFirst() ? this.popLane() : this.popHeapSide();
+  }
+
+  /** True when the earliest lane head comes before the heap's side (the slot and the heap's top). */
+  private laneFirst(): boolean {
+    const bt = this.laneTime, bq = this.laneSeq;
+    if (this.heapSize > 0) {
+      const t = this.time[0];
+      if (t < bt || (t === bt && this.seq[0] < bq)) return false;
     }
-    return this.popHeapSide();
+    if (this.slotFull) {
+      const t = this.slotTime;
+      if (t < bt || (t === bt && this.slotSeq < bq)) return false;
+    }
+    return true;
+  }
+
+  private popLane(): number {
+    this.size--;
+    this.lastTime = this.laneTime;
+    this.lastId = this.laneSeq;
+    const data = this.lanes[this.laneBest].take();
+    this.findLaneBest();
+    return data;
   }
 
   private popHeapSide(): number {
