@@ -22,6 +22,7 @@ import { EventKind } from '../model/event-kind.js';
 import { createStream, type Rng } from '../random/rng.js';
 import { createDistribution, type Distribution, type DistributionSpec } from '../random/distributions.js';
 import { Histogram } from '../metrics/histogram.js';
+import { ScenarioError } from '../input/check.js';
 import { compileMachine, stateByPath, within, type CompiledMachine } from './machine.js';
 import { MachineInstances, type MachineHost } from './runtime.js';
 
@@ -49,6 +50,8 @@ export interface WorkflowConfig {
 }
 
 const AFTER = 0, USER = 1, DEADLINE = 2;
+/** Messages and calls one instant's steps may set off, at most. */
+const MAX_AT_ONCE = 1_000_000;
 const TIMELINE = 32;
 
 interface Invariant {
@@ -129,6 +132,9 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   private qTail = 0;
   /** Calls an invoke made during a step: sent once the step is over (an answer may come at once). */
   private readonly toSend: number[] = [];
+  private draining = false;
+  /** Families that may end, once the messages and calls in hand are through. */
+  private readonly toRelease: number[] = [];
   /** Edges that invokes call over (1). */
   private invokeEdges = new Uint8Array(0);
   private readonly rng: Rng;
@@ -485,18 +491,32 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     for (let i = 0; i < this.machines.length; i++) this.machines[i].now = now;
   }
 
+  /**
+   * Delivers the messages and sends the calls of the step just taken. A call may be answered at
+   * once (refused by a breaker or bulkhead): its callDone runs here and may queue more, which
+   * this loop (not a nested one) takes on; without end at one instant is refused.
+   */
   private drain(): void {
-    while (this.qHead < this.qTail) {
-      const k = this.qHead++ & (this.qMachine.length - 1);
-      const mi = this.qMachine[k], row = this.qRow[k];
-      this.machines[mi].send(row, this.qEvent[k]);
-      this.afterStep(mi === 0 ? row : this.childRoot[mi][row]);
+    if (this.draining) return;
+    this.draining = true;
+    let n = 0;
+    while (this.qHead < this.qTail || this.toSend.length > 0) {
+      if (++n > MAX_AT_ONCE) {
+        this.draining = false;
+        throw new ScenarioError('workflows', `${MAX_AT_ONCE} messages and calls at ${this.model.sim.now} ms`, 'machines that do not call or message each other without end at one instant (a loop through calls refused at once, or sends)');
+      }
+      if (this.qHead < this.qTail) {
+        const k = this.qHead++ & (this.qMachine.length - 1);
+        const mi = this.qMachine[k], row = this.qRow[k];
+        this.machines[mi].send(row, this.qEvent[k]);
+        this.afterStep(mi === 0 ? row : this.childRoot[mi][row]);
+        if (this.qHead === this.qTail) this.qHead = this.qTail = 0;
+      } else {
+        this.model.sendExternal(this.toSend.pop()!); // may answer at once: callDone runs here, after the step
+      }
     }
-    this.qHead = this.qTail = 0;
-    while (this.toSend.length > 0) {
-      const c = this.toSend.pop()!;
-      this.model.sendExternal(c); // may answer at once (refused): callDone runs here, after the step
-    }
+    this.draining = false;
+    while (this.toRelease.length > 0) this.tryRelease(this.toRelease.pop()!);
   }
 
   private invoke(root: number, s: number): void {
@@ -615,6 +635,10 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   private tryRelease(root: number): void {
     const inst = this.machines[0];
     if (inst.alive[root] !== 2 || this.pending[root] > 0) return;
+    if (this.draining) {
+      this.toRelease.push(root); // its rows may still have messages in hand
+      return;
+    }
     const now = this.model.sim.now;
     if (this.pairOf[root] >= 0) this.pairTimeMs[this.pairOf[root]] += now - this.pairSince[root];
     const I = this.invariants.length;
