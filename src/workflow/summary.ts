@@ -6,7 +6,7 @@
  * machine; invariants with their violations and the first counterexample's timeline.
  */
 import { r9 } from '../model/summary.js';
-import type { WorkflowWorld } from './world.js';
+import { BUCKETS, type WorkflowWorld } from './world.js';
 
 export interface WorkflowStateSummary {
   entries: number;
@@ -21,6 +21,8 @@ export interface WorkflowMachineSummary {
   states: Record<string, WorkflowStateSummary>;
   /** "From --event--> To" (a targetless transition "From --event--> (stays)"): times taken. */
   transitions: Record<string, number>;
+  /** Instances in each state over time: the mean per bucket of `bucketMs` from time 0 (the last one as far as the run went). */
+  occupancyOverTime: { bucketMs: number; states: Record<string, number[]> };
   /** Where instances ended (a final state, or where they were when their family ended) and still were at the end of the run ("live"). */
   endStates: Record<string, { count: number; share: number }>;
 }
@@ -84,7 +86,16 @@ export function summarizeWorkflows(world: WorkflowWorld): WorkflowsSummary {
     const total = ends.reduce((a, [, n]) => a + n, 0);
     const endStates: Record<string, { count: number; share: number }> = {};
     for (const [name, n] of ends) endStates[name] = { count: n, share: total > 0 ? r9(n / total) : 0 };
-    machines[world.names[mi]] = { service: model.services[st.service].name, instances: st.created, states, transitions, endStates };
+    const used = Math.min(BUCKETS, Math.ceil(now / world.bucketMs));
+    const over: Record<string, number[]> = {};
+    m.names.forEach((name, s) => {
+      if (s === 0) return;
+      over[name] = Array.from({ length: used }, (_, b) => r9(world.series[mi][s * BUCKETS + b] / (Math.min(now, (b + 1) * world.bucketMs) - b * world.bucketMs)));
+    });
+    machines[world.names[mi]] = {
+      service: model.services[st.service].name, instances: st.created, states, transitions, endStates,
+      occupancyOverTime: { bucketMs: world.bucketMs, states: over },
+    };
   });
   const pairs: Record<string, { share: number; entries: number }> = {};
   const root = world.machines[0].m;

@@ -52,6 +52,8 @@ export interface WorkflowConfig {
 const AFTER = 0, USER = 1, DEADLINE = 2;
 /** Messages and calls one instant's steps may set off, at most. */
 const MAX_AT_ONCE = 1_000_000;
+/** Occupancy over time: this many buckets, whose width doubles whenever the run outgrows them. */
+export const BUCKETS = 64;
 const TIMELINE = 32;
 
 interface Invariant {
@@ -86,6 +88,12 @@ export interface WorkflowMachineStats {
 export class WorkflowWorld implements TopologyHooks, MachineHost {
   readonly machines: MachineInstances[] = [];
   readonly stats: WorkflowMachineStats[] = [];
+  /** Per machine, per state: instances in it now; and its occupancy integrated per bucket (instance·ms; S × BUCKETS). */
+  private readonly inState: Float64Array[] = [];
+  readonly series: Float64Array[] = [];
+  bucketMs = 1000;
+  /** Time integrated up to, ms. */
+  seriesAt = 0;
   readonly names: string[] = [];
   readonly invariants: Invariant[] = [];
   /** Families: the start instance's row indexes these. */
@@ -184,6 +192,8 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
         timeHistograms: m.names.map(() => new Histogram(model.config.metrics?.significantDigits)), transitions: new Float64Array(m.source.length), ended: new Float64Array(S), created: 0,
       });
       this.timerHead.push(new Int32Array(16).fill(-1));
+      this.inState.push(new Float64Array(S));
+      this.series.push(new Float64Array(S * BUCKETS));
       this.afterDist.push(m.afterName.map((d) => (d ? createDistribution(mc.delays![d]) : null)));
       const events = Object.entries(mc.events ?? {}).map(([e, w]) => ({ e: m.eventIndex.get(e)!, s: stateByPath(m, w.in, ''), d: createDistribution(w.after), p: w.p ?? 1 }));
       events.sort((a, b) => a.s - b.s);
@@ -407,6 +417,8 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   entered(mi: number, row: number, s: number): void {
     const st = this.stats[mi], m = st.m, now = this.model.sim.now;
     st.entries[s]++;
+    if (this.seriesAt < now) this.advance(now);
+    this.inState[mi][s]++;
     for (let i = m.afterFirst[s]; i < m.afterFirst[s + 1]; i++) {
       const d = this.afterDist[mi][i];
       this.arm(mi, row, AFTER, m.afterEvent[i], s, now + (d === null ? m.afterMs[i] : d.sample(this.delayRng)));
@@ -442,6 +454,8 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     const st = this.stats[mi], m = st.m, ms = this.model.sim.now - this.machines[mi].since[row * m.maxDepth + m.depth[s]];
     st.stateTimeMs[s] += ms;
     st.timeHistograms[s].record(ms);
+    if (this.seriesAt < this.model.sim.now) this.advance(this.model.sim.now);
+    this.inState[mi][s]--;
     // Timers of the state end with it.
     const head = this.timerHead[mi];
     for (let id = head[row]; id >= 0;) {
@@ -679,11 +693,43 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       st.timeHistograms[s].record(ms);
     }
     if (inst.alive[row] === 1) st.ended[inst.leaf[row]]++;
+    if (this.seriesAt < now) this.advance(now);
+    for (let s = inst.leaf[row]; s >= 0; s = m.parent[s]) this.inState[mi][s]--;
+  }
+
+  /** Integrates the occupancy of every state up to `now`. */
+  advance(now: number): void {
+    while (this.seriesAt < now) {
+      let b = Math.floor(this.seriesAt / this.bucketMs);
+      if ((b + 1) * this.bucketMs <= this.seriesAt) b++; // rounding at a bucket's end
+      if (b >= BUCKETS) {
+        this.mergeBuckets();
+        continue;
+      }
+      const end = Math.min(now, (b + 1) * this.bucketMs), dt = end - this.seriesAt;
+      for (let mi = 0; mi < this.machines.length; mi++) {
+        const live = this.inState[mi], series = this.series[mi];
+        for (let s = 1; s < live.length; s++) if (live[s] !== 0) series[s * BUCKETS + b] += live[s] * dt;
+      }
+      this.seriesAt = end;
+    }
+  }
+
+  /** Buckets twice as wide: neighbours summed. */
+  private mergeBuckets(): void {
+    for (const series of this.series) {
+      for (let base = 0; base < series.length; base += BUCKETS) {
+        for (let i = 0; i < BUCKETS / 2; i++) series[base + i] = series[base + 2 * i] + series[base + 2 * i + 1];
+        series.fill(0, base + BUCKETS / 2, base + BUCKETS);
+      }
+    }
+    this.bucketMs *= 2;
   }
 
   /** At the end of the run: families still live count where they are (their pairs, open violations stay open). */
   finish(): void {
     const now = this.model.sim.now;
+    this.advance(now);
     for (const root of this.families.values()) {
       if (this.pairOf[root] >= 0) this.pairTimeMs[this.pairOf[root]] += now - this.pairSince[root];
       this.pairSince[root] = now;

@@ -5,7 +5,7 @@
  * void (the event comes before the payment can take it) and stays inconsistent.
  */
 import { describe, expect, it } from 'vitest';
-import { preset, simulate, ScenarioError } from '../../src/index.js';
+import { preset, simulate, ScenarioError, type TopologyInput } from '../../src/index.js';
 import { ORDER_MACHINE, PAYMENT_MACHINE } from '../../src/workflow/presets.js';
 
 function scenario() {
@@ -25,7 +25,7 @@ function scenario() {
 
 describe('messages between machines', () => {
   it('a cancel sent after the authorization voids it; one sent before finds nothing to void', () => {
-    const w = simulate(scenario() as never).workflows!;
+    const w = simulate(scenario() as TopologyInput).workflows!;
     const cancelled = w.machines.order.endStates.Cancelled.count;
     const voided = w.machines.payment.endStates.Voided?.count ?? 0;
     const v = w.invariants.find((x) => x.invariant.startsWith('never'))!;
@@ -47,7 +47,7 @@ describe('messages between machines', () => {
     payment.on = { ping: { actions: { type: 'send', params: { to: 'parent', event: 'pong' } } } };
     payment.states.NotStarted.entry = { type: 'send', params: { to: 'parent', event: 'pong' } };
     input.stop = { requests: 5 };
-    expect(() => simulate(input as never)).toThrow(ScenarioError);
-    expect(() => simulate(input as never)).toThrow(/^workflows: got "1000000 messages and calls at [\d.]+ ms", expected machines that do not call or message each other without end/);
+    expect(() => simulate(input as TopologyInput)).toThrow(ScenarioError);
+    expect(() => simulate(input as TopologyInput)).toThrow(/^workflows: got "1000000 messages and calls at [\d.]+ ms", expected machines that do not call or message each other without end/);
   });
 });
