@@ -351,18 +351,18 @@ function limit(): JsonSchema {
   const n = (description: string) => num({ integer: true, min: 1, max: 10_000_000 }, description);
   return {
     description: 'a concurrency limit at each server: attempts over it are refused at once',
-    oneOf: [
-      closed({ static: n('attempts admitted at once') }, ['static']),
-      closed({
-        aimd: closed({
-          initialLimit: n('default 20 (within minLimit..maxLimit)'),
-          minLimit: n('default 20'),
-          maxLimit: n('default 200'),
-          backoffRatio: num({ min: 0.5, max: 0.999 }, 'the limit is multiplied by this on a drop or a slow answer (default 0.9)'),
-          timeoutMs: ms(POSITIVE, 'an answer slower than this counts as a drop (default 5000)'),
-        }),
-      }, ['aimd']),
-    ],
+    ...closed({
+      static: n('attempts admitted at once'),
+      aimd: closed({
+        initialLimit: n('default 20 (within minLimit..maxLimit)'),
+        minLimit: n('default 20'),
+        maxLimit: n('default 200'),
+        backoffRatio: num({ min: 0.5, max: 0.999 }, 'the limit is multiplied by this on a drop or a slow answer (default 0.9)'),
+        timeoutMs: ms(POSITIVE, 'an answer slower than this counts as a drop (default 5000)'),
+      }),
+    }),
+    // One of the two (a closed object with both fields, so that a misspelt field is named as such).
+    oneOf: [{ required: ['static'] }, { required: ['aimd'] }],
   };
 }
 
@@ -372,16 +372,30 @@ function topology(): JsonSchema {
   const hold = { type: 'boolean', description: 'keep the slot while waiting for the call (default true)' };
   const p = num({ above: 0, max: 1 }, 'the call is made with this probability (default 1)');
   const fallback = { type: 'boolean', description: 'a call that fails (its edge\'s policy gave up) is answered by a fallback: the attempt goes on, degraded (default false)' };
-  const step = {
-    description: 'a handler step: work, fail, call or parallel',
-    oneOf: [
-      closed({ work: { $ref: '#/definitions/distribution' } }, ['work']),
-      closed({ fail: num({ min: 0, max: 1 }, 'probability the attempt fails here') }, ['fail']),
-      closed({ call: service, p, hold, fallback }, ['call']),
-      closed({ parallel: { type: 'array', items: service, minItems: 1, maxItems: 1000 }, need: { anyOf: [enumOf(['all', 'any']), num({ integer: true, min: 1 })] }, p, hold, fallback }, ['parallel']),
-    ],
+  // A step is told by its first field among work, fail, call, parallel (the validator's order):
+  // an if/then chain, so that an error names the fields of the step it is (oneOf would report
+  // every other kind's too).
+  const kinds: [string, JsonSchema][] = [
+    ['work', closed({ work: { $ref: '#/definitions/distribution' } }, ['work'])],
+    ['fail', closed({ fail: num({ min: 0, max: 1 }, 'probability the attempt fails here') }, ['fail'])],
+    ['call', closed({ call: service, p, hold, fallback }, ['call'])],
+    ['parallel', closed({ parallel: { type: 'array', items: service, minItems: 1, maxItems: 1000 }, need: { anyOf: [enumOf(['all', 'any']), num({ integer: true, min: 1 })] }, p, hold, fallback }, ['parallel'])],
+  ];
+  const step: JsonSchema = {
+    type: 'object',
+    description: 'a handler step: {"work": distribution}, {"fail": p}, {"call": service, ...} or {"parallel": [services], ...}',
+    ...kinds.reduceRight<JsonSchema>(
+      (otherwise, [key, then]) => ({ if: { required: [key] }, then, else: otherwise }),
+      { anyOf: kinds.map(([key]) => ({ required: [key] })) },
+    ),
   };
-  const edge = client();
+  // No connect timeouts in a topology yet (the validator refuses any above 0).
+  const noConnectTimeout = (c: JsonSchema): JsonSchema => {
+    const properties = c.properties as Record<string, JsonSchema>;
+    properties.connectTimeoutMs = { ...properties.connectTimeoutMs, maximum: 0, description: 'not supported in a topology yet (0 only)' };
+    return c;
+  };
+  const edge = noConnectTimeout(client());
   edge.properties = {
     ...(edge.properties as Record<string, JsonSchema>),
     breaker: closed({
@@ -412,11 +426,11 @@ function topology(): JsonSchema {
       keys: keys(),
       entry: service,
       services: {
-        type: 'object', minProperties: 1, maxProperties: 1000, propertyNames: service,
+        type: 'object', minProperties: 1, maxProperties: 1000, propertyNames: { ...service, not: { const: 'client' } },
         additionalProperties: closed({ servers: servers(), balancer: balancer(), work: { type: 'array', items: step, maxItems: 100 }, limit: limit(), failures: failures(), health: health() }, ['servers', 'balancer', 'work']),
       },
       calls: { type: 'object', propertyNames: { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_-]*->[A-Za-z][A-Za-z0-9_-]*$' }, additionalProperties: edge },
-      client: client(),
+      client: noConnectTimeout(client()),
       metrics: metrics(),
       workflows: workflowsSchema(),
     },

@@ -166,7 +166,7 @@ function finishCommon(o: Json, scenario: Scenario): void {
 }
 
 /** Top-level fields of a topology (services calling services); the rest lives under `services`. */
-const TOPOLOGY_TOP = ['$schema', 'name', 'description', 'seed', 'stop', 'arrivals', 'keys', 'entry', 'services', 'calls', 'client', 'metrics', 'workflows'];
+export const TOPOLOGY_TOP = ['$schema', 'name', 'description', 'seed', 'stop', 'arrivals', 'keys', 'entry', 'services', 'calls', 'client', 'metrics', 'workflows'];
 
 /**
  * A scenario of services calling services (see TopologySpec). Its top-level `servers` and

@@ -11,9 +11,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   balancerNames, listBalancers, parseScenario, PRESETS, ScenarioError, DISTRIBUTIONS, ARRIVAL_PROCESSES,
-  type ArrivalsInput, type DistributionInput, type FailuresInput, type ScenarioInput,
+  type ArrivalsInput, type DistributionInput, type FailuresInput, type ScenarioInput, type TopologyInput,
 } from '../../src/index.js';
 import { scenarioSchema } from '../../src/scenario/scenario-schema.js';
+import { TOPOLOGY_TOP } from '../../src/scenario/scenario.js';
 import type { ScenarioFiles } from '../../src/scenario/scenario-files.js';
 import { main } from '../../src/cli/main.js';
 
@@ -106,6 +107,13 @@ describe('the schema accepts what the validator accepts', () => {
     }
   });
 
+  it('every topology that uses every field the validator allows (each kind of step, every edge field)', () => {
+    for (const doc of topologyEveryField()) {
+      parseScenario(doc, files);
+      expect(schemaErrors(doc), JSON.stringify(doc)).toEqual([]);
+    }
+  });
+
   it('a topology with every field a service takes at its servers (limits, failures, health, adaptive LIFO) and closed-loop users', () => {
     const service = (limit: Record<string, unknown>) => ({
       servers: [{ count: 2, discipline: 'adaptive-lifo', queueTargetMs: 5, queueIntervalMs: 50 }], balancer: { name: 'round-robin' },
@@ -183,6 +191,14 @@ const NOT_STRUCTURAL: Record<string, string> = {
   'workflow: unguarded always transitions in a loop': 'a cycle through the transitions',
   'workflow: an invoked machine without the events its attempts send': 'which machine is invoked (request is required of those only)',
   'workflow: a user event the machine does not take': 'event names against the machine',
+  'topology: a call to a service that does not exist': 'service names against the services',
+  'topology: a service calling itself': 'a cycle through the calls',
+  'topology: calls in a cycle (a -> b -> a)': 'a cycle through the calls',
+  'topology: an entry that is not a service': 'the entry against the services',
+  'topology: a policy for an edge no service calls': 'edges against the steps that call',
+  'topology: a parallel step needing more calls than it makes': 'need against the calls of its step',
+  'topology: a chain of 65 services (calls at most 64 deep)': 'the depth of the calls',
+  'topology: fan-outs multiplying to over 100,000 attempts per entry request': 'fan-outs multiplied down the tiers',
 };
 
 /** The corpus entry as a JSON document, or undefined when it is not JSON (a matter for the reader, not the schema). */
@@ -361,15 +377,67 @@ function everyField(): Record<string, unknown>[] {
   ];
 }
 
+/**
+ * Topologies that, between them, give every field the validator allows in a topology: the top
+ * level, each service's fields, each kind of handler step with all its options, every field of
+ * an edge's policy (`calls["a->b"]`, connectTimeoutMs 0 being the only one a topology takes), the
+ * breaker, both kinds of limit. Typed as TopologyInput, so a field the validator accepts and the
+ * type lacks does not compile.
+ */
+function topologyEveryField(): Record<string, unknown>[] {
+  const { failures, health } = sections();
+  const exp = { dist: 'exponential' as const, meanMs: 1 };
+  const doc: TopologyInput = {
+    $schema: './node_modules/lbsim/schema/scenario.schema.json',
+    name: 'topology', description: 'every topology field', seed: 3,
+    stop: { requests: 100, timeMs: 1000, warmupMs: 10, maxEvents: 1e6, maxInFlight: 1000 },
+    arrivals: { process: 'poisson', ratePerSec: 100 },
+    keys: { dist: 'zipf', count: 100, exponent: 1 },
+    entry: 'a',
+    services: {
+      a: {
+        servers: [{ name: 'a', count: 2, concurrency: 2, speed: 1.5, weight: 2, queueLimit: 5, discipline: 'lifo' }],
+        balancer: { name: 'ring-hash', minRingSize: 16 },
+        work: [{ work: exp }, { fail: 0.1 }, { call: 'b', p: 0.5, hold: false, fallback: true }, { parallel: ['b', 'c'], need: 1, p: 0.9, hold: true, fallback: false }],
+        limit: { static: 4 }, failures, health,
+      },
+      b: {
+        servers: [{ count: 2, discipline: 'adaptive-lifo', queueTargetMs: 5, queueIntervalMs: 50 }], balancer: { name: 'round-robin' },
+        work: [{ call: 'c' }, { parallel: ['c'], need: 'any' }],
+        limit: { aimd: { initialLimit: 4, minLimit: 2, maxLimit: 8, backoffRatio: 0.8, timeoutMs: 20 } },
+      },
+      c: { servers: [{ count: 1 }], balancer: { name: 'power-of-two', choices: 2 }, work: [{ work: { dist: 'lognormal', medianMs: 1, p99Ms: 5 } }] },
+    },
+    calls: {
+      'a->b': {
+        timeoutMs: 50, deadlineMs: 200, cancel: true,
+        retries: { max: 2, baseMs: 10, capMs: 100, jitter: 'equal', budget: { ratio: 0.2, minPerSec: 5, burst: 10 } },
+        hedge: { afterMs: 10, percentile: 95, max: 2 },
+        breaker: { window: 20, minCalls: 10, failureRatePercent: 50, openMs: 100, halfOpenCalls: 2 },
+        maxConcurrent: 10, latencyMs: { dist: 'constant', valueMs: 0.5 }, loss: 0.01,
+      },
+      'b->c': { timeoutMs: 20 },
+    },
+    client: { timeoutMs: 100, deadlineMs: 300, cancel: true, retries: { max: 2 }, hedge: { afterMs: 10 } },
+    metrics: { significantDigits: 2 },
+  };
+  // connectTimeoutMs: the validator takes the client's fields on every edge and refuses any but 0
+  // (the types leave it out of a topology).
+  const out = structuredClone(doc) as unknown as { calls: Record<string, Record<string, unknown>>; client: Record<string, unknown> };
+  out.calls['a->b'].connectTimeoutMs = 0;
+  out.client.connectTimeoutMs = 0;
+  return [out as unknown as Record<string, unknown>];
+}
+
 describe('the schema knows every field the validator accepts', () => {
   /** The JSON pointer of a validator path: "servers[0].speed" → "/servers/0/speed". */
-  const pointer = (path: string) => (path === '' ? '' : '/' + path.replace(/\[(\d+)\]/g, '.$1').split('.').join('/'));
+  const pointer = (path: string) => (path === '' ? '' : '/' + path.replace(/\["([^"]*)"\]/g, '.$1').replace(/\[(\d+)\]/g, '.$1').split('.').join('/'));
   const at = (doc: unknown, ptr: string) => ptr.split('/').slice(1).reduce((o: any, k) => o[k], doc) as Record<string, unknown>;
 
   /** Parses each scenario, keeping the object checks it made. */
   function recorded() {
     const out: { doc: Record<string, unknown>; path: string; allowed: readonly string[]; value: Record<string, unknown> }[] = [];
-    for (const doc of everyField()) {
+    for (const doc of [...everyField(), ...topologyEveryField()]) {
       seen.length = 0;
       parseScenario(doc, files);
       for (const s of seen) out.push({ doc, ...s });
@@ -405,6 +473,18 @@ describe('the schema knows every field the validator accepts', () => {
       for (const key of r.allowed) if (!(key in r.value)) expect(unknownTo(key), `${r.path || '(root)'}.${key}`).toBe(false);
       expect(unknownTo('notAField'), `${r.path || '(root)'}.notAField`).toBe(true);
     }
+  });
+
+  it('each top-level field of a topology (checked by the validator without object()) is known to the schema there; any other is not', () => {
+    const doc = topologyEveryField()[0];
+    const unknownTo = (key: string) => {
+      const d = structuredClone(doc);
+      d[key] = null;
+      return schemaErrors(d).some((e) => e.keyword === 'additionalProperties' && e.instancePath === '' && e.params.additionalProperty === key);
+    };
+    for (const key of TOPOLOGY_TOP) expect(unknownTo(key), key).toBe(false);
+    expect(unknownTo('notAField')).toBe(true);
+    expect(unknownTo('servers')).toBe(true); // the entry's, in a topology: services.<name>.servers
   });
 
   it('every built-in balancer has a spec for each of its options, so the schema knows their kinds and ranges', () => {
