@@ -1,10 +1,12 @@
 /**
  * Topologies against closed forms their features were not written from: a concurrency limit or a
  * bulkhead of c with no queue in front is an M/G/c/c loss system (Erlang B, insensitive to the
- * work's distribution); network latency on a tandem's edge is an infinite-server stage between
+ * work's distribution), and so is a caller without a queue whose slots are held through their
+ * calls (holding time: work + latency both ways + the callee's time); network latency on a tandem's edge is an infinite-server stage between
  * two M/M/1 queues (mean Σ 1/(μᵢ − λ) + 2·E[L], whatever L's distribution); lost answers retried
  * after a timeout multiply the callee's arrivals by (1 − p^(r+1))/(1 − p), an M/M/1 at that
- * rate; a hedge after d on exponential work answers at min(X₁, d + X₂).
+ * rate; a hedge after d on exponential work answers at min(X₁, d + X₂); a breaker in front of a
+ * dependency that always fails lets halfOpenCalls through per cycle and refuses λ·openMs.
  * Tolerances are 4 standard deviations: from the formula where there is one, else the spread
  * over 20 seeds measured at the same size (quoted beside each test).
  */
@@ -56,6 +58,21 @@ describe('a limit of c with no queue is Erlang B', () => {
     expect(e.rejected).toBe(e.refused); // refused at once: the call ends rejected
     expect(s.services.b.attempts).toBe(e.attempts - e.refused); // a refused attempt never reaches b
     expect(s.requests.failed).toBe(e.refused); // and fails the entry request, which has no fallback
+  });
+});
+
+describe('a slot held through its call (thread per request)', () => {
+  it('makes a caller without a queue an M/G/c/c system whose holding time is its work + the call, latency both ways included', () => {
+    // a: 5 slots, queueLimit 0, work Exp(2 ms), then a call to b (no bound, work Exp(5 ms)) over an
+    // edge with 1.5 ms each way: a slot is held 2 + 1.5 + 5 + 1.5 = 10 ms on average, so at
+    // 400/s a = 4 Erlangs and a turns away E_B(5, 4) of the requests. Seed-to-seed sd of the
+    // share relative to E_B at n = 2·10⁵, measured over 20 seeds: 0.45%.
+    const s = run({
+      seed: 2, stop: { requests: n, warmupMs: 1000 }, arrivals: { process: 'poisson', ratePerSec: 400 }, entry: 'a',
+      services: { a: { ...pool(1, { concurrency: 5, queueLimit: 0 }), work: [{ work: exp(2) }, { call: 'b' }] }, b: { ...pool(1, { concurrency: 100_000 }), work: [{ work: exp(5) }] } },
+      calls: { 'a->b': { latencyMs: { dist: 'constant', valueMs: 1.5 } } },
+    });
+    expect(Math.abs(s.requests.dropped / s.requests.arrived / erlangB(5, 4) - 1)).toBeLessThan(4 * 0.0045);
   });
 });
 
@@ -115,5 +132,31 @@ describe('a hedge on exponential work', () => {
     const e = s.edges['a->b'];
     expect(Math.abs(e.hedges / n - q)).toBeLessThan(4 * Math.sqrt((q * (1 - q)) / n));
     expect(s.services.b.cancelled).toBe(e.hedges); // each hedged call's loser withdrawn
+  });
+});
+
+describe('a circuit breaker in front of a dependency that always fails', () => {
+  it('cycles open (openMs, then until the next call) → half-open (halfOpenCalls trials) → open, refusing λ·openMs calls a cycle', () => {
+    // λ = 1/ms, b fails every attempt after 0.01 ms. Count-based window of 10: the breaker opens
+    // after the first 10 calls. Open, it refuses every call for openMs = 100; the first call after
+    // that moves it to half-open (Resilience4j's default, no timer) and is the first of 5 trials;
+    // the 5th trial's failure opens it again. So a cycle lets exactly 5 attempts through, refuses
+    // Poisson(λ·openMs) calls (mean 100, sd 10 per cycle), stays open 100 + Exp(1) ms and half-open
+    // 4 gaps + 0.01 ms (mean 4.01, sd 2 per cycle). Tolerances: 4 sd of the mean over the cycles,
+    // plus what the run's last, unfinished cycle may add (≤ 101 ms open, a few ms half-open, over ~950).
+    const s = run({
+      seed: 4, stop: { requests: 100_000 }, arrivals: { process: 'poisson', ratePerSec: 1000 }, entry: 'a',
+      services: { a: { ...pool(1, { concurrency: 1000 }), work: [{ call: 'b' }] }, b: { ...pool(1, { concurrency: 1000 }), work: [{ work: { dist: 'constant', valueMs: 0.01 } }, { fail: 1 }] } },
+      calls: { 'a->b': { breaker: { window: 10, minCalls: 10, failureRatePercent: 50, openMs: 100, halfOpenCalls: 5 } } },
+    });
+    const e = s.edges['a->b'], t = e.breaker!.transitions, cycles = t['open->half-open'];
+    expect(t['closed->open']).toBe(1);
+    expect(cycles - t['half-open->open']).toBeGreaterThanOrEqual(0);
+    expect(cycles - t['half-open->open']).toBeLessThanOrEqual(1); // the run may end half-open
+    expect(s.services.b.attempts - (10 + 5 * cycles)).toBeLessThanOrEqual(0);
+    expect(s.services.b.attempts - (10 + 5 * cycles)).toBeGreaterThan(-5);
+    expect(Math.abs(e.refused / cycles - 100)).toBeLessThan(4 * 10 / Math.sqrt(cycles));
+    expect(Math.abs(e.breaker!.stateTimeMs.open / cycles - 101)).toBeLessThan(4 * 1 / Math.sqrt(cycles) + 0.2);
+    expect(Math.abs(e.breaker!.stateTimeMs['half-open'] / cycles - 4.01)).toBeLessThan(4 * 2 / Math.sqrt(cycles) + 0.05);
   });
 });
