@@ -638,6 +638,11 @@ describe('the demo in headless Chromium', () => {
       await page.locator('#three-tier').screenshot({ path: join(shots, `topology-${form}-three-tier.png`) });
       await page.locator('#circuit-breaker').screenshot({ path: join(shots, `topology-${form}-circuit-breaker.png`) });
       await page.locator('#column').screenshot({ path: join(shots, `topology-${form}.png`) });
+      const frames = await page.evaluate(() => ['three-tier', 'circuit-breaker'].map((i) => {
+        const s = (document.getElementById(i) as any).snapshot();
+        return { id: i, frameMs: s.frameMs, frameIntervalMs: s.frameIntervalMs, dotsLive: s.dotsLive, simMs: s.simMs };
+      }));
+      writeFileSync(join(shots, `topology-${form}.json`), JSON.stringify(frames, null, 2));
       expect(outside).toEqual([]);
       expect(errors).toEqual([]);
       await close();
