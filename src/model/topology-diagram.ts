@@ -30,7 +30,9 @@ export function topologyMermaid(s: TopologySummary): string {
       e.lost > 0 ? `${e.lost} lost` : '',
       e.fallbacks > 0 ? `${e.fallbacks} fallbacks` : '',
     ].filter(Boolean).join(' · ');
-    const label = `${n3(e.amplification)}/req · ok ${pct(ok)} · ${n3(e.latencyMs.mean)} ms${extra ? `<br/>${extra}` : ''}`;
+    // An edge no call went over (a call made with a small p) has no success share or latency to show.
+    const measured = e.calls > 0 ? `ok ${pct(ok)} · ${n3(e.latencyMs.mean)} ms` : 'no calls';
+    const label = `${n3(e.amplification)}/req · ${measured}${extra ? `<br/>${extra}` : ''}`;
     lines.push(`  ${from === "client" ? "client" : id(from)} -->|"${label}"| ${id(to)}`);
   }
   return `${lines.join('\n')}\n`;

@@ -8,6 +8,7 @@ import { simulate, type TopologyInput } from '../../src/index.js';
 import type { TopologySummary } from '../../src/model/topology-summary.js';
 import { thrownScenarioError } from '../scenario-error.js';
 import { topologyMermaid } from '../../src/model/topology-diagram.js';
+import { topologyTables } from '../../src/cli/topology-format.js';
 
 const run = (scenario: unknown) => simulate(scenario as TopologyInput);
 const pool = (count: number, extra: object = {}) => ({ servers: [{ count, ...extra }], balancer: { name: 'least-connections' } });
@@ -253,6 +254,20 @@ describe('the topology as a Mermaid flowchart', () => {
     expect(text).toContain('s0["a<br/>2 servers');
     expect(text).toMatch(/client -->\|"1\/req · ok 100% · [0-9.]+ ms"\| s0/);
     expect(text).toMatch(/s0 -->\|"1\/req · ok 100% · [0-9.]+ ms"\| s1/);
+  });
+});
+
+describe('an edge no call went over', () => {
+  it('is drawn as such, and a breaker that never moved has no list of moves', () => {
+    // p = 10⁻⁹: among 50 requests none calls b.
+    const s = run({
+      seed: 1, stop: { requests: 50 }, arrivals: { process: 'poisson', ratePerSec: 10 }, entry: 'a',
+      services: { a: { ...pool(1), work: [{ call: 'b', p: 1e-9 }] }, b: { ...pool(1), work: [{ work: exp(1) }] } },
+      calls: { 'a->b': { breaker: {} } },
+    });
+    expect(s.edges['a->b'].calls).toBe(0);
+    expect(topologyMermaid(s)).toContain('s0 -->|"0/req · no calls"| s1');
+    expect(topologyTables(s)).toMatch(/^breaker a->b: closed 5\.\d+ s, open 0 s, half-open 0 s$/m);
   });
 });
 
