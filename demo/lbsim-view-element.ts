@@ -51,6 +51,12 @@ import { readTheme } from './theme.js';
 import { StoryPlayer } from './story-player.js';
 
 const FRAME_STATS = 120;
+/** What the animation says to a screen reader, and its keys: a topology's servers have no menu. */
+const STAGE_LABEL = {
+  pool: 'Simulation. Space plays or pauses; up and down arrows choose a server, Enter opens its menu; 1 to 9 open server 1 to 9.',
+  topology: 'Simulation of services calling services. Space plays or pauses.',
+};
+const STAGE_KEYS = { pool: 'Space ArrowUp ArrowDown Home End Enter 1 2 3 4 5 6 7 8 9', topology: 'Space' };
 const MOTION_QUERY = '(prefers-reduced-motion: reduce)';
 
 export class LbsimViewElement extends HTMLElement {
@@ -142,8 +148,8 @@ export class LbsimViewElement extends HTMLElement {
     this.#status.setAttribute('aria-live', 'polite');
     this.#stage.tabIndex = 0;
     this.#stage.setAttribute('role', 'group');
-    this.#stage.setAttribute('aria-label', 'Simulation. Space plays or pauses; up and down arrows choose a server, Enter opens its menu; 1 to 9 open server 1 to 9.');
-    this.#stage.setAttribute('aria-keyshortcuts', 'Space ArrowUp ArrowDown Home End Enter 1 2 3 4 5 6 7 8 9');
+    this.#stage.setAttribute('aria-label', STAGE_LABEL.pool);
+    this.#stage.setAttribute('aria-keyshortcuts', STAGE_KEYS.pool);
     this.#wrap.append(this.#message, this.#stage, this.#bar, this.#legend.el, this.#status);
     frame.append(this.#probe, this.#wrap);
     root.append(style, frame, this.#menu.el);
@@ -384,9 +390,10 @@ export class LbsimViewElement extends HTMLElement {
 
   #showPending(): void {
     if (!this.#pending || !this.#visible) return;
-    if (this.#pending.some((s) => s.topology) && !topologyLoaded()) {
-      // A topology's engine and scene are a file of their own, loaded the first time one is shown.
-      loadTopology().then(
+    const workflows = this.#pending.some((s) => s.workflows);
+    if (this.#pending.some((s) => s.topology) && !topologyLoaded(workflows)) {
+      // A topology's engine and scene are a file of their own (a workflow's statechart another), loaded the first time one is shown.
+      loadTopology(workflows).then(
         () => this.#showPending(),
         (e) => {
           if (this.#alive) this.#showError(`The topology animation could not load: ${e instanceof Error ? e.message : String(e)}`);
@@ -433,6 +440,9 @@ export class LbsimViewElement extends HTMLElement {
       return keep[i];
     });
     this.#stage.replaceChildren(...this.#panels.map((p) => p.el), this.#caption);
+    const kind = this.#panels[0].scene.kind;
+    this.#stage.setAttribute('aria-label', STAGE_LABEL[kind]);
+    this.#stage.setAttribute('aria-keyshortcuts', STAGE_KEYS[kind]);
     this.#player = StoryPlayer.of(scenarios[0]);
     this.#showCaption();
     if (this.#reduced) this.#poster();

@@ -23,8 +23,9 @@ import { AttemptState } from '../src/model/states.js';
 import { computeLayout, queueX, slotIndex, sourceY, type Layout } from './layout.js';
 import { Particles, Phase } from './particles.js';
 import { Series } from './series.js';
-import { AGE_COLORS_LIGHT, IN_FLIGHT, OUTCOMES, attemptStyle } from './palette.js';
+import { AGE_COLORS_LIGHT, IN_FLIGHT, attemptStyle } from './palette.js';
 import type { Timing } from './timing.js';
+import { SceneClock } from './scene-clock.js';
 
 /** Share of a flight spent reaching the balancer. */
 const TO_BALANCER = 0.4;
@@ -39,11 +40,8 @@ const GHOST_ALPHA = 0.45;
 export const MAX_DOTS = 8_192;
 /** Waiting places walked per server and frame; dots further back are drawn at the lane's tail. */
 export const MAX_PLACES_WALKED = 2_048;
-/**
- * What a chart point costs against an event budget, in events: taking one merges the window's
- * histograms (~10 × 2,100 buckets), about the work of a thousand events.
- */
-export const POINT_COST = 1_000;
+/** What a chart point costs against an event budget (see SceneClock). */
+export { POINT_COST } from './scene-clock.js';
 /** A dot's radius is the layout's `dotR` × √(work left / mean cost), within these bounds. */
 export const MIN_DOT_SCALE = 0.45;
 export const MAX_DOT_SCALE = 1.5;
@@ -84,11 +82,9 @@ export class SceneModel implements ModelObserver {
   readonly ageBandsMs: readonly number[];
 
   private particleOf = new Int32Array(1024).fill(-1);
-  /** Model counters in palette OUTCOMES order, for chart points. */
-  private readonly totals = new Float64Array(OUTCOMES.length);
+  private readonly clock: SceneClock;
   private readonly slotOwner: Int32Array;
   private readonly queueSlots: Int32Array;
-  private nextSampleMs: number;
   private lastUpdateMs: number;
   private width = 640;
   private height = 360;
@@ -105,7 +101,7 @@ export class SceneModel implements ModelObserver {
     this.meanCostMs = options.timing.meanCostMs;
     this.ageBandsMs = options.timing.ageBandsMs;
     this.series = new Series(options.timing.sampleMs, options.timing.windowMs, options.chartPoints);
-    this.nextSampleMs = model.sim.now + this.series.sampleMs;
+    this.clock = new SceneClock(model.sim, model.stats, this.series);
     this.lastUpdateMs = model.sim.now;
     this.dispatchedTo = new Float64Array(n);
     this.baseSpeed = Float64Array.from(pool.speed);
@@ -128,37 +124,9 @@ export class SceneModel implements ModelObserver {
     return this.advanceTo(this.model.sim.now + ms, maxEvents);
   }
 
-  /**
-   * Advances the simulation to `targetMs`, taking chart points on the way, but does at most
-   * `maxEvents` of work (an event counts 1, a chart point POINT_COST): when it runs out the clock
-   * stays at the last event handled or point taken, and the next call carries on from there (so
-   * a budgeted run passes through the same states as an unbudgeted one, only in more frames).
-   * Returns the work done.
-   */
+  /** Advances the simulation to `targetMs`, taking chart points on the way, within `maxEvents` of work (SceneClock). */
   advanceTo(targetMs: number, maxEvents = Infinity): number {
-    const sim = this.model.sim;
-    let used = 0;
-    for (;;) {
-      const until = Math.min(targetMs, this.nextSampleMs);
-      if (maxEvents === Infinity) {
-        used += sim.runUntil(until);
-      } else {
-        sim.stopped = false;
-        while (used < maxEvents && !sim.stopped && sim.peek() <= until) {
-          sim.step();
-          used++;
-        }
-        if (sim.stopped) return used; // the model ended its run
-        if (sim.peek() <= until) return used; // budget spent: the rest next time
-        used += sim.runUntil(until); // nothing left before `until`: moves the clock there
-      }
-      if (sim.now < until) return used; // the model stopped: nothing left to happen
-      if (until === this.nextSampleMs) {
-        this.takePoint();
-        used += POINT_COST;
-      }
-      if (until === targetMs || used >= maxEvents) return used;
-    }
+    return this.clock.advanceTo(targetMs, maxEvents);
   }
 
   /** True when the run is over: nothing in flight and no arrival to come. */
@@ -342,13 +310,6 @@ export class SceneModel implements ModelObserver {
   }
 
   // ---- internals ----
-
-  private takePoint(): void {
-    const m = this.model.stats, t = this.totals;
-    for (let o = 0; o < OUTCOMES.length; o++) t[o] = m[OUTCOMES[o].counter];
-    this.series.sample(this.nextSampleMs, t);
-    this.nextSampleMs += this.series.sampleMs;
-  }
 
   private buildLayout(): Layout {
     return computeLayout({

@@ -23,11 +23,12 @@ import { TopologyModel } from '../src/model/topology.js';
 import type { TopologyObserver } from '../src/model/topology-observer.js';
 import { toTopologyConfig, type Scenario } from '../src/scenario/scenario.js';
 import { AttemptState } from '../src/model/states.js';
-import { computeTopologyLayout, minTopologyHeight, tiersOf, topologyQueueX, type TopologyLayout } from './topology-layout.js';
+import { computeTopologyLayout, minTopologyHeight, shiftTopologyLayout, tiersOf, topologyQueueX, type TopologyLayout } from './topology-layout.js';
 import { Particles, Phase } from './particles.js';
 import { Series } from './series.js';
-import { AGE_COLORS_LIGHT, IN_FLIGHT, OUTCOMES, attemptStyle } from './palette.js';
-import { MAX_DOTS, POINT_COST, type SceneOptions } from './scene-model.js';
+import { AGE_COLORS_LIGHT, IN_FLIGHT, attemptStyle } from './palette.js';
+import { MAX_DOTS, type SceneOptions } from './scene-model.js';
+import { SceneClock } from './scene-clock.js';
 import { TopologyView, type PixiKit } from './topology-view.js';
 import type { Atlas } from './atlas.js';
 import type { Theme } from './theme.js';
@@ -94,11 +95,12 @@ export class TopologyScene implements TopologyObserver {
   /** Per dot: the outcome its caller saw when it stopped waiting (0: none). */
   private saw = new Uint8Array(512);
   private slotOwner: Int32Array;
-  private readonly totals = new Float64Array(OUTCOMES.length);
-  private nextSampleMs: number;
+  private readonly clock: SceneClock;
   private lastUpdateMs: number;
-  private width = 640;
-  private height = 360;
+  protected width = 640;
+  protected height = 360;
+  /** The part of the scene the topology is drawn in (null: all of it); a workflow's statechart takes the rest. */
+  protected frame: ((width: number, height: number) => { x: number; y: number; w: number; h: number }) | null = null;
   private tx = 0;
   private ty = 0;
 
@@ -113,7 +115,7 @@ export class TopologyScene implements TopologyObserver {
     this.leaveMs = options.timing.leaveMs;
     this.ageBandsMs = options.timing.ageBandsMs;
     this.series = new Series(options.timing.sampleMs, options.timing.windowMs, options.chartPoints);
-    this.nextSampleMs = model.sim.now + this.series.sampleMs;
+    this.clock = new SceneClock(model.sim, model.stats, this.series);
     this.lastUpdateMs = model.sim.now;
     const n = model.pool.size;
     this.dispatchedTo = new Float64Array(n);
@@ -155,31 +157,9 @@ export class TopologyScene implements TopologyObserver {
     return this.advanceTo(this.model.sim.now + ms, maxEvents);
   }
 
-  /** As SceneModel.advanceTo: to `targetMs`, taking chart points, within `maxEvents` of work. */
+  /** Advances the simulation to `targetMs`, taking chart points on the way, within `maxEvents` of work (SceneClock). */
   advanceTo(targetMs: number, maxEvents = Infinity): number {
-    const sim = this.model.sim;
-    let used = 0;
-    for (;;) {
-      const until = Math.min(targetMs, this.nextSampleMs);
-      if (maxEvents === Infinity) {
-        used += sim.runUntil(until);
-      } else {
-        sim.stopped = false;
-        while (used < maxEvents && !sim.stopped && sim.peek() <= until) {
-          sim.step();
-          used++;
-        }
-        if (sim.stopped) return used;
-        if (sim.peek() <= until) return used;
-        used += sim.runUntil(until);
-      }
-      if (sim.now < until) return used;
-      if (until === this.nextSampleMs) {
-        this.takePoint();
-        used += POINT_COST;
-      }
-      if (until === targetMs || used >= maxEvents) return used;
-    }
+    return this.clock.advanceTo(targetMs, maxEvents);
   }
 
   get finished(): boolean {
@@ -328,18 +308,12 @@ export class TopologyScene implements TopologyObserver {
   }
 
   private buildLayout(): TopologyLayout {
-    const pool = this.model.pool;
-    return computeTopologyLayout({
-      width: this.width, height: this.height, entry: this.model.entry, edges: this.serviceEdges(),
+    const pool = this.model.pool, r = this.frame?.(this.width, this.height);
+    const L = computeTopologyLayout({
+      width: r ? r.w : this.width, height: r ? r.h : this.height, entry: this.model.entry, edges: this.serviceEdges(),
       services: this.model.services.map((svc) => ({ name: svc.name, concurrency: pool.concurrency.subarray(svc.lo, svc.hi) })),
     });
-  }
-
-  private takePoint(): void {
-    const m = this.model.stats, t = this.totals;
-    for (let o = 0; o < OUTCOMES.length; o++) t[o] = m[OUTCOMES[o].counter];
-    this.series.sample(this.nextSampleMs, t);
-    this.nextSampleMs += this.series.sampleMs;
+    return r ? shiftTopologyLayout(L, r.x, r.y, this.width, this.height) : L;
   }
 
   /** Server of the attempt that made call `c` (-1: the external client). */

@@ -154,6 +154,9 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   private readonly userFirst: Int32Array[] = [];
   private readonly userEvent: Int32Array[] = [];
   private readonly userDist: Distribution[][] = [];
+  /** Per machine, per after-entry: the event queue's FIFO lane for its fixed delay (-1: a sampled delay, the heap); per invariant, its deadline's lane. */
+  private readonly afterLane: Int32Array[] = [];
+  private readonly deadlineLane: Int32Array;
   private readonly userP: Float64Array[] = [];
   /** Per child machine (index ≥ 1): request events, respond event, ok states, idempotency key; by service. */
   private readonly request: Int32Array[] = [];
@@ -272,6 +275,14 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     for (const v of this.invariants) for (const s of v.targets) this.reachesAny[s] = 1;
     this.rng = createStream(model.config.seed, 'workflow');
     this.delayRng = createStream(model.config.seed, 'workflow-delays');
+    // Timers a fixed delay after now come due in the order armed: one FIFO lane of the event queue per delay (same order as the heap, O(1)).
+    const lanes = new Map<number, number>();
+    const laneFor = (ms: number) => {
+      if (!lanes.has(ms)) lanes.set(ms, model.sim.addLane());
+      return lanes.get(ms)!;
+    };
+    this.deadlineLane = Int32Array.from(this.invariants, (v) => (v.kind === 'eventually' ? laneFor(v.withinMs) : -1));
+    this.machines.forEach(({ m }, mi) => this.afterLane.push(Int32Array.from(m.afterMs, (ms, i) => (this.afterDist[mi][i] === null ? laneFor(ms) : -1))));
     this.familyId = new Int32Array(0);
     this.growFamilies(15); // the per-family columns sized by machines and invariants
     const hosting = this.stats.slice(1).map((s) => s.service);
@@ -307,7 +318,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     this.stats[0].created++;
     for (let i = 0; i < I; i++) {
       const v = this.invariants[i];
-      if (v.kind === 'eventually') this.arm(0, row, DEADLINE, i, -1, this.model.sim.now + v.withinMs);
+      if (v.kind === 'eventually') this.arm(0, row, DEADLINE, i, -1, this.model.sim.now + v.withinMs, this.deadlineLane[i]);
     }
     inst.start(row);
     this.afterStep(row);
@@ -421,11 +432,11 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     this.inState[mi][s]++;
     for (let i = m.afterFirst[s]; i < m.afterFirst[s + 1]; i++) {
       const d = this.afterDist[mi][i];
-      this.arm(mi, row, AFTER, m.afterEvent[i], s, now + (d === null ? m.afterMs[i] : d.sample(this.delayRng)));
+      this.arm(mi, row, AFTER, m.afterEvent[i], s, now + (d === null ? m.afterMs[i] : d.sample(this.delayRng)), this.afterLane[mi][i]);
     }
     const uf = this.userFirst[mi];
     for (let i = uf[s]; i < uf[s + 1]; i++) {
-      if (this.userP[mi][i] >= 1 || this.rng.next() < this.userP[mi][i]) this.arm(mi, row, USER, this.userEvent[mi][i], s, now + this.userDist[mi][i].sample(this.delayRng));
+      if (this.userP[mi][i] >= 1 || this.rng.next() < this.userP[mi][i]) this.arm(mi, row, USER, this.userEvent[mi][i], s, now + this.userDist[mi][i].sample(this.delayRng), -1);
     }
     if (mi === 0) {
       if (this.invokeEdge[s] >= 0) this.invoke(row, s);
@@ -602,7 +613,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     return out;
   }
 
-  private arm(mi: number, row: number, kind: number, e: number, s: number, atMs: number): void {
+  private arm(mi: number, row: number, kind: number, e: number, s: number, atMs: number, lane: number): void {
     let id: number;
     if (this.tFree.length > 0) id = this.tFree.pop()!;
     else {
@@ -616,7 +627,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     this.tState[id] = s;
     this.tNext[id] = this.timerHead[mi][row];
     this.timerHead[mi][row] = id;
-    this.tId[id] = this.model.sim.schedule(atMs, EventKind.Workflow, id);
+    this.tId[id] = lane >= 0 ? this.model.sim.scheduleLane(lane, atMs, EventKind.Workflow, id) : this.model.sim.schedule(atMs, EventKind.Workflow, id);
     this.pending[mi === 0 ? row : this.childRoot[mi][row]]++;
   }
 

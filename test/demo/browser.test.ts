@@ -622,6 +622,8 @@ describe('the demo in headless Chromium', () => {
         expect(s.sceneSize.height, id).toBeGreaterThanOrEqual(190);
         if (id === 'circuit-breaker') expect(s.legend.sort()).toEqual(['failed', 'rejected', 'succeeded']);
       }
+      // A topology's servers have no menu: its animation takes Space only, and says so.
+      expect(await page.locator('#three-tier .stage').getAttribute('aria-keyshortcuts')).toBe('Space');
       const files = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.split('/').pop()));
       expect(files).toContain('lbsim-view-topology-scene.js');
       // Stills: the breaker once it has opened; three-tier past its warm-up (its charts measure from 1 s).
