@@ -13,12 +13,13 @@ import { MAX_SEEDS } from './compare.js';
 import { MAX_AXIS_VALUES } from './experiment.js';
 import { MAX_LOAD } from './load-setting.js';
 import { RUN_METRICS, SERVICE_FIGURES } from './run-metrics.js';
+import { PATH } from './scenario-path.js';
 
 /** Where the scenario schema is, relative to this one (both ship in schema/). */
 export const SCENARIO_SCHEMA_REF = 'scenario.schema.json';
 
 /** A scenario path as the grid takes it (parsePath's syntax). */
-export const PATH_PATTERN = '^[A-Za-z_$][\\w$]*(\\.[A-Za-z_$][\\w$]*|\\[\\d{1,7}\\])*$';
+export const PATH_PATTERN = PATH.source;
 
 export function experimentSchema(): JsonSchema {
   const range = (min?: JsonSchema): JsonSchema => ({
@@ -48,7 +49,7 @@ export function experimentSchema(): JsonSchema {
         type: 'object',
         description: 'values by scenario path ("arrivals.ratePerSec", "servers[0].count"), as a list or a range {from, to, step}; "balancer" takes "name:option=value" strings or objects; "load" sets the arrival rate for that offered load',
         propertyNames: {
-          anyOf: [{ const: 'load' }, { allOf: [{ pattern: PATH_PATTERN }, { not: { pattern: '^seed($|[.[])' } }, { not: { pattern: '(^|\\.)(__proto__|constructor|prototype)($|[.[])' } }] }],
+          anyOf: [{ const: 'load' }, { allOf: [{ pattern: PATH_PATTERN }, { not: { pattern: '^seed($|[.[])' } }, { not: { pattern: '(^|\\.)(__proto__|constructor|prototype)($|[.[])|\\["(__proto__|constructor|prototype)"\\]' } }] }],
         },
         properties: {
           load: { anyOf: [values({ type: 'number', exclusiveMinimum: 0, maximum: MAX_LOAD }), range({ exclusiveMinimum: 0, maximum: MAX_LOAD })] },

@@ -1,21 +1,24 @@
 /**
  * Paths into a scenario's JSON, written as errors name fields: `arrivals.ratePerSec`,
- * `servers[0].count`, `client.retries.budget.ratio`. An experiment's grid sets values at them.
+ * `servers[0].count`, `client.retries.budget.ratio`, and in a topology
+ * `services.user-db.servers[0].count` (service names may hold "-") and `calls["api->db"].timeoutMs`
+ * (an edge's key, quoted). An experiment's grid sets values at them.
  */
 import { ScenarioError, isObject } from '../input/check.js';
 
 export type PathKey = string | number;
 
-const PATH = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*|\[\d{1,7}\])*$/;
+/** The path syntax (the experiment schema's pattern is its source). */
+export const PATH = /^[A-Za-z_$][\w$-]*(\.[A-Za-z_$][\w$-]*|\[\d{1,7}\]|\["[^"\\\u0000-\u001f]{1,200}"\])*$/;
 /** Keys that would reach an object's prototype instead of a field. */
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
 /** The keys of `path` ("servers[0].count" → ["servers", 0, "count"]), or a ScenarioError naming `at`. */
 export function parsePath(path: string, at: string): PathKey[] {
   if (path.length > 200 || !PATH.test(path)) {
-    throw new ScenarioError(at, path, 'a path into the scenario such as "arrivals.ratePerSec" or "servers[0].count" (field names joined by ".", array items as [i])');
+    throw new ScenarioError(at, path, 'a path into the scenario such as "arrivals.ratePerSec", "servers[0].count" or calls["api->db"].timeoutMs (field names joined by ".", array items as [i], other keys quoted as ["key"])');
   }
-  const keys = [...path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m): PathKey => (m[2] !== undefined ? Number(m[2]) : m[1]));
+  const keys = [...path.matchAll(/\["([^"]*)"\]|\[(\d+)\]|([^.[\]]+)/g)].map((m): PathKey => (m[2] !== undefined ? Number(m[2]) : m[1] ?? m[3]));
   const bad = keys.find((k) => typeof k === 'string' && FORBIDDEN.has(k));
   if (bad !== undefined) throw new ScenarioError(at, path, `a path of scenario fields (not ${JSON.stringify(bad)})`);
   return keys;

@@ -49,6 +49,24 @@ describe('parseExperiment(json)', () => {
       .toMatch(/^grid\["arrivals\.ratePerSec"\]\[1\]: got 100, expected each value once/);
   });
 
+  it('reaches a topology\'s edges and services as validation errors name them: calls["a->b"].x, services.user-db.x', () => {
+    const topology = {
+      stop: { requests: 100 }, arrivals: { process: 'poisson', ratePerSec: 100 }, entry: 'api',
+      services: {
+        api: { servers: [{ count: 1 }], balancer: { name: 'round-robin' }, work: [{ call: 'user-db' }] },
+        'user-db': { servers: [{ count: 1 }], balancer: { name: 'round-robin' }, work: [{ work: { dist: 'constant', valueMs: 1 } }] },
+      },
+    };
+    const e = parseExperiment({ scenario: topology, grid: { 'calls["api->user-db"].timeoutMs': [5, 50], 'services.user-db.servers[0].count': [1, 2] } });
+    const arms = experimentArms(e);
+    expect(arms.map((a) => [a.scenario.topology!.calls['api->user-db'].timeoutMs, a.scenario.topology!.services[1].servers[0].count])).toEqual([[5, 1], [5, 2], [50, 1], [50, 2]]);
+    expect(errorOf(() => parseExperiment({ scenario: topology, grid: { 'calls["api->user-db"].timeoutMs': [0] } })))
+      .toBe('grid["calls[\\"api->user-db\\"].timeoutMs"][0]: got 0, expected a finite number > 0');
+    expect(errorOf(() => parseExperiment({ scenario: topology, grid: { 'calls.api->user-db.timeoutMs': [5] } })))
+      .toMatch(/expected a path into the scenario such as .* calls\["api->db"\]\.timeoutMs/);
+    expect(errorOf(() => parseExperiment({ scenario: topology, grid: { 'calls["constructor"].x': [1] } }))).toMatch(/expected a path of scenario fields \(not "constructor"\)/);
+  });
+
   it('refuses unknown fields, metrics, a load on a closed loop and prototype paths', () => {
     expect(errorOf(() => parseExperiment({ scenario: 'default', grids: {} }))).toMatch(/^grids: got \{\}, expected no such field/);
     expect(errorOf(() => parseExperiment({ scenario: 'default', metrics: ['p42Ms'] }))).toMatch(/^metrics\[0\]: got "p42Ms", expected a metric: meanMs/);
