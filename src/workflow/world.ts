@@ -109,6 +109,11 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   private tlTime = new Float64Array(16 * TIMELINE);
   private tlCode = new Int32Array(16 * TIMELINE);
   private tlCount = new Int32Array(16);
+  /** Whether families record their transitions: only until every invariant has its example (only the first violation's timeline is shown). */
+  private recording = false;
+  /** The `never` invariants' indexes; per machine, per state, whether a timer can be armed in it (`after` or user events). */
+  private readonly neverIdx: Int32Array;
+  private readonly timed: Uint8Array[] = [];
   private readonly families = new Map<number, number>();
   private nextFamily = 1;
   /** Children: per child machine, its row's family (start row) and the next child of that family. */
@@ -272,6 +277,9 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       });
     }
     this.reachesAny = new Uint8Array(root.names.length);
+    this.recording = this.invariants.length > 0;
+    this.neverIdx = Int32Array.from(this.invariants.flatMap((v, i) => (v.kind === 'never' ? [i] : [])));
+    this.machines.forEach(({ m }, mi) => this.timed.push(Uint8Array.from(m.names, (_, s) => (m.afterFirst[s] < m.afterFirst[s + 1] || this.userFirst[mi][s] < this.userFirst[mi][s + 1] ? 1 : 0))));
     for (const v of this.invariants) for (const s of v.targets) this.reachesAny[s] = 1;
     this.rng = createStream(model.config.seed, 'workflow');
     this.delayRng = createStream(model.config.seed, 'workflow-delays');
@@ -469,7 +477,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     this.inState[mi][s]--;
     // Timers of the state end with it.
     const head = this.timerHead[mi];
-    for (let id = head[row]; id >= 0;) {
+    for (let id = this.timed[mi][s] === 1 ? head[row] : -1; id >= 0;) {
       const next = this.tNext[id];
       if (this.tState[id] === s) this.unlinkTimer(id);
       id = next;
@@ -479,6 +487,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
 
   took(mi: number, row: number, t: number): void {
     this.stats[mi].transitions[t]++;
+    if (!this.recording) return;
     const root = mi === 0 ? row : this.childRoot[mi][row];
     const n = this.tlCount[root]++, at = root * TIMELINE + (n % TIMELINE);
     this.tlTime[at] = this.model.sim.now;
@@ -568,10 +577,9 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
         this.pairEntries[pair]++;
       }
     }
-    const I = this.invariants.length;
-    for (let i = 0; i < I; i++) {
-      const v = this.invariants[i];
-      if (v.kind !== 'never') continue;
+    const I = this.invariants.length, never = this.neverIdx;
+    for (let j = 0; j < never.length; j++) {
+      const i = never[j], v = this.invariants[i];
       let holds = true;
       for (let mi = 0; mi < C && holds; mi++) {
         const s = v.states[mi];
@@ -589,7 +597,10 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     const now = this.model.sim.now;
     this.openSince[slot] = now;
     v.count++;
-    if (v.example === null) v.example = { instance: this.familyId[root], atMs: now, timeline: this.timeline(root) };
+    if (v.example === null) {
+      v.example = { instance: this.familyId[root], atMs: now, timeline: this.timeline(root) };
+      this.recording = this.invariants.some((x) => x.example === null);
+    }
   }
 
   private closeViolation(v: Invariant, slot: number): void {
