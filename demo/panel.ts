@@ -23,13 +23,17 @@ import type { Ending } from './outcomes.js';
 /** The topology scene's module (and the topology engine), loaded only when a topology is shown. */
 let topology: typeof import('./topology-scene.js') | null = null;
 
-/** Loads what animating a topology takes (a separate file of the built element); resolves at once when loaded. */
-export async function loadTopology(): Promise<void> {
+/** The workflow scene's module (statechart and workflow runtime), loaded only when a scenario has workflows. */
+let workflow: typeof import('./workflow-scene.js') | null = null;
+
+/** Loads what animating a topology (with `workflows`: and its statechart) takes (separate files of the built element); resolves at once when loaded. */
+export async function loadTopology(workflows = false): Promise<void> {
   topology ??= await import('./topology-scene.js');
+  if (workflows) workflow ??= await import('./workflow-scene.js');
 }
 
-export function topologyLoaded(): boolean {
-  return topology !== null;
+export function topologyLoaded(workflows = false): boolean {
+  return topology !== null && (!workflows || workflow !== null);
 }
 
 /** 'none': no renderer (not yet, or given back); 'creating': one is being made; 'live': drawing. */
@@ -142,7 +146,8 @@ export class Panel implements ContextHolder {
     const options = { timing: this.timing, reducedMotion: this.reducedMotion };
     if (scenario.topology) {
       if (!topology) throw new Error('internal: a topology shown before loadTopology()');
-      this.scene = topology.TopologyScene.of(scenario, options);
+      if (scenario.workflows && !workflow) throw new Error('internal: a workflow shown before loadTopology(true)');
+      this.scene = scenario.workflows ? workflow!.WorkflowScene.of(scenario, options) : topology.TopologyScene.of(scenario, options);
     } else {
       this.scene = new SceneModel(new Model(toModelConfig(scenario)), options);
     }

@@ -4,6 +4,8 @@ export const SCENE_TEXTS: Readonly<Record<string, string>> = {
     'Three services in a chain, edge → app → store, and the store fails every request. Each tier retries three times, so one request becomes 4 attempts at the app and 4 × 4 × 4 = 64 at the store: watch the bottom row fill with failures (squares) flying back up while the top row sees a single request. A retry budget on the edges caps it.',
   'circuit-breaker':
     'The api calls payments, which answers with an error after 200 ms. Every failed call holds an api slot for those 200 ms. Once half of the last 20 calls failed, the breaker on the edge opens: calls are refused at once (crosses falling on the edge), freeing the api. After a second it lets two trial calls through (half-open); they fail, and it opens again.',
+  'order-payment-race':
+    'Each order is a state machine (left) that invokes a payment machine at the payments service (right) and waits in PaymentPending. Half the users cancel after about 3 s while authorizations take a median 2 s: an order cancelled while its payment is still authorizing ends Cancelled with the money authorized — the pair Cancelled × Authorized, counted in the red badge while it lasts, until a compensating check voids the payment about 5 s later. Numbers are the instances in each state now (final states: how many ended there); an arrow flashes as instances take it.',
   'round-robin':
     'Requests arrive at a steady pace and all cost the same. Round robin hands them to each server in turn, so every server finishes one before the next arrives: no queue, nothing dropped.',
   'variable-cost':

@@ -97,6 +97,12 @@ const ENTRIES: readonly SceneEntry[] = [
     preset: 'circuit-breaker',
   },
   {
+    id: 'order-payment-race',
+    title: 'Order ↔ Payment: a cancel races the authorization',
+    balancers: ['least-connections'],
+    preset: 'cancel-race',
+  },
+  {
     id: 'overload',
     title: 'Overload: 2,000+ requests in flight',
     balancers: ['least-connections'],

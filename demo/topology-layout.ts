@@ -175,6 +175,17 @@ export function computeTopologyLayout(input: TopologyLayoutInput): TopologyLayou
   };
 }
 
+/** `L` moved by (dx, dy) inside a scene `width × height` (a workflow's statechart takes the rest). */
+export function shiftTopologyLayout(L: TopologyLayout, dx: number, dy: number, width: number, height: number): TopologyLayout {
+  const add = (a: Float32Array, d: number) => a.map((v) => v + d);
+  return {
+    ...L, width, height,
+    groupX0: add(L.groupX0, dx), groupX1: add(L.groupX1, dx), groupCX: add(L.groupCX, dx), labelY: add(L.labelY, dy),
+    portOutY: add(L.portOutY, dy), portInY: add(L.portInY, dy), clientX: L.clientX + dx, clientY: L.clientY + dy,
+    boxX: add(L.boxX, dx), boxY: add(L.boxY, dy), queueY: add(L.queueY, dy), slotX: add(L.slotX, dx), slotY: add(L.slotY, dy),
+  };
+}
+
 /** x of waiting place k (0 = the place nearest the box's left edge) above server s. */
 export function topologyQueueX(L: TopologyLayout, s: number, k: number): number {
   return L.boxX[s] + L.dotR * 1.2 + 1 + Math.min(k, L.queuePlaces[s] - 1) * L.dotR * 2.4;

@@ -25,6 +25,7 @@ import { Histogram } from '../metrics/histogram.js';
 import { ScenarioError } from '../input/check.js';
 import { compileMachine, stateByPath, within, type CompiledMachine } from './machine.js';
 import { MachineInstances, type MachineHost } from './runtime.js';
+import type { WorkflowObserver } from './workflow-observer.js';
 
 /** A machine of the workflow as configured (after validation, see workflow-spec.ts). */
 export interface WorkflowMachineConfig {
@@ -89,7 +90,9 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   readonly machines: MachineInstances[] = [];
   readonly stats: WorkflowMachineStats[] = [];
   /** Per machine, per state: instances in it now; and its occupancy integrated per bucket (instance·ms; S × BUCKETS). */
-  private readonly inState: Float64Array[] = [];
+  readonly inState: Float64Array[] = [];
+  /** Told every transition taken (the animation's statechart); null: none. */
+  observer: WorkflowObserver | null = null;
   readonly series: Float64Array[] = [];
   bucketMs = 1000;
   /** Time integrated up to, ms. */
@@ -156,12 +159,12 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   private readonly delayRng: Rng;
   /** Per machine: named delays by after-entry index; user events by state (event index, delay, p). */
   private readonly afterDist: (Distribution | null)[][] = [];
-  private readonly userFirst: Int32Array[] = [];
-  private readonly userEvent: Int32Array[] = [];
-  private readonly userDist: Distribution[][] = [];
   /** Per machine, per after-entry: the event queue's FIFO lane for its fixed delay (-1: a sampled delay, the heap); per invariant, its deadline's lane. */
   private readonly afterLane: Int32Array[] = [];
   private readonly deadlineLane: Int32Array;
+  private readonly userFirst: Int32Array[] = [];
+  private readonly userEvent: Int32Array[] = [];
+  private readonly userDist: Distribution[][] = [];
   private readonly userP: Float64Array[] = [];
   /** Per child machine (index ≥ 1): request events, respond event, ok states, idempotency key; by service. */
   private readonly request: Int32Array[] = [];
@@ -280,9 +283,6 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     this.recording = this.invariants.length > 0;
     this.neverIdx = Int32Array.from(this.invariants.flatMap((v, i) => (v.kind === 'never' ? [i] : [])));
     this.machines.forEach(({ m }, mi) => this.timed.push(Uint8Array.from(m.names, (_, s) => (m.afterFirst[s] < m.afterFirst[s + 1] || this.userFirst[mi][s] < this.userFirst[mi][s + 1] ? 1 : 0))));
-    for (const v of this.invariants) for (const s of v.targets) this.reachesAny[s] = 1;
-    this.rng = createStream(model.config.seed, 'workflow');
-    this.delayRng = createStream(model.config.seed, 'workflow-delays');
     // Timers a fixed delay after now come due in the order armed: one FIFO lane of the event queue per delay (same order as the heap, O(1)).
     const lanes = new Map<number, number>();
     const laneFor = (ms: number) => {
@@ -291,6 +291,9 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     };
     this.deadlineLane = Int32Array.from(this.invariants, (v) => (v.kind === 'eventually' ? laneFor(v.withinMs) : -1));
     this.machines.forEach(({ m }, mi) => this.afterLane.push(Int32Array.from(m.afterMs, (ms, i) => (this.afterDist[mi][i] === null ? laneFor(ms) : -1))));
+    for (const v of this.invariants) for (const s of v.targets) this.reachesAny[s] = 1;
+    this.rng = createStream(model.config.seed, 'workflow');
+    this.delayRng = createStream(model.config.seed, 'workflow-delays');
     this.familyId = new Int32Array(0);
     this.growFamilies(15); // the per-family columns sized by machines and invariants
     const hosting = this.stats.slice(1).map((s) => s.service);
@@ -487,6 +490,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
 
   took(mi: number, row: number, t: number): void {
     this.stats[mi].transitions[t]++;
+    if (this.observer !== null) this.observer.transition(mi, this.stats[mi].m.source[t], this.stats[mi].m.target[t]);
     if (!this.recording) return;
     const root = mi === 0 ? row : this.childRoot[mi][row];
     const n = this.tlCount[root]++, at = root * TIMELINE + (n % TIMELINE);

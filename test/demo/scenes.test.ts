@@ -9,6 +9,7 @@ import { createDistribution } from '../../src/random/distributions.js';
 import { parseScenario } from '../../src/scenario/scenario.js';
 import { PRESETS } from '../../src/scenario/presets.js';
 import { TOPOLOGY_PRESETS } from '../../src/scenario/topology-presets.js';
+import { WORKFLOW_PRESETS } from '../../src/workflow/presets.js';
 
 describe('gallery scenes', () => {
   it('are valid scenarios that run (as the CLI would run them)', () => {
@@ -24,7 +25,7 @@ describe('gallery scenes', () => {
       const s = scene.scenario;
       if ('services' in s) {
         // Services calling services: the balancer shown is the entry service's.
-        expect(Object.keys(TOPOLOGY_PRESETS), scene.id).toContain(scene.preset);
+        expect([...Object.keys(TOPOLOGY_PRESETS), ...Object.keys(WORKFLOW_PRESETS)], scene.id).toContain(scene.preset);
         expect(s.services[s.entry as string].balancer.name, scene.id).toBe(scene.balancers[0]);
       } else {
         expect(scene.preset, scene.id).toBe(`essay-${scene.id}`);
