@@ -422,7 +422,8 @@ function topology(): JsonSchema {
       description: { description: 'free text, ignored' },
       seed: num({ integer: true, min: 0, max: 2 ** 32 - 1 }, 'default 1'),
       stop: stop(),
-      arrivals: { $ref: '#/definitions/arrivals' },
+      // A trace's costs have no place in a topology (each service's work steps give its work).
+      arrivals: { allOf: [{ $ref: '#/definitions/arrivals' }, { not: { required: ['costsMs'] } }] },
       keys: keys(),
       entry: service,
       services: {

@@ -184,6 +184,12 @@ function parseTopologyScenario(input: Json, files?: ScenarioFiles): Scenario {
   }
   const o = input;
   const arrivals = parseArrivals(o.arrivals, files);
+  if (arrivals.process === 'trace' && arrivals.costsMs) {
+    // Each service's work steps say what an attempt costs there: a trace's costs would be ignored.
+    const expected = 'a trace of times (and keys) without costs: in a topology each service\'s work steps give its work';
+    if (isObject(o.arrivals) && o.arrivals.file !== undefined) throw new ScenarioError('arrivals.file', o.arrivals.file, expected, 'a trace with a costMs column');
+    throw new ScenarioError('arrivals.costsMs', arrivals.costsMs, expected);
+  }
   const workflows = o.workflows !== undefined && isObject(o.services) ? parseWorkflows(o.workflows, Object.keys(o.services)) : undefined;
   const topology = parseTopology(o, { servers: parseServers, balancer: parseBalancer, failures: parseFailures, health: parseHealth, maxServers: MAX_SERVERS }, files, workflows?.edges);
   const entry = topology.services.find((svc) => svc.name === topology.entry)!;
