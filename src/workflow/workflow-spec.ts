@@ -18,6 +18,7 @@
  */
 import { ScenarioError, array, isObject, join, numberField, object, oneOf, type Json } from '../input/check.js';
 import { parseDistribution } from '../scenario/distribution-spec.js';
+import type { DistributionSpec } from '../random/distributions.js';
 import { compileMachine, stateByPath, type CompiledMachine } from './machine.js';
 import type { WorkflowConfig, WorkflowMachineConfig } from './world.js';
 
@@ -103,18 +104,18 @@ export function parseWorkflows(value: unknown, services: readonly string[]): { c
     }
     if (x.delays !== undefined) {
       if (!isObject(x.delays)) throw new ScenarioError(join(at, 'delays'), x.delays, 'an object of distributions by delay name');
-      mc.delays = {};
+      mc.delays = Object.create(null) as Record<string, DistributionSpec>; // names like constructor or __proto__ are the user's
       for (const [d, spec] of Object.entries(x.delays)) {
         if (!m.afterName.includes(d)) throw new ScenarioError(join(join(at, 'delays'), d), d, `a delay named in an after of the machine: ${m.afterName.filter(Boolean).join(', ') || '(none)'}`);
         mc.delays[d] = parseDistribution(spec, join(join(at, 'delays'), d));
       }
     }
     for (const d of m.afterName) {
-      if (d && mc.delays?.[d] === undefined) throw new ScenarioError(join(join(at, 'delays'), d), undefined, `a distribution for the delay "${d}" the machine's after names`);
+      if (d && !(mc.delays !== undefined && Object.hasOwn(mc.delays, d))) throw new ScenarioError(join(join(at, 'delays'), d), undefined, `a distribution for the delay "${d}" the machine's after names`);
     }
     if (x.events !== undefined) {
       if (!isObject(x.events)) throw new ScenarioError(join(at, 'events'), x.events, 'an object of user events by event name, e.g. {"cancel": {"in": "PaymentPending", "after": {"dist": "exponential", "meanMs": 20000}, "p": 0.2}}');
-      mc.events = {};
+      mc.events = Object.create(null) as NonNullable<WorkflowMachineConfig['events']>;
       for (const [e, w] of Object.entries(x.events)) {
         const ew = join(join(at, 'events'), e);
         if (!m.eventIndex.has(e) || e === '' || e.startsWith('xstate.')) throw new ScenarioError(ew, e, `an event machine ${m.id} takes: ${m.events.slice(1).filter((n) => !n.startsWith('xstate.')).join(', ') || '(none)'}`);

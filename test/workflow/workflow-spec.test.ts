@@ -1,0 +1,39 @@
+/**
+ * Hostile workflow scenarios the validator must refuse with an error naming the field (or run as
+ * written): names that are also keys of every JavaScript object (`constructor`, `toString`,
+ * `__proto__`) as delay and event names.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseScenario, preset, simulate, type TopologyInput } from '../../src/index.js';
+import { thrownScenarioError } from '../scenario-error.js';
+
+function orderPayment(): Record<string, any> {
+  const doc = preset('order-payment') as Record<string, any>;
+  doc.stop = { requests: 200 };
+  return doc;
+}
+
+describe('names that every JavaScript object has', () => {
+  it('a delay named constructor or toString without its distribution is refused, naming it', () => {
+    for (const name of ['constructor', 'toString', 'hasOwnProperty']) {
+      const doc = orderPayment();
+      doc.workflows.machines.order.machine.states.Draft.after = { [name]: 'Submitted', slow: 'Submitted' };
+      doc.workflows.machines.order.delays = { slow: { dist: 'constant', valueMs: 5 } };
+      const e = thrownScenarioError(() => parseScenario(doc), name);
+      expect(e.path).toBe(`workflows.machines.order.delays.${name}`);
+    }
+  });
+
+  it('a delay and a user event named __proto__ are kept as named and fire', () => {
+    const doc = orderPayment();
+    const order = doc.workflows.machines.order;
+    order.machine.states.Draft.on = JSON.parse('{"__proto__": "Submitted"}');
+    order.events = JSON.parse('{"__proto__": {"in": "Draft", "after": {"dist": "constant", "valueMs": 5}}}');
+    order.machine.states.Submitted = JSON.parse('{"after": {"__proto__": "PaymentPending"}}');
+    order.delays = JSON.parse('{"__proto__": {"dist": "constant", "valueMs": 7}}');
+    const w = simulate(doc as TopologyInput).workflows!;
+    expect(w.machines.order.states.Submitted.entries).toBe(200);
+    expect(w.machines.order.states.Submitted.timeMs.mean).toBe(7);
+    expect(w.machines.order.states.PaymentPending.entries).toBeGreaterThanOrEqual(200);
+  });
+});
