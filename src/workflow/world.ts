@@ -51,6 +51,8 @@ export interface WorkflowConfig {
 }
 
 const AFTER = 0, USER = 1, DEADLINE = 2;
+/** A timer's fields in its row of WorkflowWorld's table (Int32 offsets). */
+const T_MACHINE = 0, T_ROW = 1, T_KIND = 2, T_EVENT = 3, T_STATE = 4, T_NEXT = 5;
 /** Messages and calls one instant's steps may set off, at most. */
 const MAX_AT_ONCE = 1_000_000;
 /** Occupancy over time: this many buckets, whose width doubles whenever the run outgrows them. */
@@ -123,14 +125,13 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   private readonly childRoot: Int32Array[] = [];
   private readonly childNext: Int32Array[] = [];
   private readonly childHead: Int32Array[] = [];
-  /** Timers: rows of a small table, each an event of kind Workflow. */
-  private tMachine = new Int32Array(16);
-  private tRow = new Int32Array(16);
-  private tKind = new Uint8Array(16);
-  private tEvent = new Int32Array(16);
-  private tState = new Int32Array(16);
-  private tNext = new Int32Array(16);
-  private tId = new Float64Array(16);
+  /**
+   * Timers: rows of a small table, each an event of kind Workflow; a row is 32 bytes of one buffer
+   * (one cache line holds two): as Int32 at id·8 its machine, instance row, kind, event, state and
+   * the next timer of the instance (T_*), as Float64 at id·4 + 3 its event's id (`tf`).
+   */
+  private ti = new Int32Array(16 * 8);
+  private tf = new Float64Array(this.ti.buffer);
   private tFree: number[] = [];
   private tCount = 0;
   private readonly timerHead: Int32Array[] = [];
@@ -338,9 +339,9 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   }
 
   timer(id: number): void {
-    if (this.tId[id] !== this.model.sim.currentEventId) return;
+    if (this.tf[id * 4 + 3] !== this.model.sim.currentEventId) return;
     this.sync();
-    const mi = this.tMachine[id], row = this.tRow[id], kind = this.tKind[id], e = this.tEvent[id];
+    const mi = this.ti[id * 8 + T_MACHINE], row = this.ti[id * 8 + T_ROW], kind = this.ti[id * 8 + T_KIND], e = this.ti[id * 8 + T_EVENT];
     this.unlinkTimer(id);
     const root = mi === 0 ? row : this.childRoot[mi][row];
     if (kind === DEADLINE) {
@@ -481,8 +482,8 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     // Timers of the state end with it.
     const head = this.timerHead[mi];
     for (let id = this.timed[mi][s] === 1 ? head[row] : -1; id >= 0;) {
-      const next = this.tNext[id];
-      if (this.tState[id] === s) this.unlinkTimer(id);
+      const next = this.ti[id * 8 + T_NEXT];
+      if (this.ti[id * 8 + T_STATE] === s) this.unlinkTimer(id);
       id = next;
     }
     if (mi === 0 && this.invokeEdge[s] >= 0) this.invokeCall[row] = -1; // its response, when it comes, is not awaited
@@ -633,38 +634,38 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     if (this.tFree.length > 0) id = this.tFree.pop()!;
     else {
       id = this.tCount++;
-      if (id >= this.tRow.length) this.growTimers();
+      if (id * 8 >= this.ti.length) this.growTimers();
     }
-    this.tMachine[id] = mi;
-    this.tRow[id] = row;
-    this.tKind[id] = kind;
-    this.tEvent[id] = e;
-    this.tState[id] = s;
-    this.tNext[id] = this.timerHead[mi][row];
+    this.ti[id * 8 + T_MACHINE] = mi;
+    this.ti[id * 8 + T_ROW] = row;
+    this.ti[id * 8 + T_KIND] = kind;
+    this.ti[id * 8 + T_EVENT] = e;
+    this.ti[id * 8 + T_STATE] = s;
+    this.ti[id * 8 + T_NEXT] = this.timerHead[mi][row];
     this.timerHead[mi][row] = id;
-    this.tId[id] = lane >= 0 ? this.model.sim.scheduleLane(lane, atMs, EventKind.Workflow, id) : this.model.sim.schedule(atMs, EventKind.Workflow, id);
+    this.tf[id * 4 + 3] = lane >= 0 ? this.model.sim.scheduleLane(lane, atMs, EventKind.Workflow, id) : this.model.sim.schedule(atMs, EventKind.Workflow, id);
     this.pending[mi === 0 ? row : this.childRoot[mi][row]]++;
   }
 
   private unlinkTimer(id: number): void {
-    const mi = this.tMachine[id], row = this.tRow[id], head = this.timerHead[mi];
-    if (head[row] === id) head[row] = this.tNext[id];
+    const mi = this.ti[id * 8 + T_MACHINE], row = this.ti[id * 8 + T_ROW], head = this.timerHead[mi];
+    if (head[row] === id) head[row] = this.ti[id * 8 + T_NEXT];
     else {
-      for (let x = head[row]; x >= 0; x = this.tNext[x]) {
-        if (this.tNext[x] === id) {
-          this.tNext[x] = this.tNext[id];
+      for (let x = head[row]; x >= 0; x = this.ti[x * 8 + T_NEXT]) {
+        if (this.ti[x * 8 + T_NEXT] === id) {
+          this.ti[x * 8 + T_NEXT] = this.ti[id * 8 + T_NEXT];
           break;
         }
       }
     }
-    this.tId[id] = -1;
+    this.tf[id * 4 + 3] = -1;
     this.tFree.push(id);
     this.pending[mi === 0 ? row : this.childRoot[mi][row]]--;
   }
 
   private cancelDeadline(root: number, i: number): void {
-    for (let id = this.timerHead[0][root]; id >= 0; id = this.tNext[id]) {
-      if (this.tKind[id] === DEADLINE && this.tEvent[id] === i) {
+    for (let id = this.timerHead[0][root]; id >= 0; id = this.ti[id * 8 + T_NEXT]) {
+      if (this.ti[id * 8 + T_KIND] === DEADLINE && this.ti[id * 8 + T_EVENT] === i) {
         this.unlinkTimer(id);
         return;
       }
@@ -693,7 +694,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       for (let x = this.childHead[ci][root]; x >= 0;) {
         const next = this.childNext[ci][x];
         for (let id = this.timerHead[ci][x]; id >= 0;) {
-          const n = this.tNext[id];
+          const n = this.ti[id * 8 + T_NEXT];
           this.unlinkTimer(id);
           id = n;
         }
@@ -817,14 +818,8 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   }
 
   private growTimers(): void {
-    const n = this.tRow.length * 2;
-    this.tMachine = grow(this.tMachine, n);
-    this.tRow = grow(this.tRow, n);
-    this.tKind = grow(this.tKind, n);
-    this.tEvent = grow(this.tEvent, n);
-    this.tState = grow(this.tState, n);
-    this.tNext = grow(this.tNext, n);
-    this.tId = grow(this.tId, n);
+    this.ti = grow(this.ti, this.ti.length * 2);
+    this.tf = new Float64Array(this.ti.buffer);
   }
 
   private growQueue(): void {
