@@ -119,7 +119,14 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   /** The `never` invariants' indexes; per machine, per state, whether a timer can be armed in it (`after` or user events). */
   private readonly neverIdx: Int32Array;
   private readonly timed: Uint8Array[] = [];
-  private readonly families = new Map<number, number>();
+  /**
+   * Live families by id: the start row of family `fid` at famSlot[fid & (length − 1)] (ids are
+   * consecutive, so live ones rarely share a slot; one that finds its slot taken goes to
+   * `famOverflow`); a released row's familyId is 0. The table doubles as families outgrow half of it.
+   */
+  private famSlot = new Int32Array(1024).fill(-1);
+  private readonly famOverflow = new Map<number, number>();
+  private liveFamilies = 0;
   private nextFamily = 1;
   /** Children: per child machine, its row's family (start row) and the next child of that family. */
   private readonly childRoot: Int32Array[] = [];
@@ -304,7 +311,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   // ------------------------------------------------------------ TopologyHooks
 
   live(): number {
-    return this.families.size;
+    return this.liveFamilies;
   }
 
   arrived(): void {
@@ -312,8 +319,8 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     const inst = this.machines[0], row = inst.alloc();
     this.growFamilies(row);
     const fid = this.nextFamily++;
-    this.families.set(fid, row);
     this.familyId[row] = fid;
+    this.addFamily(fid, row);
     this.pending[row] = 0;
     this.okCount[row] = 0;
     this.invokeCall[row] = -1;
@@ -376,9 +383,9 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   attemptStarted(a: number): void {
     this.growAttempts(a);
     const t = this.model.requests, ci = this.childOfService[t.service[a]];
-    const root = ci > 0 && this.invokeEdges[t.edge[a]] === 1 ? this.families.get(t.key[a]) : undefined;
+    const root = ci > 0 && this.invokeEdges[t.edge[a]] === 1 ? this.familyRow(t.key[a]) : -1;
     this.attemptChild[a] = -1;
-    if (root === undefined) return; // not a call of a workflow (or its family is over)
+    if (root < 0) return; // not a call of a workflow (or its family is over)
     this.sync();
     const C = this.machines.length, inst = this.machines[ci];
     let child = this.keyed[ci] === 1 ? this.current[root * C + ci] : -1;
@@ -705,9 +712,9 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       this.childHead[ci][root] = -1;
     }
     this.finishStates(0, root);
-    this.families.delete(this.familyId[root]);
+    this.removeFamily(root);
     inst.release(root);
-    if (this.families.size === 0) this.model.maybeStop();
+    if (this.liveFamilies === 0) this.model.maybeStop();
   }
 
   /** An instance leaves: the time in its active states is counted; a child not final counts where it ended. */
@@ -757,7 +764,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   finish(): void {
     const now = this.model.sim.now;
     this.advance(now);
-    for (const root of this.families.values()) {
+    for (const root of this.liveRoots()) {
       if (this.pairOf[root] >= 0) this.pairTimeMs[this.pairOf[root]] += now - this.pairSince[root];
       this.pairSince[root] = now;
       const I = this.invariants.length;
@@ -771,11 +778,48 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   /** Families still live at the end, and the start machine's states they are in. */
   liveStates(): Map<number, number> {
     const out = new Map<number, number>();
-    for (const root of this.families.values()) {
+    for (const root of this.liveRoots()) {
       const s = this.machines[0].leaf[root];
       out.set(s, (out.get(s) ?? 0) + 1);
     }
     return out;
+  }
+
+  /** The start row of live family `fid`, -1 if none. */
+  private familyRow(fid: number): number {
+    const r = this.famSlot[fid & (this.famSlot.length - 1)];
+    if (r >= 0 && this.familyId[r] === fid) return r;
+    return this.famOverflow.size > 0 ? this.famOverflow.get(fid) ?? -1 : -1;
+  }
+
+  private addFamily(fid: number, row: number): void {
+    if (++this.liveFamilies * 2 > this.famSlot.length) {
+      this.famSlot = new Int32Array(this.famSlot.length * 2).fill(-1);
+      this.famOverflow.clear();
+      for (const r of this.liveRoots()) if (r !== row) this.slotFamily(this.familyId[r], r);
+    }
+    this.slotFamily(fid, row);
+  }
+
+  private slotFamily(fid: number, row: number): void {
+    const k = fid & (this.famSlot.length - 1);
+    if (this.famSlot[k] < 0) this.famSlot[k] = row;
+    else this.famOverflow.set(fid, row);
+  }
+
+  private removeFamily(row: number): void {
+    const fid = this.familyId[row], k = fid & (this.famSlot.length - 1);
+    if (this.famSlot[k] === row) this.famSlot[k] = -1;
+    else this.famOverflow.delete(fid);
+    this.familyId[row] = 0;
+    this.liveFamilies--;
+  }
+
+  /** The start rows of the live families, oldest first. */
+  private liveRoots(): number[] {
+    const out: number[] = [];
+    for (let r = 0; r < this.familyId.length; r++) if (this.familyId[r] > 0) out.push(r);
+    return out.sort((a, b) => this.familyId[a] - this.familyId[b]);
   }
 
   private growFamilies(row: number): void {
