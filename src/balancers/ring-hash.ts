@@ -14,7 +14,10 @@
  * when a server leaves or returns only its own keys move. Envoy instead rescales every host's
  * point count with the host count (xxHash64 of "address_i"), which moves more keys. Rebuilds are
  * lazy (at the next pick, so changes at one instant cost one) and incremental (only the points of
- * servers that changed move: see HashRing).
+ * servers that changed move: see HashRing). Instances of a fleet read the same eligibility and
+ * weights, so they share one ring (160 points × 10,000 servers is 25 MB; 10,000 instances each
+ * with its own would not fit): whichever instance picks first after a change patches it, the
+ * others find it current.
  * Source: Karger et al., "Consistent Hashing and Random Trees", STOC 1997; ketama (libketama,
  * 160 points per server); Envoy RING_HASH.
  * Ties: equal point hashes order by server id.
@@ -22,6 +25,19 @@
 import type { BalancerFactory } from './balancer.js';
 import { policy, readOptions, requireFor } from './options.js';
 import { HashRing, ringPoints, ringReplicas } from './hash-ring.js';
+
+/** Rings shared by instances over the same weights and eligibility arrays, by sizing. */
+const shared = new WeakMap<Float64Array, WeakMap<Uint8Array, Map<string, HashRing>>>();
+
+function sharedRing(weights: Float64Array, eligible: Uint8Array, sizing: string, size: number): HashRing {
+  let byEligible = shared.get(weights);
+  if (!byEligible) shared.set(weights, (byEligible = new WeakMap()));
+  let bySizing = byEligible.get(eligible);
+  if (!bySizing) byEligible.set(eligible, (bySizing = new Map()));
+  let ring = bySizing.get(sizing);
+  if (!ring) bySizing.set(sizing, (ring = new HashRing(new Int32Array(size))));
+  return ring;
+}
 
 const OPTIONS = {
   pointsPerServer: { type: 'number', integer: true, min: 1, max: 65_536, default: 160 },
@@ -35,8 +51,8 @@ export const createRingHash: BalancerFactory = (ctx, options, path) => {
   const why = 'not both: minRingSize sizes the ring as Envoy does, pointsPerServer/maxRingSize as ketama does';
   requireFor(!envoy, path, 'pointsPerServer', options.pointsPerServer, why);
   requireFor(!envoy, path, 'maxRingSize', options.maxRingSize, why);
-  const replicas = new Int32Array(ctx.size);
-  const ring = new HashRing(replicas);
+  const sizing = envoy ? `min ${minRingSize}` : `${pointsPerServer} ${maxRingSize}`;
+  const ring = sharedRing(ctx.weights, ctx.eligible, sizing, ctx.size), replicas = ring.replicas;
   let dirty = true;
 
   function build(): void {

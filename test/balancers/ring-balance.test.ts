@@ -135,11 +135,27 @@ describe('incremental and lazy rebuilds give the tables a build from scratch giv
           fake.ctx.eligible[Math.floor(rng.next() * n)] ^= 1;
           b.rebuild!(); // one call per change, as the model makes them
         }
-        const ref = create(name, { ...fake, ctx: { ...fake.ctx } }, options);
+        // A fresh context (its own arrays: no ring shared with b), built from scratch.
+        const ref = create(name, { ...fake, ctx: { ...fake.ctx, eligible: Uint8Array.from(fake.ctx.eligible), weights: Float64Array.from(fake.ctx.weights) } }, options);
         for (let k = 0; k < 20_000; k++) if (b.pick(k) !== ref.pick(k)) wrong++;
       }
       expect(wrong).toBe(0);
     });
+
+  it('ring-hash instances over the same pool share one ring, kept current whichever instance picks first', () => {
+    const n = 40, fake = fakeContext(n);
+    const a = create('ring-hash', fake), b = create('ring-hash', fake);
+    const solo = () => create('ring-hash', { ...fake, ctx: { ...fake.ctx, eligible: Uint8Array.from(fake.ctx.eligible), weights: Float64Array.from(fake.ctx.weights) } });
+    let wrong = 0;
+    for (let step = 0; step < 20; step++) {
+      fake.ctx.eligible[(step * 7) % n] ^= 1;
+      a.rebuild!();
+      b.rebuild!();
+      const first = step % 2 === 0 ? a : b, second = first === a ? b : a, ref = solo();
+      for (let k = 0; k < 5_000; k++) if (first.pick(k) !== ref.pick(k) || second.pick(k) !== ref.pick(k)) wrong++;
+    }
+    expect(wrong).toBe(0);
+  });
 
   it('maglev: the table rebuilt over the same members is the same table', () => {
     const n = 50, { ctx } = fakeContext(n);
