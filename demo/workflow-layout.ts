@@ -142,7 +142,7 @@ export function computeWorkflowChart(input: WorkflowChartInput): WorkflowChartLa
     const first = L.items.findIndex((it) => it.state === init);
     if (first >= 0) {
       const b = boxes[at[first]];
-      initials.push({ x: b.x - 7 * s, y: b.y - 7 * s, box: at[first] });
+      initials.push({ x: b.x - 12 * s, y: b.y + Math.min(b.h / 2, 11 * s), box: at[first] });
     }
     // Arrows between this level's boxes.
     const itemOf = new Map<number, number>();

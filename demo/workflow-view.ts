@@ -110,7 +110,7 @@ export class WorkflowView extends TopologyView {
         g.lineWidth = 1.1;
         g.beginPath();
         g.moveTo(init.x, init.y);
-        g.lineTo(b.x + 1, b.y + 1);
+        g.lineTo(b.x - 1, init.y);
         g.stroke();
       }
       // Invariant badges, one line each.
@@ -119,8 +119,10 @@ export class WorkflowView extends TopologyView {
         const v = world.invariants[i], { open, total } = wf.violations(i);
         const what = v.kind === 'never'
           ? `${v.text.replace(/^never /, '').replace(/ and /g, ' × ')}`
-          : `late: ${v.text.replace(/^eventually /, '').replace(/ within (\d+) ms$/, (_, ms) => ` within ${Number(ms) / 1000} s`)}`;
-        const label = fit(g, `${what} — now ${open} · ${total} in all`, C.width - 16);
+          : `late: ${v.text.replace(/^eventually /, '').replace(/ or /g, '/').replace(/ within (\d+) ms$/, (_, ms) => ` within ${Number(ms) / 1000} s`)}`;
+        // The counts always show; the words are cut to the room left.
+        const counts = ` — now ${open} · ${total} in all`;
+        const label = `${fit(g, what, C.width - 16 - g.measureText(counts).width)}${counts}`;
         const w = g.measureText(label).width + 12, h = C.badgeH - 4, x = 6, y = C.badgeY + i * C.badgeH;
         g.beginPath();
         g.roundRect(x, y, w, h, h / 2);

@@ -651,6 +651,65 @@ describe('the demo in headless Chromium', () => {
     }, 300_000);
   }
 
+  for (const [form, viewport, column] of [['phone', { width: 390, height: 844 }, 390], ['column', { width: 1000, height: 900 }, 720]] as const) {
+    it(`workflows (${form}, ${column} px column): order-payment and cancel-race draw their statechart beside the servers, from the workflow's own file, without errors`, async () => {
+      const { page, outside, errors, close } = await open(`${base}/blank.html`, viewport);
+      await page.addScriptTag({ type: 'module', url: '/lbsim-view.js' });
+      await page.waitForFunction(() => customElements.get('lbsim-view') !== undefined);
+      await page.evaluate((width) => {
+        const main = document.createElement('main');
+        main.id = 'column';
+        main.setAttribute('style', `max-width: ${width}px; margin: 0 auto; font: 16px/1.5 Georgia, serif`);
+        for (const preset of ['order-payment', 'cancel-race']) {
+          const p = document.createElement('p');
+          p.textContent = `Figure: the ${preset} preset.`;
+          const el = document.createElement('lbsim-view');
+          el.id = preset;
+          el.setAttribute('preset', preset);
+          el.setAttribute('speed', preset === 'order-payment' ? '1' : '5');
+          main.append(p, el);
+        }
+        document.body.append(main);
+      }, column);
+      type Wf = { error: string | null; services: number; workflowStates: number; workflowArrows: number; transitionsSeen: number; violationsOpen: number;
+        orders: number; simMs: number; labels: { names: number }; sceneSize: { width: number; height: number } };
+      const get = (id: string) => page.evaluate((i) => (document.getElementById(i) as unknown as { snapshot(): Wf }).snapshot(), id);
+      for (const [id, states] of [['order-payment', 11], ['cancel-race', 12]] as const) {
+        await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+        await page.waitForFunction((i) => (document.getElementById(i) as any).snapshot().transitionsSeen > 200, id, { timeout: 120_000 });
+        const s = await get(id);
+        expect(s.error, id).toBeNull();
+        expect(s.services, id).toBe(2);
+        // Every state a box, plus the invoked machine's sub-panel.
+        expect(s.workflowStates, id).toBe(states + 1);
+        expect(s.workflowArrows, id).toBeGreaterThanOrEqual(12);
+        expect(s.labels.names, `${id}: both services named`).toBe(2);
+        expect(s.sceneSize.width, id).toBeLessThanOrEqual(column);
+      }
+      const files = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.split('/').pop()));
+      expect(files).toContain('lbsim-view-topology-scene.js');
+      expect(files).toContain('lbsim-view-workflow-scene.js');
+      // Stills: cancel-race with a cancelled order's payment authorized (the pair open), order-payment a few seconds in.
+      await page.waitForFunction(() => (document.getElementById('cancel-race') as any).snapshot().violationsOpen > 2, undefined, { timeout: 120_000 });
+      await page.locator('#cancel-race').evaluate((el) => (el as unknown as { pause(): void }).pause());
+      await page.locator('#order-payment').scrollIntoViewIfNeeded();
+      await page.waitForFunction(() => (document.getElementById('order-payment') as any).snapshot().simMs > 6_000, undefined, { timeout: 120_000 });
+      await page.locator('#order-payment').evaluate((el) => (el as unknown as { pause(): void }).pause());
+      await page.waitForTimeout(300);
+      await page.locator('#order-payment').screenshot({ path: join(shots, `workflow-${form}-order-payment.png`) });
+      await page.locator('#cancel-race').screenshot({ path: join(shots, `workflow-${form}-cancel-race.png`) });
+      await page.locator('#column').screenshot({ path: join(shots, `workflow-${form}.png`) });
+      const frames = await page.evaluate(() => ['order-payment', 'cancel-race'].map((i) => {
+        const s = (document.getElementById(i) as any).snapshot();
+        return { id: i, frameMs: s.frameMs, frameIntervalMs: s.frameIntervalMs, dotsLive: s.dotsLive, simMs: s.simMs, transitionsSeen: s.transitionsSeen };
+      }));
+      writeFileSync(join(shots, `workflow-${form}.json`), JSON.stringify(frames, null, 2));
+      expect(outside).toEqual([]);
+      expect(errors).toEqual([]);
+      await close();
+    }, 300_000);
+  }
+
   it('the element weighs at most 150 KB gzip in its two files, and reports when the article page shows its first frame', async () => {
     const files = ['lbsim-view.js', 'lbsim-view-scene-renderer.js'];
     const sizes = Object.fromEntries(files.map((f) => {
