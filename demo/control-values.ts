@@ -4,7 +4,8 @@
  * The result is scenario JSON, validated again by `parseScenario`, so a knob cannot produce a
  * scenario the CLI would refuse.
  */
-import { parseScenario, type Scenario } from '../src/scenario/scenario.js';
+import type { Scenario } from '../src/scenario/pool-scenario.js';
+import { parseScenario } from './scenario-parse.js';
 import type { DistributionSpec } from '../src/random/distributions.js';
 
 export const SIZES = ['constant', 'uniform', 'exponential', 'heavy-tail'] as const;

@@ -30,11 +30,12 @@
  * Methods (for scripted articles and tests): play(), pause(), step(), reset(seed?), kill(s),
  * revive(s), slow(s, factor), snapshot().
  */
-import { parseScenario, withBalancer, type Scenario } from '../src/scenario/scenario.js';
+import { withBalancer, type Scenario } from '../src/scenario/pool-scenario.js';
+import { parseScenario } from './scenario-parse.js';
 import { balancerNames } from '../src/balancers/registry.js';
 import { AttemptState, SERVER_STATE_NAMES, ServerState } from '../src/model/states.js';
 import { OUTCOMES } from './palette.js';
-import { resolveSource } from './scenario-source.js';
+import { resolveSource, type Resolved } from './scenario-source.js';
 import { timingOf, type Timing } from './timing.js';
 import { applyControls, readControls, type ControlValues } from './control-values.js';
 import { Panel, loadTopology, topologyLoaded } from './panel.js';
@@ -117,6 +118,8 @@ export class LbsimViewElement extends HTMLElement {
   #last = -1;
   #clockAt = 0;
   #generation = 0;
+  /** Loads begun: a resolution that finishes after a later one began is dropped. */
+  #loads = 0;
   #loadQueued = false;
   #frames = 0;
   readonly #cost = new Float64Array(FRAME_STATS);
@@ -365,13 +368,20 @@ export class LbsimViewElement extends HTMLElement {
   }
 
   #load(): void {
-    const r = resolveSource({
+    // Resolving is asynchronous only for a topology the first time (its parser is in its scene's file).
+    const loading = ++this.#loads;
+    void resolveSource({
       preset: this.getAttribute('preset'),
       scenario: this.scenario,
       balancers: this.getAttribute('balancers'),
       seed: this.getAttribute('seed'),
       story: this.getAttribute('story'),
+    }).then((r) => {
+      if (loading === this.#loads && this.isConnected) this.#loaded(r);
     });
+  }
+
+  #loaded(r: Resolved): void {
     if (!r.ok) {
       this.#showError(r.error);
       return;

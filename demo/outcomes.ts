@@ -5,7 +5,7 @@
  * run out of servers, and is cancelled only when hedged. A story's kills count as outages. Anything that happens anyway (a reader
  * kills a server by hand) is added when it first happens (`seen`).
  */
-import type { Scenario } from '../src/scenario/scenario.js';
+import type { Scenario } from '../src/scenario/pool-scenario.js';
 import { compileStory, parseStory } from '../src/scenario/story.js';
 import type { OutcomeCounter } from './palette.js';
 

@@ -7,7 +7,7 @@
  * (and pixi with it) is loaded on first use, with a dynamic import.
  */
 import { Model } from '../src/model/model.js';
-import { toModelConfig, type Scenario } from '../src/scenario/scenario.js';
+import { toModelConfig, type Scenario } from '../src/scenario/pool-scenario.js';
 import { SceneModel } from './scene-model.js';
 import { ChartView } from './chart-view.js';
 import { serverAt } from './layout.js';

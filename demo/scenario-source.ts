@@ -2,12 +2,14 @@
  * Turns what an embedding page gives `<lbsim-view>` — a `preset` name, `scenario` JSON (text or
  * object), a `balancers` list, a `seed` and a `story` — into validated scenarios, or into one readable
  * error to show in place of the animation. Scenario text is data: it is parsed with JSON.parse
- * and checked by the library's `parseScenario`; nothing is fetched or evaluated.
+ * and checked by the library's `parseScenario`; nothing is fetched or evaluated. Asynchronous: a
+ * topology's parser is loaded with its scene's file (scenario-parse.ts).
  */
 import '../src/balancers/index.js';
-import { parseScenario, withBalancer, type Scenario } from '../src/scenario/scenario.js';
+import { withBalancer, type Scenario } from '../src/scenario/pool-scenario.js';
+import { loadParsers, parseScenario } from './scenario-parse.js';
 import { storyValue } from '../src/scenario/story.js';
-import { preset as libraryPreset, presetNames } from '../src/scenario/presets.js';
+import { POOL_PRESETS } from '../src/scenario/pool-presets.js';
 import { availableScenes, findScene, type Scene } from './scenes.js';
 
 export interface SourceInput {
@@ -27,15 +29,15 @@ export type Resolved =
 export const MAX_DRAWN_SERVERS = 48;
 export const DEFAULT_PRESET = 'variable-cost';
 
-export function resolveSource(input: SourceInput): Resolved {
+export async function resolveSource(input: SourceInput): Promise<Resolved> {
   try {
-    return { ok: true, ...resolve(input) };
+    return { ok: true, ...await resolve(input) };
   } catch (e) {
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }
 }
 
-function resolve(input: SourceInput): Omit<Extract<Resolved, { ok: true }>, 'ok'> {
+async function resolve(input: SourceInput): Promise<Omit<Extract<Resolved, { ok: true }>, 'ok'>> {
   let json: unknown, scene: Scene | undefined, title: string;
   const text = input.scenario;
   if (text !== undefined && text !== null && text !== '') {
@@ -44,15 +46,16 @@ function resolve(input: SourceInput): Omit<Extract<Resolved, { ok: true }>, 'ok'
   } else {
     const name = input.preset || DEFAULT_PRESET;
     scene = findScene(name);
-    json = scene ? scene.scenario : libraryPreset(name);
+    json = await presetJson(scene ? scene.preset : name);
     if (json === undefined) {
-      const known = [...availableScenes().map((s) => s.id), ...presetNames()];
+      const known = [...availableScenes().map((s) => s.id), ...(await import('./topology-scene.js')).presetNames()];
       throw new Error(`preset: got ${JSON.stringify(name)}, expected one of ${known.join(', ')}`);
     }
     title = scene?.title ?? name;
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('scenario: expected a JSON object');
   if (input.story !== undefined && input.story !== null && input.story !== '') json = { ...json, story: storyValue(input.story) };
+  await loadParsers(json);
   let scenario = parseScenario(json);
   const groups = scenario.topology ? scenario.topology.services.flatMap((svc) => svc.servers) : scenario.servers;
   const servers = groups.reduce((n, g) => n + g.count, 0);
@@ -71,6 +74,15 @@ function resolve(input: SourceInput): Omit<Extract<Resolved, { ok: true }>, 'ok'
   const scenarios = names.length === 0 ? [scenario] : names.map((b) => withBalancer(scenario, b));
   const withSeed = { ...(json as Record<string, unknown>), seed: scenario.seed };
   return { title, scene, json: withSeed, balancers: scenarios.map((s) => s.balancer.name), scenarios };
+}
+
+/**
+ * A copy of the named library preset's JSON (as `preset()`), or undefined. A single pool's presets
+ * are in the element's file; the topologies' and workflows' travel in the topology scene's file.
+ */
+async function presetJson(name: string): Promise<unknown> {
+  if (Object.prototype.hasOwnProperty.call(POOL_PRESETS, name)) return structuredClone(POOL_PRESETS[name as keyof typeof POOL_PRESETS].scenario);
+  return (await import('./topology-scene.js')).preset(name);
 }
 
 function parseJson(text: string): unknown {

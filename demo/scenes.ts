@@ -9,11 +9,12 @@
  */
 import '../src/balancers/index.js';
 import { getBalancer } from '../src/balancers/registry.js';
-import { preset as presetScenario } from '../src/scenario/presets.js';
-import type { ScenarioInput, TopologyInput } from '../src/scenario/scenario-input.js';
 
-/** A scene as written: how to show it, and the preset it runs. */
-interface SceneEntry {
+/**
+ * A scene: how to show it, and the preset it runs (its JSON is `preset(scene.preset)`; the element
+ * looks it up itself, so this module carries no scenario and topologies' presets stay out of its file).
+ */
+export interface Scene {
   id: string;
   title: string;
   /** One balancer, or two for a side-by-side comparison on the identical workload. */
@@ -24,12 +25,7 @@ interface SceneEntry {
   gallery?: boolean;
 }
 
-export interface Scene extends SceneEntry {
-  /** The preset's scenario JSON (a copy): a single pool, or services calling services. */
-  scenario: ScenarioInput | TopologyInput;
-}
-
-const ENTRIES: readonly SceneEntry[] = [
+export const SCENES: readonly Scene[] = [
   {
     id: 'round-robin',
     title: 'Round robin, equal requests',
@@ -110,12 +106,6 @@ const ENTRIES: readonly SceneEntry[] = [
     gallery: false,
   },
 ];
-
-export const SCENES: readonly Scene[] = ENTRIES.map((entry) => {
-  const scenario = presetScenario(entry.preset);
-  if (!scenario) throw new Error(`scene ${entry.id}: no preset ${JSON.stringify(entry.preset)}`);
-  return { ...entry, scenario };
-});
 
 /** The scenes whose balancers are all registered. */
 export function availableScenes(scenes: readonly Scene[] = SCENES): Scene[] {

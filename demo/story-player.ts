@@ -6,7 +6,7 @@
  * changes); this only tells the page and the reader. Pure: no DOM, unit-tested in Node.
  */
 import { parseStory, type StoryStep } from '../src/scenario/story.js';
-import type { Scenario } from '../src/scenario/scenario.js';
+import type { Scenario } from '../src/scenario/pool-scenario.js';
 
 /** `detail` of an `lbsim:event`: a story step the simulated clock just passed. */
 export interface StoryEvent {

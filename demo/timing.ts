@@ -4,7 +4,7 @@
  * the charts take a point and over what window percentiles are computed, and the playback speed
  * at which a flight lasts about half a second of wall time. All in simulated ms.
  */
-import type { Scenario } from '../src/scenario/scenario.js';
+import type { Scenario } from '../src/scenario/pool-scenario.js';
 import { createDistribution } from '../src/random/distributions.js';
 import { createArrivals } from '../src/model/arrivals.js';
 import { niceMs } from './series.js';

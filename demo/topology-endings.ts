@@ -2,7 +2,7 @@
  * Which ends an attempt can come to in a topology, so the key lists only those (as outcomes.ts
  * does for a single pool). Kept with the topology's own file of the built element.
  */
-import type { Scenario } from '../src/scenario/scenario.js';
+import type { Scenario } from '../src/scenario/pool-scenario.js';
 import type { Ending } from './outcomes.js';
 
 /**

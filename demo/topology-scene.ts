@@ -21,7 +21,11 @@
  */
 import { TopologyModel } from '../src/model/topology.js';
 import type { TopologyObserver } from '../src/model/topology-observer.js';
-import { toTopologyConfig, type Scenario } from '../src/scenario/scenario.js';
+import { toTopologyConfig, type Scenario } from '../src/scenario/pool-scenario.js';
+// A topology's parser and the presets of topologies and workflows travel in this file: the
+// element loads it only for a topology (scenario-parse.ts, scenario-source.ts).
+export { parseTopologyScenario } from '../src/scenario/topology-scenario.js';
+export { preset, presetNames } from '../src/scenario/presets.js';
 import { AttemptState } from '../src/model/states.js';
 import { computeTopologyLayout, minTopologyHeight, shiftTopologyLayout, tiersOf, topologyQueueX, type TopologyLayout } from './topology-layout.js';
 import { Particles, Phase } from './particles.js';

@@ -11,7 +11,9 @@
  * its own in the built element, loaded only for a scenario with `workflows`.
  */
 import { TopologyModel } from '../src/model/topology.js';
-import { toTopologyConfig, type Scenario } from '../src/scenario/scenario.js';
+import { toTopologyConfig, type Scenario } from '../src/scenario/pool-scenario.js';
+// The workflows' parser travels in this file: the element's loads it only for workflows (scenario-parse.ts).
+export { parseWorkflows } from '../src/workflow/workflow-spec.js';
 import { WorkflowWorld } from '../src/workflow/world.js';
 import type { WorkflowObserver } from '../src/workflow/workflow-observer.js';
 import { TopologyScene } from './topology-scene.js';

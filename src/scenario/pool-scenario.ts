@@ -1,7 +1,10 @@
 /**
  * Scenarios: JSON-serialisable descriptions of an experiment, validated field by field.
- * `parseScenario` turns untrusted JSON into a `Scenario` (defaults filled in) or throws a
- * `ScenarioError` naming the path, the value and what was expected.
+ * `parseScenario` (scenario.ts) turns untrusted JSON into a `Scenario` (defaults filled in) or
+ * throws a `ScenarioError` naming the path, the value and what was expected. This module holds
+ * the types, a single pool's parser and the parts a topology's parser (topology-scenario.ts)
+ * shares; it imports neither the topology's nor the workflows' parsers, so the embeddable
+ * element can load those only for a figure that shows a topology.
  */
 import {
   ScenarioError, array, join, numberArray, numberField, object, oneOf, optionalNumberField, stringField,
@@ -22,9 +25,8 @@ import type { ServerSpec } from '../model/server-pool.js';
 import { getBalancer, balancerNames } from '../balancers/index.js';
 import { HISTOGRAM_DIGITS } from '../metrics/histogram.js';
 import { MAX_TIME_MS } from '../engine/simulation.js';
-import { parseTopology, refuseInTopology, type TopologySpec } from './topology-spec.js';
+import type { TopologySpec } from './topology-spec.js';
 import type { TopologyConfig } from '../model/topology.js';
-import { parseWorkflows } from '../workflow/workflow-spec.js';
 import type { WorkflowConfig } from '../workflow/world.js';
 
 export interface ServerGroup {
@@ -105,10 +107,16 @@ const TOP = [
   'failures', 'health', 'client', 'metrics', 'story',
 ];
 
-/** `files` reads the files a scenario names (see ScenarioFiles); without it `file` fields are refused. */
-export function parseScenario(input: unknown, files?: ScenarioFiles): Scenario {
-  if (isObject(input) && input.services !== undefined) return parseTopologyScenario(input, files);
-  if (isObject(input) && input.topology !== undefined) return parseTopologyScenario(topologyInputOf(input as unknown as Scenario), files);
+/** A scenario of services calling services (written with `services`, or a parsed one with `topology`): parseTopologyScenario's. */
+export function isTopologyInput(input: unknown): input is Json {
+  return isObject(input) && (input.services !== undefined || input.topology !== undefined);
+}
+
+/**
+ * A single pool's scenario (parseScenario for any input that is not a topology).
+ * `files` reads the files a scenario names (see ScenarioFiles); without it `file` fields are refused.
+ */
+export function parsePoolScenario(input: unknown, files?: ScenarioFiles): Scenario {
   const o = object(input, '', TOP);
   const scenario: Scenario = {
     name: stringField(o, 'name', '', 'scenario'),
@@ -153,7 +161,7 @@ export function parseScenario(input: unknown, files?: ScenarioFiles): Scenario {
 }
 
 /** `metrics`, and a trace's default stop (after its last arrival): the same for a pool and a topology. */
-function finishCommon(o: Json, scenario: Scenario): void {
+export function finishCommon(o: Json, scenario: Scenario): void {
   if (o.metrics !== undefined) {
     const m = object(o.metrics, 'metrics', ['significantDigits']);
     scenario.metrics = {
@@ -165,74 +173,8 @@ function finishCommon(o: Json, scenario: Scenario): void {
   }
 }
 
-/** Top-level fields of a topology (services calling services); the rest lives under `services`. */
-export const TOPOLOGY_TOP = ['$schema', 'name', 'description', 'seed', 'stop', 'arrivals', 'keys', 'entry', 'services', 'calls', 'client', 'metrics', 'workflows'];
-
-/**
- * A scenario of services calling services (see TopologySpec). Its top-level `servers` and
- * `balancer` are the entry service's, so tools that read them (the run header, `--balancer`)
- * speak of the entry; `service` is not used.
- */
-function parseTopologyScenario(input: Json, files?: ScenarioFiles): Scenario {
-  for (const key of Object.keys(input)) {
-    if (!TOPOLOGY_TOP.includes(key)) {
-      const where = ['servers', 'balancer', 'service', 'serviceScope', 'fleet', 'view', 'failures', 'health'].includes(key)
-        ? 'in a topology it belongs to each service (services.<name>), or is not supported there yet'
-        : `no such field (known fields with "services": ${TOPOLOGY_TOP.join(', ')})`;
-      throw new ScenarioError(key, input[key], where);
-    }
-  }
-  const o = input;
-  const arrivals = parseArrivals(o.arrivals, files);
-  if (arrivals.process === 'trace' && arrivals.costsMs) {
-    // Each service's work steps say what an attempt costs there: a trace's costs would be ignored.
-    const expected = 'a trace of times (and keys) without costs: in a topology each service\'s work steps give its work';
-    if (isObject(o.arrivals) && o.arrivals.file !== undefined) throw new ScenarioError('arrivals.file', o.arrivals.file, expected, 'a trace with a costMs column');
-    throw new ScenarioError('arrivals.costsMs', arrivals.costsMs, expected);
-  }
-  const workflows = o.workflows !== undefined && isObject(o.services) ? parseWorkflows(o.workflows, Object.keys(o.services)) : undefined;
-  const topology = parseTopology(o, { servers: parseServers, balancer: parseBalancer, failures: parseFailures, health: parseHealth, maxServers: MAX_SERVERS }, files, workflows?.edges);
-  const entry = topology.services.find((svc) => svc.name === topology.entry)!;
-  const scenario: Scenario = {
-    name: stringField(o, 'name', '', 'scenario'),
-    seed: numberField(o, 'seed', '', { integer: true, min: 0, max: 2 ** 32 - 1 }, 1),
-    stop: parseStop(o.stop, arrivals.process === 'trace'),
-    servers: entry.servers,
-    arrivals,
-    service: { dist: 'constant', valueMs: 0 },
-    balancer: entry.balancer,
-    topology,
-  };
-  if (workflows) scenario.workflows = workflows.config;
-  if (o.keys !== undefined) scenario.keys = parseKeys(o.keys);
-  if (o.client !== undefined) {
-    scenario.client = parseClient(o.client);
-    refuseInTopology(scenario.client, 'client');
-  }
-  finishCommon(o, scenario);
-  return scenario;
-}
-
-/** A parsed topology scenario written back as input (to validate it again, e.g. after `withBalancer`). */
-function topologyInputOf(scenario: Scenario): Json {
-  const t = scenario.topology!;
-  const services: Json = {};
-  for (const svc of t.services) {
-    const x: Json = services[svc.name] = { servers: svc.servers, balancer: svc.name === t.entry ? scenario.balancer : svc.balancer, work: svc.work };
-    if (svc.limit) x.limit = svc.limit;
-    if (svc.failures) x.failures = svc.failures;
-    if (svc.health) x.health = svc.health;
-  }
-  const input: Json = { name: scenario.name, seed: scenario.seed, stop: scenario.stop, arrivals: scenario.arrivals, entry: t.entry, services, calls: t.calls };
-  if (scenario.keys) input.keys = scenario.keys;
-  if (scenario.client) input.client = scenario.client;
-  if (scenario.metrics) input.metrics = scenario.metrics;
-  if (scenario.workflows) input.workflows = scenario.workflows as unknown as Json;
-  return input;
-}
-
 /** A trace may leave `stop` out: it stops after its last arrival. */
-function parseStop(value: unknown, trace: boolean): Scenario['stop'] {
+export function parseStop(value: unknown, trace: boolean): Scenario['stop'] {
   if (value === undefined && trace) return { warmupMs: 0 };
   const o = object(value, 'stop', ['requests', 'timeMs', 'warmupMs', 'maxEvents', 'maxInFlight']);
   const requests = optionalNumberField(o, 'requests', 'stop', { integer: true, min: 1, max: MAX_REQUESTS });
@@ -254,7 +196,7 @@ function parseStop(value: unknown, trace: boolean): Scenario['stop'] {
   return stop;
 }
 
-function parseServers(value: unknown, at = 'servers'): ServerGroup[] {
+export function parseServers(value: unknown, at = 'servers'): ServerGroup[] {
   const groups = array(value, at, 1);
   return groups.map((item, i) => {
     const path = join(at, i);
@@ -280,7 +222,7 @@ function parseServers(value: unknown, at = 'servers'): ServerGroup[] {
   });
 }
 
-function parseArrivals(value: unknown, files: ScenarioFiles | undefined): ArrivalSpec | ClosedLoopSpec {
+export function parseArrivals(value: unknown, files: ScenarioFiles | undefined): ArrivalSpec | ClosedLoopSpec {
   const path = 'arrivals';
   if (typeof value !== 'object' || value === null) throw new ScenarioError(path, value, 'an object with a "process" field');
   const process = oneOf((value as Json).process, join(path, 'process'), [...ARRIVAL_PROCESSES, 'closed'] as const);
@@ -366,7 +308,7 @@ function parseRateChanges(value: unknown, path: string): { atMs: number; ratePer
  * `failures`: random failures by `mtbfMs`/`mttrMs` (exponential) or `timeBetween`/`repair`
  * (any distribution), scheduled `outages`, and the recovery `warmupMs`.
  */
-function parseFailures(value: unknown, servers: number, files: ScenarioFiles | undefined, path = 'failures'): FailureConfig {
+export function parseFailures(value: unknown, servers: number, files: ScenarioFiles | undefined, path = 'failures'): FailureConfig {
   const o = object(value, path, ['mtbfMs', 'mttrMs', 'timeBetween', 'repair', 'warmupMs', 'outages', 'slowdowns', 'zones']);
   const timeBetween = meanOrDistribution(o, 'mtbfMs', 'timeBetween', path, files);
   const repair = meanOrDistribution(o, 'mttrMs', 'repair', path, files);
@@ -407,7 +349,7 @@ function parseFailures(value: unknown, servers: number, files: ScenarioFiles | u
   return config;
 }
 
-function parseKeys(value: unknown): KeySpec {
+export function parseKeys(value: unknown): KeySpec {
   if (!isObject(value)) throw new ScenarioError('keys', value, 'an object with a "dist" field ("uniform" or "zipf")');
   const dist = oneOf(value.dist, 'keys.dist', ['uniform', 'zipf'] as const);
   if (dist === 'uniform') {
@@ -455,7 +397,7 @@ function sameLength(values: number[], times: number[], path: string): number[] {
  * Checks the name and lets the policy's factory validate its options (on a throw-away context
  * the size of the pool), so a bad option is reported before anything runs.
  */
-function parseBalancer(value: unknown, servers: readonly ServerGroup[], path = 'balancer'): Scenario['balancer'] {
+export function parseBalancer(value: unknown, servers: readonly ServerGroup[], path = 'balancer'): Scenario['balancer'] {
   if (!isObject(value)) throw new ScenarioError(path, value, 'an object with a "name" field');
   const info = typeof value.name === 'string' ? getBalancer(value.name) : undefined;
   if (!info) throw new ScenarioError(join(path, 'name'), value.name, `a known balancer: ${balancerNames().join(', ')}`);

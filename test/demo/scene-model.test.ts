@@ -8,7 +8,11 @@ import { Phase } from '../../demo/particles.js';
 import { queueX, slotIndex } from '../../demo/layout.js';
 import { timingOf } from '../../demo/timing.js';
 import { findScene } from '../../demo/scenes.js';
+import { preset } from '../../src/scenario/presets.js';
 import { AGE_COLORS_LIGHT, OKABE_ITO } from '../../demo/palette.js';
+
+/** A gallery scene's scenario JSON (its preset's). */
+const sceneJson = (id: string) => preset(findScene(id)!.preset)!;
 
 function sceneOf(json: Record<string, unknown>, reducedMotion = false): SceneModel {
   const scenario = parseScenario(json);
@@ -36,7 +40,7 @@ const oneServer = (fields: Record<string, unknown> = {}) => ({
 
 describe('SceneModel', () => {
   it('spawns one dot per request sent, and retires it once its request ended and its exit played', () => {
-    const scene = sceneOf(findScene('round-robin')!.scenario);
+    const scene = sceneOf(sceneJson('round-robin'));
     play(scene, 10_000);
     const sent = scene.dispatchedTo.reduce((a, b) => a + b, 0);
     expect(sent).toBeGreaterThan(50);
@@ -48,7 +52,7 @@ describe('SceneModel', () => {
   });
 
   it('reuses its dots: a steady scene never grows the pool', () => {
-    const scene = sceneOf(findScene('variable-cost')!.scenario);
+    const scene = sceneOf(sceneJson('variable-cost'));
     const size = scene.particles.size;
     play(scene, 60_000, 33);
     expect(scene.spawned).toBeGreaterThan(300);
@@ -102,7 +106,7 @@ describe('SceneModel', () => {
   });
 
   it('after a kill sends no dot to the dead server, and after a revive sends some again', () => {
-    const scene = sceneOf(findScene('round-robin')!.scenario);
+    const scene = sceneOf(sceneJson('round-robin'));
     play(scene, 3_000);
     scene.kill(1);
     const sentBefore = Array.from(scene.dispatchedTo);
@@ -116,7 +120,7 @@ describe('SceneModel', () => {
   });
 
   it('slows a server down by a factor and restores it', () => {
-    const scene = sceneOf(findScene('different-power')!.scenario);
+    const scene = sceneOf(sceneJson('different-power'));
     scene.slow(0, 4);
     expect(scene.model.pool.speed[0]).toBe(0.5);
     expect(scene.isSlowed(0)).toBe(true);
@@ -169,7 +173,7 @@ describe('SceneModel', () => {
   });
 
   it('takes one chart point per sampleMs, counting outcomes as the model does', () => {
-    const scene = sceneOf(findScene('variable-cost')!.scenario);
+    const scene = sceneOf(sceneJson('variable-cost'));
     const step = scene.series.sampleMs;
     play(scene, step * 12 + 1);
     expect(scene.series.points).toBe(12);
@@ -188,8 +192,8 @@ describe('SceneModel', () => {
   });
 
   it('advanceTo does at most maxEvents of work (plus one chart point) and later frames reach the state of one unbudgeted call', () => {
-    const budgeted = sceneOf(findScene('variable-cost')!.scenario);
-    const free = sceneOf(findScene('variable-cost')!.scenario);
+    const budgeted = sceneOf(sceneJson('variable-cost'));
+    const free = sceneOf(sceneJson('variable-cost'));
     const budget = POINT_COST + 50;
     let frames = 0;
     while (budgeted.model.sim.now < 20_000) {

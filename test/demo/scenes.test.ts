@@ -7,22 +7,26 @@ import { applyControls, readControls, sizeSpec, MIXED_SPEEDS } from '../../demo/
 import { timingOf, SPEEDS } from '../../demo/timing.js';
 import { createDistribution } from '../../src/random/distributions.js';
 import { parseScenario } from '../../src/scenario/scenario.js';
-import { PRESETS } from '../../src/scenario/presets.js';
+import { PRESETS, preset } from '../../src/scenario/presets.js';
 import { TOPOLOGY_PRESETS } from '../../src/scenario/topology-presets.js';
 import { WORKFLOW_PRESETS } from '../../src/workflow/presets.js';
+
+/** A gallery scene's scenario JSON (its preset's). */
+const sceneJson = (id: string) => preset(findScene(id)!.preset)!;
 
 describe('gallery scenes', () => {
   it('are valid scenarios that run (as the CLI would run them)', () => {
     for (const scene of availableScenes()) {
-      const summary = 'services' in scene.scenario ? simulate(scene.scenario, { requests: 300 }) : simulate(scene.scenario, { requests: 300 });
+      const json = sceneJson(scene.id);
+      const summary = 'services' in json ? simulate(json, { requests: 300 }) : simulate(json, { requests: 300 });
       expect(summary, scene.id).toBeDefined();
     }
   });
 
   it('run essay-… presets (or topology presets), which name the balancer shown first (so the CLI reproduces them)', () => {
     for (const scene of SCENES) {
-      expect(scene.scenario).toEqual(PRESETS[scene.preset].scenario);
-      const s = scene.scenario;
+      expect(PRESETS[scene.preset], scene.id).toBeDefined();
+      const s = PRESETS[scene.preset].scenario;
       if ('services' in s) {
         // Services calling services: the balancer shown is the entry service's.
         expect([...Object.keys(TOPOLOGY_PRESETS), ...Object.keys(WORKFLOW_PRESETS)], scene.id).toContain(scene.preset);
@@ -41,22 +45,22 @@ describe('gallery scenes', () => {
   });
 
   it('leave out a scene whose balancer is not registered', () => {
-    const extra: Scene = { id: 'x', title: 'x', balancers: ['no-such-balancer'], preset: SCENES[0].preset, scenario: SCENES[0].scenario };
+    const extra: Scene = { id: 'x', title: 'x', balancers: ['no-such-balancer'], preset: SCENES[0].preset };
     expect(availableScenes([...SCENES, extra]).map((s) => s.id)).not.toContain('x');
     expect(availableScenes().map((s) => s.id)).toContain('round-robin');
   });
 });
 
 describe('resolveSource', () => {
-  it('resolves a gallery scene with its balancers, or a library preset', () => {
-    const r = resolveSource({ preset: 'compare' });
+  it('resolves a gallery scene with its balancers, or a library preset', async () => {
+    const r = await resolveSource({ preset: 'compare' });
     expect(r.ok && r.scenarios.map((s) => s.balancer.name)).toEqual(['round-robin', 'least-connections']);
-    const lib = resolveSource({ preset: 'essay' });
+    const lib = await resolveSource({ preset: 'essay' });
     expect(lib.ok && lib.scenarios[0].name).toBe('essay');
   });
 
-  it('compares two balancers on the identical workload', () => {
-    const r = resolveSource({ preset: 'variable-cost', balancers: 'round-robin, power-of-two', seed: '9' });
+  it('compares two balancers on the identical workload', async () => {
+    const r = await resolveSource({ preset: 'variable-cost', balancers: 'round-robin, power-of-two', seed: '9' });
     if (!r.ok) throw new Error(r.error);
     const [a, b] = r.scenarios;
     expect([a.balancer.name, b.balancer.name]).toEqual(['round-robin', 'power-of-two']);
@@ -64,7 +68,7 @@ describe('resolveSource', () => {
     expect(a.seed).toBe(9);
   });
 
-  it('explains what is wrong instead of throwing', () => {
+  it('explains what is wrong instead of throwing', async () => {
     const cases: [Parameters<typeof resolveSource>[0], RegExp][] = [
       [{ preset: 'nope' }, /preset: got "nope", expected one of .*round-robin/],
       [{ scenario: '{"servers": [' }, /scenario: not valid JSON/],
@@ -73,26 +77,59 @@ describe('resolveSource', () => {
       [{ preset: 'round-robin', balancers: 'a,b,c' }, /expected one, or two/],
       [{ preset: 'round-robin', balancers: 'nonsense' }, /balancer\.name: got "nonsense"/],
       [{ preset: 'round-robin', seed: '-1' }, /seed: got "-1"/],
-      [{ scenario: { ...(findScene('round-robin')!.scenario), servers: [{ count: MAX_DRAWN_SERVERS + 1 }] } }, /at most 48/],
+      [{ scenario: { ...(sceneJson('round-robin')), servers: [{ count: MAX_DRAWN_SERVERS + 1 }] } }, /at most 48/],
     ];
     for (const [input, message] of cases) {
-      const r = resolveSource(input);
+      const r = await resolveSource(input);
       expect(r.ok, JSON.stringify(input)).toBe(false);
       if (!r.ok) expect(r.error).toMatch(message);
     }
   });
 
-  it('defaults to the variable-cost scene', () => {
-    const r = resolveSource({});
+  it('resolves topology and workflow presets as the library parses them, loading their parsers first', async () => {
+    for (const name of ['three-tier', 'circuit-breaker', 'order-payment', 'cancel-race']) {
+      const r = await resolveSource({ preset: name });
+      if (!r.ok) throw new Error(r.error);
+      expect(r.scenarios[0], name).toEqual(parseScenario(PRESETS[name].scenario));
+      expect(r.scenarios[0].topology, name).toBeDefined();
+      expect(r.scenarios[0].workflows !== undefined, name).toBe(name === 'order-payment' || name === 'cancel-race');
+    }
+  });
+
+  it("refuses a bad topology or workflow with the library's message, word for word", async () => {
+    const three = PRESETS['three-tier'].scenario as Record<string, any>;
+    const order = PRESETS['order-payment'].scenario as Record<string, any>;
+    const bad: Record<string, unknown>[] = [
+      { ...three, servers: [{ count: 1 }] },
+      { ...three, services: { ...three.services, api: { ...three.services.api, limit: { kind: 'nope' } } } },
+      { ...three, calls: { 'web->nowhere': {} } },
+      { ...order, workflows: { ...order.workflows, machines: 3 } },
+      { ...order, workflows: { nope: 1 } },
+    ];
+    for (const json of bad) {
+      let expected = '';
+      try {
+        parseScenario(json);
+      } catch (e) {
+        expected = (e as Error).message;
+      }
+      expect(expected).not.toBe('');
+      const r = await resolveSource({ scenario: JSON.stringify(json) });
+      expect(r.ok ? '' : r.error).toBe(expected);
+    }
+  });
+
+  it('defaults to the variable-cost scene', async () => {
+    const r = await resolveSource({});
     expect(r.ok && r.scene?.id).toBe('variable-cost');
   });
 });
 
 describe('control values', () => {
-  const json = findScene('failure')!.scenario;
+  const json = sceneJson('failure');
 
   it('read back what a scenario says', () => {
-    const s = parseScenario(findScene('different-power')!.scenario);
+    const s = parseScenario(sceneJson('different-power'));
     expect(readControls(s, 7)).toEqual({ ratePerSec: 7, size: 'uniform', servers: 4, power: 'mixed' });
   });
 
@@ -121,12 +158,12 @@ describe('control values', () => {
 
 describe('timingOf', () => {
   it('scales flights, chart steps and speed to the workload', () => {
-    const essay = timingOf(parseScenario(findScene('round-robin')!.scenario));
+    const essay = timingOf(parseScenario(sceneJson('round-robin')));
     expect(essay.travelMs).toBeCloseTo(300);
     expect(essay.sampleMs).toBe(500);
     expect(essay.windowMs).toBe(5_000);
     expect(SPEEDS).toContain(essay.speed);
-    const fast = timingOf(parseScenario(findScene('overload')!.scenario));
+    const fast = timingOf(parseScenario(sceneJson('overload')));
     expect(fast.travelMs).toBeLessThan(essay.travelMs);
     expect(fast.speed).toBeLessThan(essay.speed);
   });
