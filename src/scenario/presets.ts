@@ -1,6 +1,7 @@
 /**
  * Named scenarios: a single pool's (pool-presets.ts: the default used by `npm start`, the
- * baselines' workloads, scenes for articles), topologies' and workflows'. Each is plain JSON, so `lbsim run <name>` and a scenario file are interchangeable.
+ * baselines' workloads, scenes for articles), topologies' and workflows'. Each is plain JSON, so
+ * `lbsim run <name>` and a scenario file are interchangeable.
  */
 
 import { POOL_PRESETS, type PresetInfo } from './pool-presets.js';
