@@ -146,6 +146,8 @@ export function compileMachine(value: unknown, path: string): CompiledMachine {
     return index;
   };
   walk(root, machineId, '', path, -1, 0);
+  const first = nodes.find((n) => n.parent === 0 && n.key === root.initial);
+  if (first?.config.type === 'final') throw new ScenarioError(join(path, 'initial'), root.initial, 'a state that is not final (the machine would be done before it starts)');
   const at = (n: Node): string => {
     let s = path;
     const keys: string[] = [];

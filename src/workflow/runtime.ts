@@ -45,6 +45,8 @@ export class MachineInstances {
   live = 0;
   now = 0;
   private readonly path = new Int32Array(257);
+  /** Set when a microstep changed the snapshot beyond the active states: a counter set, an invoke started or stopped. */
+  private changed = false;
 
   constructor(readonly m: CompiledMachine, readonly index: number, readonly host: MachineHost) {
     this.counters = new Float64Array(16 * Math.max(1, m.counters.length));
@@ -111,24 +113,38 @@ export class MachineInstances {
     return false;
   }
 
-  /** Delivers event `e` to instance `row`: one macrostep. Returns whether a transition was taken. */
+  /**
+   * Delivers event `e` to instance `row`: one macrostep. Returns whether a transition was taken for
+   * it. As in XState, `always` transitions are selected after every event, taken or not (a chance
+   * guard draws again).
+   */
   send(row: number, e: number): boolean {
     if (this.alive[row] !== 1 || e <= 0) return false;
     const t = this.select(row, e);
-    if (t < 0) return false;
+    if (t < 0) {
+      this.settle(row);
+      return false;
+    }
     this.microstep(row, t);
     this.settle(row);
     return true;
   }
 
-  /** `always` transitions until none is enabled. */
+  /**
+   * `always` transitions until none is enabled, or until one changed nothing (the same state, no
+   * counter set, no invoke started or stopped): XState then keeps its snapshot and selects no
+   * more eventless transitions in this macrostep.
+   */
   private settle(row: number): void {
     let n = 0;
     while (this.alive[row] === 1) {
       const t = this.select(row, ALWAYS);
       if (t < 0) return;
       if (++n > MAX_MICROSTEPS) throw new ScenarioError('workflows', this.m.id, `machines whose always transitions end (machine ${this.m.id} took more than ${MAX_MICROSTEPS} in a row: guards that stay true loop)`);
+      const leaf = this.leaf[row];
+      this.changed = false;
       this.microstep(row, t);
+      if (!this.changed && this.leaf[row] === leaf) return;
     }
   }
 
@@ -210,12 +226,14 @@ export class MachineInstances {
   private enter(row: number, s: number): void {
     const m = this.m;
     this.since[row * m.maxDepth + m.depth[s]] = this.now;
+    if (m.invokeSrc[s] !== '') this.changed = true;
     this.actions(row, m.entryFirst[s], m.entryFirst[s + 1]);
     this.host.entered(this.index, row, s);
   }
 
   private exit(row: number, s: number): void {
     const m = this.m;
+    if (m.invokeSrc[s] !== '') this.changed = true;
     this.actions(row, m.exitFirst[s], m.exitFirst[s + 1]);
     this.host.exiting(this.index, row, s);
     this.leaf[row] = m.parent[s];
@@ -225,8 +243,13 @@ export class MachineInstances {
     const m = this.m, nc = m.counters.length;
     for (let a = from; a < to; a++) {
       const kind = m.actKind[a];
-      if (kind === ACT_INC) this.counters[row * nc + m.actA[a]] += m.actValue[a];
-      else if (kind === ACT_SET) this.counters[row * nc + m.actA[a]] = m.actValue[a];
+      if (kind === ACT_INC) {
+        this.counters[row * nc + m.actA[a]] += m.actValue[a];
+        this.changed = true;
+      } else if (kind === ACT_SET) {
+        this.counters[row * nc + m.actA[a]] = m.actValue[a];
+        this.changed = true;
+      }
       else if (kind === ACT_SEND) this.host.send(this.index, row, a);
     }
   }

@@ -24,7 +24,7 @@ function lognormalMean(median: number, f: (a: number) => number): number {
 }
 
 function run(name: string, requests: number) {
-  const input = preset(name) as TopologyInput & { stop: { requests: number } };
+  const input = preset(name) as unknown as TopologyInput & { stop: { requests: number } };
   input.stop = { requests };
   return simulate(input).workflows!;
 }

@@ -36,4 +36,10 @@ describe('names that every JavaScript object has', () => {
     expect(w.machines.order.states.Submitted.timeMs.mean).toBe(7);
     expect(w.machines.order.states.PaymentPending.entries).toBeGreaterThanOrEqual(200);
   });
+
+  it('a machine whose initial state is final is refused (it would be done before it starts)', () => {
+    const doc = orderPayment();
+    doc.workflows.machines.order.machine.initial = 'Completed';
+    expect(thrownScenarioError(() => parseScenario(doc)).path).toBe('workflows.machines.order.machine.initial');
+  });
 });
