@@ -187,7 +187,9 @@ export class MachineInstances {
     let domain: number;
     if (m.reenter[t] === 0 && this.contains(src, tgt)) domain = src;
     else {
-      domain = 0;
+      // No proper ancestor of the target holds the source (a transition of the root, or to it):
+      // XState's domain is the root, or above it when reentering (the root is exited and entered).
+      domain = m.reenter[t] === 1 ? -1 : 0;
       for (let a = parent[tgt]; a >= 0; a = parent[a]) {
         if (a !== src && this.contains(a, src)) {
           domain = a;

@@ -122,4 +122,14 @@ describe('the compiled tables take always transitions as XState does', () => {
     const m = compileMachine(config, 'machine');
     expect(crossCheck(config, m, 5, 10, createStream(3, 'xstate-random'))).toBeGreaterThan(20);
   });
+
+  it('a reentering transition of the root exits and enters the root (its entry actions run again)', () => {
+    const config = {
+      id: 'm', initial: 'S0', context: { n: 0, k: 0 }, entry: { type: 'inc', params: { counter: 'k' } }, exit: { type: 'inc', params: { counter: 'n' } },
+      on: { b: { target: '#m.S0', reenter: true }, c: { target: '.S1', reenter: true }, d: { target: '#m', reenter: true } },
+      states: { S0: { on: { a: 'S1' } }, S1: { on: { a: { target: 'S0', reenter: true } } } },
+    };
+    const m = compileMachine(config, 'machine');
+    expect(crossCheck(config, m, 10, 12, createStream(4, 'xstate-random'))).toBeGreaterThan(100);
+  });
 });
