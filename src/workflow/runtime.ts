@@ -47,6 +47,8 @@ export class MachineInstances {
   private readonly path = new Int32Array(257);
   /** Set when a microstep changed the snapshot beyond the active states: a counter set, an invoke started or stopped. */
   private changed = false;
+  /** XState's internal `xstate.done.state.*` events of this macrostep: each makes it select `always` transitions once more. */
+  private doneEvents = 0;
 
   constructor(readonly m: CompiledMachine, readonly index: number, readonly host: MachineHost) {
     this.counters = new Float64Array(16 * Math.max(1, m.counters.length));
@@ -88,6 +90,7 @@ export class MachineInstances {
     for (let k = 0; k < nc; k++) this.counters[row * nc + k] = m.counterInit[k];
     this.alive[row] = 1;
     this.leaf[row] = 0;
+    this.doneEvents = 0;
     this.enter(row, 0);
     let s = 0;
     while (m.initial[s] >= 0) {
@@ -120,6 +123,7 @@ export class MachineInstances {
    */
   send(row: number, e: number): boolean {
     if (this.alive[row] !== 1 || e <= 0) return false;
+    this.doneEvents = 0;
     const t = this.select(row, e);
     if (t < 0) {
       this.settle(row);
@@ -139,12 +143,19 @@ export class MachineInstances {
     let n = 0;
     while (this.alive[row] === 1) {
       const t = this.select(row, ALWAYS);
-      if (t < 0) return;
+      if (t < 0) {
+        if (this.doneEvents === 0) return;
+        this.doneEvents--;
+        continue;
+      }
       if (++n > MAX_MICROSTEPS) throw new ScenarioError('workflows', this.m.id, `machines whose always transitions end (machine ${this.m.id} took more than ${MAX_MICROSTEPS} in a row: guards that stay true loop)`);
       const leaf = this.leaf[row];
       this.changed = false;
       this.microstep(row, t);
-      if (!this.changed && this.leaf[row] === leaf) return;
+      if (!this.changed && this.leaf[row] === leaf) {
+        if (this.doneEvents === 0) return;
+        this.doneEvents--;
+      }
     }
   }
 
@@ -229,6 +240,7 @@ export class MachineInstances {
     const m = this.m;
     this.since[row * m.maxDepth + m.depth[s]] = this.now;
     if (m.invokeSrc[s] !== '') this.changed = true;
+    if (m.final[s] === 1 && m.parent[s] > 0) this.doneEvents++;
     this.actions(row, m.entryFirst[s], m.entryFirst[s + 1]);
     this.host.entered(this.index, row, s);
   }

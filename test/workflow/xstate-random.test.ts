@@ -123,6 +123,19 @@ describe('the compiled tables take always transitions as XState does', () => {
     expect(crossCheck(config, m, 5, 10, createStream(3, 'xstate-random'))).toBeGreaterThan(20);
   });
 
+  it('entering a nested final state selects always transitions once more (XState\'s done event of its parent), a chance guard drawing again', () => {
+    const chance = { type: 'chance', params: { p: 0.5 } };
+    const config = {
+      id: 'm', initial: 'A', context: { n: 0, k: 0 },
+      states: {
+        A: { initial: 'X', always: { target: 'B', guard: chance }, states: { X: { on: { a: 'F', b: 'X' } }, F: { type: 'final' } } },
+        B: { on: { a: 'A', b: { target: '#m.A.F' } } },
+      },
+    };
+    const m = compileMachine(config, 'machine');
+    expect(crossCheck(config, m, 40, 12, createStream(5, 'xstate-random'))).toBeGreaterThan(300);
+  });
+
   it('a reentering transition of the root exits and enters the root (its entry actions run again)', () => {
     const config = {
       id: 'm', initial: 'S0', context: { n: 0, k: 0 }, entry: { type: 'inc', params: { counter: 'k' } }, exit: { type: 'inc', params: { counter: 'n' } },
