@@ -224,6 +224,8 @@ export class MachineInstances {
       this.enter(row, s);
     }
     if (m.final[s] === 1 && parent[s] === 0) {
+      // Done: XState runs the exit actions of the final state and the root (the states stay active).
+      for (let x = s; x >= 0; x = parent[x]) this.actions(row, m.exitFirst[x], m.exitFirst[x + 1]);
       this.alive[row] = 2;
       this.host.done(this.index, row);
     }
