@@ -191,6 +191,8 @@ const NOT_STRUCTURAL: Record<string, string> = {
   'workflow: unguarded always transitions in a loop': 'a cycle through the transitions',
   'workflow: an invoked machine without the events its attempts send': 'which machine is invoked (request is required of those only)',
   'workflow: a user event the machine does not take': 'event names against the machine',
+  'workflow: an after delay named constructor (a key every object has) without its distribution': 'delay names against the world\'s delays',
+  'workflow: a machine whose initial state is final': 'the type of the state initial names',
   'topology: a call to a service that does not exist': 'service names against the services',
   'topology: a service calling itself': 'a cycle through the calls',
   'topology: calls in a cycle (a -> b -> a)': 'a cycle through the calls',
