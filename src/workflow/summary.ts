@@ -55,7 +55,13 @@ export function summarizeWorkflows(world: WorkflowWorld): WorkflowsSummary {
   world.finish();
   const model = world.model, now = model.sim.now;
   const machines: Record<string, WorkflowMachineSummary> = {};
-  const live = world.liveStates();
+  // Instances still running at the end (not in a final state), by machine and state: an order
+  // already final whose family waits for a late answer is completed, not live.
+  const liveIn = world.machines.map((inst) => {
+    const out = new Map<number, number>();
+    for (let row = 0; row < inst.leaf.length; row++) if (inst.alive[row] === 1) out.set(inst.leaf[row], (out.get(inst.leaf[row]) ?? 0) + 1);
+    return out;
+  });
   world.stats.forEach((st, mi) => {
     const m = st.m, inst = world.machines[mi];
     // Time in the states live instances are in now (not yet counted).
@@ -82,7 +88,7 @@ export function summarizeWorkflows(world: WorkflowWorld): WorkflowsSummary {
     m.names.forEach((name, s) => {
       if (st.ended[s] > 0) ends.push([name, st.ended[s]]);
     });
-    if (mi === 0) for (const [s, n] of live) ends.push([`live in ${m.names[s]}`, n]);
+    for (const [s, n] of liveIn[mi]) ends.push([`live in ${m.names[s]}`, n]);
     const total = ends.reduce((a, [, n]) => a + n, 0);
     const endStates: Record<string, { count: number; share: number }> = {};
     for (const [name, n] of ends) endStates[name] = { count: n, share: total > 0 ? r9(n / total) : 0 };
@@ -109,7 +115,7 @@ export function summarizeWorkflows(world: WorkflowWorld): WorkflowsSummary {
   }
   return {
     start: world.names[0],
-    instances: { started: world.started, completed: world.completed, live: world.live() },
+    instances: { started: world.started, completed: world.completed, live: [...liveIn[0].values()].reduce((a, n) => a + n, 0) },
     machines,
     pairs,
     duplicates: world.paired > 0 ? { machine: world.names[world.paired], families: world.duplicateFamilies, extra: world.extraOk } : null,
