@@ -1,0 +1,294 @@
+/**
+ * An attempt's way through a server of a TopologyModel (see topology.ts): it reaches its service
+ * (whose balancer picks a server), is refused, dropped, queued or started, runs its handler's steps
+ * (work, failures, calls out and the weighing of their outcomes), and completes, fails or is
+ * withdrawn; its end goes back to its call (TopologyCalls).
+ */
+import { EventKind } from './event-kind.js';
+import { LimitOutcome } from './concurrency-limit.js';
+import { AttemptState, ServerState } from './states.js';
+import { WORK, FAIL } from './topology-steps.js';
+import { TopologyServers } from './topology-servers.js';
+
+const A = AttemptState;
+
+export abstract class TopologyAttempts extends TopologyServers {
+  /** Attempt `a` reaches its service (at once, or after its edge's latency): the service's balancer picks a server. */
+  protected arriveAt(a: number): void {
+    const t = this.requests, svc = this.services[t.service[a]];
+    t.sentMs[a] = this.sim.now;
+    const b = svc.fleet.instanceFor();
+    t.balancer[a] = b;
+    if (svc.fleet.sparse) svc.fleet.materialize(b);
+    const local = svc.fleet.balancers[b].pick(t.key[a]);
+    this.dispatch(a, local < 0 ? -1 : svc.lo + local, b);
+  }
+
+  /** Attempt `a` reaches server `s` (-1: none eligible). */
+  protected dispatch(a: number, s: number, b: number): void {
+    const t = this.requests, pool = this.pool;
+    t.limited[a] = 0;
+    if (s < 0) return this.attemptEnded(a, A.Rejected);
+    t.server[a] = s;
+    const svc = this.services[t.service[a]];
+    if (this.health !== null && !this.health.reachable(s)) return this.attemptEnded(a, A.Failed); // down: refused at once
+    if (svc.limit !== null) {
+      if (!svc.limit.tryAcquire(s - svc.lo, t.measured[a])) return this.attemptEnded(a, A.Rejected); // over the limit: refused at once
+      t.limited[a] = 1;
+      t.admittedMs[a] = this.sim.now;
+    }
+    const begin = pool.inService[s] < pool.concurrency[s];
+    if (!begin && pool.queueLimit[s] >= 0 && pool.queueLength[s] >= pool.queueLimit[s]) {
+      pool.dropped[s]++;
+      return this.attemptEnded(a, A.Dropped);
+    }
+    t.counted[a] = 1;
+    svc.fleet.sent(b, s - svc.lo);
+    t.atServer[a] = 1;
+    t.step[a] = 0;
+    const edge = this.edges[t.edge[a]];
+    if (edge.net === null) edge.policy.armTimeout(t, a); // (with a network, armed when sent)
+    if (begin) {
+      this.pool.startService(s);
+      this.start(a);
+    } else this.queue(a, s);
+  }
+
+  protected queue(a: number, s: number): void {
+    const t = this.requests;
+    this.setAttempt(a, A.Pending);
+    t.queuedMs[a] = this.sim.now;
+    this.pool.enqueue(s, a, t.nextInQueue, t.prevInQueue);
+  }
+
+  /** Attempt `a` has taken a slot of its server: it runs its handler from its current step. */
+  protected start(a: number): void {
+    this.setAttempt(a, A.InService);
+    this.requests.holding[a] = 1;
+    this.requests.startMs[a] = this.sim.now;
+    if (this.hooks !== null && this.requests.step[a] === 0 && this.hooked[this.requests.service[a]] === 1) this.hooks.attemptStarted(a);
+    this.runSteps(a);
+  }
+
+  /** Runs attempt `a`'s handler from its current step until it must wait (work, calls) or is done. */
+  protected runSteps(a: number): void {
+    const t = this.requests, svc = this.services[t.service[a]], steps = svc.steps;
+    for (;;) {
+      const k = t.step[a];
+      if (k >= steps.length) return this.complete(a);
+      const step = steps[k];
+      if (step.kind === WORK) {
+        const s = t.server[a], now = this.sim.now;
+        const endMs = now + step.dist!.sample(svc.rng) / (this.health === null ? this.pool.speed[s] : this.health.speed(s));
+        t.endMs[a] = endMs;
+        t.departId[a] = this.sim.schedule(endMs, EventKind.Departure, a);
+        return;
+      }
+      if (step.kind === FAIL) {
+        if (this.coin.next() < step.p) return this.fail(a);
+        t.step[a] = k + 1;
+        continue;
+      }
+      if (step.p < 1 && this.coin.next() >= step.p) {
+        t.step[a] = k + 1; // the call is not made this time
+        continue;
+      }
+      t.waiting[a] = step.edges.length;
+      t.okCalls[a] = 0;
+      t.failedCalls[a] = 0;
+      t.need[a] = step.need;
+      if (!step.hold) this.release(a);
+      const outer = this.launching;
+      this.launching = a;
+      for (const e of step.edges) {
+        const c = t.alloc();
+        t.wasted[c] = t.wasted[a];
+        t.measured[c] = t.measured[a];
+        t.key[c] = t.key[a];
+        this.newCall(c, a, e);
+        t.nextHedge[c] = t.hedgeHead[a];
+        t.hedgeHead[a] = c;
+        this.sendAttempt(c);
+      }
+      this.launching = outer;
+      this.weigh(a);
+      return;
+    }
+  }
+
+  /** Attempt `a` gives its slot up while it waits for its calls (hold: false). */
+  protected release(a: number): void {
+    const t = this.requests;
+    if (!t.holding[a]) return;
+    this.unhold(a);
+    this.freeSlot(t.server[a]);
+  }
+
+  /** A work step of `a` is done. */
+  protected workDone(a: number): void {
+    const t = this.requests;
+    t.departId[a] = -1;
+    t.step[a]++;
+    this.runSteps(a);
+  }
+
+  /** Call `c` of attempt `a` ended; `ok` when it succeeded. */
+  protected callReturned(a: number, c: number, ok: boolean): void {
+    const t = this.requests;
+    this.requests.unlinkCall(a, c);
+    t.waiting[a]--;
+    if (!ok && this.services[t.service[a]].steps[t.step[a]].fallback) {
+      ok = true; // a fallback answers instead: the attempt goes on, degraded
+      t.degraded[a] = 1;
+      if (t.measured[a]) {
+        this.edges[t.edge[c]].counters.fallbacks++; // (c's row is free, its fields still as they were)
+        this.services[t.service[a]].counters.fallbacks++;
+      }
+    }
+    if (ok) t.okCalls[a]++;
+    else t.failedCalls[a]++;
+    if (a !== this.launching) this.weigh(a);
+  }
+
+  /** Attempt `a`'s calls so far: enough succeeded (go on), too many failed (fail), or wait. */
+  protected weigh(a: number): void {
+    const t = this.requests;
+    if (t.okCalls[a] >= t.need[a]) {
+      this.abandonCalls(a); // `need` met: the rest are not waited for
+      t.step[a]++;
+      this.resume(a);
+    } else if (t.okCalls[a] + t.waiting[a] < t.need[a]) {
+      this.abandonCalls(a);
+      this.fail(a);
+    }
+  }
+
+  /** Attempt `a` goes on after its calls: on its slot, or queued again at its server (hold: false). */
+  protected resume(a: number): void {
+    const t = this.requests, s = t.server[a], pool = this.pool;
+    if (t.holding[a]) return this.runSteps(a);
+    if (this.health !== null && pool.state[s] === ServerState.Failed) return this.fail(a); // its server failed meanwhile
+    if (t.step[a] >= this.services[t.service[a]].steps.length) return this.complete(a);
+    if (pool.inService[s] < pool.concurrency[s] && pool.queueLength[s] === 0) {
+      pool.startService(s);
+      this.start(a);
+    } else this.queue(a, s);
+  }
+
+  /** Attempt `a`'s handler is done: it succeeds at its server. */
+  protected complete(a: number): void {
+    const t = this.requests, s = t.server[a];
+    if (this.hooks !== null && this.hooked[t.service[a]] === 1 && !this.hooks.attemptOutcome(a)) return this.fail(a);
+    this.pool.completed[s]++;
+    this.stats.serverCompletions++;
+    if (t.holding[a]) {
+      this.unhold(a);
+      this.leaveServer(a);
+      this.freeSlot(s);
+    } else this.leaveServer(a);
+    this.attemptEnded(a, A.Succeeded);
+  }
+
+  /** Attempt `a` fails at its server (a call it needed failed). */
+  protected fail(a: number): void {
+    const t = this.requests, s = t.server[a];
+    this.leaveServer(a);
+    if (t.holding[a]) {
+      this.unhold(a);
+      this.freeSlot(s);
+    }
+    this.attemptEnded(a, A.Failed);
+  }
+
+  /** Attempt `a` ended in `state`; its call learns of it (unless nobody waits any more). */
+  protected attemptEnded(a: number, state: number): void {
+    const t = this.requests, svc = this.services[t.service[a]];
+    if (this.hooks !== null && this.hooked[svc.index] === 1) this.hooks.attemptEnded(a);
+    if (t.limited[a]) this.releaseLimit(a, state === A.Succeeded ? LimitOutcome.Ok : state === A.Dropped ? LimitOutcome.Dropped : LimitOutcome.Ignored);
+    const c = t.call[a], net = this.edges[t.edge[a]].net;
+    if (c < 0 || net === null) this.releasePermit(a, state !== A.Succeeded);
+    if (state !== A.Succeeded && state !== A.Failed) this.leaveServer(a);
+    this.observe(a, this.sim.now - t.sentMs[a], state === A.Succeeded);
+    this.setAttempt(a, state);
+    if (t.measured[a]) {
+      const k = svc.counters;
+      k.inFlight--;
+      if (state === A.Succeeded) {
+        k.succeeded++;
+        k.latency.add(this.sim.now - t.sentMs[a]);
+        k.latencyHistogram.record(this.sim.now - t.sentMs[a]);
+      } else if (state === A.Failed) k.failed++;
+      else if (state === A.Dropped) k.dropped++;
+      else if (state === A.Rejected) k.rejected++;
+    }
+    if (c < 0) {
+      this.freeAttempt(a);
+      this.checkFinished();
+      return;
+    }
+    t.outcome[a] = state;
+    if (net === null) return this.answered(a);
+    // The answer travels back, unless it is lost: then only a timeout or the deadline ends the attempt.
+    t.returning[a] = 1;
+    if (net.lost()) {
+      if (t.measured[a]) this.edges[t.edge[a]].counters.lost++;
+      return;
+    }
+    t.netId[a] = this.sim.schedule(this.sim.now + net.delayMs(), EventKind.NetReturn, a);
+  }
+
+  /** The caller hears attempt `a`'s answer (its outcome, at once or over the network): the attempt is done. */
+  protected answered(a: number): void {
+    const t = this.requests, c = t.call[a], state = t.outcome[a];
+    this.releasePermit(a, state !== A.Succeeded);
+    if (state === A.Succeeded && t.degraded[a]) t.degraded[c] = 1;
+    this.requests.unlinkAttempt(c, a);
+    this.freeAttempt(a);
+    this.callAttemptEnded(c, state);
+  }
+
+  /** Frees attempt row `a`, its timers forgotten. */
+  protected freeAttempt(a: number): void {
+    const t = this.requests;
+    t.timeoutId[a] = -1;
+    t.netId[a] = -1;
+    t.returning[a] = 0;
+    t.release(a);
+  }
+
+  /**
+   * Attempt `a`, which nobody waits for, is withdrawn from its server: its caller timed out
+   * (`timedOut`: a failure for the edge's breaker) or does not need it any more (no outcome to
+   * record). Its own calls are abandoned in turn (withdrawn over edges with cancel).
+   */
+  protected withdraw(a: number, timedOut: boolean): void {
+    const t = this.requests, pool = this.pool, s = t.server[a];
+    if (this.hooks !== null && this.hooked[t.service[a]] === 1) this.hooks.attemptEnded(a);
+    this.releasePermit(a, true, timedOut);
+    if (t.limited[a]) this.releaseLimit(a, timedOut ? LimitOutcome.Dropped : LimitOutcome.Ignored);
+    this.observe(a, NaN, false); // no response to learn from
+    this.abandonCalls(a);
+    if (t.measured[a]) {
+      const k = this.services[t.service[a]].counters;
+      k.cancelled++;
+      k.inFlight--;
+    }
+    if (t.state[a] === A.Pending && t.atServer[a]) pool.remove(s, a, t.nextInQueue, t.prevInQueue);
+    t.departId[a] = -1;
+    const held = t.holding[a] === 1;
+    if (held) {
+      t.wasted[a] = 1; // withdrawn: the time it held its slot was for nothing
+      this.unhold(a);
+    }
+    this.leaveServer(a);
+    this.setAttempt(a, A.Cancelled);
+    this.freeAttempt(a);
+    if (held) this.freeSlot(s);
+    this.checkFinished();
+  }
+
+  // Defined by TopologyCalls.
+  protected abstract newCall(c: number, parent: number, e: number): void;
+  protected abstract sendAttempt(c: number): void;
+  protected abstract callAttemptEnded(c: number, state: number): void;
+}

@@ -1,0 +1,155 @@
+/**
+ * The state of a TopologyModel (see topology.ts): its clock, server pool, request table, services
+ * and edges, built from the config; the call's and the attempt's state machines; the end of the run.
+ * The methods that move calls and attempts are in its subclasses (TopologyServers →
+ * TopologyAttempts → TopologyCalls → TopologyModel), declared abstract here where it calls them.
+ */
+import { Simulation, TimeLimitError, type Handler, MAX_TARGET } from '../engine/simulation.js';
+import { createStream, type Rng } from '../random/rng.js';
+import { ServerPool, type ServerSpec } from './server-pool.js';
+import { TopologyTable } from './topology-table.js';
+import { RequestState } from './states.js';
+import { BalancerFleet, LoadWatch } from './balancer-view.js';
+import { Stats, NREQ, NATT } from './stats.js';
+import { TOPOLOGY_CALL_MACHINE, TOPOLOGY_ATTEMPT_MACHINE, CALL_ALLOWED, ATTEMPT_ALLOWED, checkTransition } from './topology-machines.js';
+import { Workload } from './workload.js';
+import { EventKind } from './event-kind.js';
+import { timeLimitError, EVENTS_BASE, EVENTS_PER_ARRIVAL, DEFAULT_MAX_IN_FLIGHT } from './run-limit-error.js';
+import { ConcurrencyLimit } from './concurrency-limit.js';
+import { TopologyHealth } from './service-health.js';
+import type { TopologyObserver } from './topology-observer.js';
+import { CallCounters, createEdge, type Edge, type EdgePolicy } from './topology-edge.js';
+import { compileStep } from './topology-steps.js';
+import type { Service, TopologyConfig, TopologyHooks } from './topology.js';
+
+/** `parent` of a call made by the workflow layer. */
+export const EXTERNAL = -3;
+
+const R = RequestState;
+export const ORPHAN = -2;
+
+export abstract class TopologyCore implements Handler {
+  readonly sim = new Simulation();
+  readonly pool: ServerPool;
+  readonly requests = new TopologyTable();
+  /** The end-to-end view: entry requests, their latency, the measurement window. */
+  readonly stats: Stats;
+  readonly services: Service[] = [];
+  readonly edges: Edge[] = [];
+  readonly workload: Workload;
+  readonly entry: number;
+  /** Failures and health checks of the services that have them; null when none has. */
+  readonly health: TopologyHealth | null;
+  checked = false;
+  /** Measured entry requests that succeeded with a fallback somewhere below (a degraded answer). */
+  degraded = 0;
+  /** Watches attempts (an animation); null: no calls at all. */
+  observer: TopologyObserver | null = null;
+  /** The workflow layer, if any, and the services whose attempts it decides (1). */
+  hooks: TopologyHooks | null = null;
+  protected hooked = new Uint8Array(0);
+  protected readonly coin: Rng;
+  protected readonly eventsPerArrival: number;
+  /** The attempt sending its calls now: their outcomes are weighed once all are sent. */
+  protected launching = -1;
+  /**
+   * Servers whose slot was freed during the current event while attempts wait there: the slot
+   * passes on once the event's own work is done (`handOff`), so that starting the next attempt
+   * (which may fail and cancel its siblings) never runs inside the code that freed the slot.
+   */
+  protected readonly handoffs: number[] = [];
+
+  constructor(readonly config: TopologyConfig) {
+    const { seed } = config;
+    const sim = this.sim;
+    sim.setHandler(this);
+    const servers: ServerSpec[] = [];
+    for (const svc of config.services) servers.push(...svc.servers);
+    this.pool = new ServerPool(servers, sim);
+    if (this.pool.size > MAX_TARGET / 2) throw new RangeError(`at most ${MAX_TARGET / 2} servers`);
+    this.stats = new Stats(this.pool, sim, config.stop.warmupMs, config.metrics?.significantDigits);
+    this.workload = new Workload({ ...config, service: { dist: 'constant', valueMs: 0 } }, sim);
+    this.coin = createStream(seed, 'calls');
+    const index = new Map(config.services.map((s, i) => [s.name, i]));
+    const entry = index.get(config.entry);
+    if (entry === undefined) throw new RangeError(`entry ${JSON.stringify(config.entry)}: no such service`);
+    this.entry = entry;
+    this.edges.push(this.makeEdge(`client->${config.entry}`, -1, entry, config.client, seed));
+    let lo = 0;
+    config.services.forEach((svc, i) => {
+      const hi = lo + svc.servers.length;
+      const view = { size: hi - lo, weight: this.pool.weight.subarray(lo, hi), load: this.pool.load.subarray(lo, hi) };
+      const fleet = new BalancerFleet({ balancer: svc.balancer }, view, sim, seed, `balancer@${svc.name}`);
+      this.services.push({ name: svc.name, index: i, lo, hi, fleet, steps: [], counters: new CallCounters(), rng: createStream(seed, `service@${svc.name}`), limit: svc.limit ? new ConcurrencyLimit(svc.limit, hi - lo, sim) : null });
+      lo = hi;
+    });
+    this.health = config.services.some((svc) => svc.failures || svc.health)
+      ? new TopologyHealth(config.services.map((svc, i) => ({ ...this.services[i], failures: svc.failures, health: svc.health })), this, seed)
+      : null;
+    const watched = this.services.filter((svc) => svc.fleet.watchesLoad);
+    if (watched.length > 0) this.pool.watch = new LoadWatch(this.pool.size, watched);
+    const edgeOf = (from: number, to: string): number => {
+      const t = index.get(to);
+      if (t === undefined) throw new RangeError(`${config.services[from].name} calls ${JSON.stringify(to)}: no such service`);
+      const name = `${config.services[from].name}->${to}`;
+      let e = this.edges.findIndex((x) => x.name === name);
+      if (e < 0) {
+        e = this.edges.length;
+        this.edges.push(this.makeEdge(name, from, t, config.calls?.[name], seed * 7919 + e));
+      }
+      return e;
+    };
+    config.services.forEach((svc, i) => {
+      this.services[i].steps = svc.steps.map((step) => compileStep(step, (to) => edgeOf(i, to)));
+    });
+    const { maxEvents, maxInFlight } = config.stop;
+    sim.eventLimit = maxEvents ?? EVENTS_BASE;
+    this.eventsPerArrival = maxEvents === undefined ? EVENTS_PER_ARRIVAL : 0;
+    this.requests.maxRows = maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    this.requests.clientFields = true;
+    if (config.stop.warmupMs > 0) sim.schedule(config.stop.warmupMs, EventKind.WarmupEnd, 0);
+    try {
+      this.arrivalsEnd(this.workload.start());
+    } catch (e) {
+      throw e instanceof TimeLimitError ? timeLimitError(e) : e; // a first arrival beyond the time bound
+    }
+  }
+
+  protected makeEdge(name: string, from: number, to: number, policy: EdgePolicy | undefined, seed: number): Edge {
+    return createEdge(name, from, to, policy, this.sim, seed, this.config.seed);
+  }
+
+  finished(): boolean {
+    return this.workload.arrivalsDone && this.requests.live === 0 && (this.hooks === null || this.hooks.live() === 0);
+  }
+
+  protected checkFinished(): void {
+    if (this.finished()) this.sim.stop();
+  }
+
+  /**
+   * A call's and an attempt's state, by TOPOLOGY_CALL_MACHINE and TOPOLOGY_ATTEMPT_MACHINE
+   * (checked when `checked`), counted in `Summary.transitions` (request: calls over every edge;
+   * attempt: attempts at every service). A call stays pending while a hedge joins its attempts.
+   */
+  protected setCall(c: number, to: number): void {
+    const t = this.requests, from = t.callState[c];
+    if (from === to && to !== R.Backoff) return;
+    if (this.checked) checkTransition(TOPOLOGY_CALL_MACHINE, CALL_ALLOWED, from, to, c);
+    t.callState[c] = to;
+    if (t.measured[c]) this.stats.requestTransitions[from * NREQ + to]++;
+  }
+
+  protected setAttempt(a: number, to: number): void {
+    const t = this.requests, from = t.state[a];
+    if (this.checked) checkTransition(TOPOLOGY_ATTEMPT_MACHINE, ATTEMPT_ALLOWED, from, to, a);
+    t.state[a] = to;
+    if (t.measured[a]) this.stats.attemptTransitions[from * NATT + to]++;
+    this.observer?.attempt(a, to);
+  }
+
+  // Defined by the subclasses (TopologyModel is the one concrete class).
+  abstract handle(kind: number, r: number): void;
+  abstract abortServer(s: number): void;
+  protected abstract arrivalsEnd(endMs: number): void;
+}
