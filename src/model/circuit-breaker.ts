@@ -5,12 +5,19 @@
  * `openMs`; then HALF_OPEN lets `halfOpenCalls` trial attempts through: if their failure rate is
  * still at the threshold it opens again, else it closes with an empty window. Failures are the
  * caller's view: errors, timeouts, drops and rejections by the callee. Refusals are not recorded.
- * Source: resilience4j-circuitbreaker, CircuitBreakerStateMachine (COUNT_BASED sliding window).
+ * With `windowMs` the window is Resilience4j's TIME_BASED one instead: outcomes are summed in one
+ * bucket per second of simulated time (seconds from 0, as Resilience4j's epoch seconds), and the
+ * window holds the current second's bucket and the `windowMs / 1000 - 1` before it, so it spans
+ * between windowMs - 1000 and windowMs of the latest outcomes; `minCalls` counts over all of them.
+ * Source: resilience4j-circuitbreaker, CircuitBreakerStateMachine, FixedSizeSlidingWindowMetrics
+ * (COUNT_BASED) and SlidingTimeWindowMetrics (TIME_BASED, partial aggregations per epoch second).
  */
 import type { StateMachine } from './states.js';
 
 export const BreakerState = { Closed: 0, Open: 1, HalfOpen: 2 } as const;
 export const BREAKER_STATE_NAMES = ['closed', 'open', 'half-open'] as const;
+/** `breaker.windowType`: Resilience4j's COUNT_BASED or TIME_BASED sliding window. */
+export const BREAKER_WINDOW_TYPES = ['count', 'time'] as const;
 
 const B = BreakerState;
 export const BREAKER_MACHINE: StateMachine = {
@@ -27,7 +34,11 @@ export const BREAKER_MACHINE: StateMachine = {
 };
 
 export interface BreakerConfig {
-  window: number;
+  /** Count-based window: outcomes kept (absent when time-based). */
+  window?: number;
+  /** Time-based window (Resilience4j TIME_BASED): `windowType: 'time'` and its length, whole seconds in ms. */
+  windowType?: 'time';
+  windowMs?: number;
   minCalls: number;
   failureRatePercent: number;
   openMs: number;
@@ -52,9 +63,20 @@ export class CircuitBreaker {
   private trials = 0;
   private trialOutcomes = 0;
   private trialFailures = 0;
+  /** Time-based window: outcomes and failures per bucket (second `s` in bucket `s % n`), the latest second. */
+  private readonly bucketCalls: Float64Array | null = null;
+  private readonly bucketFailures: Float64Array | null = null;
+  private headSecond = 0;
 
   constructor(readonly config: BreakerConfig, private readonly clock: { readonly now: number }) {
-    this.ring = new Uint8Array(config.window);
+    if (config.windowMs !== undefined) {
+      const n = Math.round(config.windowMs / 1000);
+      this.bucketCalls = new Float64Array(n);
+      this.bucketFailures = new Float64Array(n);
+      this.ring = new Uint8Array(0);
+    } else {
+      this.ring = new Uint8Array(config.window ?? 100);
+    }
   }
 
   /** May an attempt go through now? (Counts a refusal when not.) */
@@ -89,12 +111,42 @@ export class CircuitBreaker {
       return;
     }
     if (this.state !== B.Closed) return; // an attempt sent before it opened
-    const w = this.config.window;
+    if (this.bucketCalls !== null) {
+      this.recordInTime(failed);
+      return;
+    }
+    const w = this.ring.length;
     if (this.recorded === w) this.failures -= this.ring[this.next];
     else this.recorded++;
     this.ring[this.next] = failed ? 1 : 0;
     this.failures += failed ? 1 : 0;
     this.next = (this.next + 1) % w;
+    if (this.recorded >= this.config.minCalls && this.failures * 100 >= this.config.failureRatePercent * this.recorded) this.open();
+  }
+
+  /** Time-based window: moves it to the current second (emptying the buckets it passed), then adds. */
+  private recordInTime(failed: boolean): void {
+    const calls = this.bucketCalls!;
+    const fails = this.bucketFailures!;
+    const n = calls.length;
+    const second = Math.floor(this.clock.now / 1000);
+    if (second > this.headSecond) {
+      const last = Math.min(second, this.headSecond + n);
+      for (let s = this.headSecond + 1; s <= last; s++) {
+        const i = s % n;
+        this.recorded -= calls[i];
+        this.failures -= fails[i];
+        calls[i] = fails[i] = 0;
+      }
+      this.headSecond = second;
+    }
+    const i = second % n;
+    calls[i]++;
+    this.recorded++;
+    if (failed) {
+      fails[i]++;
+      this.failures++;
+    }
     if (this.recorded >= this.config.minCalls && this.failures * 100 >= this.config.failureRatePercent * this.recorded) this.open();
   }
 
@@ -119,6 +171,8 @@ export class CircuitBreaker {
     this.trials = this.trialOutcomes = this.trialFailures = 0;
     if (to === B.Closed) {
       this.ring.fill(0);
+      this.bucketCalls?.fill(0);
+      this.bucketFailures?.fill(0);
       this.next = this.recorded = this.failures = 0;
     }
   }

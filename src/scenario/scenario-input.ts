@@ -154,8 +154,8 @@ export interface ServiceInput {
 
 /** An edge's policy: the client's (no connect timeout yet), a breaker, a bulkhead, a network. */
 export type EdgeInput = Omit<ClientInput, 'connectTimeoutMs'> & {
-  /** Resilience4j's count-based circuit breaker (defaults as there). */
-  breaker?: { window?: number; minCalls?: number; failureRatePercent?: number; openMs?: number; halfOpenCalls?: number };
+  /** Resilience4j's circuit breaker, count- or time-based sliding window (defaults as there). */
+  breaker?: { windowType?: 'count' | 'time'; window?: number; windowMs?: number; minCalls?: number; failureRatePercent?: number; openMs?: number; halfOpenCalls?: number };
   /** Bulkhead: attempts in flight over the edge at most. */
   maxConcurrent?: number;
   /** Network latency, drawn each way (to the callee, and the answer back). */

@@ -14,6 +14,7 @@ import { MAX_STRING_LENGTH, type NumberRule } from '../input/check.js';
 import { HISTOGRAM_DIGITS } from '../metrics/histogram.js';
 import { ARRIVAL_PROCESSES } from '../model/arrivals.js';
 import { JITTERS } from '../model/client.js';
+import { BREAKER_WINDOW_TYPES } from '../model/circuit-breaker.js';
 import { DISCIPLINES } from '../model/server-pool.js';
 import { DISTRIBUTIONS, type DistributionName } from '../random/distributions.js';
 import { MAX_DISTRIBUTION_DEPTH, MAX_EMPIRICAL_SAMPLES } from './distribution-spec.js';
@@ -399,12 +400,14 @@ function topology(): JsonSchema {
   edge.properties = {
     ...(edge.properties as Record<string, JsonSchema>),
     breaker: closed({
-      window: num({ integer: true, min: 1, max: 100_000 }, 'outcomes kept (default 100)'),
-      minCalls: num({ integer: true, min: 1, max: 100_000 }, 'before the rate counts (default window)'),
+      windowType: enumOf(BREAKER_WINDOW_TYPES, 'Resilience4j\'s sliding window: "count" (default, the last window outcomes) or "time" (the outcomes of the last windowMs, in 1 s buckets)'),
+      window: num({ integer: true, min: 1, max: 100_000 }, 'outcomes kept (default 100; count-based only)'),
+      windowMs: { ...num({ integer: true, min: 1000, max: 3_600_000 }, 'time-based window length, whole seconds (default 100000; time-based only)'), multipleOf: 1000 },
+      minCalls: num({ integer: true, min: 1, max: 10_000_000 }, 'before the rate counts (default window; 100 when time-based)'),
       failureRatePercent: num({ above: 0, max: 100 }, 'default 50'),
       openMs: ms(POSITIVE, 'default 60000'),
       halfOpenCalls: num({ integer: true, min: 1, max: 100_000 }, 'trial calls (default 10)'),
-    }),
+    }, [], { allOf: [when('windowType', ['time'], none('window')), when('windowType', ['count'], none('windowMs'), true)] }),
     maxConcurrent: num({ integer: true, min: 1, max: 10_000_000 }, 'bulkhead: attempts in flight over the edge at most'),
     latencyMs: { $ref: '#/definitions/distribution', description: 'network latency, drawn each way (to the callee, and the answer back)' },
     loss: num({ min: 0, max: 1 }, 'probability an answer is lost on its way back; > 0 needs timeoutMs or deadlineMs'),

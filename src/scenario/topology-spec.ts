@@ -9,7 +9,7 @@ import { parseClient } from './client-spec.js';
 import type { ScenarioFiles } from './scenario-files.js';
 import type { ClientConfig } from '../model/client.js';
 import type { EdgePolicy, StepConfig } from '../model/topology.js';
-import type { BreakerConfig } from '../model/circuit-breaker.js';
+import { BREAKER_WINDOW_TYPES, type BreakerConfig } from '../model/circuit-breaker.js';
 import { parseLimit, type LimitConfig } from './limit-spec.js';
 import type { FailureConfig } from '../model/failures.js';
 import type { HealthSpec } from './health-spec.js';
@@ -115,17 +115,28 @@ export function refuseInTopology(policy: ClientConfig, path: string): void {
   if (policy.connectTimeoutMs > 0) throw new ScenarioError(join(path, 'connectTimeoutMs'), policy.connectTimeoutMs, 'no connectTimeoutMs in a topology yet');
 }
 
-/** Resilience4j's count-based breaker; defaults as there (window 100, 50%, 60 s open, 10 trials). */
+/**
+ * Resilience4j's breaker; defaults as there (count-based window of 100, 50%, 60 s open, 10 trials;
+ * time-based: a window of 100 s in 1 s buckets, minCalls 100).
+ */
 function parseBreaker(value: unknown, path: string): BreakerConfig {
-  const o = object(value, path, ['window', 'minCalls', 'failureRatePercent', 'openMs', 'halfOpenCalls']);
-  const window = numberField(o, 'window', path, { integer: true, min: 1, max: 100_000 }, 100);
-  return {
-    window,
-    minCalls: numberField(o, 'minCalls', path, { integer: true, min: 1, max: window }, window),
+  const o = object(value, path, ['windowType', 'window', 'windowMs', 'minCalls', 'failureRatePercent', 'openMs', 'halfOpenCalls']);
+  const type = o.windowType === undefined ? 'count' : oneOf(o.windowType, join(path, 'windowType'), BREAKER_WINDOW_TYPES);
+  const rest = (minCallsMax: number, minCallsDefault: number) => ({
+    minCalls: numberField(o, 'minCalls', path, { integer: true, min: 1, max: minCallsMax }, minCallsDefault),
     failureRatePercent: numberField(o, 'failureRatePercent', path, { above: 0, max: 100 }, 50),
     openMs: numberField(o, 'openMs', path, { above: 0 }, 60_000),
     halfOpenCalls: numberField(o, 'halfOpenCalls', path, { integer: true, min: 1, max: 100_000 }, 10),
-  };
+  });
+  if (type === 'time') {
+    if (o.window !== undefined) throw new ScenarioError(join(path, 'window'), o.window, 'no window with windowType "time" (its length is windowMs)');
+    const windowMs = numberField(o, 'windowMs', path, { integer: true, min: 1000, max: 3_600_000 }, 100_000);
+    if (windowMs % 1000 !== 0) throw new ScenarioError(join(path, 'windowMs'), windowMs, 'a whole number of seconds in ms (one bucket per second, as Resilience4j)');
+    return { windowType: 'time', windowMs, ...rest(10_000_000, 100) };
+  }
+  if (o.windowMs !== undefined) throw new ScenarioError(join(path, 'windowMs'), o.windowMs, 'windowMs only with windowType "time" (a count-based window is window outcomes)');
+  const window = numberField(o, 'window', path, { integer: true, min: 1, max: 100_000 }, 100);
+  return { window, ...rest(window, window) };
 }
 
 function targets(step: StepConfig): string[] {

@@ -151,6 +151,44 @@ describe('protection on edges', () => {
     expect(e.breaker!.stateTimeMs['half-open']).toBeGreaterThan(0.1 * broken.simTimeMs);
   });
 
+  it('a time-based breaker counts the outcomes of its last windowMs (1 s buckets), and waits for minCalls among them', () => {
+    // Attempt k = 1, 2, ... at 10k ms fails 5 ms later, at 10k + 5. A 2 s window holds seconds 0
+    // and 1 (up to 200 outcomes): the 150th (at 1505 ms) reaches minCalls 150, all failed, and it
+    // opens; the next attempt (1510 ms) is refused. A 1 s window holds at most
+    // the 100 outcomes of one second: never minCalls, never open. A count-based window of 150 opens
+    // on the same 150th outcome.
+    const timed = (breaker: object) => run({
+      seed: 1, stop: { timeMs: 5000 }, arrivals: { process: 'constant', ratePerSec: 100 }, entry: 'api',
+      services: {
+        api: { ...pool(1, { concurrency: 100 }), work: [{ call: 'down' }] },
+        down: { ...pool(1, { concurrency: 100 }), work: [{ work: { dist: 'constant', valueMs: 5 } }, { fail: 1 }] },
+      },
+      calls: { 'api->down': { breaker: { failureRatePercent: 50, openMs: 1e9, halfOpenCalls: 1, minCalls: 150, ...breaker } } },
+    });
+    const two = timed({ windowType: 'time', windowMs: 2000 });
+    expect(two.edges['api->down'].breaker!.transitions['closed->open']).toBe(1);
+    expect(two.services.down.attempts).toBe(150);
+    expect(two.edges['api->down'].breaker!.stateTimeMs.closed).toBe(1505);
+    const one = timed({ windowType: 'time', windowMs: 1000 });
+    expect(one.edges['api->down'].breaker!.transitions['closed->open'] ?? 0).toBe(0);
+    expect(one.services.down.attempts).toBe(500);
+    const counted = timed({ window: 150 });
+    expect(counted.services.down.attempts).toBe(150);
+  });
+
+  it('a time-based breaker is validated naming the field', () => {
+    const bad = (breaker: object) => thrownScenarioError(() => run({
+      seed: 1, stop: { requests: 10 }, arrivals: { process: 'poisson', ratePerSec: 100 }, entry: 'api',
+      services: { api: { ...pool(1), work: [{ call: 'down' }] }, down: { ...pool(1), work: [{ work: exp(1) }] } },
+      calls: { 'api->down': { breaker } },
+    }));
+    expect(bad({ windowType: 'rolling' }).path).toBe('calls["api->down"].breaker.windowType');
+    expect(bad({ windowType: 'time', windowMs: 2500 }).message).toContain('whole number of seconds');
+    expect(bad({ windowType: 'time', windowMs: 0 }).path).toBe('calls["api->down"].breaker.windowMs');
+    expect(bad({ windowType: 'time', window: 10 }).path).toBe('calls["api->down"].breaker.window');
+    expect(bad({ windowMs: 10_000 }).path).toBe('calls["api->down"].breaker.windowMs');
+  });
+
   it('a bulkhead caps the attempts in flight over an edge and refuses the rest at once', () => {
     const s = flaky({ 'api->down': { maxConcurrent: 5 } });
     const e = s.edges['api->down'];

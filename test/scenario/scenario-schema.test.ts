@@ -428,7 +428,10 @@ function topologyEveryField(): Record<string, unknown>[] {
   const out = structuredClone(doc) as unknown as { calls: Record<string, Record<string, unknown>>; client: Record<string, unknown> };
   out.calls['a->b'].connectTimeoutMs = 0;
   out.client.connectTimeoutMs = 0;
-  return [out as unknown as Record<string, unknown>];
+  // The breaker's time-based window (its fields exclude the count-based window's).
+  const timed = structuredClone(out);
+  timed.calls['a->b'].breaker = { windowType: 'time', windowMs: 2000, minCalls: 10, failureRatePercent: 50, openMs: 100, halfOpenCalls: 2 };
+  return [out as unknown as Record<string, unknown>, timed as unknown as Record<string, unknown>];
 }
 
 describe('the schema knows every field the validator accepts', () => {
