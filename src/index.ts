@@ -30,7 +30,7 @@ export { PRESETS, preset, presetNames, type PresetName, type PresetInfo } from '
 export { scenarioSchema, type JsonSchema } from './scenario/scenario-schema.js';
 export type {
   ScenarioInput, BalancerChoice, BalancerInput, DistributionInput, ArrivalsInput, StopInput, ServerGroupInput, KeysInput,
-  FailuresInput, FailureRates, HealthInput, ClientInput, TopologyInput, ServiceInput, StepInput,
+  FailuresInput, FailureRates, HealthInput, ClientInput, TopologyInput, EntryInput, ServiceInput, StepInput,
 } from './scenario/scenario-input.js';
 export { TopologyModel, type TopologyConfig, type ServiceConfig, type StepConfig } from './model/topology.js';
 export { summarizeTopology, type TopologySummary, type ServiceSummary, type EdgeSummary } from './model/topology-summary.js';

@@ -38,5 +38,10 @@ export function topologyTables(s: TopologySummary): string {
     }
     return parts.length > 0 ? `service ${printable(name)}: ${parts.join('; ')}\n` : '';
   }).join('');
-  return `${services}\n${edges}${breakers}${edgeNotes}${serviceNotes}${degraded}`;
+  // One line per entry (scenarios with `entries`): its own requests, end to end.
+  const entries = Object.entries(s.entries ?? {}).map(([name, x]) => {
+    const failed = x.failed + x.timedOut + x.dropped + x.rejected;
+    return `entry ${printable(name)}: ${x.arrived} requests, ${x.succeeded} ok (${percent(x.arrived > 0 ? x.succeeded / x.arrived : 0)}), ${failed} failed, mean ${fmt(x.latencyMs.mean)} ms, p99 ${fmt(x.latencyMs.p99)} ms\n`;
+  }).join('');
+  return `${entries}${services}\n${edges}${breakers}${edgeNotes}${serviceNotes}${degraded}`;
 }

@@ -22,10 +22,12 @@ export abstract class TopologyCalls extends TopologyAttempts {
 
   /** An entry request arrives: a call from the external client to the entry service. */
   protected arrive(source: number): void {
-    const t = this.requests, stats = this.stats;
+    const t = this.requests, stats = this.stats, n = this.workloads.length;
     const c = t.alloc();
     this.sim.eventLimit += this.eventsPerArrival;
-    const end = this.workload.admit(t, c, source);
+    // With several entries, the event carries client × entries + entry; entry k's edge is edge k.
+    const k = n === 1 ? 0 : source % n;
+    const end = this.workloads[k].admit(t, c, n === 1 ? source : (source - k) / n);
     const measured = stats.measuring ? 1 : 0;
     t.measured[c] = measured;
     t.wasted[c] = 0;
@@ -33,7 +35,7 @@ export abstract class TopologyCalls extends TopologyAttempts {
       stats.arrived++;
       stats.inFlight++;
     }
-    this.newCall(c, -1, 0);
+    this.newCall(c, -1, k);
     if (end === end) this.arrivalsEnd(end);
     this.sendAttempt(c);
     if (this.hooks !== null) this.hooks.arrived();
@@ -245,7 +247,7 @@ export abstract class TopologyCalls extends TopologyAttempts {
       if (t.measured[c]) this.stats.ended(to, now - t.arrivalMs[c]);
     }
     t.parent[c] = ORPHAN;
-    const client = parent === -1 ? t.client[c] : -1;
+    const client = parent === -1 ? t.client[c] : -1, entryEdge = t.edge[c];
     t.release(c);
     if (parent >= 0) {
       if (degraded) t.degraded[parent] = 1;
@@ -254,7 +256,7 @@ export abstract class TopologyCalls extends TopologyAttempts {
       this.hooks!.callDone(c, to === R.Succeeded);
       this.checkFinished();
     } else {
-      if (client >= 0) this.arrivalsEnd(this.workload.clientFree(client, now)); // a closed-loop user thinks, then sends again
+      if (client >= 0) this.arrivalsEnd(this.workloads[entryEdge].clientFree(client, now)); // a closed-loop user thinks, then sends again
       this.checkFinished();
     }
   }

@@ -36,7 +36,11 @@ export abstract class TopologyCore implements Handler {
   readonly stats: Stats;
   readonly services: Service[] = [];
   readonly edges: Edge[] = [];
+  /** The first entry's arrivals (the only ones without `entries`). */
   readonly workload: Workload;
+  /** Every entry's arrivals (entry k's requests go over edge k, "client-><name>"). */
+  readonly workloads: Workload[] = [];
+  /** The entry service (the first entry's, with `entries`). */
   readonly entry: number;
   /** Failures and health checks of the services that have them; null when none has. */
   readonly health: TopologyHealth | null;
@@ -68,13 +72,19 @@ export abstract class TopologyCore implements Handler {
     this.pool = new ServerPool(servers, sim);
     if (this.pool.size > MAX_TARGET / 2) throw new RangeError(`at most ${MAX_TARGET / 2} servers`);
     this.stats = new Stats(this.pool, sim, config.stop.warmupMs, config.metrics?.significantDigits);
-    this.workload = new Workload({ ...config, service: { dist: 'constant', valueMs: 0 } }, sim);
     this.coin = createStream(seed, 'calls');
     const index = new Map(config.services.map((s, i) => [s.name, i]));
-    const entry = index.get(config.entry);
-    if (entry === undefined) throw new RangeError(`entry ${JSON.stringify(config.entry)}: no such service`);
-    this.entry = entry;
-    this.edges.push(this.makeEdge(`client->${config.entry}`, -1, entry, config.client, seed));
+    const entries = config.entries ?? [{ name: config.entry, arrivals: config.arrivals, keys: config.keys, client: config.client }];
+    entries.forEach((x, k) => {
+      const entry = index.get(x.name);
+      if (entry === undefined) throw new RangeError(`entry ${JSON.stringify(x.name)}: no such service`);
+      const stream = config.entries ? { name: x.name, stride: entries.length, offset: k } : undefined;
+      this.workloads.push(new Workload({ seed, stop: config.stop, arrivals: x.arrivals, keys: x.keys, service: { dist: 'constant', valueMs: 0 }, stream }, sim));
+      // Entry k's client edge is edge k; the first one keeps the seed it had with a single entry.
+      this.edges.push(this.makeEdge(`client->${x.name}`, -1, entry, x.client, k === 0 ? seed : seed * 7919 - k));
+    });
+    this.workload = this.workloads[0];
+    this.entry = this.edges[0].to;
     let lo = 0;
     config.services.forEach((svc, i) => {
       const hi = lo + svc.servers.length;
@@ -95,7 +105,7 @@ export abstract class TopologyCore implements Handler {
       let e = this.edges.findIndex((x) => x.name === name);
       if (e < 0) {
         e = this.edges.length;
-        this.edges.push(this.makeEdge(name, from, t, config.calls?.[name], seed * 7919 + e));
+        this.edges.push(this.makeEdge(name, from, t, config.calls?.[name], this.edgeSeed(e)));
       }
       return e;
     };
@@ -109,10 +119,15 @@ export abstract class TopologyCore implements Handler {
     this.requests.clientFields = true;
     if (config.stop.warmupMs > 0) sim.schedule(config.stop.warmupMs, EventKind.WarmupEnd, 0);
     try {
-      this.arrivalsEnd(this.workload.start());
+      for (const w of this.workloads) this.arrivalsEnd(w.start());
     } catch (e) {
       throw e instanceof TimeLimitError ? timeLimitError(e) : e; // a first arrival beyond the time bound
     }
+  }
+
+  /** The seed of service edge `e`'s policy stream: the same whatever the number of entries (their edges come first). */
+  protected edgeSeed(e: number): number {
+    return this.config.seed * 7919 + e - (this.workloads.length - 1);
   }
 
   protected makeEdge(name: string, from: number, to: number, policy: EdgePolicy | undefined, seed: number): Edge {
@@ -120,7 +135,14 @@ export abstract class TopologyCore implements Handler {
   }
 
   finished(): boolean {
-    return this.workload.arrivalsDone && this.requests.live === 0 && (this.hooks === null || this.hooks.live() === 0);
+    return this.arrivalsDone() && this.requests.live === 0 && (this.hooks === null || this.hooks.live() === 0);
+  }
+
+  /** True once no entry will receive a request any more. */
+  protected arrivalsDone(): boolean {
+    const w = this.workloads;
+    for (let k = 0; k < w.length; k++) if (!w[k].arrivalsDone) return false;
+    return true;
   }
 
   protected checkFinished(): void {

@@ -76,8 +76,24 @@ export interface EdgeSummary extends Latency {
   breaker?: { stateTimeMs: { closed: number; open: number; 'half-open': number }; transitions: Record<string, number> };
 }
 
+/**
+ * An entry of a topology with `entries`: its requests (over its edge "client-><name>") and how
+ * they ended — arrived = succeeded + failed + timedOut + dropped + rejected + inFlight; latency
+ * of those that succeeded, from arrival (retries included).
+ */
+export interface EntrySummary extends Latency {
+  arrived: number; attempts: number; retries: number;
+  succeeded: number; failed: number; timedOut: number; dropped: number; rejected: number;
+  inFlight: number;
+  /** Attempts refused at once by its edge's breaker or bulkhead (counted in `attempts`). */
+  refused: number;
+}
+
 export interface TopologySummary extends Summary {
+  /** The entry service (the first entry's, with `entries`). */
   entry: string;
+  /** Each entry's requests, with `entries` (the top level counts them all). */
+  entries?: Record<string, EntrySummary>;
   /** Workflows as state machines across the services (scenarios with `workflows`). */
   workflows?: import('../workflow/summary.js').WorkflowsSummary;
   /** Entry requests that succeeded with a degraded answer: a fallback replaced a failed call somewhere below. */
@@ -158,5 +174,16 @@ export function summarizeTopology(model: TopologyModel, scenarioName: string, wa
   const variance = counts.reduce((a, c) => a + (c - mean) ** 2, 0) / Math.max(1, counts.length);
   top.imbalance = { maxOverMean: mean > 0 ? r9(Math.max(...counts) / mean) : 0, cv: mean > 0 ? r9(Math.sqrt(variance) / mean) : 0 };
   top.client.serverThroughputPerSec = services[entry.name].throughputPerSec;
-  return { ...top, entry: entry.name, degraded: model.degraded, services, edges };
+  const summary: TopologySummary = { ...top, entry: entry.name, degraded: model.degraded, services, edges };
+  if (model.config.entries) {
+    summary.entries = {};
+    model.config.entries.forEach((x, k) => {
+      const c = model.edges[k].counters;
+      summary.entries![x.name] = {
+        arrived: c.calls, attempts: c.attempts, retries: c.retries, succeeded: c.succeeded, failed: c.failed, timedOut: c.timedOut,
+        dropped: c.dropped, rejected: c.rejected, inFlight: c.inFlight, refused: c.refused, ...latency(c),
+      };
+    });
+  }
+  return summary;
 }

@@ -66,6 +66,21 @@ export interface TopologyConfig {
   calls?: Readonly<Record<string, EdgePolicy>>;
   client?: ClientConfig;
   metrics?: { significantDigits: number };
+  /**
+   * Several entry services, each with its own arrivals (random streams "arrivals@<name>",
+   * "keys@<name>"), keys and client → entry edge policy ("client-><name>"); edge k is entry k's.
+   * When given, `entry`, `arrivals`, `keys` and `client` are ignored (the parser sets `entry` and
+   * `arrivals` to the first entry's). `stop.requests` bounds each entry's arrivals.
+   */
+  entries?: readonly EntryConfig[];
+}
+
+/** An entry service with its own arrivals and client (TopologyConfig.entries). */
+export interface EntryConfig {
+  name: string;
+  arrivals: ArrivalSpec | ClosedLoopSpec;
+  keys?: KeySpec;
+  client?: ClientConfig;
 }
 
 export interface Service {
@@ -141,7 +156,7 @@ export class TopologyModel extends TopologyCalls implements Handler {
     let e = this.edges.findIndex((x) => x.name === name);
     if (e < 0) {
       e = this.edges.length;
-      this.edges.push(this.makeEdge(name, from, to, this.config.calls?.[name], this.config.seed * 7919 + e));
+      this.edges.push(this.makeEdge(name, from, to, this.config.calls?.[name], this.edgeSeed(e)));
     }
     return e;
   }

@@ -34,6 +34,12 @@ export interface WorkloadSpec {
   serviceScope?: 'request' | 'attempt';
   /** Hash keys of requests: uniform over `count` keys or Zipf with `exponent`. Default: all 0. */
   keys?: KeySpec;
+  /**
+   * One of several arrival streams (a topology's `entries`): its random streams are named
+   * "arrivals@<name>", "keys@<name>", and an arrival event carries `source * stride + offset`
+   * (the model tells the streams apart by it). Absent: one stream, "arrivals", events carry `source`.
+   */
+  stream?: { name: string; stride: number; offset: number };
 }
 
 /** The event kind this part schedules (the model's Arrival). */
@@ -59,18 +65,23 @@ export class Workload {
   /** Closed loop: arrivals scheduled and not yet arrived; clients that will send no more. */
   private pendingArrivals = 0;
   private clientsDone = 0;
+  private readonly stride: number;
+  private readonly offset: number;
 
   constructor(spec: WorkloadSpec, private readonly sim: Simulation) {
     const { seed } = spec;
     const baseline = spec.streams === 'baseline';
-    this.arrivalRng = baseline ? createBaselineStream(seed, 0) : createStream(seed, 'arrivals');
+    const at = spec.stream ? `@${spec.stream.name}` : '';
+    this.stride = spec.stream?.stride ?? 1;
+    this.offset = spec.stream?.offset ?? 0;
+    this.arrivalRng = baseline ? createBaselineStream(seed, 0) : createStream(seed, `arrivals${at}`);
     this.serviceRng = baseline ? createBaselineStream(seed, 1) : createStream(seed, 'service');
     this.closed = spec.arrivals.process === 'closed' ? spec.arrivals : null;
     this.arrivals = spec.arrivals.process === 'closed' ? null : createArrivals(spec.arrivals, this.arrivalRng);
     this.think = this.closed ? createDistribution(this.closed.thinkMs) : null;
     this.service = createDistribution(spec.service);
     this.attemptServiceRng = spec.serviceScope === 'attempt' ? createStream(seed, 'service/attempts') : null;
-    this.keyRng = createStream(seed, 'keys');
+    this.keyRng = createStream(seed, `keys${at}`);
     this.keyOf = spec.keys ? createKeySampler(spec.keys) : null;
     this.arrivalsLeft = spec.stop.requests ?? Infinity;
     this.stopAtMs = spec.stop.timeMs ?? Infinity;
@@ -122,7 +133,7 @@ export class Workload {
       return NaN;
     }
     this.pendingArrivals++;
-    this.sim.schedule(t, ARRIVAL, client);
+    this.sim.schedule(t, ARRIVAL, client * this.stride + this.offset);
     // The last of stop.requests is committed: from now on clients stop one by one and arrivals
     // thin out, so the measurement window ends here (the requests still to come are measured).
     return --this.arrivalsLeft === 0 ? now : NaN;
@@ -150,7 +161,7 @@ export class Workload {
     this.pendingCostMs = this.arrivals!.costMs;
     this.pendingKey = this.arrivals!.key;
     this.arrivalsLeft--;
-    this.sim.schedule(t, ARRIVAL, 0);
+    this.sim.schedule(t, ARRIVAL, this.offset);
     return NaN;
   }
 }

@@ -462,6 +462,7 @@ export function toTopologyConfig(scenario: Scenario): TopologyConfig {
   if (scenario.keys) config.keys = scenario.keys;
   if (scenario.client) config.client = scenario.client;
   if (scenario.metrics) config.metrics = scenario.metrics;
+  if (t.entries) config.entries = t.entries;
   return config;
 }
 

@@ -164,23 +164,32 @@ export type EdgeInput = Omit<ClientInput, 'connectTimeoutMs'> & {
   loss?: number;
 };
 
+/** An entry service's own arrivals, keys and client → entry edge policy (`entries`). */
+export interface EntryInput {
+  arrivals: ArrivalsInput;
+  keys?: KeysInput;
+  client?: Omit<ClientInput, 'connectTimeoutMs'>;
+}
+
 /**
  * Services calling services: `entry` (default: the first service) receives the arrivals; each
  * service runs its handler; `calls` gives the client policy of an edge "caller->callee"; the
- * top-level `client` is the external client → entry edge.
+ * top-level `client` is the external client → entry edge. Or `entries`: several entry services,
+ * each with its own arrivals (keys, client), in place of `entry`, `arrivals`, `keys` and `client`.
  */
-export type TopologyInput = {
+export type TopologyInput = TopologyCommonInput & (
+  | { arrivals: ArrivalsInput; keys?: KeysInput; entry?: string; client?: Omit<ClientInput, 'connectTimeoutMs'>; entries?: undefined }
+  | { entries: Readonly<Record<string, EntryInput>>; arrivals?: undefined; keys?: undefined; entry?: undefined; client?: undefined; workflows?: undefined }
+);
+
+type TopologyCommonInput = {
   $schema?: string;
   name?: string;
   description?: string;
   seed?: number;
   stop?: StopInput;
-  arrivals: ArrivalsInput;
-  keys?: KeysInput;
-  entry?: string;
   services: Readonly<Record<string, ServiceInput>>;
   calls?: Readonly<Record<string, EdgeInput>>;
-  client?: Omit<ClientInput, 'connectTimeoutMs'>;
   metrics?: { significantDigits?: number };
   /** Workflows as state machines living in the services (src/workflow/workflow-spec.ts). */
   workflows?: WorkflowsInput;

@@ -415,20 +415,26 @@ function topology(): JsonSchema {
   // A lost answer would be waited for forever: loss > 0 needs a timeout or a deadline on the edge.
   edge.if = { required: ['loss'], properties: { loss: { exclusiveMinimum: 0 } } };
   edge.then = { anyOf: [{ required: ['timeoutMs'] }, { required: ['deadlineMs'] }] };
+  // A trace's costs have no place in a topology (each service's work steps give its work).
+  const topologyArrivals = { allOf: [{ $ref: '#/definitions/arrivals' }, { not: { required: ['costsMs'] } }] };
   return {
     type: 'object',
     additionalProperties: false,
-    required: ['arrivals', 'services'],
+    required: ['services'],
     properties: {
       $schema: { type: 'string' },
       name: text,
       description: { description: 'free text, ignored' },
       seed: num({ integer: true, min: 0, max: 2 ** 32 - 1 }, 'default 1'),
       stop: stop(),
-      // A trace's costs have no place in a topology (each service's work steps give its work).
-      arrivals: { allOf: [{ $ref: '#/definitions/arrivals' }, { not: { required: ['costsMs'] } }] },
+      arrivals: topologyArrivals,
       keys: keys(),
       entry: service,
+      entries: {
+        type: 'object', minProperties: 1, propertyNames: { ...service, not: { const: 'client' } },
+        description: 'several entry services (names of services), each with its own arrivals, keys and client -> entry edge policy; in place of entry, arrivals, keys and client',
+        additionalProperties: closed({ arrivals: topologyArrivals, keys: keys(), client: noConnectTimeout(client()) }, ['arrivals']),
+      },
       services: {
         type: 'object', minProperties: 1, maxProperties: 1000, propertyNames: { ...service, not: { const: 'client' } },
         additionalProperties: closed({ servers: servers(), balancer: balancer(), work: { type: 'array', items: step, maxItems: 100 }, limit: limit(), failures: failures(), health: health() }, ['servers', 'balancer', 'work']),
@@ -438,7 +444,15 @@ function topology(): JsonSchema {
       metrics: metrics(),
       workflows: workflowsSchema(),
     },
-    allOf: [STOP_REQUIRED],
+    allOf: [
+      STOP_REQUIRED,
+      // `entries` in place of `entry` + `arrivals` (+ `keys`, `client`); not with workflows yet.
+      {
+        if: { required: ['entries'] },
+        then: { not: { anyOf: ['arrivals', 'entry', 'keys', 'client', 'workflows'].map((key) => ({ required: [key] })) } },
+        else: { required: ['arrivals'] },
+      },
+    ],
   };
 }
 

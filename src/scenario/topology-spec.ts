@@ -32,6 +32,16 @@ export interface TopologySpec {
   services: ServiceSpec<import('./scenario.js').ServerGroup, import('./scenario.js').Scenario['balancer']>[];
   /** Policy per edge "a->b" (absent: no timeout, no retries, no breaker, no bulkhead). */
   calls: Record<string, EdgePolicy>;
+  /** Several entries, each with its own arrivals, keys and client (`entry` is the first's). */
+  entries?: EntrySpec[];
+}
+
+/** An entry service with its own arrivals (TopologySpec.entries). */
+export interface EntrySpec {
+  name: string;
+  arrivals: import('../model/arrivals.js').ArrivalSpec | import('../model/workload.js').ClosedLoopSpec;
+  keys?: import('../model/workload.js').KeySpec;
+  client?: ClientConfig;
 }
 
 /** The parsers of pool fields, handed over by scenario.ts (which owns them). */
@@ -193,7 +203,7 @@ function parseStep(value: unknown, path: string, names: readonly string[], self:
  * Bounds what one entry request may set off: chains of at most MAX_DEPTH services, and at most
  * MAX_ATTEMPTS_PER_REQUEST attempts when every call is made (fan-outs multiply down the tiers).
  */
-function refuseExplosions(services: readonly ServiceSpec[], entry: string): void {
+export function refuseExplosions(services: readonly ServiceSpec[], entry: string): void {
   const byName = new Map(services.map((s) => [s.name, s]));
   const memo = new Map<string, { depth: number; attempts: number }>();
   const walk = (name: string): { depth: number; attempts: number } => {

@@ -187,6 +187,7 @@ const NOT_STRUCTURAL: Record<string, string> = {
   'workflow: a named after delay without its distribution': 'delay names against the world\'s delays',
   'workflow: an invoke of a machine the workflow does not have': 'invoke sources against the machines',
   'workflow: a machine in a service the topology does not have': 'service names against the services',
+  'topology: an entry that is no service': 'entry names against the services',
   'workflow: an invariant naming a state the machine does not have': 'state names against the machine',
   'workflow: unguarded always transitions in a loop': 'a cycle through the transitions',
   'workflow: an invoked machine without the events its attempts send': 'which machine is invoked (request is required of those only)',
