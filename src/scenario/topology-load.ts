@@ -23,9 +23,13 @@ export interface ServiceLoad {
 /** `closed`: closed-loop users, whose λ is an upper bound (N over their think time plus 1 ms). */
 export function topologyLoad(scenario: Scenario): { arrivalRatePerSec: number; closed: boolean; services: ServiceLoad[] } {
   const t = scenario.topology!;
-  const lambda = offeredLoad({ ...scenario, topology: undefined, service: { dist: 'constant', valueMs: 1 } }).arrivalRatePerSec;
+  // With `entries`, λ is theirs summed, and an entry's visits per request its share of λ.
+  const rates = (t.entries ?? [{ name: t.entry, arrivals: scenario.arrivals }]).map((x) => ({
+    name: x.name, lambda: offeredLoad({ ...scenario, arrivals: x.arrivals, topology: undefined, service: { dist: 'constant', valueMs: 1 } }).arrivalRatePerSec,
+  }));
+  const lambda = rates.reduce((sum, x) => sum + x.lambda, 0);
   const byName = new Map(t.services.map((s) => [s.name, s]));
-  const visits = new Map<string, number>([[t.entry, 1]]);
+  const visits = new Map<string, number>(rates.length === 1 ? [[t.entry, 1]] : rates.map((x) => [x.name, lambda > 0 ? x.lambda / lambda : 0]));
   // Calls form a DAG (validated): visit services in an order where callers come first.
   const order: string[] = [];
   const seen = new Set<string>();
@@ -56,5 +60,5 @@ export function topologyLoad(scenario: Scenario): { arrivalRatePerSec: number; c
     const v = visits.get(svc.name) ?? 0;
     return { name: svc.name, visits: v, workMs: workMs_, capacity, rho: (lambda / 1000) * v * workMs_ / capacity };
   });
-  return { arrivalRatePerSec: lambda, closed: scenario.arrivals.process === 'closed', services };
+  return { arrivalRatePerSec: lambda, closed: (t.entries ?? [scenario]).some((x) => x.arrivals.process === 'closed'), services };
 }

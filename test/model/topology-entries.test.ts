@@ -12,6 +12,7 @@ import type { TopologySummary } from '../../src/model/topology-summary.js';
 import { topologyMermaid } from '../../src/model/topology-diagram.js';
 import { main } from '../../src/cli/main.js';
 import { thrownScenarioError } from '../scenario-error.js';
+import { topologyLoad } from '../../src/scenario/topology-load.js';
 
 const run = (scenario: unknown): TopologySummary => simulate(scenario as TopologyInput);
 const pool = (count: number, extra: object = {}) => ({ servers: [{ count, ...extra }], balancer: { name: 'least-connections' } });
@@ -116,6 +117,15 @@ describe('entries', () => {
     expect(code).toBe(0);
     expect(out).toMatch(/^entry web: 1000 requests, 1000 ok \(100\.00%\), 0 failed, mean [\d.]+ ms, p99 [\d.]+ ms$/m);
     expect(out).toMatch(/^entry batch: 1000 requests, 1000 ok/m);
+  });
+
+  it('the offered load sums the entries\' rates: λ1 + λ2 at the shared backend, each entry its own', () => {
+    const load = topologyLoad(parseScenario(shared(1, { requests: 10 })));
+    expect(load.arrivalRatePerSec).toBe(500);
+    const rho = Object.fromEntries(load.services.map((x) => [x.name, x.rho]));
+    expect(rho.db).toBeCloseTo(0.625, 12); // 500/s × 1.25 ms
+    expect(load.services.find((x) => x.name === 'web')!.visits).toBeCloseTo(0.6, 12);
+    expect(rho.admin).toBe(0);
   });
 
   it('a parsed scenario validates again as it was', () => {
