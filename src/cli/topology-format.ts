@@ -21,6 +21,10 @@ export function topologyTables(s: TopologySummary): string {
     const t = e.breaker!.stateTimeMs;
     const moves = Object.entries(e.breaker!.transitions).map(([k, n]) => `${k} ${n}`).join(', ');
     return `breaker ${printable(name)}: closed ${fmt(t.closed / 1000)} s, open ${fmt(t.open / 1000)} s, half-open ${fmt(t['half-open'] / 1000)} s${moves ? `; ${moves}` : ''}\n`;
+  }).join('') + Object.entries(s.edges).filter(([, e]) => e.bulkhead).map(([name, e]) => {
+    const t = e.bulkhead!.stateTimeMs;
+    const moves = Object.entries(e.bulkhead!.transitions).map(([k, n]) => `${k} ${n}`).join(', ');
+    return `bulkhead ${printable(name)}: open ${fmt(t.open / 1000)} s, full ${fmt(t.full / 1000)} s${moves ? `; ${moves}` : ''}\n`;
   }).join('');
   // Hedges, lost answers and fallbacks, on the edges that had any; degraded answers end to end.
   const edgeNotes = Object.entries(s.edges).filter(([, e]) => e.hedges + e.lost + e.fallbacks > 0).map(([name, e]) =>

@@ -74,6 +74,7 @@ export abstract class TopologyCalls extends TopologyAttempts {
       return;
     }
     edge.inFlight++;
+    edge.bulkhead?.took(edge.inFlight);
     const a = t.alloc();
     t.permit[a] = 1;
     t.wasted[a] = t.wasted[c];

@@ -8,6 +8,7 @@ import type { DistributionSpec } from '../random/distributions.js';
 import type { ClientConfig } from './client.js';
 import { ClientPolicy } from './client-policy.js';
 import { CircuitBreaker, type BreakerConfig } from './circuit-breaker.js';
+import { BulkheadMeter } from './bulkhead.js';
 import { EdgeNetwork } from './edge-network.js';
 import { Histogram } from '../metrics/histogram.js';
 import { Welford } from '../metrics/welford.js';
@@ -61,6 +62,8 @@ export interface Edge {
   /** Bulkhead size (0: none) and attempts holding a permit now. */
   maxConcurrent: number;
   inFlight: number;
+  /** The bulkhead's state machine (open, full) and its times; null: no bulkhead. */
+  bulkhead: BulkheadMeter | null;
   /** Its network (latency, loss); null: none (answers are instant and never lost). */
   net: EdgeNetwork | null;
 }
@@ -70,6 +73,7 @@ export function createEdge(name: string, from: number, to: number, policy: EdgeP
   return {
     name, from, to, policy: new ClientPolicy(policy, sim, seed), counters: new CallCounters(),
     breaker: policy?.breaker ? new CircuitBreaker(policy.breaker, sim) : null, maxConcurrent: policy?.maxConcurrent ?? 0, inFlight: 0,
+    bulkhead: policy?.maxConcurrent ? new BulkheadMeter(policy.maxConcurrent, sim) : null,
     net: policy && (policy.latencyMs !== undefined || (policy.loss ?? 0) > 0) ? new EdgeNetwork(policy.latencyMs, policy.loss ?? 0, runSeed, name) : null,
   };
 }

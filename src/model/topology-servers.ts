@@ -99,6 +99,7 @@ export abstract class TopologyServers extends TopologyCore {
     t.permit[a] = 0;
     const edge = this.edges[t.edge[a]];
     edge.inFlight--;
+    edge.bulkhead?.freed(edge.inFlight);
     if (record) edge.breaker?.record(failed);
   }
 

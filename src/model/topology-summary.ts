@@ -8,6 +8,7 @@
 import { summarize, r9, type Summary, type ServerSummary } from './summary.js';
 import type { CallCounters, TopologyModel } from './topology.js';
 import { BREAKER_MACHINE, BREAKER_STATE_NAMES } from './circuit-breaker.js';
+import { BULKHEAD_MACHINE, BULKHEAD_STATE_NAMES } from './bulkhead.js';
 
 interface Latency {
   latencyMs: { mean: number; p50: number; p99: number; max: number };
@@ -74,6 +75,8 @@ export interface EdgeSummary extends Latency {
   amplification: number;
   /** The edge's circuit breaker, when it has one: time in each state and transitions, warm-up included. */
   breaker?: { stateTimeMs: { closed: number; open: number; 'half-open': number }; transitions: Record<string, number> };
+  /** The edge's bulkhead (maxConcurrent), when it has one: time open and full, and transitions, warm-up included. */
+  bulkhead?: { stateTimeMs: { open: number; full: number }; transitions: Record<string, number> };
 }
 
 /**
@@ -164,6 +167,15 @@ export function summarizeTopology(model: TopologyModel, scenarioName: string, wa
         if (n > 0) transitions[`${BREAKER_STATE_NAMES[from]}->${BREAKER_STATE_NAMES[to]}`] = n;
       });
       edge.breaker = { stateTimeMs: { closed, open, 'half-open': halfOpen }, transitions };
+    }
+    if (e.bulkhead) {
+      const [open, full] = e.bulkhead.timeMs(model.sim.now).map(r9);
+      const transitions: Record<string, number> = {};
+      BULKHEAD_MACHINE.transitions.forEach(([from, to]) => {
+        const n = e.bulkhead!.transitions[from * 2 + to];
+        if (n > 0) transitions[`${BULKHEAD_STATE_NAMES[from]}->${BULKHEAD_STATE_NAMES[to]}`] = n;
+      });
+      edge.bulkhead = { stateTimeMs: { open, full }, transitions };
     }
     edges[e.name] = edge;
   }
