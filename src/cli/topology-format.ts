@@ -34,7 +34,10 @@ export function topologyTables(s: TopologySummary): string {
   // Concurrency limits and failures, on the services that have them.
   const serviceNotes = Object.entries(s.services).map(([name, v]) => {
     const parts: string[] = [];
-    if (v.limit) parts.push(`${v.limit.kind} limit mean ${fmt(v.limit.meanLimit)} (${fmt(v.limit.lowest)} to ${fmt(v.limit.highest)}), ${v.limit.refused} refused`);
+    if (v.limit) {
+      parts.push(`${v.limit.kind} limit mean ${fmt(v.limit.meanLimit)} (${fmt(v.limit.lowest)} to ${fmt(v.limit.highest)}), ${v.limit.refused} refused, ` +
+        `at the limit ${fmt(v.limit.stateTimeMs['at-limit'] / 1000)} s per server` + (v.limit.increases + v.limit.decreases > 0 ? ` (AIMD +${v.limit.increases} −${v.limit.decreases})` : ''));
+    }
     const f = v.failures;
     if (f && f.observed + f.sentToFailed > 0) {
       parts.push(`${f.observed} failures, ${f.aborted} attempts ended by them, ${f.sentToFailed} sent to a server down` +

@@ -10,6 +10,31 @@
  * Defaults are Netflix's: initial 20, min 20, max 200, backoff 0.9, timeout 5 s.
  */
 
+import { IllegalTransitionError, transitionTable, type StateMachine } from './states.js';
+
+/**
+ * Each server's limit as a state machine: ADMITTING while fewer than `limit` attempts are admitted,
+ * AT_LIMIT while the next would be refused. AIMD moves the limit itself on answers: an increase or
+ * a decrease that leaves the state as it was is a self-transition (counted apart as `increases` and
+ * `decreases`); one that crosses (a decrease to at most the attempts in flight, an increase above
+ * them) is the crossing transition.
+ */
+export const LimitState = { Admitting: 0, AtLimit: 1 } as const;
+export const LIMIT_STATE_NAMES = ['admitting', 'at-limit'] as const;
+export const LIMIT_MACHINE: StateMachine = {
+  name: 'limit',
+  states: LIMIT_STATE_NAMES,
+  initial: LimitState.Admitting,
+  terminal: [],
+  transitions: [
+    [LimitState.Admitting, LimitState.AtLimit, 'admitted up to the limit, or AIMD decrease to in flight'],
+    [LimitState.AtLimit, LimitState.Admitting, 'an attempt ended, or AIMD increase above in flight'],
+    [LimitState.Admitting, LimitState.Admitting, 'AIMD: limit + 1, or × backoffRatio (slow or dropped answer)'],
+    [LimitState.AtLimit, LimitState.AtLimit, 'AIMD: limit + 1, or × backoffRatio (slow or dropped answer)'],
+  ],
+};
+const LIMIT_ALLOWED = transitionTable(LIMIT_MACHINE);
+
 export interface AimdConfig {
   initialLimit: number;
   minLimit: number;
@@ -39,6 +64,14 @@ export class ConcurrencyLimit {
   private readonly area: Float64Array;
   private readonly since: Float64Array;
   private readonly aimd: AimdConfig | null;
+  /** Each server's state (LimitState) and since when; time in each state summed over the servers, transitions [from * 2 + to]. */
+  private readonly state: Uint8Array;
+  private readonly stateSince: Float64Array;
+  readonly stateTimeMs = new Float64Array(2);
+  readonly transitions = new Float64Array(4);
+  /** AIMD changes of the limit, over all servers. */
+  increases = 0;
+  decreases = 0;
 
   constructor(readonly config: LimitConfig, readonly size: number, private readonly clock: { readonly now: number }) {
     this.aimd = 'aimd' in config ? config.aimd : null;
@@ -46,6 +79,8 @@ export class ConcurrencyLimit {
     this.inFlight = new Int32Array(size);
     this.area = new Float64Array(size);
     this.since = new Float64Array(size);
+    this.state = new Uint8Array(size);
+    this.stateSince = new Float64Array(size);
     this.lowest = this.highest = this.limit[0] ?? 0;
   }
 
@@ -55,7 +90,7 @@ export class ConcurrencyLimit {
       this.refused += measured;
       return false;
     }
-    this.inFlight[s]++;
+    if (++this.inFlight[s] >= this.limit[s]) this.enter(s, LimitState.AtLimit);
     return true;
   }
 
@@ -63,7 +98,10 @@ export class ConcurrencyLimit {
   release(s: number, rttMs: number, outcome: number): void {
     const inFlight = this.inFlight[s]--;
     const c = this.aimd;
-    if (c === null || outcome === LimitOutcome.Ignored) return;
+    if (c === null || outcome === LimitOutcome.Ignored) {
+      if (this.state[s] === LimitState.AtLimit && inFlight - 1 < this.limit[s]) this.enter(s, LimitState.Admitting);
+      return;
+    }
     const limit = this.limit[s];
     let next = limit;
     if (outcome === LimitOutcome.Dropped || rttMs > c.timeoutMs) next = Math.max(c.minLimit, Math.floor(limit * c.backoffRatio));
@@ -75,7 +113,33 @@ export class ConcurrencyLimit {
       this.limit[s] = next;
       if (next < this.lowest) this.lowest = next;
       if (next > this.highest) this.highest = next;
+      if (next > limit) this.increases++;
+      else this.decreases++;
     }
+    const to = inFlight - 1 >= next ? LimitState.AtLimit : LimitState.Admitting;
+    if (to !== this.state[s]) this.enter(s, to);
+    else if (next !== limit) this.count(to, to);
+  }
+
+  /** Server `s` moves to state `to`. */
+  private enter(s: number, to: number): void {
+    const from = this.state[s], now = this.clock.now;
+    this.count(from, to);
+    this.stateTimeMs[from] += now - this.stateSince[s];
+    this.stateSince[s] = now;
+    this.state[s] = to;
+  }
+
+  private count(from: number, to: number): void {
+    if (LIMIT_ALLOWED[from * 2 + to] === 0) throw new IllegalTransitionError(LIMIT_MACHINE, from, to, -1);
+    this.transitions[from * 2 + to]++;
+  }
+
+  /** Time in each state up to now, summed over the servers (server-ms). */
+  timeMs(): number[] {
+    const t = Array.from(this.stateTimeMs), now = this.clock.now;
+    for (let s = 0; s < this.size; s++) t[this.state[s]] += now - this.stateSince[s];
+    return t;
   }
 
   /** The time-weighted mean limit over [0, now], averaged over the servers. */

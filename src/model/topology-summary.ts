@@ -9,6 +9,7 @@ import { summarize, r9, type Summary, type ServerSummary } from './summary.js';
 import type { CallCounters, TopologyModel } from './topology.js';
 import { BREAKER_MACHINE, BREAKER_STATE_NAMES } from './circuit-breaker.js';
 import { BULKHEAD_MACHINE, BULKHEAD_STATE_NAMES } from './bulkhead.js';
+import { LIMIT_MACHINE, LIMIT_STATE_NAMES } from './concurrency-limit.js';
 
 interface Latency {
   latencyMs: { mean: number; p50: number; p99: number; max: number };
@@ -41,7 +42,11 @@ export interface ServiceSummary extends Latency {
    * included) averaged over its servers, the lowest and highest any server had, and the attempts
    * refused at once for being over it (measured; counted in `rejected`).
    */
-  limit?: { kind: 'static' | 'aimd'; meanLimit: number; lowest: number; highest: number; refused: number };
+  limit?: {
+    kind: 'static' | 'aimd'; meanLimit: number; lowest: number; highest: number; refused: number;
+    /** Its machine (`lbsim diagram limit`): mean time per server admitting and at the limit, transitions over all servers, AIMD's changes. */
+    stateTimeMs: { admitting: number; 'at-limit': number }; transitions: Record<string, number>; increases: number; decreases: number;
+  };
   /**
    * Its servers' failures (when it has `failures` or `health`), as the single pool's `failures`,
    * plus `aborted`: attempts at its servers a failure ended (they failed; their callers reacted).
@@ -146,7 +151,16 @@ export function summarizeTopology(model: TopologyModel, scenarioName: string, wa
     }
     if (svc.limit) {
       const l = svc.limit;
-      services[svc.name].limit = { kind: 'aimd' in l.config ? 'aimd' : 'static', meanLimit: r9(l.meanLimit()), lowest: l.lowest, highest: l.highest, refused: l.refused };
+      const [admitting, atLimit] = l.timeMs().map((t) => r9(l.size > 0 ? t / l.size : 0));
+      const transitions: Record<string, number> = {};
+      for (const [from, to] of LIMIT_MACHINE.transitions) {
+        const n = l.transitions[from * 2 + to];
+        if (n > 0) transitions[`${LIMIT_STATE_NAMES[from]}->${LIMIT_STATE_NAMES[to]}`] = n;
+      }
+      services[svc.name].limit = {
+        kind: 'aimd' in l.config ? 'aimd' : 'static', meanLimit: r9(l.meanLimit()), lowest: l.lowest, highest: l.highest, refused: l.refused,
+        stateTimeMs: { admitting, 'at-limit': atLimit }, transitions, increases: l.increases, decreases: l.decreases,
+      };
     }
   }
   const edges: Record<string, EdgeSummary> = {};

@@ -77,7 +77,7 @@ describe('lbsim run on a service with a limit', () => {
     let out = '';
     const code = await main(['run', 'adaptive-limit'], { out: (t) => (out += t), err: () => {}, progress: false });
     expect(code).toBe(0);
-    expect(out).toMatch(/\nservice backend: aimd limit mean [\d.]+ \(1 to \d+\), \d+ refused\n/);
+    expect(out).toMatch(/\nservice backend: aimd limit mean [\d.]+ \(1 to \d+\), \d+ refused, at the limit [\d.]+ s per server \(AIMD \+\d+ −\d+\)\n/);
   });
 });
 
