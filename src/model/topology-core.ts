@@ -76,6 +76,7 @@ export abstract class TopologyCore implements Handler {
     const index = new Map(config.services.map((s, i) => [s.name, i]));
     const entries = config.entries ?? [{ name: config.entry, arrivals: config.arrivals, keys: config.keys, client: config.client }];
     entries.forEach((x, k) => {
+      if (x.arrivals.process === 'closed' && (x.arrivals.clients - 1) * entries.length + k > MAX_TARGET) throw new RangeError(`entry ${x.name}: too many closed-loop users for ${entries.length} entries`);
       const entry = index.get(x.name);
       if (entry === undefined) throw new RangeError(`entry ${JSON.stringify(x.name)}: no such service`);
       const stream = config.entries ? { name: x.name, stride: entries.length, offset: k } : undefined;

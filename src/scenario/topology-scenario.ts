@@ -6,6 +6,7 @@
  */
 import { ScenarioError, isObject, join, numberField, object, stringField, type Json } from '../input/check.js';
 import type { ScenarioFiles } from './scenario-files.js';
+import { MAX_TARGET } from '../engine/simulation.js';
 import { parseClient } from './client-spec.js';
 import { parseHealth } from './health-spec.js';
 import { parseTopology, refuseExplosions, refuseInTopology, type EntrySpec } from './topology-spec.js';
@@ -108,7 +109,7 @@ function parseEntries(o: Json, files?: ScenarioFiles): EntrySpec[] {
   const names = Object.keys(o.entries);
   if (names.length === 0) throw new ScenarioError('entries', o.entries, `at least one entry service, e.g. ${example}`);
   const services = isObject(o.services) ? Object.keys(o.services) : [];
-  return names.map((name) => {
+  const entries = names.map((name) => {
     const path = join('entries', name);
     if (name === 'client') throw new ScenarioError(path, name, 'a service ("client" is the external client that sends every entry\'s requests)');
     if (!services.includes(name)) throw new ScenarioError(path, name, `one of the services: ${services.join(', ')}`);
@@ -124,6 +125,14 @@ function parseEntries(o: Json, files?: ScenarioFiles): EntrySpec[] {
     }
     return entry;
   });
+  // An arrival event carries user × entries + entry, below the engine's bound on targets.
+  const most = Math.floor((MAX_TARGET + 1) / names.length) - 1;
+  for (const x of entries) {
+    if (x.arrivals.process === 'closed' && x.arrivals.clients > most) {
+      throw new ScenarioError(join(join('entries', x.name), 'arrivals.clients'), x.arrivals.clients, `at most ${most.toLocaleString('en')} users per entry with ${names.length} entries`);
+    }
+  }
+  return entries;
 }
 
 /** A parsed topology scenario written back as input (to validate it again, e.g. after `withBalancer`). */

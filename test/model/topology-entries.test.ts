@@ -161,6 +161,17 @@ describe('entries refused', () => {
     refused({ entries: { web: { arrivals: poisson(1), keys: { dist: 'zipf' } } } }, 'entries.web.keys.count', 'got nothing');
     refused({ entries: { web: { arrivals: poisson(1), client: { connectTimeoutMs: 5 } } } }, 'entries.web.client.connectTimeoutMs', 'no connectTimeoutMs in a topology');
     refused({ entries: { web: { arrivals: poisson(1), weight: 2 } } }, 'entries.web.weight', 'no such field (known fields: arrivals, keys, client)');
+    // An arrival event carries user × entries + entry: 2^26 targets over 8 entries, 2^23 users each.
+    const eight = ['s0', 's1', 's2', 's3', 's4', 's5', 's6', 's7'];
+    const many = (clients: number) => ({
+      seed: 1, stop: { requests: 10 },
+      entries: Object.fromEntries(eight.map((name, i) => [name, { arrivals: i === 0 ? { process: 'closed', clients, thinkMs: exp(1) } : poisson(1) }])),
+      services: Object.fromEntries(eight.map((name) => [name, { ...pool(1), work: [{ work: exp(1) }] }])),
+    });
+    const e = thrownScenarioError(() => parseScenario(many(2 ** 23)));
+    expect(e.path).toBe('entries.s0.arrivals.clients');
+    expect(e.message).toContain('at most 8,388,607 users per entry with 8 entries');
+    expect(parseScenario(many(2 ** 23 - 1)).topology!.entries).toHaveLength(8);
   });
 
   it('with workflows (not yet)', () => {
