@@ -31,6 +31,7 @@ import { topologyMermaid } from '../model/topology-diagram.js';
 import { BREAKER_MACHINE } from '../model/circuit-breaker.js';
 import { BULKHEAD_MACHINE } from '../model/bulkhead.js';
 import { LIMIT_MACHINE } from '../model/concurrency-limit.js';
+import { SHEDDING_MACHINE } from '../model/shedding.js';
 import { TOPOLOGY_CALL_MACHINE, TOPOLOGY_ATTEMPT_MACHINE } from '../model/topology-machines.js';
 import type { TopologySummary } from '../model/topology-summary.js';
 import { parseBalancerChoice as parseBalancerChoiceAt } from '../experiment/balancer-choice.js';
@@ -55,7 +56,7 @@ Usage:
   lbsim merge <shard.jsonl...> [--csv|--json|--jsonl|--markdown]   the table of a sharded sweep
   lbsim list [--json]                     balancers, distributions, arrival processes, presets
   lbsim validate <scenario.json|preset>   check a scenario; prints "ok" or what is wrong
-  lbsim diagram <server|request|attempt|breaker|bulkhead|limit|topology-call|topology-attempt>  a state machine as Mermaid stateDiagram-v2
+  lbsim diagram <server|request|attempt|breaker|bulkhead|limit|shedding|topology-call|topology-attempt>  a state machine as Mermaid stateDiagram-v2
   lbsim diagram topology <scenario.json|preset>   services and calls as a Mermaid flowchart, measured
   lbsim diagram workflow <scenario.json|preset>   a workflow's combined state model as Mermaid, measured
   lbsim preset <name>                     print a preset as a scenario file to edit
@@ -480,12 +481,12 @@ function diagram(args: readonly string[], io: Io): number {
     io.out(workflowMermaid(scenario.workflows, (simulate(scenario as never, { requests, seed }) as TopologySummary).workflows!));
     return 0;
   }
-  const which = onePositional(positionals, 'machine name (server, request, attempt, breaker, bulkhead, limit, topology-call or topology-attempt) or "topology <scenario>"');
+  const which = onePositional(positionals, 'machine name (server, request, attempt, breaker, bulkhead, limit, shedding, topology-call or topology-attempt) or "topology <scenario>"');
   const machine = new Map<string, StateMachine>([
-    ['server', SERVER_MACHINE], ['request', REQUEST_MACHINE], ['attempt', ATTEMPT_MACHINE], ['breaker', BREAKER_MACHINE], ['bulkhead', BULKHEAD_MACHINE], ['limit', LIMIT_MACHINE],
+    ['server', SERVER_MACHINE], ['request', REQUEST_MACHINE], ['attempt', ATTEMPT_MACHINE], ['breaker', BREAKER_MACHINE], ['bulkhead', BULKHEAD_MACHINE], ['limit', LIMIT_MACHINE], ['shedding', SHEDDING_MACHINE],
     ['topology-call', TOPOLOGY_CALL_MACHINE], ['topology-attempt', TOPOLOGY_ATTEMPT_MACHINE],
   ]).get(which);
-  if (!machine) throw new ScenarioError('diagram', which, '"server", "request", "attempt", "breaker", "bulkhead", "limit", "topology-call", "topology-attempt" or "topology <scenario>"');
+  if (!machine) throw new ScenarioError('diagram', which, '"server", "request", "attempt", "breaker", "bulkhead", "limit", "shedding", "topology-call", "topology-attempt" or "topology <scenario>"');
   io.out(toMermaid(machine));
   return 0;
 }
