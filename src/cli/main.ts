@@ -14,7 +14,7 @@ const MAX_SEED = 2 ** 32 - 1;
 import { PRESETS, preset, presetNames } from '../scenario/presets.js';
 import { scenarioSchema } from '../scenario/scenario-schema.js';
 import { simulate } from '../experiment/simulate.js';
-import { comparisonRows, aggregateRows, AGGREGATE_COLUMNS, balancerList, seedsList, MAX_SEEDS, type ComparisonRow } from '../experiment/compare.js';
+import { comparisonRows, aggregateRows, AGGREGATE_COLUMNS, balancerList, type ComparisonRow } from '../experiment/compare.js';
 import { reportLoad, offeredLoadLine, topologyLoadLine } from './load-report.js';
 import { topologyLoad } from '../scenario/topology-load.js';
 import type { Interval } from '../experiment/confidence.js';
