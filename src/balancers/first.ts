@@ -11,7 +11,7 @@
  * request); smaller pools scan, with the same choices.
  */
 import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
-import { INDEX_FROM, MinIndex } from './min-index.js';
+import { INDEX_FROM, KeyedMinIndex } from './min-index.js';
 import { policy, readOptions } from './options.js';
 
 const OPTIONS = { maxConn: { type: 'number', integer: true, min: 1, max: 2 ** 31 - 1, default: 1 } } as const;
@@ -39,12 +39,9 @@ export function scanFirst(ctx: BalancerContext, maxConn: number): Balancer {
 
 /** The same choices from a `MinIndex` of the eligible servers' counts: the lowest id below maxConn, else the lowest id at the minimum. */
 export function indexedFirst(ctx: BalancerContext, maxConn: number): Balancer {
-  const index = new MinIndex(ctx.size), open = ctx.outstanding, eligible = ctx.eligible, keys = new Float64Array(ctx.size);
-  function rebuild(): void {
-    for (let s = 0; s < ctx.size; s++) keys[s] = eligible[s] === 1 ? open[s] : Infinity;
-    index.load(keys);
-  }
-  rebuild();
+  const open = ctx.outstanding, eligible = ctx.eligible;
+  const keyed = new KeyedMinIndex(ctx.size, (s) => (eligible[s] === 1 ? open[s] : Infinity));
+  const index = keyed.index;
   const choose = (): number => {
     const s = index.firstBelow(maxConn);
     return s >= 0 ? s : index.ties() === 0 ? -1 : index.nthMinimum(0);
@@ -53,14 +50,11 @@ export function indexedFirst(ctx: BalancerContext, maxConn: number): Balancer {
     pick() {
       const s = choose();
       if (s < 0 || eligible[s] === 1) return s;
-      rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
+      keyed.rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
       return choose();
     },
-    rebuild,
-    outstandingChanged(s) {
-      if (s < 0) rebuild();
-      else index.set(s, eligible[s] === 1 ? open[s] : Infinity);
-    },
+    rebuild: () => keyed.rebuild(),
+    outstandingChanged: (s) => keyed.changed(s),
   };
 }
 

@@ -10,7 +10,7 @@
  * scan. Both make the same choices from the same draws.
  */
 import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
-import { INDEX_FROM, MinIndex } from './min-index.js';
+import { INDEX_FROM, KeyedMinIndex } from './min-index.js';
 import { policy, readOptions } from './options.js';
 
 export const JSQ_TIES = ['random', 'lowest-id'] as const;
@@ -18,25 +18,19 @@ const OPTIONS = { ties: { type: 'enum', values: JSQ_TIES, default: 'random' } } 
 
 /** The same choices from a `MinIndex` of the eligible servers' true loads. */
 export function indexedJoinShortestQueue(ctx: BalancerContext, lowestId: boolean): Balancer {
-  const index = new MinIndex(ctx.size), load = ctx.trueLoad, eligible = ctx.eligible;
-  const keys = new Float64Array(ctx.size);
-  function rebuild(): void {
-    for (let s = 0; s < ctx.size; s++) keys[s] = eligible[s] === 1 ? load[s] : Infinity;
-    index.load(keys);
-  }
-  rebuild();
+  const load = ctx.trueLoad, eligible = ctx.eligible;
+  const keyed = new KeyedMinIndex(ctx.size, (s) => (eligible[s] === 1 ? load[s] : Infinity));
+  const index = keyed.index;
   const choose = (): number => (lowestId ? (index.ties() === 0 ? -1 : index.nthMinimum(0)) : index.pick(ctx.rng));
   return {
     pick() {
       const s = choose();
       if (s < 0 || eligible[s] === 1) return s;
-      rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
+      keyed.rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
       return choose();
     },
-    rebuild,
-    trueLoadChanged(s) {
-      index.set(s, eligible[s] === 1 ? load[s] : Infinity);
-    },
+    rebuild: () => keyed.rebuild(),
+    trueLoadChanged: (s) => keyed.changed(s),
   };
 }
 

@@ -8,7 +8,7 @@
  * Both make the same choices from the same draws.
  */
 import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
-import { INDEX_FROM, MinIndex } from './min-index.js';
+import { INDEX_FROM, KeyedMinIndex } from './min-index.js';
 import { policy, readOptions } from './options.js';
 
 const OPTIONS = { weighted: { type: 'boolean', default: false } } as const;
@@ -47,26 +47,18 @@ export function scanLeastConnections(ctx: BalancerContext, weighted: boolean): B
 
 /** The same choices from a `MinIndex` of the eligible servers' loads. */
 export function indexedLeastConnections(ctx: BalancerContext, weighted: boolean): Balancer {
-  const index = new MinIndex(ctx.size), open = ctx.outstanding, w = ctx.weights, eligible = ctx.eligible;
-  const key = (s: number): number => (eligible[s] !== 1 ? Infinity : !weighted ? open[s] : w[s] <= 0 ? Infinity : open[s] / w[s]);
-  const keys = new Float64Array(ctx.size);
-  function rebuild(): void {
-    for (let s = 0; s < ctx.size; s++) keys[s] = key(s);
-    index.load(keys);
-  }
-  rebuild();
+  const open = ctx.outstanding, w = ctx.weights, eligible = ctx.eligible;
+  const keyed = new KeyedMinIndex(ctx.size, (s) => (eligible[s] !== 1 ? Infinity : !weighted ? open[s] : w[s] <= 0 ? Infinity : open[s] / w[s]));
+  const index = keyed.index;
   return {
     pick() {
       const s = index.pick(ctx.rng);
       if (s < 0 || eligible[s] === 1) return s;
-      rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
+      keyed.rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
       return index.pick(ctx.rng);
     },
-    rebuild,
-    outstandingChanged(s) {
-      if (s < 0) rebuild();
-      else index.set(s, key(s));
-    },
+    rebuild: () => keyed.rebuild(),
+    outstandingChanged: (s) => keyed.changed(s),
   };
 }
 

@@ -12,7 +12,7 @@
  * a `MinIndex` (O(log n) per count or EWMA change); smaller pools scan, with the same choices.
  */
 import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
-import { INDEX_FROM, MinIndex } from './min-index.js';
+import { INDEX_FROM, KeyedMinIndex } from './min-index.js';
 import { policy, readOptions } from './options.js';
 
 const OPTIONS = {
@@ -56,29 +56,22 @@ export function scanLeastTime(ctx: BalancerContext, metric: LoadMetric): Balance
 
 /** The same choices from a `MinIndex` of the scores, updated when a count or an EWMA changes. */
 export function indexedLeastTime(ctx: BalancerContext, metric: LoadMetric): Balancer {
-  const index = new MinIndex(ctx.size), eligible = ctx.eligible, keys = new Float64Array(ctx.size);
-  const key = (s: number): number => (eligible[s] === 1 ? metric.load(s) : Infinity);
-  function rebuild(): void {
-    for (let s = 0; s < ctx.size; s++) keys[s] = key(s);
-    index.load(keys);
-  }
-  rebuild();
+  const eligible = ctx.eligible;
+  const keyed = new KeyedMinIndex(ctx.size, (s) => (eligible[s] === 1 ? metric.load(s) : Infinity));
+  const index = keyed.index;
   return {
     pick() {
       const s = index.pick(ctx.rng);
       if (s < 0 || eligible[s] === 1) return s;
-      rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
+      keyed.rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
       return index.pick(ctx.rng);
     },
     observe(s, latencyMs, ok) {
       metric.observe!(s, latencyMs, ok);
-      index.set(s, key(s));
+      keyed.changed(s);
     },
-    rebuild,
-    outstandingChanged(s) {
-      if (s < 0) rebuild();
-      else index.set(s, key(s));
-    },
+    rebuild: () => keyed.rebuild(),
+    outstandingChanged: (s) => keyed.changed(s),
   };
 }
 

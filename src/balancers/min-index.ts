@@ -141,3 +141,30 @@ export class MinIndex {
     return i - base;
   }
 }
+
+/**
+ * The frame every indexed policy shares: a MinIndex of `keyOf(s)` over the pool (`keyOf` gives
+ * +Infinity for a server that may not be chosen), loaded whole by `rebuild` and kept in step one
+ * server at a time by `changed(s)` (s < 0: every server may have changed).
+ */
+export class KeyedMinIndex {
+  readonly index: MinIndex;
+  private readonly keys: Float64Array;
+
+  constructor(readonly size: number, private readonly keyOf: (s: number) => number) {
+    this.index = new MinIndex(size);
+    this.keys = new Float64Array(size);
+    this.rebuild();
+  }
+
+  rebuild(): void {
+    const keys = this.keys, keyOf = this.keyOf;
+    for (let s = 0; s < this.size; s++) keys[s] = keyOf(s);
+    this.index.load(keys);
+  }
+
+  changed(s: number): void {
+    if (s < 0) this.rebuild();
+    else this.index.set(s, this.keyOf(s));
+  }
+}
