@@ -3,88 +3,28 @@
  * the same states (the leaf after every event) and keep the same counters.
  */
 import { describe, expect, it } from 'vitest';
-import { assign, createActor, fromCallback, createMachine, SimulatedClock, stateIn } from 'xstate';
-import { compileMachine, type CompiledMachine } from '../../src/workflow/machine.js';
-import { MachineInstances, type MachineHost } from '../../src/workflow/runtime.js';
+import { compileMachine } from '../../src/workflow/machine.js';
 import { createStream } from '../../src/random/rng.js';
 import { WORKFLOW_MACHINES } from '../../src/workflow/presets.js';
-
-type Json = Record<string, unknown>;
-
-/** The config as XState takes it: `in` guards become stateIn('#id') (XState's guard for it). */
-function forXState(config: Json, m: CompiledMachine): Json {
-  const walk = (x: unknown): unknown => {
-    if (Array.isArray(x)) return x.map(walk);
-    if (x === null || typeof x !== 'object') return x;
-    const o = x as Json;
-    if (o.type === 'in' && typeof o.params === 'object' && (o.params as Json).machine !== undefined) return { type: 'other' }; // another machine: false in both
-    if (o.type === 'in' && typeof o.params === 'object') {
-      const state = (o.params as Json).state as string;
-      const id = state.startsWith('#') ? state.slice(1) : m.ids[m.names.indexOf(state)];
-      return stateIn(`#${id}`);
-    }
-    if (typeof o.invoke === 'object') {
-      const { invoke, ...rest } = o;
-      const inv = invoke as Json;
-      return { ...(walk(rest) as Json), invoke: { ...(walk(inv) as Json), src: 'never' } };
-    }
-    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, walk(v)]));
-  };
-  return walk(config) as Json;
-}
-
-function leafName(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const [k, v] = Object.entries(value as Json)[0];
-  return `${k}.${leafName(v)}`;
-}
+import { leafName, XStatePair, type Json } from './xstate-driver.js';
 
 function crossCheck(config: Json, sequences: number, length: number, seed: number): number {
   const m = compileMachine(config, 'machine');
-  const coins: number[] = [];
-  let mine = 0, theirs = 0;
-  const host: MachineHost = {
-    chance: () => coins[mine++], entered() {}, exiting() {}, took() {}, send() {}, inOther: () => false, done() {},
-  };
-  const machine = createMachine(forXState(config, m) as never, {
-    guards: { chance: (_: unknown, p: { p: number }) => coins[theirs++] < p.p, other: () => false,
-      counter: ({ context }: { context: Json }, p: { counter: string; op: string; value: number }) => {
-        const v = context[p.counter] as number;
-        return p.op === '<' ? v < p.value : p.op === '<=' ? v <= p.value : p.op === '>' ? v > p.value : p.op === '>=' ? v >= p.value : p.op === '==' ? v === p.value : v !== p.value;
-      },
-    } as never,
-    actions: {
-      inc: assign(({ context }: { context: Json }, p: { counter: string; by?: number }) => ({ [p.counter]: (context[p.counter] as number) + (p.by ?? 1) })),
-      set: assign((_: unknown, p: { counter: string; value: number }) => ({ [p.counter]: p.value })),
-      send: () => {},
-    } as never,
-    actors: { never: fromCallback(() => {}) } as never, // the call's outcome comes as the done/error events sent below
-  });
+  const pair = new XStatePair(config, m), instances = pair.instances;
   const rng = createStream(seed, 'crosscheck');
   const events = m.events.slice(1);
-  const instances = new MachineInstances(m, 0, host);
   let steps = 0;
   for (let q = 0; q < sequences; q++) {
-    coins.length = 0;
-    mine = theirs = 0;
-    for (let i = 0; i < 64 * length; i++) coins.push(rng.next());
-    const actor = createActor(machine, { clock: new SimulatedClock() });
-    let failure: unknown;
-    actor.subscribe({ error: (e) => { failure = e; } });
+    pair.deal(rng, 64 * length);
+    const { actor, seen } = pair.actor();
     actor.start();
     const row = instances.create();
     const trail: string[] = [];
     for (let i = 0; i < length; i++) {
       const snap = actor.getSnapshot();
-      if (failure !== undefined) throw failure;
-      const expected = leafName(snap.value);
-      trail.push(expected);
-      expect(m.names[instances.leaf[row]], `sequence ${q}: ${trail.join(' → ')}`).toBe(expected);
-      expect(mine).toBe(theirs);
-      m.counters.forEach((name, k) => expect(instances.counters[row * m.counters.length + k]).toBe((snap.context as Json)[name]));
-      const done = snap.status === 'done';
-      expect(instances.alive[row] !== 1).toBe(done);
-      if (done) break;
+      if (seen.failure !== undefined) throw seen.failure;
+      trail.push(leafName(snap.value));
+      if (pair.expectSame(row, snap, `sequence ${q}: ${trail.join(' → ')}`)) break;
       const e = events[Math.floor(rng.next() * events.length)];
       // An invoke's outcome comes only while its state is active (as the world delivers it; XState
       // treats an unhandled error event as the actor's own error).
