@@ -5,6 +5,9 @@
  * so it is unit-tested in Node. Built once per size or pool shape; lookups allocate nothing.
  */
 import { scaleBand, scaleLinear, type ScaleLinear } from 'd3-scale';
+import { MAX_SLOTS_DRAWN, slotGrid, type SlotLayout } from './slots.js';
+
+export { MAX_SLOTS_DRAWN, slotIndex } from './slots.js';
 
 export interface LayoutInput {
   width: number;
@@ -15,7 +18,7 @@ export interface LayoutInput {
   queueSlots: ArrayLike<number>;
 }
 
-export interface Layout {
+export interface Layout extends SlotLayout {
   readonly width: number;
   readonly height: number;
   readonly servers: number;
@@ -42,12 +45,6 @@ export interface Layout {
   /** x where each server's drawn queue ends (its tail), and where its lane starts (head). */
   readonly queueTailX: Float32Array;
   readonly queueHeadX: number;
-  /** Slot i of server s is centred at (slotX, slotY)[slotBase[s] + min(i, slotsDrawn[s] - 1)]. */
-  readonly slotBase: Int32Array;
-  readonly slotsDrawn: Int32Array;
-  readonly slotX: Float32Array;
-  readonly slotY: Float32Array;
-  readonly slotSize: number;
   /**
    * Server labels: 'full' (name and power bottom left, state bottom right, slots above),
    * 'compact' (slots left, "S1 ×4" right, on one line; the state word too when `stateWords`) or
@@ -65,8 +62,6 @@ export interface Layout {
   readonly gaugeHeight: number;
 }
 
-/** At most this many slots are drawn per server; more share the last one. */
-export const MAX_SLOTS_DRAWN = 32;
 const PAD = 10;
 const EXIT_SPACE = 26;
 
@@ -113,13 +108,13 @@ export function computeLayout(input: LayoutInput): Layout {
   const innerH = boxH - 6 - gaugeHeight - (labels === 'full' ? fontSize + 6 : 0);
   let slotSize = 14;
   for (let s = 0; s < n; s++) {
-    const { cols, rows: r } = grid(slotsDrawn[s], innerW, innerH);
+    const { cols, rows: r } = slotGrid(slotsDrawn[s], innerW, innerH);
     slotSize = Math.min(slotSize, innerW / cols - 2, innerH / r - 2);
   }
   slotSize = Math.max(3, slotSize);
   const slotX = new Float32Array(total), slotY = new Float32Array(total);
   for (let s = 0; s < n; s++) {
-    const { cols } = grid(slotsDrawn[s], innerW, innerH);
+    const { cols } = slotGrid(slotsDrawn[s], innerW, innerH);
     const cell = slotSize + 2;
     const sx = scaleLinear().domain([0, 1]).range([boxX[s] + 5 + cell / 2, boxX[s] + 5 + cell * 1.5]);
     const top = labels === 'full' ? boxY[s] + 4 + gaugeHeight : rowY[s] + gaugeHeight / 2 - (Math.ceil(slotsDrawn[s] / cols) * cell) / 2;
@@ -157,11 +152,6 @@ export function queueX(layout: Layout, s: number, k: number): number {
   return layout.queueScale[s](Math.min(k, layout.queueSlots[s] - 1) + 0.5);
 }
 
-/** Index into slotX/slotY of slot i of server s. */
-export function slotIndex(layout: Layout, s: number, i: number): number {
-  return layout.slotBase[s] + Math.min(i, layout.slotsDrawn[s] - 1);
-}
-
 /** The server whose box or queue lane contains (x, y), or -1. */
 export function serverAt(layout: Layout, x: number, y: number): number {
   for (let s = 0; s < layout.servers; s++) {
@@ -175,20 +165,6 @@ export function serverAt(layout: Layout, x: number, y: number): number {
 /** Where request lane `u` ∈ [0, 1) starts on the client side. */
 export function sourceY(layout: Layout, u: number): number {
   return layout.sourceTop + u * (layout.sourceBottom - layout.sourceTop);
-}
-
-function grid(count: number, w: number, h: number): { cols: number; rows: number } {
-  // Most columns that keep cells roughly square within w × h.
-  let best = { cols: count, rows: 1 }, bestSize = -1;
-  for (let cols = 1; cols <= count; cols++) {
-    const rows = Math.ceil(count / cols);
-    const size = Math.min(w / cols, h / rows);
-    if (size > bestSize + 1e-9) {
-      bestSize = size;
-      best = { cols, rows };
-    }
-  }
-  return best;
 }
 
 function range(n: number): number[] {

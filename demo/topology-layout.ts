@@ -6,6 +6,7 @@
  * places just above it. Edges run from the bottom of the caller's group to the top of the
  * callee's. Pure geometry: no pixi, no DOM, unit-tested in Node.
  */
+import { MAX_SLOTS_DRAWN, slotGrid, type SlotLayout } from './slots.js';
 
 export interface TopologyLayoutInput {
   width: number;
@@ -17,7 +18,7 @@ export interface TopologyLayoutInput {
   edges: readonly { from: number; to: number }[];
 }
 
-export interface TopologyLayout {
+export interface TopologyLayout extends SlotLayout {
   readonly width: number;
   readonly height: number;
   /** Servers drawn (all services' together, in pool order). */
@@ -45,17 +46,9 @@ export interface TopologyLayout {
   readonly queueY: Float32Array;
   readonly queuePlaces: Int32Array;
   readonly dotR: number;
-  /** Slot i of server s is centred at (slotX, slotY)[slotBase[s] + min(i, slotsDrawn[s] - 1)]. */
-  readonly slotBase: Int32Array;
-  readonly slotsDrawn: Int32Array;
-  readonly slotX: Float32Array;
-  readonly slotY: Float32Array;
-  readonly slotSize: number;
   readonly fontSize: number;
 }
 
-/** At most this many slots are drawn per server; more share the last one. */
-export const MAX_TOPOLOGY_SLOTS = 32;
 const PAD = 8;
 const CLIENT_H = 22;
 const GROUP_GAP = 14;
@@ -147,13 +140,13 @@ export function computeTopologyLayout(input: TopologyLayoutInput): TopologyLayou
   let totalSlots = 0, g = 0;
   for (const svc of input.services) {
     for (let i = 0; i < svc.concurrency.length; i++, g++) {
-      slotsDrawn[g] = Math.max(1, Math.min(MAX_TOPOLOGY_SLOTS, svc.concurrency[i] | 0));
+      slotsDrawn[g] = Math.max(1, Math.min(MAX_SLOTS_DRAWN, svc.concurrency[i] | 0));
       slotBase[g] = totalSlots;
       totalSlots += slotsDrawn[g];
     }
   }
   let slotSize = 14;
-  const grids = Array.from({ length: servers }, (_, s) => grid(slotsDrawn[s], boxW[s] - 6, boxH - 6));
+  const grids = Array.from({ length: servers }, (_, s) => slotGrid(slotsDrawn[s], boxW[s] - 6, boxH - 6));
   for (let s = 0; s < servers; s++) slotSize = Math.min(slotSize, (boxW[s] - 6) / grids[s].cols - 1.5, (boxH - 6) / grids[s].rows - 1.5);
   slotSize = Math.max(2, slotSize);
   const cell = slotSize + 1.5;
@@ -189,17 +182,4 @@ export function shiftTopologyLayout(L: TopologyLayout, dx: number, dy: number, w
 /** x of waiting place k (0 = the place nearest the box's left edge) above server s. */
 export function topologyQueueX(L: TopologyLayout, s: number, k: number): number {
   return L.boxX[s] + L.dotR * 1.2 + 1 + Math.min(k, L.queuePlaces[s] - 1) * L.dotR * 2.4;
-}
-
-function grid(count: number, w: number, h: number): { cols: number; rows: number } {
-  let best = { cols: count, rows: 1 }, bestSize = -1;
-  for (let cols = 1; cols <= count; cols++) {
-    const rows = Math.ceil(count / cols);
-    const size = Math.min(w / cols, h / rows);
-    if (size > bestSize + 1e-9) {
-      bestSize = size;
-      best = { cols, rows };
-    }
-  }
-  return best;
 }
