@@ -1,7 +1,7 @@
 // @ts-check
 // bench/failures.js - failure, repair and health events at pool sizes up to 100,000 servers.
 //
-//   node bench/failures.js [servers=1000] [requests=2e5] [balancer=power-of-two] [health=oracle|checks|zones] [dist=../dist]
+//   node bench/failures.js [servers=1000] [requests=2e5] [balancer=power-of-two] [health=oracle|checks|zones|churn] [dist=../dist]
 //
 // A pool of `servers` single-slot servers at ρ = 0.9 (exponential service, mean 10 ms), each
 // failing at random (exponential up-time, mean 1 s; repair mean 10 ms: ~1% of servers down, one
@@ -10,7 +10,9 @@
 // the failure and repair events handled is the cost per event. One JSON line. `balancer` may carry
 // options (maglev:tableSize=1000003). health "checks": active checks every second (2 to fail, 2 to
 // recover); "zones": no random failures but zones of 1% of the pool failing together (mean up
-// 100 ms, down 10 ms), so that many servers change at one instant (coalesced rebuilds).
+// 100 ms, down 10 ms), so that many servers change at one instant (coalesced rebuilds); "churn":
+// as oracle but ten times the failures (mean up 100 ms: ~9% of servers down, one failure per 9
+// requests), so that the cost of one membership change dominates.
 // `dist`: the compiled package to measure (another checkout's dist/ to compare before/after).
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -36,7 +38,7 @@ function scenario(failures) {
     service: { dist: 'exponential', meanMs: 10 },
     keys: { dist: 'uniform', count: 1_000_000 },
     balancer: Object.fromEntries([['name', balancer.split(':')[0]], ...balancer.split(':').slice(1).map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])])]),
-    ...(failures && health !== 'zones' ? { failures: { mtbfMs: 1000, mttrMs: 10 } } : {}),
+    ...(failures && health !== 'zones' ? { failures: { mtbfMs: health === 'churn' ? 100 : 1000, mttrMs: 10 } } : {}),
     ...(failures && health === 'zones' ? { failures: { zones: zones() } } : {}),
     ...(failures && health === 'checks' ? { health: { intervalMs: 1000, timeoutMs: 100, unhealthyThreshold: 2, healthyThreshold: 2 } } : {}),
   };

@@ -49,8 +49,12 @@ export interface Balancer {
    * `ok` is false and `latencyMs` NaN, so latency learners skip it.
    */
   observe?(server: number, latencyMs: number, ok: boolean): void;
-  /** Membership, weights or eligibility changed: rebuild derived structures. */
-  rebuild?(): void;
+  /**
+   * Membership, weights or eligibility changed: rebuild derived structures. `server` ≥ 0 when
+   * only that server's eligibility or weight changed (a policy may then update for it alone);
+   * -1 or absent: any may have.
+   */
+  rebuild?(server?: number): void;
   /**
    * `ctx.outstanding[server]` changed (by one request; `server` −1: any entry may have, after a
    * load report). Policies that index the counts (see `MinIndex`) update them here.

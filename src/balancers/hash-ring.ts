@@ -27,9 +27,17 @@ export class HashRing {
   fullRebuilds = 0;
   incrementalRebuilds = 0;
 
-  /** `replicas[s]`: points for server s (0 = none). */
-  constructor(readonly replicas: Int32Array) {
+  /**
+   * `replicas[s]`: points for server s (0 = none). `everyone`: place every server's points,
+   * eligible or not (LiveRing flags the eligible ones).
+   */
+  constructor(readonly replicas: Int32Array, private readonly everyone = false) {
     this.placed = new Int32Array(replicas.length);
+  }
+
+  /** Points server s should have on the ring now. */
+  private want(ctx: BalancerContext, s: number): number {
+    return this.everyone || ctx.eligible[s] === 1 ? this.replicas[s] : 0;
   }
 
   /**
@@ -42,7 +50,7 @@ export class HashRing {
     const placed = this.placed;
     let total = 0, changedPoints = 0, changed = 0;
     for (let s = 0; s < ctx.size; s++) {
-      const want = ctx.eligible[s] === 1 ? this.replicas[s] : 0;
+      const want = this.want(ctx, s);
       total += want;
       if (want !== placed[s]) {
         changed++;
@@ -72,10 +80,8 @@ export class HashRing {
     const keys = this.sortKeys.subarray(0, total), placed = this.placed;
     let k = 0;
     for (let s = 0; s < ctx.size; s++) {
-      placed[s] = 0;
-      if (ctx.eligible[s] !== 1) continue;
-      placed[s] = this.replicas[s];
-      for (let r = 0; r < this.replicas[s]; r++) keys[k++] = murmur2x32(s, r, 1) * SHIFT + s;
+      const want = (placed[s] = this.want(ctx, s));
+      for (let r = 0; r < want; r++) keys[k++] = murmur2x32(s, r, 1) * SHIFT + s;
     }
     keys.sort();
     for (let i = 0; i < total; i++) {
@@ -94,7 +100,7 @@ export class HashRing {
     const fresh = this.sortKeys.subarray(0, changedPoints);
     let a = 0;
     for (let s = 0; s < ctx.size; s++) {
-      const want = ctx.eligible[s] === 1 ? this.replicas[s] : 0;
+      const want = this.want(ctx, s);
       if (want === placed[s]) continue;
       placed[s] = -1 - want; // marks the server: its old points go; want restored below
       for (let r = 0; r < want; r++) fresh[a++] = murmur2x32(s, r, 1) * SHIFT + s;
@@ -136,6 +142,210 @@ export class HashRing {
       else hi = mid;
     }
     return lo === this.length ? 0 : lo;
+  }
+}
+
+/**
+ * A set of positions 0 .. n − 1 as bits, with a summary level per factor of 32 (bit j of level
+ * k + 1 set when word j of level k is not zero): add, delete and the first member at or after a
+ * position in O(log₃₂ n) word operations.
+ */
+export class BitSet {
+  private levels: Int32Array[] = [new Int32Array(1)];
+
+  /** Empties the set and makes room for positions below `n`. */
+  reset(n: number): void {
+    const levels: Int32Array[] = [];
+    let words = Math.max(1, Math.ceil(n / 32));
+    for (;;) {
+      levels.push(new Int32Array(words));
+      if (words === 1) break;
+      words = Math.ceil(words / 32);
+    }
+    this.levels = levels;
+  }
+
+  add(i: number): void {
+    const levels = this.levels;
+    for (let k = 0; k < levels.length; k++) {
+      const level = levels[k], w = i >>> 5, was = level[w];
+      level[w] = was | (1 << (i & 31));
+      if (was !== 0) return;
+      i = w;
+    }
+  }
+
+  delete(i: number): void {
+    const levels = this.levels;
+    for (let k = 0; k < levels.length; k++) {
+      const level = levels[k], w = i >>> 5, now = level[w] & ~(1 << (i & 31));
+      level[w] = now;
+      if (now !== 0) return;
+      i = w;
+    }
+  }
+
+  /** The smallest member ≥ i, or -1. */
+  next(i: number): number {
+    const levels = this.levels, top = levels.length - 1;
+    let k = 0;
+    for (;;) {
+      const level = levels[k], w = i >>> 5;
+      if (w >= level.length) return -1;
+      const m = level[w] & (-1 << (i & 31));
+      if (m !== 0) {
+        i = (w << 5) | (31 - Math.clz32(m & -m));
+        break;
+      }
+      if (k === top) return -1;
+      i = w + 1; // word w + 1 of level k is bit w + 1 of level k + 1
+      k++;
+    }
+    for (; k > 0; k--) {
+      const m = levels[k - 1][i];
+      i = (i << 5) | (31 - Math.clz32(m & -m));
+    }
+    return i;
+  }
+}
+
+/**
+ * A ring holding the points of every server with points, eligible or not, each point flagged
+ * live while its server is eligible. A key's server is the first live point clockwise from the
+ * key's hash: exactly the point a HashRing over the eligible servers alone gives (that ring is
+ * this one with the dead points removed, order kept). A server leaving or returning flips its own
+ * points' flags, O(points), and a lookup that lands on a dead point finds the next live one in
+ * O(log₃₂ ring) (BitSet), where HashRing moves its points (O(ring)) on every change. Point
+ * counts changing (weights) re-place the points as HashRing does, O(ring).
+ *
+ * Changes are told (`changed(s)`: only server s's eligibility or weight changed; -1: any may have)
+ * and applied at the next `sync`, so that any number of them at one instant cost one pass; a
+ * fleet's instances, which read the same arrays, share one LiveRing (ring-hash).
+ */
+export class LiveRing {
+  readonly ring: HashRing;
+  /** Points on the ring whose server is live. */
+  livePoints = 0;
+  /** True when a change was told and not yet applied. */
+  stale = true;
+  /** Times the points were placed, and servers flipped live or dead (for tests and benchmarks). */
+  placements = 0;
+  flips = 0;
+  /** Eligibility and weights as of the last sync. */
+  private readonly live: Uint8Array;
+  private readonly weights: Float64Array;
+  /** Servers told changed since the last sync, and whether each is listed; `all`: -1 was told. */
+  private readonly pending: Int32Array;
+  private readonly listed: Uint8Array;
+  private pendingCount = 0;
+  private all = true;
+  /** Positions of server s's points on the ring: at[start[s] .. start[s + 1]). */
+  private readonly start: Int32Array;
+  private at = new Int32Array(0);
+  private readonly bits = new BitSet();
+  private readonly scratch: Int32Array;
+
+  /** `size` servers whose point counts `points` computes from the weights. */
+  constructor(size: number, private readonly points: (ctx: BalancerContext, out: Int32Array) => Int32Array) {
+    this.ring = new HashRing(new Int32Array(size), true);
+    this.live = new Uint8Array(size);
+    this.weights = new Float64Array(size);
+    this.pending = new Int32Array(size);
+    this.listed = new Uint8Array(size);
+    this.start = new Int32Array(size + 1);
+    this.scratch = new Int32Array(size);
+  }
+
+  /** Server s's eligibility or weight changed (-1: any server's may have); applied at the next sync. */
+  changed(s: number): void {
+    this.stale = true;
+    if (this.all) return;
+    if (s < 0) {
+      this.all = true;
+      return;
+    }
+    if (this.listed[s] === 1) return;
+    this.listed[s] = 1;
+    this.pending[this.pendingCount++] = s;
+  }
+
+  /** Applies the changes told since the last sync. */
+  sync(ctx: BalancerContext): void {
+    if (!this.stale) return;
+    const n = ctx.size, weights = this.weights, pending = this.pending;
+    let reweighed = this.placements === 0;
+    if (this.all) {
+      for (let s = 0; s < n && !reweighed; s++) reweighed = ctx.weights[s] !== weights[s];
+    } else {
+      for (let i = 0; i < this.pendingCount && !reweighed; i++) reweighed = ctx.weights[pending[i]] !== weights[pending[i]];
+    }
+    if (reweighed) {
+      weights.set(ctx.weights);
+      this.points(ctx, this.scratch);
+      const replicas = this.ring.replicas;
+      let same = this.placements > 0;
+      for (let s = 0; s < n && same; s++) same = this.scratch[s] === replicas[s];
+      if (!same) {
+        replicas.set(this.scratch);
+        this.place(ctx);
+      }
+    }
+    if (this.all) {
+      for (let s = 0; s < n; s++) if (ctx.eligible[s] !== this.live[s]) this.flip(s, ctx.eligible[s]);
+    } else {
+      for (let i = 0; i < this.pendingCount; i++) {
+        const s = pending[i];
+        if (ctx.eligible[s] !== this.live[s]) this.flip(s, ctx.eligible[s]);
+      }
+    }
+    for (let i = 0; i < this.pendingCount; i++) this.listed[pending[i]] = 0;
+    this.pendingCount = 0;
+    this.all = false;
+    this.stale = false;
+  }
+
+  /** The server of `key`'s first live point clockwise, or -1 when no point is live. */
+  lookup(key: number): number {
+    if (this.livePoints === 0) return -1;
+    const ring = this.ring, i = ring.find(key), s = ring.servers[i];
+    if (this.live[s] === 1) return s;
+    let j = this.bits.next(i);
+    if (j < 0) j = this.bits.next(0);
+    return ring.servers[j];
+  }
+
+  /** Places every server's points (HashRing: incrementally when few counts changed), flags the live ones. */
+  private place(ctx: BalancerContext): void {
+    this.placements++;
+    const ring = this.ring, n = ctx.size, start = this.start, replicas = ring.replicas;
+    ring.rebuild(ctx);
+    const length = ring.length, servers = ring.servers;
+    if (this.at.length < length) this.at = new Int32Array(length);
+    start[0] = 0;
+    for (let s = 0; s < n; s++) start[s + 1] = start[s] + replicas[s];
+    const next = this.scratch, at = this.at;
+    next.set(start.subarray(0, n));
+    this.bits.reset(length);
+    let livePoints = 0;
+    for (let i = 0; i < length; i++) {
+      const s = servers[i];
+      at[next[s]++] = i;
+      if (this.live[s] === 1) {
+        this.bits.add(i);
+        livePoints++;
+      }
+    }
+    this.livePoints = livePoints;
+  }
+
+  /** Server s becomes live (e = 1) or dead: its points' flags. */
+  private flip(s: number, e: number): void {
+    this.flips++;
+    this.live[s] = e;
+    const at = this.at, bits = this.bits, from = this.start[s], to = this.start[s + 1];
+    if (e === 1) for (let k = from; k < to; k++) bits.add(at[k]);
+    else for (let k = from; k < to; k++) bits.delete(at[k]);
+    this.livePoints += e === 1 ? to - from : from - to;
   }
 }
 

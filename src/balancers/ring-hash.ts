@@ -10,32 +10,33 @@
  * Hash: murmur3_x86_32 (hash.ts) of the key's two 32-bit words, seed 0; ring points
  * murmur3(server, replica), seed 1. A key goes to the first point clockwise (hash ≥ key hash,
  * wrapping).
- * Ineligible servers: the ring is rebuilt over eligible servers only (never walked past), so
- * when a server leaves or returns only its own keys move. Envoy instead rescales every host's
- * point count with the host count (xxHash64 of "address_i"), which moves more keys. Rebuilds are
- * lazy (at the next pick, so changes at one instant cost one) and incremental (only the points of
- * servers that changed move: see HashRing). Instances of a fleet read the same eligibility and
- * weights, so they share one ring (160 points × 10,000 servers is 25 MB; 10,000 instances each
- * with its own would not fit): whichever instance picks first after a change patches it, the
- * others find it current.
+ * Ineligible servers: a key goes to the first point of an eligible server clockwise, as on a
+ * ring rebuilt over the eligible servers only, so when a server leaves or returns only its own
+ * keys move. Envoy instead rescales every host's point count with the host count (xxHash64 of
+ * "address_i"), which moves more keys. The ring holds every server's points, flagged live while
+ * the server is eligible (LiveRing): a server leaving or returning flips its own points' flags,
+ * O(points), applied at the next pick (so changes at one instant cost one pass); only weights
+ * changing re-place points. Instances of a fleet read the same eligibility and weights, so they
+ * share one ring (160 points × 10,000 servers is 25 MB; 10,000 instances each with its own would
+ * not fit): whichever instance picks first after a change applies it, the others find it current.
  * Source: Karger et al., "Consistent Hashing and Random Trees", STOC 1997; ketama (libketama,
  * 160 points per server); Envoy RING_HASH.
  * Ties: equal point hashes order by server id.
  */
-import type { BalancerFactory } from './balancer.js';
+import type { BalancerContext, BalancerFactory } from './balancer.js';
 import { policy, readOptions, requireFor } from './options.js';
-import { HashRing, ringPoints, ringReplicas } from './hash-ring.js';
+import { LiveRing, ringPoints, ringReplicas } from './hash-ring.js';
 
 /** Rings shared by instances over the same weights and eligibility arrays, by sizing. */
-const shared = new WeakMap<Float64Array, WeakMap<Uint8Array, Map<string, HashRing>>>();
+const shared = new WeakMap<Float64Array, WeakMap<Uint8Array, Map<string, LiveRing>>>();
 
-function sharedRing(weights: Float64Array, eligible: Uint8Array, sizing: string, size: number): HashRing {
-  let byEligible = shared.get(weights);
-  if (!byEligible) shared.set(weights, (byEligible = new WeakMap()));
-  let bySizing = byEligible.get(eligible);
-  if (!bySizing) byEligible.set(eligible, (bySizing = new Map()));
+function sharedRing(ctx: BalancerContext, sizing: string, points: (ctx: BalancerContext, out: Int32Array) => Int32Array): LiveRing {
+  let byEligible = shared.get(ctx.weights);
+  if (!byEligible) shared.set(ctx.weights, (byEligible = new WeakMap()));
+  let bySizing = byEligible.get(ctx.eligible);
+  if (!bySizing) byEligible.set(ctx.eligible, (bySizing = new Map()));
   let ring = bySizing.get(sizing);
-  if (!ring) bySizing.set(sizing, (ring = new HashRing(new Int32Array(size))));
+  if (!ring) bySizing.set(sizing, (ring = new LiveRing(ctx.size, points)));
   return ring;
 }
 
@@ -52,30 +53,22 @@ export const createRingHash: BalancerFactory = (ctx, options, path) => {
   requireFor(!envoy, path, 'pointsPerServer', options.pointsPerServer, why);
   requireFor(!envoy, path, 'maxRingSize', options.maxRingSize, why);
   const sizing = envoy ? `min ${minRingSize}` : `${pointsPerServer} ${maxRingSize}`;
-  const ring = sharedRing(ctx.weights, ctx.eligible, sizing, ctx.size), replicas = ring.replicas;
-  let dirty = true;
-
-  function build(): void {
-    if (envoy) ringReplicas(ctx, minRingSize, true, replicas);
-    else ringPoints(ctx, pointsPerServer, maxRingSize, replicas);
-    ring.rebuild(ctx);
-    dirty = false;
-  }
-  build();
+  const ring = sharedRing(ctx, sizing, (c, out) => (envoy ? ringReplicas(c, minRingSize, true, out) : ringPoints(c, pointsPerServer, maxRingSize, out)));
+  ring.sync(ctx);
 
   return {
     pick(key) {
-      if (dirty) build();
-      if (ring.length === 0) return -1;
-      let s = ring.servers[ring.find(key)];
-      if (ctx.eligible[s] !== 1) {
-        build(); // eligibility changed without rebuild(): still never return an ineligible server
-        s = ring.length === 0 ? -1 : ring.servers[ring.find(key)];
+      if (ring.stale) ring.sync(ctx);
+      let s = ring.lookup(key);
+      if (s >= 0 && ctx.eligible[s] !== 1) {
+        ring.changed(-1); // eligibility changed without rebuild(): still never return an ineligible server
+        ring.sync(ctx);
+        s = ring.lookup(key);
       }
       return s;
     },
-    rebuild() {
-      dirty = true;
+    rebuild(server = -1) {
+      ring.changed(server);
     },
   };
 };

@@ -141,13 +141,16 @@ export class BalancerFleet {
     if (this.tellsOutstanding) for (const b of this.balancers) b.outstandingChanged!(-1);
   }
 
-  /** Membership, weights or eligibility changed: every instance rebuilds its derived structures. */
-  rebuild(): void {
+  /**
+   * Membership, weights or eligibility changed (of `server` only, or of any: -1): every instance
+   * rebuilds its derived structures.
+   */
+  rebuild(server = -1): void {
     const balancers = this.balancers;
     for (let b = 0; b < balancers.length; b++) {
       if (balancers[b].rebuild === undefined) continue;
       if (this.counts !== null) this.counts.materialize(b);
-      balancers[b].rebuild!();
+      balancers[b].rebuild!(server);
     }
   }
 

@@ -104,7 +104,7 @@ export class HealthMonitor {
     if (!view.update(server)) return;
     if (view.wide) for (let s = 0; s < this.pool.size; s++) this.noticed(s);
     else this.noticed(server);
-    this.fleet.rebuild();
+    this.fleet.rebuild(view.wide ? -1 : server);
   }
 
   /** What follows server `s`'s eligibility as it now stands: detection, slow start. */
@@ -141,6 +141,6 @@ export class HealthMonitor {
       this.fleet.effectiveWeight[s] = this.pool.weight[s] * Math.max(0.1, fraction);
       this.slowStartId[s] = this.sim.schedule(now + window / 10, EventKind.SlowStart, s);
     }
-    if (rebuild) this.fleet.rebuild();
+    if (rebuild) this.fleet.rebuild(s);
   }
 }
