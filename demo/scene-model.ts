@@ -20,24 +20,19 @@
  */
 import type { Model, ModelObserver } from '../src/model/model.js';
 import { AttemptState } from '../src/model/states.js';
-import { computeLayout, queueX, slotIndex, sourceY, type Layout } from './layout.js';
-import { Particles, Phase } from './particles.js';
-import { Series } from './series.js';
-import { AGE_COLORS_LIGHT, IN_FLIGHT, attemptStyle } from './palette.js';
-import type { Timing } from './timing.js';
-import { SceneClock } from './scene-clock.js';
+import { computeLayout, queueX, sourceY, type Layout } from './layout.js';
+import { Phase } from './particles.js';
+import { IN_FLIGHT } from './palette.js';
+import { DotScene, MAX_DOTS, type SceneOptions } from './dot-scene.js';
 
 /** Share of a flight spent reaching the balancer. */
 const TO_BALANCER = 0.4;
 /** Queue places drawn for an unbounded queue, at least. */
 const MIN_UNBOUNDED_PLACES = 16;
-/** `slot` of an in-service dot when every drawn slot of its server is taken. */
-const OVERFLOW = -2;
 const GOLDEN = 0.6180339887498949;
 /** Opacity of a dot whose work no client waits for any more (a ghost). */
 const GHOST_ALPHA = 0.45;
-/** Most dots alive at once: attempts sent beyond it are simulated but not drawn (`undrawn`). */
-export const MAX_DOTS = 8_192;
+export { MAX_DOTS, type SceneOptions } from './dot-scene.js';
 /** Waiting places walked per server and frame; dots further back are drawn at the lane's tail. */
 export const MAX_PLACES_WALKED = 2_048;
 /** What a chart point costs against an event budget (see SceneClock). */
@@ -46,92 +41,28 @@ export { POINT_COST } from './scene-clock.js';
 export const MIN_DOT_SCALE = 0.45;
 export const MAX_DOT_SCALE = 1.5;
 
-export interface SceneOptions {
-  timing: Timing;
-  reducedMotion?: boolean;
-  /** Points kept by the charts' series. */
-  chartPoints?: number;
-}
-
-export class SceneModel implements ModelObserver {
+export class SceneModel extends DotScene<Model, Layout> implements ModelObserver {
   /** A single pool (a TopologyScene says 'topology'). */
   readonly kind = 'pool';
-  readonly particles = new Particles(512);
-  readonly series: Series;
-  layout: Layout;
-  /** Bumped when `layout` is replaced (resize, or an unbounded queue outgrew its lane). */
-  layoutVersion = 0;
-  /** Requests sent to each server, and requests the balancer found no server for. */
-  readonly dispatchedTo: Float64Array;
+  /** Requests the balancer found no server for (drawn). */
   rejectedDrawn = 0;
-  /** Attempts not drawn because MAX_DOTS dots were alive. */
-  undrawn = 0;
-  /** Dots spawned, and dots retired per terminal AttemptState. */
-  spawned = 0;
-  readonly retired = new Float64Array(9);
-  /** Dots of requests still in flight at the last `update`. */
-  inFlightDrawn = 0;
   /** Speed of each server as configured (`slow` divides it, `slow(s, 1)` brings it back). */
   readonly baseSpeed: Float64Array;
-  reducedMotion: boolean;
-  readonly travelMs: number;
-  readonly leaveMs: number;
   /** Mean cost of a request at speed 1 (ms): a dot of that much work left is drawn at scale 1. */
   readonly meanCostMs: number;
-  /** Upper edges of the age bands (ms), one fewer than AGE_COLORS_LIGHT. */
-  readonly ageBandsMs: readonly number[];
 
-  private particleOf = new Int32Array(1024).fill(-1);
-  private readonly clock: SceneClock;
-  private readonly slotOwner: Int32Array;
   private readonly queueSlots: Int32Array;
-  private lastUpdateMs: number;
-  private width = 640;
-  private height = 360;
   private laneSeq = 0;
 
-  constructor(
-    readonly model: Model,
-    options: SceneOptions,
-  ) {
-    const pool = model.pool, n = pool.size;
-    this.reducedMotion = options.reducedMotion ?? false;
-    this.travelMs = options.timing.travelMs;
-    this.leaveMs = options.timing.leaveMs;
+  constructor(model: Model, options: SceneOptions) {
+    super(model, options);
+    const pool = model.pool;
     this.meanCostMs = options.timing.meanCostMs;
-    this.ageBandsMs = options.timing.ageBandsMs;
-    this.series = new Series(options.timing.sampleMs, options.timing.windowMs, options.chartPoints);
-    this.clock = new SceneClock(model.sim, model.stats, this.series);
-    this.lastUpdateMs = model.sim.now;
-    this.dispatchedTo = new Float64Array(n);
     this.baseSpeed = Float64Array.from(pool.speed);
     this.queueSlots = Int32Array.from(pool.queueLimit, (q) => (q < 0 ? MIN_UNBOUNDED_PLACES : Math.max(1, q)));
     this.layout = this.buildLayout();
-    this.slotOwner = new Int32Array(this.layout.slotX.length).fill(-1);
+    this.freeSlots();
     model.observer = this;
-  }
-
-  /** Lays the scene out for a new size (CSS px). */
-  resize(width: number, height: number): void {
-    this.width = width;
-    this.height = height;
-    this.layout = this.buildLayout();
-    this.layoutVersion++;
-  }
-
-  /** Advances the simulation by `ms` of simulated time (see `advanceTo`); returns events handled. */
-  advance(ms: number, maxEvents = Infinity): number {
-    return this.advanceTo(this.model.sim.now + ms, maxEvents);
-  }
-
-  /** Advances the simulation to `targetMs`, taking chart points on the way, within `maxEvents` of work (SceneClock). */
-  advanceTo(targetMs: number, maxEvents = Infinity): number {
-    return this.clock.advanceTo(targetMs, maxEvents);
-  }
-
-  /** True when the run is over: nothing in flight and no arrival to come. */
-  get finished(): boolean {
-    return this.model.finished();
   }
 
   // ---- server controls (by hand, as in the essay's "click a server") ----
@@ -216,57 +147,35 @@ export class SceneModel implements ModelObserver {
 
   // ---- per frame ----
 
-  /** Positions and styles of every dot at the model's current time. Allocates nothing. */
-  update(): void {
-    const now = this.model.sim.now, dt = Math.max(0, now - this.lastUpdateMs);
-    this.lastUpdateMs = now;
-    this.walkQueues();
+  /** Dot p this frame: flying to its place, at its server, or leaving (see DotScene.frameDot). */
+  protected frameDot(p: number, now: number, follow: number, travel: number): number {
     const ps = this.particles, table = this.model.requests;
-    const follow = this.reducedMotion ? 1 : 1 - Math.exp(-dt / Math.max(1e-9, this.travelMs * 0.12));
-    const travel = this.reducedMotion ? 0 : this.travelMs;
-    let inFlight = 0;
-    for (let i = 0; i < ps.count; i++) {
-      const p = ps.live[i];
-      let phase = ps.phase[p];
-      if (phase === Phase.Travel) {
-        const u = travel > 0 ? (now - ps.t0[p]) / travel : 1;
-        if (u < 1) {
-          this.fly(p, u);
-        } else if (ps.request[p] >= 0) {
-          ps.phase[p] = phase = Phase.AtServer;
-          this.placeAtServer(p, 1);
-        } else {
-          ps.x[p] = ps.fromX[p];
-          ps.y[p] = ps.fromY[p];
-          this.leave(p, ps.t0[p] + travel);
-          phase = Phase.Leaving;
-        }
-      } else if (phase === Phase.AtServer) {
-        this.placeAtServer(p, follow);
+    let phase = ps.phase[p];
+    if (phase === Phase.Travel) {
+      const u = travel > 0 ? (now - ps.t0[p]) / travel : 1;
+      if (u < 1) {
+        this.fly(p, u);
+      } else if (ps.request[p] >= 0) {
+        ps.phase[p] = phase = Phase.AtServer;
+        this.placeAtServer(p, 1);
+      } else {
+        ps.x[p] = ps.fromX[p];
+        ps.y[p] = ps.fromY[p];
+        this.leave(p, ps.t0[p] + travel);
+        phase = Phase.Leaving;
       }
-      if (phase === Phase.Leaving && this.animateLeaving(p, now)) {
-        i--; // retired: the last live dot moved into slot i
-        continue;
-      }
-      const r = ps.request[p];
-      if (r >= 0) {
-        inFlight++;
-        const call = table.call[r];
-        ps.alpha[p] = call >= 0 ? 1 : GHOST_ALPHA;
-        ps.color[p] = this.ageColor(now - table.arrivalMs[call >= 0 ? call : r]);
-        ps.shape[p] = IN_FLIGHT.shape;
-        ps.scale[p] = this.workScale(r, now);
-      }
+    } else if (phase === Phase.AtServer) {
+      this.placeAtServer(p, follow);
     }
-    this.inFlightDrawn = inFlight;
-  }
-
-  /** Colour of an in-flight dot whose request is `ageMs` old: its band in AGE_COLORS_LIGHT. */
-  ageColor(ageMs: number): number {
-    const edges = this.ageBandsMs;
-    let band = 0;
-    while (band < edges.length && ageMs >= edges[band]) band++;
-    return AGE_COLORS_LIGHT[band];
+    if (phase === Phase.Leaving && this.animateLeaving(p, now)) return -1;
+    const r = ps.request[p];
+    if (r < 0) return 0;
+    const call = table.call[r];
+    ps.alpha[p] = call >= 0 ? 1 : GHOST_ALPHA;
+    ps.color[p] = this.ageColor(now - table.arrivalMs[call >= 0 ? call : r]);
+    ps.shape[p] = IN_FLIGHT.shape;
+    ps.scale[p] = this.workScale(r, now);
+    return 1;
   }
 
   /**
@@ -285,16 +194,6 @@ export class SceneModel implements ModelObserver {
     return Math.min(MAX_DOT_SCALE, Math.max(MIN_DOT_SCALE, Math.sqrt(left / this.meanCostMs)));
   }
 
-  /** Counters for tests and the page hook. */
-  counters(): Record<string, number> {
-    const m = this.model.stats;
-    return {
-      simMs: this.model.sim.now, arrived: m.arrived, succeeded: m.succeeded, dropped: m.dropped, failed: m.failed,
-      timedOut: m.timedOut, rejected: m.rejected, inFlight: m.inFlight, inFlightDrawn: this.inFlightDrawn,
-      dotsLive: this.particles.count, spawned: this.spawned, undrawn: this.undrawn, completedDrawn: this.retired[AttemptState.Succeeded],
-    };
-  }
-
   /** In-flight dots: how many distinct colours and the range of sizes drawn (tests and the page hook). */
   dotStats(): { colours: number; minScale: number; maxScale: number } {
     const ps = this.particles, colours = new Set<number>();
@@ -311,53 +210,27 @@ export class SceneModel implements ModelObserver {
 
   // ---- internals ----
 
-  private buildLayout(): Layout {
+  protected buildLayout(): Layout {
     return computeLayout({
       width: this.width, height: this.height, concurrency: this.model.pool.concurrency, queueSlots: this.queueSlots,
     });
   }
 
+  /** A dot from the clients (on its own lane) to `server` (-1: rejected at the balancer). */
   private spawnDot(server: number): number {
-    const ps = this.particles, p = ps.spawn();
-    ps.phase[p] = Phase.Travel;
-    ps.t0[p] = this.model.sim.now;
-    ps.server[p] = server;
-    ps.request[p] = -1;
-    ps.outcome[p] = 0;
-    ps.slot[p] = -1;
-    ps.place[p] = -1;
+    const ps = this.particles, p = this.newDot(server);
     ps.lane[p] = (this.laneSeq = (this.laneSeq + GOLDEN) % 1);
-    ps.alpha[p] = 1;
-    ps.scale[p] = 1;
-    ps.color[p] = AGE_COLORS_LIGHT[0];
-    ps.shape[p] = IN_FLIGHT.shape;
     ps.x[p] = this.layout.sourceX;
     ps.y[p] = sourceY(this.layout, ps.lane[p]);
-    this.spawned++;
     return p;
   }
 
-  private attach(r: number, p: number): void {
-    if (r >= this.particleOf.length) {
-      const next = new Int32Array(Math.max(r + 1, this.particleOf.length * 2)).fill(-1);
-      next.set(this.particleOf);
-      this.particleOf = next;
-    }
-    this.particleOf[r] = p;
-    this.particles.request[p] = r;
-  }
-
-  /** Waiting place of every queued dot, by walking each server's FIFO. */
-  private walkQueues(): void {
-    const pool = this.model.pool, next = this.model.requests.nextInQueue, of = this.particleOf;
+  /** Waiting place of every queued dot; an unbounded queue that outgrew its drawn places gets more (a new layout). */
+  protected walkQueues(): void {
+    const pool = this.model.pool;
     let grew = false;
     for (let s = 0; s < pool.size; s++) {
-      let k = 0;
-      for (let r = pool.queueHead[s]; r >= 0 && k < MAX_PLACES_WALKED; r = next[r]) {
-        const p = r < of.length ? of[r] : -1;
-        if (p >= 0) this.particles.place[p] = k;
-        k++;
-      }
+      const k = this.walkQueue(s, MAX_PLACES_WALKED);
       if (pool.queueLimit[s] < 0 && k > this.queueSlots[s]) {
         this.queueSlots[s] = 2 ** Math.ceil(Math.log2(k));
         grew = true;
@@ -382,11 +255,6 @@ export class SceneModel implements ModelObserver {
   private targetY(p: number): number {
     const ps = this.particles;
     return ps.slot[p] !== -1 ? this.layout.slotY[this.slotAt(p)] : this.layout.rowY[ps.server[p]];
-  }
-
-  private slotAt(p: number): number {
-    const ps = this.particles, L = this.layout, s = ps.server[p], i = ps.slot[p];
-    return slotIndex(L, s, i === OVERFLOW ? L.slotsDrawn[s] - 1 : i);
   }
 
   /** Where a dot whose request ended before it landed comes down. */
@@ -425,27 +293,11 @@ export class SceneModel implements ModelObserver {
     ps.y[p] += (ty - ps.y[p]) * follow;
   }
 
-  private leave(p: number, t0: number): void {
-    const ps = this.particles;
-    ps.phase[p] = Phase.Leaving;
-    ps.t0[p] = t0;
-    ps.fromX[p] = ps.x[p];
-    ps.fromY[p] = ps.y[p];
-    const style = attemptStyle(ps.outcome[p]);
-    ps.scale[p] = 1;
-    ps.color[p] = style.color;
-    ps.shape[p] = style.shape;
-  }
-
   /** Moves a leaving dot; retires it (returning true) when its animation is over. */
   private animateLeaving(p: number, now: number): boolean {
     const ps = this.particles, L = this.layout;
-    const u = this.leaveMs > 0 ? (now - ps.t0[p]) / this.leaveMs : 1;
-    if (u >= 1) {
-      this.retired[ps.outcome[p]]++;
-      ps.retire(p);
-      return true;
-    }
+    const u = this.leftAt(p, now);
+    if (u >= 1) return true;
     ps.alpha[p] = u < 0.5 ? 1 : 2 * (1 - u);
     if (this.reducedMotion) return false;
     const s = ps.server[p];
@@ -463,27 +315,5 @@ export class SceneModel implements ModelObserver {
         ps.y[p] = ps.fromY[p] + u * u * (L.boxH * 0.5 + 14);
     }
     return false;
-  }
-
-  private takeSlot(p: number): void {
-    const ps = this.particles, L = this.layout, s = ps.server[p];
-    const base = L.slotBase[s], n = L.slotsDrawn[s];
-    for (let i = 0; i < n; i++) {
-      if (this.slotOwner[base + i] < 0) {
-        this.slotOwner[base + i] = p;
-        ps.slot[p] = i;
-        return;
-      }
-    }
-    ps.slot[p] = OVERFLOW;
-  }
-
-  private releaseSlot(p: number): void {
-    const ps = this.particles, i = ps.slot[p];
-    if (i >= 0) {
-      const at = this.layout.slotBase[ps.server[p]] + i;
-      if (this.slotOwner[at] === p) this.slotOwner[at] = -1;
-    }
-    ps.slot[p] = -1;
   }
 }

@@ -28,11 +28,9 @@ export { parseTopologyScenario } from '../src/scenario/topology-scenario.js';
 export { preset, presetNames } from '../src/scenario/presets.js';
 import { AttemptState } from '../src/model/states.js';
 import { computeTopologyLayout, minTopologyHeight, shiftTopologyLayout, tiersOf, topologyQueueX, type TopologyLayout } from './topology-layout.js';
-import { Particles, Phase } from './particles.js';
-import { Series } from './series.js';
-import { AGE_COLORS_LIGHT, IN_FLIGHT, attemptStyle } from './palette.js';
-import { MAX_DOTS, type SceneOptions } from './scene-model.js';
-import { SceneClock } from './scene-clock.js';
+import { Phase } from './particles.js';
+import { IN_FLIGHT } from './palette.js';
+import { DotScene, MAX_DOTS, type SceneOptions } from './dot-scene.js';
 import { TopologyView, type PixiKit } from './topology-view.js';
 import type { Atlas } from './atlas.js';
 import type { Theme } from './theme.js';
@@ -49,32 +47,14 @@ export const TOPOLOGY_KEY: KeyWords = {
 
 const GHOST_ALPHA = 0.4;
 const ORPHAN = -2;
-/** `slot` of an in-service dot when every drawn slot of its server is taken. */
-const OVERFLOW = -2;
 /** Queue places walked per server and frame. */
 const MAX_PLACES_WALKED = 512;
 /** What a dot shows when it leaves: an answer flying back, a fall, a fade where it is, a refusal at the edge. */
 const Exit = { Answer: 0, Fall: 1, Fade: 2, Refused: 3 } as const;
 
-export class TopologyScene implements TopologyObserver {
+export class TopologyScene extends DotScene<TopologyModel, TopologyLayout> implements TopologyObserver {
   readonly kind = 'topology';
   readonly keyWords = TOPOLOGY_KEY;
-  readonly particles = new Particles(512);
-  readonly series: Series;
-  layout: TopologyLayout;
-  layoutVersion = 0;
-  /** Attempts sent to each server (measured or not). */
-  readonly dispatchedTo: Float64Array;
-  /** Attempts not drawn because MAX_DOTS dots were alive. */
-  undrawn = 0;
-  spawned = 0;
-  /** Dots retired per AttemptState they showed. */
-  readonly retired = new Float64Array(9);
-  inFlightDrawn = 0;
-  reducedMotion: boolean;
-  readonly travelMs: number;
-  readonly leaveMs: number;
-  readonly ageBandsMs: readonly number[];
   /**
    * What the scene saw of measured attempts (the engine's per-service and per-edge counters count
    * measured ones only): attempts sent to each service, their endings [service * 9 + AttemptState],
@@ -89,7 +69,6 @@ export class TopologyScene implements TopologyObserver {
   readonly serviceOf: Int32Array;
   readonly tiers: number;
 
-  private particleOf = new Int32Array(1024).fill(-1);
   /** Per dot: its caller's server (-1: the clients), its edge, where it goes when leaving, and how. */
   private home = new Int32Array(512);
   private edgeOf = new Int32Array(512);
@@ -98,31 +77,19 @@ export class TopologyScene implements TopologyObserver {
   private exit = new Uint8Array(512);
   /** Per dot: the outcome its caller saw when it stopped waiting (0: none). */
   private saw = new Uint8Array(512);
-  private slotOwner: Int32Array;
-  private readonly clock: SceneClock;
-  private lastUpdateMs: number;
-  protected width = 640;
-  protected height = 360;
   /** The part of the scene the topology is drawn in (null: all of it); a workflow's statechart takes the rest. */
   protected frame: ((width: number, height: number) => { x: number; y: number; w: number; h: number }) | null = null;
   private tx = 0;
   private ty = 0;
 
   constructor(
-    readonly model: TopologyModel,
+    model: TopologyModel,
     options: SceneOptions,
     /** Endings the key lists (topology-endings.ts). */
     readonly endings: ReadonlySet<Ending> = new Set<Ending>(['succeeded']),
   ) {
-    this.reducedMotion = options.reducedMotion ?? false;
-    this.travelMs = options.timing.travelMs;
-    this.leaveMs = options.timing.leaveMs;
-    this.ageBandsMs = options.timing.ageBandsMs;
-    this.series = new Series(options.timing.sampleMs, options.timing.windowMs, options.chartPoints);
-    this.clock = new SceneClock(model.sim, model.stats, this.series);
-    this.lastUpdateMs = model.sim.now;
+    super(model, options);
     const n = model.pool.size;
-    this.dispatchedTo = new Float64Array(n);
     this.serviceOf = new Int32Array(n);
     for (const svc of model.services) this.serviceOf.fill(svc.index, svc.lo, svc.hi);
     this.sentSeen = new Float64Array(model.services.length);
@@ -131,7 +98,7 @@ export class TopologyScene implements TopologyObserver {
     const tier = tiersOf(model.services.length, model.entry, this.serviceEdges());
     this.tiers = Math.max(...tier) + 1;
     this.layout = this.buildLayout();
-    this.slotOwner = new Int32Array(this.layout.slotX.length).fill(-1);
+    this.freeSlots();
     model.observer = this;
   }
 
@@ -148,26 +115,6 @@ export class TopologyScene implements TopologyObserver {
   /** Least height at which the scene stays readable (figure-layout's `minHeight`). */
   get minHeight(): number {
     return minTopologyHeight(this.tiers);
-  }
-
-  resize(width: number, height: number): void {
-    this.width = width;
-    this.height = height;
-    this.layout = this.buildLayout();
-    this.layoutVersion++;
-  }
-
-  advance(ms: number, maxEvents = Infinity): number {
-    return this.advanceTo(this.model.sim.now + ms, maxEvents);
-  }
-
-  /** Advances the simulation to `targetMs`, taking chart points on the way, within `maxEvents` of work (SceneClock). */
-  advanceTo(targetMs: number, maxEvents = Infinity): number {
-    return this.clock.advanceTo(targetMs, maxEvents);
-  }
-
-  get finished(): boolean {
-    return this.model.finished();
   }
 
   // ---- TopologyObserver ----
@@ -228,72 +175,46 @@ export class TopologyScene implements TopologyObserver {
 
   // ---- per frame ----
 
-  /** Positions and styles of every dot at the model's current time. Allocates nothing. */
-  update(): void {
-    const now = this.model.sim.now, dt = Math.max(0, now - this.lastUpdateMs);
-    this.lastUpdateMs = now;
-    this.walkQueues();
+  /** Dot p this frame: flying to its place (or where it lands), at its server, or leaving (see DotScene.frameDot). */
+  protected frameDot(p: number, now: number, follow: number, travel: number): number {
     const ps = this.particles, t = this.model.requests;
-    const follow = this.reducedMotion ? 1 : 1 - Math.exp(-dt / Math.max(1e-9, this.travelMs * 0.12));
-    const travel = this.reducedMotion ? 0 : this.travelMs;
-    let inFlight = 0;
-    for (let i = 0; i < ps.count; i++) {
-      const p = ps.live[i];
-      let phase = ps.phase[p];
-      if (phase === Phase.Travel) {
-        const u = travel > 0 ? (now - ps.t0[p]) / travel : 1;
-        const a = ps.request[p];
-        if (u < 1) {
-          if (a >= 0) this.target(p, a);
-          else this.at(this.toX[p], this.toY[p]);
-          ps.x[p] = ps.fromX[p] + (this.tx - ps.fromX[p]) * u;
-          ps.y[p] = ps.fromY[p] + (this.ty - ps.fromY[p]) * u;
-        } else if (a >= 0) {
-          ps.phase[p] = phase = Phase.AtServer;
-        } else {
-          // It ended while flying: it lands, then shows how.
-          ps.x[p] = this.toX[p];
-          ps.y[p] = this.toY[p];
-          this.leave(p, ps.t0[p] + travel);
-          phase = Phase.Leaving;
-        }
-      }
-      if (phase === Phase.AtServer) {
-        this.target(p, ps.request[p]);
-        ps.x[p] += (this.tx - ps.x[p]) * follow;
-        ps.y[p] += (this.ty - ps.y[p]) * follow;
-      }
-      if (phase === Phase.Leaving) {
-        if (this.animateLeaving(p, now)) {
-          i--; // retired: the last live dot moved into slot i
-          continue;
-        }
-        continue;
-      }
+    let phase = ps.phase[p];
+    if (phase === Phase.Travel) {
+      const u = travel > 0 ? (now - ps.t0[p]) / travel : 1;
       const a = ps.request[p];
-      inFlight++;
-      const c = t.call[a];
-      ps.alpha[p] = c >= 0 && t.parent[c] !== ORPHAN && !t.wasted[a] ? 1 : GHOST_ALPHA;
-      ps.color[p] = this.ageColor(now - this.arrivalOf(a));
-      ps.shape[p] = IN_FLIGHT.shape;
+      if (u < 1) {
+        if (a >= 0) this.target(p, a);
+        else this.at(this.toX[p], this.toY[p]);
+        ps.x[p] = ps.fromX[p] + (this.tx - ps.fromX[p]) * u;
+        ps.y[p] = ps.fromY[p] + (this.ty - ps.fromY[p]) * u;
+      } else if (a >= 0) {
+        ps.phase[p] = phase = Phase.AtServer;
+      } else {
+        // It ended while flying: it lands, then shows how.
+        ps.x[p] = this.toX[p];
+        ps.y[p] = this.toY[p];
+        this.leave(p, ps.t0[p] + travel);
+        phase = Phase.Leaving;
+      }
     }
-    this.inFlightDrawn = inFlight;
+    if (phase === Phase.AtServer) {
+      this.target(p, ps.request[p]);
+      ps.x[p] += (this.tx - ps.x[p]) * follow;
+      ps.y[p] += (this.ty - ps.y[p]) * follow;
+    }
+    if (phase === Phase.Leaving) return this.animateLeaving(p, now) ? -1 : 0;
+    const a = ps.request[p];
+    const c = t.call[a];
+    ps.alpha[p] = c >= 0 && t.parent[c] !== ORPHAN && !t.wasted[a] ? 1 : GHOST_ALPHA;
+    ps.color[p] = this.ageColor(now - this.arrivalOf(a));
+    ps.shape[p] = IN_FLIGHT.shape;
+    return 1;
   }
 
-  ageColor(ageMs: number): number {
-    const edges = this.ageBandsMs;
-    let band = 0;
-    while (band < edges.length && ageMs >= edges[band]) band++;
-    return AGE_COLORS_LIGHT[band];
-  }
-
-  /** Counters for tests and the page hook. */
-  counters(): Record<string, number> {
-    const m = this.model.stats;
+  /** Counters for tests and the page hook: the scene's, and the topology's shape and refusals. */
+  override counters(): Record<string, number> {
     return {
-      simMs: this.model.sim.now, arrived: m.arrived, succeeded: m.succeeded, dropped: m.dropped, failed: m.failed,
-      timedOut: m.timedOut, rejected: m.rejected, inFlight: m.inFlight, inFlightDrawn: this.inFlightDrawn,
-      dotsLive: this.particles.count, spawned: this.spawned, undrawn: this.undrawn, completedDrawn: this.retired[AttemptState.Succeeded],
+      ...super.counters(),
       services: this.model.services.length, tiers: this.tiers, edges: this.model.edges.length,
       refusedAtEdges: this.refusedSeen.reduce((a, b) => a + b, 0),
     };
@@ -311,7 +232,7 @@ export class TopologyScene implements TopologyObserver {
     return this.model.edges.filter((e) => e.from >= 0);
   }
 
-  private buildLayout(): TopologyLayout {
+  protected buildLayout(): TopologyLayout {
     const pool = this.model.pool, r = this.frame?.(this.width, this.height);
     const L = computeTopologyLayout({
       width: r ? r.w : this.width, height: r ? r.h : this.height, entry: this.model.entry, edges: this.serviceEdges(),
@@ -357,27 +278,16 @@ export class TopologyScene implements TopologyObserver {
     this.ty = y;
   }
 
+  /** A dot from caller server `home` (-1: the clients) over `edge` to `server` (-1: none took it). */
   private spawnDot(home: number, edge: number, server: number): number {
-    const ps = this.particles, p = ps.spawn();
+    const ps = this.particles, p = this.newDot(server);
     if (p >= this.home.length) this.grow(ps.size);
-    ps.phase[p] = Phase.Travel;
-    ps.t0[p] = this.model.sim.now;
-    ps.server[p] = server;
-    ps.request[p] = -1;
-    ps.outcome[p] = 0;
-    ps.slot[p] = -1;
-    ps.place[p] = -1;
-    ps.alpha[p] = 1;
-    ps.scale[p] = 1;
-    ps.color[p] = AGE_COLORS_LIGHT[0];
-    ps.shape[p] = IN_FLIGHT.shape;
     this.home[p] = home;
     this.edgeOf[p] = edge;
     this.saw[p] = 0;
     this.homePoint(p);
     ps.x[p] = ps.fromX[p] = this.toX[p] = this.tx;
     ps.y[p] = ps.fromY[p] = this.toY[p] = this.ty;
-    this.spawned++;
     return p;
   }
 
@@ -403,16 +313,6 @@ export class TopologyScene implements TopologyObserver {
     this.toY = f32(this.toY);
     this.exit = u8(this.exit);
     this.saw = u8(this.saw);
-  }
-
-  private attach(a: number, p: number): void {
-    if (a >= this.particleOf.length) {
-      const next = new Int32Array(Math.max(a + 1, this.particleOf.length * 2)).fill(-1);
-      next.set(this.particleOf);
-      this.particleOf = next;
-    }
-    this.particleOf[a] = p;
-    this.particles.request[p] = a;
   }
 
   /** Attempt `a` (dot `p`) ended in `state`: how its dot leaves. */
@@ -442,16 +342,9 @@ export class TopologyScene implements TopologyObserver {
   }
 
   /** Dot p starts leaving at `t0` from where it is: where it goes depends on its exit. */
-  private leave(p: number, t0: number): void {
+  protected override leave(p: number, t0: number): void {
+    super.leave(p, t0);
     const ps = this.particles;
-    ps.phase[p] = Phase.Leaving;
-    ps.t0[p] = t0;
-    ps.fromX[p] = ps.x[p];
-    ps.fromY[p] = ps.y[p];
-    const style = attemptStyle(ps.outcome[p]);
-    ps.scale[p] = 1;
-    ps.color[p] = style.color;
-    ps.shape[p] = style.shape;
     ps.alpha[p] = this.exit[p] === Exit.Fade ? GHOST_ALPHA : 1;
     if (this.exit[p] === Exit.Answer) {
       this.homePoint(p);
@@ -470,12 +363,8 @@ export class TopologyScene implements TopologyObserver {
   /** Moves a leaving dot toward its exit and fades it; retires it (true) when done. */
   private animateLeaving(p: number, now: number): boolean {
     const ps = this.particles;
-    const u = this.leaveMs > 0 ? (now - ps.t0[p]) / this.leaveMs : 1;
-    if (u >= 1) {
-      this.retired[ps.outcome[p]]++;
-      ps.retire(p);
-      return true;
-    }
+    const u = this.leftAt(p, now);
+    if (u >= 1) return true;
     const faded = this.exit[p] === Exit.Fade;
     ps.alpha[p] = (faded ? GHOST_ALPHA : 1) * (u < 0.6 ? 1 : (1 - u) / 0.4);
     if (this.reducedMotion) return false;
@@ -502,42 +391,7 @@ export class TopologyScene implements TopologyObserver {
     this.at(topologyQueueX(L, s, k < 0 ? L.queuePlaces[s] - 1 : k), L.queueY[s]);
   }
 
-  private walkQueues(): void {
-    const pool = this.model.pool, next = this.model.requests.nextInQueue, of = this.particleOf;
-    for (let s = 0; s < pool.size; s++) {
-      let k = 0;
-      for (let r = pool.queueHead[s]; r >= 0 && k < MAX_PLACES_WALKED; r = next[r]) {
-        const p = r < of.length ? of[r] : -1;
-        if (p >= 0) this.particles.place[p] = k;
-        k++;
-      }
-    }
-  }
-
-  private slotAt(p: number): number {
-    const ps = this.particles, L = this.layout, s = ps.server[p], i = ps.slot[p];
-    return L.slotBase[s] + Math.min(i === OVERFLOW ? L.slotsDrawn[s] - 1 : i, L.slotsDrawn[s] - 1);
-  }
-
-  private takeSlot(p: number): void {
-    const ps = this.particles, L = this.layout, s = ps.server[p];
-    const base = L.slotBase[s], n = L.slotsDrawn[s];
-    for (let i = 0; i < n; i++) {
-      if (this.slotOwner[base + i] < 0) {
-        this.slotOwner[base + i] = p;
-        ps.slot[p] = i;
-        return;
-      }
-    }
-    ps.slot[p] = OVERFLOW;
-  }
-
-  private releaseSlot(p: number): void {
-    const ps = this.particles, i = ps.slot[p];
-    if (i >= 0) {
-      const at = this.layout.slotBase[ps.server[p]] + i;
-      if (this.slotOwner[at] === p) this.slotOwner[at] = -1;
-    }
-    ps.slot[p] = -1;
+  protected walkQueues(): void {
+    for (let s = 0; s < this.model.pool.size; s++) this.walkQueue(s, MAX_PLACES_WALKED);
   }
 }
