@@ -1,7 +1,7 @@
 // @ts-check
 // bench/workflow.js - workflows as state machines at N instances: speed and memory.
 //
-//   node bench/workflow.js [N=1e6] [seed=1]
+//   node bench/workflow.js [N=1e6] [seed=1] [path/to/dist]     (default ../dist)
 //
 // The order-payment preset's topology (orders → payments) at 2,000 orders/s, with an order machine
 // that goes on after payment (Packing, Shipped, Delivered: `after` timers): per family about ten
@@ -9,11 +9,15 @@
 // declined-and-retried ones), one call through the topology, one timer per user event.
 // Times model.run() plus the summary (CPU time of the process, process.cpuUsage) and prints one
 // JSON line: instances/s, transitions/s, events/s, heap before and after (after a full GC).
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createTopologyModel, preset } from '../dist/index.js';
-import { summarizeWorkflows } from '../dist/workflow/summary.js';
-import { ORDER_MACHINE } from '../dist/workflow/presets.js';
+
+const dist = resolve(process.argv[4] ?? new URL('../dist', import.meta.url).pathname);
+const { createTopologyModel, preset } = await import(pathToFileURL(`${dist}/index.js`).href);
+const { summarizeWorkflows } = await import(pathToFileURL(`${dist}/workflow/summary.js`).href);
+const { ORDER_MACHINE } = await import(pathToFileURL(`${dist}/workflow/presets.js`).href);
 
 setFlagsFromString('--expose-gc');
 const gc = /** @type {() => void} */ (runInNewContext('gc'));

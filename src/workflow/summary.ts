@@ -59,16 +59,16 @@ export function summarizeWorkflows(world: WorkflowWorld): WorkflowsSummary {
   // already final whose family waits for a late answer is completed, not live.
   const liveIn = world.machines.map((inst) => {
     const out = new Map<number, number>();
-    for (let row = 0; row < inst.leaf.length; row++) if (inst.alive[row] === 1) out.set(inst.leaf[row], (out.get(inst.leaf[row]) ?? 0) + 1);
+    for (let row = 0; row < inst.capacity; row++) if (inst.aliveOf(row) === 1) out.set(inst.leafOf(row), (out.get(inst.leafOf(row)) ?? 0) + 1);
     return out;
   });
   world.stats.forEach((st, mi) => {
     const m = st.m, inst = world.machines[mi];
     // Time in the states live instances are in now (not yet counted).
     const openMs = new Float64Array(m.names.length);
-    for (let row = 0; row < inst.leaf.length; row++) {
-      if (inst.alive[row] === 0 || inst.leaf[row] < 0) continue;
-      for (let s = inst.leaf[row]; s > 0; s = m.parent[s]) if (m.final[s] === 0) openMs[s] += now - inst.since[row * m.maxDepth + m.depth[s]];
+    for (let row = 0; row < inst.capacity; row++) {
+      if (inst.aliveOf(row) === 0 || inst.leafOf(row) < 0) continue;
+      for (let s = inst.leafOf(row); s > 0; s = m.parent[s]) if (m.final[s] === 0) openMs[s] += now - inst.sinceOf(row, m.depth[s]);
     }
     const states: Record<string, WorkflowStateSummary> = {};
     m.names.forEach((name, s) => {

@@ -53,6 +53,19 @@ export interface WorkflowConfig {
 const AFTER = 0, USER = 1, DEADLINE = 2;
 /** A timer's fields in its row of WorkflowWorld's table (Int32 offsets). */
 const T_MACHINE = 0, T_ROW = 1, T_KIND = 2, T_EVENT = 3, T_STATE = 4, T_NEXT = 5;
+/**
+ * The world's columns in an instance's row (MachineInstances' host columns, Int32 from `xi`):
+ * every instance's first timer (its `after` and user-event timers, linked by T_NEXT) and its
+ * family's start row (itself for a start instance); a child's next sibling of its family. A start
+ * instance's row is its family's: its id, pending calls, attempts and timers, pair, ok states
+ * reached, invoke call, transitions recorded, then per machine its current instance (C_CUR + mi)
+ * and first child (C_CUR + C + mi), per invariant whether reached and its deadline timer; as
+ * Float64 from `xf`, since when in its pair (F_PAIR_SINCE), per invariant since when violated
+ * (F_OPEN + i, NaN: not).
+ */
+const X_TIMERS = 0, X_ROOT = 1, X_NEXT = 2;
+const R_FID = 2, R_PENDING = 3, R_PAIR = 4, R_OK = 5, R_CALL = 6, R_TL = 7, C_CUR = 8;
+const F_PAIR_SINCE = 0, F_OPEN = 1;
 /** Messages and calls one instant's steps may set off, at most. */
 const MAX_AT_ONCE = 1_000_000;
 /** Occupancy over time: this many buckets, whose width doubles whenever the run outgrows them. */
@@ -101,19 +114,12 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   seriesAt = 0;
   readonly names: string[] = [];
   readonly invariants: Invariant[] = [];
-  /** Families: the start instance's row indexes these. */
-  private familyId = new Int32Array(16);
-  private pending = new Int32Array(16);
-  private current = new Int32Array(16);
-  private pairOf = new Int32Array(16);
-  private pairSince = new Float64Array(16);
-  private okCount = new Int32Array(16);
-  private invokeCall = new Int32Array(16);
-  private openSince = new Float64Array(16);
-  private reached = new Uint8Array(16);
-  private tlTime = new Float64Array(16 * TIMELINE);
-  private tlCode = new Int32Array(16 * TIMELINE);
-  private tlCount = new Int32Array(16);
+  /** Families: the start instance's row indexes these (its columns, X_* R_* C_* F_*; the start row's offsets of the per-machine and per-invariant columns). */
+  private readonly cChild: number;
+  private readonly cReached: number;
+  private readonly cDeadline: number;
+  /** The transitions families record (while `recording`), TIMELINE per start row: as pairs (time, machine << 16 | transition). */
+  private tl = new Float64Array(16 * TIMELINE * 2);
   /** Whether families record their transitions: only until every invariant has its example (only the first violation's timeline is shown). */
   private recording = false;
   /** The `never` invariants' indexes; per machine, per state, whether a timer can be armed in it (`after` or user events). */
@@ -128,10 +134,6 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   private readonly famOverflow = new Map<number, number>();
   private liveFamilies = 0;
   private nextFamily = 1;
-  /** Children: per child machine, its row's family (start row) and the next child of that family. */
-  private readonly childRoot: Int32Array[] = [];
-  private readonly childNext: Int32Array[] = [];
-  private readonly childHead: Int32Array[] = [];
   /**
    * Timers: rows of a small table, each an event of kind Workflow; a row is 32 bytes of one buffer
    * (one cache line holds two): as Int32 at id·8 its machine, instance row, kind, event, state and
@@ -141,7 +143,6 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   private tf = new Float64Array(this.ti.buffer);
   private tFree: number[] = [];
   private tCount = 0;
-  private readonly timerHead: Int32Array[] = [];
   /** Calls and attempts of the topology (by row): the family, the invoking state; the child an attempt met and whether it took the request. */
   private callRoot = new Int32Array(16);
   private attemptChild = new Int32Array(16);
@@ -201,16 +202,20 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     const order = [config.start, ...names.filter((n) => n !== config.start)];
     this.names.push(...order);
     const serviceIndex = new Map(model.services.map((s) => [s.name, s.index]));
+    const C = order.length, I = (config.invariants?.never?.length ?? 0) + (config.invariants?.eventually?.length ?? 0);
+    this.cChild = C_CUR + C;
+    this.cReached = C_CUR + 2 * C;
+    this.cDeadline = C_CUR + 2 * C + I;
     order.forEach((name, i) => {
       const mc = config.machines[name];
       const m = compileMachine(mc.machine, `workflows.machines.${name}.machine`);
-      this.machines.push(new MachineInstances(m, i, this));
+      this.machines.push(i === 0 ? new MachineInstances(m, i, this, C_CUR + 2 * C + 2 * I, F_OPEN + I) : new MachineInstances(m, i, this, X_NEXT + 1, 0));
+      this.machines[i].clock = model.sim;
       const S = m.names.length;
       this.stats.push({
         m, service: serviceIndex.get(mc.service)!, entries: new Float64Array(S), stateTimeMs: new Float64Array(S),
         timeHistograms: m.names.map(() => new Histogram(model.config.metrics?.significantDigits)), transitions: new Float64Array(m.source.length), ended: new Float64Array(S), created: 0,
       });
-      this.timerHead.push(new Int32Array(16).fill(-1));
       this.inState.push(new Float64Array(S));
       this.series.push(new Float64Array(S * BUCKETS));
       this.afterDist.push(m.afterName.map((d) => (d ? createDistribution(mc.delays![d]) : null)));
@@ -226,9 +231,6 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       this.userEvent.push(Int32Array.from(events, (x) => x.e));
       this.userDist.push(events.map((x) => x.d));
       this.userP.push(Float64Array.from(events, (x) => x.p));
-      this.childRoot.push(new Int32Array(16));
-      this.childNext.push(new Int32Array(16));
-      this.childHead.push(new Int32Array(16).fill(-1));
       this.request.push(Int32Array.from(mc.request ?? [], (e) => m.eventIndex.get(e)!));
       this.okStates.push(Int32Array.from(mc.ok ?? [], (s) => stateByPath(m, s, '')));
     });
@@ -302,8 +304,6 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     for (const v of this.invariants) for (const s of v.targets) this.reachesAny[s] = 1;
     this.rng = createStream(model.config.seed, 'workflow');
     this.delayRng = createStream(model.config.seed, 'workflow-delays');
-    this.familyId = new Int32Array(0);
-    this.growFamilies(15); // the per-family columns sized by machines and invariants
     const hosting = this.stats.slice(1).map((s) => s.service);
     model.setHooks(this, hosting);
   }
@@ -315,23 +315,27 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   }
 
   arrived(): void {
-    this.sync();
     const inst = this.machines[0], row = inst.alloc();
-    this.growFamilies(row);
+    this.growTimeline(row);
     const fid = this.nextFamily++;
-    this.familyId[row] = fid;
+    const c = row * inst.W2 + inst.xi, f = row * inst.W + inst.xf, C = this.machines.length, I = this.invariants.length;
+    inst.i32[c + R_FID] = fid;
     this.addFamily(fid, row);
-    this.pending[row] = 0;
-    this.okCount[row] = 0;
-    this.invokeCall[row] = -1;
-    this.pairOf[row] = -1;
-    this.tlCount[row] = 0;
-    this.timerHead[0][row] = -1;
-    const C = this.machines.length, I = this.invariants.length;
-    for (let i = 0; i < C; i++) this.current[row * C + i] = -1;
+    inst.i32[c + X_TIMERS] = -1;
+    inst.i32[c + X_ROOT] = row;
+    inst.i32[c + R_PENDING] = 0;
+    inst.i32[c + R_OK] = 0;
+    inst.i32[c + R_CALL] = -1;
+    inst.i32[c + R_PAIR] = -1;
+    inst.i32[c + R_TL] = 0;
+    for (let i = 0; i < C; i++) {
+      inst.i32[c + C_CUR + i] = -1;
+      inst.i32[c + this.cChild + i] = -1;
+    }
     for (let i = 0; i < I; i++) {
-      this.openSince[row * I + i] = NaN;
-      this.reached[row * I + i] = 0;
+      inst.f64[f + F_OPEN + i] = NaN;
+      inst.i32[c + this.cReached + i] = 0;
+      inst.i32[c + this.cDeadline + i] = -1;
     }
     this.started++;
     this.stats[0].created++;
@@ -347,15 +351,14 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
 
   timer(id: number): void {
     if (this.tf[id * 4 + 3] !== this.model.sim.currentEventId) return;
-    this.sync();
     const mi = this.ti[id * 8 + T_MACHINE], row = this.ti[id * 8 + T_ROW], kind = this.ti[id * 8 + T_KIND], e = this.ti[id * 8 + T_EVENT];
     this.unlinkTimer(id);
-    const root = mi === 0 ? row : this.childRoot[mi][row];
+    const root = this.rootOf(mi, row);
     if (kind === DEADLINE) {
-      const v = this.invariants[e], I = this.invariants.length;
-      if (this.reached[root * I + e] === 0) this.openViolation(v, root, root * I + e);
+      const r = this.machines[0];
+      if (r.i32[root * r.W2 + r.xi + this.cReached + e] === 0) this.openViolation(this.invariants[e], root, e);
     } else {
-        this.machines[mi].send(row, e);
+      this.machines[mi].send(row, e);
       this.afterStep(root);
       this.drain();
     }
@@ -363,16 +366,15 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   }
 
   callDone(c: number, ok: boolean): void {
-    this.sync();
-    const root = this.callRoot[c], inst = this.machines[0];
-    this.pending[root]--;
-    if (this.invokeCall[root] === c) {
-      this.invokeCall[root] = -1;
+    const root = this.callRoot[c], inst = this.machines[0], at = root * inst.W2 + inst.xi;
+    inst.i32[at + R_PENDING]--;
+    if (inst.i32[at + R_CALL] === c) {
+      inst.i32[at + R_CALL] = -1;
       // The invoking state: the active state with an invoke.
-      let s = inst.leaf[root];
+      let s = inst.leafOf(root);
       while (s >= 0 && this.invokeEdge[s] < 0) s = inst.m.parent[s];
       if (s >= 0) {
-            inst.send(root, ok ? inst.m.invokeDone[s] : inst.m.invokeError[s]);
+        inst.send(root, ok ? inst.m.invokeDone[s] : inst.m.invokeError[s]);
         this.afterStep(root);
         this.drain();
       }
@@ -386,17 +388,16 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     const root = ci > 0 && this.invokeEdges[t.edge[a]] === 1 ? this.familyRow(t.key[a]) : -1;
     this.attemptChild[a] = -1;
     if (root < 0) return; // not a call of a workflow (or its family is over)
-    this.sync();
-    const C = this.machines.length, inst = this.machines[ci];
-    let child = this.keyed[ci] === 1 ? this.current[root * C + ci] : -1;
+    const inst = this.machines[ci], r = this.machines[0], rc = root * r.W2 + r.xi;
+    let child = this.keyed[ci] === 1 ? r.i32[rc + C_CUR + ci] : -1;
     if (child < 0) {
       child = inst.alloc();
-      this.growChildren(ci, child);
-      this.childRoot[ci][child] = root;
-      this.childNext[ci][child] = this.childHead[ci][root];
-      this.childHead[ci][root] = child;
-      this.timerHead[ci][child] = -1;
-      this.current[root * C + ci] = child;
+      const x = child * inst.W2 + inst.xi;
+      inst.i32[x + X_ROOT] = root;
+      inst.i32[x + X_NEXT] = r.i32[rc + this.cChild + ci];
+      inst.i32[x + X_TIMERS] = -1;
+      r.i32[rc + this.cChild + ci] = child;
+      r.i32[rc + C_CUR + ci] = child;
       this.stats[ci].created++;
       inst.start(child);
     }
@@ -406,7 +407,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     this.attemptChild[a] = child;
     this.attemptTook[a] = took;
     this.attemptLive[a] = 1;
-    this.pending[root]++;
+    r.i32[rc + R_PENDING]++;
     this.afterStep(root);
     this.drain();
     this.tryRelease(root);
@@ -416,10 +417,9 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     const child = this.attemptChild[a];
     if (child < 0 || this.attemptLive[a] === 0) return true;
     const t = this.model.requests, ci = this.childOfService[t.service[a]], inst = this.machines[ci];
-    const root = this.childRoot[ci][child];
-    this.sync();
+    const root = this.rootOf(ci, child);
     if (this.attemptTook[a] === 1) {
-        inst.send(child, this.respond[ci]);
+      inst.send(child, this.respond[ci]);
       this.afterStep(root);
       this.drain();
     }
@@ -433,8 +433,8 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   attemptEnded(a: number): void {
     if (a >= this.attemptLive.length || this.attemptLive[a] === 0) return;
     this.attemptLive[a] = 0;
-    const root = this.childRoot[this.childOfService[this.model.requests.service[a]]][this.attemptChild[a]];
-    this.pending[root]--;
+    const root = this.rootOf(this.childOfService[this.model.requests.service[a]], this.attemptChild[a]), r = this.machines[0];
+    r.i32[root * r.W2 + r.xi + R_PENDING]--;
     this.tryRelease(root);
   }
 
@@ -459,12 +459,12 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     }
     if (mi === 0) {
       if (this.invokeEdge[s] >= 0) this.invoke(row, s);
-      const I = this.invariants.length;
+      const I = this.invariants.length, r = this.machines[0], c = row * r.W2 + r.xi + this.cReached;
       for (let i = 0; this.reachesAny[s] === 1 && i < I; i++) {
         const v = this.invariants[i];
-        if (v.kind === 'eventually' && this.reached[row * I + i] === 0 && v.targets.includes(s)) {
-          this.reached[row * I + i] = 1;
-          if (this.openSince[row * I + i] === this.openSince[row * I + i]) this.closeViolation(v, row * I + i);
+        if (v.kind === 'eventually' && r.i32[c + i] === 0 && v.targets.includes(s)) {
+          r.i32[c + i] = 1;
+          if (this.isOpen(row, i)) this.closeViolation(v, row, i);
           else this.cancelDeadline(row, i);
         }
       }
@@ -472,43 +472,42 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       const ok = this.okStates[mi];
       for (let k = 0; k < ok.length; k++) {
         if (ok[k] === s) {
-          const root = this.childRoot[mi][row];
-          if (++this.okCount[root] === 2) this.duplicateFamilies++;
-          if (this.okCount[root] >= 2) this.extraOk++;
+          const root = this.rootOf(mi, row), r = this.machines[0], at = root * r.W2 + r.xi + R_OK;
+          if (++r.i32[at] === 2) this.duplicateFamilies++;
+          if (r.i32[at] >= 2) this.extraOk++;
         }
       }
     }
   }
 
   exiting(mi: number, row: number, s: number): void {
-    const st = this.stats[mi], m = st.m, ms = this.model.sim.now - this.machines[mi].since[row * m.maxDepth + m.depth[s]];
+    const st = this.stats[mi], m = st.m, inst = this.machines[mi], ms = this.model.sim.now - inst.sinceOf(row, m.depth[s]);
     st.stateTimeMs[s] += ms;
     st.timeHistograms[s].record(ms);
     if (this.seriesAt < this.model.sim.now) this.advance(this.model.sim.now);
     this.inState[mi][s]--;
     // Timers of the state end with it.
-    const head = this.timerHead[mi];
-    for (let id = this.timed[mi][s] === 1 ? head[row] : -1; id >= 0;) {
+    for (let id = this.timed[mi][s] === 1 ? inst.i32[row * inst.W2 + inst.xi + X_TIMERS] : -1; id >= 0;) {
       const next = this.ti[id * 8 + T_NEXT];
       if (this.ti[id * 8 + T_STATE] === s) this.unlinkTimer(id);
       id = next;
     }
-    if (mi === 0 && this.invokeEdge[s] >= 0) this.invokeCall[row] = -1; // its response, when it comes, is not awaited
+    if (mi === 0 && this.invokeEdge[s] >= 0) inst.i32[row * inst.W2 + inst.xi + R_CALL] = -1; // its response, when it comes, is not awaited
   }
 
   took(mi: number, row: number, t: number): void {
     this.stats[mi].transitions[t]++;
     if (this.observer !== null) this.observer.transition(mi, this.stats[mi].m.source[t], this.stats[mi].m.target[t]);
     if (!this.recording) return;
-    const root = mi === 0 ? row : this.childRoot[mi][row];
-    const n = this.tlCount[root]++, at = root * TIMELINE + (n % TIMELINE);
-    this.tlTime[at] = this.model.sim.now;
-    this.tlCode[at] = (mi << 16) | t;
+    const root = this.rootOf(mi, row), r = this.machines[0];
+    const n = r.i32[root * r.W2 + r.xi + R_TL]++, at = (root * TIMELINE + (n % TIMELINE)) * 2;
+    this.tl[at] = this.model.sim.now;
+    this.tl[at + 1] = (mi << 16) | t;
   }
 
   send(mi: number, row: number, a: number): void {
-    const to = this.sendMachine[mi][a], root = mi === 0 ? row : this.childRoot[mi][row];
-    const target = to === 0 ? root : this.current[root * this.machines.length + to];
+    const to = this.sendMachine[mi][a], root = this.rootOf(mi, row);
+    const target = to === 0 ? root : this.current(root, to);
     if (target < 0 || this.sendEvent[mi][a] <= 0) return;
     if (this.qTail - this.qHead >= this.qMachine.length) this.growQueue();
     const k = this.qTail++ & (this.qMachine.length - 1);
@@ -518,23 +517,40 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   }
 
   inOther(mi: number, row: number, t: number): boolean {
-    const to = this.guardMachine[mi][t], root = mi === 0 ? row : this.childRoot[mi][row];
-    const target = to === 0 ? root : this.current[root * this.machines.length + to];
+    const to = this.guardMachine[mi][t], root = this.rootOf(mi, row);
+    const target = to === 0 ? root : this.current(root, to);
     return target >= 0 && this.machines[to].isIn(target, this.guardState[mi][t]);
   }
 
   done(mi: number, row: number): void {
     const st = this.stats[mi], inst = this.machines[mi];
-    st.ended[inst.leaf[row]]++;
+    st.ended[inst.leafOf(row)]++;
     if (mi === 0) this.completed++;
   }
 
   // ------------------------------------------------------------ internals
 
-  /** The machines' clock is the simulation's. */
-  private sync(): void {
-    const now = this.model.sim.now;
-    for (let i = 0; i < this.machines.length; i++) this.machines[i].now = now;
+  /** The start row of the family of instance `row` of machine `mi`. */
+  private rootOf(mi: number, row: number): number {
+    const inst = this.machines[mi];
+    return inst.i32[row * inst.W2 + inst.xi + X_ROOT];
+  }
+
+  /** Family `root`'s current instance of machine `mi` (≥ 1), -1 none yet. */
+  private current(root: number, mi: number): number {
+    const r = this.machines[0];
+    return r.i32[root * r.W2 + r.xi + C_CUR + mi];
+  }
+
+  /** Whether invariant `i` is violated in family `root` now. */
+  private isOpen(root: number, i: number): boolean {
+    const r = this.machines[0], x = r.f64[root * r.W + r.xf + F_OPEN + i];
+    return x === x;
+  }
+
+  private familyIdOf(root: number): number {
+    const r = this.machines[0];
+    return r.i32[root * r.W2 + r.xi + R_FID];
   }
 
   /**
@@ -555,7 +571,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
         const k = this.qHead++ & (this.qMachine.length - 1);
         const mi = this.qMachine[k], row = this.qRow[k];
         this.machines[mi].send(row, this.qEvent[k]);
-        this.afterStep(mi === 0 ? row : this.childRoot[mi][row]);
+        this.afterStep(this.rootOf(mi, row));
         if (this.qHead === this.qTail) this.qHead = this.qTail = 0;
       } else {
         this.model.sendExternal(this.toSend.pop()!); // may answer at once: callDone runs here, after the step
@@ -566,58 +582,59 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   }
 
   private invoke(root: number, s: number): void {
-    const model = this.model, c = model.externalCall(this.invokeEdge[s]);
+    const model = this.model, c = model.externalCall(this.invokeEdge[s]), r = this.machines[0], at = root * r.W2 + r.xi;
     this.growCalls(c);
     this.callRoot[c] = root;
-    model.requests.key[c] = this.familyId[root];
-    this.invokeCall[root] = c;
-    this.pending[root]++;
+    model.requests.key[c] = r.i32[at + R_FID];
+    r.i32[at + R_CALL] = c;
+    r.i32[at + R_PENDING]++;
     this.toSend.push(c);
   }
 
   /** After a step of family `root`: its pair's occupancy and the `never` invariants. */
   private afterStep(root: number): void {
-    const C = this.machines.length, inst = this.machines[0], now = this.model.sim.now;
+    const C = this.machines.length, inst = this.machines[0], now = this.model.sim.now, at = root * inst.W2 + inst.xi;
     if (this.paired > 0) {
-      const child = this.current[root * C + this.paired];
-      const width = this.machines[this.paired].m.names.length + 1;
-      const pair = inst.leaf[root] * width + (child >= 0 ? this.machines[this.paired].leaf[child] + 1 : 0);
-      if (pair !== this.pairOf[root]) {
-        if (this.pairOf[root] >= 0) this.pairTimeMs[this.pairOf[root]] += now - this.pairSince[root];
-        this.pairOf[root] = pair;
-        this.pairSince[root] = now;
+      const child = inst.i32[at + C_CUR + this.paired], pm = this.machines[this.paired];
+      const width = pm.m.names.length + 1;
+      const pair = inst.leafOf(root) * width + (child >= 0 ? pm.leafOf(child) + 1 : 0), was = inst.i32[at + R_PAIR];
+      if (pair !== was) {
+        const f = root * inst.W + inst.xf + F_PAIR_SINCE;
+        if (was >= 0) this.pairTimeMs[was] += now - inst.f64[f];
+        inst.i32[at + R_PAIR] = pair;
+        inst.f64[f] = now;
         this.pairEntries[pair]++;
       }
     }
-    const I = this.invariants.length, never = this.neverIdx;
+    const never = this.neverIdx;
     for (let j = 0; j < never.length; j++) {
       const i = never[j], v = this.invariants[i];
       let holds = true;
       for (let mi = 0; mi < C && holds; mi++) {
         const s = v.states[mi];
         if (s < 0) continue;
-        const row = mi === 0 ? root : this.current[root * C + mi];
+        const row = mi === 0 ? root : inst.i32[at + C_CUR + mi];
         holds = row >= 0 && this.machines[mi].isIn(row, s);
       }
-      const open = this.openSince[root * I + i] === this.openSince[root * I + i];
-      if (holds && !open) this.openViolation(v, root, root * I + i);
-      else if (!holds && open) this.closeViolation(v, root * I + i);
+      const open = this.isOpen(root, i);
+      if (holds && !open) this.openViolation(v, root, i);
+      else if (!holds && open) this.closeViolation(v, root, i);
     }
   }
 
-  private openViolation(v: Invariant, root: number, slot: number): void {
-    const now = this.model.sim.now;
-    this.openSince[slot] = now;
+  private openViolation(v: Invariant, root: number, i: number): void {
+    const now = this.model.sim.now, r = this.machines[0];
+    r.f64[root * r.W + r.xf + F_OPEN + i] = now;
     v.count++;
     if (v.example === null) {
-      v.example = { instance: this.familyId[root], atMs: now, timeline: this.timeline(root) };
+      v.example = { instance: this.familyIdOf(root), atMs: now, timeline: this.timeline(root) };
       this.recording = this.invariants.some((x) => x.example === null);
     }
   }
 
-  private closeViolation(v: Invariant, slot: number): void {
-    const ms = this.model.sim.now - this.openSince[slot];
-    this.openSince[slot] = NaN;
+  private closeViolation(v: Invariant, root: number, i: number): void {
+    const r = this.machines[0], f = root * r.W + r.xf + F_OPEN + i, ms = this.model.sim.now - r.f64[f];
+    r.f64[f] = NaN;
     v.resolved++;
     v.totalMs += ms;
     if (ms > v.maxMs) v.maxMs = ms;
@@ -625,17 +642,21 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
 
   /** The family's last transitions, oldest first, as text. */
   timeline(root: number): string[] {
-    const n = this.tlCount[root], out: string[] = [];
+    const r = this.machines[0], n = r.i32[root * r.W2 + r.xi + R_TL], out: string[] = [];
     for (let k = Math.max(0, n - TIMELINE); k < n; k++) {
-      const at = root * TIMELINE + (k % TIMELINE), code = this.tlCode[at];
+      const at = (root * TIMELINE + (k % TIMELINE)) * 2, code = this.tl[at + 1];
       const mi = code >>> 16, t = code & 0xffff, m = this.machines[mi].m;
       const target = m.target[t] >= 0 ? m.names[m.target[t]] : '(stays)';
-      out.push(`${fmtMs(this.tlTime[at])} ms  ${this.names[mi]}: ${m.names[m.source[t]]} --${m.labels[t]}--> ${target}`);
+      out.push(`${fmtMs(this.tl[at])} ms  ${this.names[mi]}: ${m.names[m.source[t]]} --${m.labels[t]}--> ${target}`);
     }
     if (n > TIMELINE) out.unshift(`(${n - TIMELINE} earlier transitions not kept)`);
     return out;
   }
 
+  /**
+   * A timer: an `after` or user-event timer is linked to its instance's (X_TIMERS, T_NEXT), a
+   * deadline kept in its family's column of its invariant; either counts as pending in the family.
+   */
   private arm(mi: number, row: number, kind: number, e: number, s: number, atMs: number, lane: number): void {
     let id: number;
     if (this.tFree.length > 0) id = this.tFree.pop()!;
@@ -643,64 +664,69 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       id = this.tCount++;
       if (id * 8 >= this.ti.length) this.growTimers();
     }
+    const inst = this.machines[mi], x = row * inst.W2 + inst.xi;
     this.ti[id * 8 + T_MACHINE] = mi;
     this.ti[id * 8 + T_ROW] = row;
     this.ti[id * 8 + T_KIND] = kind;
     this.ti[id * 8 + T_EVENT] = e;
     this.ti[id * 8 + T_STATE] = s;
-    this.ti[id * 8 + T_NEXT] = this.timerHead[mi][row];
-    this.timerHead[mi][row] = id;
+    if (kind === DEADLINE) {
+      this.ti[id * 8 + T_NEXT] = -1;
+      inst.i32[x + this.cDeadline + e] = id;
+    } else {
+      this.ti[id * 8 + T_NEXT] = inst.i32[x + X_TIMERS];
+      inst.i32[x + X_TIMERS] = id;
+    }
     this.tf[id * 4 + 3] = lane >= 0 ? this.model.sim.scheduleLane(lane, atMs, EventKind.Workflow, id) : this.model.sim.schedule(atMs, EventKind.Workflow, id);
-    this.pending[mi === 0 ? row : this.childRoot[mi][row]]++;
+    const root = inst.i32[x + X_ROOT], r = this.machines[0];
+    r.i32[root * r.W2 + r.xi + R_PENDING]++;
   }
 
   private unlinkTimer(id: number): void {
-    const mi = this.ti[id * 8 + T_MACHINE], row = this.ti[id * 8 + T_ROW], head = this.timerHead[mi];
-    if (head[row] === id) head[row] = this.ti[id * 8 + T_NEXT];
+    const mi = this.ti[id * 8 + T_MACHINE], row = this.ti[id * 8 + T_ROW], inst = this.machines[mi], x = row * inst.W2 + inst.xi;
+    if (this.ti[id * 8 + T_KIND] === DEADLINE) inst.i32[x + this.cDeadline + this.ti[id * 8 + T_EVENT]] = -1;
+    else if (inst.i32[x + X_TIMERS] === id) inst.i32[x + X_TIMERS] = this.ti[id * 8 + T_NEXT];
     else {
-      for (let x = head[row]; x >= 0; x = this.ti[x * 8 + T_NEXT]) {
-        if (this.ti[x * 8 + T_NEXT] === id) {
-          this.ti[x * 8 + T_NEXT] = this.ti[id * 8 + T_NEXT];
+      for (let y = inst.i32[x + X_TIMERS]; y >= 0; y = this.ti[y * 8 + T_NEXT]) {
+        if (this.ti[y * 8 + T_NEXT] === id) {
+          this.ti[y * 8 + T_NEXT] = this.ti[id * 8 + T_NEXT];
           break;
         }
       }
     }
     this.tf[id * 4 + 3] = -1;
     this.tFree.push(id);
-    this.pending[mi === 0 ? row : this.childRoot[mi][row]]--;
+    const root = inst.i32[x + X_ROOT], r = this.machines[0];
+    r.i32[root * r.W2 + r.xi + R_PENDING]--;
   }
 
   private cancelDeadline(root: number, i: number): void {
-    for (let id = this.timerHead[0][root]; id >= 0; id = this.ti[id * 8 + T_NEXT]) {
-      if (this.ti[id * 8 + T_KIND] === DEADLINE && this.ti[id * 8 + T_EVENT] === i) {
-        this.unlinkTimer(id);
-        return;
-      }
-    }
+    const r = this.machines[0], id = r.i32[root * r.W2 + r.xi + this.cDeadline + i];
+    if (id >= 0) this.unlinkTimer(id);
   }
 
   /** Family `root` ends once its start instance is final and nothing of it is pending: its rows are recycled. */
   private tryRelease(root: number): void {
-    const inst = this.machines[0];
-    if (inst.alive[root] !== 2 || this.pending[root] > 0) return;
+    const inst = this.machines[0], at = root * inst.W2 + inst.xi;
+    if (inst.aliveOf(root) !== 2 || inst.i32[at + R_PENDING] > 0) return;
     if (this.draining) {
       this.toRelease.push(root); // its rows may still have messages in hand
       return;
     }
-    const now = this.model.sim.now;
-    if (this.pairOf[root] >= 0) this.pairTimeMs[this.pairOf[root]] += now - this.pairSince[root];
+    const now = this.model.sim.now, f = root * inst.W + inst.xf;
+    if (inst.i32[at + R_PAIR] >= 0) this.pairTimeMs[inst.i32[at + R_PAIR]] += now - inst.f64[f + F_PAIR_SINCE];
     const I = this.invariants.length;
     for (let i = 0; i < I; i++) {
-      if (this.openSince[root * I + i] === this.openSince[root * I + i]) {
-        this.openSince[root * I + i] = NaN;
+      if (inst.f64[f + F_OPEN + i] === inst.f64[f + F_OPEN + i]) {
+        inst.f64[f + F_OPEN + i] = NaN;
         this.invariants[i].unresolved++; // the instance ended inconsistent
       }
     }
     for (let ci = 1; ci < this.machines.length; ci++) {
       const child = this.machines[ci];
-      for (let x = this.childHead[ci][root]; x >= 0;) {
-        const next = this.childNext[ci][x];
-        for (let id = this.timerHead[ci][x]; id >= 0;) {
+      for (let x = inst.i32[at + this.cChild + ci]; x >= 0;) {
+        const next = child.i32[x * child.W2 + child.xi + X_NEXT];
+        for (let id = child.i32[x * child.W2 + child.xi + X_TIMERS]; id >= 0;) {
           const n = this.ti[id * 8 + T_NEXT];
           this.unlinkTimer(id);
           id = n;
@@ -709,7 +735,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
         child.release(x);
         x = next;
       }
-      this.childHead[ci][root] = -1;
+      inst.i32[at + this.cChild + ci] = -1;
     }
     this.finishStates(0, root);
     this.removeFamily(root);
@@ -720,15 +746,15 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   /** An instance leaves: the time in its active states is counted; a child not final counts where it ended. */
   private finishStates(mi: number, row: number): void {
     const inst = this.machines[mi], st = this.stats[mi], m = st.m, now = this.model.sim.now;
-    for (let s = inst.leaf[row]; s > 0; s = m.parent[s]) {
+    for (let s = inst.leafOf(row); s > 0; s = m.parent[s]) {
       if (m.final[s] === 1) continue; // a final state is where it ended, not a state it waits in
-      const ms = now - inst.since[row * m.maxDepth + m.depth[s]];
+      const ms = now - inst.sinceOf(row, m.depth[s]);
       st.stateTimeMs[s] += ms;
       st.timeHistograms[s].record(ms);
     }
-    if (inst.alive[row] === 1) st.ended[inst.leaf[row]]++;
+    if (inst.aliveOf(row) === 1) st.ended[inst.leafOf(row)]++;
     if (this.seriesAt < now) this.advance(now);
-    for (let s = inst.leaf[row]; s >= 0; s = m.parent[s]) this.inState[mi][s]--;
+    for (let s = inst.leafOf(row); s >= 0; s = m.parent[s]) this.inState[mi][s]--;
   }
 
   /** Integrates the occupancy of every state up to `now`. */
@@ -764,14 +790,13 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   finish(): void {
     const now = this.model.sim.now;
     this.advance(now);
+    const r = this.machines[0];
     for (const root of this.liveRoots()) {
-      if (this.pairOf[root] >= 0) this.pairTimeMs[this.pairOf[root]] += now - this.pairSince[root];
-      this.pairSince[root] = now;
+      const pair = r.i32[root * r.W2 + r.xi + R_PAIR], f = root * r.W + r.xf;
+      if (pair >= 0) this.pairTimeMs[pair] += now - r.f64[f + F_PAIR_SINCE];
+      r.f64[f + F_PAIR_SINCE] = now;
       const I = this.invariants.length;
-      for (let i = 0; i < I; i++) {
-        const at = root * I + i;
-        if (this.openSince[at] === this.openSince[at]) this.invariants[i].unresolved++;
-      }
+      for (let i = 0; i < I; i++) if (this.isOpen(root, i)) this.invariants[i].unresolved++;
     }
   }
 
@@ -779,7 +804,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   liveStates(): Map<number, number> {
     const out = new Map<number, number>();
     for (const root of this.liveRoots()) {
-      const s = this.machines[0].leaf[root];
+      const s = this.machines[0].leafOf(root);
       out.set(s, (out.get(s) ?? 0) + 1);
     }
     return out;
@@ -788,7 +813,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   /** The start row of live family `fid`, -1 if none. */
   private familyRow(fid: number): number {
     const r = this.famSlot[fid & (this.famSlot.length - 1)];
-    if (r >= 0 && this.familyId[r] === fid) return r;
+    if (r >= 0 && this.familyIdOf(r) === fid) return r;
     return this.famOverflow.size > 0 ? this.famOverflow.get(fid) ?? -1 : -1;
   }
 
@@ -796,7 +821,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     if (++this.liveFamilies * 2 > this.famSlot.length) {
       this.famSlot = new Int32Array(this.famSlot.length * 2).fill(-1);
       this.famOverflow.clear();
-      for (const r of this.liveRoots()) if (r !== row) this.slotFamily(this.familyId[r], r);
+      for (const r of this.liveRoots()) if (r !== row) this.slotFamily(this.familyIdOf(r), r);
     }
     this.slotFamily(fid, row);
   }
@@ -808,45 +833,23 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   }
 
   private removeFamily(row: number): void {
-    const fid = this.familyId[row], k = fid & (this.famSlot.length - 1);
+    const fid = this.familyIdOf(row), k = fid & (this.famSlot.length - 1), r = this.machines[0];
     if (this.famSlot[k] === row) this.famSlot[k] = -1;
     else this.famOverflow.delete(fid);
-    this.familyId[row] = 0;
+    r.i32[row * r.W2 + r.xi + R_FID] = 0;
     this.liveFamilies--;
   }
 
   /** The start rows of the live families, oldest first. */
   private liveRoots(): number[] {
     const out: number[] = [];
-    for (let r = 0; r < this.familyId.length; r++) if (this.familyId[r] > 0) out.push(r);
-    return out.sort((a, b) => this.familyId[a] - this.familyId[b]);
+    for (let r = 0; r < this.machines[0].capacity; r++) if (this.familyIdOf(r) > 0) out.push(r);
+    return out.sort((a, b) => this.familyIdOf(a) - this.familyIdOf(b));
   }
 
-  private growFamilies(row: number): void {
-    if (row < this.familyId.length) return;
-    const n = Math.max(row + 1, this.familyId.length * 2), C = this.machines.length, I = Math.max(1, this.invariants.length);
-    this.familyId = grow(this.familyId, n);
-    this.pending = grow(this.pending, n);
-    this.current = grow(this.current, n * C);
-    this.pairOf = grow(this.pairOf, n);
-    this.pairSince = grow(this.pairSince, n);
-    this.okCount = grow(this.okCount, n);
-    this.invokeCall = grow(this.invokeCall, n);
-    this.openSince = grow(this.openSince, n * I);
-    this.reached = grow(this.reached, n * I);
-    this.tlTime = grow(this.tlTime, n * TIMELINE);
-    this.tlCode = grow(this.tlCode, n * TIMELINE);
-    this.tlCount = grow(this.tlCount, n);
-    this.timerHead[0] = grow(this.timerHead[0], n);
-    for (let ci = 1; ci < C; ci++) this.childHead[ci] = grow(this.childHead[ci], n, -1);
-  }
-
-  private growChildren(ci: number, row: number): void {
-    if (row < this.childRoot[ci].length) return;
-    const n = Math.max(row + 1, this.childRoot[ci].length * 2);
-    this.childRoot[ci] = grow(this.childRoot[ci], n);
-    this.childNext[ci] = grow(this.childNext[ci], n);
-    this.timerHead[ci] = grow(this.timerHead[ci], n);
+  private growTimeline(row: number): void {
+    const rows = this.tl.length / (TIMELINE * 2);
+    if (row >= rows) this.tl = grow(this.tl, Math.max(row + 1, rows * 2) * TIMELINE * 2);
   }
 
   private growCalls(c: number): void {
@@ -883,9 +886,8 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   }
 }
 
-function grow<T extends Int32Array | Uint8Array | Float64Array>(a: T, n: number, fill?: number): T {
+function grow<T extends Int32Array | Uint8Array | Float64Array>(a: T, n: number): T {
   const b = new (a.constructor as new (n: number) => T)(n);
-  if (fill !== undefined) b.fill(fill);
   b.set(a);
   return b;
 }

@@ -98,11 +98,11 @@ export class XStatePair {
   /** Our row `row` is where XState's snapshot is: the same leaf, coins drawn, counters, done or not (`at` says where). Returns done. */
   expectSame(row: number, snap: { value: unknown; context: Json; status: string }, at: string): boolean {
     const m = this.m, instances = this.instances;
-    expect(m.names[instances.leaf[row]], at).toBe(leafName(snap.value));
+    expect(m.names[instances.leafOf(row)], at).toBe(leafName(snap.value));
     expect(this.mine, at).toBe(this.theirs);
-    m.counters.forEach((name, k) => expect(instances.counters[row * m.counters.length + k], `${at}: ${name}`).toBe(snap.context[name]));
+    m.counters.forEach((name, k) => expect(instances.counter(row, k), `${at}: ${name}`).toBe(snap.context[name]));
     const done = snap.status === 'done';
-    expect(instances.alive[row] !== 1, at).toBe(done);
+    expect(instances.aliveOf(row) !== 1, at).toBe(done);
     return done;
   }
 }
