@@ -9,7 +9,8 @@
  * Ineligible servers: the table is rebuilt over eligible servers only (O(M log M)); Maglev's
  * disruption on a change is near-minimal, not zero. The fill depends on every member's turn, so
  * a change cannot be patched in place: rebuilds are lazy instead, at the next pick, so that any
- * number of changes at one instant (a zone failing, a panic) cost one build.
+ * number of changes at one instant (a zone failing, a panic) cost one build, and the instances
+ * of a fleet share one table (SharedTable), filled once per change for all of them.
  * Source: Eisenbud et al., "Maglev: A Fast and Reliable Software Network Load Balancer",
  * NSDI 2016; Envoy MAGLEV (maglev_lb.cc).
  * Ties: slot collisions go to the server whose turn comes first (id order within a round).
@@ -30,27 +31,104 @@ function isPrime(n: number): boolean {
 export const createMaglev: BalancerFactory = (ctx, options, path) => {
   const M = readOptions(OPTIONS, options, path).tableSize;
   if (!isPrime(M)) throw new ScenarioError(join(path, 'tableSize'), M, 'a prime number (e.g. 65537, 5003, 211)');
-  const { table, rebuild } = createMaglevTable(ctx, M);
-  let dirty = false;
+  const shared = sharedTable(ctx, M), table = shared.table;
   return {
     pick(key) {
-      if (dirty) {
-        rebuild();
-        dirty = false;
-      }
+      if (shared.stale) shared.sync(ctx);
       const slot = hashKey(key) % M;
       let s = table[slot];
       if (s >= 0 && ctx.eligible[s] !== 1) {
-        rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
+        shared.changed(-1); // eligibility changed without rebuild(): still never return an ineligible server
+        shared.sync(ctx);
         s = table[slot];
       }
       return s;
     },
-    rebuild() {
-      dirty = true;
+    rebuild(server = -1) {
+      shared.changed(server);
     },
   };
 };
+
+/** Tables shared by instances over the same weights and eligibility arrays, by size. */
+const tables = new WeakMap<Float64Array, WeakMap<Uint8Array, Map<number, SharedTable>>>();
+
+function sharedTable(ctx: BalancerContext, M: number): SharedTable {
+  let byEligible = tables.get(ctx.weights);
+  if (!byEligible) tables.set(ctx.weights, (byEligible = new WeakMap()));
+  let bySize = byEligible.get(ctx.eligible);
+  if (!bySize) byEligible.set(ctx.eligible, (bySize = new Map()));
+  let table = bySize.get(M);
+  if (!table) bySize.set(M, (table = new SharedTable(ctx, M)));
+  return table;
+}
+
+/**
+ * One Maglev table for every instance of a fleet (they read the same eligibility and weights):
+ * changes are told (`changed(s)`: only server s's eligibility or weight; -1: any) and the table
+ * is filled again at the next `sync` only if eligibility or weights differ from those it was
+ * filled with — once per instant, once for the whole fleet (the fill is a function of them alone).
+ */
+export class SharedTable {
+  readonly table: Int32Array;
+  stale = false;
+  /** Fills so far (for tests and benchmarks). */
+  fills = 1;
+  private readonly fill: () => void;
+  /** Eligibility and weights the table was filled with. */
+  private readonly eligible: Uint8Array;
+  private readonly weights: Float64Array;
+  private readonly pending: Int32Array;
+  private readonly listed: Uint8Array;
+  private pendingCount = 0;
+  private all = false;
+
+  constructor(ctx: BalancerContext, M: number) {
+    const { table, rebuild } = createMaglevTable(ctx, M);
+    this.table = table;
+    this.fill = rebuild;
+    this.eligible = Uint8Array.from(ctx.eligible);
+    this.weights = Float64Array.from(ctx.weights);
+    this.pending = new Int32Array(ctx.size);
+    this.listed = new Uint8Array(ctx.size);
+  }
+
+  /** Server s's eligibility or weight changed (-1: any server's may have); applied at the next sync. */
+  changed(s: number): void {
+    this.stale = true;
+    if (this.all) return;
+    if (s < 0) {
+      this.all = true;
+      return;
+    }
+    if (this.listed[s] === 1) return;
+    this.listed[s] = 1;
+    this.pending[this.pendingCount++] = s;
+  }
+
+  /** Fills the table again if what it was filled with changed. */
+  sync(ctx: BalancerContext): void {
+    const pending = this.pending;
+    let differs = false;
+    if (this.all) {
+      for (let s = 0; s < ctx.size && !differs; s++) differs = ctx.eligible[s] !== this.eligible[s] || ctx.weights[s] !== this.weights[s];
+    } else {
+      for (let i = 0; i < this.pendingCount && !differs; i++) {
+        const s = pending[i];
+        differs = ctx.eligible[s] !== this.eligible[s] || ctx.weights[s] !== this.weights[s];
+      }
+    }
+    for (let i = 0; i < this.pendingCount; i++) this.listed[pending[i]] = 0;
+    this.pendingCount = 0;
+    this.all = false;
+    this.stale = false;
+    if (!differs) return;
+    this.fill();
+    this.fills++;
+    this.eligible.set(ctx.eligible);
+    this.weights.set(ctx.weights);
+  }
+}
 
 /** The lookup table (server per slot, -1 when no server qualifies), filled now and by `rebuild`. */
 export function createMaglevTable(ctx: BalancerContext, M: number): { table: Int32Array; rebuild(): void } {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Balancer, BalancerContext } from '../../src/balancers/balancer.js';
 import { BitSet, HashRing, LiveRing, ringPoints, ringReplicas } from '../../src/balancers/hash-ring.js';
-import { createStream, type Rng } from '../../src/random/rng.js';
+import { createStream } from '../../src/random/rng.js';
+import { churn } from './churn.js';
 import { create, fakeContext } from './fake-context.js';
 
 describe('BitSet', () => {
@@ -64,36 +65,6 @@ function oldRingHash(ctx: BalancerContext, points: (c: BalancerContext, out: Int
       dirty = true;
     },
   };
-}
-
-/** Random membership changes: servers leaving and returning one or many at an instant, weights changing, sometimes untold. */
-function churn(ctx: BalancerContext, rng: Rng, tell: (server: number) => void): void {
-  const n = ctx.size, kind = rng.next();
-  if (kind < 0.6) {
-    const s = Math.floor(rng.next() * n);
-    ctx.eligible[s] ^= 1;
-    tell(s);
-  } else if (kind < 0.75) {
-    const many = 1 + Math.floor(rng.next() * n * 0.3);
-    for (let c = 0; c < many; c++) ctx.eligible[Math.floor(rng.next() * n)] = rng.next() < 0.5 ? 1 : 0;
-    tell(-1);
-  } else if (kind < 0.85) {
-    const s = Math.floor(rng.next() * n);
-    ctx.weights[s] = [0, 0.35, 1, 2, 3][Math.floor(rng.next() * 5)];
-    tell(s);
-  } else if (kind < 0.95) {
-    // several servers told one by one before the next pick (one instant)
-    for (let c = 0; c < 4; c++) {
-      const s = Math.floor(rng.next() * n);
-      ctx.eligible[s] ^= 1;
-      tell(s);
-    }
-  } else {
-    // a server leaving untold: the pick must still never return it, and picks as before (a
-    // server returning untold is not seen until told, by either: the old ring saw it at the next
-    // rebuild of any server, the LiveRing at the next full one)
-    ctx.eligible[Math.floor(rng.next() * n)] = 0;
-  }
 }
 
 describe('ring-hash on a LiveRing picks exactly as the rebuilt ring did', () => {
