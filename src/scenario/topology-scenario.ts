@@ -53,6 +53,11 @@ export function parseTopologyScenario(written: Json, files?: ScenarioFiles, work
     topology.entries = entries;
   }
   const entry = topology.services.find((svc) => svc.name === topology.entry)!;
+  if (workflows) {
+    // An entry arrival creates an instance of the start machine, which lives in its own service.
+    const { start, machines } = workflows.config, home = machines[start].service;
+    if (topology.entry !== home) throw new ScenarioError('entry', topology.entry, `"${home}", the service of the start machine (${start}): each entry arrival creates an instance of ${start} there`);
+  }
   const scenario: Scenario = {
     name: stringField(o, 'name', '', 'scenario'),
     seed: numberField(o, 'seed', '', { integer: true, min: 0, max: 2 ** 32 - 1 }, 1),

@@ -298,6 +298,8 @@ export function compileMachine(value: unknown, path: string): CompiledMachine {
   const action = (value: unknown, where: string) => {
     if (typeof value === 'string') throw new ScenarioError(where, value, 'an action as data: {"type": "inc"|"set"|"send", "params": {...}}');
     const x = object(value, where, ['type', 'params']);
+    // The type first: its params are checked against the fields of that type.
+    if (x.type !== 'inc' && x.type !== 'set' && x.type !== 'send') throw new ScenarioError(join(where, 'type'), x.type, '"inc", "set" or "send"');
     const p = object(x.params ?? {}, join(where, 'params'), x.type === 'send' ? ['to', 'event'] : x.type === 'set' ? ['counter', 'value'] : ['counter', 'by']);
     const pAt = join(where, 'params');
     if (x.type === 'inc') {
@@ -307,12 +309,12 @@ export function compileMachine(value: unknown, path: string): CompiledMachine {
     } else if (x.type === 'set') {
       if (typeof p.value !== 'number' || !Number.isFinite(p.value)) throw new ScenarioError(join(pAt, 'value'), p.value, 'a number');
       acts.push({ kind: ACT_SET, a: counterOf(p.counter, join(pAt, 'counter')), b: 0, value: p.value });
-    } else if (x.type === 'send') {
+    } else {
       if (typeof p.to !== 'string' || !KEY.test(p.to)) throw new ScenarioError(join(pAt, 'to'), p.to, '"parent" or the name of a related machine (one it invokes)');
       if (typeof p.event !== 'string' || p.event === '' || p.event.startsWith('xstate.')) throw new ScenarioError(join(pAt, 'event'), p.event, 'an event name');
       m.sendRefs.set(acts.length, { machine: p.to, path: pAt, event: p.event });
       acts.push({ kind: ACT_SEND, a: -1, b: -1, value: 0 });
-    } else throw new ScenarioError(join(where, 'type'), x.type, '"inc", "set" or "send"');
+    }
   };
   const actionList = (value: unknown, where: string) => {
     if (value === undefined) return;
@@ -329,6 +331,8 @@ export function compileMachine(value: unknown, path: string): CompiledMachine {
     if (t.guard !== undefined) {
       const gAt = join(t.path, 'guard');
       const g = object(t.guard, gAt, ['type', 'params']);
+      // The type first: its params are checked against the fields of that type.
+      if (g.type !== 'chance' && g.type !== 'counter' && g.type !== 'in') throw new ScenarioError(join(gAt, 'type'), g.type, '"chance", "counter" or "in"');
       const p = object(g.params, join(gAt, 'params'), g.type === 'chance' ? ['p'] : g.type === 'counter' ? ['counter', 'op', 'value'] : ['state', 'machine']);
       const pAt = join(gAt, 'params');
       if (g.type === 'chance') {
@@ -345,7 +349,7 @@ export function compileMachine(value: unknown, path: string): CompiledMachine {
         if (typeof p.value !== 'number' || !Number.isFinite(p.value)) throw new ScenarioError(join(pAt, 'value'), p.value, 'a number');
         m.guardValue[k] = p.value;
         label += ` [${p.counter} ${p.op} ${p.value}]`;
-      } else if (g.type === 'in') {
+      } else {
         m.guardKind[k] = GUARD_IN;
         if (typeof p.state !== 'string' || p.state === '') throw new ScenarioError(join(pAt, 'state'), p.state, 'a state path (e.g. "PaymentPending.Authorizing") or "#id"');
         if (p.machine !== undefined && p.machine !== machineId) {
@@ -357,7 +361,7 @@ export function compileMachine(value: unknown, path: string): CompiledMachine {
           m.guardB[k] = stateByPath(m, p.state, join(pAt, 'state'));
         }
         label += ` [in ${p.machine !== undefined ? `${p.machine}.` : ''}${p.state}]`;
-      } else throw new ScenarioError(join(gAt, 'type'), g.type, '"chance", "counter" or "in"');
+      }
     }
     m.labels.push(label);
     m.actionFirst[k] = acts.length;
