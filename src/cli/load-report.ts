@@ -46,13 +46,17 @@ export function offeredLoadLine(load: OfferedLoad): string {
   return line;
 }
 
-/** Writes the offered-load line (when `line`) and every warning to `err`, each prefixed `lbsim: `. */
+/** Writes the offered-load line (when `line`) and every warning to `err`, each prefixed `lbsim: `; a topology's: each service at ρ ≥ 1 (open arrivals). */
 export function reportLoad(scenario: Scenario, err: (text: string) => void, line: boolean): OfferedLoad {
   if (scenario.topology) {
-    // Per service; the single-pool warnings do not apply.
+    // Per service; of the single-pool warnings only overload applies, per service.
     const t = topologyLoad(scenario);
     const load = offeredLoad({ ...scenario, topology: undefined });
     if (line) err(`lbsim: ${topologyLoadLine(t)}\n`);
+    for (const s of t.closed ? [] : t.services.filter((x) => x.rho >= 1)) {
+      err(`lbsim: warning: offered load at ${label(s.name)} ρ = ${rhoText(s.rho)} >= 1 (work only): requests arrive there faster than its servers can serve them, ` +
+        'so its queues grow for as long as the run lasts, unless queue limits drop the excess\n');
+    }
     return load;
   }
   const load = offeredLoad(scenario);

@@ -437,6 +437,7 @@ function validate(args: readonly string[], io: Io): number {
     const t = scenario.topology, servers = t.services.reduce((n, svc) => n + svc.servers.reduce((m, g) => m + g.count, 0), 0);
     io.out(`ok: ${printable(scenario.name)}, ${t.services.length} services, ${servers} servers, entry ${printable(t.entry)}\n`);
     io.out(`${topologyLoadLine(topologyLoad(scenario))}\n`);
+    reportLoad(scenario, io.err, false); // its warnings
     return 0;
   }
   const servers = scenario.servers.reduce((n, g) => n + g.count, 0);

@@ -4,10 +4,17 @@
  * probability p count p, steps after a `fail` step only for the attempts that pass it; retries and
  * timeouts are not counted) and E[work] the mean work per attempt. It counts work only: a slot held while its attempt waits for calls is busy but
  * does no work, so occupancy can be much higher (the run's utilisation shows it).
+ *
+ * Workflows: each entry request creates an instance of the start machine, and each of its states
+ * with an `invoke` that its transitions can reach from the initial state counts one call to the
+ * invoked machine's service per entry request — whatever the guards, chances and user events on
+ * the way (an upper bound there), and no more for a state entered again (a reentering `onError`
+ * retries, like the edge's retries, are not counted).
  */
 import { createDistribution } from '../random/distributions.js';
 import type { Scenario } from './scenario.js';
 import { offeredLoad } from './offered-load.js';
+import { compileMachine, type CompiledMachine } from '../workflow/machine.js';
 
 export interface ServiceLoad {
   name: string;
@@ -30,6 +37,15 @@ export function topologyLoad(scenario: Scenario): { arrivalRatePerSec: number; c
   const lambda = rates.reduce((sum, x) => sum + x.lambda, 0);
   const byName = new Map(t.services.map((s) => [s.name, s]));
   const visits = new Map<string, number>(rates.length === 1 ? [[t.entry, 1]] : rates.map((x) => [x.name, lambda > 0 ? x.lambda / lambda : 0]));
+  // The calls the workflow's invokes make, one per entry request and reachable invoking state.
+  const w = scenario.workflows;
+  if (w) {
+    const m = compileMachine(w.machines[w.start].machine, `workflows.machines.${w.start}.machine`);
+    for (const s of reachableStates(m)) {
+      const src = m.invokeSrc[s];
+      if (src) visits.set(w.machines[src].service, (visits.get(w.machines[src].service) ?? 0) + 1);
+    }
+  }
   // Calls form a DAG (validated): visit services in an order where callers come first.
   const order: string[] = [];
   const seen = new Set<string>();
@@ -61,4 +77,25 @@ export function topologyLoad(scenario: Scenario): { arrivalRatePerSec: number; c
     return { name: svc.name, visits: v, workMs: workMs_, capacity, rho: (lambda / 1000) * v * workMs_ / capacity };
   });
   return { arrivalRatePerSec: lambda, closed: (t.entries ?? [scenario]).some((x) => x.arrivals.process === 'closed'), services };
+}
+
+/**
+ * The states of `m` its transitions can reach from the initial state, guards and events aside:
+ * a target is entered with its ancestors and its initial descendants, and the transitions of every
+ * active state (an ancestor's too) are open.
+ */
+function reachableStates(m: CompiledMachine): number[] {
+  const seen = new Uint8Array(m.names.length), todo: number[] = [];
+  const enter = (target: number) => {
+    for (let x = target; x >= 0; x = m.parent[x]) if (!seen[x]) { seen[x] = 1; todo.push(x); }
+    for (let x = m.initial[target]; x >= 0; x = m.initial[x]) if (!seen[x]) { seen[x] = 1; todo.push(x); }
+  };
+  enter(0);
+  while (todo.length > 0) {
+    const s = todo.pop()!;
+    for (let k = 0; k < m.source.length; k++) if (m.source[k] === s && m.target[k] >= 0) enter(m.target[k]);
+  }
+  const out: number[] = [];
+  seen.forEach((v, s) => { if (v) out.push(s); });
+  return out;
 }
