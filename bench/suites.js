@@ -2,6 +2,7 @@
 // bench/suites.js - micro-benchmarks of the engine's parts (benchmark.js), on the compiled library.
 //
 //   node bench/suites.js            (bench/run.js calls runSuites() and prints the same tables)
+//   LBSIM_DIST=/path/to/dist node bench/suites.js     (measure another build)
 //
 // (a) Event queue, hold model: a queue holding K pending events (K = 1,000 and 100,000); one
 //     op = pop() + push(lastTime + Exp(1)), so the size stays K. The exponential increments come
@@ -26,8 +27,12 @@
 // state it needs is published on globalThis.__lbsimBench. Each result is checked to have run
 // through the inlined loop (column "loop": "inlined"; anything else is reported as such).
 import Benchmark from 'benchmark';
-import { EventQueue, Xoshiro128, createStream, listBalancers } from '../dist/index.js';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+
+// LBSIM_DIST: the compiled package to measure (default ../dist), e.g. another checkout's build.
+const dist = resolve(process.env.LBSIM_DIST ?? new URL('../dist', import.meta.url).pathname);
+const { EventQueue, Xoshiro128, createStream, listBalancers } = await import(pathToFileURL(`${dist}/index.js`).href);
 
 export const MAX_TIME_S = Number(process.env.BENCH_MAX_TIME ?? 0.5);
 Benchmark.options.maxTime = MAX_TIME_S;
