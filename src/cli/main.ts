@@ -13,8 +13,8 @@ import { parseScenario, MAX_REQUESTS, type Scenario } from '../scenario/scenario
 const MAX_SEED = 2 ** 32 - 1;
 import { PRESETS, preset, presetNames } from '../scenario/presets.js';
 import { scenarioSchema } from '../scenario/scenario-schema.js';
-import { simulate } from '../experiment/simulate.js';
-import { comparisonRows, aggregateRows, AGGREGATE_COLUMNS, balancerList, type ComparisonRow } from '../experiment/compare.js';
+import { simulate, prepareScenario } from '../experiment/simulate.js';
+import { CompareAccumulator, AGGREGATE_COLUMNS, balancerList, type AggregateRow, type ComparisonRow } from '../experiment/compare.js';
 import { reportLoad, offeredLoadLine, topologyLoadLine } from './load-report.js';
 import { topologyLoad } from '../scenario/topology-load.js';
 import type { Interval } from '../experiment/confidence.js';
@@ -43,7 +43,7 @@ import { writePlot } from './plot-file.js';
 import { runChart } from '../experiment/chart-specs.js';
 import { experimentSchema } from '../experiment/experiment-schema.js';
 import { progressBar } from './progress.js';
-import { runSimulations } from '../experiment/run-pool.js';
+import { forEachSimulation } from '../experiment/run-pool.js';
 import { importModules } from '../experiment/modules.js';
 import { mergeCommand, MERGE_HELP } from './merge-command.js';
 
@@ -263,19 +263,32 @@ async function compareCommand(args: readonly string[], io: Io): Promise<number> 
   const seeds = seedText !== undefined ? parseSeeds(seedText) : [scenario.seed];
   const requests = integerFlag(str(values.requests), '--requests', 1, MAX_REQUESTS);
   reportLoad(withRequests(scenario, requests), io.err, out === 'table');
-  const tasks = choices.flatMap((balancer) => seeds.map((seed) => ({
-    scenario, options: service === undefined ? { balancer, seed, requests } : { services: { [service]: balancer }, seed, requests },
-  })));
+  const runOptions = (balancer: (typeof choices)[number], seed: number) =>
+    service === undefined ? { balancer, seed, requests } : { services: { [service]: balancer }, seed, requests };
+  // A balancer's options are checked before any run, so that bad input prints nothing on stdout.
+  for (const balancer of choices) prepareScenario(scenario, runOptions(balancer, seeds[0]));
+  const task = (i: number) => ({ scenario, options: runOptions(choices[Math.floor(i / seeds.length)], seeds[i % seeds.length]) });
+  // Runs arrive in task order: a row per run is printed as it comes, the rest folded into aggregates.
+  const runs = new CompareAccumulator(), rowPerRun = !values.aggregate && out !== 'table';
+  let printed = 0, lo = Infinity, hi = -Infinity;
+  const each = (s: Summary) => {
+    if (out === 'json' && rowPerRun) io.out(`${printed === 0 ? '[\n' : ',\n'}  ${JSON.stringify(s, null, 2).replace(/\n/g, '\n  ')}`);
+    else if (out === 'csv' && rowPerRun) io.out(csv(printed === 0 ? [SUMMARY_COLUMNS.map(([h]) => h), summaryCsvRow(s)] : [summaryCsvRow(s)]));
+    else runs.add(s);
+    printed++;
+    lo = Math.min(lo, s.requests.arrived);
+    hi = Math.max(hi, s.requests.arrived);
+  };
   const progress = progressBar(io, scenario.name);
-  let summaries: Summary[];
   try {
-    summaries = await runSimulations(tasks, { workers, require: modules, onProgress: (done, total) => progress.update(done, total) });
+    await forEachSimulation(choices.length * seeds.length, task, each, { workers, require: modules, onProgress: (done, total) => progress.update(done, total) });
   } finally {
     progress.stop();
   }
-  if (out === 'json') io.out(JSON.stringify(values.aggregate ? aggregateRows(summaries) : summaries, null, 2) + '\n');
-  else if (out === 'csv') io.out(csv(values.aggregate ? aggregateCsv(summaries) : summaryCsv(summaries)));
-  else io.out(compareTable(scenario.name, summaries, seeds.length, scenario.arrivals.process === 'closed'));
+  if (out === 'json') io.out(rowPerRun ? '\n]\n' : JSON.stringify(runs.aggregateRows(), null, 2) + '\n');
+  else if (out === 'csv') {
+    if (!rowPerRun) io.out(csv(aggregateCsv(runs.aggregateRows())));
+  } else io.out(compareTable(scenario.name, runs.comparisonRows(), { lo, hi }, seeds.length, scenario.arrivals.process === 'closed'));
   return 0;
 }
 
@@ -319,8 +332,8 @@ const SUMMARY_COLUMNS: [string, (s: Summary) => string | number][] = [
 const LATENCY_COLUMNS = new Set(['meanMs', 'p50Ms', 'p90Ms', 'p95Ms', 'p99Ms', 'p999Ms', 'maxMs']);
 
 /** One CSV row per balancer: `aggregateRows`, null as an empty cell. */
-function aggregateCsv(summaries: readonly Summary[]): (string | number)[][] {
-  const rows = aggregateRows(summaries) as unknown as Record<string, string | number | null>[];
+function aggregateCsv(aggregated: readonly AggregateRow[]): (string | number)[][] {
+  const rows = aggregated as unknown as Record<string, string | number | null>[];
   return [[...AGGREGATE_COLUMNS], ...rows.map((r) => AGGREGATE_COLUMNS.map((c) => r[c] ?? ''))];
 }
 
@@ -331,8 +344,12 @@ function withRequests(scenario: Scenario, requests: number | undefined): Scenari
 
 /** One CSV row per run (tidy data: one observation per row). */
 function summaryCsv(summaries: readonly Summary[]): (string | number)[][] {
-  const cell = (s: Summary, [h, f]: (typeof SUMMARY_COLUMNS)[number]) => (s.requests.succeeded === 0 && LATENCY_COLUMNS.has(h) ? '' : f(s));
-  return [SUMMARY_COLUMNS.map(([h]) => h), ...summaries.map((s) => SUMMARY_COLUMNS.map((c) => cell(s, c)))];
+  return [SUMMARY_COLUMNS.map(([h]) => h), ...summaries.map(summaryCsvRow)];
+}
+
+/** A run's CSV row (SUMMARY_COLUMNS). */
+function summaryCsvRow(s: Summary): (string | number)[] {
+  return SUMMARY_COLUMNS.map(([h, f]) => (s.requests.succeeded === 0 && LATENCY_COLUMNS.has(h) ? '' : f(s)));
 }
 
 function runTable(s: Summary): string {
@@ -383,13 +400,11 @@ function runTable(s: Summary): string {
   return `${head}${note}${counts}\n${latency}\n${servers}${more}load spread: max/mean ${fmt(s.imbalance.maxOverMean)}, cv ${fmt(s.imbalance.cv)}\n${client}${failures}`;
 }
 
-function compareTable(name: string, summaries: readonly Summary[], seeds: number, closed: boolean): string {
-  const rows = comparisonRows(summaries);
+/** The table of `compare`: `rows` per balancer, runs of `lo` to `hi` arrivals. */
+function compareTable(name: string, rows: readonly ComparisonRow[], { lo, hi }: { lo: number; hi: number }, seeds: number, closed: boolean): string {
   const cell = (i: Interval, f: (x: number) => string = fmt) => (i.n > 1 ? `${f(i.mean)} ± ${f(i.halfWidth)}` : f(i.mean));
   // Latency of succeeded requests: over the seeds that had any (marked * when not all did).
   const partial = (r: ComparisonRow) => r.mean.n > 0 && r.mean.n < r.seeds;
-  const arrived = summaries.map((s) => s.requests.arrived);
-  const lo = Math.min(...arrived), hi = Math.max(...arrived);
   const count = lo === hi ? lo.toLocaleString('en') : `${lo.toLocaleString('en')}–${hi.toLocaleString('en')}`;
   const head = `${printable(name)}: ${count} requests per run, ${seeds} seed${seeds > 1 ? 's' : ''}${seeds > 1 ? ' (mean ± 95% CI)' : ''}, ` +
     (closed ? 'closed loop: arrivals follow responses, so they differ by balancer\n\n' : 'same workload for every balancer\n\n');

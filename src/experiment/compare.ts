@@ -96,36 +96,83 @@ export interface ComparisonRow {
   maxOverMean: Interval;
 }
 
-/** Summaries per balancer label, in first-seen order. */
-function byBalancer(summaries: readonly Summary[]): Map<string, Summary[]> {
-  const groups = new Map<string, Summary[]>();
-  for (const s of summaries) {
-    const list = groups.get(s.label) ?? [];
-    list.push(s);
-    groups.set(s.label, list);
+/** What a comparison keeps of one balancer's runs: per metric, one number per run. */
+interface BalancerRuns {
+  scenario: string;
+  seeds: number;
+  /** Per RUN_METRICS entry, its value in each run (latency metrics: in each run where a request succeeded). */
+  values: number[][];
+  /** Dropped or rejected share of arrivals, per run. */
+  lossRate: number[];
+}
+
+const METRIC_INDEX = new Map(RUN_METRICS.map(({ name }, i) => [name, i]));
+const at = (name: string) => METRIC_INDEX.get(name)!;
+const [MEAN, P50, P99, P999, SUCCEEDED, THROUGHPUT, MAX_OVER_MEAN] =
+  ['meanMs', 'p50Ms', 'p99Ms', 'p999Ms', 'succeededShare', 'throughputPerSec', 'maxOverMean'].map(at);
+
+/**
+ * Folds runs into per-balancer aggregates as they come, keeping a few numbers per run (each
+ * metric's value: the 95% intervals are Student's t over the values, mean then spread, exactly as
+ * `confidenceInterval`) and not the Summaries: `lbsim compare` adds each run when it finishes.
+ * `comparisonRows` and `aggregateRows` of a list of Summaries are those of an accumulator that was
+ * given them in order.
+ */
+export class CompareAccumulator {
+  private readonly groups = new Map<string, BalancerRuns>();
+
+  /** Adds one run (rows are grouped by `s.label`, in first-seen order). */
+  add(s: Summary): void {
+    let group = this.groups.get(s.label);
+    if (!group) {
+      group = { scenario: s.scenario, seeds: 0, values: RUN_METRICS.map(() => []), lossRate: [] };
+      this.groups.set(s.label, group);
+    }
+    group.seeds++;
+    const served = s.requests.succeeded > 0;
+    RUN_METRICS.forEach(({ of: f, latency }, i) => {
+      if (served || !latency) group.values[i].push(f(s));
+    });
+    group.lossRate.push(s.requests.arrived > 0 ? (s.requests.dropped + s.requests.rejected) / s.requests.arrived : 0);
   }
-  return groups;
+
+  comparisonRows(): ComparisonRow[] {
+    return [...this.groups].map(([balancer, { seeds, values, lossRate }]) => ({
+      balancer,
+      seeds,
+      mean: confidenceInterval(values[MEAN]),
+      p50: confidenceInterval(values[P50]),
+      p99: confidenceInterval(values[P99]),
+      p999: confidenceInterval(values[P999]),
+      successRate: confidenceInterval(values[SUCCEEDED]),
+      lossRate: confidenceInterval(lossRate),
+      throughputPerSec: confidenceInterval(values[THROUGHPUT]),
+      maxOverMean: confidenceInterval(values[MAX_OVER_MEAN]),
+    }));
+  }
+
+  aggregateRows(): AggregateRow[] {
+    return [...this.groups].map(([balancer, { scenario, seeds, values }]) => {
+      const row: AggregateRow = { scenario, balancer, seeds, latencySeeds: values[MEAN].length };
+      RUN_METRICS.forEach(({ name }, i) => {
+        const ci = confidenceInterval(values[i]);
+        row[`${name}_mean`] = ci.n > 0 ? round9(ci.mean) : null;
+        row[`${name}_ci95`] = ci.n > 1 ? round9(ci.halfWidth) : null;
+      });
+      return row;
+    });
+  }
+}
+
+function accumulated(summaries: readonly Summary[]): CompareAccumulator {
+  const acc = new CompareAccumulator();
+  for (const s of summaries) acc.add(s);
+  return acc;
 }
 
 /** Aggregates summaries per balancer (in first-seen order) into rows with confidence intervals. */
 export function comparisonRows(summaries: readonly Summary[]): ComparisonRow[] {
-  return [...byBalancer(summaries)].map(([balancer, list]) => {
-    const ci = (f: (s: Summary) => number) => confidenceInterval(list.map(f));
-    const served = list.filter((s) => s.requests.succeeded > 0);
-    const latency = (f: (s: Summary) => number) => confidenceInterval(served.map(f));
-    return {
-      balancer,
-      seeds: list.length,
-      mean: latency((s) => s.latencyMs.mean),
-      p50: latency((s) => s.latencyMs.p50),
-      p99: latency((s) => s.latencyMs.p99),
-      p999: latency((s) => s.latencyMs.p999),
-      successRate: ci((s) => (s.requests.arrived > 0 ? s.requests.succeeded / s.requests.arrived : 0)),
-      lossRate: ci((s) => (s.requests.arrived > 0 ? (s.requests.dropped + s.requests.rejected) / s.requests.arrived : 0)),
-      throughputPerSec: ci((s) => s.throughputPerSec),
-      maxOverMean: ci((s) => s.imbalance.maxOverMean),
-    };
-  });
+  return accumulated(summaries).comparisonRows();
 }
 
 const round9 = (x: number) => Number(x.toPrecision(9));
@@ -146,14 +193,5 @@ export const AGGREGATE_COLUMNS: readonly string[] = [
 export type AggregateRow = { scenario: string; balancer: string; seeds: number; latencySeeds: number } & Record<`${string}_${'mean' | 'ci95'}`, number | null>;
 
 export function aggregateRows(summaries: readonly Summary[]): AggregateRow[] {
-  return [...byBalancer(summaries)].map(([balancer, list]) => {
-    const served = list.filter((s) => s.requests.succeeded > 0);
-    const row: AggregateRow = { scenario: list[0].scenario, balancer, seeds: list.length, latencySeeds: served.length };
-    for (const { name, of: f, latency } of RUN_METRICS) {
-      const ci = confidenceInterval((latency ? served : list).map(f));
-      row[`${name}_mean`] = ci.n > 0 ? round9(ci.mean) : null;
-      row[`${name}_ci95`] = ci.n > 1 ? round9(ci.halfWidth) : null;
-    }
-    return row;
-  });
+  return accumulated(summaries).aggregateRows();
 }

@@ -1,9 +1,11 @@
 /**
- * Runs many simulations, in this thread or on a pool of worker threads (tinypool), and returns
- * their Summaries in the order of the tasks whatever the number of workers: a run depends only on
- * its scenario and seed, never on where or when it ran (`wallMs` aside). Each task is one run,
- * so a slow arm does not hold up a whole batch; the scenario travels with each task (a large
- * inline trace is copied once per run).
+ * Runs many simulations, in this thread or on a pool of worker threads (tinypool), and hands
+ * their Summaries over in the order of the tasks whatever the number of workers: a run depends
+ * only on its scenario and seed, never on where or when it ran (`wallMs` aside). Each task is one
+ * run, so a slow arm does not hold up a whole batch; the scenario travels with each task (a large
+ * inline trace is copied once per run). `forEachSimulation` holds at most a window of runs (those
+ * started or finished but waiting for an earlier one), so memory does not grow with the runs;
+ * `runSimulations` collects every Summary.
  */
 import { simulate, type SimulateOptions } from './simulate.js';
 import type { ScenarioInput } from '../scenario/scenario-input.js';
@@ -46,28 +48,67 @@ export function checkPoolOptions(options: Record<string, unknown>): void {
 
 /** The Summary of every task, in task order. */
 export async function runSimulations(tasks: readonly SimulationTask[], options: PoolOptions = {}): Promise<Summary[]> {
+  const out: Summary[] = [];
+  await forEachSimulation(tasks.length, (i) => tasks[i], (summary) => out.push(summary), options);
+  return out;
+}
+
+/** Runs started ahead of the next one to hand over, per worker: work for a worker while another finishes a long run. */
+const WINDOW_PER_WORKER = 4;
+
+/**
+ * Runs tasks `task(0)` … `task(count − 1)` and calls `each(summary, i)` in task order, each as soon
+ * as it and every earlier run are done (and `onProgress` as runs finish, in any order). At most
+ * 4 × workers runs are started and not yet handed over, so at most that many Summaries wait for
+ * an earlier run. The first error (in the order runs fail) rejects, after the runs handed over
+ * before it.
+ */
+export async function forEachSimulation(
+  count: number, task: (i: number) => SimulationTask, each: (summary: Summary, i: number) => void, options: PoolOptions = {},
+): Promise<void> {
   if (isObject(options)) checkPoolOptions(options);
   const modules = options.require ?? [];
   await importModules(modules, 'options.require');
-  const workers = Math.min(options.workers ?? 1, tasks.length);
+  const workers = Math.min(options.workers ?? 1, count);
   if (workers <= 1) {
-    const out: Summary[] = [];
-    for (const task of tasks) {
-      out.push(simulate(task.scenario, task.options));
-      options.onProgress?.(out.length, tasks.length);
+    for (let i = 0; i < count; i++) {
+      const { scenario, options: o } = task(i);
+      each(simulate(scenario, o), i);
+      options.onProgress?.(i + 1, count);
     }
-    return out;
+    return;
   }
   const require = modules.map(moduleUrl);
   const pool = new Tinypool({ filename: workerFile().href, minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
-  let done = 0;
+  const window = workers * WINDOW_PER_WORKER;
+  const waiting = new Map<number, Summary>();
+  let started = 0, handed = 0, done = 0, failed = false;
   try {
-    return await Promise.all(tasks.map(async (task) => {
-      const result = (await pool.run({ require, scenario: task.scenario, options: task.options } satisfies WorkerTask)) as WorkerResult;
-      if ('error' in result) throw rethrown(result.error);
-      options.onProgress?.(++done, tasks.length);
-      return result.summary;
-    }));
+    await new Promise<void>((resolve, reject) => {
+      const fail = (e: unknown) => {
+        if (!failed) reject(e);
+        failed = true;
+      };
+      const finished = (i: number, result: WorkerResult) => {
+        if (failed) return;
+        if ('error' in result) return fail(rethrown(result.error));
+        options.onProgress?.(++done, count);
+        waiting.set(i, result.summary);
+        for (let next = waiting.get(handed); next !== undefined; next = waiting.get(handed)) {
+          waiting.delete(handed);
+          each(next, handed++);
+        }
+        if (handed === count) resolve();
+        else start();
+      };
+      const start = () => {
+        for (; !failed && started < count && started < handed + window; started++) {
+          const i = started, { scenario, options: o } = task(i);
+          pool.run({ require, scenario, options: o } satisfies WorkerTask).then((result) => finished(i, result as WorkerResult)).catch(fail);
+        }
+      };
+      start();
+    });
   } finally {
     await pool.destroy();
   }

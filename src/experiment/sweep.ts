@@ -14,7 +14,7 @@ import type { ScenarioInput, BalancerChoice } from '../scenario/scenario-input.j
 import type { Summary } from '../model/summary.js';
 import { parseExperiment, experimentArms, type Arm, type Experiment, type ExperimentInput } from './experiment.js';
 import { runMetric } from './run-metrics.js';
-import { runSimulations, checkPoolOptions, POOL_OPTION_KEYS, type PoolOptions, type SimulationTask } from './run-pool.js';
+import { forEachSimulation, checkPoolOptions, POOL_OPTION_KEYS, type PoolOptions, type SimulationTask } from './run-pool.js';
 
 export type Cell = string | number | boolean | null;
 
@@ -49,10 +49,12 @@ export async function sweep(input: ExperimentInput, options: SweepOptions = {}):
   const shard = o.shard === undefined ? undefined : checkShard(o.shard, 'options.shard');
   const experiment = parseExperiment(input);
   const runs = plannedRuns(experiment, experimentArms(experiment), shard);
-  const tasks: SimulationTask[] = runs.map(({ arm, seed }) => ({ scenario: arm.scenario, options: { seed, ...(experiment.requests ? { requests: experiment.requests } : {}) } }));
-  const summaries = await runSimulations(tasks, options);
+  const task = (i: number): SimulationTask => ({ scenario: runs[i].arm.scenario, options: { seed: runs[i].seed, ...(experiment.requests ? { requests: experiment.requests } : {}) } });
   const total = experiment.seeds.length * runsPerSeed(experiment);
-  return runs.map((r, i) => sweepRow(experiment, r, total, summaries[i]));
+  // Each Summary becomes its row as it comes: a sweep holds rows (a few numbers per run), not Summaries.
+  const rows: SweepRow[] = [];
+  await forEachSimulation(runs.length, task, (summary, i) => rows.push(sweepRow(experiment, runs[i], total, summary)), options);
+  return rows;
 }
 
 export interface ReplicateOptions extends PoolOptions {

@@ -150,6 +150,23 @@ describe('lbsim: successful commands', () => {
     for (const s of summaries) conserved(s);
   });
 
+  it('compare --json and --csv, written run by run, print what one JSON array and one CSV table would', () => {
+    const args = ['compare', 'default', '--requests', '2000', '--balancers', 'round-robin,p2c', '--seeds', '1..2', '--workers', '2'];
+    const json = ok(...args, '--json');
+    const summaries = JSON.parse(json) as Summary[];
+    expect(summaries.map((s) => [s.balancer, s.seed])).toEqual([['round-robin', 1], ['round-robin', 2], ['power-of-two', 1], ['power-of-two', 2]]);
+    expect(json).toBe(JSON.stringify(summaries, null, 2) + '\n');
+    const lines = ok(...args, '--csv').split('\n');
+    expect(lines).toHaveLength(6); // a header, 4 runs in the same order, and the final newline
+    expect(lines[0].startsWith('scenario,balancer,seed,')).toBe(true);
+    expect(lines.slice(1, 5).map((l) => l.split(',').slice(1, 3).join(' '))).toEqual(['round-robin 1', 'round-robin 2', 'power-of-two 1', 'power-of-two 2']);
+    expect(lines[5]).toBe('');
+  });
+
+  it('compare checks every balancer\'s options before the first run: nothing on stdout', () => {
+    badInput(['compare', 'default', '--balancers', 'rr,p2c:choices=0', '--json', '--workers', '1'], 'balancer.choices', 'got 0');
+  });
+
   it('compare with several seeds prints confidence intervals', () => {
     const out = ok('compare', 'default', '--requests', '2000', '--balancers', 'round-robin,p2c', '--seeds', '1..3');
     expect(out).toContain('±');

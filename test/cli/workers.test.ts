@@ -37,6 +37,16 @@ describe('lbsim with --workers', () => {
     expect(lbsim(...args, '--workers', '2').stdout).toBe(one.stdout);
   });
 
+  it('compare prints the same JSON and CSV, run by run in the same order, on 1 and 2 workers (wallMs aside)', () => {
+    const args = ['compare', 'default', '--balancers', 'round-robin,p2c,least-connections', '--seeds', '1..4', '--requests', '3000'];
+    const json = (w: string) => lbsim(...args, '--json', '--workers', w).stdout.replace(/"wallMs": \d+/g, '"wallMs": 0');
+    const one = json('1');
+    expect(JSON.parse(one)).toHaveLength(12);
+    expect(json('2')).toBe(one);
+    const csv = (w: string) => lbsim(...args, '--csv', '--workers', w).stdout.replace(/,\d+$/gm, ',0'); // wallMs, the last column
+    expect(csv('2')).toBe(csv('1'));
+  });
+
   it('sweep finds a custom balancer in every worker through --require, and not without it', () => {
     const args = ['sweep', 'heterogeneous', '--set', 'balancer=weighted-round-robin,fewest-per-weight', '--seeds', '1..3', '--requests', '5000', '--csv'];
     const one = lbsim(...args, '--require', 'examples/fewest-per-weight.mjs', '--workers', '1');

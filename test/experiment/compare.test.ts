@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AGGREGATE_COLUMNS, aggregateRows, compare, confidenceInterval, preset, type ScenarioInput } from '../../src/index.js';
+import { AGGREGATE_COLUMNS, aggregateRows, comparisonRows, compare, confidenceInterval, preset, type ScenarioInput } from '../../src/index.js';
+import { CompareAccumulator } from '../../src/experiment/compare.js';
 
 const small = { ...preset('default')!, stop: { requests: 5_000 } };
 const round9 = (x: number) => Number(x.toPrecision(9));
@@ -52,5 +53,26 @@ describe('aggregateRows(summaries)', () => {
     expect(row.p50Ms_mean).toBeNull();
     expect(row.p50Ms_ci95).toBeNull();
     expect(row.timedOutShare_mean).toBe(1);
+  });
+});
+
+describe('CompareAccumulator (compare folding runs as they come)', () => {
+  it('gives the rows of the Summaries added one at a time, grouped by balancer whatever the interleaving', () => {
+    const overload = preset('overload');
+    const scenario: ScenarioInput = { ...overload, servers: [{ ...overload.servers[0], discipline: 'fifo' }], arrivals: { process: 'poisson', ratePerSec: 104 } };
+    const summaries = compare(scenario, ['round-robin', 'p2c'], { seeds: [1, 2, 3, 4] });
+    const acc = new CompareAccumulator();
+    for (const k of [0, 4, 1, 5, 2, 6, 3, 7]) acc.add(summaries[k]); // seed by seed, balancers alternating
+    expect(acc.comparisonRows()).toEqual(comparisonRows(summaries));
+    expect(acc.aggregateRows()).toEqual(aggregateRows(summaries));
+    // Against the definition: Student's t over the seeds' values (latency over the served ones only).
+    const [rr] = acc.comparisonRows(), runs = summaries.slice(0, 4), served = runs.filter((s) => s.requests.succeeded > 0);
+    expect(served.length).toBeGreaterThan(0);
+    expect(served.length).toBeLessThan(4);
+    expect(rr.seeds).toBe(4);
+    expect(rr.p99).toEqual(confidenceInterval(served.map((s) => s.latencyMs.p99)));
+    expect(rr.lossRate).toEqual(confidenceInterval(runs.map((s) => (s.requests.dropped + s.requests.rejected) / s.requests.arrived)));
+    expect(rr.successRate).toEqual(confidenceInterval(runs.map((s) => s.requests.succeeded / s.requests.arrived)));
+    expect(rr.maxOverMean).toEqual(confidenceInterval(runs.map((s) => s.imbalance.maxOverMean)));
   });
 });

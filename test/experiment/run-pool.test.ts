@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { preset, ScenarioError, type ScenarioInput } from '../../src/index.js';
 import { sweep } from '../../src/experiment/sweep.js';
-import { runSimulations } from '../../src/experiment/run-pool.js';
+import { forEachSimulation, runSimulations } from '../../src/experiment/run-pool.js';
+import { simulate } from '../../src/experiment/simulate.js';
+import type { Summary } from '../../src/model/summary.js';
 
 const small: ScenarioInput = { ...preset('default'), stop: { requests: 2_000 } };
 
@@ -13,6 +15,24 @@ describe('runSimulations(tasks, {workers})', () => {
     expect(one).toHaveLength(18);
     expect(await sweep(experiment, { workers: 2 })).toEqual(one);
     expect(await sweep(experiment, { workers: 3 })).toEqual(one);
+  });
+
+  it('forEachSimulation hands runs over in task order, starting none more than 4 per worker ahead of the next to hand over', async () => {
+    // Run lengths vary (1,000 to 6,000 requests), so runs finish out of order on 2 workers.
+    const task = (i: number) => ({ scenario: small, options: { seed: i + 1, requests: 1_000 + ((i * 7) % 6) * 1_000 } });
+    const order: number[] = [], got: Summary[] = [], ahead: number[] = [];
+    await forEachSimulation(24, (i) => {
+      ahead.push(i - order.length);
+      return task(i);
+    }, (summary, i) => {
+      order.push(i);
+      got.push(summary);
+    }, { workers: 2 });
+    expect(order).toEqual(Array.from({ length: 24 }, (_, i) => i));
+    expect(Math.max(...ahead)).toBe(7); // the window: 2 workers x 4 runs started and not handed over
+    const one = Array.from({ length: 24 }, (_, i) => simulate(task(i).scenario, task(i).options));
+    const strip = ({ wallMs: _, ...s }: Summary) => s;
+    expect(got.map(strip)).toEqual(one.map(strip));
   });
 
   it('reports progress once per run, up to the total', async () => {
