@@ -13,15 +13,17 @@
  * Lanes: events scheduled a fixed delay after "now" (a client's timeout, deadline, hedge) come
  * due in the order they were scheduled, so `pushLane` keeps them in a FIFO ring per lane instead
  * of the heap: O(1) in and out, and the heap stays as small as the events that really need it.
- * `pop` takes the earliest of heap, slot and lane heads by (time, sequence), so the order is the
- * same as with one heap; an event pushed to a lane earlier than the lane's last goes to the heap.
- * The earliest lane head is cached (`laneTime`, `laneSeq`, `laneBest`), so a pop from the heap
- * side costs one comparison more with lanes than without, and only a pop from a lane (or a push
- * to an empty one) looks at the lanes again.
+ * A lane's head is represented in the heap by a stand-in entry with the head's own time and
+ * sequence and data −1 − lane; popping it takes the head off the ring and puts the next head's
+ * stand-in in. So `pop` compares only the slot and the heap's top, as without lanes, and the
+ * order is the same as with one heap (a lane's next head is due after most of the heap: its
+ * sift-up mostly stops at once). An event pushed to a lane earlier than the lane's last goes to
+ * the heap.
  *
- * An event carries one 32-bit integer of data (the model packs kind and target into it). The
- * sequence number doubles as the event's id: `push` returns it, and the popped event's id is in
- * `lastId`, which is how models cancel lazily (remember the id, ignore events whose id is stale).
+ * An event carries one non-negative 32-bit integer of data (the model packs kind and target into
+ * it; negative values are the lanes' stand-ins). The sequence number doubles as the event's id:
+ * `push` returns it, and the popped event's id is in `lastId`, which is how models cancel lazily
+ * (remember the id, ignore events whose id is stale).
  */
 export class EventQueue {
   /** Events pending (heap, slot and lanes). */
@@ -40,10 +42,6 @@ export class EventQueue {
   private slotSeq = 0;
   private slotData = 0;
   private readonly lanes: Lane[] = [];
-  /** The earliest lane head by (time, sequence): its lane's index (-1: every lane is empty), time and sequence. */
-  private laneBest = -1;
-  private laneTime = Infinity;
-  private laneSeq = Infinity;
 
   constructor(capacity = 64) {
     this.time = new Float64Array(capacity);
@@ -51,17 +49,25 @@ export class EventQueue {
     this.data = new Int32Array(capacity);
   }
 
-  /** Adds an event; returns its id. */
+  /** Adds an event (data ≥ 0); returns its id. */
   push(time: number, data: number): number {
     const id = this.nextSeq++;
     this.size++;
+    this.insert(time, id, data);
+    return id;
+  }
+
+  /** Puts entry (time, seq, data) into the slot if it is free, else into the heap. */
+  private insert(time: number, id: number, data: number): void {
     if (!this.slotFull) {
       this.slotFull = true;
       this.slotTime = time;
       this.slotSeq = id;
       this.slotData = data;
-      return id;
-    }
+    } else this.heapInsert(time, id, data);
+  }
+
+  private heapInsert(time: number, id: number, data: number): void {
     if (this.heapSize === this.time.length) this.grow();
     const T = this.time, Q = this.seq, D = this.data;
     let i = this.heapSize++;
@@ -72,7 +78,6 @@ export class EventQueue {
       i = p;
     }
     T[i] = time; Q[i] = id; D[i] = data;
-    return id;
   }
 
   /** A new FIFO lane for `pushLane`; returns its number. */
@@ -90,69 +95,33 @@ export class EventQueue {
     if (l.len > 0 && time < l.lastTime) return this.push(time, data);
     const id = this.nextSeq++;
     this.size++;
-    // A new head (the lane was empty) may be the earliest; a later id never wins a tie.
-    if (l.len === 0 && time < this.laneTime) {
-      this.laneBest = lane;
-      this.laneTime = time;
-      this.laneSeq = id;
-    }
+    if (l.len === 0) this.heapInsert(time, id, -1 - lane); // the new head's stand-in
     l.add(time, id, data);
     return id;
-  }
-
-  /** Finds the earliest lane head again (after a lane's head was taken). */
-  private findLaneBest(): void {
-    let best = -1, bt = Infinity, bq = Infinity;
-    const lanes = this.lanes;
-    for (let i = 0; i < lanes.length; i++) {
-      const l = lanes[i];
-      if (l.len === 0) continue;
-      const t = l.headTime(), q = l.headSeq();
-      if (t < bt || (t === bt && q < bq)) {
-        best = i; bt = t; bq = q;
-      }
-    }
-    this.laneBest = best;
-    this.laneTime = bt;
-    this.laneSeq = bq;
   }
 
   /** Time of the earliest event (Infinity when empty). */
   peekTime(): number {
     const top = this.heapSize > 0 ? this.time[0] : Infinity;
-    const t = this.slotFull && this.slotTime < top ? this.slotTime : top;
-    return this.laneTime < t ? this.laneTime : t;
+    return this.slotFull && this.slotTime < top ? this.slotTime : top;
   }
 
   /** Removes the earliest event, sets `lastTime` and `lastId`, returns its data. Not for an empty queue. */
   pop(): number {
-    return this.laneBest >= 0 && this.laneFirst() ? this.popLane() : this.popHeapSide();
+    const data = this.popEntry();
+    return data >= 0 ? data : this.popLane(-1 - data);
   }
 
-  /** True when the earliest lane head comes before the heap's side (the slot and the heap's top). */
-  private laneFirst(): boolean {
-    const bt = this.laneTime, bq = this.laneSeq;
-    if (this.heapSize > 0) {
-      const t = this.time[0];
-      if (t < bt || (t === bt && this.seq[0] < bq)) return false;
-    }
-    if (this.slotFull) {
-      const t = this.slotTime;
-      if (t < bt || (t === bt && this.slotSeq < bq)) return false;
-    }
-    return true;
-  }
-
-  private popLane(): number {
-    this.size--;
-    this.lastTime = this.laneTime;
-    this.lastId = this.laneSeq;
-    const data = this.lanes[this.laneBest].take();
-    this.findLaneBest();
+  /** Lane `lane`'s head came due (its stand-in was popped): off the ring, the next head's stand-in in. */
+  private popLane(lane: number): number {
+    const l = this.lanes[lane];
+    const data = l.take();
+    if (l.len > 0) this.heapInsert(l.headTime(), l.headSeq(), -1 - lane);
     return data;
   }
 
-  private popHeapSide(): number {
+  /** Removes the earliest entry of slot and heap (a lane's stand-in included), sets `lastTime` and `lastId`. */
+  private popEntry(): number {
     const T = this.time, Q = this.seq, D = this.data;
     this.size--;
     if (this.slotFull) {
@@ -192,9 +161,6 @@ export class EventQueue {
     this.heapSize = 0;
     this.slotFull = false;
     for (const l of this.lanes) l.len = 0;
-    this.laneBest = -1;
-    this.laneTime = Infinity;
-    this.laneSeq = Infinity;
   }
 
   private grow(): void {
