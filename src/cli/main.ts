@@ -39,7 +39,8 @@ import { parseSeedsText } from '../experiment/seeds-text.js';
 import { UsageError, options, str, strs, onePositional, integerFlag, type Io, type Flags } from './flags.js';
 import { sweepCommand, SWEEP_HELP, workersFlag } from './sweep-command.js';
 import { timeseriesFlag, suggestedWindowMs, seriesCsv, seriesTable } from './run-series.js';
-import { writePlot } from './plot-file.js';
+import { plotFlag, writePlot } from './plot-file.js';
+import { scenarioArg } from './scenario-arg.js';
 import { runChart } from '../experiment/chart-specs.js';
 import { experimentSchema } from '../experiment/experiment-schema.js';
 import { progressBar } from './progress.js';
@@ -68,7 +69,14 @@ each cell is mean ± 95% confidence half-width over seeds. Exit codes: 0 ok, 2 b
 output that cannot be written.
 `;
 
-/** What `lbsim <command> --help` says about the command's arguments, before the usage. */
+/** The machines `lbsim diagram <name>` prints. */
+const DIAGRAM_MACHINES = new Map<string, StateMachine>([
+  ['server', SERVER_MACHINE], ['request', REQUEST_MACHINE], ['attempt', ATTEMPT_MACHINE], ['breaker', BREAKER_MACHINE], ['bulkhead', BULKHEAD_MACHINE], ['limit', LIMIT_MACHINE], ['shedding', SHEDDING_MACHINE],
+  ['topology-call', TOPOLOGY_CALL_MACHINE], ['topology-attempt', TOPOLOGY_ATTEMPT_MACHINE],
+]);
+const diagramNames = [...DIAGRAM_MACHINES.keys()];
+
+/** What `lbsim <command> --help` says about the command's arguments, after its usage line. */
 const COMMAND_HELP: Record<string, string> = {
   run: `Runs one scenario (a JSON file or a preset name) and prints its Summary.
   --balancer NAME[:option=value...]  replace the scenario's balancer, e.g. p2c:choices=3
@@ -99,7 +107,7 @@ warm-up that takes most arrivals, a window short against the queues' relaxation 
   list: `Lists balancers (with aliases and option defaults), distributions, arrival processes and presets.
   --json   the same as JSON`,
   validate: 'Checks a scenario file or preset: prints "ok" and its offered load (warnings on stderr), or the field that is wrong, its value and what was expected (exit 2).',
-  diagram: `Prints a state machine (server, request, attempt, breaker, bulkhead or limit) as a Mermaid stateDiagram-v2, or, with
+  diagram: `Prints a state machine (${diagramNames.slice(0, -1).join(', ')} or ${diagramNames.at(-1)}) as a Mermaid stateDiagram-v2, or, with
 "topology <scenario>", runs a scenario of services calling services and prints it as a Mermaid flowchart
 annotated with what was measured (attempts per request, success share and latency of each edge), or, with
 "workflow <scenario>", runs a scenario with workflows and prints their combined state model (the invoked
@@ -159,9 +167,9 @@ function command(argv: readonly string[], io: Io): number | Promise<number> {
     case 'preset':
     case 'schema':
       if (rest.includes('--help') || rest.includes('-h')) {
-        // `lbsim compare --help`: the usage, this command's line first.
+        // `lbsim compare --help`: this command's usage line and flags (lbsim --help lists every command).
         const line = USAGE.split('\n').find((l) => l.startsWith(`  lbsim ${cmd} `));
-        io.out(`${line ? `${line.trim()}\n\n` : ''}${COMMAND_HELP[cmd]}\n\n${USAGE}`);
+        io.out(`${line ? `${line.trim()}\n\n` : ''}${COMMAND_HELP[cmd]}\n\nRun 'lbsim --help' for every command.\n`);
         return 0;
       }
       return subcommand(cmd, rest, io);
@@ -213,8 +221,8 @@ function format(values: Flags): 'json' | 'csv' | 'table' {
 async function run(args: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = options(args, { balancer: 'string', requests: 'string', seed: 'string', json: 'boolean', csv: 'boolean', timeseries: 'string', plot: 'string', 'per-server': 'boolean' });
   const out = format(values);
-  const json = readScenarioJson(onePositional(positionals, 'scenario file or preset name'));
-  const scenario = parseScenario(json);
+  const plot = plotFlag(str(values.plot));
+  const scenario = scenarioArg(onePositional(positionals, 'scenario file or preset name'));
   const flag = str(values.balancer);
   const target = flag === undefined ? undefined : serviceChoice(flag.trim(), scenario, '--balancer');
   const balancer = target?.service === undefined ? target?.choice : undefined;
@@ -225,7 +233,6 @@ async function run(args: readonly string[], io: Io): Promise<number> {
   const series = timeseriesFlag(str(values.timeseries));
   const perServer = values['per-server'] === true;
   reportLoad(withRequests(scenario, requests), io.err, out === 'table');
-  const plot = str(values.plot);
   const windowMs = series ?? (plot !== undefined ? suggestedWindowMs(withRequests(scenario, requests)) : undefined);
   if (windowMs === undefined) {
     const summary = simulate(scenario, { balancer, seed, requests, perServer, ...(services ? { services } : {}) });
@@ -447,7 +454,7 @@ function list(args: readonly string[], io: Io): number {
 function validate(args: readonly string[], io: Io): number {
   const { positionals } = options(args, {});
   const file = onePositional(positionals, 'scenario file or preset name');
-  const scenario = parseScenario(readScenarioJson(file));
+  const scenario = scenarioArg(file);
   if (scenario.topology) {
     const t = scenario.topology, servers = t.services.reduce((n, svc) => n + svc.servers.reduce((m, g) => m + g.count, 0), 0);
     io.out(`ok: ${printable(scenario.name)}, ${t.services.length} services, ${servers} servers, entry ${printable(t.entry)}\n`);
@@ -497,12 +504,9 @@ function diagram(args: readonly string[], io: Io): number {
     io.out(workflowMermaid(scenario.workflows, (simulate(scenario as never, { requests, seed }) as TopologySummary).workflows!));
     return 0;
   }
-  const which = onePositional(positionals, 'machine name (server, request, attempt, breaker, bulkhead, limit, shedding, topology-call or topology-attempt) or "topology <scenario>"');
-  const machine = new Map<string, StateMachine>([
-    ['server', SERVER_MACHINE], ['request', REQUEST_MACHINE], ['attempt', ATTEMPT_MACHINE], ['breaker', BREAKER_MACHINE], ['bulkhead', BULKHEAD_MACHINE], ['limit', LIMIT_MACHINE], ['shedding', SHEDDING_MACHINE],
-    ['topology-call', TOPOLOGY_CALL_MACHINE], ['topology-attempt', TOPOLOGY_ATTEMPT_MACHINE],
-  ]).get(which);
-  if (!machine) throw new ScenarioError('diagram', which, '"server", "request", "attempt", "breaker", "bulkhead", "limit", "shedding", "topology-call", "topology-attempt" or "topology <scenario>"');
+  const which = onePositional(positionals, `machine name (${diagramNames.join(', ')}), "topology <scenario>" or "workflow <scenario>"`);
+  const machine = DIAGRAM_MACHINES.get(which);
+  if (!machine) throw new ScenarioError('diagram', which, `${diagramNames.map((n) => `"${n}"`).join(', ')}, "topology <scenario>" or "workflow <scenario>"`);
   io.out(toMermaid(machine));
   return 0;
 }

@@ -6,7 +6,7 @@ import { ScenarioError } from '../input/check.js';
 import { MAX_FILE_BYTES, readTextFile } from '../scenario/read-text-file.js';
 import { mergeRows } from '../experiment/merge-rows.js';
 import { UsageError, options, str, type Io } from './flags.js';
-import { writePlot } from './plot-file.js';
+import { plotFlag, writePlot } from './plot-file.js';
 import { sweepChart } from '../experiment/chart-specs.js';
 import { renderSweep, sweepFormat } from './sweep-output.js';
 
@@ -19,6 +19,7 @@ into the output the unsharded sweep gives, byte for byte. Every run must be pres
 export async function mergeCommand(args: readonly string[], io: Io): Promise<number> {
   const { values, positionals } = options(args, { json: 'boolean', csv: 'boolean', jsonl: 'boolean', markdown: 'boolean', aggregate: 'boolean', plot: 'string' });
   const format = sweepFormat(values);
+  const plot = plotFlag(str(values.plot));
   if (positionals.length === 0) throw new UsageError('expected the JSON lines files of the shards, got none');
   const sources = positionals.map((name) => ({
     name,
@@ -26,6 +27,5 @@ export async function mergeCommand(args: readonly string[], io: Io): Promise<num
   }));
   const rows = mergeRows(sources);
   io.out(renderSweep(rows, format, Boolean(values.aggregate)));
-  const plot = str(values.plot);
   return plot === undefined || (await writePlot(plot, sweepChart(rows), io)) ? 0 : 1;
 }

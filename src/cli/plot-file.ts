@@ -1,8 +1,30 @@
 /** `--plot out.svg`: a chart written as a standalone SVG file (see experiment/render-svg.ts). */
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ScenarioError } from '../input/check.js';
 import { renderSvg } from '../experiment/render-svg.js';
 import type { ChartSpec } from '../experiment/chart-specs.js';
 import type { Io } from './flags.js';
+
+/**
+ * `--plot FILE` checked before anything runs or prints: a path whose directory exists and which is
+ * not itself a directory (else exit 2 naming --plot, not exit 1 after the output).
+ */
+export function plotFlag(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  const dir = dirname(resolve(file));
+  const kind = (path: string) => {
+    try {
+      return statSync(path).isDirectory() ? 'directory' : 'file';
+    } catch {
+      return 'none';
+    }
+  };
+  if (file === '') throw new ScenarioError('--plot', file, 'the path of an SVG file to write');
+  if (kind(dir) !== 'directory') throw new ScenarioError('--plot', file, `an SVG file to write in an existing directory (there is no directory ${dir})`);
+  if (kind(file) === 'directory') throw new ScenarioError('--plot', file, 'an SVG file to write, not a directory');
+  return file;
+}
 
 /** Writes `spec` drawn as SVG to `file`; false (and one line on stderr) when the file cannot be written. */
 export async function writePlot(file: string, spec: ChartSpec, io: Io): Promise<boolean> {

@@ -16,7 +16,7 @@ import { parseSeedsText } from '../experiment/seeds-text.js';
 import { UsageError, integerFlag, onePositional, options, str, strs, type Io } from './flags.js';
 import { renderSweep, sweepFormat } from './sweep-output.js';
 import { progressBar } from './progress.js';
-import { writePlot } from './plot-file.js';
+import { plotFlag, writePlot } from './plot-file.js';
 import { sweepChart } from '../experiment/chart-specs.js';
 
 export const SWEEP_HELP = `Runs every combination of grid values (an arm) on every seed and prints one row per arm.
@@ -85,6 +85,7 @@ export async function sweepCommand(args: readonly string[], io: Io): Promise<num
     throw new UsageError('--shard writes JSON lines (--jsonl) for lbsim merge: print tables, CSV and charts from the merge');
   }
   const format = shard ? 'jsonl' : sweepFormat(values);
+  const plot = plotFlag(str(values.plot));
   const modules = strs(values.require);
   await importModules(modules);
   const source = onePositional(positionals, 'experiment file, scenario file or preset name');
@@ -113,7 +114,6 @@ export async function sweepCommand(args: readonly string[], io: Io): Promise<num
   // A shard's rows carry the sweep's fingerprint: lbsim merge refuses rows of another sweep.
   if (shard) rows = rows.map((row) => ({ ...row, experiment: fingerprint(experiment) }));
   io.out(renderSweep(rows, format, Boolean(values.aggregate)));
-  const plot = str(values.plot);
   return plot === undefined || (await writePlot(plot, sweepChart(rows), io)) ? 0 : 1;
 }
 

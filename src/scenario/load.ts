@@ -43,8 +43,8 @@ function load(file: string): { json: unknown; scenario: Scenario } {
   const text = readTextFile(file, (reason) => {
     if (reason !== 'no such file') return new ScenarioError(file, undefined, `a scenario file: a regular file of at most ${MAX_FILE_MIB} MiB`, reason);
     const close = presetNames().filter((p) => editDistance(p, file) <= 2);
-    const hint = close.length ? `did you mean ${close.join(' or ')}? ` : '';
-    return new ScenarioError(file, undefined, `${hint}a readable scenario file or a preset (${presetNames().join(', ')})`, 'no such file or preset');
+    const hint = close.length ? ` (did you mean ${close.join(' or ')}?)` : '';
+    return new ScenarioError(file, undefined, `a readable scenario file or a preset name${hint}; presets: ${presetNames().join(', ')}`, 'no such file or preset');
   });
   let json = parseJsonText(text, file);
   const dir = dirname(file);

@@ -30,7 +30,7 @@ export const POOL_PRESETS = {
     },
   },
   heterogeneous: {
-    description: 'servers of three speeds with matching weights, heavy-tailed (lognormal) request sizes, 80% load',
+    description: 'servers of three speeds with matching weights, heavy-tailed (lognormal) request sizes, offered load ρ = 0.71',
     scenario: {
       name: 'heterogeneous',
       seed: 1,

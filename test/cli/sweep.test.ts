@@ -133,8 +133,10 @@ describe('--plot and --timeseries', () => {
     const head = topology.out.split('\n')[0];
     expect(head).toMatch(/^fromMs,toMs,throughputPerSec,.*,recovering,web\.okPerSec,web\.errorsPerSec,web\.queueLength,web\.utilization,web\.failed,api\.okPerSec/);
     expect((await lbsim('run', 'three-tier', '--requests', '500', '--timeseries', '100')).out).toMatch(/per service \(attempts ok\/s.*\n.*web ok\/s/);
+    // A directory that does not exist is bad input, found before the run prints anything.
     const unwritable = await lbsim('run', 'default', '--requests', '1000', '--plot', join(dir, 'no-such-dir', 'x.svg'));
-    expect(unwritable.code).toBe(1);
-    expect(unwritable.err).toMatch(/lbsim: cannot write output: ENOENT/);
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.out).toBe('');
+    expect(unwritable.err).toMatch(/^lbsim: --plot: got ".*x\.svg", expected an SVG file to write in an existing directory \(there is no directory .*no-such-dir\)\n$/);
   });
 });
