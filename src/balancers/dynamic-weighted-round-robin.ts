@@ -39,6 +39,11 @@ export const createDynamicWeightedRoundRobin: BalancerFactory = (ctx, options, p
     high!.load(keys);
   }
   if (indexed) reindex();
+  function rekey(s: number): void {
+    const k = key(s);
+    low!.set(s, k);
+    high!.set(s, k === Infinity ? Infinity : -k);
+  }
 
   function bounds(): void {
     if (indexed) {
@@ -92,15 +97,14 @@ export const createDynamicWeightedRoundRobin: BalancerFactory = (ctx, options, p
       let sum = 0;
       for (let i = 0; i < count[s]; i++) sum += samples[base + i];
       mean[s] = sum / count[s];
-      if (indexed) {
-        const k = key(s);
-        low!.set(s, k);
-        high!.set(s, k === Infinity ? Infinity : -k);
-      }
+      if (indexed) rekey(s);
       dirty = true;
     },
-    rebuild() {
-      if (indexed) reindex();
+    rebuild(s = -1) {
+      if (indexed) {
+        if (s < 0) reindex();
+        else rekey(s); // told which server changed: its key alone
+      }
       dirty = true;
     },
   };

@@ -53,7 +53,7 @@ export function indexedFirst(ctx: BalancerContext, maxConn: number): Balancer {
       keyed.rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
       return choose();
     },
-    rebuild: () => keyed.rebuild(),
+    rebuild: (s = -1) => keyed.changed(s), // one server's key when told which changed
     outstandingChanged: (s) => keyed.changed(s),
   };
 }

@@ -29,7 +29,7 @@ export function indexedJoinShortestQueue(ctx: BalancerContext, lowestId: boolean
       keyed.rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
       return choose();
     },
-    rebuild: () => keyed.rebuild(),
+    rebuild: (s = -1) => keyed.changed(s), // one server's key when told which changed
     trueLoadChanged: (s) => keyed.changed(s),
   };
 }

@@ -57,7 +57,7 @@ export function indexedLeastConnections(ctx: BalancerContext, weighted: boolean)
       keyed.rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
       return index.pick(ctx.rng);
     },
-    rebuild: () => keyed.rebuild(),
+    rebuild: (s = -1) => keyed.changed(s), // one server's key when told which changed
     outstandingChanged: (s) => keyed.changed(s),
   };
 }

@@ -70,7 +70,7 @@ export function indexedLeastTime(ctx: BalancerContext, metric: LoadMetric): Bala
       metric.observe!(s, latencyMs, ok);
       keyed.changed(s);
     },
-    rebuild: () => keyed.rebuild(),
+    rebuild: (s = -1) => keyed.changed(s), // one server's key when told which changed
     outstandingChanged: (s) => keyed.changed(s),
   };
 }

@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Balancer, BalancerContext } from '../../src/balancers/balancer.js';
+import { EdfScheduler } from '../../src/balancers/edf-scheduler.js';
+import { getBalancer } from '../../src/balancers/registry.js';
 import { createMaglevTable, SharedTable } from '../../src/balancers/maglev.js';
 import { hashKey } from '../../src/balancers/hash.js';
 import { createStream } from '../../src/random/rng.js';
@@ -118,6 +120,13 @@ function oldWeightedRandom(ctx: BalancerContext): Balancer {
   };
 }
 
+function told(x: Balancer, y: Balancer, s: number): void {
+  for (const b of [x, y]) {
+    b.outstandingChanged?.(s);
+    b.trueLoadChanged?.(s);
+  }
+}
+
 /** `make` and `old` on two copies of a pool under the same random membership sequence: picks that differ. */
 function differences(
   make: (fake: ReturnType<typeof fakeContext>) => Balancer, old: (ctx: BalancerContext) => Balancer,
@@ -136,16 +145,20 @@ function differences(
       const s = x.pick(0);
       if (s !== y.pick(0)) wrong++;
       if (s >= 0 && now.ctx.eligible[s] !== 1) wrong++;
-      // open requests come and go as the model's would (policies that read them)
-      if (s >= 0) now.ctx.outstanding[s]++;
-      if (s >= 0) then.ctx.outstanding[s]++;
+      // open requests come and go as the model's would, policies told (outstanding is trueLoad here)
+      if (s >= 0) {
+        now.ctx.outstanding[s]++;
+        then.ctx.outstanding[s]++;
+        told(x, y, s);
+      }
       const done = Math.floor(a.next() * n);
       b.next();
       if (now.ctx.outstanding[done] > 0) {
         now.ctx.outstanding[done]--;
         then.ctx.outstanding[done]--;
-        x.observe?.(done, 10, true);
-        y.observe?.(done, 10, true);
+        told(x, y, done);
+        x.observe?.(done, 10 + (done % 7), true);
+        y.observe?.(done, 10 + (done % 7), true);
       }
     }
   }
@@ -172,7 +185,7 @@ describe('weighted-random: a Fenwick tree of whole-number weights', () => {
 });
 
 describe('a server leaving untold (rebuild not called) is still never picked', () => {
-  it.each(['weighted-random', 'maglev', 'ring-hash'])('%s', (name) => {
+  it.each(['weighted-random', 'maglev', 'ring-hash', 'edf-round-robin'])('%s', (name) => {
     const fake = fakeContext(20, { weights: Array.from({ length: 20 }, (_, s) => 1 + (s % 3)) });
     const b = create(name, fake);
     for (let s = 0; s < 19; s++) {
@@ -181,5 +194,59 @@ describe('a server leaving untold (rebuild not called) is still never picked', (
     }
     fake.ctx.eligible[19] = 0;
     expect(b.pick(3)).toBe(-1);
+  });
+});
+
+/** edf-round-robin as it was: the heap refilled (virtual time 0, members in id order) on every change. */
+function oldEdf(ctx: BalancerContext): Balancer {
+  const edf = new EdfScheduler(ctx.size);
+  function rebuild(): void {
+    edf.clear();
+    for (let s = 0; s < ctx.size; s++) if (ctx.eligible[s] === 1 && ctx.weights[s] > 0) edf.add(s, ctx.weights[s]);
+  }
+  rebuild();
+  return {
+    pick() {
+      let s = edf.peek();
+      if (s >= 0 && ctx.eligible[s] !== 1) {
+        rebuild();
+        s = edf.peek();
+      }
+      if (s >= 0) edf.advance(ctx.weights[s]);
+      return s;
+    },
+    rebuild,
+  };
+}
+
+describe('edf-round-robin: a restart in O(log n) (RestartingEdf)', () => {
+  it.each([
+    ['equal weights (ties everywhere: FIFO decides)', 300, [1]],
+    ['weights 0 to 3, fractional', 300, [0, 0.35, 1, 2, 3]],
+    ['one server', 1, [0, 1, 2]],
+    ['1,000 servers', 1000, [1, 2, 5]],
+    ['not a power of two, near one', 33, [0, 1, 4]],
+    ['6 servers (many cycles between changes: re-queued entries tie with restarted ones)', 6, [0, 1, 2, 3]],
+    ['12 servers of equal weight', 12, [1]],
+  ] as const)('%s: picks as the refilled heap did', (_, n, weights) => {
+    const { wrong, picks } = differences((f) => create('edf-round-robin', f), oldEdf, { n, weights });
+    expect(picks).toBe(10_000);
+    expect(wrong).toBe(0);
+  });
+});
+
+describe('indexed policies told which server changed update its key alone', () => {
+  it.each([
+    ['least-connections', {}],
+    ['least-connections', { weighted: true }],
+    ['join-shortest-queue', {}],
+    ['first', {}],
+    ['dynamic-weighted-round-robin', {}],
+    ['least-time', {}],
+  ] as const)('%s %j: picks as a full rebuild of the index did', (name, options) => {
+    const old = (ctx: BalancerContext): Balancer => getBalancer(name)!.create(ctx, options, 'balancer');
+    const { wrong, picks } = differences((f) => create(name, f, options), old, { n: 300, weights: [0, 1, 2, 5] });
+    expect(picks).toBe(10_000);
+    expect(wrong).toBe(0);
   });
 });
