@@ -6,17 +6,18 @@
  *
  * Destroying it gives its WebGL context back; the scene model is not touched.
  */
-import { Container, Particle, ParticleContainer, Sprite, Texture, WebGLRenderer } from './pixi.js';
+import { Container, Sprite, Texture, WebGLRenderer } from './pixi.js';
 import { SceneView } from './scene-view.js';
 import type { TopologyView, PixiKit } from './topology-view.js';
 import { CanvasLayer } from './canvas-layer.js';
-import { SHAPE_RADIUS, createAtlas, type Atlas } from './atlas.js';
+import { createAtlas, type Atlas } from './atlas.js';
+import { ParticlePool } from './particle-pool.js';
 import type { SceneModel } from './scene-model.js';
 import type { TopologyScene } from './topology-scene.js';
 import type { Theme } from './theme.js';
 
 /** What a topology's view (in the topology's own file) draws with. */
-const KIT: PixiKit = { Container, Particle, ParticleContainer, Sprite, Texture, CanvasLayer, shapeRadius: SHAPE_RADIUS };
+const KIT: PixiKit = { Container, Sprite, Texture, CanvasLayer, ParticlePool };
 
 export class SceneRenderer {
   readonly canvas: HTMLCanvasElement;

@@ -10,13 +10,14 @@
  *
  * Layers, bottom to top: backdrop, queue bars, box fills, crosses, outlines, dots, labels, words.
  */
-import { Container, Particle, ParticleContainer, Sprite, Texture } from './pixi.js';
+import { Container, Sprite, Texture } from './pixi.js';
+import { ParticlePool } from './particle-pool.js';
 import type { SceneModel } from './scene-model.js';
 import type { Layout } from './layout.js';
 import { queueX } from './layout.js';
-import { BOX_CORNER, SHAPE_RADIUS, type Atlas } from './atlas.js';
-import { INK, OKABE_ITO, SERVER_STYLES, css, toBgr } from './palette.js';
-import { onTheme, type Theme } from './theme.js';
+import { BOX_CORNER, type Atlas } from './atlas.js';
+import { INK, OKABE_ITO, SERVER_STYLES, css } from './palette.js';
+import type { Theme } from './theme.js';
 import { CanvasLayer } from './canvas-layer.js';
 import { ServerState } from '../src/model/states.js';
 
@@ -44,11 +45,9 @@ export class SceneView {
   private words: Texture[] = [];
   private readonly serversLayer = new Container();
   private readonly wordsLayer = new Container();
-  private readonly dots: ParticleContainer;
-  private readonly pool: Particle[] = [];
+  private readonly dots: ParticlePool;
   private servers: ServerSprites[] = [];
   private builtVersion = -1;
-  private shown = 0;
   /** The pool's servers differ in configured power; the most powerful one's speed. */
   private mixedPower = false;
   private maxSpeed = 1;
@@ -56,8 +55,6 @@ export class SceneView {
   private stateFits = new Uint8Array(0);
   /** Servers failed at the last paint of the crosses. */
   private failedMask = '';
-  /** Particle colour (ABGR with alpha) cache inputs. */
-  private readonly bgr = new Map<number, number>();
 
   constructor(
     private readonly scene: SceneModel,
@@ -67,20 +64,16 @@ export class SceneView {
     /** Device px per CSS px of the canvas layers (the renderer's resolution). */
     private readonly resolution = 1,
   ) {
-    this.dots = new ParticleContainer({
-      texture: atlas.shapes[0],
-      dynamicProperties: { position: true, color: true, vertex: true, uvs: true, rotation: false },
-    });
-    declareParticleLocals(this.dots);
+    this.dots = new ParticlePool(atlas, theme);
     this.root.addChild(
-      this.backdrop.sprite, this.serversLayer, this.crosses.sprite, this.outlines.sprite, this.dots, this.labels.sprite, this.wordsLayer,
+      this.backdrop.sprite, this.serversLayer, this.crosses.sprite, this.outlines.sprite, this.dots.container, this.labels.sprite, this.wordsLayer,
     );
   }
 
   /** Draws with `theme` from now on (rebuilds what depends on colours). */
   setTheme(theme: Theme): void {
     this.theme = theme;
-    this.bgr.clear();
+    this.dots.setTheme(theme);
     this.builtVersion = -1;
   }
 
@@ -116,7 +109,7 @@ export class SceneView {
     }
     if (speedChanged) this.paintLabels();
     if (failed !== this.failedMask) this.paintCrosses(failed);
-    this.drawDots();
+    this.dots.draw(scene.particles, L.dotR);
   }
 
   /** Server labels drawn now: names, power values and state words (for tests and the page hook). */
@@ -139,34 +132,7 @@ export class SceneView {
     this.root.destroy({ children: true });
     this.serversLayer.destroy({ children: true });
     this.wordsLayer.destroy({ children: true });
-    this.dots.destroy({ children: true });
-  }
-
-  private drawDots(): void {
-    const ps = this.scene.particles, n = ps.count, shapes = this.atlas.shapes;
-    while (this.pool.length < n) {
-      const p = new Particle({ texture: shapes[0], anchorX: 0.5, anchorY: 0.5 });
-      this.pool.push(p);
-      this.dots.particleChildren.push(p);
-      this.dots.update();
-    }
-    const scale = this.scene.layout.dotR / SHAPE_RADIUS;
-    for (let i = 0; i < n; i++) {
-      const id = ps.live[i], p = this.pool[i];
-      p.x = ps.x[id];
-      p.y = ps.y[id];
-      p.scaleX = p.scaleY = scale * ps.scale[id];
-      p.texture = shapes[ps.shape[id]];
-      p.color = this.abgr(ps.color[id], ps.alpha[id]);
-    }
-    for (let i = n; i < this.shown; i++) this.pool[i].color = 0;
-    this.shown = n;
-  }
-
-  private abgr(rgb: number, alpha: number): number {
-    let bgr = this.bgr.get(rgb);
-    if (bgr === undefined) this.bgr.set(rgb, (bgr = toBgr(onTheme(this.theme, rgb))));
-    return bgr + (((alpha * 255) | 0) << 24);
+    this.dots.container.destroy({ children: true });
   }
 
   /** (Re)creates everything that depends on the layout. */
@@ -203,7 +169,7 @@ export class SceneView {
     }
     this.paintLabels();
     this.failedMask = '-';
-    this.dots.update();
+    this.dots.container.update();
   }
 
   /** The state words at the layout's font size, side by side in one strip. */
@@ -414,18 +380,6 @@ export class SceneView {
         }
       }
     });
-  }
-}
-
-/**
- * pixi 8.22 compiles each ParticleContainer's upload loop with `new Function` from snippets that
- * assign `offset`, `w0`, `w1`, `h0`, `h1` without declaring them, creating globals on `window`
- * at the first render. Declaring them (`var` is function-scoped, so once anywhere will do) in
- * this container's own copies of the snippets keeps the page's global scope clean.
- */
-function declareParticleLocals(container: ParticleContainer): void {
-  for (const property of Object.values(container._properties)) {
-    property.code = `var offset, w0, w1, h0, h1;\n${property.code}`;
   }
 }
 

@@ -11,17 +11,18 @@
  * Layers, bottom to top: backdrop, queue bars, box fills, outlines, dots, names, badges.
  *
  * It lives in the topology's own file of the built element (with the scene and the engine), so
- * pages without a topology never download it; the renderer hands it pixi's classes (`PixiKit`),
- * which stay in the renderer's file.
+ * pages without a topology never download it; the renderer hands it pixi's classes and the dots'
+ * ParticlePool (`PixiKit`), which stay in the renderer's file.
  */
-import type { Container, Particle, ParticleContainer, Sprite } from './pixi.js';
+import type { Container, Sprite } from './pixi.js';
 import type * as Pixi from './pixi.js';
 import type { CanvasLayer } from './canvas-layer.js';
 import type { TopologyScene } from './topology-scene.js';
 import type { TopologyLayout } from './topology-layout.js';
 import type { Atlas } from './atlas.js';
-import { INK, OKABE_ITO, SERVER_STYLES, css, toBgr } from './palette.js';
-import { onTheme, type Theme } from './theme.js';
+import { INK, OKABE_ITO, SERVER_STYLES, css } from './palette.js';
+import type { Theme } from './theme.js';
+import type { ParticlePool } from './particle-pool.js';
 import { BREAKER_STATE_NAMES, BreakerState } from '../src/model/circuit-breaker.js';
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
@@ -30,13 +31,11 @@ const BADGE_MS = 250;
 /** The pixi classes the view draws with, handed over by the renderer. */
 export interface PixiKit {
   Container: typeof Pixi.Container;
-  Particle: typeof Pixi.Particle;
-  ParticleContainer: typeof Pixi.ParticleContainer;
   Sprite: typeof Pixi.Sprite;
   Texture: typeof Pixi.Texture;
   CanvasLayer: typeof CanvasLayer;
-  /** The atlas's SHAPE_RADIUS (a dot of radius r is drawn at scale r / shapeRadius). */
-  shapeRadius: number;
+  /** The dots, drawn as SceneView draws them. */
+  ParticlePool: typeof ParticlePool;
 }
 
 export class TopologyView {
@@ -46,19 +45,16 @@ export class TopologyView {
   private readonly names: CanvasLayer;
   private readonly badges: CanvasLayer;
   private readonly serversLayer: Container;
-  private readonly dots: ParticleContainer;
-  private readonly pool: Particle[] = [];
+  private readonly dots: ParticlePool;
   private fills: Sprite[] = [];
   private queues: Sprite[] = [];
   private lastState = new Int32Array(0);
   private builtVersion = -1;
-  private shown = 0;
   /** Per edge, as last painted: its breaker's state and its bulkhead's count (-1: none). */
   private badgeState = new Int32Array(0);
   private badgeCount = new Int32Array(0);
   private badgeAt = -Infinity;
   private namesShown = 0;
-  private readonly bgr = new Map<number, number>();
 
   constructor(
     private readonly kit: PixiKit,
@@ -73,17 +69,13 @@ export class TopologyView {
     this.outlines = new kit.CanvasLayer();
     this.names = new kit.CanvasLayer();
     this.badges = new kit.CanvasLayer();
-    this.dots = new kit.ParticleContainer({
-      texture: atlas.shapes[0],
-      dynamicProperties: { position: true, color: true, vertex: true, uvs: true, rotation: false },
-    });
-    for (const property of Object.values(this.dots._properties)) property.code = `var offset, w0, w1, h0, h1;\n${property.code}`; // see SceneView
-    this.root.addChild(this.backdrop.sprite, this.serversLayer, this.outlines.sprite, this.dots, this.names.sprite, this.badges.sprite);
+    this.dots = new kit.ParticlePool(atlas, theme);
+    this.root.addChild(this.backdrop.sprite, this.serversLayer, this.outlines.sprite, this.dots.container, this.names.sprite, this.badges.sprite);
   }
 
   setTheme(theme: Theme): void {
     this.theme = theme;
-    this.bgr.clear();
+    this.dots.setTheme(theme);
     this.builtVersion = -1;
   }
 
@@ -103,7 +95,7 @@ export class TopologyView {
       q.tint = full ? OKABE_ITO.vermillion : OKABE_ITO.skyBlue;
     }
     this.paintBadges(false);
-    this.drawDots();
+    this.dots.draw(scene.particles, L.dotR);
   }
 
   /** Service names drawn (for tests and the page hook; servers are not named one by one here). */
@@ -116,34 +108,7 @@ export class TopologyView {
     for (const layer of [this.backdrop, this.outlines, this.names, this.badges]) layer.destroy();
     this.root.destroy({ children: true });
     this.serversLayer.destroy({ children: true });
-    this.dots.destroy({ children: true });
-  }
-
-  private drawDots(): void {
-    const ps = this.scene.particles, n = ps.count, shapes = this.atlas.shapes;
-    while (this.pool.length < n) {
-      const p = new this.kit.Particle({ texture: shapes[0], anchorX: 0.5, anchorY: 0.5 });
-      this.pool.push(p);
-      this.dots.particleChildren.push(p);
-      this.dots.update();
-    }
-    const scale = this.scene.layout.dotR / this.kit.shapeRadius;
-    for (let i = 0; i < n; i++) {
-      const id = ps.live[i], p = this.pool[i];
-      p.x = ps.x[id];
-      p.y = ps.y[id];
-      p.scaleX = p.scaleY = scale * ps.scale[id];
-      p.texture = shapes[ps.shape[id]];
-      p.color = this.abgr(ps.color[id], ps.alpha[id]);
-    }
-    for (let i = n; i < this.shown; i++) this.pool[i].color = 0;
-    this.shown = n;
-  }
-
-  private abgr(rgb: number, alpha: number): number {
-    let bgr = this.bgr.get(rgb);
-    if (bgr === undefined) this.bgr.set(rgb, (bgr = toBgr(onTheme(this.theme, rgb))));
-    return bgr + (((alpha * 255) | 0) << 24);
+    this.dots.container.destroy({ children: true });
   }
 
   private build(): void {
@@ -174,7 +139,7 @@ export class TopologyView {
     this.paintOutlines(L);
     this.paintNames(L);
     this.paintBadges(true);
-    this.dots.update();
+    this.dots.container.update();
   }
 
   /** The clients, the edges (clients → entry, caller → callee), the queue strips. */
@@ -334,7 +299,7 @@ export class TopologyView {
 }
 
 /** `text` cut (with "…") to at most `room` px in the context's font; '' when not even one letter fits. */
-function fit(g: CanvasRenderingContext2D, text: string, room: number): string {
+export function fit(g: CanvasRenderingContext2D, text: string, room: number): string {
   if (g.measureText(text).width <= room) return text;
   for (let n = text.length - 1; n > 0; n--) {
     const cut = `${text.slice(0, n)}…`;

@@ -9,7 +9,7 @@
  */
 import type { CanvasLayer } from './canvas-layer.js';
 import type { Atlas } from './atlas.js';
-import { TopologyView, type PixiKit } from './topology-view.js';
+import { TopologyView, fit, type PixiKit } from './topology-view.js';
 import type { WorkflowScene } from './workflow-scene.js';
 import type { ChartArrow, ChartBox } from './workflow-layout.js';
 import { INK, OKABE_ITO, css } from './palette.js';
@@ -223,14 +223,4 @@ export class WorkflowView extends TopologyView {
     g.fill();
     g.globalAlpha = 1;
   }
-}
-
-/** `text` cut (with "…") to at most `room` px in the context's font. */
-function fit(g: CanvasRenderingContext2D, text: string, room: number): string {
-  if (g.measureText(text).width <= room) return text;
-  for (let n = text.length - 1; n > 0; n--) {
-    const cut = `${text.slice(0, n)}…`;
-    if (g.measureText(cut).width <= room) return cut;
-  }
-  return '';
 }
