@@ -73,6 +73,54 @@ async function open(url: string, options: { reducedMotion?: 'reduce' | 'no-prefe
 const snap = (page: Page, arg?: unknown): Promise<Snapshot> =>
   page.evaluate((a) => (window as unknown as { __lbsim: { snapshot(a?: unknown): Snapshot } }).__lbsim.snapshot(a as never), arg);
 
+/**
+ * A blank page with the element loaded and, in a <main id="column"> at most `column` px wide, a
+ * figure per preset (its id the preset's name) after a paragraph naming it; `speeds` sets a
+ * figure's speed attribute.
+ */
+async function openColumn(viewport: { width: number; height: number }, column: number, presets: readonly string[], speeds: Record<string, string> = {}) {
+  const opened = await open(`${base}/blank.html`, viewport);
+  await opened.page.addScriptTag({ type: 'module', url: '/lbsim-view.js' });
+  await opened.page.waitForFunction(() => customElements.get('lbsim-view') !== undefined);
+  await opened.page.evaluate(({ width, presets, speeds }) => {
+    const main = document.createElement('main');
+    main.id = 'column';
+    main.setAttribute('style', `max-width: ${width}px; margin: 0 auto; font: 16px/1.5 Georgia, serif`);
+    for (const preset of presets) {
+      const p = document.createElement('p');
+      p.textContent = `Figure: the ${preset} preset.`;
+      const el = document.createElement('lbsim-view');
+      el.id = preset;
+      el.setAttribute('preset', preset);
+      if (speeds[preset] !== undefined) el.setAttribute('speed', speeds[preset]);
+      main.append(p, el);
+    }
+    document.body.append(main);
+  }, { width: column, presets, speeds });
+  return opened;
+}
+
+/** The snapshot of the figure whose id is `id`. */
+const figureSnap = <T>(page: Page, id: string): Promise<T> =>
+  page.evaluate((i) => (document.getElementById(i) as unknown as { snapshot(): T }).snapshot(), id);
+
+/** Names of the files the page fetched. */
+const fetchedFiles = (page: Page) => page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.split('/').pop()));
+
+/**
+ * Screenshots of the column's figures (`<name>-<id>.png`) and of the whole column (`<name>.png`),
+ * and each figure's frame times, live dots, simulated time and `fields` in `<name>.json`.
+ */
+async function saveColumn(page: Page, name: string, ids: readonly string[], fields: readonly string[] = []): Promise<void> {
+  for (const id of ids) await page.locator(`#${id}`).screenshot({ path: join(shots, `${name}-${id}.png`) });
+  await page.locator('#column').screenshot({ path: join(shots, `${name}.png`) });
+  const frames = await page.evaluate(([ids, fields]) => ids.map((i) => {
+    const s = (document.getElementById(i) as any).snapshot();
+    return { id: i, frameMs: s.frameMs, frameIntervalMs: s.frameIntervalMs, dotsLive: s.dotsLive, simMs: s.simMs, ...Object.fromEntries(fields.map((f) => [f, s[f]])) };
+  }), [ids, fields] as const);
+  writeFileSync(join(shots, `${name}.json`), JSON.stringify(frames, null, 2));
+}
+
 /** Counts the distinct colours of a PNG (decoded by the browser). */
 async function colours(page: Page, png: Buffer): Promise<number> {
   return page.evaluate(async (b64) => {
@@ -589,26 +637,10 @@ describe('the demo in headless Chromium', () => {
 
   for (const [form, viewport, column] of [['phone', { width: 390, height: 844 }, 390], ['column', { width: 1000, height: 900 }, 720]] as const) {
     it(`topologies (${form}, ${column} px column): three-tier and circuit-breaker animate their services in tiers, from the topology's own file, without errors`, async () => {
-      const { page, outside, errors, close } = await open(`${base}/blank.html`, viewport);
-      await page.addScriptTag({ type: 'module', url: '/lbsim-view.js' });
-      await page.waitForFunction(() => customElements.get('lbsim-view') !== undefined);
-      await page.evaluate((width) => {
-        const main = document.createElement('main');
-        main.id = 'column';
-        main.setAttribute('style', `max-width: ${width}px; margin: 0 auto; font: 16px/1.5 Georgia, serif`);
-        for (const preset of ['three-tier', 'circuit-breaker']) {
-          const p = document.createElement('p');
-          p.textContent = `Figure: the ${preset} preset.`;
-          const el = document.createElement('lbsim-view');
-          el.id = preset;
-          el.setAttribute('preset', preset);
-          main.append(p, el);
-        }
-        document.body.append(main);
-      }, column);
+      const { page, outside, errors, close } = await openColumn(viewport, column, ['three-tier', 'circuit-breaker']);
       type Topo = { error: string | null; tiers: number; services: number;
         labels: { names: number }; sceneSize: { width: number; height: number }; servers: unknown[]; legend: string[] };
-      const get = (id: string) => page.evaluate((i) => (document.getElementById(i) as unknown as { snapshot(): Topo }).snapshot(), id);
+      const get = (id: string) => figureSnap<Topo>(page, id);
       for (const [id, tiers, services, servers] of [['three-tier', 3, 4, 12], ['circuit-breaker', 2, 2, 4]] as const) {
         await page.locator(`#${id}`).scrollIntoViewIfNeeded();
         await page.waitForFunction((i) => (document.getElementById(i) as any).snapshot().spawned > 20, id, { timeout: 90_000 });
@@ -624,7 +656,7 @@ describe('the demo in headless Chromium', () => {
       }
       // A topology's servers have no menu: its animation takes Space only, and says so.
       expect(await page.locator('#three-tier .stage').getAttribute('aria-keyshortcuts')).toBe('Space');
-      const files = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.split('/').pop()));
+      const files = await fetchedFiles(page);
       expect(files).toContain('lbsim-view-topology-scene.js');
       // Stills: the breaker once it has opened; three-tier past its warm-up (its charts measure from 1 s).
       await page.locator('#circuit-breaker').evaluate((el) => el.setAttribute('speed', '1'));
@@ -637,14 +669,7 @@ describe('the demo in headless Chromium', () => {
       await page.waitForTimeout(1_000);
       await page.locator('#three-tier').evaluate((el) => (el as unknown as { pause(): void }).pause());
       await page.waitForTimeout(200);
-      await page.locator('#three-tier').screenshot({ path: join(shots, `topology-${form}-three-tier.png`) });
-      await page.locator('#circuit-breaker').screenshot({ path: join(shots, `topology-${form}-circuit-breaker.png`) });
-      await page.locator('#column').screenshot({ path: join(shots, `topology-${form}.png`) });
-      const frames = await page.evaluate(() => ['three-tier', 'circuit-breaker'].map((i) => {
-        const s = (document.getElementById(i) as any).snapshot();
-        return { id: i, frameMs: s.frameMs, frameIntervalMs: s.frameIntervalMs, dotsLive: s.dotsLive, simMs: s.simMs };
-      }));
-      writeFileSync(join(shots, `topology-${form}.json`), JSON.stringify(frames, null, 2));
+      await saveColumn(page, `topology-${form}`, ['three-tier', 'circuit-breaker']);
       expect(outside).toEqual([]);
       expect(errors).toEqual([]);
       await close();
@@ -653,27 +678,10 @@ describe('the demo in headless Chromium', () => {
 
   for (const [form, viewport, column] of [['phone', { width: 390, height: 844 }, 390], ['column', { width: 1000, height: 900 }, 720]] as const) {
     it(`workflows (${form}, ${column} px column): order-payment and cancel-race draw their statechart beside the servers, from the workflow's own file, without errors`, async () => {
-      const { page, outside, errors, close } = await open(`${base}/blank.html`, viewport);
-      await page.addScriptTag({ type: 'module', url: '/lbsim-view.js' });
-      await page.waitForFunction(() => customElements.get('lbsim-view') !== undefined);
-      await page.evaluate((width) => {
-        const main = document.createElement('main');
-        main.id = 'column';
-        main.setAttribute('style', `max-width: ${width}px; margin: 0 auto; font: 16px/1.5 Georgia, serif`);
-        for (const preset of ['order-payment', 'cancel-race']) {
-          const p = document.createElement('p');
-          p.textContent = `Figure: the ${preset} preset.`;
-          const el = document.createElement('lbsim-view');
-          el.id = preset;
-          el.setAttribute('preset', preset);
-          el.setAttribute('speed', preset === 'order-payment' ? '1' : '5');
-          main.append(p, el);
-        }
-        document.body.append(main);
-      }, column);
+      const { page, outside, errors, close } = await openColumn(viewport, column, ['order-payment', 'cancel-race'], { 'order-payment': '1', 'cancel-race': '5' });
       type Wf = { error: string | null; services: number; workflowStates: number; workflowArrows: number; transitionsSeen: number; violationsOpen: number;
         orders: number; simMs: number; labels: { names: number }; sceneSize: { width: number; height: number } };
-      const get = (id: string) => page.evaluate((i) => (document.getElementById(i) as unknown as { snapshot(): Wf }).snapshot(), id);
+      const get = (id: string) => figureSnap<Wf>(page, id);
       for (const [id, states] of [['order-payment', 11], ['cancel-race', 12]] as const) {
         await page.locator(`#${id}`).scrollIntoViewIfNeeded();
         await page.waitForFunction((i) => (document.getElementById(i) as any).snapshot().transitionsSeen > 200, id, { timeout: 120_000 });
@@ -686,7 +694,7 @@ describe('the demo in headless Chromium', () => {
         expect(s.labels.names, `${id}: both services named`).toBe(2);
         expect(s.sceneSize.width, id).toBeLessThanOrEqual(column);
       }
-      const files = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name.split('/').pop()));
+      const files = await fetchedFiles(page);
       expect(files).toContain('lbsim-view-topology-scene.js');
       expect(files).toContain('lbsim-view-workflow-scene.js');
       // Stills: cancel-race with a cancelled order's payment authorized (the pair open), order-payment a few seconds in.
@@ -696,14 +704,7 @@ describe('the demo in headless Chromium', () => {
       await page.waitForFunction(() => (document.getElementById('order-payment') as any).snapshot().simMs > 6_000, undefined, { timeout: 120_000 });
       await page.locator('#order-payment').evaluate((el) => (el as unknown as { pause(): void }).pause());
       await page.waitForTimeout(300);
-      await page.locator('#order-payment').screenshot({ path: join(shots, `workflow-${form}-order-payment.png`) });
-      await page.locator('#cancel-race').screenshot({ path: join(shots, `workflow-${form}-cancel-race.png`) });
-      await page.locator('#column').screenshot({ path: join(shots, `workflow-${form}.png`) });
-      const frames = await page.evaluate(() => ['order-payment', 'cancel-race'].map((i) => {
-        const s = (document.getElementById(i) as any).snapshot();
-        return { id: i, frameMs: s.frameMs, frameIntervalMs: s.frameIntervalMs, dotsLive: s.dotsLive, simMs: s.simMs, transitionsSeen: s.transitionsSeen };
-      }));
-      writeFileSync(join(shots, `workflow-${form}.json`), JSON.stringify(frames, null, 2));
+      await saveColumn(page, `workflow-${form}`, ['order-payment', 'cancel-race'], ['transitionsSeen']);
       expect(outside).toEqual([]);
       expect(errors).toEqual([]);
       await close();
