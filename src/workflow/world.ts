@@ -542,6 +542,13 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     return r.i32[root * r.W2 + r.xi + C_CUR + mi];
   }
 
+  /** Whether some instance of child machine `mi` in family `root` (not only its current one: earlier ones live on, e.g. a payment a retry replaced) is in state `s`. */
+  private anyIn(root: number, mi: number, s: number): boolean {
+    const r = this.machines[0], inst = this.machines[mi];
+    for (let x = r.i32[root * r.W2 + r.xi + this.cChild + mi]; x >= 0; x = inst.i32[x * inst.W2 + inst.xi + X_NEXT]) if (inst.isIn(x, s)) return true;
+    return false;
+  }
+
   /** Whether invariant `i` is violated in family `root` now. */
   private isOpen(root: number, i: number): boolean {
     const r = this.machines[0], x = r.f64[root * r.W + r.xf + F_OPEN + i];
@@ -613,8 +620,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       for (let mi = 0; mi < C && holds; mi++) {
         const s = v.states[mi];
         if (s < 0) continue;
-        const row = mi === 0 ? root : inst.i32[at + C_CUR + mi];
-        holds = row >= 0 && this.machines[mi].isIn(row, s);
+        holds = mi === 0 ? inst.isIn(root, s) : this.anyIn(root, mi, s);
       }
       const open = this.isOpen(root, i);
       if (holds && !open) this.openViolation(v, root, i);
