@@ -24,7 +24,7 @@ describe('never invariants over every instance of a family', () => {
     const w = run(cancelling(false));
     const v = never(w);
     // Many families hold several payments (retries after timeouts are new operations).
-    expect(w.duplicates.families).toBeGreaterThan(100);
+    expect(w.duplicates!.families).toBeGreaterThan(100);
     expect(v.violations).toBeGreaterThan(100);
     // Neither state can be left: a violation, once begun, lasts until the run ends or the family is over.
     expect(v.resolved).toBe(0);
@@ -36,7 +36,7 @@ describe('never invariants over every instance of a family', () => {
   it('with idempotency keys (one payment per family) the same rule holds', () => {
     const w = run(cancelling(true));
     const v = never(w);
-    expect(w.duplicates.families).toBe(0);
+    expect(w.duplicates!.families).toBe(0);
     expect(v.violations).toBeGreaterThan(0);
     expect(v.resolved).toBe(0);
     expect(v.unresolved).toBe(v.violations);
