@@ -58,13 +58,21 @@ const T_MACHINE = 0, T_ROW = 1, T_KIND = 2, T_EVENT = 3, T_STATE = 4, T_NEXT = 5
  * every instance's first timer (its `after` and user-event timers, linked by T_NEXT) and its
  * family's start row (itself for a start instance); a child's next sibling of its family. A start
  * instance's row is its family's: its id, pending calls, attempts and timers, pair, ok states
- * reached, invoke call, transitions recorded, then per machine its current instance (C_CUR + mi)
+ * reached, invoke call, transitions recorded, what changed since its pair and `never` invariants
+ * were last checked (R_DIRTY: S_NEVER a state an invariant names was entered or left, S_PAIR the
+ * leaf of the start instance or its paired child; both when a child became current), then per machine its current instance (C_CUR + mi)
  * and first child (C_CUR + C + mi), per invariant whether reached and its deadline timer; as
  * Float64 from `xf`, since when in its pair (F_PAIR_SINCE), per invariant since when violated
  * (F_OPEN + i, NaN: not).
  */
 const X_TIMERS = 0, X_ROOT = 1, X_NEXT = 2;
-const R_FID = 2, R_PENDING = 3, R_PAIR = 4, R_OK = 5, R_CALL = 6, R_TL = 7, C_CUR = 8;
+/**
+ * What entering or leaving a state involves: timers (`after`, user events), an invoke, an
+ * `eventually` target, an ok state of the paired child, a `never` invariant, the pair (a state of
+ * the start machine or the paired child). S_NEVER and S_PAIR are also the bits of R_DIRTY.
+ */
+const S_NEVER = 1, S_PAIR = 2, S_TIMED = 4, S_INVOKE = 8, S_REACHES = 16, S_OK = 32;
+const R_FID = 2, R_PENDING = 3, R_PAIR = 4, R_OK = 5, R_CALL = 6, R_TL = 7, R_DIRTY = 8, C_CUR = 9;
 const F_PAIR_SINCE = 0, F_OPEN = 1;
 /** Messages and calls one instant's steps may set off, at most. */
 const MAX_AT_ONCE = 1_000_000;
@@ -122,9 +130,9 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   private tl = new Float64Array(16 * TIMELINE * 2);
   /** Whether families record their transitions: only until every invariant has its example (only the first violation's timeline is shown). */
   private recording = false;
-  /** The `never` invariants' indexes; per machine, per state, whether a timer can be armed in it (`after` or user events). */
+  /** The `never` invariants' indexes; per machine, per state, what entering or leaving it involves (S_* bits). */
   private readonly neverIdx: Int32Array;
-  private readonly timed: Uint8Array[] = [];
+  private readonly flags: Uint8Array[] = [];
   /**
    * Live families by id: the start row of family `fid` at famSlot[fid & (length − 1)] (ids are
    * consecutive, so live ones rarely share a slot; one that finds its slot taken goes to
@@ -163,8 +171,6 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   /** Edges that invokes call over (1). */
   private invokeEdges = new Uint8Array(0);
   private readonly rng: Rng;
-  /** Start-machine states that some `eventually` invariant waits for (1). */
-  private readonly reachesAny: Uint8Array;
   private readonly delayRng: Rng;
   /** Per machine: named delays by after-entry index; user events by state (event index, delay, p). */
   private readonly afterDist: (Distribution | null)[][] = [];
@@ -289,10 +295,14 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
         targets: list.map((s) => stateByPath(root, s, '')), withinMs: ev.withinMs, count: 0, resolved: 0, unresolved: 0, totalMs: 0, maxMs: 0, example: null,
       });
     }
-    this.reachesAny = new Uint8Array(root.names.length);
     this.recording = this.invariants.length > 0;
     this.neverIdx = Int32Array.from(this.invariants.flatMap((v, i) => (v.kind === 'never' ? [i] : [])));
-    this.machines.forEach(({ m }, mi) => this.timed.push(Uint8Array.from(m.names, (_, s) => (m.afterFirst[s] < m.afterFirst[s + 1] || this.userFirst[mi][s] < this.userFirst[mi][s + 1] ? 1 : 0))));
+    this.machines.forEach(({ m }, mi) => this.flags.push(Uint8Array.from(m.names, (_, s) => (m.afterFirst[s] < m.afterFirst[s + 1] || this.userFirst[mi][s] < this.userFirst[mi][s + 1] ? S_TIMED : 0)
+      | (mi === 0 && this.invokeEdge[s] >= 0 ? S_INVOKE : 0)
+      | (mi === 0 && this.invariants.some((v) => v.targets.includes(s)) ? S_REACHES : 0)
+      | (mi > 0 && mi === this.paired && this.okStates[mi].includes(s) ? S_OK : 0)
+      | (this.invariants.some((v) => v.kind === 'never' && v.states[mi] === s) ? S_NEVER : 0)
+      | (this.paired > 0 && (mi === 0 || mi === this.paired) ? S_PAIR : 0))));
     // Timers a fixed delay after now come due in the order armed: one FIFO lane of the event queue per delay (same order as the heap, O(1)).
     const lanes = new Map<number, number>();
     const laneFor = (ms: number) => {
@@ -301,7 +311,6 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     };
     this.deadlineLane = Int32Array.from(this.invariants, (v) => (v.kind === 'eventually' ? laneFor(v.withinMs) : -1));
     this.machines.forEach(({ m }, mi) => this.afterLane.push(Int32Array.from(m.afterMs, (ms, i) => (this.afterDist[mi][i] === null ? laneFor(ms) : -1))));
-    for (const v of this.invariants) for (const s of v.targets) this.reachesAny[s] = 1;
     this.rng = createStream(model.config.seed, 'workflow');
     this.delayRng = createStream(model.config.seed, 'workflow-delays');
     const hosting = this.stats.slice(1).map((s) => s.service);
@@ -328,6 +337,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     inst.i32[c + R_CALL] = -1;
     inst.i32[c + R_PAIR] = -1;
     inst.i32[c + R_TL] = 0;
+    inst.i32[c + R_DIRTY] = 0;
     for (let i = 0; i < C; i++) {
       inst.i32[c + C_CUR + i] = -1;
       inst.i32[c + this.cChild + i] = -1;
@@ -398,6 +408,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       inst.i32[x + X_TIMERS] = -1;
       r.i32[rc + this.cChild + ci] = child;
       r.i32[rc + C_CUR + ci] = child;
+      r.i32[rc + R_DIRTY] = S_NEVER | S_PAIR;
       this.stats[ci].created++;
       inst.start(child);
     }
@@ -445,22 +456,27 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   }
 
   entered(mi: number, row: number, s: number): void {
-    const st = this.stats[mi], m = st.m, now = this.model.sim.now;
+    const st = this.stats[mi], now = this.model.sim.now;
     st.entries[s]++;
     if (this.seriesAt < now) this.advance(now);
     this.inState[mi][s]++;
-    for (let i = m.afterFirst[s]; i < m.afterFirst[s + 1]; i++) {
-      const d = this.afterDist[mi][i];
-      this.arm(mi, row, AFTER, m.afterEvent[i], s, now + (d === null ? m.afterMs[i] : d.sample(this.delayRng)), this.afterLane[mi][i]);
+    const f = this.flags[mi][s];
+    if (f === 0) return;
+    if ((f & S_TIMED) !== 0) {
+      const m = st.m;
+      for (let i = m.afterFirst[s]; i < m.afterFirst[s + 1]; i++) {
+        const d = this.afterDist[mi][i];
+        this.arm(mi, row, AFTER, m.afterEvent[i], s, now + (d === null ? m.afterMs[i] : d.sample(this.delayRng)), this.afterLane[mi][i]);
+      }
+      const uf = this.userFirst[mi];
+      for (let i = uf[s]; i < uf[s + 1]; i++) {
+        if (this.userP[mi][i] >= 1 || this.rng.next() < this.userP[mi][i]) this.arm(mi, row, USER, this.userEvent[mi][i], s, now + this.userDist[mi][i].sample(this.delayRng), -1);
+      }
     }
-    const uf = this.userFirst[mi];
-    for (let i = uf[s]; i < uf[s + 1]; i++) {
-      if (this.userP[mi][i] >= 1 || this.rng.next() < this.userP[mi][i]) this.arm(mi, row, USER, this.userEvent[mi][i], s, now + this.userDist[mi][i].sample(this.delayRng), -1);
-    }
-    if (mi === 0) {
-      if (this.invokeEdge[s] >= 0) this.invoke(row, s);
+    if ((f & S_INVOKE) !== 0) this.invoke(row, s);
+    if ((f & S_REACHES) !== 0) {
       const I = this.invariants.length, r = this.machines[0], c = row * r.W2 + r.xi + this.cReached;
-      for (let i = 0; this.reachesAny[s] === 1 && i < I; i++) {
+      for (let i = 0; i < I; i++) {
         const v = this.invariants[i];
         if (v.kind === 'eventually' && r.i32[c + i] === 0 && v.targets.includes(s)) {
           r.i32[c + i] = 1;
@@ -468,7 +484,8 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
           else this.cancelDeadline(row, i);
         }
       }
-    } else if (mi === this.paired) {
+    }
+    if ((f & S_OK) !== 0) {
       const ok = this.okStates[mi];
       for (let k = 0; k < ok.length; k++) {
         if (ok[k] === s) {
@@ -478,6 +495,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
         }
       }
     }
+    if ((f & (S_NEVER | S_PAIR)) !== 0) this.touched(mi, row, f & (S_NEVER | S_PAIR));
   }
 
   exiting(mi: number, row: number, s: number): void {
@@ -486,13 +504,16 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     st.timeHistograms[s].record(ms);
     if (this.seriesAt < this.model.sim.now) this.advance(this.model.sim.now);
     this.inState[mi][s]--;
+    const f = this.flags[mi][s];
+    if (f === 0) return;
     // Timers of the state end with it.
-    for (let id = this.timed[mi][s] === 1 ? inst.i32[row * inst.W2 + inst.xi + X_TIMERS] : -1; id >= 0;) {
+    for (let id = (f & S_TIMED) !== 0 ? inst.i32[row * inst.W2 + inst.xi + X_TIMERS] : -1; id >= 0;) {
       const next = this.ti[id * 8 + T_NEXT];
       if (this.ti[id * 8 + T_STATE] === s) this.unlinkTimer(id);
       id = next;
     }
-    if (mi === 0 && this.invokeEdge[s] >= 0) inst.i32[row * inst.W2 + inst.xi + R_CALL] = -1; // its response, when it comes, is not awaited
+    if ((f & S_INVOKE) !== 0) inst.i32[row * inst.W2 + inst.xi + R_CALL] = -1; // its response, when it comes, is not awaited
+    if ((f & (S_NEVER | S_PAIR)) !== 0) this.touched(mi, row, f & (S_NEVER | S_PAIR));
   }
 
   took(mi: number, row: number, t: number): void {
@@ -529,6 +550,12 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   }
 
   // ------------------------------------------------------------ internals
+
+  /** Instance `row` of machine `mi` entered or left a state that a `never` invariant names or that makes the pair (`bits`): its family's are checked after the step. */
+  private touched(mi: number, row: number, bits: number): void {
+    const root = this.rootOf(mi, row), r = this.machines[0];
+    r.i32[root * r.W2 + r.xi + R_DIRTY] |= bits;
+  }
 
   /** The start row of the family of instance `row` of machine `mi`. */
   private rootOf(mi: number, row: number): number {
@@ -601,7 +628,10 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   /** After a step of family `root`: its pair's occupancy and the `never` invariants. */
   private afterStep(root: number): void {
     const C = this.machines.length, inst = this.machines[0], now = this.model.sim.now, at = root * inst.W2 + inst.xi;
-    if (this.paired > 0) {
+    const dirty = inst.i32[at + R_DIRTY];
+    if (dirty === 0) return; // neither the pair nor a state a `never` invariant names changed
+    inst.i32[at + R_DIRTY] = 0;
+    if ((dirty & S_PAIR) !== 0 && this.paired > 0) {
       const child = inst.i32[at + C_CUR + this.paired], pm = this.machines[this.paired];
       const width = pm.m.names.length + 1;
       const pair = inst.leafOf(root) * width + (child >= 0 ? pm.leafOf(child) + 1 : 0), was = inst.i32[at + R_PAIR];
@@ -613,6 +643,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
         this.pairEntries[pair]++;
       }
     }
+    if ((dirty & S_NEVER) === 0) return;
     const never = this.neverIdx;
     for (let j = 0; j < never.length; j++) {
       const i = never[j], v = this.invariants[i];
