@@ -1,8 +1,15 @@
 /**
- * A binary min-heap of events keyed by (time, sequence), stored as parallel typed arrays that
- * grow by doubling, with one extra slot in front of it. The sequence number is unique per
- * scheduled event, so events at equal times pop in the order they were scheduled (FIFO) and
- * every run is reproducible.
+ * A 4-ary min-heap of events keyed by (time, sequence) in one Float64Array that grows by
+ * doubling, each event three doubles side by side (time, sequence, data), with one extra slot in
+ * front of it. The sequence number is unique per scheduled event, so events at equal times pop in
+ * the order they were scheduled (FIFO) and every run is reproducible (the order of pops is the
+ * same whatever the heap's shape).
+ *
+ * The layout is for large pools, where ~n departures are pending and the heap outgrows the
+ * cache: a pop's sift-down visits log4 n levels instead of log2 n, and at each level reads four
+ * children in 96 contiguous bytes (a binary heap in three parallel arrays read two children in
+ * each of them). bench/touches.mjs, random at 100,000 servers: a departure touches 58 distinct
+ * cache lines instead of 82 (the heap's share 20 instead of 44).
  *
  * The front slot: a push finds it empty more often than not (the event just popped usually came
  * from it) and then costs no sifting; `pop` takes the smaller of the slot and the heap's top. In a
@@ -34,9 +41,8 @@ export class EventQueue {
   lastId = -1;
   private nextSeq = 0;
   private heapSize = 0;
-  private time: Float64Array;
-  private seq: Float64Array;
-  private data: Int32Array;
+  /** The heap, event i at [3i] time, [3i + 1] sequence, [3i + 2] data; children of i: 4i + 1 … 4i + 4. */
+  private heap: Float64Array;
   private slotFull = false;
   private slotTime = 0;
   private slotSeq = 0;
@@ -44,9 +50,7 @@ export class EventQueue {
   private readonly lanes: Lane[] = [];
 
   constructor(capacity = 64) {
-    this.time = new Float64Array(capacity);
-    this.seq = new Float64Array(capacity);
-    this.data = new Int32Array(capacity);
+    this.heap = new Float64Array(3 * capacity);
   }
 
   /** Adds an event (data ≥ 0); returns its id. */
@@ -68,16 +72,16 @@ export class EventQueue {
   }
 
   private heapInsert(time: number, id: number, data: number): void {
-    if (this.heapSize === this.time.length) this.grow();
-    const T = this.time, Q = this.seq, D = this.data;
+    if (3 * this.heapSize === this.heap.length) this.grow();
+    const H = this.heap;
     let i = this.heapSize++;
     while (i > 0) {
-      const p = (i - 1) >> 1, tp = T[p];
-      if (tp < time || (tp === time && Q[p] < id)) break;
-      T[i] = tp; Q[i] = Q[p]; D[i] = D[p];
+      const p = (i - 1) >> 2, tp = H[3 * p];
+      if (tp < time || (tp === time && H[3 * p + 1] < id)) break;
+      H[3 * i] = tp; H[3 * i + 1] = H[3 * p + 1]; H[3 * i + 2] = H[3 * p + 2];
       i = p;
     }
-    T[i] = time; Q[i] = id; D[i] = data;
+    H[3 * i] = time; H[3 * i + 1] = id; H[3 * i + 2] = data;
   }
 
   /** A new FIFO lane for `pushLane`; returns its number. */
@@ -102,7 +106,7 @@ export class EventQueue {
 
   /** Time of the earliest event (Infinity when empty). */
   peekTime(): number {
-    const top = this.heapSize > 0 ? this.time[0] : Infinity;
+    const top = this.heapSize > 0 ? this.heap[0] : Infinity;
     return this.slotFull && this.slotTime < top ? this.slotTime : top;
   }
 
@@ -122,38 +126,45 @@ export class EventQueue {
 
   /** Removes the earliest entry of slot and heap (a lane's stand-in included), sets `lastTime` and `lastId`. */
   private popEntry(): number {
-    const T = this.time, Q = this.seq, D = this.data;
+    const H = this.heap;
     this.size--;
     if (this.slotFull) {
       const t = this.slotTime;
-      if (this.heapSize === 0 || t < T[0] || (t === T[0] && this.slotSeq < Q[0])) {
+      if (this.heapSize === 0 || t < H[0] || (t === H[0] && this.slotSeq < H[1])) {
         this.slotFull = false;
         this.lastTime = t;
         this.lastId = this.slotSeq;
         return this.slotData;
       }
     }
-    const data = D[0];
-    this.lastTime = T[0];
-    this.lastId = Q[0];
+    const data = H[2];
+    this.lastTime = H[0];
+    this.lastId = H[1];
     const n = --this.heapSize;
-    if (n > 0) this.siftDown(T[n], Q[n], D[n], n);
+    if (n > 0) this.siftDown(H[3 * n], H[3 * n + 1], H[3 * n + 2], n);
     return data;
   }
 
+  /** Moves entry (t, q, d) down from the root of a heap of `n` entries to its place. */
   private siftDown(t: number, q: number, d: number, n: number): void {
-    const T = this.time, Q = this.seq, D = this.data;
+    const H = this.heap;
     let i = 0;
     for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      const r = c + 1;
-      if (r < n && (T[r] < T[c] || (T[r] === T[c] && Q[r] < Q[c]))) c = r;
-      if (t < T[c] || (t === T[c] && q < Q[c])) break;
-      T[i] = T[c]; Q[i] = Q[c]; D[i] = D[c];
+      const first = 4 * i + 1;
+      if (first >= n) break;
+      const end = first + 4 < n ? first + 4 : n;
+      let c = first, ct = H[3 * first], cq = H[3 * first + 1];
+      for (let j = first + 1; j < end; j++) {
+        const jt = H[3 * j];
+        if (jt < ct || (jt === ct && H[3 * j + 1] < cq)) {
+          c = j; ct = jt; cq = H[3 * j + 1];
+        }
+      }
+      if (t < ct || (t === ct && q < cq)) break;
+      H[3 * i] = ct; H[3 * i + 1] = cq; H[3 * i + 2] = H[3 * c + 2];
       i = c;
     }
-    T[i] = t; Q[i] = q; D[i] = d;
+    H[3 * i] = t; H[3 * i + 1] = q; H[3 * i + 2] = d;
   }
 
   clear(): void {
@@ -164,10 +175,9 @@ export class EventQueue {
   }
 
   private grow(): void {
-    const cap = this.time.length * 2;
-    const t = new Float64Array(cap), q = new Float64Array(cap), d = new Int32Array(cap);
-    t.set(this.time); q.set(this.seq); d.set(this.data);
-    this.time = t; this.seq = q; this.data = d;
+    const h = new Float64Array(2 * this.heap.length);
+    h.set(this.heap);
+    this.heap = h;
   }
 }
 
