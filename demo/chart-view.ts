@@ -1,10 +1,10 @@
 /**
  * The live charts beside a scene, on a 2D canvas: latency percentiles (p50, p95, p99 over the
  * trailing window) and, below, the requests that ended in each step, stacked by outcome. Every
- * mapping from data to pixels is a d3 scale. Redrawn only when the series gains a point or the
+ * mapping from data to pixels is a linear scale (scale.ts: d3's). Redrawn only when the series gains a point or the
  * size changes, not every frame.
  */
-import { scaleLinear, type ScaleLinear } from 'd3-scale';
+import { LinearScale } from './scale.js';
 import type { Series } from './series.js';
 import { OUTCOMES, PERCENTILES, Shape, css } from './palette.js';
 import { LIGHT_THEME, onTheme, type Theme } from './theme.js';
@@ -68,11 +68,11 @@ export class ChartView {
    * The x scale shared by both charts, in simulated seconds: it spans the points held (at least
    * 10 steps, so the first points are not squeezed into a corner) and scrolls once the ring is full.
    */
-  private xScale(left: number, right: number): ScaleLinear<number, number> {
+  private xScale(left: number, right: number): LinearScale {
     const s = this.series, step = s.sampleMs / 1000;
     const last = s.points === 0 ? 0 : s.timeMs[s.at(s.length - 1)] / 1000;
     const first = s.points === 0 ? 0 : s.timeMs[s.at(0)] / 1000 - step;
-    return scaleLinear().domain([first, Math.max(last, first + 10 * step)]).range([left, right]);
+    return new LinearScale(first, Math.max(last, first + 10 * step), left, right);
   }
 
   /** Draws legend entries left to right from x0, wrapping before x1; returns the baseline of the last line. */
@@ -98,7 +98,7 @@ export class ChartView {
       if (v > max) max = v;
     }
     const plotTop = top + 36, plotBottom = bottom - 16;
-    const y = scaleLinear().domain([0, max * 1.05]).nice(4).range([plotBottom, plotTop]);
+    const y = new LinearScale(0, max * 1.05, plotBottom, plotTop).nice(4);
     const left = x0 + this.axisRoom(y, false), right = x1 - 10;
     const x = this.xScale(left, right);
     g.font = BOLD;
@@ -122,7 +122,7 @@ export class ChartView {
       g.fillText(label(k), lx + 18, ly);
       return 0;
     }, (k) => 30 + g.measureText(label(k)).width);
-    y.range([plotBottom, Math.max(plotTop, ly + 12)]);
+    y.r1 = Math.max(plotTop, ly + 12);
     this.axes(x, y, left, right, plotBottom, false);
     for (let k = 0; k < PERCENTILES.length; k++) {
       const p = PERCENTILES[k];
@@ -137,7 +137,7 @@ export class ChartView {
           pen = false;
           continue;
         }
-        const px = x(s.timeMs[i] / 1000), py = y(v);
+        const px = x.at(s.timeMs[i] / 1000), py = y.at(v);
         if (pen) g.lineTo(px, py);
         else g.moveTo(px, py);
         pen = true;
@@ -156,7 +156,7 @@ export class ChartView {
       if (sum > max) max = sum;
     }
     const plotTop = top + 30, plotBottom = bottom - 16;
-    const y = scaleLinear().domain([0, max]).nice(4).range([plotBottom, plotTop]);
+    const y = new LinearScale(0, max, plotBottom, plotTop).nice(4);
     const left = x0 + this.axisRoom(y, true), right = x1 - 10;
     const x = this.xScale(left, right);
     g.font = BOLD;
@@ -172,16 +172,16 @@ export class ChartView {
       g.fillText(label(k), lx + 13, ly);
       return 0;
     }, (k) => 24 + g.measureText(label(k)).width);
-    y.range([plotBottom, Math.max(plotTop, ly + 12)]);
+    y.r1 = Math.max(plotTop, ly + 12);
     this.axes(x, y, left, right, plotBottom, true);
-    const barW = Math.max(1, x(s.sampleMs / 1000) - x(0) - 1);
+    const barW = Math.max(1, x.at(s.sampleMs / 1000) - x.at(0) - 1);
     for (let j = 0; j < s.length; j++) {
-      const i = s.at(j), px = x(s.timeMs[i] / 1000) - barW;
+      const i = s.at(j), px = x.at(s.timeMs[i] / 1000) - barW;
       let acc = 0;
       for (let o = 0; o < OUTCOMES.length; o++) {
         const c = s.counts[o * cap + i];
         if (c <= 0) continue;
-        const y0 = y(acc), y1 = y(acc + c);
+        const y0 = y.at(acc), y1 = y.at(acc + c);
         g.fillStyle = css(onTheme(this.theme, OUTCOMES[o].color));
         g.fillRect(px, y1, barW, Math.max(1, y0 - y1));
         acc += c;
@@ -190,15 +190,15 @@ export class ChartView {
   }
 
   /** Room left of the plot for y's tick labels: the widest label (its domain's end) and a gap, at least LEFT. */
-  private axisRoom(y: ScaleLinear<number, number>, counts: boolean): number {
-    const g = this.ctx, top = y.domain()[1];
+  private axisRoom(y: LinearScale, counts: boolean): number {
+    const g = this.ctx, top = y.d1;
     g.font = FONT;
     const label = counts ? fmtCount(top) : y.tickFormat(3)(top);
     return Math.max(LEFT, Math.ceil(g.measureText(label).width) + 10);
   }
 
   private axes(
-    x: ScaleLinear<number, number>, y: ScaleLinear<number, number>,
+    x: LinearScale, y: LinearScale,
     left: number, right: number, bottom: number, counts: boolean,
   ): void {
     const g = this.ctx;
@@ -208,11 +208,11 @@ export class ChartView {
     g.strokeStyle = css(this.theme.line);
     g.lineWidth = 1;
     // Counts tick at whole numbers only; latencies with as many decimals as the step needs.
-    const room = Math.abs(y.range()[0] - y.range()[1]);
+    const room = Math.abs(y.r0 - y.r1);
     const ticks = y.ticks(Math.max(1, Math.min(3, Math.floor(room / 20)))).filter((t) => !counts || Number.isInteger(t));
     const format = counts ? fmtCount : y.tickFormat(3);
     for (const t of ticks) {
-      const py = Math.round(y(t)) + 0.5;
+      const py = Math.round(y.at(t)) + 0.5;
       g.beginPath();
       g.moveTo(left, py);
       g.lineTo(right, py);
@@ -223,7 +223,7 @@ export class ChartView {
     g.textAlign = 'center';
     g.textBaseline = 'top';
     for (const t of x.ticks(Math.max(2, Math.min(4, Math.floor((right - left) / 60))))) {
-      const px = x(t);
+      const px = x.at(t);
       if (px < left - 1 || px > right + 1) continue;
       g.fillStyle = css(this.theme.muted);
       g.fillText(`${fmtNumber(t)} s`, px, bottom + 3);

@@ -4,7 +4,7 @@
  * queue lane running left from it, and an exit on the right edge. Pure geometry: no pixi, no DOM,
  * so it is unit-tested in Node. Built once per size or pool shape; lookups allocate nothing.
  */
-import { scaleBand, scaleLinear, type ScaleLinear } from 'd3-scale';
+import { LinearScale, bandRows } from './scale.js';
 import { MAX_SLOTS_DRAWN, slotGrid, type SlotLayout } from './slots.js';
 
 export { MAX_SLOTS_DRAWN, slotIndex } from './slots.js';
@@ -39,8 +39,8 @@ export interface Layout extends SlotLayout {
   readonly boxW: number;
   readonly boxH: number;
   readonly rowY: Float32Array;
-  /** Queue position k of server s → x: `queueScale[s](k)`, k = 0 the head (clamped). */
-  readonly queueScale: readonly ScaleLinear<number, number>[];
+  /** Queue position k of server s → x: `queueScale[s].at(k)`, k = 0 the head (clamped). */
+  readonly queueScale: readonly LinearScale[];
   readonly queueSlots: Int32Array;
   /** x where each server's drawn queue ends (its tail), and where its lane starts (head). */
   readonly queueTailX: Float32Array;
@@ -75,17 +75,13 @@ export function computeLayout(input: LayoutInput): Layout {
   const exitX = width - PAD;
   const x0 = width - PAD - EXIT_SPACE - boxW;
 
-  const rows = scaleBand<number>()
-    .domain(range(n))
-    .range([PAD, height - PAD])
-    .paddingInner(n > 12 ? 0.12 : 0.24)
-    .paddingOuter(0.08);
-  const boxH = Math.min(rows.bandwidth(), 78);
+  const rows = bandRows(n, PAD, height - PAD, n > 12 ? 0.12 : 0.24, 0.08);
+  const boxH = Math.min(rows.bandwidth, 78);
   const boxX = new Float32Array(n).fill(x0);
   const boxY = new Float32Array(n);
   const rowY = new Float32Array(n);
   for (let s = 0; s < n; s++) {
-    boxY[s] = rows(s)! + (rows.bandwidth() - boxH) / 2;
+    boxY[s] = rows.top(s) + (rows.bandwidth - boxH) / 2;
     rowY[s] = boxY[s] + boxH / 2;
   }
   const labels = boxH >= 40 ? 'full' : boxH >= 14 ? 'compact' : 'none';
@@ -116,12 +112,12 @@ export function computeLayout(input: LayoutInput): Layout {
   for (let s = 0; s < n; s++) {
     const { cols } = slotGrid(slotsDrawn[s], innerW, innerH);
     const cell = slotSize + 2;
-    const sx = scaleLinear().domain([0, 1]).range([boxX[s] + 5 + cell / 2, boxX[s] + 5 + cell * 1.5]);
+    const sx = new LinearScale(0, 1, boxX[s] + 5 + cell / 2, boxX[s] + 5 + cell * 1.5);
     const top = labels === 'full' ? boxY[s] + 4 + gaugeHeight : rowY[s] + gaugeHeight / 2 - (Math.ceil(slotsDrawn[s] / cols) * cell) / 2;
-    const sy = scaleLinear().domain([0, 1]).range([top + cell / 2, top + cell * 1.5]);
+    const sy = new LinearScale(0, 1, top + cell / 2, top + cell * 1.5);
     for (let i = 0; i < slotsDrawn[s]; i++) {
-      slotX[slotBase[s] + i] = sx(i % cols);
-      slotY[slotBase[s] + i] = sy(Math.floor(i / cols));
+      slotX[slotBase[s] + i] = sx.at(i % cols);
+      slotY[slotBase[s] + i] = sy.at(Math.floor(i / cols));
     }
   }
 
@@ -133,7 +129,7 @@ export function computeLayout(input: LayoutInput): Layout {
   const queueScale = range(n).map((s) => {
     const len = Math.min(laneMax, queueSlots[s] * dotR * 2.4);
     queueTailX[s] = queueHeadX - len;
-    return scaleLinear().domain([0, queueSlots[s]]).range([queueHeadX, queueHeadX - len]).clamp(true);
+    return new LinearScale(0, queueSlots[s], queueHeadX, queueHeadX - len, true);
   });
 
   return {
@@ -149,7 +145,7 @@ export function computeLayout(input: LayoutInput): Layout {
 
 /** x of waiting place k (0 = head) of server s; places past the drawn ones pile up at the tail. */
 export function queueX(layout: Layout, s: number, k: number): number {
-  return layout.queueScale[s](Math.min(k, layout.queueSlots[s] - 1) + 0.5);
+  return layout.queueScale[s].at(Math.min(k, layout.queueSlots[s] - 1) + 0.5);
 }
 
 /** The server whose box or queue lane contains (x, y), or -1. */

@@ -31,11 +31,23 @@ function reachable(entry: string): Set<string> {
   return new Set([...seen].map((f) => relative(root, f)));
 }
 
+/** Packages `file` imports for their values (bare specifiers: not relative, not `node:`). */
+function packageImports(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(/^(?:import|export)\s+(?!type\b)(?:[^'";]*?\s+from\s+)?'([^.'][^']*)'/gm)].map((m) => m[1]).filter((s) => !s.startsWith('node:'));
+}
+
 describe("the element's file", () => {
   const files = reachable(join(root, 'demo/lbsim-view.ts'));
 
   it('holds a single pool: its parser, its presets, its scene', () => {
     for (const f of ['src/scenario/pool-scenario.ts', 'src/scenario/pool-presets.ts', 'demo/scene-model.ts', 'demo/scenario-parse.ts']) expect(files, f).toContain(f);
+  });
+
+  it('carries no d3 package (its scales are demo/scale.ts: d3-scale would bring d3-color, -format, -interpolate and -array)', () => {
+    const ts = [...files].filter((f) => f.endsWith('.ts'));
+    expect(ts).toContain('demo/scale.ts');
+    expect(ts.flatMap((f) => packageImports(join(root, f))).filter((p) => p.startsWith('d3'))).toEqual([]);
   });
 
   it("leaves out topologies' and workflows' parsers, presets, engines and scenes (their own files)", () => {
