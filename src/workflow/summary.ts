@@ -54,12 +54,14 @@ export interface WorkflowsSummary {
 export function summarizeWorkflows(world: WorkflowWorld): WorkflowsSummary {
   world.finish();
   const model = world.model, now = model.sim.now;
+  // Families created before the warm-up's end count in no figure; occupancy is over the rest of the run.
+  const windowMs = now - Math.min(now, model.config.stop.warmupMs);
   const machines: Record<string, WorkflowMachineSummary> = {};
   // Instances still running at the end (not in a final state), by machine and state: an order
   // already final whose family waits for a late answer is completed, not live.
   const liveIn = world.machines.map((inst) => {
     const out = new Map<number, number>();
-    for (let row = 0; row < inst.capacity; row++) if (inst.aliveOf(row) === 1) out.set(inst.leafOf(row), (out.get(inst.leafOf(row)) ?? 0) + 1);
+    for (let row = 0; row < inst.capacity; row++) if (inst.aliveOf(row) === 1 && world.measured(inst.index, row)) out.set(inst.leafOf(row), (out.get(inst.leafOf(row)) ?? 0) + 1);
     return out;
   });
   world.stats.forEach((st, mi) => {
@@ -67,7 +69,7 @@ export function summarizeWorkflows(world: WorkflowWorld): WorkflowsSummary {
     // Time in the states live instances are in now (not yet counted).
     const openMs = new Float64Array(m.names.length);
     for (let row = 0; row < inst.capacity; row++) {
-      if (inst.aliveOf(row) === 0 || inst.leafOf(row) < 0) continue;
+      if (inst.aliveOf(row) === 0 || inst.leafOf(row) < 0 || !world.measured(mi, row)) continue;
       for (let s = inst.leafOf(row); s > 0; s = m.parent[s]) if (m.final[s] === 0) openMs[s] += now - inst.sinceOf(row, m.depth[s]);
     }
     const states: Record<string, WorkflowStateSummary> = {};
@@ -77,7 +79,7 @@ export function summarizeWorkflows(world: WorkflowWorld): WorkflowsSummary {
       states[name] = {
         entries: st.entries[s],
         timeMs: { mean: n > 0 ? r9(histMean(st.stateTimeMs[s], n)) : 0, p50: r9(h.quantile(0.5)), p99: r9(h.quantile(0.99)) },
-        occupancy: now > 0 ? r9((st.stateTimeMs[s] + openMs[s]) / now) : 0,
+        occupancy: windowMs > 0 ? r9((st.stateTimeMs[s] + openMs[s]) / windowMs) : 0,
       };
     });
     const transitions: Record<string, number> = {};

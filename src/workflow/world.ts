@@ -142,6 +142,8 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   private readonly famOverflow = new Map<number, number>();
   private liveFamilies = 0;
   private nextFamily = 1;
+  /** The first family measured: created at or after the warm-up's end (`stop.warmupMs`; 0 without warm-up). Earlier ones run but count in no figure. */
+  private fromFamily: number;
   /**
    * Timers: rows of a small table, each an event of kind Workflow; a row is 32 bytes of one buffer
    * (one cache line holds two): as Int32 at id·8 its machine, instance row, kind, event, state and
@@ -311,6 +313,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     };
     this.deadlineLane = Int32Array.from(this.invariants, (v) => (v.kind === 'eventually' ? laneFor(v.withinMs) : -1));
     this.machines.forEach(({ m }, mi) => this.afterLane.push(Int32Array.from(m.afterMs, (ms, i) => (this.afterDist[mi][i] === null ? laneFor(ms) : -1))));
+    this.fromFamily = model.config.stop.warmupMs > 0 ? 0x7fffffff : 0;
     this.rng = createStream(model.config.seed, 'workflow');
     this.delayRng = createStream(model.config.seed, 'workflow-delays');
     const hosting = this.stats.slice(1).map((s) => s.service);
@@ -329,6 +332,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     const fid = this.nextFamily++;
     const c = row * inst.W2 + inst.xi, f = row * inst.W + inst.xf, C = this.machines.length, I = this.invariants.length;
     inst.i32[c + R_FID] = fid;
+    if (fid < this.fromFamily && this.model.sim.now >= this.model.config.stop.warmupMs) this.fromFamily = fid;
     this.addFamily(fid, row);
     inst.i32[c + X_TIMERS] = -1;
     inst.i32[c + X_ROOT] = row;
@@ -347,8 +351,10 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       inst.i32[c + this.cReached + i] = 0;
       inst.i32[c + this.cDeadline + i] = -1;
     }
-    this.started++;
-    this.stats[0].created++;
+    if (this.measured(0, row)) {
+      this.started++;
+      this.stats[0].created++;
+    }
     for (let i = 0; i < I; i++) {
       const v = this.invariants[i];
       if (v.kind === 'eventually') this.arm(0, row, DEADLINE, i, -1, this.model.sim.now + v.withinMs, this.deadlineLane[i]);
@@ -409,7 +415,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       r.i32[rc + this.cChild + ci] = child;
       r.i32[rc + C_CUR + ci] = child;
       r.i32[rc + R_DIRTY] = S_NEVER | S_PAIR;
-      this.stats[ci].created++;
+      if (this.measured(0, root)) this.stats[ci].created++;
       inst.start(child);
     }
     let took = 0;
@@ -457,7 +463,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
 
   entered(mi: number, row: number, s: number): void {
     const st = this.stats[mi], now = this.model.sim.now;
-    st.entries[s]++;
+    if (this.measured(mi, row)) st.entries[s]++;
     if (this.seriesAt < now) this.advance(now);
     this.inState[mi][s]++;
     const f = this.flags[mi][s];
@@ -490,8 +496,10 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       for (let k = 0; k < ok.length; k++) {
         if (ok[k] === s) {
           const root = this.rootOf(mi, row), r = this.machines[0], at = root * r.W2 + r.xi + R_OK;
-          if (++r.i32[at] === 2) this.duplicateFamilies++;
-          if (r.i32[at] >= 2) this.extraOk++;
+          if (++r.i32[at] >= 2 && this.measured(0, root)) {
+            if (r.i32[at] === 2) this.duplicateFamilies++;
+            this.extraOk++;
+          }
         }
       }
     }
@@ -500,8 +508,10 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
 
   exiting(mi: number, row: number, s: number): void {
     const st = this.stats[mi], m = st.m, inst = this.machines[mi], ms = this.model.sim.now - inst.sinceOf(row, m.depth[s]);
-    st.stateTimeMs[s] += ms;
-    st.timeHistograms[s].record(ms);
+    if (this.measured(mi, row)) {
+      st.stateTimeMs[s] += ms;
+      st.timeHistograms[s].record(ms);
+    }
     if (this.seriesAt < this.model.sim.now) this.advance(this.model.sim.now);
     this.inState[mi][s]--;
     const f = this.flags[mi][s];
@@ -517,7 +527,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   }
 
   took(mi: number, row: number, t: number): void {
-    this.stats[mi].transitions[t]++;
+    if (this.measured(mi, row)) this.stats[mi].transitions[t]++;
     if (this.observer !== null) this.observer.transition(mi, this.stats[mi].m.source[t], this.stats[mi].m.target[t]);
     if (!this.recording) return;
     const root = this.rootOf(mi, row), r = this.machines[0];
@@ -545,6 +555,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
 
   done(mi: number, row: number): void {
     const st = this.stats[mi], inst = this.machines[mi];
+    if (!this.measured(mi, row)) return;
     st.ended[inst.leafOf(row)]++;
     if (mi === 0) this.completed++;
   }
@@ -555,6 +566,11 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   private touched(mi: number, row: number, bits: number): void {
     const root = this.rootOf(mi, row), r = this.machines[0];
     r.i32[root * r.W2 + r.xi + R_DIRTY] |= bits;
+  }
+
+  /** Whether instance `row` of machine `mi` counts in the figures: its family was created at or after the warm-up's end. */
+  measured(mi: number, row: number): boolean {
+    return this.fromFamily === 0 || this.familyIdOf(this.rootOf(mi, row)) >= this.fromFamily;
   }
 
   /** The start row of the family of instance `row` of machine `mi`. */
@@ -637,10 +653,11 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       const pair = inst.leafOf(root) * width + (child >= 0 ? pm.leafOf(child) + 1 : 0), was = inst.i32[at + R_PAIR];
       if (pair !== was) {
         const f = root * inst.W + inst.xf + F_PAIR_SINCE;
-        if (was >= 0) this.pairTimeMs[was] += now - inst.f64[f];
+        const measured = this.measured(0, root);
+        if (was >= 0 && measured) this.pairTimeMs[was] += now - inst.f64[f];
         inst.i32[at + R_PAIR] = pair;
         inst.f64[f] = now;
-        this.pairEntries[pair]++;
+        if (measured) this.pairEntries[pair]++;
       }
     }
     if ((dirty & S_NEVER) === 0) return;
@@ -660,6 +677,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   }
 
   private openViolation(v: Invariant, root: number, i: number): void {
+    if (!this.measured(0, root)) return; // a family of the warm-up: not counted (it never opens, so never closes)
     const now = this.model.sim.now, r = this.machines[0];
     r.f64[root * r.W + r.xf + F_OPEN + i] = now;
     v.count++;
@@ -751,7 +769,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       return;
     }
     const now = this.model.sim.now, f = root * inst.W + inst.xf;
-    if (inst.i32[at + R_PAIR] >= 0) this.pairTimeMs[inst.i32[at + R_PAIR]] += now - inst.f64[f + F_PAIR_SINCE];
+    if (inst.i32[at + R_PAIR] >= 0 && this.measured(0, root)) this.pairTimeMs[inst.i32[at + R_PAIR]] += now - inst.f64[f + F_PAIR_SINCE];
     const I = this.invariants.length;
     for (let i = 0; i < I; i++) {
       if (inst.f64[f + F_OPEN + i] === inst.f64[f + F_OPEN + i]) {
@@ -783,13 +801,13 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   /** An instance leaves: the time in its active states is counted; a child not final counts where it ended. */
   private finishStates(mi: number, row: number): void {
     const inst = this.machines[mi], st = this.stats[mi], m = st.m, now = this.model.sim.now;
-    for (let s = inst.leafOf(row); s > 0; s = m.parent[s]) {
+    for (let s = this.measured(mi, row) ? inst.leafOf(row) : 0; s > 0; s = m.parent[s]) {
       if (m.final[s] === 1) continue; // a final state is where it ended, not a state it waits in
       const ms = now - inst.sinceOf(row, m.depth[s]);
       st.stateTimeMs[s] += ms;
       st.timeHistograms[s].record(ms);
     }
-    if (inst.aliveOf(row) === 1) st.ended[inst.leafOf(row)]++;
+    if (inst.aliveOf(row) === 1 && this.measured(mi, row)) st.ended[inst.leafOf(row)]++;
     if (this.seriesAt < now) this.advance(now);
     for (let s = inst.leafOf(row); s >= 0; s = m.parent[s]) this.inState[mi][s]--;
   }
@@ -830,7 +848,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     const r = this.machines[0];
     for (const root of this.liveRoots()) {
       const pair = r.i32[root * r.W2 + r.xi + R_PAIR], f = root * r.W + r.xf;
-      if (pair >= 0) this.pairTimeMs[pair] += now - r.f64[f + F_PAIR_SINCE];
+      if (pair >= 0 && this.measured(0, root)) this.pairTimeMs[pair] += now - r.f64[f + F_PAIR_SINCE];
       r.f64[f + F_PAIR_SINCE] = now;
       const I = this.invariants.length;
       for (let i = 0; i < I; i++) if (this.isOpen(root, i)) this.invariants[i].unresolved++;
