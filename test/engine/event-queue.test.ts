@@ -98,6 +98,22 @@ describe('EventQueue', () => {
     }
   });
 
+  it("keeps every non-negative 32-bit datum apart from the lanes' stand-ins (data -1 - lane)", () => {
+    // A lane's head waits in the heap as a negative stand-in; the largest datum a model packs
+    // (target 2^26 - 1, kind 31: 2^31 - 1) and 0 must come out as themselves, from heap and lanes.
+    const q = new EventQueue(2);
+    const lanes = [q.addLane(), q.addLane()];
+    const top = 2 ** 31 - 1;
+    q.pushLane(lanes[1], 1, top);
+    q.pushLane(lanes[0], 1, 0);
+    q.push(1, top);
+    q.pushLane(lanes[1], 2, 7);
+    q.push(0.5, 0);
+    const out: number[][] = [];
+    while (q.size > 0) out.push([q.pop(), q.lastTime]);
+    expect(out).toEqual([[0, 0.5], [top, 1], [0, 1], [top, 1], [7, 2]]);
+  });
+
   it('push returns increasing ids and pop reports the popped id in lastId', () => {
     const q = new EventQueue();
     const a = q.push(5, 1), b = q.push(1, 2);
