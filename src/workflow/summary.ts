@@ -46,6 +46,8 @@ export interface WorkflowsSummary {
   machines: Record<string, WorkflowMachineSummary>;
   /** "OrderState|PaymentState" ("-": no payment yet): share of the start machine's instance-time. */
   pairs: Record<string, { share: number; entries: number }>;
+  /** With a start machine that invokes more than one machine: the pairs with each of the others (`pairs` is with the first), by machine. */
+  pairsWith?: Record<string, Record<string, { share: number; entries: number }>>;
   /** Families in which the invoked machine reached an ok state more than once (double authorizations), and the extra ones. */
   duplicates: { machine: string; families: number; extra: number } | null;
   invariants: InvariantSummary[];
@@ -115,11 +117,23 @@ export function summarizeWorkflows(world: WorkflowWorld): WorkflowsSummary {
     const a = Math.floor(p / width), b = p % width;
     pairs[`${root.names[a]}|${b === 0 ? '-' : child!.names[b - 1]}`] = { share: totalPairMs > 0 ? r9(world.pairTimeMs[p] / totalPairMs) : 0, entries: world.pairEntries[p] };
   }
+  const pairsWith: Record<string, Record<string, { share: number; entries: number }>> = {};
+  world.morePaired.forEach((ci, k) => {
+    const cm = world.machines[ci].m, w = cm.names.length + 1, out: Record<string, { share: number; entries: number }> = {};
+    const times = world.morePairTimeMs[k], total = times.reduce((a, b) => a + b, 0);
+    for (let p = 0; p < times.length; p++) {
+      if (world.morePairEntries[k][p] === 0) continue;
+      const a = Math.floor(p / w), b = p % w;
+      out[`${root.names[a]}|${b === 0 ? '-' : cm.names[b - 1]}`] = { share: total > 0 ? r9(times[p] / total) : 0, entries: world.morePairEntries[k][p] };
+    }
+    pairsWith[world.names[ci]] = out;
+  });
   return {
     start: world.names[0],
     instances: { started: world.started, completed: world.completed, live: [...liveIn[0].values()].reduce((a, n) => a + n, 0) },
     machines,
     pairs,
+    ...(world.morePaired.length > 0 ? { pairsWith } : {}),
     duplicates: world.paired > 0 ? { machine: world.names[world.paired], families: world.duplicateFamilies, extra: world.extraOk } : null,
     invariants: world.invariants.map((v) => {
       const out: InvariantSummary = {

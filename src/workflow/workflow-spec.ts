@@ -154,7 +154,7 @@ export function parseWorkflows(value: unknown, services: readonly string[]): { c
     if (x.never !== undefined) {
       config.invariants.never = array(x.never, join(iPath, 'never')).map((v, i) => {
         const at = join(join(iPath, 'never'), i);
-        const y = object(v, at, [start, ...(paired ? [paired] : [])]);
+        const y = object(v, at, [start, ...invoked]);
         if (Object.keys(y).length === 0) throw new ScenarioError(at, v, `states that must never hold together, e.g. {"${start}": "Cancelled"${paired ? `, "${paired}": "Authorized"` : ''}}`);
         const out: Record<string, string> = {};
         for (const [k, s] of Object.entries(y)) {

@@ -200,6 +200,17 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   readonly paired: number;
   pairTimeMs: Float64Array;
   pairEntries: Float64Array;
+  /**
+   * The other machines the start machine invokes (after `paired`, in the order of its states),
+   * each paired with it as `paired` is: its pair per family in the start row's Int32 column
+   * cPairs + k, since when in Float64 column fPairs + k; occupancy per pair in pairsTimeMs[k],
+   * pairsEntries[k] (start state × (its states + 1)).
+   */
+  readonly morePaired: number[] = [];
+  readonly morePairTimeMs: Float64Array[] = [];
+  readonly morePairEntries: Float64Array[] = [];
+  private readonly cPairs: number;
+  private readonly fPairs: number;
   started = 0;
   completed = 0;
   duplicateFamilies = 0;
@@ -213,11 +224,13 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     const C = order.length, I = (config.invariants?.never?.length ?? 0) + (config.invariants?.eventually?.length ?? 0);
     this.cChild = C_CUR + C;
     this.cReached = C_CUR + 2 * C;
+    this.cPairs = C_CUR + 2 * C + 2 * I;
+    this.fPairs = F_OPEN + I;
     this.cDeadline = C_CUR + 2 * C + I;
     order.forEach((name, i) => {
       const mc = config.machines[name];
       const m = compileMachine(mc.machine, `workflows.machines.${name}.machine`);
-      this.machines.push(i === 0 ? new MachineInstances(m, i, this, C_CUR + 2 * C + 2 * I, F_OPEN + I) : new MachineInstances(m, i, this, X_NEXT + 1, 0));
+      this.machines.push(i === 0 ? new MachineInstances(m, i, this, C_CUR + 2 * C + 2 * I + C, F_OPEN + I + C) : new MachineInstances(m, i, this, X_NEXT + 1, 0));
       this.machines[i].clock = model.sim;
       const S = m.names.length;
       this.stats.push({
@@ -258,8 +271,13 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       this.invokeChild[s] = ci;
       this.invokeEdge[s] = model.edgeBetween(this.stats[0].service, this.stats[ci].service);
       if (paired < 0) paired = ci;
+      else if (ci !== paired && !this.morePaired.includes(ci)) this.morePaired.push(ci);
     });
     this.paired = paired;
+    for (const ci of this.morePaired) {
+      this.morePairTimeMs.push(new Float64Array(root.names.length * (this.machines[ci].m.names.length + 1)));
+      this.morePairEntries.push(new Float64Array(root.names.length * (this.machines[ci].m.names.length + 1)));
+    }
     this.invokeEdges = new Uint8Array(model.edges.length);
     for (const e of this.invokeEdge) if (e >= 0) this.invokeEdges[e] = 1;
     const P = root.names.length * (paired > 0 ? this.machines[paired].m.names.length + 1 : 1);
@@ -304,7 +322,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       | (mi === 0 && this.invariants.some((v) => v.targets.includes(s)) ? S_REACHES : 0)
       | (mi > 0 && mi === this.paired && this.okStates[mi].includes(s) ? S_OK : 0)
       | (this.invariants.some((v) => v.kind === 'never' && v.states[mi] === s) ? S_NEVER : 0)
-      | (this.paired > 0 && (mi === 0 || mi === this.paired) ? S_PAIR : 0))));
+      | (this.paired > 0 && (mi === 0 || mi === this.paired || this.morePaired.includes(mi)) ? S_PAIR : 0))));
     // Timers a fixed delay after now come due in the order armed: one FIFO lane of the event queue per delay (same order as the heap, O(1)).
     const lanes = new Map<number, number>();
     const laneFor = (ms: number) => {
@@ -340,6 +358,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     inst.i32[c + R_OK] = 0;
     inst.i32[c + R_CALL] = -1;
     inst.i32[c + R_PAIR] = -1;
+    for (let k = 0; k < this.morePaired.length; k++) inst.i32[c + this.cPairs + k] = -1;
     inst.i32[c + R_TL] = 0;
     inst.i32[c + R_DIRTY] = 0;
     for (let i = 0; i < C; i++) {
@@ -659,6 +678,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
         inst.f64[f] = now;
         if (measured) this.pairEntries[pair]++;
       }
+      for (let k = 0; k < this.morePaired.length; k++) this.pairWith(root, k, now);
     }
     if ((dirty & S_NEVER) === 0) return;
     const never = this.neverIdx;
@@ -673,6 +693,30 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       const open = this.isOpen(root, i);
       if (holds && !open) this.openViolation(v, root, i);
       else if (!holds && open) this.closeViolation(v, root, i);
+    }
+  }
+
+  /** Family `root`'s pair with the k-th of `morePaired`, as the pair with `paired` above. */
+  private pairWith(root: number, k: number, now: number): void {
+    const inst = this.machines[0], at = root * inst.W2 + inst.xi, ci = this.morePaired[k], cm = this.machines[ci];
+    const child = inst.i32[at + C_CUR + ci], width = cm.m.names.length + 1;
+    const pair = inst.leafOf(root) * width + (child >= 0 ? cm.leafOf(child) + 1 : 0), was = inst.i32[at + this.cPairs + k];
+    if (pair === was) return;
+    const f = root * inst.W + inst.xf + this.fPairs + k, measured = this.measured(0, root);
+    if (was >= 0 && measured) this.morePairTimeMs[k][was] += now - inst.f64[f];
+    inst.i32[at + this.cPairs + k] = pair;
+    inst.f64[f] = now;
+    if (measured) this.morePairEntries[k][pair]++;
+  }
+
+  /** At the end of family `root` or of the run: the time in its current pairs with `morePaired`. */
+  private closePairs(root: number, now: number): void {
+    const inst = this.machines[0], at = root * inst.W2 + inst.xi, f = root * inst.W + inst.xf + this.fPairs;
+    if (!this.measured(0, root)) return;
+    for (let k = 0; k < this.morePaired.length; k++) {
+      const pair = inst.i32[at + this.cPairs + k];
+      if (pair >= 0) this.morePairTimeMs[k][pair] += now - inst.f64[f + k];
+      inst.f64[f + k] = now;
     }
   }
 
@@ -770,6 +814,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     }
     const now = this.model.sim.now, f = root * inst.W + inst.xf;
     if (inst.i32[at + R_PAIR] >= 0 && this.measured(0, root)) this.pairTimeMs[inst.i32[at + R_PAIR]] += now - inst.f64[f + F_PAIR_SINCE];
+    if (this.morePaired.length > 0) this.closePairs(root, now);
     const I = this.invariants.length;
     for (let i = 0; i < I; i++) {
       if (inst.f64[f + F_OPEN + i] === inst.f64[f + F_OPEN + i]) {
@@ -850,6 +895,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       const pair = r.i32[root * r.W2 + r.xi + R_PAIR], f = root * r.W + r.xf;
       if (pair >= 0 && this.measured(0, root)) this.pairTimeMs[pair] += now - r.f64[f + F_PAIR_SINCE];
       r.f64[f + F_PAIR_SINCE] = now;
+      if (this.morePaired.length > 0) this.closePairs(root, now);
       const I = this.invariants.length;
       for (let i = 0; i < I; i++) if (this.isOpen(root, i)) this.invariants[i].unresolved++;
     }
