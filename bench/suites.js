@@ -3,6 +3,7 @@
 //
 //   node bench/suites.js            (bench/run.js calls runSuites() and prints the same tables)
 //   LBSIM_DIST=/path/to/dist node bench/suites.js     (measure another build)
+//   BENCH_CPU=1 node bench/suites.js                  (CPU time instead of wall clock: see runCpu)
 //
 // (a) Event queue, hold model: a queue holding K pending events (K = 1,000 and 100,000); one
 //     op = pop() + push(lastTime + Exp(1)), so the size stays K. The exponential increments come
@@ -138,8 +139,31 @@ function spread(create, n, seed) {
   return Math.sqrt(Math.max(0, sumSq / n - mean * mean)) / mean;
 }
 
+/**
+ * BENCH_CPU=1: each case timed by CPU time (process.cpuUsage) instead of benchmark.js's wall
+ * clock, for a machine loaded by other work: the same setup and op compiled into one loop, its
+ * op count doubled until a run takes 50 ms of CPU, then five runs; ops/s is their median and
+ * ± half their range (as a % of it).
+ */
+function runCpu(cases) {
+  return cases.map((c) => {
+    const run = new Function('N', `${c.setup}\nfor (var n$ = 0; n$ < N; n$++) {\n${c.fn}\n}\n${c.teardown ?? ''}`);
+    const cpu = (N) => {
+      const c0 = process.cpuUsage();
+      run(N);
+      const d = process.cpuUsage(c0);
+      return (d.user + d.system) / 1e6;
+    };
+    let N = 1000;
+    while (cpu(N) < 0.05) N *= 2;
+    const rates = [0, 1, 2, 3, 4].map(() => N / cpu(N)).sort((a, b) => a - b);
+    return { ...c.meta, name: c.name, hz: rates[2] * (c.opsPerCall ?? 1), rme: ((rates[4] - rates[0]) / 2 / rates[2]) * 100, samples: 5, loop: 'cpu' };
+  });
+}
+
 /** Runs a suite synchronously; returns one row per case. */
 function runSuite(name, cases) {
+  if (process.env.BENCH_CPU === '1') return runCpu(cases);
   const suite = new Benchmark.Suite(name);
   for (const c of cases) suite.add(c.name, c.fn, { setup: c.setup, teardown: c.teardown ?? '' });
   const rows = [];
