@@ -38,7 +38,7 @@ export abstract class TopologyCalls extends TopologyAttempts {
     this.newCall(c, -1, k);
     if (end === end) this.arrivalsEnd(end);
     this.sendAttempt(c);
-    if (this.hooks !== null) this.hooks.arrived();
+    if (this.hooks !== null) this.hooks.arrived(k);
   }
 
   /** Row `c` becomes a call over edge `e` for `parent` (an attempt row, or -1 for the external client). */

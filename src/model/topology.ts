@@ -105,7 +105,8 @@ export interface Service {
  */
 export interface TopologyHooks {
   timer(r: number): void;
-  arrived(): void;
+  /** An entry request arrived at entry `entry` (its index in `entries`; 0 with one entry). */
+  arrived(entry: number): void;
   /** External call `c` ended (after its edge's retries): succeeded or not. */
   callDone(c: number, ok: boolean): void;
   /** Attempt `a` at a hooked service begins its handler. */

@@ -446,10 +446,10 @@ function topology(): JsonSchema {
     },
     allOf: [
       STOP_REQUIRED,
-      // `entries` in place of `entry` + `arrivals` (+ `keys`, `client`); not with workflows yet.
+      // `entries` in place of `entry` + `arrivals` (+ `keys`, `client`).
       {
         if: { required: ['entries'] },
-        then: { not: { anyOf: ['arrivals', 'entry', 'keys', 'client', 'workflows'].map((key) => ({ required: [key] })) } },
+        then: { not: { anyOf: ['arrivals', 'entry', 'keys', 'client'].map((key) => ({ required: [key] })) } },
         else: { required: ['arrivals'] },
       },
     ],

@@ -37,13 +37,14 @@ export function topologyLoad(scenario: Scenario): { arrivalRatePerSec: number; c
   const lambda = rates.reduce((sum, x) => sum + x.lambda, 0);
   const byName = new Map(t.services.map((s) => [s.name, s]));
   const visits = new Map<string, number>(rates.length === 1 ? [[t.entry, 1]] : rates.map((x) => [x.name, lambda > 0 ? x.lambda / lambda : 0]));
-  // The calls the workflow's invokes make, one per entry request and reachable invoking state.
+  // The calls the workflow's invokes make, one per request at the start machine's entry and reachable invoking state.
   const w = scenario.workflows;
   if (w) {
+    const starts = visits.get(w.machines[w.start].service) ?? 0;
     const m = compileMachine(w.machines[w.start].machine, `workflows.machines.${w.start}.machine`);
     for (const s of reachableStates(m)) {
       const src = m.invokeSrc[s];
-      if (src) visits.set(w.machines[src].service, (visits.get(w.machines[src].service) ?? 0) + 1);
+      if (src) visits.set(w.machines[src].service, (visits.get(w.machines[src].service) ?? 0) + starts);
     }
   }
   // Calls form a DAG (validated): visit services in an order where callers come first.

@@ -56,7 +56,9 @@ export function parseTopologyScenario(written: Json, files?: ScenarioFiles, work
   if (workflows) {
     // An entry arrival creates an instance of the start machine, which lives in its own service.
     const { start, machines } = workflows.config, home = machines[start].service;
-    if (topology.entry !== home) throw new ScenarioError('entry', topology.entry, `"${home}", the service of the start machine (${start}): each entry arrival creates an instance of ${start} there`);
+    if (entries) {
+      if (!entries.some((x) => x.name === home)) throw new ScenarioError('entries', Object.keys(o.entries as Json), `an entry "${home}", the service of the start machine (${start}): each arrival there creates an instance of ${start} (arrivals at the other entries are plain traffic)`);
+    } else if (topology.entry !== home) throw new ScenarioError('entry', topology.entry, `"${home}", the service of the start machine (${start}): each entry arrival creates an instance of ${start} there`);
   }
   const scenario: Scenario = {
     name: stringField(o, 'name', '', 'scenario'),
@@ -108,7 +110,6 @@ function parseEntries(o: Json, files?: ScenarioFiles): EntrySpec[] {
       ? 'no "entry" with "entries" (the names under "entries" are the entry services)'
       : `no top-level "${key}" with "entries" (each entry has its own: entries.<service>.${key})`);
   }
-  if (o.workflows !== undefined) throw new ScenarioError('entries', o.entries, 'no "entries" with "workflows" yet (workflows start from one entry: use "entry" and "arrivals")');
   const example = '{"web": {"arrivals": {"process": "poisson", "ratePerSec": 100}}, "batch": {"arrivals": {...}}}';
   if (!isObject(o.entries)) throw new ScenarioError('entries', o.entries, `an object of entry services by name, each with its arrivals, e.g. ${example}`);
   const names = Object.keys(o.entries);

@@ -142,6 +142,8 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   private readonly famOverflow = new Map<number, number>();
   private liveFamilies = 0;
   private nextFamily = 1;
+  /** The entry whose arrivals create families: the start machine's service's (its index in `entries`; 0 with one entry). */
+  private readonly startEntry: number;
   /** The first family measured: created at or after the warm-up's end (`stop.warmupMs`; 0 without warm-up). Earlier ones run but count in no figure. */
   private fromFamily: number;
   /**
@@ -332,6 +334,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     this.deadlineLane = Int32Array.from(this.invariants, (v) => (v.kind === 'eventually' ? laneFor(v.withinMs) : -1));
     this.machines.forEach(({ m }, mi) => this.afterLane.push(Int32Array.from(m.afterMs, (ms, i) => (this.afterDist[mi][i] === null ? laneFor(ms) : -1))));
     this.fromFamily = model.config.stop.warmupMs > 0 ? 0x7fffffff : 0;
+    this.startEntry = model.config.entries ? model.config.entries.findIndex((x) => x.name === model.services[this.stats[0].service].name) : 0;
     this.rng = createStream(model.config.seed, 'workflow');
     this.delayRng = createStream(model.config.seed, 'workflow-delays');
     const hosting = this.stats.slice(1).map((s) => s.service);
@@ -344,7 +347,8 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     return this.liveFamilies;
   }
 
-  arrived(): void {
+  arrived(entry: number): void {
+    if (entry !== this.startEntry) return; // plain traffic at another entry
     const inst = this.machines[0], row = inst.alloc();
     this.growTimeline(row);
     const fid = this.nextFamily++;

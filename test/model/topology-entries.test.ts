@@ -173,8 +173,4 @@ describe('entries refused', () => {
     expect(e.message).toContain('at most 8,388,607 users per entry with 8 entries');
     expect(parseScenario(many(2 ** 23 - 1)).topology!.entries).toHaveLength(8);
   });
-
-  it('with workflows (not yet)', () => {
-    refused({ workflows: {} }, 'entries', 'no "entries" with "workflows" yet');
-  });
 });

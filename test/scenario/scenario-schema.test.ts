@@ -195,6 +195,7 @@ const NOT_STRUCTURAL: Record<string, string> = {
   'workflow: an after delay named constructor (a key every object has) without its distribution': 'delay names against the world\'s delays',
   'workflow: a machine whose initial state is final': 'the type of the state initial names',
   "workflow: an entry that is not the start machine's service (arrivals create orders, which live in orders)": 'the entry against the start machine\'s service',
+  "workflow with entries: none is the start machine's service (orders)": 'the entries against the start machine\'s service',
   'topology: a call to a service that does not exist': 'service names against the services',
   'topology: a service calling itself': 'a cycle through the calls',
   'topology: calls in a cycle (a -> b -> a)': 'a cycle through the calls',
