@@ -289,6 +289,13 @@ async function compareCommand(args: readonly string[], io: Io): Promise<number> 
   const progress = progressBar(io, scenario.name);
   try {
     await forEachSimulation(choices.length * seeds.length, task, each, { workers, require: modules, onProgress: (done, total) => progress.update(done, total) });
+  } catch (e) {
+    // Every run before the failing one was handed over: the message says which run it is.
+    if ((e instanceof ScenarioError || e instanceof SimulationStalledError) && printed < choices.length * seeds.length) {
+      const item = str(values.balancers)?.split(',')[Math.floor(printed / seeds.length)].trim() ?? choices[Math.floor(printed / seeds.length)];
+      e.message = `the run of ${item} with seed ${seeds[printed % seeds.length]}: ${e.message}`;
+    }
+    throw e;
   } finally {
     progress.stop();
   }

@@ -60,8 +60,9 @@ const WINDOW_PER_WORKER = 4;
  * Runs tasks `task(0)` … `task(count − 1)` and calls `each(summary, i)` in task order, each as soon
  * as it and every earlier run are done (and `onProgress` as runs finish, in any order). At most
  * 4 × workers runs are started and not yet handed over, so at most that many Summaries wait for
- * an earlier run. The first error (in the order runs fail) rejects, after the runs handed over
- * before it.
+ * an earlier run. A failure rejects with the first failing run's error in task order, after every
+ * earlier run is handed over (no later run is started): what is handed over before an error, and
+ * the error, do not depend on the number of workers or on which run failed first in time.
  */
 export async function forEachSimulation(
   count: number, task: (i: number) => SimulationTask, each: (summary: Summary, i: number) => void, options: PoolOptions = {},
@@ -82,29 +83,41 @@ export async function forEachSimulation(
   const pool = new Tinypool({ filename: workerFile().href, minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
   const window = workers * WINDOW_PER_WORKER;
   const waiting = new Map<number, Summary>();
-  let started = 0, handed = 0, done = 0, failed = false;
+  let started = 0, handed = 0, done = 0;
   try {
     await new Promise<void>((resolve, reject) => {
-      const fail = (e: unknown) => {
-        if (!failed) reject(e);
-        failed = true;
-      };
-      const finished = (i: number, result: WorkerResult) => {
-        if (failed) return;
-        if ('error' in result) return fail(rethrown(result.error));
-        options.onProgress?.(++done, count);
-        waiting.set(i, result.summary);
-        for (let next = waiting.get(handed); next !== undefined; next = waiting.get(handed)) {
-          waiting.delete(handed);
-          each(next, handed++);
+      // The first run known to fail, in task order (count: none), and its error.
+      let firstFailed = count, failure: unknown, settled = false;
+      const settle = () => {
+        if (settled) return;
+        try {
+          for (let next = waiting.get(handed); next !== undefined; next = waiting.get(handed)) {
+            waiting.delete(handed);
+            each(next, handed++);
+          }
+        } catch (e) {
+          settled = true;
+          return reject(e);
         }
-        if (handed === count) resolve();
+        if (handed === firstFailed && firstFailed < count) settled = true, reject(failure);
+        else if (handed === count) settled = true, resolve();
         else start();
       };
+      const failAt = (i: number, e: unknown) => {
+        if (i < firstFailed) firstFailed = i, failure = e;
+        settle();
+      };
+      const finished = (i: number, result: WorkerResult) => {
+        if (settled || i > firstFailed) return;
+        if ('error' in result) return failAt(i, rethrown(result.error));
+        options.onProgress?.(++done, count);
+        waiting.set(i, result.summary);
+        settle();
+      };
       const start = () => {
-        for (; !failed && started < count && started < handed + window; started++) {
+        for (; started < firstFailed && started < handed + window; started++) {
           const i = started, { scenario, options: o } = task(i);
-          pool.run({ require, scenario, options: o } satisfies WorkerTask).then((result) => finished(i, result as WorkerResult)).catch(fail);
+          pool.run({ require, scenario, options: o } satisfies WorkerTask).then((result) => finished(i, result as WorkerResult)).catch((e) => failAt(i, e));
         }
       };
       start();

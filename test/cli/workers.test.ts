@@ -47,6 +47,22 @@ describe('lbsim with --workers', () => {
     expect(csv('2')).toBe(csv('1'));
   });
 
+  it('compare stopped by a failing run prints the runs before it and names it, the same on 1 and 2 workers', () => {
+    // At most 45 in flight: least-connections' third seed is the first run to pass it (round-robin's pass it sooner).
+    const file = join(dir, 'in-flight.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(lbsim('preset', 'default').stdout), stop: { requests: 5000, warmupMs: 1000, maxInFlight: 45 } }));
+    const args = ['compare', file, '--balancers', 'lc,rr', '--seeds', '1..6', '--json'];
+    const one = lbsim(...args, '--workers', '1'), two = lbsim(...args, '--workers', '2');
+    const mask = (s: string) => s.replace(/"wallMs": \d+/g, '"wallMs": 0');
+    expect(one.status).toBe(2);
+    expect(one.stdout.match(/"seed": \d+/g)).toEqual(['"seed": 1', '"seed": 2']);
+    expect(one.stderr).toMatch(/\nlbsim: the run of lc with seed 3: stop\.maxInFlight: more than 45 requests/);
+    expect(one.stderr).not.toMatch(/\n\s+at /);
+    expect(two.status).toBe(2);
+    expect(mask(two.stdout)).toBe(mask(one.stdout));
+    expect(two.stderr).toBe(one.stderr);
+  });
+
   it('sweep finds a custom balancer in every worker through --require, and not without it', () => {
     const args = ['sweep', 'heterogeneous', '--set', 'balancer=weighted-round-robin,fewest-per-weight', '--seeds', '1..3', '--requests', '5000', '--csv'];
     const one = lbsim(...args, '--require', 'examples/fewest-per-weight.mjs', '--workers', '1');

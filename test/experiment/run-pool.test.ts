@@ -48,6 +48,21 @@ describe('runSimulations(tasks, {workers})', () => {
     await expect(runSimulations([{ scenario: bounded, options: {} }, { scenario: small, options: {} }], { workers: 2 })).rejects.toThrow(/^stop\.maxEvents: /);
   });
 
+  it('on a failure hands over every earlier run, then rejects with the first failure in task order, whatever fails first in time', async () => {
+    // On 2 workers run 2 (50 events) fails long before run 1 (30,000 events), and both before run 0 ends.
+    const tasks = [
+      { scenario: { ...small, stop: { requests: 40_000 } }, options: {} },
+      { scenario: { ...small, stop: { requests: 40_000, maxEvents: 30_000 } }, options: {} },
+      { scenario: { ...small, stop: { requests: 2_000, maxEvents: 50 } }, options: {} },
+      { scenario: small, options: {} },
+    ];
+    for (const workers of [1, 2]) {
+      const handed: number[] = [];
+      await expect(forEachSimulation(tasks.length, (i) => tasks[i], (_, i) => handed.push(i), { workers }), `${workers} workers`).rejects.toThrow(/^stop\.maxEvents: the run handled 30,000 events/);
+      expect(handed, `${workers} workers`).toEqual([0]);
+    }
+  });
+
   it('checks its options by name', async () => {
     await expect(runSimulations([], { workers: 0 })).rejects.toThrow(/^options\.workers: got 0, expected an integer from 1 to 256$/);
     await expect(runSimulations([], { require: [''] })).rejects.toThrow(/^options\.require: got \[""\], expected a list of module paths or URLs$/);
