@@ -1,5 +1,5 @@
 /** `--plot out.svg`: a chart written as a standalone SVG file (see experiment/render-svg.ts). */
-import { statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ScenarioError } from '../input/check.js';
 import { renderSvg } from '../experiment/render-svg.js';
@@ -7,8 +7,9 @@ import type { ChartSpec } from '../experiment/chart-specs.js';
 import type { Io } from './flags.js';
 
 /**
- * `--plot FILE` checked before anything runs or prints: a path whose directory exists and which is
- * not itself a directory (else exit 2 naming --plot, not exit 1 after the output).
+ * `--plot FILE` checked before anything runs or prints: a path whose directory exists and may be
+ * written to, and which is not itself a directory nor a file this user may not write (else exit 2
+ * naming --plot, not exit 1 after the output). A write can still fail (a full disk, a file in /proc).
  */
 export function plotFlag(file: string | undefined): string | undefined {
   if (file === undefined) return undefined;
@@ -23,6 +24,16 @@ export function plotFlag(file: string | undefined): string | undefined {
   if (file === '') throw new ScenarioError('--plot', file, 'the path of an SVG file to write');
   if (kind(dir) !== 'directory') throw new ScenarioError('--plot', file, `an SVG file to write in an existing directory (there is no directory ${dir})`);
   if (kind(file) === 'directory') throw new ScenarioError('--plot', file, 'an SVG file to write, not a directory');
+  const writable = (path: string) => {
+    try {
+      accessSync(path, constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (kind(file) === 'file' && !writable(file)) throw new ScenarioError('--plot', file, 'an SVG file this user may write (this one is read-only to it)');
+  if (kind(file) === 'none' && !writable(dir)) throw new ScenarioError('--plot', file, `an SVG file in a directory this user may write to (${dir} is not)`);
   return file;
 }
 

@@ -112,4 +112,10 @@ describe('presets and --plot', () => {
     const r = await cli('run', 'default', '--requests', '100', '--plot', join(dir, 'ok.svg'));
     expect(r.code).toBe(0);
   });
+
+  it('a --plot file in a directory nobody may create files in is refused before anything runs (was exit 1 after the table)', async () => {
+    // /proc/self: a directory where not even root may create a file (access W_OK: EPERM).
+    expect(await refused(['run', 'default', '--requests', '100', '--plot', '/proc/self/out.svg'], '--plot'))
+      .toBe('lbsim: --plot: got "/proc/self/out.svg", expected an SVG file in a directory this user may write to (/proc/self is not)\n');
+  });
 });
