@@ -132,7 +132,8 @@ export function compileMachine(value: unknown, path: string): CompiledMachine {
       if (keys.length === 0) throw new ScenarioError(join(at, 'states'), config.states, 'at least one state');
       for (const k of keys) {
         const childAt = join(join(at, 'states'), k);
-        if (!KEY.test(k)) throw new ScenarioError(childAt, k, 'a state key: a letter or "_", then letters, digits, "_" or "-" (at most 64)');
+        // __proto__: XState cannot take it, and the summary's states by path would lose it.
+        if (!KEY.test(k) || k === '__proto__') throw new ScenarioError(childAt, k, 'a state key: a letter or "_", then letters, digits, "_" or "-" (at most 64; not __proto__)');
         const child = object(config.states[k], childAt, STATE_FIELDS);
         node.children.push(walk(child, k, statePath ? `${statePath}.${k}` : k, childAt, index, depth + 1));
       }

@@ -46,7 +46,7 @@ function stateProperties(): Record<string, JsonSchema> {
   return fields(STATE_FIELDS, {
     id: KEY,
     initial: KEY,
-    states: { type: 'object', minProperties: 1, propertyNames: KEY, additionalProperties: { $ref: '#/definitions/workflowState' } },
+    states: { type: 'object', minProperties: 1, propertyNames: { ...KEY, not: { const: '__proto__' } }, additionalProperties: { $ref: '#/definitions/workflowState' } },
     type: { enum: ['final', 'compound', 'atomic'] },
     on: { type: 'object', propertyNames: { type: 'string', minLength: 1, not: { pattern: '^xstate\\.|\\*' } }, additionalProperties: transitions },
     after: { type: 'object', additionalProperties: transitions },

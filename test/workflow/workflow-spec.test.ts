@@ -37,6 +37,16 @@ describe('names that every JavaScript object has', () => {
     expect(w.machines.order.states.PaymentPending.entries).toBeGreaterThanOrEqual(200);
   });
 
+  it('a state keyed __proto__ is refused, naming it (XState cannot take it; the summary\'s states by path would lose it)', () => {
+    const doc = orderPayment();
+    doc.workflows.machines.payment.machine.states = JSON.parse('{"NotStarted": {"on": {"authorize": "__proto__"}}, "__proto__": {"on": {"processed": "Authorized"}}, "Authorized": {}}');
+    doc.workflows.machines.payment.request = ['authorize'];
+    expect(thrownScenarioError(() => parseScenario(doc), '__proto__').path).toBe('workflows.machines.payment.machine.states.__proto__');
+    const nested = orderPayment();
+    nested.workflows.machines.order.machine.states.Draft = JSON.parse('{"initial": "A", "states": {"A": {}, "__proto__": {}}, "on": {"submit": "Submitted"}}');
+    expect(thrownScenarioError(() => parseScenario(nested), '__proto__').path).toBe('workflows.machines.order.machine.states.Draft.states.__proto__');
+  });
+
   it('a machine whose initial state is final is refused (it would be done before it starts)', () => {
     const doc = orderPayment();
     doc.workflows.machines.order.machine.initial = 'Completed';
