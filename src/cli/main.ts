@@ -7,8 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { ScenarioError } from '../input/check.js';
 import { SimulationStalledError } from '../engine/simulation.js';
-import { readScenarioJson } from '../scenario/load.js';
-import { parseScenario, MAX_REQUESTS, type Scenario } from '../scenario/scenario.js';
+import { MAX_REQUESTS, type Scenario } from '../scenario/scenario.js';
 
 const MAX_SEED = 2 ** 32 - 1;
 import { PRESETS, preset, presetNames } from '../scenario/presets.js';
@@ -259,8 +258,7 @@ async function compareCommand(args: readonly string[], io: Io): Promise<number> 
   const modules = strs(values.require);
   await importModules(modules);
   const file = onePositional(positionals, 'scenario file or preset name');
-  const json = readScenarioJson(file);
-  const scenario = parseScenario(json);
+  const scenario = scenarioArg(file);
   const targets = str(values.balancers)?.split(',').map((item) => serviceChoice(item.trim(), scenario, '--balancers'));
   const service = targets?.[0]?.service;
   if (targets?.some((t) => t.service !== service)) throw new ScenarioError('--balancers', str(values.balancers), 'policies for one service at a time: all of the form svc=policy for the same svc, or none');
@@ -495,7 +493,7 @@ function diagram(args: readonly string[], io: Io): number {
   const { positionals, values } = options(args, { requests: 'string', seed: 'string' });
   if (positionals[0] === 'topology') {
     if (positionals.length !== 2) throw new UsageError('lbsim diagram topology <scenario.json|preset>');
-    const scenario = parseScenario(readScenarioJson(positionals[1]));
+    const scenario = scenarioArg(positionals[1]);
     if (!scenario.topology) throw new ScenarioError('services', undefined, 'a scenario of services calling services (with "services")');
     const requests = integerFlag(str(values.requests), '--requests', 1, MAX_REQUESTS);
     const seed = integerFlag(str(values.seed), '--seed', 0, MAX_SEED);
@@ -504,7 +502,7 @@ function diagram(args: readonly string[], io: Io): number {
   }
   if (positionals[0] === 'workflow') {
     if (positionals.length !== 2) throw new UsageError('lbsim diagram workflow <scenario.json|preset>');
-    const scenario = parseScenario(readScenarioJson(positionals[1]));
+    const scenario = scenarioArg(positionals[1]);
     if (!scenario.workflows) throw new ScenarioError('workflows', undefined, 'a scenario with workflows (machines living in its services)');
     const requests = integerFlag(str(values.requests), '--requests', 1, MAX_REQUESTS);
     const seed = integerFlag(str(values.seed), '--seed', 0, MAX_SEED);

@@ -1,7 +1,7 @@
 /**
  * What a newcomer reads from the CLI when asking for help or getting something wrong: each
  * command's --help alone (not followed by the general usage), diagram's list of machines whole,
- * a mistyped preset's hint, an experiment file given to validate or run, the presets' stated
+ * a mistyped preset's hint, an experiment file given to validate, run, compare or diagram, the presets' stated
  * load, and a --plot path that cannot be written, refused before the run prints anything.
  * In-process (main), as test/workflow/cli.test.ts.
  */
@@ -79,11 +79,11 @@ describe('hints', () => {
     expect(await refused(['run', 'zzzzzzzz'], 'zzzzzzzz')).toMatch(/expected a readable scenario file or a preset name; presets: default, /);
   });
 
-  it('an experiment file given to validate or run points to lbsim sweep', async () => {
+  it('an experiment file given to validate, run, compare or diagram points to lbsim sweep', async () => {
     const file = join(dir, 'experiment.json');
     writeFileSync(file, JSON.stringify({ scenario: 'default', grid: { load: [0.5, 0.9] }, seeds: '1..2' }));
-    for (const cmd of ['validate', 'run']) {
-      const err = await refused([cmd, file], 'scenario');
+    for (const cmd of [['validate'], ['run'], ['compare'], ['diagram', 'topology'], ['diagram', 'workflow']]) {
+      const err = await refused([...cmd, file], 'scenario');
       expect(err).toBe(`lbsim: scenario: got "default", expected a scenario file, not an experiment (this one has the experiment's "scenario", "grid", "seeds"): run it with lbsim sweep ${file}\n`);
     }
     // A scenario with a stray "scenario" field is a scenario with a field too many.
