@@ -98,26 +98,11 @@ export abstract class AttemptFlow {
   }
 
   /**
-   * An arrival on the short path: `arrive` → `sendAttempt` → `dispatch`. `shortAdmit` takes it
-   * when the server picked is up and takes it; the rare rest (no server, a server down or not
-   * reached since its repair, a full queue) goes to `dispatch` from here, outside `shortAdmit`.
-   * The first such arrival then deoptimizes only this wrapper, whose callees keep their optimized
-   * code: `shortAdmit` re-optimized could no longer inline `admit` once `admit` has optimized code
-   * of its own (V8 counts that code's inlined bytecode against the caller's inlining budget), and
-   * the arrivals of a run with failures cost ~20% more.
+   * An arrival on the short path: `arrive` → `sendAttempt` → `dispatch` for a server that is up
+   * and takes it, with the client's timers set in the same order (deadline and first hedge, then
+   * the attempt's timeout once the server has it).
    */
   shortArrival(source: number): void {
-    const p = this.shortAdmit(source);
-    if (p >= 0) this.dispatch(p, p, this.requests.balancer[p], this.requests.server[p]);
-  }
-
-  /**
-   * `shortArrival` for a server that is up and takes the request, with the client's timers set in
-   * the same order (deadline and first hedge, then the attempt's timeout once the server has it):
-   * returns -1. Otherwise returns the request's row, the server picked in `server` (-1: none),
-   * for `dispatch`.
-   */
-  private shortAdmit(source: number): number {
     const table = this.requests, pool = this.pool;
     const p = this.admit(source);
     if (this.client.config) this.client.arrived(table, p, this.stats.latency);
@@ -130,17 +115,22 @@ export abstract class AttemptFlow {
     table.balancer[p] = b;
     if (this.fleet.sparse) this.fleet.materialize(b);
     const s = this.balancers[b].pick(table.key[p]);
-    table.server[p] = s;
-    if (s < 0 || pool.state[s] === ServerState.Failed || this.failures.awaitingTraffic[s] === 1) return p;
+    if (s < 0 || pool.state[s] === ServerState.Failed || this.failures.awaitingTraffic[s] === 1) {
+      this.dispatch(p, p, b, s);
+      return;
+    }
     const begin = pool.inService[s] < pool.concurrency[s];
-    if (!begin && pool.queueLimit[s] >= 0 && pool.queueLength[s] >= pool.queueLimit[s]) return p; // dropped
+    if (!begin && pool.queueLimit[s] >= 0 && pool.queueLength[s] >= pool.queueLimit[s]) {
+      this.dispatch(p, p, b, s); // dropped
+      return;
+    }
+    table.server[p] = s;
     this.admitted(p, b, s, begin);
     this.client.armTimeout(table, p);
     // syncRequest of a request with one attempt: its state follows the attempt's.
     const to = table.state[p]; // A.InService / A.Pending: the same numbers as R.InService / R.Pending
     table.callState[p] = to;
     if (table.measured[p]) this.stats.requestTransitions[R.Initiated * NREQ + to]++;
-    return -1;
   }
 
   // ---------------------------------------------------------------- attempts

@@ -33,14 +33,8 @@ export class Stats {
   inFlight = 0;
   /** Attempts sent for measured requests: all, retries, hedges. */
   attemptsSent = 0; retries = 0; hedges = 0;
-  /**
-   * Server time spent on work nobody was waiting for any more (abandoned or lost hedges), ms.
-   * NaN here and 0 in the constructor: a double field from the start. Begun as the small integer
-   * 0, the first fraction added (the first abandoned attempt, mid-run) changed Stats' hidden class
-   * and deoptimized every function that reads `stats`, the short path's included; re-optimized,
-   * they had lost inlining (runs with timeouts or deadlines ~10% slower).
-   */
-  wastedWorkMs = NaN;
+  /** Server time spent on work nobody was waiting for any more (abandoned or lost hedges), ms. */
+  wastedWorkMs = 0;
   /** Attempts completed by servers (useful or not) since the warm-up. */
   serverCompletions = 0;
   /** Failures that happened (measured period). */
@@ -75,7 +69,6 @@ export class Stats {
   constructor(private readonly pool: ServerPool, private readonly clock: Simulation, warmupMs: number, significantDigits?: number) {
     this.latency = new Histogram(significantDigits);
     this.measuring = warmupMs <= 0;
-    this.wastedWorkMs = 0;
   }
 
   /** A measured request ended in terminal request state `to` after `latencyMs` (successes only). */
