@@ -42,3 +42,60 @@ describe('never invariants over every instance of a family', () => {
     expect(v.unresolved).toBe(v.violations);
   });
 });
+
+/**
+ * One order, all delays constant: its payment call times out at 100 ms and is retried twice
+ * (backoff 40 then 80 ms, no jitter), without idempotency key, so attempts begun at 1000, 1140
+ * and 1320 ms make three payments, each authorized when its 250 ms handler ends (1250, 1390,
+ * 1570) and settled (final) `settleMs` later; the call fails at 1420 (third timeout): the order
+ * leaves PaymentPending for Failed.
+ */
+function threePayments(settleMs: number): TopologyInput {
+  const constant = (valueMs: number) => ({ dist: 'constant' as const, valueMs });
+  return {
+    name: 'three-payments', seed: 1, stop: { requests: 1 },
+    arrivals: { process: 'trace', timesMs: [1000] },
+    entry: 'orders',
+    services: {
+      orders: { servers: [{ count: 1, concurrency: 8 }], balancer: { name: 'round-robin' }, work: [{ work: constant(1) }] },
+      payments: { servers: [{ count: 1, concurrency: 8 }], balancer: { name: 'round-robin' }, work: [{ work: constant(250) }] },
+    },
+    calls: { 'orders->payments': { timeoutMs: 100, retries: { max: 2, baseMs: 40, jitter: 'none' } } },
+    workflows: {
+      start: 'order',
+      machines: {
+        order: { service: 'orders', machine: { id: 'order', initial: 'PaymentPending', states: { PaymentPending: { invoke: { src: 'payment', onDone: 'Completed', onError: 'Failed' } }, Completed: { type: 'final' }, Failed: { type: 'final' } } } },
+        payment: {
+          service: 'payments', request: ['authorize'], respond: 'processed', ok: ['Authorized'],
+          machine: { id: 'payment', initial: 'NotStarted', states: { NotStarted: { on: { authorize: 'Authorizing' } }, Authorizing: { on: { processed: 'Authorized' } }, Authorized: { after: { [settleMs]: 'Settled' } }, Settled: { type: 'final' } } },
+        },
+      },
+      invariants: { never: [{ payment: 'Authorized' }, { order: 'PaymentPending', payment: 'Authorized' }, { order: 'Failed', payment: 'Authorized' }] },
+    },
+  } as TopologyInput;
+}
+
+describe('never over several payments of one family, by hand', () => {
+  const figures = (w: WorkflowsSummary) => w.invariants.map((v) => [v.violations, v.resolved, v.unresolved, v.meanMs, v.maxMs]);
+
+  it('settled after 50 ms: authorized 1250-1300, 1390-1440, 1570-1620, each apart', () => {
+    const w = run(threePayments(50));
+    expect(w.machines.payment.instances).toBe(3);
+    expect(w.machines.payment.endStates.Settled.count).toBe(3);
+    expect(w.duplicates).toEqual({ machine: 'payment', families: 1, extra: 2 });
+    expect(figures(w)).toEqual([
+      [3, 3, 0, 50, 50], // any payment authorized: three spells of 50 ms
+      [2, 2, 0, 40, 50], // while PaymentPending (to 1420): 1250-1300, 1390-1420
+      [2, 2, 0, 35, 50], // once Failed (from 1420): 1420-1440, 1570-1620
+    ]);
+  });
+
+  it('settled after 200 ms: authorized 1250-1450, 1390-1590, 1570-1770 overlap into one spell (a final payment does not end it while another is authorized)', () => {
+    const w = run(threePayments(200));
+    expect(figures(w)).toEqual([
+      [1, 1, 0, 520, 520], // 1250-1770
+      [1, 1, 0, 170, 170], // 1250-1420
+      [1, 1, 0, 350, 350], // 1420-1770
+    ]);
+  });
+});
