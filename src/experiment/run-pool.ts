@@ -76,6 +76,8 @@ export async function forEachSimulation(
       const { scenario, options: o } = task(i);
       each(simulate(scenario, o), i);
       options.onProgress?.(i + 1, count);
+      // The event loop runs between runs: what `each` wrote can fail (a closed stdout, EPIPE) and end the process now.
+      if (i + 1 < count) await new Promise<void>((resolve) => setImmediate(resolve));
     }
     return;
   }

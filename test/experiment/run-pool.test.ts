@@ -63,6 +63,18 @@ describe('runSimulations(tasks, {workers})', () => {
     }
   });
 
+  it('lets the event loop run between runs on one worker (a closed stdout ends lbsim ... | head at once, not after the last run)', async () => {
+    let ticked = false;
+    const seenAtTask: boolean[] = [];
+    await forEachSimulation(3, (i) => {
+      seenAtTask.push(ticked);
+      return { scenario: small, options: { seed: i + 1, requests: 200 } };
+    }, (_, i) => {
+      if (i === 0) setImmediate(() => (ticked = true));
+    }, { workers: 1 });
+    expect(seenAtTask).toEqual([false, true, true]);
+  });
+
   it('checks its options by name', async () => {
     await expect(runSimulations([], { workers: 0 })).rejects.toThrow(/^options\.workers: got 0, expected an integer from 1 to 256$/);
     await expect(runSimulations([], { require: [''] })).rejects.toThrow(/^options\.require: got \[""\], expected a list of module paths or URLs$/);
