@@ -62,3 +62,49 @@ describe('workflows and the warm-up', () => {
     expect(failed(noWarmup.workflows!)).toBeGreaterThan(10 * (failed(b) + 1));
   });
 });
+
+/** One order machine, Draft for a constant 800 ms, orders arriving at `timesMs`. */
+function drafts(timesMs: number[], warmupMs: number): TopologyInput {
+  return {
+    name: 'drafts', seed: 1, stop: { requests: timesMs.length, warmupMs },
+    arrivals: { process: 'trace', timesMs },
+    entry: 'orders',
+    services: { orders: { servers: [{ count: 1, concurrency: 8 }], balancer: { name: 'round-robin' }, work: [{ work: { dist: 'constant', valueMs: 1 } }] } },
+    workflows: {
+      start: 'order',
+      machines: { order: { service: 'orders', machine: { id: 'order', initial: 'Draft', states: { Draft: { after: { 800: 'Done' } }, Done: { type: 'final' } } } } },
+      invariants: { never: [{ order: 'Draft' }], eventually: [{ order: 'Done', withinMs: 500 }] },
+    },
+  } as TopologyInput;
+}
+
+describe('the warm-up by hand', () => {
+  it('a family straddling the warm-up\'s end (500-1300 ms, warm-up 1000) counts nowhere; the next (1500-2300) counts alone, its occupancy over 1000-2300 ms', () => {
+    const r = simulate(drafts([500, 1500], 1000)), w = r.workflows!;
+    expect(r.simTimeMs).toBe(2300);
+    expect(w.instances).toEqual({ started: 1, completed: 1, live: 0 });
+    expect(w.machines.order.states.Draft.entries).toBe(1);
+    expect(w.machines.order.states.Draft.timeMs.mean).toBe(800);
+    expect(w.machines.order.states.Draft.occupancy).toBeCloseTo(800 / 1300, 8);
+    expect(w.machines.order.endStates).toEqual({ Done: { count: 1, share: 1 } });
+    // The first family's deadline (at 1000 ms) and its Draft are not counted; the second's Draft
+    // violates for 800 ms, and it is done 300 ms after its deadline at 2000 ms.
+    expect(w.invariants.map((v) => [v.violations, v.resolved, v.unresolved, v.meanMs])).toEqual([[1, 1, 0, 800], [1, 1, 0, 300]]);
+  });
+
+  it('a warm-up longer than the run: nothing counted, every figure zero (no NaN, no null)', () => {
+    const r = simulate(drafts([500, 1500], 1e9)), w = r.workflows!;
+    expect(r.requests.arrived).toBe(0);
+    expect(w.instances).toEqual({ started: 0, completed: 0, live: 0 });
+    const bad: string[] = [];
+    const walk = (x: unknown, path: string) => {
+      if (typeof x === 'number' && !Number.isFinite(x)) bad.push(`${path} = ${x}`);
+      else if (x === null && path !== '.duplicates') bad.push(`${path} = null`);
+      else if (typeof x === 'object' && x !== null) for (const [k, v] of Object.entries(x)) walk(v, `${path}.${k}`);
+    };
+    walk(w, '');
+    expect(bad).toEqual([]);
+    expect(w.machines.order.states.Draft).toMatchObject({ entries: 0, occupancy: 0 });
+    expect(w.invariants.map((v) => v.violations)).toEqual([0, 0]);
+  });
+});
