@@ -291,7 +291,7 @@ async function compareCommand(args: readonly string[], io: Io): Promise<number> 
     // Every run before the failing one was handed over: the message says which run it is.
     if ((e instanceof ScenarioError || e instanceof SimulationStalledError) && printed < choices.length * seeds.length) {
       const item = str(values.balancers)?.split(',')[Math.floor(printed / seeds.length)].trim() ?? choices[Math.floor(printed / seeds.length)];
-      e.message = `the run of ${item} with seed ${seeds[printed % seeds.length]}: ${e.message}`;
+      e.message = `${e.message} (in the run of ${item}, seed ${seeds[printed % seeds.length]})`;
     }
     throw e;
   } finally {

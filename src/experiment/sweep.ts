@@ -8,7 +8,8 @@
  * whose number is index − 1 modulo count), so shards merge into the unsharded result.
  * `replicate(scenario, options)` is the one-arm case (or one arm per balancer).
  */
-import { object, number } from '../input/check.js';
+import { object, number, ScenarioError } from '../input/check.js';
+import { SimulationStalledError } from '../engine/simulation.js';
 import { offeredLoad } from '../scenario/offered-load.js';
 import type { ScenarioInput, BalancerChoice } from '../scenario/scenario-input.js';
 import type { Summary } from '../model/summary.js';
@@ -49,11 +50,25 @@ export async function sweep(input: ExperimentInput, options: SweepOptions = {}):
   const shard = o.shard === undefined ? undefined : checkShard(o.shard, 'options.shard');
   const experiment = parseExperiment(input);
   const runs = plannedRuns(experiment, experimentArms(experiment), shard);
-  const task = (i: number): SimulationTask => ({ scenario: runs[i].arm.scenario, options: { seed: runs[i].seed, ...(experiment.requests ? { requests: experiment.requests } : {}) } });
+  let built = 0;
+  const task = (i: number): SimulationTask => {
+    built++;
+    return { scenario: runs[i].arm.scenario, options: { seed: runs[i].seed, ...(experiment.requests ? { requests: experiment.requests } : {}) } };
+  };
   const total = experiment.seeds.length * runsPerSeed(experiment);
   // Each Summary becomes its row as it comes: a sweep holds rows (a few numbers per run), not Summaries.
   const rows: SweepRow[] = [];
-  await forEachSimulation(runs.length, task, (summary, i) => rows.push(sweepRow(experiment, runs[i], total, summary)), options);
+  try {
+    await forEachSimulation(runs.length, task, (summary, i) => rows.push(sweepRow(experiment, runs[i], total, summary)), options);
+  } catch (e) {
+    // Every run before the failing one was handed over (run-pool.ts): the message says which run it is.
+    if ((e instanceof ScenarioError || e instanceof SimulationStalledError) && built > 0 && rows.length < runs.length) {
+      const { arm, seed } = runs[rows.length];
+      const values = Object.keys(experiment.grid).map((key, k) => `${key}=${JSON.stringify(arm.values[k])}`).join(', ');
+      e.message = `${e.message} (in the run of arm ${arm.index}${values ? `, ${values}` : ''}, seed ${seed})`;
+    }
+    throw e;
+  }
   return rows;
 }
 

@@ -56,7 +56,7 @@ describe('lbsim with --workers', () => {
     const mask = (s: string) => s.replace(/"wallMs": \d+/g, '"wallMs": 0');
     expect(one.status).toBe(2);
     expect(one.stdout.match(/"seed": \d+/g)).toEqual(['"seed": 1', '"seed": 2']);
-    expect(one.stderr).toMatch(/\nlbsim: the run of lc with seed 3: stop\.maxInFlight: more than 45 requests/);
+    expect(one.stderr).toMatch(/\nlbsim: stop\.maxInFlight: more than 45 requests .* \(in the run of lc, seed 3\)\n$/);
     expect(one.stderr).not.toMatch(/\n\s+at /);
     expect(two.status).toBe(2);
     expect(mask(two.stdout)).toBe(mask(one.stdout));

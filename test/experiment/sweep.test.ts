@@ -176,4 +176,13 @@ describe('sweeps of services calling services', () => {
     expect(errorOf(() => parseExperiment({ scenario: 'default', metrics: ['services.front.p99Ms'] }))).toMatch(/^metrics\[0\]: got "services\.front\.p99Ms", expected a metric: meanMs/);
     expect(errorOf(() => parseExperiment({ scenario: twoTier, grid: { load: [0.5] } }))).toMatch(/^grid\["load"\]\[0\]: got 0\.5, expected a single pool/);
   });
+
+  it('a run that fails names its arm and seed, after the runs before it', async () => {
+    // At most 45 in flight: least-connections' third seed is the first run to pass it.
+    const experiment = { scenario: { ...preset('default'), stop: { requests: 5_000, warmupMs: 1000, maxInFlight: 45 } }, grid: { balancer: ['least-connections', 'round-robin'] }, seeds: [1, 2, 3, 4] };
+    for (const workers of [1, 2]) {
+      await expect(sweep(experiment, { workers })).rejects.toThrow(/^stop\.maxInFlight: more than 45 requests .* \(in the run of arm 0, balancer="least-connections", seed 3\)$/);
+    }
+    await expect(sweep(experiment, { workers: 1, require: ['./no-such-module.mjs'] })).rejects.toThrow(/^options\.require/);
+  });
 });
