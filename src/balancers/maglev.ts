@@ -31,6 +31,8 @@ function isPrime(n: number): boolean {
 export const createMaglev: BalancerFactory = (ctx, options, path) => {
   const M = readOptions(OPTIONS, options, path).tableSize;
   if (!isPrime(M)) throw new ScenarioError(join(path, 'tableSize'), M, 'a prime number (e.g. 65537, 5003, 211)');
+  // A table smaller than the pool leaves servers that no slot names: they would never be picked.
+  if (M < ctx.size) throw new ScenarioError(join(path, 'tableSize'), M, `a prime at least the pool's ${ctx.size} servers (Maglev takes M > 100 × servers, e.g. ${ctx.size <= 650 ? 65537 : 5_000_011})`);
   const shared = sharedTable(ctx, M), table = shared.table;
   return {
     pick(key) {
