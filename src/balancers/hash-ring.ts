@@ -10,6 +10,7 @@
  */
 import type { BalancerContext } from './balancer.js';
 import { hashKey, murmur2x32 } from './hash.js';
+import { ChangedServers } from './changed-servers.js';
 
 /** 2^21: hash × SHIFT + server is exact in a double for servers < 2^21. */
 const SHIFT = 2097152;
@@ -234,11 +235,8 @@ export class LiveRing {
   /** Eligibility and weights as of the last sync. */
   private readonly live: Uint8Array;
   private readonly weights: Float64Array;
-  /** Servers told changed since the last sync, and whether each is listed; `all`: -1 was told. */
-  private readonly pending: Int32Array;
-  private readonly listed: Uint8Array;
-  private pendingCount = 0;
-  private all = true;
+  /** Servers told changed since the last sync (all of them before the first). */
+  private readonly told: ChangedServers;
   /** Positions of server s's points on the ring: at[start[s] .. start[s + 1]). */
   private readonly start: Int32Array;
   private at = new Int32Array(0);
@@ -250,8 +248,7 @@ export class LiveRing {
     this.ring = new HashRing(new Int32Array(size), true);
     this.live = new Uint8Array(size);
     this.weights = new Float64Array(size);
-    this.pending = new Int32Array(size);
-    this.listed = new Uint8Array(size);
+    this.told = new ChangedServers(size, true);
     this.start = new Int32Array(size + 1);
     this.scratch = new Int32Array(size);
   }
@@ -259,25 +256,18 @@ export class LiveRing {
   /** Server s's eligibility or weight changed (-1: any server's may have); applied at the next sync. */
   changed(s: number): void {
     this.stale = true;
-    if (this.all) return;
-    if (s < 0) {
-      this.all = true;
-      return;
-    }
-    if (this.listed[s] === 1) return;
-    this.listed[s] = 1;
-    this.pending[this.pendingCount++] = s;
+    this.told.add(s);
   }
 
   /** Applies the changes told since the last sync. */
   sync(ctx: BalancerContext): void {
     if (!this.stale) return;
-    const n = ctx.size, weights = this.weights, pending = this.pending;
+    const n = ctx.size, weights = this.weights, told = this.told, pending = told.list;
     let reweighed = this.placements === 0;
-    if (this.all) {
+    if (told.all) {
       for (let s = 0; s < n && !reweighed; s++) reweighed = ctx.weights[s] !== weights[s];
     } else {
-      for (let i = 0; i < this.pendingCount && !reweighed; i++) reweighed = ctx.weights[pending[i]] !== weights[pending[i]];
+      for (let i = 0; i < told.count && !reweighed; i++) reweighed = ctx.weights[pending[i]] !== weights[pending[i]];
     }
     if (reweighed) {
       weights.set(ctx.weights);
@@ -290,17 +280,15 @@ export class LiveRing {
         this.place(ctx);
       }
     }
-    if (this.all) {
+    if (told.all) {
       for (let s = 0; s < n; s++) if (ctx.eligible[s] !== this.live[s]) this.flip(s, ctx.eligible[s]);
     } else {
-      for (let i = 0; i < this.pendingCount; i++) {
+      for (let i = 0; i < told.count; i++) {
         const s = pending[i];
         if (ctx.eligible[s] !== this.live[s]) this.flip(s, ctx.eligible[s]);
       }
     }
-    for (let i = 0; i < this.pendingCount; i++) this.listed[pending[i]] = 0;
-    this.pendingCount = 0;
-    this.all = false;
+    told.clear();
     this.stale = false;
   }
 

@@ -18,6 +18,7 @@
 import type { BalancerContext, BalancerFactory } from './balancer.js';
 import { ScenarioError, join } from '../input/check.js';
 import { policy, readOptions } from './options.js';
+import { ChangedServers } from './changed-servers.js';
 
 const OPTIONS = { tableSize: { type: 'number', integer: true, min: 2, max: 5_000_011, default: 65537 } } as const;
 import { hashKey, murmur2x32 } from './hash.js';
@@ -80,10 +81,7 @@ export class SharedTable {
   /** Eligibility and weights the table was filled with. */
   private readonly eligible: Uint8Array;
   private readonly weights: Float64Array;
-  private readonly pending: Int32Array;
-  private readonly listed: Uint8Array;
-  private pendingCount = 0;
-  private all = false;
+  private readonly told: ChangedServers;
 
   constructor(ctx: BalancerContext, M: number) {
     const { table, rebuild } = createMaglevTable(ctx, M);
@@ -91,38 +89,28 @@ export class SharedTable {
     this.fill = rebuild;
     this.eligible = Uint8Array.from(ctx.eligible);
     this.weights = Float64Array.from(ctx.weights);
-    this.pending = new Int32Array(ctx.size);
-    this.listed = new Uint8Array(ctx.size);
+    this.told = new ChangedServers(ctx.size);
   }
 
   /** Server s's eligibility or weight changed (-1: any server's may have); applied at the next sync. */
   changed(s: number): void {
     this.stale = true;
-    if (this.all) return;
-    if (s < 0) {
-      this.all = true;
-      return;
-    }
-    if (this.listed[s] === 1) return;
-    this.listed[s] = 1;
-    this.pending[this.pendingCount++] = s;
+    this.told.add(s);
   }
 
   /** Fills the table again if what it was filled with changed. */
   sync(ctx: BalancerContext): void {
-    const pending = this.pending;
+    const told = this.told, pending = told.list;
     let differs = false;
-    if (this.all) {
+    if (told.all) {
       for (let s = 0; s < ctx.size && !differs; s++) differs = ctx.eligible[s] !== this.eligible[s] || ctx.weights[s] !== this.weights[s];
     } else {
-      for (let i = 0; i < this.pendingCount && !differs; i++) {
+      for (let i = 0; i < told.count && !differs; i++) {
         const s = pending[i];
         differs = ctx.eligible[s] !== this.eligible[s] || ctx.weights[s] !== this.weights[s];
       }
     }
-    for (let i = 0; i < this.pendingCount; i++) this.listed[pending[i]] = 0;
-    this.pendingCount = 0;
-    this.all = false;
+    told.clear();
     this.stale = false;
     if (!differs) return;
     this.fill();
