@@ -32,9 +32,18 @@
  * it; negative values are the lanes' stand-ins). The sequence number doubles as the event's id:
  * `push` returns it, and the popped event's id is in `lastId`, which is how models cancel lazily
  * (remember the id, ignore events whose id is stale).
+ *
+ * Cancellation, for lane events: `cancelLane` finds the event in its ring by binary search over
+ * the sequence numbers (they increase along a ring) and marks it dead (data −1); it is no longer
+ * pending (`size`) and never pops. Dead entries stay in the ring until the lane's stand-in reaches
+ * the top: then the whole run of dead entries at the head goes at once and one stand-in for the
+ * next live head goes in — one heap pop and push per run of cancelled timers, where a stale timer
+ * left to come due cost that per timer plus its handling. `peekTime` never reports a dead entry's
+ * time (it drops dead heads at the top first). An event a lane sent to the heap (pushed earlier
+ * than the lane's last) cannot be cancelled: `cancelLane` says so and it pops as usual.
  */
 export class EventQueue {
-  /** Events pending (heap, slot and lanes). */
+  /** Events pending (heap, slot and lanes; cancelled ones not counted). */
   size = 0;
   /** Time of the most recently popped event. */
   lastTime = 0;
@@ -105,30 +114,64 @@ export class EventQueue {
     return id;
   }
 
+  /**
+   * Cancels event `id` of lane `lane` if it is still in the lane's ring and not cancelled yet:
+   * it will not pop and `size` drops by one; returns whether it did. False for an event already
+   * popped, one the lane sent to the heap, or an id of another lane.
+   */
+  cancelLane(lane: number, id: number): boolean {
+    if (!this.lanes[lane].kill(id)) return false;
+    this.size--;
+    return true;
+  }
+
   /** Time of the earliest event (Infinity when empty). */
   peekTime(): number {
+    if (this.heapSize > 0 && this.heap[2] < 0) this.dropDeadHeads();
     const top = this.heapSize > 0 ? this.heap[0] : Infinity;
     return this.slotFull && this.slotTime < top ? this.slotTime : top;
   }
 
+  /** While the heap's top is the stand-in of a lane whose head is cancelled: that lane's run of dead entries goes. */
+  private dropDeadHeads(): void {
+    const H = this.heap;
+    while (this.heapSize > 0 && H[2] < 0) {
+      const lane = -1 - H[2], l = this.lanes[lane];
+      if (!l.headDead()) return;
+      const n = --this.heapSize;
+      if (n > 0) this.siftDown(H[3 * n], H[3 * n + 1], H[3 * n + 2], n);
+      l.skipDead();
+      if (l.len > 0) this.heapInsert(l.headTime(), l.headSeq(), -1 - lane);
+    }
+  }
+
   /** Removes the earliest event, sets `lastTime` and `lastId`, returns its data. Not for an empty queue. */
   pop(): number {
+    this.size--;
     const data = this.popEntry();
     return data >= 0 ? data : this.popLane(-1 - data);
   }
 
-  /** Lane `lane`'s head came due (its stand-in was popped): off the ring, the next head's stand-in in. */
+  /**
+   * Lane `lane`'s head came due (its stand-in was popped): off the ring, the next head's stand-in
+   * in. A cancelled head goes with the run of cancelled entries behind it, and the next event pops.
+   */
   private popLane(lane: number): number {
-    const l = this.lanes[lane];
-    const data = l.take();
-    if (l.len > 0) this.heapInsert(l.headTime(), l.headSeq(), -1 - lane);
-    return data;
+    for (;;) {
+      const l = this.lanes[lane];
+      const data = l.take();
+      if (data < 0) l.skipDead();
+      if (l.len > 0) this.heapInsert(l.headTime(), l.headSeq(), -1 - lane);
+      if (data >= 0) return data;
+      const next = this.popEntry();
+      if (next >= 0) return next;
+      lane = -1 - next;
+    }
   }
 
   /** Removes the earliest entry of slot and heap (a lane's stand-in included), sets `lastTime` and `lastId`. */
   private popEntry(): number {
     const H = this.heap;
-    this.size--;
     if (this.slotFull) {
       const t = this.slotTime;
       if (this.heapSize === 0 || t < H[0] || (t === H[0] && this.slotSeq < H[1])) {
@@ -206,11 +249,40 @@ class Lane {
     return this.seq[this.head];
   }
 
+  /** Takes the head off; returns its data (−1: cancelled). */
   take(): number {
     const d = this.data[this.head];
     this.head = (this.head + 1) & (this.time.length - 1);
     this.len--;
     return d;
+  }
+
+  headDead(): boolean {
+    return this.data[this.head] < 0;
+  }
+
+  /** Takes off every cancelled entry at the head. */
+  skipDead(): void {
+    const mask = this.time.length - 1;
+    while (this.len > 0 && this.data[this.head] < 0) {
+      this.head = (this.head + 1) & mask;
+      this.len--;
+    }
+  }
+
+  /** Marks the entry of sequence `seq` cancelled (binary search: sequences increase along the ring); false if it is not here or already cancelled. */
+  kill(seq: number): boolean {
+    const mask = this.time.length - 1;
+    let lo = 0, hi = this.len; // positions from the head
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.seq[(this.head + mid) & mask] < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    const i = (this.head + lo) & mask;
+    if (lo === this.len || this.seq[i] !== seq || this.data[i] < 0) return false;
+    this.data[i] = -1;
+    return true;
   }
 
   private grow(): void {

@@ -92,6 +92,15 @@ export class Simulation {
     return this.queue.pushLane(lane, atMs, (target << KIND_BITS) | kind);
   }
 
+  /**
+   * Cancels event `id` scheduled through lane `lane` (see EventQueue.cancelLane): it is never
+   * handled nor counted in `events`. False when it cannot (already handled, sent to the heap, not
+   * of this lane): keep ignoring it by its id when it comes, as for any event.
+   */
+  cancelLane(lane: number, id: number): boolean {
+    return this.queue.cancelLane(lane, id);
+  }
+
   /** Id of the event being handled (for lazy cancellation: compare with an id you kept). */
   get currentEventId(): number {
     return this.queue.lastId;

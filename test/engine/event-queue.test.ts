@@ -98,6 +98,85 @@ describe('EventQueue', () => {
     }
   });
 
+  it('cancelled lane events never pop; the rest come out in exactly the oracle order, with peekTime and size agreeing', () => {
+    // Three lanes and the heap; a quarter of the steps cancel a random pending event (a heap
+    // event or one of another lane: refused), so runs of dead entries, dead heads and dead tails
+    // are everywhere; peeks between pops must never show a cancelled time; clear() once midway.
+    // Lane 1 is sometimes pushed earlier than its last (those go to the heap and cannot be
+    // cancelled); an event pushed no earlier than every event its lane took must be cancellable.
+    const rng = new Xoshiro128([21, 22, 23, 24]);
+    const q = new EventQueue(2);
+    const lanes = [q.addLane(), q.addLane(), q.addLane()];
+    type Entry = Pending & { lane: number; sure: boolean };
+    let pending: Entry[] = [], laneLast = [-Infinity, -Infinity, -Infinity];
+    const gone: Entry[] = []; // popped or cancelled: cancelling again is refused
+    let cancelled = 0, uncertainRefused = 0;
+    const earliest = () => pending.reduce((m, e) => Math.min(m, e.t), Infinity);
+    for (let i = 0; i < 60_000; i++) {
+      if (i === 30_000) {
+        q.clear();
+        pending = [];
+        laneLast = [-Infinity, -Infinity, -Infinity];
+      }
+      const u = rng.next();
+      if (u < 0.45 || pending.length === 0) {
+        const k = Math.floor(rng.next() * 4) - 1; // -1: heap, 0..2: lanes
+        const delay = k === -1 ? Math.floor(rng.next() * 8) : k === 0 ? 3 : k === 1 ? (rng.next() < 0.1 ? 0 : 5) : 2;
+        const t = q.lastTime + delay;
+        const id = k === -1 ? q.push(t, i) : q.pushLane(lanes[k], t, i);
+        const sure = k >= 0 && t >= laneLast[k];
+        if (sure) laneLast[k] = t;
+        pending.push({ t, id, d: i, lane: k, sure });
+      } else if (u < 0.7) {
+        const j = Math.floor(rng.next() * pending.length), e = pending[j];
+        if (e.lane === -1) {
+          expect(q.cancelLane(lanes[Math.floor(rng.next() * 3)], e.id)).toBe(false);
+          continue;
+        }
+        expect(q.cancelLane(lanes[(e.lane + 1) % 3], e.id)).toBe(false);
+        const ok = q.cancelLane(lanes[e.lane], e.id);
+        if (e.sure) expect(ok).toBe(true);
+        if (ok) {
+          pending.splice(j, 1);
+          gone.push(e);
+          cancelled++;
+        } else uncertainRefused++;
+      } else if (u < 0.8) {
+        expect(q.peekTime()).toBe(earliest());
+        if (gone.length > 0) {
+          const g = gone[Math.floor(rng.next() * gone.length)];
+          if (g.lane >= 0) expect(q.cancelLane(lanes[g.lane], g.id)).toBe(false);
+        }
+      } else {
+        const before = pending.length;
+        popLikeOracle(q, pending);
+        expect(pending.length).toBe(before - 1);
+      }
+      expect(q.size).toBe(pending.length);
+    }
+    while (pending.length > 0) popLikeOracle(q, pending);
+    expect([q.size, q.peekTime()]).toEqual([0, Infinity]);
+    expect(cancelled).toBeGreaterThan(5000);
+    expect(uncertainRefused).toBeGreaterThan(10); // lane 1's heap events were tried too
+  });
+
+  it('a lane whose every entry is cancelled is empty: peekTime skips it, pushes after it pop in order', () => {
+    const q = new EventQueue(2);
+    const lane = q.addLane();
+    const ids = [1, 2, 3, 4, 5].map((t) => q.pushLane(lane, t, t));
+    q.push(10, 100);
+    for (const id of ids) expect(q.cancelLane(lane, id)).toBe(true);
+    expect([q.size, q.peekTime()]).toEqual([1, 10]);
+    const a = q.pushLane(lane, 6, 6);
+    q.pushLane(lane, 7, 7);
+    expect(q.cancelLane(lane, a)).toBe(true);
+    expect([q.size, q.peekTime()]).toEqual([2, 7]);
+    expect([q.pop(), q.lastTime, q.pop(), q.lastTime]).toEqual([7, 7, 100, 10]);
+    expect([q.size, q.peekTime()]).toEqual([0, Infinity]);
+    expect(q.cancelLane(lane, a)).toBe(false);
+    expect(q.cancelLane(lane, -1)).toBe(false);
+  });
+
   it("keeps every non-negative 32-bit datum apart from the lanes' stand-ins (data -1 - lane)", () => {
     // A lane's head waits in the heap as a negative stand-in; the largest datum a model packs
     // (target 2^26 - 1, kind 31: 2^31 - 1) and 0 must come out as themselves, from heap and lanes.

@@ -73,6 +73,24 @@ describe('Simulation', () => {
     expect(handled).toEqual([1, 3]);
   });
 
+  it('a cancelled lane event is neither handled nor counted, and runUntil slices stop short of it', () => {
+    const sim = new Simulation();
+    const seen = recorder(sim);
+    const lane = sim.addLane();
+    const ids = [2, 4, 6].map((t) => sim.scheduleLane(lane, t, 3, t));
+    sim.schedule(5, 1, 5);
+    expect(sim.cancelLane(lane, ids[1])).toBe(true);
+    expect(sim.cancelLane(lane, ids[1])).toBe(false);
+    expect(sim.runUntil(4)).toBe(1);
+    expect(sim.peek()).toBe(5);
+    expect(sim.cancelLane(lane, ids[0])).toBe(false); // already handled
+    expect(sim.cancelLane(lane, ids[2])).toBe(true);
+    expect(sim.peek()).toBe(5);
+    sim.run();
+    expect(seen).toEqual([[2, 3, 2], [5, 1, 5]]);
+    expect(sim.events).toBe(2);
+  });
+
   it('src/engine imports nothing from the layers above it', () => {
     const dir = join(import.meta.dirname, '../../src/engine');
     for (const file of readdirSync(dir)) {
