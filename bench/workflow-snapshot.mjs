@@ -1,7 +1,8 @@
 // @ts-check
-// bench/workflow-snapshot.mjs - every workflow preset (and the preset topologies' variants with the
+// bench/workflow-snapshot.mjs - every workflow preset (and the order-payment topologies' variants with the
 // reconciliation order machine, the payment machine with a void, and bench/workflow.js's ten-transition
-// order) at seeds 1 and 2, one line each: `<case> <topology summary JSON with workflows, without wallMs>`.
+// order; checkout's with the inventory that checks its order) at seeds 1 and 2, one line each:
+// `<case> <topology summary JSON with workflows, without wallMs>`.
 // Two builds that print the same file changed no result.
 //
 //   node bench/workflow-snapshot.mjs [path/to/dist] > after.txt     (default ../dist)
@@ -16,6 +17,12 @@ const { WORKFLOW_MACHINES, ORDER_MACHINE } = await import(pathToFileURL(`${dist}
 /** @param {any} s */
 function variants(s) {
   const out = { as: s };
+  if (s.workflows.machines.inventory) {
+    const checked = structuredClone(s);
+    checked.workflows.machines.inventory.machine = WORKFLOW_MACHINES['inventory-checked'];
+    out.checked = checked;
+    return out;
+  }
   const recon = structuredClone(s);
   recon.workflows.machines.order.machine = WORKFLOW_MACHINES['order-with-reconciliation'];
   out.reconciliation = recon;

@@ -16,8 +16,13 @@ export function workflowText(w: WorkflowsSummary): string {
     if (live.length > 0) out.push(`  still live: ${live.map(([s, v]) => `${v.count} ${printable(s)}`).join(', ')}\n`);
   }
   // Pairs passed through without time (transient, or left at once) are in the JSON summary only.
-  const pairs = Object.entries(w.pairs).filter(([, v]) => v.share >= 0.00005).sort((a, b) => b[1].share - a[1].share);
-  if (pairs.length > 0) out.push(`pairs (share of instance-time): ${pairs.map(([p, v]) => `${printable(p)} ${percent(v.share)}`).join(', ')}\n`);
+  // With several invoked machines, a line per machine, each naming it (`pairs` is with the first, that of `duplicates`).
+  const lists: [string, WorkflowsSummary['pairs']][] = [['', w.pairs], ...Object.entries(w.pairsWith ?? {})];
+  for (const [machine, list] of lists) {
+    const pairs = Object.entries(list).filter(([, v]) => v.share >= 0.00005).sort((a, b) => b[1].share - a[1].share);
+    const named = w.pairsWith ? ` with ${printable(machine || (w.duplicates?.machine ?? ''))}` : '';
+    if (pairs.length > 0) out.push(`pairs${named} (share of instance-time): ${pairs.map(([p, v]) => `${printable(p)} ${percent(v.share)}`).join(', ')}\n`);
+  }
   if (w.duplicates) out.push(`${printable(w.duplicates.machine)} succeeded more than once: ${w.duplicates.families} instances (${w.duplicates.extra} extra)\n`);
   for (const v of w.invariants) {
     out.push(`${printable(v.invariant)}: ${v.violations === 0 ? 'held' : `violated ${v.violations} times (${v.resolved} resolved after mean ${fmt(v.meanMs)} ms, max ${fmt(v.maxMs)} ms; ${v.unresolved} unresolved)`}\n`);

@@ -179,7 +179,7 @@ export interface EntryInput {
  */
 export type TopologyInput = TopologyCommonInput & (
   | { arrivals: ArrivalsInput; keys?: KeysInput; entry?: string; client?: Omit<ClientInput, 'connectTimeoutMs'>; entries?: undefined }
-  | { entries: Readonly<Record<string, EntryInput>>; arrivals?: undefined; keys?: undefined; entry?: undefined; client?: undefined; workflows?: undefined }
+  | { entries: Readonly<Record<string, EntryInput>>; arrivals?: undefined; keys?: undefined; entry?: undefined; client?: undefined }
 );
 
 type TopologyCommonInput = {

@@ -16,10 +16,12 @@ export function workflowMermaid(config: WorkflowConfig, summary: WorkflowsSummar
   const names = [config.start, ...Object.keys(config.machines).filter((n) => n !== config.start)];
   const machines = names.map((n) => compileMachine(config.machines[n].machine, `workflows.machines.${n}.machine`));
   const root = machines[0];
-  const rootIds = new Set(root.names.slice(1).map((p) => p.replace(/\./g, '_')));
+  // An invoked machine's state sharing its id with a state of the start machine or of another invoked machine is prefixed with its machine's name.
+  const idsOf = (mi: number) => new Set(machines[mi].names.slice(1).map((p) => p.replace(/\./g, '_')));
+  const taken = machines.map((_, mi) => idsOf(mi));
   const idOf = (mi: number, s: number): string => {
     const base = machines[mi].names[s].replace(/\./g, '_');
-    return mi > 0 && rootIds.has(base) ? `${names[mi]}_${base}` : base;
+    return mi > 0 && taken.some((ids, other) => other !== mi && ids.has(base)) ? `${names[mi]}_${base}` : base;
   };
   const lines = ['stateDiagram-v2'];
   const aliases: string[] = [];

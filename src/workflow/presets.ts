@@ -77,8 +77,63 @@ export const ORDER_WITH_RECONCILIATION = {
   },
 };
 
+/**
+ * Checkout's order: it reserves stock (invokes inventory), then pays (invokes payment); a reservation or
+ * payment that fails, or a user who cancels while paying, cancels it, and entering Cancelled sends the
+ * inventory `release` (the compensation).
+ */
+export const CHECKOUT_ORDER = {
+  id: 'order',
+  initial: 'Draft',
+  states: {
+    Draft: { on: { submit: 'Submitted' } },
+    Submitted: { always: 'Reserving' },
+    Reserving: { invoke: { src: 'inventory', onDone: 'Paying', onError: 'Cancelled' } },
+    Paying: { invoke: { src: 'payment', onDone: 'Completed', onError: 'Cancelled' }, on: { cancel: 'Cancelled' } },
+    Completed: { type: 'final' },
+    Cancelled: { type: 'final', entry: { type: 'send', params: { to: 'inventory', event: 'release' } } },
+  },
+};
+
+/** Inventory: Idle → Reserving → Reserved | OutOfStock (2%); Reserved → Released on the order's `release` (a release that finds it still Reserving is ignored). */
+export const INVENTORY_MACHINE = {
+  id: 'inventory',
+  initial: 'Idle',
+  states: {
+    Idle: { on: { reserve: 'Reserving' } },
+    Reserving: {
+      on: {
+        processed: [
+          { target: 'OutOfStock', guard: { type: 'chance', params: { p: 0.02 } } },
+          { target: 'Reserved' },
+        ],
+      },
+    },
+    Reserved: { on: { release: 'Released' } },
+    OutOfStock: { type: 'final' },
+    Released: { type: 'final' },
+  },
+};
+
+/** The inventory that checks its order when a reservation lands: one whose order is already Cancelled is released at once. */
+export const INVENTORY_CHECKED = {
+  ...INVENTORY_MACHINE,
+  states: {
+    ...INVENTORY_MACHINE.states,
+    Reserving: {
+      on: {
+        processed: [
+          { target: 'Released', guard: { type: 'in', params: { machine: 'parent', state: 'Cancelled' } } },
+          ...INVENTORY_MACHINE.states.Reserving.on.processed,
+        ],
+      },
+    },
+  },
+};
+
 export const WORKFLOW_MACHINES = {
   order: ORDER_MACHINE, payment: PAYMENT_MACHINE, 'payment-with-void': PAYMENT_WITH_VOID, 'order-with-reconciliation': ORDER_WITH_RECONCILIATION,
+  'checkout-order': CHECKOUT_ORDER, inventory: INVENTORY_MACHINE, 'inventory-checked': INVENTORY_CHECKED,
 };
 
 const exp = (meanMs: number) => ({ dist: 'exponential' as const, meanMs });
@@ -120,6 +175,50 @@ function orderPayment(name: string, o: {
   return scenario;
 }
 
+/**
+ * Checkout: orders (50/s, entry orders) reserve stock at inventory, then pay at payments; a second
+ * entry, admin, reads inventory in bursts (600/s for 2 s every 10 s) — plain traffic. Inventory
+ * answers from its database, stock: 8 connections, 20 ms a query (400/s), where the bursts queue
+ * and the reservations behind them time out.
+ */
+function checkout(): TopologyInput {
+  return {
+    name: 'checkout',
+    seed: 1,
+    stop: { timeMs: 80_000 },
+    entries: {
+      orders: { arrivals: { process: 'poisson', ratePerSec: 50 } },
+      admin: { arrivals: { process: 'on-off', ratePerSec: 600, offRatePerSec: 0, onMs: 2000, offMs: 8000 } },
+    },
+    services: {
+      orders: { servers: [{ count: 2, concurrency: 64 }], balancer: { name: 'least-connections' }, work: [{ work: exp(2) }] },
+      admin: { servers: [{ count: 1, concurrency: 2048 }], balancer: { name: 'round-robin' }, work: [{ work: exp(1) }, { call: 'inventory' }] },
+      inventory: { servers: [{ count: 2, concurrency: 2048 }], balancer: { name: 'least-connections' }, work: [{ work: exp(1) }, { call: 'stock' }] },
+      stock: { servers: [{ count: 1, concurrency: 8 }], balancer: { name: 'round-robin' }, work: [{ work: exp(20) }] },
+      payments: { servers: [{ count: 2, concurrency: 256 }], balancer: { name: 'least-connections' }, work: [{ work: { dist: 'lognormal', medianMs: 120, p99Ms: 600 } }] },
+    },
+    calls: {
+      'orders->inventory': { timeoutMs: 300, retries: { max: 1, baseMs: 50 } },
+      'orders->payments': { timeoutMs: 2000, retries: { max: 2, baseMs: 100 } },
+    },
+    workflows: {
+      start: 'order',
+      machines: {
+        order: {
+          service: 'orders', machine: CHECKOUT_ORDER,
+          events: { submit: { in: 'Draft', after: exp(1000) }, cancel: { in: 'Paying', after: exp(20_000), p: 0.05 } },
+        },
+        inventory: { service: 'inventory', machine: INVENTORY_MACHINE, request: ['reserve'], respond: 'processed', ok: ['Reserved'], idempotencyKey: true },
+        payment: { service: 'payments', machine: PAYMENT_MACHINE, request: ['retry', 'authorize'], respond: 'processed', ok: ['Authorized'], idempotencyKey: true },
+      },
+      invariants: {
+        never: [{ order: 'Cancelled', inventory: 'Reserved' }, { order: 'Cancelled', payment: 'Authorized' }],
+        eventually: [{ order: ['Completed', 'Cancelled'], withinMs: 10_000 }],
+      },
+    },
+  };
+}
+
 export const WORKFLOW_PRESETS = {
   'order-payment': {
     description: 'an order invokes its payment through the topology (timeout 2 s, 2 retries, idempotency keys): healthy — every order ends within 10 s, no order cancelled while its payment is authorized',
@@ -149,5 +248,9 @@ export const WORKFLOW_PRESETS = {
       cancel: { after: exp(20_000), p: 0 }, withinMs: 60_000, requests: 2000, ratePerSec: 50,
       never: [{ order: 'Cancelled', payment: 'Authorized' }, { order: 'Failed', payment: 'Authorized' }],
     }),
+  },
+  checkout: {
+    description: 'orders reserve stock (inventory), then pay; admin reads of inventory in bursts (600/s for 2 s every 10 s) time reservations out (300 ms): the order cancels and sends release, but a reservation still in the queue lands after it — stock held for cancelled orders (set workflows.machines.inventory.machine to the variant that checks its order on arrival: none)',
+    scenario: checkout(),
   },
 };

@@ -45,8 +45,8 @@ describe('offered load with workflows', () => {
     expect(r.err).toBe('');
   });
 
-  it('every workflow preset: one call per order at the invoked service, its ρ that of its work; the start service only its own', () => {
-    const names = Object.keys(WORKFLOW_PRESETS);
+  it('every workflow preset with one entry: one call per order at the invoked service, its ρ that of its work; the start service only its own', () => {
+    const names = Object.keys(WORKFLOW_PRESETS).filter((n) => !(preset(n) as Doc).entries);
     expect(names.length).toBeGreaterThanOrEqual(4);
     for (const name of names) {
       const doc = preset(name) as Doc;
@@ -84,6 +84,24 @@ describe('offered load with workflows', () => {
     // Draft's submit now leads straight to a final state: nothing invokes.
     order.machine.states.Draft.on.submit = 'Completed';
     expect(loadOf(doc).payments.visits).toBe(0);
+  });
+
+  it('validate checkout: λ = 50 orders/s + admin 600/s for 2 s in 10 = 170/s; every request reaches stock once: 170/s × 20 ms / 8 = 0.425 (the bursts, 650/s, are 1.63)', async () => {
+    const doc = preset('checkout') as Doc;
+    expect(doc.entries.orders.arrivals).toEqual({ process: 'poisson', ratePerSec: 50 });
+    expect(doc.entries.admin.arrivals).toEqual({ process: 'on-off', ratePerSec: 600, offRatePerSec: 0, onMs: 2000, offMs: 8000 });
+    expect(doc.services.stock.servers).toEqual([{ count: 1, concurrency: 8 }]);
+    const load = loadOf(doc);
+    // Orders reach inventory by the invoke (once per order), admin by its call step: every request once, and inventory calls stock once.
+    expect(load.inventory.visits).toBeCloseTo(1, 12);
+    expect(load.stock.visits).toBeCloseTo(1, 12);
+    expect(load.stock.rho).toBeCloseTo(170 * 0.02 / 8, 12);
+    // Payments: one call per order, 50 of the 170 requests a second.
+    expect(load.payments.visits).toBeCloseTo(50 / 170, 12);
+    expect(load.payments.rho).toBeCloseTo((50 / 1000) * lognormalMean(120, 600) / 512, 12);
+    const r = await cli('validate', 'checkout');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/stock 0\.43\b/);
   });
 
   it('warns when a service\'s offered load is 1 or more (stuck-orders: 30% of authorizations hang 10 minutes)', async () => {

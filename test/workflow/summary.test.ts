@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { preset, simulate, type TopologyInput } from '../../src/index.js';
 
 describe('workflow summary accounting', () => {
-  for (const name of ['order-payment', 'double-charge', 'cancel-race', 'stuck-orders']) {
+  for (const name of ['order-payment', 'double-charge', 'cancel-race', 'stuck-orders', 'checkout']) {
     for (const stop of [undefined, { timeMs: 20_000 }]) {
       it(`${name}${stop ? ', stopped after 20 s' : ''}: started = completed + live; each machine's end states sum to its instances`, () => {
         const input = preset(name) as unknown as TopologyInput & { stop: unknown };
