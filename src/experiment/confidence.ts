@@ -3,15 +3,16 @@
  * Student's t at 95% two-sided.
  */
 
-const T95 = [NaN, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145,
-  2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+import { tUpperQuantile } from './student-t.js';
 
-/** Student's t quantile 0.975 for `df` degrees of freedom (table to 30, then a series in 1/df). */
+const T975 = new Map<number, number>();
+
+/** Student's t quantile 0.975 for `df` degrees of freedom (to double precision; see student-t.ts). */
 export function t975(df: number): number {
   if (df < 1) return NaN;
-  if (df < T95.length) return T95[df];
-  const z = 1.959964;
-  return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df);
+  let t = T975.get(df);
+  if (t === undefined) T975.set(df, (t = tUpperQuantile(0.025, df)));
+  return t;
 }
 
 export interface Interval {

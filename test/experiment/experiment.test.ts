@@ -55,16 +55,16 @@ describe('confidenceInterval(values)', () => {
   it('is mean ± t(0.975, n − 1) · s / √n', () => {
     const ci = confidenceInterval([1, 2, 3, 4]);
     expect(ci.mean).toBe(2.5);
-    expect(ci.halfWidth).toBeCloseTo(3.182 * Math.sqrt(5 / 3 / 4), 10);
+    expect(ci.halfWidth).toBeCloseTo(3.182446305283710 * Math.sqrt(5 / 3 / 4), 14);
     expect(confidenceInterval([7]).halfWidth).toBe(0);
     expect(confidenceInterval([]).n).toBe(0);
   });
 
-  it('t975 matches the table at small df and tends to 1.96', () => {
-    expect(t975(1)).toBe(12.706);
-    expect(t975(30)).toBe(2.042);
-    expect(t975(60)).toBeCloseTo(2.0003, 3);
-    expect(t975(1e6)).toBeCloseTo(1.96, 3);
+  it('t975 is Student\'s t quantile to 14 digits and tends to 1.959964', () => {
+    expect(t975(1)).toBeCloseTo(12.706204736174704, 13);
+    expect(t975(30)).toBeCloseTo(2.0422724563012383, 14);
+    expect(t975(60)).toBeCloseTo(2.0002978220142605, 14);
+    expect(t975(1e6)).toBeCloseTo(1.959966356814107, 14);
   });
 });
 
