@@ -7,11 +7,12 @@
  * frees; there is no balancer-side queue here, so it goes to the server with the fewest open
  * requests (lowest id among them), where it waits in that server's queue.
  * Source: HAProxy `balance first` (configuration manual).
- * Ties: the lowest server id. From 32 servers the counts are kept in a `MinIndex` (O(log n) per
- * request); smaller pools scan, with the same choices.
+ * Ties: the lowest server id. From 32 servers the counts are kept in a `BucketIndex` (O(1) per
+ * change of count); smaller pools scan, with the same choices.
  */
 import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
-import { INDEX_FROM, KeyedMinIndex } from './min-index.js';
+import { KeyedBucketIndex } from './bucket-index.js';
+import { INDEX_FROM } from './min-index.js';
 import { policy, readOptions } from './options.js';
 
 const OPTIONS = { maxConn: { type: 'number', integer: true, min: 1, max: 2 ** 31 - 1, default: 1 } } as const;
@@ -37,13 +38,13 @@ export function scanFirst(ctx: BalancerContext, maxConn: number): Balancer {
   };
 }
 
-/** The same choices from a `MinIndex` of the eligible servers' counts: the lowest id below maxConn, else the lowest id at the minimum. */
+/** The same choices from a `BucketIndex` of the eligible servers' counts: the lowest id below maxConn, else the lowest id at the minimum. */
 export function indexedFirst(ctx: BalancerContext, maxConn: number): Balancer {
   const open = ctx.outstanding, eligible = ctx.eligible;
-  const keyed = new KeyedMinIndex(ctx.size, (s) => (eligible[s] === 1 ? open[s] : Infinity));
+  const keyed = new KeyedBucketIndex(ctx.size, (s) => (eligible[s] === 1 ? open[s] : Infinity), maxConn);
   const index = keyed.index;
   const choose = (): number => {
-    const s = index.firstBelow(maxConn);
+    const s = index.firstBelow();
     return s >= 0 ? s : index.ties() === 0 ? -1 : index.nthMinimum(0);
   };
   return {

@@ -6,20 +6,21 @@
  * Ties: uniformly at random among the shortest (JSQ's definition; one draw per pick, none when
  * the minimum is unique); `ties: "lowest-id"` takes the lowest server id instead, as
  * shared/baselines' `jsq16` does (so the jsq16 preset reproduces their sample path exactly).
- * From 32 servers the loads are kept in a `MinIndex` (O(log n) per change of load); smaller pools
+ * From 32 servers the loads are kept in a `BucketIndex` (O(1) per change of load); smaller pools
  * scan. Both make the same choices from the same draws.
  */
 import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
-import { INDEX_FROM, KeyedMinIndex } from './min-index.js';
+import { KeyedBucketIndex } from './bucket-index.js';
+import { INDEX_FROM } from './min-index.js';
 import { policy, readOptions } from './options.js';
 
 export const JSQ_TIES = ['random', 'lowest-id'] as const;
 const OPTIONS = { ties: { type: 'enum', values: JSQ_TIES, default: 'random' } } as const;
 
-/** The same choices from a `MinIndex` of the eligible servers' true loads. */
+/** The same choices from a `BucketIndex` of the eligible servers' true loads. */
 export function indexedJoinShortestQueue(ctx: BalancerContext, lowestId: boolean): Balancer {
   const load = ctx.trueLoad, eligible = ctx.eligible;
-  const keyed = new KeyedMinIndex(ctx.size, (s) => (eligible[s] === 1 ? load[s] : Infinity));
+  const keyed = new KeyedBucketIndex(ctx.size, (s) => (eligible[s] === 1 ? load[s] : Infinity));
   const index = keyed.index;
   const choose = (): number => (lowestId ? (index.ties() === 0 ? -1 : index.nthMinimum(0)) : index.pick(ctx.rng));
   return {

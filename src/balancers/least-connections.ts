@@ -4,10 +4,12 @@
  * Source: HAProxy `leastconn`, NGINX `least_conn`.
  * Ties: uniformly at random among the minima, by one draw per pick (none when the minimum is
  * unique): the ⌊u·t⌋-th of the t tied servers in id order.
- * From 32 servers the counts are kept in a `MinIndex` (O(log n) per request); smaller pools scan.
- * Both make the same choices from the same draws.
+ * From 32 servers the counts are kept in a `BucketIndex` (O(1) per change of count; a `MinIndex`,
+ * O(log n), for the per-weight loads); smaller pools scan. All make the same choices from the
+ * same draws.
  */
 import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
+import { KeyedBucketIndex } from './bucket-index.js';
 import { INDEX_FROM, KeyedMinIndex } from './min-index.js';
 import { policy, readOptions } from './options.js';
 
@@ -45,10 +47,12 @@ export function scanLeastConnections(ctx: BalancerContext, weighted: boolean): B
   };
 }
 
-/** The same choices from a `MinIndex` of the eligible servers' loads. */
+/** The same choices from an index of the eligible servers' loads (counts: BucketIndex; per weight: MinIndex). */
 export function indexedLeastConnections(ctx: BalancerContext, weighted: boolean): Balancer {
   const open = ctx.outstanding, w = ctx.weights, eligible = ctx.eligible;
-  const keyed = new KeyedMinIndex(ctx.size, (s) => (eligible[s] !== 1 ? Infinity : !weighted ? open[s] : w[s] <= 0 ? Infinity : open[s] / w[s]));
+  const keyed = weighted
+    ? new KeyedMinIndex(ctx.size, (s) => (eligible[s] !== 1 || w[s] <= 0 ? Infinity : open[s] / w[s]))
+    : new KeyedBucketIndex(ctx.size, (s) => (eligible[s] === 1 ? open[s] : Infinity));
   const index = keyed.index;
   return {
     pick() {
