@@ -6,10 +6,11 @@
  * In-process (main), as test/workflow/cli.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, USAGE } from '../../src/cli/main.js';
+import { plotFlag } from '../../src/cli/plot-file.js';
 import { offeredLoad, parseScenario, preset, PRESETS } from '../../src/index.js';
 
 const cli = async (...args: string[]) => {
@@ -117,5 +118,22 @@ describe('presets and --plot', () => {
     // /proc/self: a directory where not even root may create a file (access W_OK: EPERM).
     expect(await refused(['run', 'default', '--requests', '100', '--plot', '/proc/self/out.svg'], '--plot'))
       .toBe('lbsim: --plot: got "/proc/self/out.svg", expected an SVG file in a directory this user may write to (/proc/self is not)\n');
+  });
+
+  it('a --plot file that permissions allow but a write refuses (/proc/version) is refused before anything runs (was exit 1 after the table)', async () => {
+    // As root access(W_OK) allows /proc/version; its write fails with EIO. As another user it is read-only.
+    const expected = /^lbsim: --plot: got "\/proc\/version", expected an SVG file this user may write \((writing to it fails: EIO|this one is read-only to it)\)\n$/;
+    expect(await refused(['run', 'default', '--requests', '100', '--plot', '/proc/version'], '--plot')).toMatch(expected);
+    expect(await refused(['sweep', 'default', '--set', 'load=0.5', '--requests', '100', '--workers', '1', '--plot', '/proc/version'], '--plot')).toMatch(expected);
+  });
+
+  it('checking --plot leaves an existing file as it was and creates none', () => {
+    const existing = join(dir, 'keep.svg');
+    writeFileSync(existing, 'keep');
+    expect(plotFlag(existing)).toBe(existing);
+    expect(readFileSync(existing, 'utf8')).toBe('keep');
+    const fresh = join(dir, 'fresh.svg');
+    expect(plotFlag(fresh)).toBe(fresh);
+    expect(existsSync(fresh)).toBe(false);
   });
 });
