@@ -43,7 +43,7 @@ import { scenarioArg } from './scenario-arg.js';
 import { runChart } from '../experiment/chart-specs.js';
 import { experimentSchema } from '../experiment/experiment-schema.js';
 import { progressBar } from './progress.js';
-import { forEachSimulation } from '../experiment/run-pool.js';
+import { forEachSimulation, WorkerThreadError } from '../experiment/run-pool.js';
 import { importModules } from '../experiment/modules.js';
 import { mergeCommand, MERGE_HELP } from './merge-command.js';
 
@@ -135,6 +135,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     if (e instanceof ScenarioError || e instanceof UsageError || e instanceof SimulationStalledError) {
       io.err(`lbsim: ${e.message}\n${e instanceof UsageError ? "Run 'lbsim --help' for usage.\n" : ''}`);
       return 2;
+    }
+    if (e instanceof WorkerThreadError) {
+      io.err(`lbsim: ${e.message}\n`);
+      return 1;
     }
     io.err(`lbsim: internal error: ${(e as Error)?.stack ?? e}\n`);
     return 1;

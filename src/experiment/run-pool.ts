@@ -13,7 +13,7 @@ import type { Summary } from '../model/summary.js';
 import Tinypool from 'tinypool';
 import { ScenarioError, isObject, number } from '../input/check.js';
 import { SimulationStalledError } from '../engine/simulation.js';
-import { importModules, moduleUrl } from './modules.js';
+import { importModules } from './modules.js';
 import type { WorkerError, WorkerResult, WorkerTask } from './simulate-worker.js';
 
 export interface SimulationTask {
@@ -81,15 +81,30 @@ export async function forEachSimulation(
     }
     return;
   }
-  const require = modules.map(moduleUrl);
   const pool = new Tinypool({ filename: workerFile().href, minThreads: workers, maxThreads: workers, idleTimeout: 1000 });
   const window = workers * WINDOW_PER_WORKER;
   const waiting = new Map<number, Summary>();
   let started = 0, handed = 0, done = 0;
+  // A worker that failed outside the runs' protocol (it could not start, or ended): the pool is
+  // then torn down by terminating its threads, as Tinypool's destroy() throws an uncaught
+  // TypeError when a worker reports an error while it waits for the workers to exit.
+  let broken = false;
+  let onBeforeExit = () => {};
   try {
     await new Promise<void>((resolve, reject) => {
       // The first run known to fail, in task order (count: none), and its error.
       let firstFailed = count, failure: unknown, settled = false;
+      const breakDown = (e: unknown) => {
+        broken = true;
+        if (!settled) settled = true, reject(new WorkerThreadError(`a worker thread failed: ${(e as Error)?.message ?? e}`));
+      };
+      // Tinypool emits 'error' (unhandled: a crash) when a worker fails with no run of its own,
+      // e.g. when it cannot load its module.
+      pool.on('error', breakDown);
+      // With every worker gone and runs unanswered (a module calling process.exit in a worker),
+      // nothing would be left to wait for: the process would end as if all went well.
+      onBeforeExit = () => breakDown(new Error('its thread ended with runs unfinished (a module calling process.exit?)'));
+      process.once('beforeExit', onBeforeExit);
       const settle = () => {
         if (settled) return;
         try {
@@ -119,14 +134,23 @@ export async function forEachSimulation(
       const start = () => {
         for (; started < firstFailed && started < handed + window; started++) {
           const i = started, { scenario, options: o } = task(i);
-          pool.run({ require, scenario, options: o } satisfies WorkerTask).then((result) => finished(i, result as WorkerResult)).catch((e) => failAt(i, e));
+          pool.run({ require: modules, scenario, options: o } satisfies WorkerTask).then((result) => finished(i, result as WorkerResult)).catch((e) => breakDown(e));
         }
       };
       start();
     });
   } finally {
-    await pool.destroy();
+    process.off('beforeExit', onBeforeExit);
+    if (broken) {
+      pool.cancelPendingTasks();
+      await Promise.all(pool.threads.map((thread) => thread.terminate()));
+    } else await pool.destroy();
   }
+}
+
+/** A worker thread failed outside a run (it could not start, crashed or ended): the CLI's exit 1. */
+export class WorkerThreadError extends Error {
+  override name = 'WorkerThreadError';
 }
 
 /**

@@ -14,7 +14,7 @@ import type { ScenarioInput } from '../scenario/scenario-input.js';
 import type { Summary } from '../model/summary.js';
 
 export interface WorkerTask {
-  /** Module URLs to import first. */
+  /** Modules to import first, as given to the pool (paths resolve against the shared working directory). */
   require: readonly string[];
   scenario: ScenarioInput;
   options: SimulateOptions;

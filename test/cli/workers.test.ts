@@ -75,6 +75,51 @@ describe('lbsim with --workers', () => {
   });
 });
 
+describe('lbsim with --workers when a worker fails', () => {
+  const sweepArgs = ['sweep', 'default', '--set', 'load=0.5,0.6', '--requests', '500', '--workers', '2'];
+  const module = (name: string, text: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, `import { isMainThread } from 'node:worker_threads';\n${text}\n`);
+    return file;
+  };
+  /** One line on stderr, no stack trace (no crash dump), nothing on stdout. */
+  const oneLine = (r: { stdout: string; stderr: string }) => {
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+  };
+
+  it('a --require module that throws at load is bad input naming it as given (exit 2), in this process or only in the workers', () => {
+    const everywhere = module('throws.mjs', "throw new Error('broken module');");
+    let r = lbsim(...sweepArgs, '--require', everywhere);
+    expect(r.status).toBe(2);
+    oneLine(r);
+    expect(r.stderr).toBe(`lbsim: --require: got "${everywhere}", expected a module that can be imported (broken module)\n`);
+    const inWorkers = module('throws-in-workers.mjs', "if (!isMainThread) throw new Error('broken in workers');");
+    r = lbsim(...sweepArgs, '--require', inWorkers);
+    expect(r.status).toBe(2);
+    oneLine(r);
+    // Named as given (it read "file:///..." before).
+    expect(r.stderr.startsWith(`lbsim: options.require[0]: got "${inWorkers}", expected a module that can be imported (broken in workers)`), r.stderr).toBe(true);
+  });
+
+  it('a --require module ending its worker thread at load (process.exit) is exit 1 with one line (was exit 0, no output)', () => {
+    const exits = module('exits-in-workers.mjs', 'if (!isMainThread) process.exit(3);');
+    const r = lbsim(...sweepArgs, '--require', exits);
+    expect(r.status).toBe(1);
+    oneLine(r);
+    expect(r.stderr).toBe('lbsim: a worker thread failed: its thread ended with runs unfinished (a module calling process.exit?)\n');
+  });
+
+  it('a worker that cannot load its module is exit 1 with one line, not Tinypool\'s unhandled error and a stack dump', () => {
+    // Every worker thread (not this one) fails as it starts: node --import of a module that throws there.
+    const boot = module('boot.mjs', "if (!isMainThread) throw new Error('cannot start');");
+    const r = spawnSync(process.execPath, ['--import', boot, 'bin/lbsim.js', ...sweepArgs], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    expect(r.status).toBe(1);
+    oneLine(r);
+    expect(r.stderr).toBe('lbsim: a worker thread failed: cannot start\n');
+  });
+});
+
 describe('lbsim sweep --shard i/n and lbsim merge', () => {
   it('n shard processes merge into the unsharded table, CSV and JSON lines, byte for byte', async () => {
     const sweep = ['sweep', 'default', '--set', 'load=0.5..0.9:0.2', '--set', 'balancer=random,p2c,p2c:choices=3', '--seeds', '1..3', '--requests', '2000', '--workers', '1'];
