@@ -7,11 +7,17 @@ import { ScenarioError } from '../input/check.js';
 import { MAX_TIME_MS, type TimeLimitError } from '../engine/simulation.js';
 
 export class RunLimitError extends ScenarioError {
+  /** `message` names simulated times as "<t> ms"; they are printed to the microsecond. */
   constructor(path: 'stop.maxEvents' | 'stop.maxInFlight' | 'stop.timeMs', limit: number, message: string) {
-    super(path, limit, message);
-    this.message = `${path}: ${message}`;
+    super(path, limit, roundedTimes(message));
+    this.message = `${path}: ${this.expected}`;
     this.name = 'RunLimitError';
   }
+}
+
+/** Each "<t> ms" with a fraction in `text` to at most 3 decimals: 12345.678901234 ms → 12345.679 ms. */
+function roundedTimes(text: string): string {
+  return text.replace(/\d+\.\d+(?= ms\b)/g, (t) => String(Number(Number(t).toFixed(3))));
 }
 
 /** Default event budget: a fixed allowance plus this many events per arrival. */
