@@ -109,6 +109,14 @@ export class Histogram {
   private readonly cell0: number;
   private readonly cells: number;
   private readonly buckets: number;
+  /**
+   * The bucket the last value found by the cell lookup fell in and its edges [lo, hi): a value in
+   * that range is counted there without the lookup (a state left after a constant delay records
+   * the same bucket each time). Empty until the first such value.
+   */
+  private lo = Infinity;
+  private hi = -Infinity;
+  private last = 0;
 
   constructor(readonly significantDigits: number = HISTOGRAM_DIGITS.default) {
     const scale = (this.scale = scaleFor(significantDigits));
@@ -123,12 +131,18 @@ export class Histogram {
 
   record(x: number): void {
     let b = 0;
-    if (x >= MIN_VALUE) {
+    if (x >= this.lo && x < this.hi) b = this.last;
+    else if (x >= MIN_VALUE) {
       BITS_F64[0] = x;
       const cell = (BITS_U32[HI] >>> this.cellShift) - this.cell0;
       if (cell < this.cells) {
         b = this.cellBucket[cell];
         if (x >= this.edge[b + 1]) b++;
+        if (b < this.buckets - 1) {
+          this.last = b;
+          this.lo = this.edge[b];
+          this.hi = this.edge[b + 1];
+        }
       } else {
         b = this.scale.bucketOf(x);
       }

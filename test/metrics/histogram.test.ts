@@ -110,3 +110,27 @@ describe('Histogram bucketing', () => {
     expect(wrong).toEqual([]);
   });
 });
+
+describe('Histogram last-bucket shortcut', () => {
+  it.each([1, 2, 3, 4])('with %i digits, a value in the last looked-up bucket [lo, hi) counts there as the lookup would: both sides of every edge, looked up and taken from the shortcut', (digits) => {
+    const h = new Histogram(digits);
+    const edge = (h as unknown as { edge: Float64Array }).edge, n = h.counts.length;
+    const bits = new Float64Array(1), word = new BigInt64Array(bits.buffer);
+    const below = (x: number) => { bits[0] = x; word[0] -= 1n; return bits[0]; };
+    const wrong: string[] = [];
+    const expectIn = (x: number, b: number) => {
+      const before = h.counts[b];
+      h.record(x);
+      if (h.counts[b] !== before + 1) wrong.push(`${x} not in ${b}`);
+    };
+    for (let b = 2; b < n - 1; b++) {
+      h.record(edge[b] < 1 ? 1e6 : 1e-5); // far away: the shortcut holds another bucket
+      expectIn(below(edge[b]), b - 1); // looked up
+      expectIn(edge[b], b); // looked up (the shortcut held b − 1)
+      expectIn(below(edge[b + 1]), b); // the shortcut
+      expectIn(edge[b], b); // the shortcut
+    }
+    expect(wrong).toEqual([]);
+    expect(h.count).toBe(5 * (n - 3));
+  });
+});
