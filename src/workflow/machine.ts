@@ -40,6 +40,8 @@ export interface CompiledMachine {
   names: string[];
   /** Each state's XState id (`order.PaymentPending` or its own `id`). */
   ids: string[];
+  /** Each state's path in the scenario (`workflows.machines.order.machine.states.Draft`; the root's, the machine's), for errors. */
+  at: string[];
   parent: Int32Array;
   depth: Int32Array;
   /** Initial child of a compound state, -1 for an atomic one. */
@@ -94,6 +96,7 @@ export interface CompiledMachine {
 interface Node {
   key: string;
   path: string;
+  at: string;
   index: number;
   parent: number;
   depth: number;
@@ -120,7 +123,7 @@ export function compileMachine(value: unknown, path: string): CompiledMachine {
     if (index >= MAX_STATES) throw new ScenarioError(at, key, `at most ${MAX_STATES} states in a machine`);
     if (config.id !== undefined && (typeof config.id !== 'string' || !KEY.test(config.id))) throw new ScenarioError(join(at, 'id'), config.id, 'a state id: a letter or "_", then letters, digits, "_" or "-"');
     const id = parent < 0 ? machineId : typeof config.id === 'string' ? config.id : `${machineId}.${statePath}`;
-    const node: Node = { key, path: statePath, index, parent, depth, id, config, children: [] };
+    const node: Node = { key, path: statePath, at, index, parent, depth, id, config, children: [] };
     nodes.push(node);
     if (config.type !== undefined && config.type !== 'final' && config.type !== 'compound' && config.type !== 'atomic') {
       throw new ScenarioError(join(at, 'type'), config.type, '"final", "compound" or "atomic" (parallel and history states are not supported)');
@@ -281,7 +284,7 @@ export function compileMachine(value: unknown, path: string): CompiledMachine {
   const order = raw.map((_, i) => i).sort((a, b) => (raw[a].source * E + raw[a].event) - (raw[b].source * E + raw[b].event) || a - b);
   const T = raw.length;
   const m: CompiledMachine = {
-    id: machineId, names: nodes.map((n) => n.path || machineId), ids: nodes.map((n) => n.id),
+    id: machineId, names: nodes.map((n) => n.path || machineId), ids: nodes.map((n) => n.id), at: nodes.map((n) => n.at),
     parent: Int32Array.from(nodes, (n) => n.parent), depth: Int32Array.from(nodes, (n) => n.depth),
     initial: Int32Array.from(nodes, (n) => (n.children.length ? n.children.find((c) => nodes[c].key === n.config.initial)! : -1)),
     final: Uint8Array.from(nodes, (n) => (n.config.type === 'final' ? 1 : 0)),

@@ -8,7 +8,7 @@
  * none is enabled. What the config leaves open (timers, invoked calls, messages, chance) is the
  * host's (`MachineHost`).
  */
-import { ScenarioError } from '../input/check.js';
+import { ScenarioError, join } from '../input/check.js';
 import {
   ACT_INC, ACT_SEND, ACT_SET, ALWAYS, GUARD_CHANCE, GUARD_COUNTER, GUARD_IN, type CompiledMachine,
 } from './machine.js';
@@ -208,7 +208,7 @@ export class MachineInstances {
         this.doneEvents--;
         continue;
       }
-      if (++n > MAX_MICROSTEPS) throw new ScenarioError('workflows', this.m.id, `machines whose always transitions end (machine ${this.m.id} took more than ${MAX_MICROSTEPS} in a row: guards that stay true loop)`);
+      if (++n > MAX_MICROSTEPS) this.alwaysLoop(t);
       const leaf = this.i32[at];
       this.changed = false;
       this.microstep(row, t);
@@ -217,6 +217,13 @@ export class MachineInstances {
         this.doneEvents--;
       }
     }
+  }
+
+  /** More than MAX_MICROSTEPS `always` transitions in a row, the last `t`: the error names the state it loops in (t's source). */
+  private alwaysLoop(t: number): never {
+    const m = this.m, s = m.source[t];
+    throw new ScenarioError(join(m.at[s], 'always'), undefined, 'always transitions that end (guards that stay true loop)',
+      `more than ${MAX_MICROSTEPS} in a row in machine ${m.id}, the last from state ${m.names[s]}`);
   }
 
   private select(row: number, e: number): number {
