@@ -7,8 +7,8 @@
  * moves one bit between two buckets (O(1)); the minimum moves to the next non-empty bucket when
  * its own empties (O(1) when keys move by ±1). Keys outside the window are not grouped; when the
  * minimum leaves it (or, emptying, finds nothing above it in the window) the window is re-placed
- * by one pass over the keys, O(n), as rare as the minimum moving 8 down or 24 up. Memory ~5 bytes
- * per server (the keys and 32 bit sets).
+ * by one pass over the keys, O(n), as rare as the minimum moving 9 down or 24 up. Memory ~9 bytes
+ * per server (the keys, and 32 bit sets with their counts).
  *
  * Every answer equals MinIndex's for the same keys, and `pick` consumes the stream as it does (one
  * draw when t > 1 servers tie at the minimum: the ⌊u·t⌋-th of them in id order), so a policy may

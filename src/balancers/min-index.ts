@@ -1,7 +1,8 @@
 /**
  * MinIndex: the minimum of a key per server, kept under point updates, for the policies that
- * would otherwise scan every server per pick (least-connections, join-shortest-queue, least-time,
- * first, bounded-load-hash). A segment tree over the servers in parallel typed arrays: each node
+ * would otherwise scan every server per pick and whose keys are not whole counts (weighted
+ * least-connections, least-time, dynamic WRR; counts use `BucketIndex`, bucket-index.ts, with the
+ * same answers in O(1) per change). A segment tree over the servers in parallel typed arrays: each node
  * holds the smallest key below it and how many leaves hold it. `set` costs O(log n) (it stops
  * climbing as soon as a node does not change); the minimum, its number of ties, the k-th tied
  * server in id order and the lowest id with a key below a bound cost O(1) to O(log n).
