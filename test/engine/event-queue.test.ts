@@ -193,6 +193,19 @@ describe('EventQueue', () => {
     expect(out).toEqual([[0, 0.5], [top, 1], [0, 1], [top, 1], [7, 2]]);
   });
 
+  it('push and pushLane refuse data outside 0 … 2^31 − 1 (a negative datum would pop as a lane stand-in), leaving the queue as it was', () => {
+    const q = new EventQueue(2);
+    const lane = q.addLane();
+    q.push(3, 5);
+    for (const bad of [-1, -2, 1.5, NaN, 2 ** 31, Infinity]) {
+      expect(() => q.push(1, bad), String(bad)).toThrow(RangeError);
+      expect(() => q.pushLane(lane, 1, bad), String(bad)).toThrow(/^EventQueue: an event's data must be an integer from 0 to 2147483647, got /);
+    }
+    expect(q.size).toBe(1);
+    expect(q.pop()).toBe(5);
+    expect(q.lastTime).toBe(3);
+  });
+
   it('push returns increasing ids and pop reports the popped id in lastId', () => {
     const q = new EventQueue();
     const a = q.push(5, 1), b = q.push(1, 2);
