@@ -24,7 +24,8 @@ describe('RankedBits', () => {
         else bits.add(s);
         member[s] ^= 1;
         if (step % 100 !== 99) continue;
-        const members = [...member.keys()].filter((i) => member[i] === 1);
+        const members: number[] = [];
+        for (let i = 0; i < n; i++) if (member[i] === 1) members.push(i);
         expect(bits.count).toBe(members.length);
         for (let j = 0; j < 20 && members.length > 0; j++) {
           const k = j < 2 ? (j === 0 ? 0 : members.length - 1) : Math.floor(rng.next() * members.length);
@@ -40,23 +41,31 @@ describe('RankedBits', () => {
   });
 });
 
-/** Every answer of `index` against the keys themselves (brute force) and against a MinIndex holding them. */
-function check(index: BucketIndex, keys: Float64Array, bound: number, rng: { next(): number }): void {
+/**
+ * Every answer of `index` against the keys themselves (brute force) and against a MinIndex holding
+ * them: '' when all agree, else the first disagreement.
+ */
+function check(index: BucketIndex, keys: Float64Array, bound: number, rng: { next(): number }): string {
   const n = keys.length, ref = new MinIndex(n);
   ref.load(keys);
-  const min = Math.min(...keys);
-  const tied = [...keys.keys()].filter((s) => keys[s] === min && min !== Infinity);
-  expect(index.minimum()).toBe(min);
-  expect(index.ties()).toBe(tied.length);
-  expect(index.ties()).toBe(ref.ties());
-  for (let j = 0; j < 4 && tied.length > 0; j++) {
-    const k = j === 0 ? 0 : j === 1 ? tied.length - 1 : Math.floor(rng.next() * tied.length);
-    expect(index.nthMinimum(k)).toBe(tied[k]);
+  let min = Infinity, first = -1;
+  const tied: number[] = [];
+  for (let s = 0; s < n; s++) {
+    if (keys[s] < min) {
+      min = keys[s];
+      tied.length = 0;
+    }
+    if (keys[s] === min && min !== Infinity) tied.push(s);
+    if (first < 0 && keys[s] < bound) first = s;
   }
-  expect(index.firstBelow()).toBe([...keys.keys()].find((s) => keys[s] < bound) ?? -1);
-  expect(index.firstBelow()).toBe(ref.firstBelow(bound));
+  const got = (what: string, a: number, b: number): string => (a === b ? '' : `${what}: ${a}, expected ${b}`);
+  let bad = got('minimum', index.minimum(), min) || got('ties', index.ties(), tied.length) || got('ties as MinIndex', index.ties(), ref.ties());
+  for (let j = 0; j < 4 && tied.length > 0 && !bad; j++) {
+    const k = j === 0 ? 0 : j === 1 ? tied.length - 1 : Math.floor(rng.next() * tied.length);
+    bad = got(`nthMinimum(${k})`, index.nthMinimum(k), tied[k]);
+  }
   const s = Math.floor(rng.next() * n);
-  expect(index.key(s)).toBe(keys[s]);
+  return bad || got('firstBelow', index.firstBelow(), first) || got('firstBelow as MinIndex', index.firstBelow(), ref.firstBelow(bound)) || got(`key(${s})`, index.key(s), keys[s]);
 }
 
 describe('BucketIndex', () => {
@@ -67,7 +76,7 @@ describe('BucketIndex', () => {
         const index = new BucketIndex(n, bound), keys = new Float64Array(n);
         for (let s = 0; s < n; s++) keys[s] = Math.floor(rng.next() * 4);
         index.load(keys);
-        check(index, keys, bound, rng);
+        expect(check(index, keys, bound, rng)).toBe('');
         // Phases: a walk that drifts up (the minimum climbs past the window), one that drifts down,
         // and one that stays; throughout, some servers leave and come back, some keys jump.
         for (const drift of [0.7, 0.25, 0.5]) {
@@ -78,7 +87,7 @@ describe('BucketIndex', () => {
             else if (keys[s] !== Infinity) keys[s] = Math.max(0, keys[s] + (rng.next() < drift ? 1 : -1));
             if (u > 0.999) index.load(keys);
             else index.set(s, keys[s]);
-            if (n <= 33 || step % 20 === 0) check(index, keys, bound, rng);
+            if (n <= 33 || step % 20 === 0) expect(check(index, keys, bound, rng)).toBe('');
           }
         }
       }
@@ -96,10 +105,10 @@ describe('BucketIndex', () => {
         if (dir < 0 && keys[s] === 0) continue;
         keys[s] += dir;
         index.set(s, keys[s]);
-        if (step % 37 === 0) check(index, keys, 2, rng);
+        if (step % 37 === 0) expect(check(index, keys, 2, rng)).toBe('');
       }
     }
-    check(index, keys, 2, rng);
+    expect(check(index, keys, 2, rng)).toBe('');
   });
 
   it('pick draws exactly as MinIndex.pick: one draw when the minimum ties, none when it is unique', () => {
