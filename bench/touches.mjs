@@ -121,24 +121,33 @@ const model = createModel({
 });
 
 let on = false;
-/** This event's distinct lines (array id · 2^32 + line) and pages, and lines per array name. */
+/**
+ * This event's distinct lines (buffer id · 2^32 + line) and pages, and lines per array name. Lines
+ * are keyed by the ArrayBuffer and the byte offset in it, not by the view: views of one buffer
+ * (the request table's rows, read as f64 and i32) share their lines, and a line is counted once
+ * (under the name of the view that touched it first in the event). A buffer is taken to start on a
+ * line (large ones are: their memory is mapped by pages).
+ */
 let lines = new Set(), pages = new Set();
 const linesOf = new Map();
 const wrapped = new Map();
+/** @type {Map<ArrayBufferLike, number>} */
+const bufferIds = new Map();
 /** @param {string} name @param {any} ta */
 function wrap(name, ta) {
   if (!ArrayBuffer.isView(ta)) return ta;
   if (wrapped.has(ta)) return wrapped.get(ta);
-  const bytes = /** @type {any} */ (ta).BYTES_PER_ELEMENT, id = wrapped.size;
+  if (!bufferIds.has(ta.buffer)) bufferIds.set(ta.buffer, bufferIds.size);
+  const bytes = /** @type {any} */ (ta).BYTES_PER_ELEMENT, id = /** @type {number} */ (bufferIds.get(ta.buffer)), at = ta.byteOffset;
   const isIndex = (/** @type {string | symbol} */ k) => typeof k === 'string' && k.charCodeAt(0) >= 48 && k.charCodeAt(0) <= 57;
   const proxy = new Proxy(ta, {
     get(t, k) {
-      if (isIndex(k)) touch(name, id, Number(k) * bytes);
+      if (isIndex(k)) touch(name, id, at + Number(k) * bytes);
       const x = t[k];
       return typeof x === 'function' ? x.bind(t) : x;
     },
     set(t, k, x) {
-      if (isIndex(k)) touch(name, id, Number(k) * bytes);
+      if (isIndex(k)) touch(name, id, at + Number(k) * bytes);
       t[k] = x;
       return true;
     },

@@ -10,6 +10,7 @@ import type { Simulation } from '../src/engine/simulation.js';
 import type { Stats } from '../src/model/stats.js';
 import type { ServerPool } from '../src/model/server-pool.js';
 import { AttemptState } from '../src/model/states.js';
+import { I_NEXT_IN_QUEUE, ROW_I32 } from '../src/model/request-table.js';
 import { Particles, Phase } from './particles.js';
 import { Series } from './series.js';
 import { AGE_COLORS_LIGHT, IN_FLIGHT, attemptStyle } from './palette.js';
@@ -34,7 +35,7 @@ export interface DotModel {
   readonly sim: Simulation;
   readonly stats: Stats;
   readonly pool: ServerPool;
-  readonly requests: { readonly nextInQueue: Int32Array };
+  readonly requests: { readonly i32: Int32Array };
   finished(): boolean;
 }
 
@@ -184,9 +185,9 @@ export abstract class DotScene<M extends DotModel, L extends SlotLayout> {
 
   /** Waiting place of every dot queued at server `s`, by walking its FIFO (at most `max` places); returns the places walked. */
   protected walkQueue(s: number, max: number): number {
-    const next = this.model.requests.nextInQueue, of = this.particleOf;
+    const rows = this.model.requests.i32, of = this.particleOf;
     let k = 0;
-    for (let r = this.model.pool.queueHead[s]; r >= 0 && k < max; r = next[r]) {
+    for (let r = this.model.pool.queueHead[s]; r >= 0 && k < max; r = rows[r * ROW_I32 + I_NEXT_IN_QUEUE]) {
       const p = r < of.length ? of[r] : -1;
       if (p >= 0) this.particles.place[p] = k;
       k++;

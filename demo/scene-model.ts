@@ -24,6 +24,7 @@ import { computeLayout, queueX, sourceY, type Layout } from './layout.js';
 import { Phase } from './particles.js';
 import { IN_FLIGHT } from './palette.js';
 import { DotScene, MAX_DOTS, type SceneOptions } from './dot-scene.js';
+import { F_ARRIVAL, F_COST, F_END, F_START, I_CALL, I_MEASURED, I_STATE, ROW_F64, ROW_I32 } from '../src/model/request-table.js';
 
 /** Share of a flight spent reaching the balancer. */
 const TO_BALANCER = 0.4;
@@ -107,9 +108,9 @@ export class SceneModel extends DotScene<Model, Layout> implements ModelObserver
 
   ended(r: number, state: number, server: number): void {
     const now = this.model.sim.now, table = this.model.requests;
-    const call = table.call[r];
+    const call = table.i32[r * ROW_I32 + I_CALL];
     // A succeeded attempt of a live request answers it: the request's latency, as the model counts it.
-    if (state === AttemptState.Succeeded && call >= 0 && table.measured[call]) this.series.recordLatency(now - table.arrivalMs[call]);
+    if (state === AttemptState.Succeeded && call >= 0 && table.i32[call * ROW_I32 + I_MEASURED]) this.series.recordLatency(now - table.f64[call * ROW_F64 + F_ARRIVAL]);
     const ps = this.particles;
     let p = r < this.particleOf.length ? this.particleOf[r] : -1;
     if (p >= 0) {
@@ -170,9 +171,9 @@ export class SceneModel extends DotScene<Model, Layout> implements ModelObserver
     if (phase === Phase.Leaving && this.animateLeaving(p, now)) return -1;
     const r = ps.request[p];
     if (r < 0) return 0;
-    const call = table.call[r];
+    const call = table.i32[r * ROW_I32 + I_CALL];
     ps.alpha[p] = call >= 0 ? 1 : GHOST_ALPHA;
-    ps.color[p] = this.ageColor(now - table.arrivalMs[call >= 0 ? call : r]);
+    ps.color[p] = this.ageColor(now - table.f64[(call >= 0 ? call : r) * ROW_F64 + F_ARRIVAL]);
     ps.shape[p] = IN_FLIGHT.shape;
     ps.scale[p] = this.workScale(r, now);
     return 1;
@@ -184,11 +185,11 @@ export class SceneModel extends DotScene<Model, Layout> implements ModelObserver
    */
   workScale(r: number, now: number): number {
     const table = this.model.requests;
-    let left = table.costMs[r];
+    let left = table.f64[r * ROW_F64 + F_COST];
     if (!(left > 0)) left = this.meanCostMs;
-    if (table.state[r] === AttemptState.InService) {
-      const span = table.endMs[r] - table.startMs[r];
-      const done = span > 0 ? (now - table.startMs[r]) / span : 1;
+    if (table.i32[r * ROW_I32 + I_STATE] === AttemptState.InService) {
+      const span = table.f64[r * ROW_F64 + F_END] - table.f64[r * ROW_F64 + F_START];
+      const done = span > 0 ? (now - table.f64[r * ROW_F64 + F_START]) / span : 1;
       left *= 1 - Math.min(1, Math.max(0, done));
     }
     return Math.min(MAX_DOT_SCALE, Math.max(MIN_DOT_SCALE, Math.sqrt(left / this.meanCostMs)));
@@ -245,7 +246,7 @@ export class SceneModel extends DotScene<Model, Layout> implements ModelObserver
   /** Where dot p (still attached to its request) belongs at its server now. */
   private targetX(p: number): number {
     const ps = this.particles;
-    if (ps.slot[p] === -1 && this.model.requests.state[ps.request[p]] === AttemptState.InService) this.takeSlot(p);
+    if (ps.slot[p] === -1 && this.model.requests.i32[ps.request[p] * ROW_I32 + I_STATE] === AttemptState.InService) this.takeSlot(p);
     if (ps.slot[p] !== -1) return this.layout.slotX[this.slotAt(p)];
     // Not reached by the walk (-1): at the back of the drawn queue.
     return queueX(this.layout, ps.server[p], ps.place[p] < 0 ? this.layout.queueSlots[ps.server[p]] - 1 : ps.place[p]);

@@ -37,6 +37,7 @@ import type { Theme } from './theme.js';
 import type { Ending } from './outcomes.js';
 import type { KeyWords } from './legend-view.js';
 import { topologyEndings } from './topology-endings.js';
+import { F_ARRIVAL, F_SENT, I_CALL, I_MEASURED, I_SERVER, I_STATE, ROW_F64, ROW_I32 } from '../src/model/request-table.js';
 
 /** The key's words for a topology: dots are attempts, no power gauge, no server menu. */
 export const TOPOLOGY_KEY: KeyWords = {
@@ -124,13 +125,13 @@ export class TopologyScene extends DotScene<TopologyModel, TopologyLayout> imple
     let p = a < this.particleOf.length ? this.particleOf[a] : -1;
     if (p < 0) {
       // First news of this attempt: it was sent now.
-      const s = state === AttemptState.Rejected ? -1 : t.server[a];
+      const s = state === AttemptState.Rejected ? -1 : t.i32[a * ROW_I32 + I_SERVER];
       const svc = t.service[a];
       if (s >= 0) this.dispatchedTo[s]++;
-      if (t.measured[a]) this.sentSeen[svc]++;
+      if (t.i32[a * ROW_I32 + I_MEASURED]) this.sentSeen[svc]++;
       if (this.particles.count >= MAX_DOTS) {
         this.undrawn++;
-        if (state > AttemptState.InService && t.measured[a]) this.endedSeen[svc * 9 + state]++;
+        if (state > AttemptState.InService && t.i32[a * ROW_I32 + I_MEASURED]) this.endedSeen[svc * 9 + state]++;
         return;
       }
       p = this.spawnDot(this.callerServer(a), t.edge[a], s);
@@ -140,11 +141,11 @@ export class TopologyScene extends DotScene<TopologyModel, TopologyLayout> imple
       }
     }
     if (state <= AttemptState.InService) return; // queued again, or started: the frame places it
-    if (t.measured[a]) this.endedSeen[t.service[a] * 9 + state]++;
+    if (t.i32[a * ROW_I32 + I_MEASURED]) this.endedSeen[t.service[a] * 9 + state]++;
     // An entry request answered: its latency, as the engine counts it (an answer over a network edge arrives later).
-    const c = t.call[a];
-    if (state === AttemptState.Succeeded && c >= 0 && t.parent[c] === -1 && t.measured[c]) {
-      this.series.recordLatency(this.model.sim.now - t.arrivalMs[c]);
+    const c = t.i32[a * ROW_I32 + I_CALL];
+    if (state === AttemptState.Succeeded && c >= 0 && t.parent[c] === -1 && t.i32[c * ROW_I32 + I_MEASURED]) {
+      this.series.recordLatency(this.model.sim.now - t.f64[c * ROW_F64 + F_ARRIVAL]);
       this.latenciesCharted++;
     }
     if (this.particleOf[a] === p) this.particleOf[a] = -1;
@@ -153,7 +154,7 @@ export class TopologyScene extends DotScene<TopologyModel, TopologyLayout> imple
 
   refused(c: number): void {
     const t = this.model.requests, e = t.edge[c];
-    if (t.measured[c]) this.refusedSeen[e]++;
+    if (t.i32[c * ROW_I32 + I_MEASURED]) this.refusedSeen[e]++;
     if (this.particles.count >= MAX_DOTS) return;
     const p = this.spawnDot(this.callerOfCall(c), e, -1);
     const ps = this.particles, L = this.layout, to = this.model.edges[e].to;
@@ -204,7 +205,7 @@ export class TopologyScene extends DotScene<TopologyModel, TopologyLayout> imple
     }
     if (phase === Phase.Leaving) return this.animateLeaving(p, now) ? -1 : 0;
     const a = ps.request[p];
-    const c = t.call[a];
+    const c = t.i32[a * ROW_I32 + I_CALL];
     ps.alpha[p] = c >= 0 && t.parent[c] !== ORPHAN && !t.wasted[a] ? 1 : GHOST_ALPHA;
     ps.color[p] = this.ageColor(now - this.arrivalOf(a));
     ps.shape[p] = IN_FLIGHT.shape;
@@ -244,25 +245,25 @@ export class TopologyScene extends DotScene<TopologyModel, TopologyLayout> imple
   /** Server of the attempt that made call `c` (-1: the external client). */
   private callerOfCall(c: number): number {
     const t = this.model.requests, parent = t.parent[c];
-    return parent >= 0 ? t.server[parent] : -1;
+    return parent >= 0 ? t.i32[parent * ROW_I32 + I_SERVER] : -1;
   }
 
   private callerServer(a: number): number {
-    const c = this.model.requests.call[a];
+    const c = this.model.requests.i32[a * ROW_I32 + I_CALL];
     return c >= 0 ? this.callerOfCall(c) : -1;
   }
 
   /** When the entry request that attempt `a` works for arrived (walks up its chain of calls). */
   private arrivalOf(a: number): number {
     const t = this.model.requests;
-    let c = t.call[a];
-    if (c < 0) return t.sentMs[a];
+    let c = t.i32[a * ROW_I32 + I_CALL];
+    if (c < 0) return t.f64[a * ROW_F64 + F_SENT];
     for (let k = 0; k < 64 && t.parent[c] >= 0; k++) {
-      const up = t.call[t.parent[c]];
+      const up = t.i32[t.parent[c] * ROW_I32 + I_CALL];
       if (up < 0) break;
       c = up;
     }
-    return t.arrivalMs[c];
+    return t.f64[c * ROW_F64 + F_ARRIVAL];
   }
 
   /** Where dot p's caller is (into tx, ty): its server box's centre, or the clients. */
@@ -318,7 +319,7 @@ export class TopologyScene extends DotScene<TopologyModel, TopologyLayout> imple
   /** Attempt `a` (dot `p`) ended in `state`: how its dot leaves. */
   private end(a: number, p: number, state: number): void {
     const ps = this.particles, t = this.model.requests, L = this.layout, s = ps.server[p];
-    const c = t.call[a];
+    const c = t.i32[a * ROW_I32 + I_CALL];
     const awaited = c >= 0 && t.parent[c] !== ORPHAN && this.saw[p] === 0;
     ps.outcome[p] = this.saw[p] || state;
     ps.request[p] = -1;
@@ -377,7 +378,7 @@ export class TopologyScene extends DotScene<TopologyModel, TopologyLayout> imple
   /** Where dot p of attempt a belongs now (into tx, ty): its slot while it holds one, else its waiting place. */
   private target(p: number, a: number): void {
     const ps = this.particles, L = this.layout, t = this.model.requests, s = ps.server[p];
-    if (t.state[a] === AttemptState.InService) {
+    if (t.i32[a * ROW_I32 + I_STATE] === AttemptState.InService) {
       if (t.holding[a]) {
         if (ps.slot[p] === -1) this.takeSlot(p);
         const k = this.slotAt(p);

@@ -24,6 +24,14 @@ import type { HealthMonitor } from './health-monitor.js';
 import type { ClientPolicy } from './client-policy.js';
 import { EventKind } from './event-kind.js';
 import type { ModelObserver } from './model-observer.js';
+import * as rows from './request-table.js';
+
+/** The row layout (request-table.ts) as module constants, which V8 folds into optimized code (imported bindings it loads at every use). */
+const {
+  F_ARRIVAL, F_COST, F_DEPART_ID, F_END, F_SENT, F_START, F_TIMEOUT_ID, I_ATTEMPTS, I_AT_SERVER, I_BALANCER,
+  I_CALL, I_CALL_STATE, I_CLIENT, I_COUNTED, I_HEDGE_HEAD, I_KEY, I_LIVE_ATTEMPTS, I_MEASURED, I_NEXT_HEDGE,
+  I_NEXT_IN_QUEUE, I_PREV_IN_QUEUE, I_SERVER, I_STATE, ROW_F64, ROW_I32
+} = rows;
 
 const R = RequestState;
 const A = AttemptState;
@@ -81,9 +89,9 @@ export abstract class AttemptFlow {
     this.sim.eventLimit += this.eventsPerArrival;
     const end = this.workload.admit(table, r, source);
     if (end === end) this.arrivalsEnd(end);
-    table.arrivalMs[r] = this.sim.now;
+    table.f64[r * ROW_F64 + F_ARRIVAL] = this.sim.now;
     const measured = stats.measuring ? 1 : 0;
-    table.measured[r] = measured;
+    table.i32[r * ROW_I32 + I_MEASURED] = measured;
     if (measured) {
       stats.arrived++;
       stats.inFlight++;
@@ -106,15 +114,16 @@ export abstract class AttemptFlow {
     const table = this.requests, pool = this.pool;
     const p = this.admit(source);
     if (this.client.config) this.client.arrived(table, p, this.stats.latency);
-    table.attempts[p] = 1;
-    table.liveAttempts[p] = 1;
-    table.atServer[p] = 1;
-    table.sentMs[p] = this.sim.now;
-    if (table.measured[p]) this.stats.attemptsSent++;
+    const i = table.i32, pi = p * ROW_I32; // the row is allocated: the views stay (nothing below allocates)
+    i[pi + I_ATTEMPTS] = 1;
+    i[pi + I_LIVE_ATTEMPTS] = 1;
+    i[pi + I_AT_SERVER] = 1;
+    table.f64[p * ROW_F64 + F_SENT] = this.sim.now;
+    if (i[pi + I_MEASURED]) this.stats.attemptsSent++;
     const b = this.balancers.length === 1 ? 0 : this.fleet.instanceFor(); // one instance: no call
-    table.balancer[p] = b;
+    i[pi + I_BALANCER] = b;
     if (this.fleet.sparse) this.fleet.materialize(b);
-    const s = this.balancers[b].pick(table.key[p]);
+    const s = this.balancers[b].pick(i[pi + I_KEY]);
     if (s < 0 || pool.state[s] === ServerState.Failed || this.failures.awaitingTraffic[s] === 1) {
       this.dispatch(p, p, b, s);
       return;
@@ -124,32 +133,32 @@ export abstract class AttemptFlow {
       this.dispatch(p, p, b, s); // dropped
       return;
     }
-    table.server[p] = s;
+    i[pi + I_SERVER] = s;
     this.admitted(p, b, s, begin);
     this.client.armTimeout(table, p);
     // syncRequest of a request with one attempt: its state follows the attempt's.
-    const to = table.state[p]; // A.InService / A.Pending: the same numbers as R.InService / R.Pending
-    table.callState[p] = to;
-    if (table.measured[p]) this.stats.requestTransitions[R.Initiated * NREQ + to]++;
+    const to = i[pi + I_STATE]; // A.InService / A.Pending: the same numbers as R.InService / R.Pending
+    i[pi + I_CALL_STATE] = to;
+    if (i[pi + I_MEASURED]) this.stats.requestTransitions[R.Initiated * NREQ + to]++;
   }
 
   // ---------------------------------------------------------------- attempts
 
   /** Sends an attempt of request `p` held by row `r` (`r === p`, or a fresh hedge row). */
   sendAttempt(p: number, r: number): void {
-    const table = this.requests;
-    if (r === p && table.attempts[p] > 0) table.state[r] = A.Initiated; // a retry: a new attempt on the same row
-    if (this.workload.perAttemptCost && (r !== p || table.attempts[p] > 0)) table.costMs[r] = this.workload.attemptCost();
-    table.server[r] = -1;
-    table.attempts[p]++;
-    table.liveAttempts[p]++;
-    table.atServer[r] = 1;
-    table.sentMs[r] = this.sim.now;
-    if (table.measured[p]) this.stats.attemptsSent++;
+    const table = this.requests, i = table.i32, pi = p * ROW_I32, ri = r * ROW_I32;
+    if (r === p && i[pi + I_ATTEMPTS] > 0) i[ri + I_STATE] = A.Initiated; // a retry: a new attempt on the same row
+    if (this.workload.perAttemptCost && (r !== p || i[pi + I_ATTEMPTS] > 0)) table.f64[r * ROW_F64 + F_COST] = this.workload.attemptCost();
+    i[ri + I_SERVER] = -1;
+    i[pi + I_ATTEMPTS]++;
+    i[pi + I_LIVE_ATTEMPTS]++;
+    i[ri + I_AT_SERVER] = 1;
+    table.f64[r * ROW_F64 + F_SENT] = this.sim.now;
+    if (i[pi + I_MEASURED]) this.stats.attemptsSent++;
     const b = this.fleet.instanceFor();
-    table.balancer[r] = b;
+    i[ri + I_BALANCER] = b;
     if (this.fleet.sparse) this.fleet.materialize(b);
-    this.dispatch(p, r, b, this.balancers[b].pick(table.key[p]));
+    this.dispatch(p, r, b, this.balancers[b].pick(i[pi + I_KEY]));
   }
 
   /** Sends row `r`'s attempt (of request `p`), counted at balancer instance `b`, to server `s`. */
@@ -159,7 +168,7 @@ export abstract class AttemptFlow {
       this.endAtServer(r, A.Rejected);
       return;
     }
-    table.server[r] = s;
+    table.i32[r * ROW_I32 + I_SERVER] = s;
     if (this.observer) this.observer.dispatched?.(r, s);
     if (failures.awaitingTraffic[s] === 1) {
       failures.awaitingTraffic[s] = 0;
@@ -169,7 +178,7 @@ export abstract class AttemptFlow {
       if (this.stats.measuring) this.stats.sentToFailed++;
       if (this.client.armRefused(table, r)) {
         // The connection hangs until the client's connect timeout.
-        table.counted[r] = 1;
+        table.i32[r * ROW_I32 + I_COUNTED] = 1;
         this.fleet.sent(b, s);
       } else {
         this.endAtServer(r, A.Failed);
@@ -193,58 +202,58 @@ export abstract class AttemptFlow {
    */
   private admitted(r: number, b: number, s: number, begin: boolean): void {
     const table = this.requests, pool = this.pool;
-    table.counted[r] = 1;
+    table.i32[r * ROW_I32 + I_COUNTED] = 1;
     this.fleet.sent(b, s);
     this.setAttempt(r, begin ? A.InService : A.Pending);
     if (begin) {
       pool.startService(s);
       this.beginService(r, s);
     } else {
-      pool.enqueue(s, r, table.nextInQueue, table.prevInQueue);
+      pool.enqueue(s, r, table.i32);
     }
   }
 
   /** Schedules the departure of `r`, which holds one of server `s`'s slots from `now`. */
   private beginService(r: number, s: number): void {
-    const table = this.requests, pool = this.pool, now = this.sim.now;
-    table.startMs[r] = now;
+    const table = this.requests, pool = this.pool, now = this.sim.now, f = table.f64, rf = r * ROW_F64;
+    f[rf + F_START] = now;
     const speed = pool.state[s] === ServerState.Recovering ? this.failures.warmingSpeed(s) : pool.speed[s];
-    const endMs = now + table.costMs[r] / speed;
+    const endMs = now + f[rf + F_COST] / speed;
     if (!(endMs >= now)) throw new RangeError(`request ${r} would end at ${endMs} ms, before now (${now} ms)`);
-    table.endMs[r] = endMs;
-    table.departId[r] = this.sim.schedule(endMs, EventKind.Departure, r);
-    const next = table.nextInQueue, head = this.serving[s];
-    next[r] = head;
-    table.prevInQueue[r] = -1;
-    if (head >= 0) table.prevInQueue[head] = r;
+    f[rf + F_END] = endMs;
+    f[rf + F_DEPART_ID] = this.sim.schedule(endMs, EventKind.Departure, r);
+    const head = this.serving[s], i = table.i32, ri = r * ROW_I32;
+    i[ri + I_NEXT_IN_QUEUE] = head;
+    i[ri + I_PREV_IN_QUEUE] = -1;
+    if (head >= 0) i[head * ROW_I32 + I_PREV_IN_QUEUE] = r;
     this.serving[s] = r;
   }
 
   /** Row `r` no longer holds a slot of server `s`: out of the server's chain of rows in service. */
   protected unserve(r: number, s: number): void {
-    const table = this.requests, next = table.nextInQueue, prev = table.prevInQueue;
-    const n = next[r], p = prev[r];
+    const i = this.requests.i32, ri = r * ROW_I32;
+    const n = i[ri + I_NEXT_IN_QUEUE], p = i[ri + I_PREV_IN_QUEUE];
     if (p < 0) this.serving[s] = n;
-    else next[p] = n;
-    if (n >= 0) prev[n] = p;
-    next[r] = -1;
-    prev[r] = -1;
+    else i[p * ROW_I32 + I_NEXT_IN_QUEUE] = n;
+    if (n >= 0) i[n * ROW_I32 + I_PREV_IN_QUEUE] = p;
+    i[ri + I_NEXT_IN_QUEUE] = -1;
+    i[ri + I_PREV_IN_QUEUE] = -1;
   }
 
   /** Row `r` finished its service at its server: the server's and balancer's books. Returns the server. */
   private completed(r: number): number {
-    const table = this.requests, s = table.server[r];
+    const table = this.requests, s = table.i32[r * ROW_I32 + I_SERVER];
     this.unserve(r, s);
     this.pool.completed[s]++;
     this.stats.serverCompletions++;
-    table.departId[r] = -1;
+    table.f64[r * ROW_F64 + F_DEPART_ID] = -1;
     return s;
   }
 
   depart(r: number): void {
     const table = this.requests;
     const s = this.completed(r);
-    if (table.call[r] < 0) this.stats.wastedWorkMs += this.sim.now - table.startMs[r];
+    if (table.i32[r * ROW_I32 + I_CALL] < 0) this.stats.wastedWorkMs += this.sim.now - table.f64[r * ROW_F64 + F_START];
     this.endAtServer(r, A.Succeeded);
     this.serveNext(s);
   }
@@ -255,29 +264,29 @@ export abstract class AttemptFlow {
    * client's pending timers are forgotten, a closed-loop client thinks.
    */
   shortDeparture(r: number): void {
-    const table = this.requests, pool = this.pool, stats = this.stats;
-    if (table.call[r] !== r || table.hedgeHead[r] >= 0) {
+    const table = this.requests, pool = this.pool, stats = this.stats, i = table.i32, ri = r * ROW_I32;
+    if (i[ri + I_CALL] !== r || i[ri + I_HEDGE_HEAD] >= 0) {
       this.depart(r);
       return;
     }
     const s = this.completed(r);
-    const b = table.balancer[r];
-    // The row is freed below: alloc resets its state and event ids for the next request. atServer
+    const b = i[ri + I_BALANCER];
+    // The row is freed below: alloc resets its state and event ids for the next request. I_AT_SERVER
     // must still be cleared (release requires it).
-    table.atServer[r] = 0;
-    table.counted[r] = 0;
+    i[ri + I_AT_SERVER] = 0;
+    i[ri + I_COUNTED] = 0;
     this.fleet.released(b, s);
-    if (this.observes) this.balancers[b].observe!(s, this.sim.now - table.sentMs[r], true);
+    if (this.observes) this.balancers[b].observe!(s, this.sim.now - table.f64[r * ROW_F64 + F_SENT], true);
     if (this.monitor.outlier) this.monitor.observe(s, true);
     stats.successes++;
-    if (table.measured[r]) {
+    if (i[ri + I_MEASURED]) {
       stats.attemptTransitions[A.InService * NATT + A.Succeeded]++;
-      stats.requestTransitions[table.callState[r] * NREQ + R.Succeeded]++;
-      stats.ended(R.Succeeded, this.sim.now - table.arrivalMs[r]);
+      stats.requestTransitions[i[ri + I_CALL_STATE] * NREQ + R.Succeeded]++;
+      stats.ended(R.Succeeded, this.sim.now - table.f64[r * ROW_F64 + F_ARRIVAL]);
     }
-    const client = table.client[r];
+    const client = i[ri + I_CLIENT];
     // Lazy cancellation: the row's pending client events must not match it once it is freed.
-    table.timeoutId[r] = -1;
+    table.f64[r * ROW_F64 + F_TIMEOUT_ID] = -1;
     if (table.deadlineFields) table.deadlineId[r] = -1;
     if (table.hedgeFields) table.hedgeId[r] = -1;
     this.releaseRow(r);
@@ -304,9 +313,10 @@ export abstract class AttemptFlow {
   /** Waiting row `r` takes the slot just freed at server `s` (which stays busy). */
   private serveQueued(r: number, s: number): void {
     const table = this.requests;
-    this.pool.remove(s, r, table.nextInQueue, table.prevInQueue);
+    this.pool.remove(s, r, table.i32);
     this.setAttempt(r, A.InService);
-    if (table.call[r] >= 0) this.syncRequest(table.call[r]);
+    const p = table.i32[r * ROW_I32 + I_CALL];
+    if (p >= 0) this.syncRequest(p);
     this.beginService(r, s);
   }
 
@@ -315,8 +325,8 @@ export abstract class AttemptFlow {
     const pool = this.pool, table = this.requests, now = this.sim.now;
     const overloaded = now - pool.queueBusySince[s] > pool.queueIntervalMs[s];
     const bound = overloaded ? pool.queueTargetMs[s] : pool.queueIntervalMs[s];
-    for (let r = pool.queueHead[s]; r >= 0 && now - table.sentMs[r] > bound; r = pool.queueHead[s]) {
-      pool.remove(s, r, table.nextInQueue, table.prevInQueue);
+    for (let r = pool.queueHead[s]; r >= 0 && now - table.f64[r * ROW_F64 + F_SENT] > bound; r = pool.queueHead[s]) {
+      pool.remove(s, r, table.i32);
       pool.dropped[s]++;
       this.endAtServer(r, A.Dropped);
     }
@@ -329,12 +339,12 @@ export abstract class AttemptFlow {
    * stopped waiting (ghosts). The row is freed unless it is a primary still carrying its request.
    */
   endAtServer(r: number, state: number): void {
-    const table = this.requests;
+    const table = this.requests, i = table.i32, ri = r * ROW_I32;
     this.setAttempt(r, state);
-    table.atServer[r] = 0;
-    table.timeoutId[r] = -1;
-    if (this.observer) this.observer.ended?.(r, state, table.server[r]);
-    const p = table.call[r];
+    i[ri + I_AT_SERVER] = 0;
+    table.f64[r * ROW_F64 + F_TIMEOUT_ID] = -1;
+    if (this.observer) this.observer.ended?.(r, state, i[ri + I_SERVER]);
+    const p = i[ri + I_CALL];
     if (p < 0) {
       this.releaseRow(r);
       return;
@@ -346,32 +356,33 @@ export abstract class AttemptFlow {
 
   /** In service if a copy is being served, pending if one waits; other states are set directly. */
   protected syncRequest(p: number): void {
-    const table = this.requests;
-    const current = table.callState[p];
+    const i = this.requests.i32, pi = p * ROW_I32;
+    const current = i[pi + I_CALL_STATE];
     if (current >= R.Succeeded && current <= R.Rejected) return; // ending: its copies are being withdrawn
-    let best = table.atServer[p] === 1 ? table.state[p] : -1;
-    for (let x = table.hedgeHead[p]; x >= 0; x = table.nextHedge[x]) {
-      if (table.state[x] === A.InService || (table.state[x] === A.Pending && best !== A.InService)) best = table.state[x];
+    let best = i[pi + I_AT_SERVER] === 1 ? i[pi + I_STATE] : -1;
+    for (let x = i[pi + I_HEDGE_HEAD]; x >= 0; x = i[x * ROW_I32 + I_NEXT_HEDGE]) {
+      const state = i[x * ROW_I32 + I_STATE];
+      if (state === A.InService || (state === A.Pending && best !== A.InService)) best = state;
     }
     if (best === A.InService) this.setRequest(p, R.InService);
     else if (best === A.Pending) this.setRequest(p, R.Pending);
   }
 
   protected setRequest(p: number, to: number): void {
-    const table = this.requests;
-    const from = table.callState[p];
+    const i = this.requests.i32, pi = p * ROW_I32;
+    const from = i[pi + I_CALL_STATE];
     if (from === to && to !== R.Backoff) return;
     if (this.checked && REQUEST_ALLOWED[from * NREQ + to] === 0) throw new IllegalTransitionError(REQUEST_MACHINE, from, to, p);
-    table.callState[p] = to;
-    if (table.measured[p]) this.stats.requestTransitions[from * NREQ + to]++;
+    i[pi + I_CALL_STATE] = to;
+    if (i[pi + I_MEASURED]) this.stats.requestTransitions[from * NREQ + to]++;
   }
 
   protected setAttempt(r: number, to: number): void {
-    const table = this.requests;
-    const from = table.state[r];
+    const i = this.requests.i32, ri = r * ROW_I32;
+    const from = i[ri + I_STATE];
     if (this.checked && ATTEMPT_ALLOWED[from * NATT + to] === 0) throw new IllegalTransitionError(ATTEMPT_MACHINE, from, to, r);
-    table.state[r] = to;
-    if (table.measured[r]) this.stats.attemptTransitions[from * NATT + to]++;
+    i[ri + I_STATE] = to;
+    if (i[ri + I_MEASURED]) this.stats.attemptTransitions[from * NATT + to]++;
   }
 
   protected releaseRow(r: number): void {

@@ -10,6 +10,10 @@ import type { Histogram } from '../metrics/histogram.js';
 import { backoffMs, RetryBudget, type ClientConfig } from './client.js';
 import type { RequestTable } from './request-table.js';
 import { EventKind } from './event-kind.js';
+import * as rows from './request-table.js';
+
+/** The row layout (request-table.ts) as module constants, which V8 folds into optimized code (imported bindings it loads at every use). */
+const { F_TIMEOUT_ID, I_RETRIES, ROW_F64, ROW_I32 } = rows;
 
 export class ClientPolicy {
   /** The event queue's FIFO lanes for client events (-1 when unused). */
@@ -51,14 +55,14 @@ export class ClientPolicy {
   /** Attempt `r` is at a server: the client stops waiting for it after `timeoutMs` (if set). */
   armTimeout(table: RequestTable, r: number): void {
     const timeoutMs = this.config?.timeoutMs;
-    if (timeoutMs !== undefined) table.timeoutId[r] = this.sim.scheduleLane(this.timeoutLane, this.sim.now + timeoutMs, EventKind.AttemptTimeout, r);
+    if (timeoutMs !== undefined) table.f64[r * ROW_F64 + F_TIMEOUT_ID] = this.sim.scheduleLane(this.timeoutLane, this.sim.now + timeoutMs, EventKind.AttemptTimeout, r);
   }
 
   /** Attempt `r` went to a server that is down: the connection hangs for `connectTimeoutMs` (0: refused at once, returns false). */
   armRefused(table: RequestTable, r: number): boolean {
     const connectMs = this.config ? this.config.connectTimeoutMs : 0;
     if (!(connectMs > 0)) return false;
-    table.timeoutId[r] = this.sim.scheduleLane(this.refusedLane, this.sim.now + connectMs, EventKind.Refused, r);
+    table.f64[r * ROW_F64 + F_TIMEOUT_ID] = this.sim.scheduleLane(this.refusedLane, this.sim.now + connectMs, EventKind.Refused, r);
     return true;
   }
 
@@ -68,8 +72,8 @@ export class ClientPolicy {
    */
   retry(table: RequestTable, p: number): boolean {
     const retry = this.config?.retries, now = this.sim.now;
-    if (!retry || table.retries[p] >= retry.max || (this.budget && !this.budget.tryWithdraw(now))) return false;
-    const wait = backoffMs(retry, table.retries[p] + 1, table.backoffMs[p], this.rng);
+    if (!retry || table.i32[p * ROW_I32 + I_RETRIES] >= retry.max || (this.budget && !this.budget.tryWithdraw(now))) return false;
+    const wait = backoffMs(retry, table.i32[p * ROW_I32 + I_RETRIES] + 1, table.backoffMs[p], this.rng);
     table.backoffMs[p] = wait;
     table.retryId[p] = this.sim.schedule(now + wait, EventKind.Retry, p);
     return true;

@@ -18,6 +18,14 @@
 import { AttemptFlow } from './attempt-flow.js';
 import { AttemptState, RequestState } from './states.js';
 import { EventKind } from './event-kind.js';
+import * as rows from './request-table.js';
+
+/** The row layout (request-table.ts) as module constants, which V8 folds into optimized code (imported bindings it loads at every use). */
+const {
+  F_ARRIVAL, F_COST, F_DEPART_ID, F_END, F_SENT, F_START, F_TIMEOUT_ID, I_ATTEMPTS, I_AT_SERVER, I_BALANCER,
+  I_CALL, I_CLIENT, I_COUNTED, I_HEDGE_HEAD, I_LIVE_ATTEMPTS, I_MEASURED, I_NEXT_HEDGE, I_NEXT_IN_QUEUE,
+  I_PREV_IN_QUEUE, I_RETRIES, I_SERVER, I_STATE, ROW_F64, ROW_I32
+} = rows;
 
 const R = RequestState;
 const A = AttemptState;
@@ -31,16 +39,16 @@ export class RequestFlow extends AttemptFlow {
 
   /** The client sees attempt `r` of request `p` end in `state` (an AttemptState). */
   protected attemptOutcome(p: number, r: number, state: number): void {
-    const table = this.requests, now = this.sim.now;
-    const s = table.server[r];
+    const table = this.requests, now = this.sim.now, i = table.i32, ri = r * ROW_I32; // nothing allocates before finishRequest
+    const s = i[ri + I_SERVER];
     const ok = state === A.Succeeded;
-    if (table.counted[r] === 1) {
-      table.counted[r] = 0;
-      this.fleet.released(table.balancer[r], s);
+    if (i[ri + I_COUNTED] === 1) {
+      i[ri + I_COUNTED] = 0;
+      this.fleet.released(i[ri + I_BALANCER], s);
     }
-    if (s >= 0 && this.observes) this.balancers[table.balancer[r]].observe!(s, now - table.sentMs[r], ok);
+    if (s >= 0 && this.observes) this.balancers[i[ri + I_BALANCER]].observe!(s, now - table.f64[r * ROW_F64 + F_SENT], ok);
     if (s >= 0 && this.monitor.outlier) this.monitor.observe(s, ok);
-    table.liveAttempts[p]--;
+    i[p * ROW_I32 + I_LIVE_ATTEMPTS]--;
     if (r !== p) this.unlinkHedge(p, r);
     if (ok) {
       this.finishRequest(p, R.Succeeded);
@@ -48,7 +56,7 @@ export class RequestFlow extends AttemptFlow {
       return;
     }
     if (r !== p) this.releaseRow(r);
-    if (table.liveAttempts[p] > 0) {
+    if (i[p * ROW_I32 + I_LIVE_ATTEMPTS] > 0) {
       this.syncRequest(p); // another copy is still out
       return;
     }
@@ -64,8 +72,8 @@ export class RequestFlow extends AttemptFlow {
   /** Per-attempt timeout: the client stops waiting for attempt `r`. */
   attemptTimeout(r: number): void {
     const table = this.requests;
-    table.timeoutId[r] = -1;
-    const p = table.call[r];
+    table.f64[r * ROW_F64 + F_TIMEOUT_ID] = -1;
+    const p = table.i32[r * ROW_I32 + I_CALL];
     this.abandon(r, A.TimedOut);
     this.attemptOutcome(p, r, A.TimedOut);
   }
@@ -76,10 +84,10 @@ export class RequestFlow extends AttemptFlow {
    * The caller reports the outcome to the request.
    */
   private abandon(r: number, endState: number): void {
-    const table = this.requests, pool = this.pool, s = table.server[r];
-    const state = table.state[r];
-    table.atServer[r] = 0;
-    table.timeoutId[r] = -1;
+    const table = this.requests, pool = this.pool, s = table.i32[r * ROW_I32 + I_SERVER];
+    const state = table.i32[r * ROW_I32 + I_STATE];
+    table.i32[r * ROW_I32 + I_AT_SERVER] = 0;
+    table.f64[r * ROW_F64 + F_TIMEOUT_ID] = -1;
     if (state === A.Initiated) {
       // Still connecting to a server that is down: nothing is there.
       this.setAttempt(r, endState);
@@ -88,10 +96,10 @@ export class RequestFlow extends AttemptFlow {
     }
     if (this.client.config?.cancel) {
       if (state === A.Pending) {
-        pool.remove(s, r, table.nextInQueue, table.prevInQueue);
+        pool.remove(s, r, table.i32);
       } else {
-        this.stats.wastedWorkMs += this.sim.now - table.startMs[r];
-        table.departId[r] = -1;
+        this.stats.wastedWorkMs += this.sim.now - table.f64[r * ROW_F64 + F_START];
+        table.f64[r * ROW_F64 + F_DEPART_ID] = -1;
         this.unserve(r, s);
       }
       this.setAttempt(r, endState);
@@ -105,28 +113,28 @@ export class RequestFlow extends AttemptFlow {
     }
     // A ghost carries the work on.
     const g = table.alloc();
-    table.call[g] = -1;
-    table.state[g] = state;
-    table.atServer[g] = 1;
-    table.server[g] = s;
-    table.costMs[g] = table.costMs[r];
-    table.arrivalMs[g] = table.sentMs[r];
-    table.sentMs[g] = table.sentMs[r];
-    table.startMs[g] = table.startMs[r];
-    table.balancer[g] = table.balancer[r];
-    table.measured[g] = 0; // the attempt was counted on `r`; the ghost is only the server's side
+    table.i32[g * ROW_I32 + I_CALL] = -1;
+    table.i32[g * ROW_I32 + I_STATE] = state;
+    table.i32[g * ROW_I32 + I_AT_SERVER] = 1;
+    table.i32[g * ROW_I32 + I_SERVER] = s;
+    table.f64[g * ROW_F64 + F_COST] = table.f64[r * ROW_F64 + F_COST];
+    table.f64[g * ROW_F64 + F_ARRIVAL] = table.f64[r * ROW_F64 + F_SENT];
+    table.f64[g * ROW_F64 + F_SENT] = table.f64[r * ROW_F64 + F_SENT];
+    table.f64[g * ROW_F64 + F_START] = table.f64[r * ROW_F64 + F_START];
+    table.i32[g * ROW_I32 + I_BALANCER] = table.i32[r * ROW_I32 + I_BALANCER];
+    table.i32[g * ROW_I32 + I_MEASURED] = 0; // the attempt was counted on `r`; the ghost is only the server's side
     if (state === A.Pending) {
-      pool.replace(s, r, g, table.nextInQueue, table.prevInQueue);
+      pool.replace(s, r, g, table.i32);
     } else {
       // Move the departure to the ghost: same time, new event; the slot is the ghost's.
-      table.endMs[g] = table.endMs[r];
-      table.departId[g] = this.sim.schedule(table.endMs[r], EventKind.Departure, g);
-      table.departId[r] = -1;
+      table.f64[g * ROW_F64 + F_END] = table.f64[r * ROW_F64 + F_END];
+      table.f64[g * ROW_F64 + F_DEPART_ID] = this.sim.schedule(table.f64[r * ROW_F64 + F_END], EventKind.Departure, g);
+      table.f64[r * ROW_F64 + F_DEPART_ID] = -1;
       this.unserve(r, s);
-      const next = table.nextInQueue, head = this.serving[s];
-      next[g] = head;
-      table.prevInQueue[g] = -1;
-      if (head >= 0) table.prevInQueue[head] = g;
+      const head = this.serving[s];
+      table.i32[g * ROW_I32 + I_NEXT_IN_QUEUE] = head;
+      table.i32[g * ROW_I32 + I_PREV_IN_QUEUE] = -1;
+      if (head >= 0) table.i32[head * ROW_I32 + I_PREV_IN_QUEUE] = g;
       this.serving[s] = g;
     }
     this.setAttempt(r, endState);
@@ -140,29 +148,29 @@ export class RequestFlow extends AttemptFlow {
     const table = this.requests;
     table.hedgeId[p] = -1;
     const h = this.client.config!.hedge!;
-    if (table.liveAttempts[p] === 0) return; // in backoff: the retry will come
-    if (table.attempts[p] - 1 - table.retries[p] >= h.max) return; // hedges sent = attempts − first − retries
+    if (table.i32[p * ROW_I32 + I_LIVE_ATTEMPTS] === 0) return; // in backoff: the retry will come
+    if (table.i32[p * ROW_I32 + I_ATTEMPTS] - 1 - table.i32[p * ROW_I32 + I_RETRIES] >= h.max) return; // hedges sent = attempts − first − retries
     const r = table.alloc();
-    table.call[r] = p;
-    table.measured[r] = table.measured[p];
-    table.costMs[r] = table.costMs[p];
-    table.arrivalMs[r] = this.sim.now;
-    table.nextHedge[r] = table.hedgeHead[p];
-    table.hedgeHead[p] = r;
-    if (table.measured[p]) this.stats.hedges++;
+    table.i32[r * ROW_I32 + I_CALL] = p;
+    table.i32[r * ROW_I32 + I_MEASURED] = table.i32[p * ROW_I32 + I_MEASURED];
+    table.f64[r * ROW_F64 + F_COST] = table.f64[p * ROW_F64 + F_COST];
+    table.f64[r * ROW_F64 + F_ARRIVAL] = this.sim.now;
+    table.i32[r * ROW_I32 + I_NEXT_HEDGE] = table.i32[p * ROW_I32 + I_HEDGE_HEAD];
+    table.i32[p * ROW_I32 + I_HEDGE_HEAD] = r;
+    if (table.i32[p * ROW_I32 + I_MEASURED]) this.stats.hedges++;
     this.sendAttempt(p, r);
     this.client.scheduleHedge(table, p, this.stats.latency);
   }
 
   private unlinkHedge(p: number, r: number): void {
     const table = this.requests;
-    if (table.hedgeHead[p] === r) {
-      table.hedgeHead[p] = table.nextHedge[r];
+    if (table.i32[p * ROW_I32 + I_HEDGE_HEAD] === r) {
+      table.i32[p * ROW_I32 + I_HEDGE_HEAD] = table.i32[r * ROW_I32 + I_NEXT_HEDGE];
       return;
     }
-    for (let x = table.hedgeHead[p]; x >= 0; x = table.nextHedge[x]) {
-      if (table.nextHedge[x] === r) {
-        table.nextHedge[x] = table.nextHedge[r];
+    for (let x = table.i32[p * ROW_I32 + I_HEDGE_HEAD]; x >= 0; x = table.i32[x * ROW_I32 + I_NEXT_HEDGE]) {
+      if (table.i32[x * ROW_I32 + I_NEXT_HEDGE] === r) {
+        table.i32[x * ROW_I32 + I_NEXT_HEDGE] = table.i32[r * ROW_I32 + I_NEXT_HEDGE];
         return;
       }
     }
@@ -179,26 +187,26 @@ export class RequestFlow extends AttemptFlow {
     table.retryId[p] = -1;
     table.hedgeId[p] = -1;
     if (to === R.Succeeded) this.stats.successes++;
-    if (table.measured[p]) this.stats.ended(to, now - table.arrivalMs[p]);
+    if (table.i32[p * ROW_I32 + I_MEASURED]) this.stats.ended(to, now - table.f64[p * ROW_F64 + F_ARRIVAL]);
     // Copies still out lost the race (or the deadline passed): withdraw or abandon them. Slots
     // they free are served once all are withdrawn, or serving one (adaptive LIFO sheds the
     // queue) could end a copy of this very request that the loop has yet to reach.
     const freedFrom = this.freedSlots.length;
     this.withdrawing++;
-    for (let x = table.hedgeHead[p]; x >= 0; ) {
-      const next = table.nextHedge[x];
+    for (let x = table.i32[p * ROW_I32 + I_HEDGE_HEAD]; x >= 0; ) {
+      const next = table.i32[x * ROW_I32 + I_NEXT_HEDGE];
       this.releaseCopy(x, to === R.TimedOut ? A.TimedOut : A.Cancelled);
       this.releaseRow(x); // withdrawn, or a ghost carries its work now
       x = next;
     }
-    table.hedgeHead[p] = -1;
-    if (table.atServer[p] === 1) this.releaseCopy(p, to === R.TimedOut ? A.TimedOut : A.Cancelled);
+    table.i32[p * ROW_I32 + I_HEDGE_HEAD] = -1;
+    if (table.i32[p * ROW_I32 + I_AT_SERVER] === 1) this.releaseCopy(p, to === R.TimedOut ? A.TimedOut : A.Cancelled);
     this.withdrawing--;
     if (this.freedSlots.length > freedFrom) {
       const freed = this.freedSlots.splice(freedFrom);
       for (const s of freed) this.serveNext(s);
     }
-    const client = table.client[p];
+    const client = table.i32[p * ROW_I32 + I_CLIENT];
     this.releaseRow(p);
     if (client >= 0) this.arrivalsEnd(this.workload.clientFree(client, now));
   }
@@ -206,9 +214,9 @@ export class RequestFlow extends AttemptFlow {
   /** A copy the request no longer needs: its balancer's books closed, the work withdrawn or ghosted. */
   private releaseCopy(x: number, endState: number): void {
     const table = this.requests;
-    if (table.counted[x] === 1) {
-      table.counted[x] = 0;
-      const b = table.balancer[x], s = table.server[x];
+    if (table.i32[x * ROW_I32 + I_COUNTED] === 1) {
+      table.i32[x * ROW_I32 + I_COUNTED] = 0;
+      const b = table.i32[x * ROW_I32 + I_BALANCER], s = table.i32[x * ROW_I32 + I_SERVER];
       this.fleet.released(b, s);
       if (this.observes) this.balancers[b].observe!(s, NaN, false); // withdrawn: no response to learn from
     }
@@ -219,20 +227,20 @@ export class RequestFlow extends AttemptFlow {
   abortServer(s: number): void {
     const pool = this.pool, table = this.requests;
     for (let r = pool.queueHead[s]; r >= 0; r = pool.queueHead[s]) {
-      pool.remove(s, r, table.nextInQueue, table.prevInQueue);
+      pool.remove(s, r, table.i32);
       this.endAtServer(r, A.Failed);
     }
     // Requests in service: the server's chain, ended in row order (as a scan of the table would).
     let k = 0;
     if (this.abortRows.length < pool.inService[s]) this.abortRows = new Int32Array(pool.inService[s] * 2);
     const rows = this.abortRows;
-    for (let r = this.serving[s]; r >= 0; r = table.nextInQueue[r]) rows[k++] = r;
+    for (let r = this.serving[s]; r >= 0; r = table.i32[r * ROW_I32 + I_NEXT_IN_QUEUE]) rows[k++] = r;
     rows.subarray(0, k).sort();
     for (let i = 0; i < k; i++) {
       const r = rows[i];
-      if (table.atServer[r] !== 1 || table.state[r] !== A.InService || table.server[r] !== s) continue; // ended meanwhile
+      if (table.i32[r * ROW_I32 + I_AT_SERVER] !== 1 || table.i32[r * ROW_I32 + I_STATE] !== A.InService || table.i32[r * ROW_I32 + I_SERVER] !== s) continue; // ended meanwhile
       this.unserve(r, s);
-      table.departId[r] = -1;
+      table.f64[r * ROW_F64 + F_DEPART_ID] = -1;
       pool.endService(s);
       this.endAtServer(r, A.Failed);
     }

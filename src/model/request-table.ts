@@ -1,7 +1,13 @@
 /**
- * Requests in flight, as parallel typed arrays indexed by a row id, with a free list. Memory grows
+ * Requests in flight, as rows of one ArrayBuffer indexed by a row id, with a free list. Memory grows
  * with the number of rows alive at once (by doubling), never with the number simulated: a row is
  * freed the moment nothing refers to it any more.
+ *
+ * A row is 128 bytes, two cache lines, holding what a request touches on its way (in a pool of
+ * 100,000 servers every distinct line an event touches is a cache miss: 29 parallel arrays were ~20
+ * lines per event, a row is 2). It is read through two views of the buffer, `f64` and `i32`: field
+ * X of row r is `f64[r * ROW_F64 + F_X]` or `i32[r * ROW_I32 + I_X]`. Fields few requests use (the
+ * client's retry, hedge and deadline events, the backoff) stay parallel arrays.
  *
  * A row is one of three kinds:
  * - a *primary*: the logical request (`call[r] === r`) together with its current attempt;
@@ -20,13 +26,52 @@ export class InFlightLimitError extends RangeError {
   }
 }
 
+/** A row: 128 bytes (two cache lines), 16 Float64 or 32 Int32 slots. */
+export const ROW_BYTES = 128, ROW_F64 = 16, ROW_I32 = 32;
+// ---- Float64 slots (f64[r * ROW_F64 + F_X]): Int32 slots 0-13
+/** Arrival of the logical request (primary); send time of the attempt (hedge, ghost). */
+export const F_ARRIVAL = 0;
+/** Service demand in ms at speed 1.0 (drawn at arrival, the same for every balancer). */
+export const F_COST = 1;
+/** When the current attempt was sent (and queued: there is no network delay); started; will finish in service. */
+export const F_SENT = 2, F_START = 3, F_END = 4;
+/** Ids of the pending departure event and of the per-attempt timeout or connection-refused event (lazy cancellation). */
+export const F_DEPART_ID = 5, F_TIMEOUT_ID = 6;
+// ---- Int32 slots (i32[r * ROW_I32 + I_X])
+/** The primary this row works for; itself for a primary; -1 for a ghost. */
+export const I_CALL = 14;
+/** The server of the current attempt (-1 before the balancer picked one). */
+export const I_SERVER = 15;
+/** AttemptState of the row's current attempt; logical state (RequestState), primary. */
+export const I_STATE = 16, I_CALL_STATE = 17;
+/** Attempts sent so far (incl. hedges), primary; attempts out at servers (own and hedges), primary. */
+export const I_ATTEMPTS = 18, I_LIVE_ATTEMPTS = 19;
+/** Head of this primary's hedge list (linked through I_NEXT_HEDGE), -1 if none. */
+export const I_HEDGE_HEAD = 20;
+/** Which balancer instance sent the current attempt; 1 while the attempt counts in its open requests. */
+export const I_BALANCER = 21, I_COUNTED = 22;
+/** 1 while the row's attempt is at a server (connecting, queued or in service). */
+export const I_AT_SERVER = 23;
+/** 1 when the request arrived after the warm-up and counts in the summary. */
+export const I_MEASURED = 24;
+/** Intrusive doubly linked list of a server's queue (-1 = end). */
+export const I_NEXT_IN_QUEUE = 25, I_PREV_IN_QUEUE = 26;
+export const I_KEY = 27;
+/** Closed-loop client that issued it (-1 for open arrivals), primary. */
+export const I_CLIENT = 28;
+/** Retries sent so far, primary. */
+export const I_RETRIES = 29;
+export const I_NEXT_HEDGE = 30;
+/** The next free row while this one is free. */
+export const I_NEXT_FREE = 31;
+
 export class RequestTable {
   /** Rows in use. */
   live = 0;
   /**
    * Which client fields `alloc` resets, by what the scenario uses (the model knows at the start):
-   * retries (`retries`, `backoffMs`, `retryId`), hedges (`hedgeHead`, `hedgeId`), the deadline
-   * (`deadlineId`), closed-loop clients (`client`). Fields of a feature no request uses keep their
+   * retries (I_RETRIES, `backoffMs`, `retryId`), hedges (I_HEDGE_HEAD, `hedgeId`), the deadline
+   * (`deadlineId`), closed-loop clients (I_CLIENT). Fields of a feature no request uses keep their
    * initial values in every row. Setting `clientFields` sets them all.
    */
   retryFields = true;
@@ -35,61 +80,21 @@ export class RequestTable {
   sourceFields = true;
   /** When true (set before the first alloc), freeing a row that is already free throws. */
   checked = false;
-  // ---- the logical request (primary rows)
-  /** Arrival of the logical request (primary); send time of the attempt (hedge, ghost). */
-  arrivalMs = new Float64Array(0);
-  /** Service demand in ms at speed 1.0 (drawn at arrival, the same for every balancer). */
-  costMs = new Float64Array(0);
-  key = new Int32Array(0);
-  /** The primary this row works for; itself for a primary; -1 for a ghost. */
-  call = new Int32Array(0);
-  /** Logical state (RequestState), primary. */
-  callState = new Uint8Array(0);
-  /** Attempts sent so far (incl. hedges), primary. */
-  attempts = new Int32Array(0);
-  /** Retries sent so far, primary. */
-  retries = new Int32Array(0);
-  /** Attempts out at servers (own and hedges), primary. */
-  liveAttempts = new Int32Array(0);
-  /** Head of this primary's hedge list (linked through `nextHedge`), -1 if none. */
-  hedgeHead = new Int32Array(0);
-  nextHedge = new Int32Array(0);
-  /** Ids of pending client events (lazy cancellation), primary: overall deadline, retry, hedge. */
+  /** The rows (ROW_BYTES each) and their two views; all three are replaced when the table grows. */
+  buffer = new ArrayBuffer(0);
+  f64 = new Float64Array(0);
+  i32 = new Int32Array(0);
+  // ---- client fields few requests use, primary
+  /** Ids of pending client events (lazy cancellation): overall deadline, retry, hedge. */
   deadlineId = new Float64Array(0);
   retryId = new Float64Array(0);
   hedgeId = new Float64Array(0);
-  /** Previous backoff, for decorrelated jitter, primary. */
+  /** Previous backoff, for decorrelated jitter. */
   backoffMs = new Float64Array(0);
-  /** Closed-loop client that issued it (-1 for open arrivals), primary. */
-  client = new Int32Array(0);
-  /** 1 when the request arrived after the warm-up and counts in the summary. */
-  measured = new Uint8Array(0);
-  // ---- the attempt held by this row
-  /** AttemptState of the row's current attempt. */
-  state = new Uint8Array(0);
-  /** 1 while the row's attempt is at a server (connecting, queued or in service). */
-  atServer = new Uint8Array(0);
-  /** When the current attempt was sent (and queued: there is no network delay). */
-  sentMs = new Float64Array(0);
-  startMs = new Float64Array(0);
-  /** When the attempt in service will finish. */
-  endMs = new Float64Array(0);
-  /** Id of the pending departure event (lazy cancellation). */
-  departId = new Float64Array(0);
-  /** Id of the pending per-attempt timeout or connection-refused event. */
-  timeoutId = new Float64Array(0);
-  server = new Int32Array(0);
-  /** Which balancer instance sent the current attempt. */
-  balancer = new Int32Array(0);
-  /** 1 while the attempt counts in its balancer's open requests. */
-  counted = new Uint8Array(0);
-  /** Intrusive doubly linked list of a server's queue (-1 = end). */
-  nextInQueue = new Int32Array(0);
-  prevInQueue = new Int32Array(0);
   /** 1 while the row is allocated; kept only when `checked`. */
   inUse = new Uint8Array(0);
-  private free = new Int32Array(0);
-  private freeTop = 0;
+  /** Head of the free rows, linked through I_NEXT_FREE (a stack: the last freed is taken first). */
+  private freeHead = -1;
   private capacity = 0;
   /** Rows alive at once at most (requests, hedges and abandoned attempts); one more throws InFlightLimitError. */
   maxRows = 2 ** 26 - 1;
@@ -109,46 +114,48 @@ export class RequestTable {
 
   /** A fresh row: a primary of itself, attempt and request `initiated`, nothing pending. */
   alloc(): number {
-    if (this.freeTop === 0 || this.live >= this.maxRows) {
+    if (this.freeHead < 0 || this.live >= this.maxRows) {
       if (this.live >= this.maxRows) throw new InFlightLimitError(this.maxRows);
       this.grow(Math.min(this.capacity * 2, this.maxRows));
     }
-    const r = this.free[--this.freeTop];
-    this.call[r] = r;
-    this.callState[r] = RequestState.Initiated;
-    this.state[r] = AttemptState.Initiated;
-    this.attempts[r] = 0;
-    this.liveAttempts[r] = 0;
-    this.departId[r] = -1;
-    this.timeoutId[r] = -1;
-    this.server[r] = -1;
-    this.atServer[r] = 0;
-    this.counted[r] = 0;
-    this.nextInQueue[r] = -1;
-    this.prevInQueue[r] = -1;
+    const r = this.freeHead, f = this.f64, i = this.i32, rf = r * ROW_F64, ri = r * ROW_I32;
+    this.freeHead = i[ri + I_NEXT_FREE];
+    i[ri + I_CALL] = r;
+    i[ri + I_CALL_STATE] = RequestState.Initiated;
+    i[ri + I_STATE] = AttemptState.Initiated;
+    i[ri + I_ATTEMPTS] = 0;
+    i[ri + I_LIVE_ATTEMPTS] = 0;
+    f[rf + F_DEPART_ID] = -1;
+    f[rf + F_TIMEOUT_ID] = -1;
+    i[ri + I_SERVER] = -1;
+    i[ri + I_AT_SERVER] = 0;
+    i[ri + I_COUNTED] = 0;
+    i[ri + I_NEXT_IN_QUEUE] = -1;
+    i[ri + I_PREV_IN_QUEUE] = -1;
     if (this.retryFields) {
-      this.retries[r] = 0;
+      i[ri + I_RETRIES] = 0;
       this.backoffMs[r] = 0;
       this.retryId[r] = -1;
     }
     if (this.hedgeFields) {
-      this.hedgeHead[r] = -1;
+      i[ri + I_HEDGE_HEAD] = -1;
       this.hedgeId[r] = -1;
     }
     if (this.deadlineFields) this.deadlineId[r] = -1;
-    if (this.sourceFields) this.client[r] = -1;
+    if (this.sourceFields) i[ri + I_CLIENT] = -1;
     if (this.checked) this.inUse[r] = 1;
     this.live++;
     return r;
   }
 
-  /** Frees row `r`. Its fields stay as they are until `alloc` resets them, but `atServer` must be 0. */
+  /** Frees row `r`. Its fields stay as they are until `alloc` resets them, but I_AT_SERVER must be 0. */
   release(r: number): void {
     if (this.checked) {
       if (this.inUse[r] !== 1) throw new Error(`request row ${r} freed twice`);
       this.inUse[r] = 0;
     }
-    this.free[this.freeTop++] = r;
+    this.i32[r * ROW_I32 + I_NEXT_FREE] = this.freeHead;
+    this.freeHead = r;
     this.live--;
   }
 
@@ -156,21 +163,35 @@ export class RequestTable {
     return this.capacity;
   }
 
+  /**
+   * Room for `cap` rows: a new buffer with the rows copied, and every parallel array (a subclass's
+   * too) as long. New rows go on the free list, the lowest taken first.
+   */
   protected grow(cap: number): void {
     const old = this.capacity;
+    if (cap > old) {
+      const buffer = new ArrayBuffer(cap * ROW_BYTES);
+      new Uint8Array(buffer).set(new Uint8Array(this.buffer));
+      this.buffer = buffer;
+      this.f64 = new Float64Array(buffer);
+      this.i32 = new Int32Array(buffer);
+      const i = this.i32;
+      for (let r = cap - 1; r >= old; r--) {
+        i[r * ROW_I32 + I_HEDGE_HEAD] = -1;
+        i[r * ROW_I32 + I_CLIENT] = -1;
+        i[r * ROW_I32 + I_NEXT_FREE] = this.freeHead;
+        this.freeHead = r;
+      }
+      this.capacity = cap;
+    }
     const self = this as unknown as Record<string, Float64Array | Int32Array | Uint8Array>;
     for (const name of Object.keys(self)) {
       const a = self[name];
-      if (name === 'free' || !ArrayBuffer.isView(a)) continue;
+      if (name === 'f64' || name === 'i32' || !ArrayBuffer.isView(a) || a.length >= cap) continue;
       const b = new (a.constructor as new (n: number) => typeof a)(cap);
       b.set(a);
       self[name] = b;
     }
-    for (const a of [this.hedgeHead, this.deadlineId, this.retryId, this.hedgeId, this.client]) a.fill(-1, old);
-    const free = new Int32Array(cap);
-    free.set(this.free.subarray(0, this.freeTop));
-    for (let i = cap - 1; i >= old; i--) free[this.freeTop++] = i;
-    this.free = free;
-    this.capacity = cap;
+    for (const a of [this.deadlineId, this.retryId, this.hedgeId]) a.fill(-1, old);
   }
 }

@@ -13,6 +13,10 @@
  * boxes a double.
  */
 import { SERVER_MACHINE, SERVER_STATE_NAMES, ServerState, transitionTable, IllegalTransitionError } from './states.js';
+import * as rows from './request-table.js';
+
+/** The row layout (request-table.ts) as module constants, which V8 folds into optimized code (imported bindings it loads at every use). */
+const { I_NEXT_IN_QUEUE: NEXT, I_PREV_IN_QUEUE: PREV, ROW_I32 } = rows;
 
 export interface ServerSpec {
   concurrency: number;
@@ -157,16 +161,16 @@ export class ServerPool {
     if (this.inService[s] === 0 && this.state[s] === ServerState.Busy) this.setState(s, ServerState.Idle);
   }
 
-  /** Appends request `r` to server `s`'s queue; `next`/`prev` are the request table's links. */
-  enqueue(s: number, r: number, next: Int32Array, prev: Int32Array): void {
+  /** Appends request `r` to server `s`'s queue; the links are the request table's rows (`i32`). */
+  enqueue(s: number, r: number, i32: Int32Array): void {
     this.queueArea[s] -= this.clock.now;
-    const tail = this.queueTail[s];
-    next[r] = -1;
-    prev[r] = tail;
+    const tail = this.queueTail[s], ri = r * ROW_I32;
+    i32[ri + NEXT] = -1;
+    i32[ri + PREV] = tail;
     if (tail < 0) {
       this.queueHead[s] = r;
       this.queueBusySince[s] = this.clock.now;
-    } else next[tail] = r;
+    } else i32[tail * ROW_I32 + NEXT] = r;
     this.queueTail[s] = r;
     this.queueLength[s]++;
     this.load[s]++;
@@ -174,29 +178,29 @@ export class ServerPool {
   }
 
   /** Unlinks request `r` from server `s`'s queue (wherever it is). */
-  remove(s: number, r: number, next: Int32Array, prev: Int32Array): void {
+  remove(s: number, r: number, i32: Int32Array): void {
     this.queueArea[s] += this.clock.now;
-    const n = next[r], p = prev[r];
+    const ri = r * ROW_I32, n = i32[ri + NEXT], p = i32[ri + PREV];
     if (p < 0) this.queueHead[s] = n;
-    else next[p] = n;
+    else i32[p * ROW_I32 + NEXT] = n;
     if (n < 0) this.queueTail[s] = p;
-    else prev[n] = p;
-    next[r] = -1;
-    prev[r] = -1;
+    else i32[n * ROW_I32 + PREV] = p;
+    i32[ri + NEXT] = -1;
+    i32[ri + PREV] = -1;
     this.queueLength[s]--;
     this.load[s]--;
     if (this.watch !== null) this.watch.loadChanged(s);
   }
 
   /** Puts request `g` in `r`'s place in server `s`'s queue (no change in length or load). */
-  replace(s: number, r: number, g: number, next: Int32Array, prev: Int32Array): void {
-    const n = next[r], p = prev[r];
-    next[g] = n;
-    prev[g] = p;
+  replace(s: number, r: number, g: number, i32: Int32Array): void {
+    const n = i32[r * ROW_I32 + NEXT], p = i32[r * ROW_I32 + PREV];
+    i32[g * ROW_I32 + NEXT] = n;
+    i32[g * ROW_I32 + PREV] = p;
     if (p < 0) this.queueHead[s] = g;
-    else next[p] = g;
+    else i32[p * ROW_I32 + NEXT] = g;
     if (n < 0) this.queueTail[s] = g;
-    else prev[n] = g;
+    else i32[n * ROW_I32 + PREV] = g;
   }
 
   /** Forgets statistics gathered before now (end of warm-up); the current state carries on. */

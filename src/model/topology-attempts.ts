@@ -9,6 +9,13 @@ import { LimitOutcome } from './concurrency-limit.js';
 import { AttemptState, ServerState } from './states.js';
 import { WORK, FAIL } from './topology-steps.js';
 import { TopologyServers } from './topology-servers.js';
+import * as rows from './request-table.js';
+
+/** The row layout (request-table.ts) as module constants, which V8 folds into optimized code (imported bindings it loads at every use). */
+const {
+  F_DEPART_ID, F_END, F_SENT, F_START, F_TIMEOUT_ID, I_AT_SERVER, I_BALANCER, I_CALL, I_COUNTED, I_HEDGE_HEAD,
+  I_KEY, I_MEASURED, I_NEXT_HEDGE, I_SERVER, I_STATE, ROW_F64, ROW_I32
+} = rows;
 
 const A = AttemptState;
 
@@ -16,11 +23,11 @@ export abstract class TopologyAttempts extends TopologyServers {
   /** Attempt `a` reaches its service (at once, or after its edge's latency): the service's balancer picks a server. */
   protected arriveAt(a: number): void {
     const t = this.requests, svc = this.services[t.service[a]];
-    t.sentMs[a] = this.sim.now;
+    t.f64[a * ROW_F64 + F_SENT] = this.sim.now;
     const b = svc.fleet.instanceFor();
-    t.balancer[a] = b;
+    t.i32[a * ROW_I32 + I_BALANCER] = b;
     if (svc.fleet.sparse) svc.fleet.materialize(b);
-    const local = svc.fleet.balancers[b].pick(t.key[a]);
+    const local = svc.fleet.balancers[b].pick(t.i32[a * ROW_I32 + I_KEY]);
     this.dispatch(a, local < 0 ? -1 : svc.lo + local, b);
   }
 
@@ -29,11 +36,11 @@ export abstract class TopologyAttempts extends TopologyServers {
     const t = this.requests, pool = this.pool;
     t.limited[a] = 0;
     if (s < 0) return this.attemptEnded(a, A.Rejected);
-    t.server[a] = s;
+    t.i32[a * ROW_I32 + I_SERVER] = s;
     const svc = this.services[t.service[a]];
     if (this.health !== null && !this.health.reachable(s)) return this.attemptEnded(a, A.Failed); // down: refused at once
     if (svc.limit !== null) {
-      if (!svc.limit.tryAcquire(s - svc.lo, t.measured[a])) return this.attemptEnded(a, A.Rejected); // over the limit: refused at once
+      if (!svc.limit.tryAcquire(s - svc.lo, t.i32[a * ROW_I32 + I_MEASURED])) return this.attemptEnded(a, A.Rejected); // over the limit: refused at once
       t.limited[a] = 1;
       t.admittedMs[a] = this.sim.now;
     }
@@ -42,9 +49,9 @@ export abstract class TopologyAttempts extends TopologyServers {
       pool.dropped[s]++;
       return this.attemptEnded(a, A.Dropped);
     }
-    t.counted[a] = 1;
+    t.i32[a * ROW_I32 + I_COUNTED] = 1;
     svc.fleet.sent(b, s - svc.lo);
-    t.atServer[a] = 1;
+    t.i32[a * ROW_I32 + I_AT_SERVER] = 1;
     t.step[a] = 0;
     const edge = this.edges[t.edge[a]];
     if (edge.net === null) edge.policy.armTimeout(t, a); // (with a network, armed when sent)
@@ -58,14 +65,14 @@ export abstract class TopologyAttempts extends TopologyServers {
     const t = this.requests;
     this.setAttempt(a, A.Pending);
     t.queuedMs[a] = this.sim.now;
-    this.pool.enqueue(s, a, t.nextInQueue, t.prevInQueue);
+    this.pool.enqueue(s, a, t.i32);
   }
 
   /** Attempt `a` has taken a slot of its server: it runs its handler from its current step. */
   protected start(a: number): void {
     this.setAttempt(a, A.InService);
     this.requests.holding[a] = 1;
-    this.requests.startMs[a] = this.sim.now;
+    this.requests.f64[a * ROW_F64 + F_START] = this.sim.now;
     if (this.hooks !== null && this.requests.step[a] === 0 && this.hooked[this.requests.service[a]] === 1) this.hooks.attemptStarted(a);
     this.runSteps(a);
   }
@@ -78,10 +85,10 @@ export abstract class TopologyAttempts extends TopologyServers {
       if (k >= steps.length) return this.complete(a);
       const step = steps[k];
       if (step.kind === WORK) {
-        const s = t.server[a], now = this.sim.now;
+        const s = t.i32[a * ROW_I32 + I_SERVER], now = this.sim.now;
         const endMs = now + step.dist!.sample(svc.rng) / (this.health === null ? this.pool.speed[s] : this.health.speed(s));
-        t.endMs[a] = endMs;
-        t.departId[a] = this.sim.schedule(endMs, EventKind.Departure, a);
+        t.f64[a * ROW_F64 + F_END] = endMs;
+        t.f64[a * ROW_F64 + F_DEPART_ID] = this.sim.schedule(endMs, EventKind.Departure, a);
         return;
       }
       if (step.kind === FAIL) {
@@ -103,11 +110,11 @@ export abstract class TopologyAttempts extends TopologyServers {
       for (const e of step.edges) {
         const c = t.alloc();
         t.wasted[c] = t.wasted[a];
-        t.measured[c] = t.measured[a];
-        t.key[c] = t.key[a];
+        t.i32[c * ROW_I32 + I_MEASURED] = t.i32[a * ROW_I32 + I_MEASURED];
+        t.i32[c * ROW_I32 + I_KEY] = t.i32[a * ROW_I32 + I_KEY];
         this.newCall(c, a, e);
-        t.nextHedge[c] = t.hedgeHead[a];
-        t.hedgeHead[a] = c;
+        t.i32[c * ROW_I32 + I_NEXT_HEDGE] = t.i32[a * ROW_I32 + I_HEDGE_HEAD];
+        t.i32[a * ROW_I32 + I_HEDGE_HEAD] = c;
         this.sendAttempt(c);
       }
       this.launching = outer;
@@ -121,13 +128,13 @@ export abstract class TopologyAttempts extends TopologyServers {
     const t = this.requests;
     if (!t.holding[a]) return;
     this.unhold(a);
-    this.freeSlot(t.server[a]);
+    this.freeSlot(t.i32[a * ROW_I32 + I_SERVER]);
   }
 
   /** A work step of `a` is done. */
   protected workDone(a: number): void {
     const t = this.requests;
-    t.departId[a] = -1;
+    t.f64[a * ROW_F64 + F_DEPART_ID] = -1;
     t.step[a]++;
     this.runSteps(a);
   }
@@ -140,7 +147,7 @@ export abstract class TopologyAttempts extends TopologyServers {
     if (!ok && this.services[t.service[a]].steps[t.step[a]].fallback) {
       ok = true; // a fallback answers instead: the attempt goes on, degraded
       t.degraded[a] = 1;
-      if (t.measured[a]) {
+      if (t.i32[a * ROW_I32 + I_MEASURED]) {
         this.edges[t.edge[c]].counters.fallbacks++; // (c's row is free, its fields still as they were)
         this.services[t.service[a]].counters.fallbacks++;
       }
@@ -165,7 +172,7 @@ export abstract class TopologyAttempts extends TopologyServers {
 
   /** Attempt `a` goes on after its calls: on its slot, or queued again at its server (hold: false). */
   protected resume(a: number): void {
-    const t = this.requests, s = t.server[a], pool = this.pool;
+    const t = this.requests, s = t.i32[a * ROW_I32 + I_SERVER], pool = this.pool;
     if (t.holding[a]) return this.runSteps(a);
     if (this.health !== null && pool.state[s] === ServerState.Failed) return this.fail(a); // its server failed meanwhile
     if (t.step[a] >= this.services[t.service[a]].steps.length) return this.complete(a);
@@ -177,7 +184,7 @@ export abstract class TopologyAttempts extends TopologyServers {
 
   /** Attempt `a`'s handler is done: it succeeds at its server. */
   protected complete(a: number): void {
-    const t = this.requests, s = t.server[a];
+    const t = this.requests, s = t.i32[a * ROW_I32 + I_SERVER];
     if (this.hooks !== null && this.hooked[t.service[a]] === 1 && !this.hooks.attemptOutcome(a)) return this.fail(a);
     this.pool.completed[s]++;
     this.stats.serverCompletions++;
@@ -191,7 +198,7 @@ export abstract class TopologyAttempts extends TopologyServers {
 
   /** Attempt `a` fails at its server (a call it needed failed). */
   protected fail(a: number): void {
-    const t = this.requests, s = t.server[a];
+    const t = this.requests, s = t.i32[a * ROW_I32 + I_SERVER];
     this.leaveServer(a);
     if (t.holding[a]) {
       this.unhold(a);
@@ -205,18 +212,18 @@ export abstract class TopologyAttempts extends TopologyServers {
     const t = this.requests, svc = this.services[t.service[a]];
     if (this.hooks !== null && this.hooked[svc.index] === 1) this.hooks.attemptEnded(a);
     if (t.limited[a]) this.releaseLimit(a, state === A.Succeeded ? LimitOutcome.Ok : state === A.Dropped ? LimitOutcome.Dropped : LimitOutcome.Ignored);
-    const c = t.call[a], net = this.edges[t.edge[a]].net;
+    const c = t.i32[a * ROW_I32 + I_CALL], net = this.edges[t.edge[a]].net;
     if (c < 0 || net === null) this.releasePermit(a, state !== A.Succeeded);
     if (state !== A.Succeeded && state !== A.Failed) this.leaveServer(a);
-    this.observe(a, this.sim.now - t.sentMs[a], state === A.Succeeded);
+    this.observe(a, this.sim.now - t.f64[a * ROW_F64 + F_SENT], state === A.Succeeded);
     this.setAttempt(a, state);
-    if (t.measured[a]) {
+    if (t.i32[a * ROW_I32 + I_MEASURED]) {
       const k = svc.counters;
       k.inFlight--;
       if (state === A.Succeeded) {
         k.succeeded++;
-        k.latency.add(this.sim.now - t.sentMs[a]);
-        k.latencyHistogram.record(this.sim.now - t.sentMs[a]);
+        k.latency.add(this.sim.now - t.f64[a * ROW_F64 + F_SENT]);
+        k.latencyHistogram.record(this.sim.now - t.f64[a * ROW_F64 + F_SENT]);
       } else if (state === A.Failed) k.failed++;
       else if (state === A.Dropped) k.dropped++;
       else if (state === A.Rejected) k.rejected++;
@@ -231,7 +238,7 @@ export abstract class TopologyAttempts extends TopologyServers {
     // The answer travels back, unless it is lost: then only a timeout or the deadline ends the attempt.
     t.returning[a] = 1;
     if (net.lost()) {
-      if (t.measured[a]) this.edges[t.edge[a]].counters.lost++;
+      if (t.i32[a * ROW_I32 + I_MEASURED]) this.edges[t.edge[a]].counters.lost++;
       return;
     }
     t.netId[a] = this.sim.schedule(this.sim.now + net.delayMs(), EventKind.NetReturn, a);
@@ -239,7 +246,7 @@ export abstract class TopologyAttempts extends TopologyServers {
 
   /** The caller hears attempt `a`'s answer (its outcome, at once or over the network): the attempt is done. */
   protected answered(a: number): void {
-    const t = this.requests, c = t.call[a], state = t.outcome[a];
+    const t = this.requests, c = t.i32[a * ROW_I32 + I_CALL], state = t.outcome[a];
     this.releasePermit(a, state !== A.Succeeded);
     if (state === A.Succeeded && t.degraded[a]) t.degraded[c] = 1;
     this.requests.unlinkAttempt(c, a);
@@ -250,7 +257,7 @@ export abstract class TopologyAttempts extends TopologyServers {
   /** Frees attempt row `a`, its timers forgotten. */
   protected freeAttempt(a: number): void {
     const t = this.requests;
-    t.timeoutId[a] = -1;
+    t.f64[a * ROW_F64 + F_TIMEOUT_ID] = -1;
     t.netId[a] = -1;
     t.returning[a] = 0;
     t.release(a);
@@ -262,19 +269,19 @@ export abstract class TopologyAttempts extends TopologyServers {
    * record). Its own calls are abandoned in turn (withdrawn over edges with cancel).
    */
   protected withdraw(a: number, timedOut: boolean): void {
-    const t = this.requests, pool = this.pool, s = t.server[a];
+    const t = this.requests, pool = this.pool, s = t.i32[a * ROW_I32 + I_SERVER];
     if (this.hooks !== null && this.hooked[t.service[a]] === 1) this.hooks.attemptEnded(a);
     this.releasePermit(a, true, timedOut);
     if (t.limited[a]) this.releaseLimit(a, timedOut ? LimitOutcome.Dropped : LimitOutcome.Ignored);
     this.observe(a, NaN, false); // no response to learn from
     this.abandonCalls(a);
-    if (t.measured[a]) {
+    if (t.i32[a * ROW_I32 + I_MEASURED]) {
       const k = this.services[t.service[a]].counters;
       k.cancelled++;
       k.inFlight--;
     }
-    if (t.state[a] === A.Pending && t.atServer[a]) pool.remove(s, a, t.nextInQueue, t.prevInQueue);
-    t.departId[a] = -1;
+    if (t.i32[a * ROW_I32 + I_STATE] === A.Pending && t.i32[a * ROW_I32 + I_AT_SERVER]) pool.remove(s, a, t.i32);
+    t.f64[a * ROW_F64 + F_DEPART_ID] = -1;
     const held = t.holding[a] === 1;
     if (held) {
       t.wasted[a] = 1; // withdrawn: the time it held its slot was for nothing

@@ -9,6 +9,13 @@ import { EventKind } from './event-kind.js';
 import { AttemptState, RequestState } from './states.js';
 import { TopologyAttempts } from './topology-attempts.js';
 import { EXTERNAL, ORPHAN } from './topology-core.js';
+import * as rows from './request-table.js';
+
+/** The row layout (request-table.ts) as module constants, which V8 folds into optimized code (imported bindings it loads at every use). */
+const {
+  F_ARRIVAL, F_SENT, F_TIMEOUT_ID, I_ATTEMPTS, I_CALL, I_CLIENT, I_HEDGE_HEAD, I_KEY, I_LIVE_ATTEMPTS,
+  I_MEASURED, I_NEXT_HEDGE, I_RETRIES, ROW_F64, ROW_I32
+} = rows;
 
 const R = RequestState;
 const A = AttemptState;
@@ -29,7 +36,7 @@ export abstract class TopologyCalls extends TopologyAttempts {
     const k = n === 1 ? 0 : source % n;
     const end = this.workloads[k].admit(t, c, n === 1 ? source : (source - k) / n);
     const measured = stats.measuring ? 1 : 0;
-    t.measured[c] = measured;
+    t.i32[c * ROW_I32 + I_MEASURED] = measured;
     t.wasted[c] = 0;
     if (measured) {
       stats.arrived++;
@@ -49,10 +56,10 @@ export abstract class TopologyCalls extends TopologyAttempts {
     t.service[c] = this.edges[e].to;
     t.attempt[c] = -1;
     t.degraded[c] = 0;
-    t.arrivalMs[c] = this.sim.now;
+    t.f64[c * ROW_F64 + F_ARRIVAL] = this.sim.now;
     const policy = this.edges[e].policy;
     if (policy.config) policy.arrived(t, c, this.edges[e].counters.latencyHistogram); // the retry budget earns its share; deadline, first hedge
-    if (t.measured[c]) {
+    if (t.i32[c * ROW_I32 + I_MEASURED]) {
       this.edges[e].counters.calls++;
       this.edges[e].counters.inFlight++;
     }
@@ -63,8 +70,8 @@ export abstract class TopologyCalls extends TopologyAttempts {
     const t = this.requests, svc = this.services[t.service[c]], e = t.edge[c], edge = this.edges[e];
     if ((edge.maxConcurrent > 0 && edge.inFlight >= edge.maxConcurrent) || (edge.breaker !== null && !edge.breaker.permits())) {
       // Refused at once, before reaching the service: a fast failure the caller handles as any other.
-      t.attempts[c]++;
-      if (t.measured[c]) {
+      t.i32[c * ROW_I32 + I_ATTEMPTS]++;
+      if (t.i32[c * ROW_I32 + I_MEASURED]) {
         edge.counters.attempts++;
         edge.counters.refused++;
         if (t.parent[c] === -1) this.stats.attemptsSent++;
@@ -79,22 +86,22 @@ export abstract class TopologyCalls extends TopologyAttempts {
     t.permit[a] = 1;
     t.wasted[a] = t.wasted[c];
     t.heldMs[a] = 0;
-    t.call[a] = c;
+    t.i32[a * ROW_I32 + I_CALL] = c;
     t.nextAttempt[a] = t.attempt[c];
     t.attempt[c] = a;
-    t.liveAttempts[c]++;
+    t.i32[c * ROW_I32 + I_LIVE_ATTEMPTS]++;
     t.netId[a] = -1;
     t.returning[a] = 0;
     t.degraded[a] = 0;
     t.limited[a] = 0;
     t.service[a] = svc.index;
     t.edge[a] = e;
-    t.key[a] = t.key[c];
-    t.measured[a] = t.measured[c];
-    t.sentMs[a] = this.sim.now;
-    t.attempts[c]++;
-    t.hedgeHead[a] = -1;
-    if (t.measured[c]) {
+    t.i32[a * ROW_I32 + I_KEY] = t.i32[c * ROW_I32 + I_KEY];
+    t.i32[a * ROW_I32 + I_MEASURED] = t.i32[c * ROW_I32 + I_MEASURED];
+    t.f64[a * ROW_F64 + F_SENT] = this.sim.now;
+    t.i32[c * ROW_I32 + I_ATTEMPTS]++;
+    t.i32[a * ROW_I32 + I_HEDGE_HEAD] = -1;
+    if (t.i32[c * ROW_I32 + I_MEASURED]) {
       this.edges[e].counters.attempts++;
       svc.counters.attempts++;
       svc.counters.inFlight++;
@@ -114,9 +121,9 @@ export abstract class TopologyCalls extends TopologyAttempts {
   protected hedge(c: number): void {
     const t = this.requests, edge = this.edges[t.edge[c]];
     t.hedgeId[c] = -1;
-    if (t.liveAttempts[c] === 0 || t.parent[c] === ORPHAN) return; // in backoff (the retry comes), or nobody waits
-    if (t.attempts[c] - 1 - t.retries[c] >= edge.policy.config!.hedge!.max) return; // hedges sent = attempts − first − retries
-    if (t.measured[c]) {
+    if (t.i32[c * ROW_I32 + I_LIVE_ATTEMPTS] === 0 || t.parent[c] === ORPHAN) return; // in backoff (the retry comes), or nobody waits
+    if (t.i32[c * ROW_I32 + I_ATTEMPTS] - 1 - t.i32[c * ROW_I32 + I_RETRIES] >= edge.policy.config!.hedge!.max) return; // hedges sent = attempts − first − retries
+    if (t.i32[c * ROW_I32 + I_MEASURED]) {
       edge.counters.hedges++;
       if (t.parent[c] === -1) this.stats.hedges++;
     }
@@ -132,35 +139,35 @@ export abstract class TopologyCalls extends TopologyAttempts {
     for (let a = t.attempt[c]; a >= 0; ) {
       const next = t.nextAttempt[a];
       this.observer?.timedOut(a);
-      t.timeoutId[a] = -1;
+      t.f64[a * ROW_F64 + F_TIMEOUT_ID] = -1;
       this.releasePermit(a, true);
-      t.call[a] = -1;
+      t.i32[a * ROW_I32 + I_CALL] = -1;
       if (t.returning[a]) this.freeAttempt(a);
       else {
         this.markWasted(a);
-        if (t.measured[a]) this.services[t.service[a]].counters.abandoned++;
+        if (t.i32[a * ROW_I32 + I_MEASURED]) this.services[t.service[a]].counters.abandoned++;
         if (cancel) this.withdraw(a, true);
       }
       a = next;
     }
     t.attempt[c] = -1;
-    t.liveAttempts[c] = 0;
+    t.i32[c * ROW_I32 + I_LIVE_ATTEMPTS] = 0;
     this.finishCall(c, R.TimedOut);
   }
 
   /** The caller stops waiting for attempt `a` (its edge's timeout). */
   protected attemptTimeout(a: number): void {
-    const t = this.requests, c = t.call[a];
+    const t = this.requests, c = t.i32[a * ROW_I32 + I_CALL];
     this.observer?.timedOut(a);
-    t.timeoutId[a] = -1;
+    t.f64[a * ROW_F64 + F_TIMEOUT_ID] = -1;
     this.releasePermit(a, true);
     this.requests.unlinkAttempt(c, a);
     if (t.returning[a]) {
       this.freeAttempt(a); // done at its server: its answer is late, or lost
     } else {
-      t.call[a] = -1; // runs on unless cancelled: nobody waits for it
+      t.i32[a * ROW_I32 + I_CALL] = -1; // runs on unless cancelled: nobody waits for it
       this.markWasted(a);
-      if (t.measured[a]) this.services[t.service[a]].counters.abandoned++;
+      if (t.i32[a * ROW_I32 + I_MEASURED]) this.services[t.service[a]].counters.abandoned++;
       if (this.edges[t.edge[a]].policy.config?.cancel) this.withdraw(a, true);
     }
     this.callAttemptEnded(c, A.TimedOut);
@@ -170,7 +177,7 @@ export abstract class TopologyCalls extends TopologyAttempts {
   protected callAttemptEnded(c: number, state: number): void {
     const t = this.requests, e = t.edge[c];
     if (state === A.Succeeded) return this.finishCall(c, R.Succeeded);
-    if (t.liveAttempts[c] > 0) return; // a hedge is still out: its answer may yet come
+    if (t.i32[c * ROW_I32 + I_LIVE_ATTEMPTS] > 0) return; // a hedge is still out: its answer may yet come
     if (t.parent[c] !== ORPHAN && this.edges[e].policy.retry(t, c)) {
       this.setCall(c, R.Backoff);
       return;
@@ -187,8 +194,8 @@ export abstract class TopologyCalls extends TopologyAttempts {
     const t = this.requests;
     for (let a = t.attempt[c]; a >= 0; ) {
       const next = t.nextAttempt[a];
-      t.call[a] = -1;
-      t.timeoutId[a] = -1;
+      t.i32[a * ROW_I32 + I_CALL] = -1;
+      t.f64[a * ROW_F64 + F_TIMEOUT_ID] = -1;
       if (t.returning[a]) {
         this.releasePermit(a, false, false);
         this.freeAttempt(a);
@@ -197,14 +204,14 @@ export abstract class TopologyCalls extends TopologyAttempts {
       a = next;
     }
     t.attempt[c] = -1;
-    t.liveAttempts[c] = 0;
+    t.i32[c * ROW_I32 + I_LIVE_ATTEMPTS] = 0;
   }
 
   /** Attempt `a`'s calls still out are not waited for any more: withdrawn (edge cancel) or orphaned. */
   protected abandonCalls(a: number): void {
     const t = this.requests;
-    for (let c = t.hedgeHead[a]; c >= 0; ) {
-      const next = t.nextHedge[c];
+    for (let c = t.i32[a * ROW_I32 + I_HEDGE_HEAD]; c >= 0; ) {
+      const next = t.i32[c * ROW_I32 + I_NEXT_HEDGE];
       t.parent[c] = ORPHAN;
       if (t.retryId[c] >= 0) {
         t.retryId[c] = -1; // in backoff: no retry will come
@@ -217,7 +224,7 @@ export abstract class TopologyCalls extends TopologyAttempts {
       }
       c = next;
     }
-    t.hedgeHead[a] = -1;
+    t.i32[a * ROW_I32 + I_HEDGE_HEAD] = -1;
   }
 
   /** Call `c` ends in `to`: counted on its edge, and its caller (an attempt, or the client) learns of it. */
@@ -228,14 +235,14 @@ export abstract class TopologyCalls extends TopologyAttempts {
     t.retryId[c] = -1;
     t.deadlineId[c] = -1;
     t.hedgeId[c] = -1;
-    if (t.measured[c]) {
+    if (t.i32[c * ROW_I32 + I_MEASURED]) {
       const k = this.edges[e].counters;
       k.inFlight--;
       if (cancelled) k.cancelled++;
       else if (to === R.Succeeded) {
         k.succeeded++;
-        k.latency.add(now - t.arrivalMs[c]);
-        k.latencyHistogram.record(now - t.arrivalMs[c]);
+        k.latency.add(now - t.f64[c * ROW_F64 + F_ARRIVAL]);
+        k.latencyHistogram.record(now - t.f64[c * ROW_F64 + F_ARRIVAL]);
       } else if (to === R.Failed) k.failed++;
       else if (to === R.TimedOut) k.timedOut++;
       else if (to === R.Dropped) k.dropped++;
@@ -243,12 +250,12 @@ export abstract class TopologyCalls extends TopologyAttempts {
     }
     const parent = t.parent[c], degraded = to === R.Succeeded && t.degraded[c] === 1;
     if (parent === -1) {
-      if (degraded && t.measured[c]) this.degraded++;
+      if (degraded && t.i32[c * ROW_I32 + I_MEASURED]) this.degraded++;
       if (to === R.Succeeded) this.stats.successes++;
-      if (t.measured[c]) this.stats.ended(to, now - t.arrivalMs[c]);
+      if (t.i32[c * ROW_I32 + I_MEASURED]) this.stats.ended(to, now - t.f64[c * ROW_F64 + F_ARRIVAL]);
     }
     t.parent[c] = ORPHAN;
-    const client = parent === -1 ? t.client[c] : -1, entryEdge = t.edge[c];
+    const client = parent === -1 ? t.i32[c * ROW_I32 + I_CLIENT] : -1, entryEdge = t.edge[c];
     t.release(c);
     if (parent >= 0) {
       if (degraded) t.degraded[parent] = 1;

@@ -21,6 +21,10 @@ import type { TopologyObserver } from './topology-observer.js';
 import { CallCounters, createEdge, type Edge, type EdgePolicy } from './topology-edge.js';
 import { compileStep } from './topology-steps.js';
 import type { Service, TopologyConfig, TopologyHooks } from './topology.js';
+import * as rows from './request-table.js';
+
+/** The row layout (request-table.ts) as module constants, which V8 folds into optimized code (imported bindings it loads at every use). */
+const { I_CALL_STATE, I_MEASURED, I_STATE, ROW_I32 } = rows;
 
 /** `parent` of a call made by the workflow layer. */
 export const EXTERNAL = -3;
@@ -156,18 +160,18 @@ export abstract class TopologyCore implements Handler {
    * attempt: attempts at every service). A call stays pending while a hedge joins its attempts.
    */
   protected setCall(c: number, to: number): void {
-    const t = this.requests, from = t.callState[c];
+    const t = this.requests, from = t.i32[c * ROW_I32 + I_CALL_STATE];
     if (from === to && to !== R.Backoff) return;
     if (this.checked) checkTransition(TOPOLOGY_CALL_MACHINE, CALL_ALLOWED, from, to, c);
-    t.callState[c] = to;
-    if (t.measured[c]) this.stats.requestTransitions[from * NREQ + to]++;
+    t.i32[c * ROW_I32 + I_CALL_STATE] = to;
+    if (t.i32[c * ROW_I32 + I_MEASURED]) this.stats.requestTransitions[from * NREQ + to]++;
   }
 
   protected setAttempt(a: number, to: number): void {
-    const t = this.requests, from = t.state[a];
+    const t = this.requests, from = t.i32[a * ROW_I32 + I_STATE];
     if (this.checked) checkTransition(TOPOLOGY_ATTEMPT_MACHINE, ATTEMPT_ALLOWED, from, to, a);
-    t.state[a] = to;
-    if (t.measured[a]) this.stats.attemptTransitions[from * NATT + to]++;
+    t.i32[a * ROW_I32 + I_STATE] = to;
+    if (t.i32[a * ROW_I32 + I_MEASURED]) this.stats.attemptTransitions[from * NATT + to]++;
     this.observer?.attempt(a, to);
   }
 

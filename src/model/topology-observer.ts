@@ -5,8 +5,8 @@
  */
 export interface TopologyObserver {
   /**
-   * Attempt row `a` (at server `requests.server[a]`, sent over edge `requests.edge[a]` for call
-   * `requests.call[a]`) changed state, an AttemptState: Pending (queued at its server), InService
+   * Attempt row `a` (at server I_SERVER of its row, sent over edge `requests.edge[a]` for call
+   * I_CALL) changed state, an AttemptState: Pending (queued at its server), InService
    * (took a slot), or ended (Succeeded, Failed, Dropped, Cancelled; Rejected when its service's
    * balancer found no server: then it has no server).
    */

@@ -8,6 +8,13 @@
 import { Discipline } from './server-pool.js';
 import { AttemptState } from './states.js';
 import { TopologyCore } from './topology-core.js';
+import * as rows from './request-table.js';
+
+/** The row layout (request-table.ts) as module constants, which V8 folds into optimized code (imported bindings it loads at every use). */
+const {
+  F_DEPART_ID, F_START, I_AT_SERVER, I_BALANCER, I_CALL, I_COUNTED, I_HEDGE_HEAD, I_MEASURED, I_NEXT_HEDGE,
+  I_SERVER, ROW_F64, ROW_I32
+} = rows;
 
 const A = AttemptState;
 
@@ -28,7 +35,7 @@ export abstract class TopologyServers extends TopologyCore {
         pool.endService(s); // adaptive LIFO shed every waiting attempt
         continue;
       }
-      pool.remove(s, next, t.nextInQueue, t.prevInQueue);
+      pool.remove(s, next, t.i32);
       this.start(next);
     }
     list.length = 0;
@@ -43,7 +50,7 @@ export abstract class TopologyServers extends TopologyCore {
     const overloaded = now - pool.queueBusySince[s] > pool.queueIntervalMs[s];
     const bound = overloaded ? pool.queueTargetMs[s] : pool.queueIntervalMs[s];
     for (let a = pool.queueHead[s]; a >= 0 && now - t.queuedMs[a] > bound; a = pool.queueHead[s]) {
-      pool.remove(s, a, t.nextInQueue, t.prevInQueue);
+      pool.remove(s, a, t.i32);
       pool.dropped[s]++;
       this.attemptEnded(a, A.Dropped);
     }
@@ -61,23 +68,23 @@ export abstract class TopologyServers extends TopologyCore {
    * waits for its result (its caller gave up, or it works for such a caller).
    */
   protected unhold(a: number): void {
-    const t = this.requests, held = this.sim.now - t.startMs[a];
+    const t = this.requests, held = this.sim.now - t.f64[a * ROW_F64 + F_START];
     t.holding[a] = 0;
     t.heldMs[a] += held;
     if (t.wasted[a]) {
       this.stats.wastedWorkMs += held;
-      if (t.measured[a]) this.services[t.service[a]].counters.wastedWorkMs += held;
+      if (t.i32[a * ROW_I32 + I_MEASURED]) this.services[t.service[a]].counters.wastedWorkMs += held;
     }
   }
 
   /** Attempt `a` no longer counts at its server's balancer (it is done there). */
   protected leaveServer(a: number): void {
     const t = this.requests;
-    t.atServer[a] = 0;
-    if (t.counted[a] === 1) {
-      t.counted[a] = 0;
+    t.i32[a * ROW_I32 + I_AT_SERVER] = 0;
+    if (t.i32[a * ROW_I32 + I_COUNTED] === 1) {
+      t.i32[a * ROW_I32 + I_COUNTED] = 0;
       const svc = this.services[t.service[a]];
-      svc.fleet.released(t.balancer[a], t.server[a] - svc.lo);
+      svc.fleet.released(t.i32[a * ROW_I32 + I_BALANCER], t.i32[a * ROW_I32 + I_SERVER] - svc.lo);
     }
   }
 
@@ -86,7 +93,7 @@ export abstract class TopologyServers extends TopologyCore {
     const t = this.requests;
     if (t.wasted[a]) return;
     t.wasted[a] = 1;
-    for (let c = t.hedgeHead[a]; c >= 0; c = t.nextHedge[c]) {
+    for (let c = t.i32[a * ROW_I32 + I_HEDGE_HEAD]; c >= 0; c = t.i32[c * ROW_I32 + I_NEXT_HEDGE]) {
       t.wasted[c] = 1;
       for (let x = t.attempt[c]; x >= 0; x = t.nextAttempt[x]) this.markWasted(x);
     }
@@ -107,14 +114,14 @@ export abstract class TopologyServers extends TopologyCore {
   protected releaseLimit(a: number, outcome: number): void {
     const t = this.requests, svc = this.services[t.service[a]];
     t.limited[a] = 0;
-    svc.limit!.release(t.server[a] - svc.lo, this.sim.now - t.admittedMs[a], outcome);
+    svc.limit!.release(t.i32[a * ROW_I32 + I_SERVER] - svc.lo, this.sim.now - t.admittedMs[a], outcome);
   }
 
   /** The balancer that sent attempt `a` learns how it went (policies that learn from outcomes). */
   protected observe(a: number, latencyMs: number, ok: boolean): void {
     const t = this.requests, svc = this.services[t.service[a]];
-    if (svc.fleet.observes && t.server[a] >= 0) svc.fleet.balancers[t.balancer[a]].observe!(t.server[a] - svc.lo, latencyMs, ok);
-    if (this.health !== null && t.server[a] >= 0 && latencyMs === latencyMs) this.health.of(t.server[a])?.monitor.observe(t.server[a] - svc.lo, ok); // outlier detection
+    if (svc.fleet.observes && t.i32[a * ROW_I32 + I_SERVER] >= 0) svc.fleet.balancers[t.i32[a * ROW_I32 + I_BALANCER]].observe!(t.i32[a * ROW_I32 + I_SERVER] - svc.lo, latencyMs, ok);
+    if (this.health !== null && t.i32[a * ROW_I32 + I_SERVER] >= 0 && latencyMs === latencyMs) this.health.of(t.i32[a * ROW_I32 + I_SERVER])?.monitor.observe(t.i32[a * ROW_I32 + I_SERVER] - svc.lo, ok); // outlier detection
   }
 
   /**
@@ -125,18 +132,18 @@ export abstract class TopologyServers extends TopologyCore {
     const pool = this.pool, t = this.requests;
     const k = this.health!.of(s)!.counts;
     for (let a = pool.queueHead[s]; a >= 0; a = pool.queueHead[s]) {
-      pool.remove(s, a, t.nextInQueue, t.prevInQueue);
-      if (t.measured[a]) k.aborted++;
+      pool.remove(s, a, t.i32);
+      if (t.i32[a * ROW_I32 + I_MEASURED]) k.aborted++;
       this.abandonCalls(a);
       this.fail(a);
     }
     // Attempts at it otherwise: found by scanning the table (failures are rare; no per-server list).
     for (let a = 0; a < t.size; a++) {
-      if (t.server[a] !== s || t.atServer[a] !== 1 || t.call[a] === a) continue;
-      if (t.measured[a]) k.aborted++;
-      t.departId[a] = -1;
+      if (t.i32[a * ROW_I32 + I_SERVER] !== s || t.i32[a * ROW_I32 + I_AT_SERVER] !== 1 || t.i32[a * ROW_I32 + I_CALL] === a) continue;
+      if (t.i32[a * ROW_I32 + I_MEASURED]) k.aborted++;
+      t.f64[a * ROW_F64 + F_DEPART_ID] = -1;
       this.abandonCalls(a);
-      if (t.atServer[a] === 1) this.fail(a);
+      if (t.i32[a * ROW_I32 + I_AT_SERVER] === 1) this.fail(a);
     }
   }
 

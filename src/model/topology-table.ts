@@ -9,6 +9,10 @@
  *   linked from `hedgeHead[a]` through `nextHedge`.
  */
 import { RequestTable } from './request-table.js';
+import * as rows from './request-table.js';
+
+/** The row layout (request-table.ts) as module constants, which V8 folds into optimized code (imported bindings it loads at every use). */
+const { I_HEDGE_HEAD, I_LIVE_ATTEMPTS, I_NEXT_HEDGE, ROW_I32 } = rows;
 
 export class TopologyTable extends RequestTable {
   /** Call: the attempt row waiting for it; -1 the external client; -2 orphaned. */
@@ -57,7 +61,7 @@ export class TopologyTable extends RequestTable {
   /** Attempt `a` of call `c` is no longer out for it. */
   unlinkAttempt(c: number, a: number): void {
     const t = this;
-    t.liveAttempts[c]--;
+    t.i32[c * ROW_I32 + I_LIVE_ATTEMPTS]--;
     if (t.attempt[c] === a) {
       t.attempt[c] = t.nextAttempt[a];
       return;
@@ -73,13 +77,13 @@ export class TopologyTable extends RequestTable {
   /** Call `c` is no longer out for attempt `a` (its list of calls in flight). */
   unlinkCall(a: number, c: number): void {
     const t = this;
-    if (t.hedgeHead[a] === c) {
-      t.hedgeHead[a] = t.nextHedge[c];
+    if (t.i32[a * ROW_I32 + I_HEDGE_HEAD] === c) {
+      t.i32[a * ROW_I32 + I_HEDGE_HEAD] = t.i32[c * ROW_I32 + I_NEXT_HEDGE];
       return;
     }
-    for (let x = t.hedgeHead[a]; x >= 0; x = t.nextHedge[x]) {
-      if (t.nextHedge[x] === c) {
-        t.nextHedge[x] = t.nextHedge[c];
+    for (let x = t.i32[a * ROW_I32 + I_HEDGE_HEAD]; x >= 0; x = t.i32[x * ROW_I32 + I_NEXT_HEDGE]) {
+      if (t.i32[x * ROW_I32 + I_NEXT_HEDGE] === c) {
+        t.i32[x * ROW_I32 + I_NEXT_HEDGE] = t.i32[c * ROW_I32 + I_NEXT_HEDGE];
         return;
       }
     }

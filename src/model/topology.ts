@@ -26,6 +26,7 @@ import type { ArrivalSpec } from './arrivals.js';
 import type { ClosedLoopSpec } from './workload.js';
 import type { ServerSpec } from './server-pool.js';
 import { InFlightLimitError } from './request-table.js';
+import * as rows from './request-table.js';
 import type { ClientConfig } from './client.js';
 import type { BalancerFleet } from './balancer-view.js';
 import type { KeySpec } from './workload.js';
@@ -38,6 +39,9 @@ import type { CallCounters, EdgePolicy } from './topology-edge.js';
 import type { Step, StepConfig } from './topology-steps.js';
 import { TopologyCalls } from './topology-calls.js';
 import { EXTERNAL } from './topology-core.js';
+
+/** The row layout (request-table.ts) as module constants, which V8 folds into optimized code (imported bindings it loads at every use). */
+const { F_DEPART_ID, F_TIMEOUT_ID, I_KEY, I_MEASURED, I_RETRIES, ROW_F64, ROW_I32 } = rows;
 
 export { CallCounters, type Edge, type EdgePolicy } from './topology-edge.js';
 export type { StepConfig } from './topology-steps.js';
@@ -165,9 +169,9 @@ export class TopologyModel extends TopologyCalls implements Handler {
   /** A call over edge `e` for the workflow layer: its row (send it with `sendExternal`; `hooks.callDone` tells its end). */
   externalCall(e: number): number {
     const t = this.requests, c = t.alloc();
-    t.measured[c] = this.stats.measuring ? 1 : 0;
+    t.i32[c * ROW_I32 + I_MEASURED] = this.stats.measuring ? 1 : 0;
     t.wasted[c] = 0;
-    t.key[c] = 0;
+    t.i32[c * ROW_I32 + I_KEY] = 0;
     this.newCall(c, EXTERNAL, e);
     return c;
   }
@@ -185,13 +189,13 @@ export class TopologyModel extends TopologyCalls implements Handler {
     const t = this.requests, id = this.sim.currentEventId;
     switch (kind) {
       case EventKind.Arrival: this.arrive(r); break;
-      case EventKind.Departure: if (t.departId[r] === id) this.workDone(r); break;
-      case EventKind.AttemptTimeout: if (t.timeoutId[r] === id) this.attemptTimeout(r); break;
+      case EventKind.Departure: if (t.f64[r * ROW_F64 + F_DEPART_ID] === id) this.workDone(r); break;
+      case EventKind.AttemptTimeout: if (t.f64[r * ROW_F64 + F_TIMEOUT_ID] === id) this.attemptTimeout(r); break;
       case EventKind.Retry:
         if (t.retryId[r] === id) {
           t.retryId[r] = -1;
-          t.retries[r]++;
-          if (t.measured[r]) {
+          t.i32[r * ROW_I32 + I_RETRIES]++;
+          if (t.i32[r * ROW_I32 + I_MEASURED]) {
             this.edges[t.edge[r]].counters.retries++;
             if (t.parent[r] === -1) this.stats.retries++;
           }

@@ -26,6 +26,7 @@ import { ScenarioError } from '../input/check.js';
 import { compileMachine, stateByPath, within, type CompiledMachine } from './machine.js';
 import { MachineInstances, type MachineHost } from './runtime.js';
 import type { WorkflowObserver } from './workflow-observer.js';
+import { I_KEY, ROW_I32 } from '../model/request-table.js';
 
 /** A machine of the workflow as configured (after validation, see workflow-spec.ts). */
 export interface WorkflowMachineConfig {
@@ -424,7 +425,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   attemptStarted(a: number): void {
     this.growAttempts(a);
     const t = this.model.requests, ci = this.childOfService[t.service[a]];
-    const root = ci > 0 && this.invokeEdges[t.edge[a]] === 1 ? this.familyRow(t.key[a]) : -1;
+    const root = ci > 0 && this.invokeEdges[t.edge[a]] === 1 ? this.familyRow(t.i32[a * ROW_I32 + I_KEY]) : -1;
     this.attemptChild[a] = -1;
     if (root < 0) return; // not a call of a workflow (or its family is over)
     const inst = this.machines[ci], r = this.machines[0], rc = root * r.W2 + r.xi;
@@ -658,7 +659,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     const model = this.model, c = model.externalCall(this.invokeEdge[s]), r = this.machines[0], at = root * r.W2 + r.xi;
     this.growCalls(c);
     this.callRoot[c] = root;
-    model.requests.key[c] = r.i32[at + R_FID];
+    model.requests.i32[c * ROW_I32 + I_KEY] = r.i32[at + R_FID];
     r.i32[at + R_CALL] = c;
     r.i32[at + R_PENDING]++;
     this.toSend.push(c);

@@ -10,6 +10,7 @@ import { timingOf } from '../../demo/timing.js';
 import { findScene } from '../../demo/scenes.js';
 import { preset } from '../../src/scenario/presets.js';
 import { AGE_COLORS_LIGHT, OKABE_ITO } from '../../demo/palette.js';
+import { F_END, F_START, I_CALL, I_STATE, ROW_F64, ROW_I32 } from '../../src/model/request-table.js';
 
 /** A gallery scene's scenario JSON (its preset's). */
 const sceneJson = (id: string) => preset(findScene(id)!.preset)!;
@@ -68,12 +69,12 @@ describe('SceneModel', () => {
     for (let i = 0; i < ps.count; i++) {
       const p = ps.live[i], r = ps.request[p];
       if (ps.phase[p] !== Phase.AtServer) continue;
-      if (table.state[r] === AttemptState.InService) {
+      if (table.i32[r * ROW_I32 + I_STATE] === AttemptState.InService) {
         inService++;
         const k = slotIndex(L, 0, ps.slot[p]);
         expect(ps.x[p]).toBeCloseTo(L.slotX[k], 0);
         expect(ps.y[p]).toBeCloseTo(L.slotY[k], 0);
-      } else if (table.state[r] === AttemptState.Pending) {
+      } else if (table.i32[r * ROW_I32 + I_STATE] === AttemptState.Pending) {
         waiting++;
         expect(Math.abs(ps.x[p] - queueX(L, 0, ps.place[p]))).toBeLessThan(L.dotR * 3);
         expect(ps.y[p]).toBeCloseTo(L.rowY[0], 0);
@@ -148,8 +149,8 @@ describe('SceneModel', () => {
     expect(ps.count).toBe(1);
     const p = ps.live[0], g = ps.request[p];
     expect(g).toBeGreaterThanOrEqual(0);
-    expect(table.call[g]).toBe(-1); // a ghost row
-    expect(table.state[g]).toBe(AttemptState.InService);
+    expect(table.i32[g * ROW_I32 + I_CALL]).toBe(-1); // a ghost row
+    expect(table.i32[g * ROW_I32 + I_STATE]).toBe(AttemptState.InService);
     expect(ps.phase[p]).toBe(Phase.AtServer);
     const k = slotIndex(L, 0, ps.slot[p]);
     expect([ps.x[p], ps.y[p]]).toEqual([expect.closeTo(L.slotX[k], 0), expect.closeTo(L.slotY[k], 0)]);
@@ -242,14 +243,14 @@ describe('SceneModel', () => {
     for (let i = 0; i < ps.count; i++) {
       const p = ps.live[i], r = ps.request[p];
       if (r < 0) continue;
-      if (table.state[r] === AttemptState.InService) served = p;
-      else if (table.state[r] === AttemptState.Pending) waiting = p;
+      if (table.i32[r * ROW_I32 + I_STATE] === AttemptState.InService) served = p;
+      else if (table.i32[r * ROW_I32 + I_STATE] === AttemptState.Pending) waiting = p;
     }
     expect(waiting).toBeGreaterThanOrEqual(0);
     expect(ps.scale[waiting]).toBeCloseTo(1); // constant cost = the mean
     expect(ps.scale[served]).toBeLessThan(1);
     const r = ps.request[served];
-    const left = 1 - (scene.model.sim.now - table.startMs[r]) / (table.endMs[r] - table.startMs[r]);
+    const left = 1 - (scene.model.sim.now - table.f64[r * ROW_F64 + F_START]) / (table.f64[r * ROW_F64 + F_END] - table.f64[r * ROW_F64 + F_START]);
     expect(ps.scale[served]).toBeCloseTo(Math.max(MIN_DOT_SCALE, Math.sqrt(left)), 5);
   });
 

@@ -12,6 +12,7 @@ import { computeTopologyLayout, minTopologyHeight, tiersOf, topologyQueueX } fro
 import { Phase } from '../../demo/particles.js';
 import { timingOf } from '../../demo/timing.js';
 import { topologyEndings } from '../../demo/topology-endings.js';
+import { I_CALL, I_SERVER, I_STATE, ROW_I32 } from '../../src/model/request-table.js';
 
 function sceneOf(name: string, width = 390, height = 320, reducedMotion = false): TopologyScene {
   const scenario = parseScenario(preset(name)!);
@@ -125,12 +126,12 @@ describe('TopologyScene', () => {
       if (a < 0 || ps.phase[p] !== Phase.AtServer) continue;
       atServer++;
       const s = ps.server[p];
-      expect(t.server[a]).toBe(s);
-      if (t.state[a] === AttemptState.InService) {
+      expect(t.i32[a * ROW_I32 + I_SERVER]).toBe(s);
+      if (t.i32[a * ROW_I32 + I_STATE] === AttemptState.InService) {
         expect(ps.y[p]).toBeGreaterThan(L.boxY[s] - 1);
         expect(ps.y[p]).toBeLessThan(L.boxY[s] + L.boxH + 1);
       } else {
-        expect(t.state[a]).toBe(AttemptState.Pending);
+        expect(t.i32[a * ROW_I32 + I_STATE]).toBe(AttemptState.Pending);
         expect(ps.y[p]).toBeLessThan(L.boxY[s]);
       }
     }
@@ -167,7 +168,7 @@ describe('TopologyScene', () => {
     let ghosts = 0;
     for (let i = 0; i < ps.count; i++) {
       const p = ps.live[i], a = ps.request[p];
-      if (a >= 0 && t.call[a] < 0) {
+      if (a >= 0 && t.i32[a * ROW_I32 + I_CALL] < 0) {
         ghosts++;
         expect(ps.alpha[p]).toBeLessThan(1);
       }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createModel, simulate, HealthView, AttemptState, type ScenarioInput } from '../../src/index.js';
 import { createStream } from '../../src/random/rng.js';
+import { I_AT_SERVER, I_SERVER, I_STATE, ROW_I32 } from '../../src/model/request-table.js';
 
 describe('health changes one server at a time', () => {
   it('update(server) leaves eligibility as the definition says (panic included), flagging when more than one server changed', () => {
@@ -50,7 +51,7 @@ const busy: ScenarioInput = {
 function servedAt(model: ReturnType<typeof createModel>, s: number): number {
   const t = model.requests;
   let k = 0;
-  for (let r = 0; r < t.size; r++) if (t.server[r] === s && t.atServer[r] === 1 && t.state[r] === AttemptState.InService) k++;
+  for (let r = 0; r < t.size; r++) if (t.i32[r * ROW_I32 + I_SERVER] === s && t.i32[r * ROW_I32 + I_AT_SERVER] === 1 && t.i32[r * ROW_I32 + I_STATE] === AttemptState.InService) k++;
   return k;
 }
 

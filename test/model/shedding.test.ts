@@ -8,6 +8,7 @@ import { SHEDDING_MACHINE, SheddingState } from '../../src/model/shedding.js';
 import { toMermaid } from '../../src/model/states.js';
 import { main } from '../../src/cli/main.js';
 import { createModel } from '../../src/index.js';
+import { F_ARRIVAL, ROW_F64 } from '../../src/model/request-table.js';
 
 describe('shedding machine', () => {
   it('draws as a Mermaid state diagram: empty → queueing → overloaded → empty', () => {
@@ -40,7 +41,7 @@ describe('shedding machine', () => {
       stop: { warmupMs: 0 },
     } as never);
     const order: number[] = [];
-    model.observer = { ended: (r: number, state: number) => { if (state === 3) order.push(model.requests.arrivalMs[r]); } }; // succeeded, in service order (one slot)
+    model.observer = { ended: (r: number, state: number) => { if (state === 3) order.push(model.requests.f64[r * ROW_F64 + F_ARRIVAL]); } }; // succeeded, in service order (one slot)
     model.run();
     expect(order.length).toBeGreaterThan(0);
     // Served at 0 (arrived 0), 10 (1), 20 (2), 30 (3): FIFO while queueing (non-empty for ≤ 35 ms);

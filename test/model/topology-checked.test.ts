@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { preset, presetNames, simulate, createTopologyModel, type TopologyInput } from '../../src/index.js';
 import { AttemptState, IllegalTransitionError, toMermaid } from '../../src/model/states.js';
 import { TOPOLOGY_ATTEMPT_MACHINE, TOPOLOGY_CALL_MACHINE } from '../../src/model/topology-machines.js';
+import { I_STATE, ROW_I32 } from '../../src/model/request-table.js';
 
 describe('checked topology runs', () => {
   it('every topology preset gives the same summary checked and unchecked, with transitions counted', () => {
@@ -39,7 +40,7 @@ describe('an illegal transition in a checked topology run', () => {
     const model = createTopologyModel(scenario);
     const a = model.requests.alloc();
     (model as unknown as { setAttempt(a: number, to: number): void }).setAttempt(a, AttemptState.Succeeded);
-    expect(model.requests.state[a]).toBe(AttemptState.Succeeded);
+    expect(model.requests.i32[a * ROW_I32 + I_STATE]).toBe(AttemptState.Succeeded);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createModel, simulate, type ScenarioInput } from '../../src/index.js';
+import { I_KEY, ROW_I32 } from '../../src/model/request-table.js';
 
 const base: ScenarioInput = {
   seed: 1,
@@ -53,7 +54,7 @@ describe('request keys', () => {
   it('zipf keys make key 0 the hottest, in proportion 1/(k+1)^s', () => {
     const model = createModel({ ...base, keys: { dist: 'zipf', count: 100, exponent: 1 }, stop: { requests: 100_000 } });
     const counts = new Float64Array(100);
-    model.observer = { dispatched: (r) => void counts[model.requests.key[r]]++ };
+    model.observer = { dispatched: (r) => void counts[model.requests.i32[r * ROW_I32 + I_KEY]]++ };
     model.run();
     let h = 0;
     for (let k = 1; k <= 100; k++) h += 1 / k;
@@ -65,7 +66,7 @@ describe('request keys', () => {
   it('uniform keys cover all keys evenly', () => {
     const model = createModel({ ...base, keys: { dist: 'uniform', count: 4 }, stop: { requests: 40_000 } });
     const counts = [0, 0, 0, 0];
-    model.observer = { dispatched: (r) => void counts[model.requests.key[r]]++ };
+    model.observer = { dispatched: (r) => void counts[model.requests.i32[r * ROW_I32 + I_KEY]]++ };
     model.run();
     // Binomial sd at p = 1/4, n = 4e4: √(4e4 · 3/16) ≈ 87.
     for (const c of counts) expect(Math.abs(c - 10_000)).toBeLessThan(4 * 87);
