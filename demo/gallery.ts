@@ -10,7 +10,7 @@ import { SCENE_TEXTS } from './scene-texts.js';
 
 const main = document.getElementById('scenes')!;
 const scenes = availableScenes().filter((s) => s.gallery !== false);
-scenes.forEach((scene, i) => main.append(section(`${i + 1}.`, scene.title, SCENE_TEXTS[scene.id] ?? '', { preset: scene.id })));
+scenes.forEach((scene, i) => main.append(section(`${i + 1}.`, scene.title, SCENE_TEXTS[scene.id] ?? '', { preset: scene.id, ...(scene.speed ? { speed: String(scene.speed) } : {}) })));
 main.append(section('', 'Playground', 'Every knob: balancer (pick a second one to compare side by side on the identical workload), arrival rate, request sizes, number and power of servers, playback speed, single step and seed.', {
   preset: 'variable-cost', controls: 'full', balancers: 'round-robin,least-connections',
 }, 'playground'));

@@ -23,6 +23,8 @@ export interface Scene {
   preset: string;
   /** Shown in the gallery (false: only reachable by `preset=`). */
   gallery?: boolean;
+  /** The gallery's playback speed (simulated ms per wall ms; default: the workload's own, timing.ts). */
+  speed?: number;
 }
 
 export const SCENES: readonly Scene[] = [
@@ -97,6 +99,13 @@ export const SCENES: readonly Scene[] = [
     title: 'Order ↔ Payment: a cancel races the authorization',
     balancers: ['least-connections'],
     preset: 'cancel-race',
+  },
+  {
+    id: 'checkout',
+    title: 'Checkout: admin bursts leak reserved stock',
+    balancers: ['least-connections'],
+    preset: 'checkout',
+    speed: 1, // its own (0.05, from 20 ms queries) would take 40 s to show the first burst
   },
   {
     id: 'overload',

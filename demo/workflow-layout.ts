@@ -2,7 +2,7 @@
  * Where a workflow's statechart is drawn (CSS px), from the compiled machines alone: the start
  * machine's states as rounded boxes in ranks top to bottom — rank = breadth-first distance from
  * the initial state over the transitions between siblings, as Mermaid's stateDiagram-v2 lays
- * them out — a compound state a box around its children, and the machine a state invokes
+ * them out, final states in the last rank — a compound state a box around its children, and the machine a state invokes
  * (Payment inside PaymentPending) a sub-panel inside that state's box. Arrows: a transition to
  * a later rank runs from the bottom of its source to the top of its target; to the same rank
  * between the boxes' sides; back to an earlier rank along the right of the level; to itself a
@@ -247,6 +247,10 @@ function level(input: Omit<WorkflowChartInput, 'width' | 'height'>, mi: number, 
   let max = 0;
   for (const r of rank) max = Math.max(max, r);
   for (let i = 0; i < rank.length; i++) if (rank[i] < 0) rank[i] = ++max;
+  // Final states in a rank of their own below the others (as Mermaid draws a state reached from two ranks below both: checkout's Cancelled, reached from Reserving and Paying).
+  let last = -1;
+  for (let i = 0; i < rank.length; i++) if (!items[i].final) last = Math.max(last, rank[i]);
+  for (let i = 0; i < rank.length; i++) if (items[i].final && rank[i] <= last) rank[i] = last + 1;
   for (let t = 0; t < m.source.length; t++) {
     const a = index.get(ancestorIn(m, m.source[t], parent)), b = m.target[t] < 0 ? a : index.get(ancestorIn(m, m.target[t], parent));
     if (a !== undefined && b !== undefined && rank[b] <= rank[a] && (a !== b || m.source[t] === kids[a])) back = true;

@@ -28,9 +28,10 @@ describe('gallery scenes', () => {
       expect(PRESETS[scene.preset], scene.id).toBeDefined();
       const s = PRESETS[scene.preset].scenario;
       if ('services' in s) {
-        // Services calling services: the balancer shown is the entry service's.
+        // Services calling services: the balancer shown is the entry service's (with several entries, the first's).
         expect([...Object.keys(TOPOLOGY_PRESETS), ...Object.keys(WORKFLOW_PRESETS)], scene.id).toContain(scene.preset);
-        expect(s.services[s.entry as string].balancer.name, scene.id).toBe(scene.balancers[0]);
+        const entry = (s.entry ?? Object.keys(s.entries ?? {})[0]) as string;
+        expect(s.services[entry].balancer.name, scene.id).toBe(scene.balancers[0]);
       } else {
         expect(scene.preset, scene.id).toBe(`essay-${scene.id}`);
         expect((s.balancer as { name: string }).name, scene.id).toBe(scene.balancers[0]);

@@ -34,7 +34,7 @@ const overlap = (a: ChartBox, b: ChartBox) => a.x < b.x + b.w - 1e-6 && b.x < a.
 
 describe('workflow statechart layout', () => {
   const cases = [
-    ...(['order-payment', 'double-charge', 'cancel-race', 'stuck-orders'] as const).map((p) => ({ title: p, ...machinesOf(p) })),
+    ...(['order-payment', 'double-charge', 'cancel-race', 'stuck-orders', 'checkout'] as const).map((p) => ({ title: p, ...machinesOf(p) })),
     { title: 'nested', names: ['job'], machines: [compileMachine(NESTED, 'job')], invariants: 0 },
   ];
   for (const c of cases) {

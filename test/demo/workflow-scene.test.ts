@@ -11,7 +11,7 @@ import type { TopologyInput } from '../../src/scenario/scenario-input.js';
 import { WorkflowScene } from '../../demo/workflow-scene.js';
 import { timingOf } from '../../demo/timing.js';
 
-const PRESETS = ['order-payment', 'double-charge', 'cancel-race', 'stuck-orders'];
+const PRESETS = ['order-payment', 'double-charge', 'cancel-race', 'stuck-orders', 'checkout'];
 
 function sceneOf(name: string, width = 390): { scenario: Scenario; scene: WorkflowScene } {
   const scenario = parseScenario(preset(name)!);
