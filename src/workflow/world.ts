@@ -19,6 +19,7 @@
  */
 import type { TopologyHooks, TopologyModel } from '../model/topology.js';
 import { EventKind } from '../model/event-kind.js';
+import { MAX_TARGET, MAX_TIME_MS } from '../engine/simulation.js';
 import { createStream, type Rng } from '../random/rng.js';
 import { createDistribution, type Distribution, type DistributionSpec } from '../random/distributions.js';
 import { Histogram } from '../metrics/histogram.js';
@@ -51,30 +52,36 @@ export interface WorkflowConfig {
   };
 }
 
-const AFTER = 0, USER = 1, DEADLINE = 2;
-/** A timer's fields in its row of WorkflowWorld's table (Int32 offsets). */
-const T_MACHINE = 0, T_ROW = 1, T_KIND = 2, T_EVENT = 3, T_STATE = 4, T_NEXT = 5;
 /**
  * The world's columns in an instance's row (MachineInstances' host columns, Int32 from `xi`):
- * every instance's first timer (its `after` and user-event timers, linked by T_NEXT) and its
- * family's start row (itself for a start instance); a child's next sibling of its family. A start
- * instance's row is its family's: its id, pending calls, attempts and timers, pair, ok states
- * reached, invoke call, transitions recorded, what changed since its pair and `never` invariants
- * were last checked (R_DIRTY: S_NEVER a state an invariant names was entered or left, S_PAIR the
- * leaf of the start instance or its paired child; both when a child became current), then per machine its current instance (C_CUR + mi)
- * and first child (C_CUR + C + mi), per invariant whether reached and its deadline timer; as
- * Float64 from `xf`, since when in its pair (F_PAIR_SINCE), per invariant since when violated
- * (F_OPEN + i, NaN: not).
+ * every instance's family's start row (itself for a start instance); a child's next sibling of
+ * its family. A start instance's row is its family's: its id, pending calls, attempts and timers,
+ * pair, ok states reached, invoke call, transitions recorded, what changed since its pair and
+ * `never` invariants were last checked (R_DIRTY: S_NEVER a state an invariant names was entered or
+ * left, S_PAIR the leaf of the start instance or its paired child; both when a child became
+ * current), then per machine its current instance (C_CUR + mi) and first child (C_CUR + C + mi),
+ * per invariant whether reached. As Float64 from `xf`: a start row's since when in its pair
+ * (F_PAIR_SINCE), then every instance's timers (`fTimer`), then a start row's per invariant since
+ * when violated (`fOpen` + i, NaN: not) and its pairs with `morePaired` (`fPairs`; Int32 `cPairs`).
+ *
+ * Timers live in their instance's row, one Float64 slot each holding the id of its pending event
+ * (-1: none): state s's `after` delays, then its user events, from slot tBase[s] (after its
+ * ancestors' slots, so the active states' slots never overlap); a start row's `eventually`
+ * invariants' deadlines after them (slot tDeadline + i for invariant i, the `never` ones first in
+ * `invariants` having none). Its event's target is (row · tSlots + slot) · M + machine.
  */
-const X_TIMERS = 0, X_ROOT = 1, X_NEXT = 2;
+const X_ROOT = 0, X_NEXT = 1;
 /**
  * What entering or leaving a state involves: timers (`after`, user events), an invoke, an
  * `eventually` target, an ok state of the paired child, a `never` invariant, the pair (a state of
- * the start machine or the paired child). S_NEVER and S_PAIR are also the bits of R_DIRTY.
+ * the start machine or the paired child), a state of the paired machine (S_CHILD: the pair's
+ * child part may have changed; without it the start machine's step reuses R_PAIR's and does not
+ * read the child's row). S_NEVER, S_PAIR and S_CHILD are also the bits of R_DIRTY.
  */
-const S_NEVER = 1, S_PAIR = 2, S_TIMED = 4, S_INVOKE = 8, S_REACHES = 16, S_OK = 32;
-const R_FID = 2, R_PENDING = 3, R_PAIR = 4, R_OK = 5, R_CALL = 6, R_TL = 7, R_DIRTY = 8, C_CUR = 9;
-const F_PAIR_SINCE = 0, F_OPEN = 1;
+const S_NEVER = 1, S_PAIR = 2, S_TIMED = 4, S_INVOKE = 8, S_REACHES = 16, S_OK = 32, S_CHILD = 64;
+const DIRTY = S_NEVER | S_PAIR | S_CHILD;
+const R_FID = 1, R_PENDING = 2, R_PAIR = 3, R_OK = 4, R_CALL = 5, R_TL = 6, R_DIRTY = 7, C_CUR = 8;
+const F_PAIR_SINCE = 0;
 /** Messages and calls one instant's steps may set off, at most. */
 const MAX_AT_ONCE = 1_000_000;
 /** Occupancy over time: this many buckets, whose width doubles whenever the run outgrows them. */
@@ -126,7 +133,9 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   /** Families: the start instance's row indexes these (its columns, X_* R_* C_* F_*; the start row's offsets of the per-machine and per-invariant columns). */
   private readonly cChild: number;
   private readonly cReached: number;
-  private readonly cDeadline: number;
+  /** Float64 offsets from `xf`: timers (every machine's, see X_ROOT), a start row's violations. */
+  private readonly fTimer: Int32Array;
+  private readonly fOpen: number;
   /** The transitions families record (while `recording`), TIMELINE per start row: as pairs (time, machine << 16 | transition). */
   private tl = new Float64Array(16 * TIMELINE * 2);
   /** Whether families record their transitions: only until every invariant has its example (only the first violation's timeline is shown). */
@@ -147,15 +156,10 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   private readonly startEntry: number;
   /** The first family measured: created at or after the warm-up's end (`stop.warmupMs`; 0 without warm-up). Earlier ones run but count in no figure. */
   private fromFamily: number;
-  /**
-   * Timers: rows of a small table, each an event of kind Workflow; a row is 32 bytes of one buffer
-   * (one cache line holds two): as Int32 at id·8 its machine, instance row, kind, event, state and
-   * the next timer of the instance (T_*), as Float64 at id·4 + 3 its event's id (`tf`).
-   */
-  private ti = new Int32Array(16 * 8);
-  private tf = new Float64Array(this.ti.buffer);
-  private tFree: number[] = [];
-  private tCount = 0;
+  /** Per machine: timer slots per row (the start machine's deadlines included), per state its first slot; the start row's first deadline slot. */
+  private readonly tSlots: Int32Array;
+  private readonly tBase: Int32Array[] = [];
+  private readonly tDeadline: number;
   /** Calls and attempts of the topology (by row): the family, the invoking state; the child an attempt met and whether it took the request. */
   private callRoot = new Int32Array(16);
   private attemptChild = new Int32Array(16);
@@ -227,15 +231,37 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     const C = order.length, I = (config.invariants?.never?.length ?? 0) + (config.invariants?.eventually?.length ?? 0);
     this.cChild = C_CUR + C;
     this.cReached = C_CUR + 2 * C;
-    this.cPairs = C_CUR + 2 * C + 2 * I;
-    this.fPairs = F_OPEN + I;
-    this.cDeadline = C_CUR + 2 * C + I;
+    this.cPairs = C_CUR + 2 * C + I;
+    this.tSlots = new Int32Array(C);
+    this.fTimer = new Int32Array(C);
+    // Columns sized to what a family uses, so that a small family's start row fits two cache lines:
+    // deadlines of the `eventually` invariants (listed after the `never` ones), pairs with the other
+    // machines the start machine invokes (after the first, see morePaired).
+    const nNever = config.invariants?.never?.length ?? 0, nDeadlines = I - nNever;
+    let tDeadline = 0, nPairs = 0;
     order.forEach((name, i) => {
       const mc = config.machines[name];
       const m = compileMachine(mc.machine, `workflows.machines.${name}.machine`);
-      this.machines.push(i === 0 ? new MachineInstances(m, i, this, C_CUR + 2 * C + 2 * I + C, F_OPEN + I + C) : new MachineInstances(m, i, this, X_NEXT + 1, 0));
-      this.machines[i].clock = model.sim;
       const S = m.names.length;
+      // Timer slots: a state's after its ancestors'.
+      const users = new Int32Array(S);
+      for (const w of Object.values(mc.events ?? {})) users[stateByPath(m, w.in, '')]++;
+      const base = new Int32Array(S);
+      let slots = 0;
+      for (let s = 0; s < S; s++) {
+        const p = m.parent[s];
+        if (p >= 0) base[s] = base[p] + (m.afterFirst[p + 1] - m.afterFirst[p]) + users[p];
+        slots = Math.max(slots, base[s] + (m.afterFirst[s + 1] - m.afterFirst[s]) + users[s]);
+      }
+      this.tBase.push(base);
+      if (i === 0) {
+        tDeadline = slots - nNever; // invariant i's deadline: slot tDeadline + i
+        nPairs = Math.max(0, new Set(m.invokeSrc.filter((x) => x !== '')).size - 1);
+      }
+      this.tSlots[i] = i === 0 ? slots + nDeadlines : slots;
+      this.fTimer[i] = i === 0 ? F_PAIR_SINCE + 1 : 0;
+      this.machines.push(i === 0 ? new MachineInstances(m, i, this, C_CUR + 2 * C + I + nPairs, 1 + slots + nDeadlines + I + nPairs) : new MachineInstances(m, i, this, X_NEXT + 1, slots));
+      this.machines[i].clock = model.sim;
       this.stats.push({
         m, service: serviceIndex.get(mc.service)!, entries: new Float64Array(S), stateTimeMs: new Float64Array(S),
         timeHistograms: m.names.map(() => new Histogram(model.config.metrics?.significantDigits)), transitions: new Float64Array(m.source.length), ended: new Float64Array(S), created: 0,
@@ -259,6 +285,9 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       this.okStates.push(Int32Array.from(mc.ok ?? [], (s) => stateByPath(m, s, '')));
     });
     const M = order.length;
+    this.tDeadline = tDeadline;
+    this.fOpen = this.fTimer[0] + this.tSlots[0];
+    this.fPairs = this.fOpen + I;
     this.respond = Int32Array.from(order, (n) => (config.machines[n].respond ? this.machines[order.indexOf(n)].m.eventIndex.get(config.machines[n].respond!)! : -1));
     this.keyed = Uint8Array.from(order, (n) => (config.machines[n].idempotencyKey ? 1 : 0));
     this.childOfService = new Int32Array(model.services.length).fill(-1);
@@ -325,7 +354,8 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       | (mi === 0 && this.invariants.some((v) => v.targets.includes(s)) ? S_REACHES : 0)
       | (mi > 0 && mi === this.paired && this.okStates[mi].includes(s) ? S_OK : 0)
       | (this.invariants.some((v) => v.kind === 'never' && v.states[mi] === s) ? S_NEVER : 0)
-      | (this.paired > 0 && (mi === 0 || mi === this.paired || this.morePaired.includes(mi)) ? S_PAIR : 0))));
+      | (this.paired > 0 && (mi === 0 || mi === this.paired || this.morePaired.includes(mi)) ? S_PAIR : 0)
+      | (mi > 0 && mi === this.paired ? S_CHILD : 0))));
     // Timers a fixed delay after now come due in the order armed: one FIFO lane of the event queue per delay (same order as the heap, O(1)).
     const lanes = new Map<number, number>();
     const laneFor = (ms: number) => {
@@ -357,7 +387,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     inst.i32[c + R_FID] = fid;
     if (fid < this.fromFamily && this.model.sim.now >= this.model.config.stop.warmupMs) this.fromFamily = fid;
     this.addFamily(fid, row);
-    inst.i32[c + X_TIMERS] = -1;
+    for (let k = 0; k < this.tSlots[0]; k++) inst.f64[f + this.fTimer[0] + k] = -1;
     inst.i32[c + X_ROOT] = row;
     inst.i32[c + R_PENDING] = 0;
     inst.i32[c + R_OK] = 0;
@@ -371,9 +401,8 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       inst.i32[c + this.cChild + i] = -1;
     }
     for (let i = 0; i < I; i++) {
-      inst.f64[f + F_OPEN + i] = NaN;
+      inst.f64[f + this.fOpen + i] = NaN;
       inst.i32[c + this.cReached + i] = 0;
-      inst.i32[c + this.cDeadline + i] = -1;
     }
     if (this.measured(0, row)) {
       this.started++;
@@ -381,7 +410,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     }
     for (let i = 0; i < I; i++) {
       const v = this.invariants[i];
-      if (v.kind === 'eventually') this.arm(0, row, DEADLINE, i, -1, this.model.sim.now + v.withinMs, this.deadlineLane[i]);
+      if (v.kind === 'eventually') this.arm(0, row, this.tDeadline + i, this.model.sim.now + v.withinMs, this.deadlineLane[i]);
     }
     inst.start(row);
     this.afterStep(row);
@@ -389,16 +418,22 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     this.tryRelease(row);
   }
 
-  timer(id: number): void {
-    if (this.tf[id * 4 + 3] !== this.model.sim.currentEventId) return;
-    const mi = this.ti[id * 8 + T_MACHINE], row = this.ti[id * 8 + T_ROW], kind = this.ti[id * 8 + T_KIND], e = this.ti[id * 8 + T_EVENT];
-    this.unlinkTimer(id);
+  timer(target: number): void {
+    const M = this.machines.length, mi = target % M, n = this.tSlots[mi], q = (target - mi) / M, slot = q % n, row = (q - slot) / n;
+    const inst = this.machines[mi];
+    if (row >= inst.capacity || inst.f64[row * inst.W + inst.xf + this.fTimer[mi] + slot] !== this.model.sim.currentEventId) return; // cancelled
+    this.unlinkTimer(mi, row, slot);
     const root = this.rootOf(mi, row);
-    if (kind === DEADLINE) {
-      const r = this.machines[0];
+    if (mi === 0 && slot >= this.tDeadline + this.neverIdx.length) {
+      const r = this.machines[0], e = slot - this.tDeadline;
       if (r.i32[root * r.W2 + r.xi + this.cReached + e] === 0) this.openViolation(this.invariants[e], root, e);
     } else {
-      this.machines[mi].send(row, e);
+      // The state whose timer it is: the active one whose slots hold it.
+      const m = inst.m, base = this.tBase[mi], uf = this.userFirst[mi];
+      let s = inst.leafOf(row);
+      while (slot < base[s] || slot >= base[s] + (m.afterFirst[s + 1] - m.afterFirst[s]) + (uf[s + 1] - uf[s])) s = m.parent[s];
+      const k = slot - base[s], na = m.afterFirst[s + 1] - m.afterFirst[s];
+      inst.send(row, k < na ? m.afterEvent[m.afterFirst[s] + k] : this.userEvent[mi][uf[s] + k - na]);
       this.afterStep(root);
       this.drain();
     }
@@ -435,10 +470,10 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       const x = child * inst.W2 + inst.xi;
       inst.i32[x + X_ROOT] = root;
       inst.i32[x + X_NEXT] = r.i32[rc + this.cChild + ci];
-      inst.i32[x + X_TIMERS] = -1;
+      for (let k = 0, f = child * inst.W + inst.xf + this.fTimer[ci]; k < this.tSlots[ci]; k++) inst.f64[f + k] = -1;
       r.i32[rc + this.cChild + ci] = child;
       r.i32[rc + C_CUR + ci] = child;
-      r.i32[rc + R_DIRTY] = S_NEVER | S_PAIR;
+      r.i32[rc + R_DIRTY] = DIRTY;
       if (this.measured(0, root)) this.stats[ci].created++;
       inst.start(child);
     }
@@ -494,13 +529,19 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     if (f === 0) return;
     if ((f & S_TIMED) !== 0) {
       const m = st.m;
-      for (let i = m.afterFirst[s]; i < m.afterFirst[s + 1]; i++) {
-        const d = this.afterDist[mi][i];
-        this.arm(mi, row, AFTER, m.afterEvent[i], s, now + (d === null ? m.afterMs[i] : d.sample(this.delayRng)), this.afterLane[mi][i]);
+      const a0 = m.afterFirst[s], b0 = this.tBase[mi][s];
+      for (let i = a0; i < m.afterFirst[s + 1]; i++) {
+        const d = this.afterDist[mi][i], at = now + (d === null ? m.afterMs[i] : d.sample(this.delayRng));
+        if (d !== null && !(at <= MAX_TIME_MS)) this.beyondTime(`workflows.machines.${this.names[mi]}.delays.${m.afterName[i]}`, at - now);
+        this.arm(mi, row, b0 + i - a0, at, this.afterLane[mi][i]);
       }
-      const uf = this.userFirst[mi];
+      const uf = this.userFirst[mi], u0 = b0 + m.afterFirst[s + 1] - a0 - uf[s];
       for (let i = uf[s]; i < uf[s + 1]; i++) {
-        if (this.userP[mi][i] >= 1 || this.rng.next() < this.userP[mi][i]) this.arm(mi, row, USER, this.userEvent[mi][i], s, now + this.userDist[mi][i].sample(this.delayRng), -1);
+        if (this.userP[mi][i] >= 1 || this.rng.next() < this.userP[mi][i]) {
+          const at = now + this.userDist[mi][i].sample(this.delayRng);
+          if (!(at <= MAX_TIME_MS)) this.beyondTime(`workflows.machines.${this.names[mi]}.events.${m.events[this.userEvent[mi][i]]}.after`, at - now);
+          this.arm(mi, row, u0 + i, at, -1);
+        }
       }
     }
     if ((f & S_INVOKE) !== 0) this.invoke(row, s);
@@ -527,7 +568,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
         }
       }
     }
-    if ((f & (S_NEVER | S_PAIR)) !== 0) this.touched(mi, row, f & (S_NEVER | S_PAIR));
+    if ((f & DIRTY) !== 0) this.touched(mi, row, f & DIRTY);
   }
 
   exiting(mi: number, row: number, s: number): void {
@@ -541,13 +582,13 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     const f = this.flags[mi][s];
     if (f === 0) return;
     // Timers of the state end with it.
-    for (let id = (f & S_TIMED) !== 0 ? inst.i32[row * inst.W2 + inst.xi + X_TIMERS] : -1; id >= 0;) {
-      const next = this.ti[id * 8 + T_NEXT];
-      if (this.ti[id * 8 + T_STATE] === s) this.unlinkTimer(id);
-      id = next;
+    if ((f & S_TIMED) !== 0) {
+      const b0 = this.tBase[mi][s], n = m.afterFirst[s + 1] - m.afterFirst[s] + this.userFirst[mi][s + 1] - this.userFirst[mi][s];
+      const at = row * inst.W + inst.xf + this.fTimer[mi] + b0;
+      for (let k = 0; k < n; k++) if (inst.f64[at + k] >= 0) this.unlinkTimer(mi, row, b0 + k);
     }
     if ((f & S_INVOKE) !== 0) inst.i32[row * inst.W2 + inst.xi + R_CALL] = -1; // its response, when it comes, is not awaited
-    if ((f & (S_NEVER | S_PAIR)) !== 0) this.touched(mi, row, f & (S_NEVER | S_PAIR));
+    if ((f & DIRTY) !== 0) this.touched(mi, row, f & DIRTY);
   }
 
   took(mi: number, row: number, t: number): void {
@@ -618,7 +659,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
 
   /** Whether invariant `i` is violated in family `root` now. */
   private isOpen(root: number, i: number): boolean {
-    const r = this.machines[0], x = r.f64[root * r.W + r.xf + F_OPEN + i];
+    const r = this.machines[0], x = r.f64[root * r.W + r.xf + this.fOpen + i];
     return x === x;
   }
 
@@ -672,9 +713,14 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     if (dirty === 0) return; // neither the pair nor a state a `never` invariant names changed
     inst.i32[at + R_DIRTY] = 0;
     if ((dirty & S_PAIR) !== 0 && this.paired > 0) {
-      const child = inst.i32[at + C_CUR + this.paired], pm = this.machines[this.paired];
-      const width = pm.m.names.length + 1;
-      const pair = inst.leafOf(root) * width + (child >= 0 ? pm.leafOf(child) + 1 : 0), was = inst.i32[at + R_PAIR];
+      const pm = this.machines[this.paired], width = pm.m.names.length + 1, was = inst.i32[at + R_PAIR];
+      let part: number;
+      if ((dirty & S_CHILD) === 0 && was >= 0) part = was % width; // the paired child did not move
+      else {
+        const child = inst.i32[at + C_CUR + this.paired];
+        part = child >= 0 ? pm.leafOf(child) + 1 : 0;
+      }
+      const pair = inst.leafOf(root) * width + part;
       if (pair !== was) {
         const f = root * inst.W + inst.xf + F_PAIR_SINCE;
         const measured = this.measured(0, root);
@@ -728,7 +774,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   private openViolation(v: Invariant, root: number, i: number): void {
     if (!this.measured(0, root)) return; // a family of the warm-up: not counted (it never opens, so never closes)
     const now = this.model.sim.now, r = this.machines[0];
-    r.f64[root * r.W + r.xf + F_OPEN + i] = now;
+    r.f64[root * r.W + r.xf + this.fOpen + i] = now;
     v.count++;
     if (v.example === null) {
       v.example = { instance: this.familyIdOf(root), atMs: now, timeline: this.timeline(root) };
@@ -737,7 +783,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   }
 
   private closeViolation(v: Invariant, root: number, i: number): void {
-    const r = this.machines[0], f = root * r.W + r.xf + F_OPEN + i, ms = this.model.sim.now - r.f64[f];
+    const r = this.machines[0], f = root * r.W + r.xf + this.fOpen + i, ms = this.model.sim.now - r.f64[f];
     r.f64[f] = NaN;
     v.resolved++;
     v.totalMs += ms;
@@ -757,56 +803,31 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     return out;
   }
 
-  /**
-   * A timer: an `after` or user-event timer is linked to its instance's (X_TIMERS, T_NEXT), a
-   * deadline kept in its family's column of its invariant; either counts as pending in the family.
-   */
-  private arm(mi: number, row: number, kind: number, e: number, s: number, atMs: number, lane: number): void {
-    let id: number;
-    if (this.tFree.length > 0) id = this.tFree.pop()!;
-    else {
-      id = this.tCount++;
-      if (id * 8 >= this.ti.length) this.growTimers();
-    }
-    const inst = this.machines[mi], x = row * inst.W2 + inst.xi;
-    this.ti[id * 8 + T_MACHINE] = mi;
-    this.ti[id * 8 + T_ROW] = row;
-    this.ti[id * 8 + T_KIND] = kind;
-    this.ti[id * 8 + T_EVENT] = e;
-    this.ti[id * 8 + T_STATE] = s;
-    if (kind === DEADLINE) {
-      this.ti[id * 8 + T_NEXT] = -1;
-      inst.i32[x + this.cDeadline + e] = id;
-    } else {
-      this.ti[id * 8 + T_NEXT] = inst.i32[x + X_TIMERS];
-      inst.i32[x + X_TIMERS] = id;
-    }
-    this.tf[id * 4 + 3] = lane >= 0 ? this.model.sim.scheduleLane(lane, atMs, EventKind.Workflow, id) : this.model.sim.schedule(atMs, EventKind.Workflow, id);
-    const root = inst.i32[x + X_ROOT], r = this.machines[0];
+  /** A delay drawn from the distribution at `path` would end past the last time a run can reach. */
+  private beyondTime(path: string, ms: number): never {
+    throw new ScenarioError(path, ms, `a delay that ends within ${MAX_TIME_MS} ms (≈ 317 years) of simulated time, where times in ms stop being exact (drawn at ${this.model.sim.now} ms): bound the distribution`);
+  }
+
+  /** A timer in slot `slot` of instance `row` of machine `mi` (see X_ROOT), pending in its family. */
+  private arm(mi: number, row: number, slot: number, atMs: number, lane: number): void {
+    const M = this.machines.length, inst = this.machines[mi], target = (row * this.tSlots[mi] + slot) * M + mi;
+    if (target > MAX_TARGET) throw new RangeError(`workflows: more than ${Math.floor(MAX_TARGET / (this.tSlots[mi] * M))} live instances of machine ${this.names[mi]} with timers`);
+    inst.f64[row * inst.W + inst.xf + this.fTimer[mi] + slot] = lane >= 0 ? this.model.sim.scheduleLane(lane, atMs, EventKind.Workflow, target) : this.model.sim.schedule(atMs, EventKind.Workflow, target);
+    const root = inst.i32[row * inst.W2 + inst.xi + X_ROOT], r = this.machines[0];
     r.i32[root * r.W2 + r.xi + R_PENDING]++;
   }
 
-  private unlinkTimer(id: number): void {
-    const mi = this.ti[id * 8 + T_MACHINE], row = this.ti[id * 8 + T_ROW], inst = this.machines[mi], x = row * inst.W2 + inst.xi;
-    if (this.ti[id * 8 + T_KIND] === DEADLINE) inst.i32[x + this.cDeadline + this.ti[id * 8 + T_EVENT]] = -1;
-    else if (inst.i32[x + X_TIMERS] === id) inst.i32[x + X_TIMERS] = this.ti[id * 8 + T_NEXT];
-    else {
-      for (let y = inst.i32[x + X_TIMERS]; y >= 0; y = this.ti[y * 8 + T_NEXT]) {
-        if (this.ti[y * 8 + T_NEXT] === id) {
-          this.ti[y * 8 + T_NEXT] = this.ti[id * 8 + T_NEXT];
-          break;
-        }
-      }
-    }
-    this.tf[id * 4 + 3] = -1;
-    this.tFree.push(id);
-    const root = inst.i32[x + X_ROOT], r = this.machines[0];
+  /** Timer `slot` of instance `row` of machine `mi` ends (came due or cancelled): no longer pending. */
+  private unlinkTimer(mi: number, row: number, slot: number): void {
+    const inst = this.machines[mi];
+    inst.f64[row * inst.W + inst.xf + this.fTimer[mi] + slot] = -1;
+    const root = inst.i32[row * inst.W2 + inst.xi + X_ROOT], r = this.machines[0];
     r.i32[root * r.W2 + r.xi + R_PENDING]--;
   }
 
   private cancelDeadline(root: number, i: number): void {
-    const r = this.machines[0], id = r.i32[root * r.W2 + r.xi + this.cDeadline + i];
-    if (id >= 0) this.unlinkTimer(id);
+    const r = this.machines[0], slot = this.tDeadline + i;
+    if (r.f64[root * r.W + r.xf + this.fTimer[0] + slot] >= 0) this.unlinkTimer(0, root, slot);
   }
 
   /** Family `root` ends once its start instance is final and nothing of it is pending: its rows are recycled. */
@@ -822,8 +843,8 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     if (this.morePaired.length > 0) this.closePairs(root, now);
     const I = this.invariants.length;
     for (let i = 0; i < I; i++) {
-      if (inst.f64[f + F_OPEN + i] === inst.f64[f + F_OPEN + i]) {
-        inst.f64[f + F_OPEN + i] = NaN;
+      if (inst.f64[f + this.fOpen + i] === inst.f64[f + this.fOpen + i]) {
+        inst.f64[f + this.fOpen + i] = NaN;
         this.invariants[i].unresolved++; // the instance ended inconsistent
       }
     }
@@ -831,11 +852,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       const child = this.machines[ci];
       for (let x = inst.i32[at + this.cChild + ci]; x >= 0;) {
         const next = child.i32[x * child.W2 + child.xi + X_NEXT];
-        for (let id = child.i32[x * child.W2 + child.xi + X_TIMERS]; id >= 0;) {
-          const n = this.ti[id * 8 + T_NEXT];
-          this.unlinkTimer(id);
-          id = n;
-        }
+        for (let k = 0, f = x * child.W + child.xf + this.fTimer[ci]; k < this.tSlots[ci]; k++) if (child.f64[f + k] >= 0) this.unlinkTimer(ci, x, k);
         this.finishStates(ci, x);
         child.release(x);
         x = next;
@@ -968,11 +985,6 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     this.attemptChild = grow(this.attemptChild, n);
     this.attemptTook = grow(this.attemptTook, n);
     this.attemptLive = grow(this.attemptLive, n);
-  }
-
-  private growTimers(): void {
-    this.ti = grow(this.ti, this.ti.length * 2);
-    this.tf = new Float64Array(this.ti.buffer);
   }
 
   private growQueue(): void {

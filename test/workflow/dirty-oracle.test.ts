@@ -110,10 +110,10 @@ function randomWorkflow(rng: Rng, seed: number): TopologyInput {
   } as TopologyInput;
 }
 
-// The world's private check after a step, and its row layout (R_DIRTY is Int32 column 8 of the start row's host columns).
+// The world's private check after a step, and its row layout (R_DIRTY is Int32 column 7 of the start row's host columns).
 const proto = WorkflowWorld.prototype as unknown as Record<string, (this: Json, root: number) => void>;
 const original = proto.afterStep;
-const R_DIRTY = 8;
+const R_DIRTY = 7;
 afterEach(() => {
   proto.afterStep = original;
 });
@@ -123,7 +123,7 @@ function runBoth(input: TopologyInput): [string, string] {
   const flagged = JSON.stringify(simulate(input).workflows);
   proto.afterStep = function (this: Json, root: number) {
     const r = this.machines[0];
-    r.i32[root * r.W2 + r.xi + R_DIRTY] = 3; // S_NEVER | S_PAIR: everything checked
+    r.i32[root * r.W2 + r.xi + R_DIRTY] = 67; // S_NEVER | S_PAIR | S_CHILD: everything checked
     original.call(this, root);
   };
   let full: string;

@@ -1,10 +1,12 @@
 /**
- * Errors a workflow meets only while it runs name the scenario field at fault: `always`
- * transitions that keep firing name the state they loop in.
+ * Errors a workflow meets only while it runs name the scenario field at fault: a delay drawn past
+ * the last time a run can reach (a user event's `after`, a named delay) names that field, not
+ * stop.timeMs; `always` transitions that keep firing name the state they loop in.
  */
 import { describe, expect, it } from 'vitest';
 import { simulate, preset, type TopologyInput } from '../../src/index.js';
 import { ScenarioError } from '../../src/input/check.js';
+import { ORDER_MACHINE } from '../../src/workflow/presets.js';
 
 type Json = Record<string, any>;
 
@@ -26,6 +28,31 @@ function errorOf(input: TopologyInput): ScenarioError {
 }
 
 describe('workflow errors at run time', () => {
+  it('a user event whose delay ends past 10^13 ms names the event\'s after, with the delay drawn', () => {
+    for (const after of [{ dist: 'constant', valueMs: 1e300 }, { dist: 'exponential', meanMs: 1e300 }]) {
+      const e = errorOf(orderPayment((w) => { w.machines.order.events.submit.after = after; }));
+      expect(e.path).toBe('workflows.machines.order.events.submit.after');
+      expect(e.message).toMatch(/^workflows\.machines\.order\.events\.submit\.after: got 1(\.\d+)?e\+300, expected a delay that ends within 10000000000000 ms/);
+      expect(e.message).not.toContain('stop.timeMs');
+    }
+  });
+
+  it('a named delay that ends past 10^13 ms names the delay', () => {
+    const e = errorOf(orderPayment((w) => {
+      const order = structuredClone(ORDER_MACHINE) as Json;
+      order.states.Draft = { after: { wait: 'Submitted' }, on: { submit: 'Submitted' } };
+      w.machines.order.machine = order;
+      w.machines.order.delays = { wait: { dist: 'constant', valueMs: 2e13 } };
+    }));
+    expect(e.path).toBe('workflows.machines.order.delays.wait');
+    expect(e.message).toMatch(/^workflows\.machines\.order\.delays\.wait: got 20000000000000, expected a delay that ends within/);
+  });
+
+  it('a delay just inside the bound runs (the run stops at its request count first)', () => {
+    const s = simulate(orderPayment((w) => { w.machines.order.events.cancel = { in: 'Draft', after: { dist: 'constant', valueMs: 9e12 } }; }));
+    expect(s.workflows!.instances.started).toBe(50);
+  });
+
   it('always transitions that stay enabled name the state they loop in (nested), not only the machine', () => {
     // Spin.Loop re-enters itself while its counter stays below 10^9: a guard that stays true.
     const machine = {
