@@ -28,7 +28,7 @@ import * as rows from './request-table.js';
 
 /** The row layout (request-table.ts) as module constants, which V8 folds into optimized code (imported bindings it loads at every use). */
 const {
-  F_ARRIVAL, F_COST, F_DEPART_ID, F_END, F_SENT, F_START, F_TIMEOUT_ID, I_ATTEMPTS, I_AT_SERVER, I_BALANCER,
+  F_ARRIVAL, F_COST, F_DEPART_ID, F_END, F_SENT, F_START, I_ATTEMPTS, I_AT_SERVER, I_BALANCER,
   I_CALL, I_CALL_STATE, I_CLIENT, I_COUNTED, I_HEDGE_HEAD, I_KEY, I_LIVE_ATTEMPTS, I_MEASURED, I_NEXT_HEDGE,
   I_NEXT_IN_QUEUE, I_PREV_IN_QUEUE, I_SERVER, I_STATE, ROW_F64, ROW_I32
 } = rows;
@@ -285,10 +285,11 @@ export abstract class AttemptFlow {
       stats.ended(R.Succeeded, this.sim.now - table.f64[r * ROW_F64 + F_ARRIVAL]);
     }
     const client = i[ri + I_CLIENT];
-    // Lazy cancellation: the row's pending client events must not match it once it is freed.
-    table.f64[r * ROW_F64 + F_TIMEOUT_ID] = -1;
-    if (table.deadlineFields) table.deadlineId[r] = -1;
-    if (table.hedgeFields) table.hedgeId[r] = -1;
+    // The row's pending client timers are cancelled (and their ids forgotten) before it is freed.
+    if (this.client.config) {
+      this.client.cancelTimeout(table, r);
+      this.client.cancelRequestTimers(table, r);
+    }
     this.releaseRow(r);
     if (client >= 0) this.arrivalsEnd(this.workload.clientFree(client, this.sim.now));
     if (pool.queueLength[s] === 0) pool.endService(s);
@@ -342,7 +343,7 @@ export abstract class AttemptFlow {
     const table = this.requests, i = table.i32, ri = r * ROW_I32;
     this.setAttempt(r, state);
     i[ri + I_AT_SERVER] = 0;
-    table.f64[r * ROW_F64 + F_TIMEOUT_ID] = -1;
+    this.client.cancelTimeout(table, r);
     if (this.observer) this.observer.ended?.(r, state, i[ri + I_SERVER]);
     const p = i[ri + I_CALL];
     if (p < 0) {

@@ -67,6 +67,33 @@ export class ClientPolicy {
   }
 
   /**
+   * Row `r`'s attempt timeout or connect timer is not needed any more (the attempt ended): taken
+   * out of its lane unless it is the event being handled, and forgotten.
+   */
+  cancelTimeout(table: RequestTable, r: number): void {
+    const k = r * ROW_F64 + F_TIMEOUT_ID, id = table.f64[k];
+    if (id < 0) return;
+    table.f64[k] = -1;
+    if (id === this.sim.currentEventId) return;
+    if (this.timeoutLane >= 0 && this.sim.cancelLane(this.timeoutLane, id)) return;
+    if (this.refusedLane >= 0) this.sim.cancelLane(this.refusedLane, id);
+  }
+
+  /** Request `p` ended: its deadline and next hedge taken out of their lanes (unless being handled) and forgotten. */
+  cancelRequestTimers(table: RequestTable, p: number): void {
+    if (this.deadlineLane >= 0) {
+      const id = table.deadlineId[p];
+      table.deadlineId[p] = -1;
+      if (id >= 0 && id !== this.sim.currentEventId) this.sim.cancelLane(this.deadlineLane, id);
+    }
+    if (this.hedgeLane >= 0) {
+      const id = table.hedgeId[p];
+      table.hedgeId[p] = -1;
+      if (id >= 0 && id !== this.sim.currentEventId) this.sim.cancelLane(this.hedgeLane, id);
+    }
+  }
+
+  /**
    * Request `p`'s last attempt out failed: when retries and the budget allow, schedules its retry
    * after a backoff and returns true; false means it ends.
    */

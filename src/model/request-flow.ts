@@ -87,7 +87,7 @@ export class RequestFlow extends AttemptFlow {
     const table = this.requests, pool = this.pool, s = table.i32[r * ROW_I32 + I_SERVER];
     const state = table.i32[r * ROW_I32 + I_STATE];
     table.i32[r * ROW_I32 + I_AT_SERVER] = 0;
-    table.f64[r * ROW_F64 + F_TIMEOUT_ID] = -1;
+    this.client.cancelTimeout(table, r);
     if (state === A.Initiated) {
       // Still connecting to a server that is down: nothing is there.
       this.setAttempt(r, endState);
@@ -183,9 +183,8 @@ export class RequestFlow extends AttemptFlow {
   finishRequest(p: number, to: number): void {
     const table = this.requests, now = this.sim.now;
     this.setRequest(p, to);
-    table.deadlineId[p] = -1;
+    this.client.cancelRequestTimers(table, p);
     table.retryId[p] = -1;
-    table.hedgeId[p] = -1;
     if (to === R.Succeeded) this.stats.successes++;
     if (table.i32[p * ROW_I32 + I_MEASURED]) this.stats.ended(to, now - table.f64[p * ROW_F64 + F_ARRIVAL]);
     // Copies still out lost the race (or the deadline passed): withdraw or abandon them. Slots

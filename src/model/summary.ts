@@ -49,6 +49,12 @@ export interface Summary {
   label: string;
   seed: number;
   simTimeMs: number;
+  /**
+   * Events the run handled: arrivals, departures, timers that fired, failures, health checks…
+   * A client timer (attempt timeout, connect timeout, deadline, hedge) whose attempt or request
+   * ended before it came due is cancelled in its event lane and is not one; until it was, each
+   * such stale timer was handled (and ignored) as one event.
+   */
   events: number;
   /**
    * The measurement window: from the end of the warm-up to the last arrival (or the stop time).

@@ -13,7 +13,7 @@ import * as rows from './request-table.js';
 
 /** The row layout (request-table.ts) as module constants, which V8 folds into optimized code (imported bindings it loads at every use). */
 const {
-  F_DEPART_ID, F_END, F_SENT, F_START, F_TIMEOUT_ID, I_AT_SERVER, I_BALANCER, I_CALL, I_COUNTED, I_HEDGE_HEAD,
+  F_DEPART_ID, F_END, F_SENT, F_START, I_AT_SERVER, I_BALANCER, I_CALL, I_COUNTED, I_HEDGE_HEAD,
   I_KEY, I_MEASURED, I_NEXT_HEDGE, I_SERVER, I_STATE, ROW_F64, ROW_I32
 } = rows;
 
@@ -257,7 +257,7 @@ export abstract class TopologyAttempts extends TopologyServers {
   /** Frees attempt row `a`, its timers forgotten. */
   protected freeAttempt(a: number): void {
     const t = this.requests;
-    t.f64[a * ROW_F64 + F_TIMEOUT_ID] = -1;
+    this.edges[t.edge[a]].policy.cancelTimeout(t, a);
     t.netId[a] = -1;
     t.returning[a] = 0;
     t.release(a);

@@ -139,7 +139,7 @@ export abstract class TopologyCalls extends TopologyAttempts {
     for (let a = t.attempt[c]; a >= 0; ) {
       const next = t.nextAttempt[a];
       this.observer?.timedOut(a);
-      t.f64[a * ROW_F64 + F_TIMEOUT_ID] = -1;
+      this.edges[t.edge[a]].policy.cancelTimeout(t, a);
       this.releasePermit(a, true);
       t.i32[a * ROW_I32 + I_CALL] = -1;
       if (t.returning[a]) this.freeAttempt(a);
@@ -195,7 +195,7 @@ export abstract class TopologyCalls extends TopologyAttempts {
     for (let a = t.attempt[c]; a >= 0; ) {
       const next = t.nextAttempt[a];
       t.i32[a * ROW_I32 + I_CALL] = -1;
-      t.f64[a * ROW_F64 + F_TIMEOUT_ID] = -1;
+      this.edges[t.edge[a]].policy.cancelTimeout(t, a);
       if (t.returning[a]) {
         this.releasePermit(a, false, false);
         this.freeAttempt(a);
@@ -233,8 +233,7 @@ export abstract class TopologyCalls extends TopologyAttempts {
     this.setCall(c, to);
     if (t.attempt[c] >= 0) this.dropAttempts(c, this.edges[e].policy.config?.cancel === true); // hedges that lost
     t.retryId[c] = -1;
-    t.deadlineId[c] = -1;
-    t.hedgeId[c] = -1;
+    this.edges[e].policy.cancelRequestTimers(t, c);
     if (t.i32[c * ROW_I32 + I_MEASURED]) {
       const k = this.edges[e].counters;
       k.inFlight--;
