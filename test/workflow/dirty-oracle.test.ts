@@ -123,7 +123,7 @@ function runBoth(input: TopologyInput): [string, string] {
   const flagged = JSON.stringify(simulate(input).workflows);
   proto.afterStep = function (this: Json, root: number) {
     const r = this.machines[0];
-    r.i32[root * r.W2 + r.xi + R_DIRTY] = 67; // S_NEVER | S_PAIR | S_CHILD: everything checked
+    r.i32[root * r.W2 + r.xi + R_DIRTY] |= 67; // S_NEVER | S_PAIR | S_CHILD: everything checked at the end of the cascade
     original.call(this, root);
   };
   let full: string;
