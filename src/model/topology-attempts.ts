@@ -58,7 +58,10 @@ export abstract class TopologyAttempts extends TopologyServers {
     if (begin) {
       this.pool.startService(s);
       this.start(a);
-    } else this.queue(a, s);
+    } else {
+      this.queue(a, s);
+      if (this.hooks !== null && this.hooked[t.service[a]] === 1) this.hooks.attemptQueued(a);
+    }
   }
 
   protected queue(a: number, s: number): void {

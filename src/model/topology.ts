@@ -113,6 +113,8 @@ export interface TopologyHooks {
   arrived(entry: number): void;
   /** External call `c` ended (after its edge's retries): succeeded or not. */
   callDone(c: number, ok: boolean): void;
+  /** Attempt `a` reached a hooked service's server and waits in its queue (attemptStarted when it begins, or attemptEnded). */
+  attemptQueued(a: number): void;
   /** Attempt `a` at a hooked service begins its handler. */
   attemptStarted(a: number): void;
   /** Attempt `a` at a hooked service finished its handler: true to succeed, false to fail. */

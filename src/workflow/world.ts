@@ -11,7 +11,7 @@
  * probability, while a state is active) and samples named delays.
  *
  * A family (the start instance, its children) is kept until the start instance is final and no
- * call or timer of the family is pending: then its rows are recycled (memory flat in completed
+ * call, timer or attempt (queued or running at the callee) of the family is pending: then its rows are recycled (memory flat in completed
  * instances). Measured: per machine, entries and time in each state, transitions, end states;
  * per family, the occupancy of each pair (start state, current child's state), double successes
  * of a child machine, and invariants (`never`, `eventually … withinMs`) with their first
@@ -166,7 +166,11 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   private callRoot = new Int32Array(16);
   private attemptChild = new Int32Array(16);
   private attemptTook = new Uint8Array(16);
-  /** 1 while a started attempt of a family runs at the callee (the family waits for it: it may still succeed, a double charge). */
+  /**
+   * 1 while a started attempt of a family runs at the callee (the family waits for it: it may still
+   * succeed, a double charge); 2 while one waits in the callee's queue (the family waits for it too:
+   * when it begins it meets the family's child, or makes one, as any attempt).
+   */
   private attemptLive = new Uint8Array(16);
   /** Messages between machines, delivered in order after the current step. */
   private qMachine = new Int32Array(64);
@@ -461,10 +465,18 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     this.tryRelease(root);
   }
 
+  attemptQueued(a: number): void {
+    this.growAttempts(a);
+    const root = this.callerOf(a);
+    if (root < 0) return;
+    this.attemptLive[a] = 2;
+    const r = this.machines[0];
+    r.i32[root * r.W2 + r.xi + R_PENDING]++;
+  }
+
   attemptStarted(a: number): void {
     this.growAttempts(a);
-    const t = this.model.requests, ci = this.childOfService[t.service[a]];
-    const root = ci > 0 && this.invokeEdges[t.edge[a]] === 1 ? this.familyRow(t.i32[a * ROW_I32 + I_KEY]) : -1;
+    const ci = this.childOfService[this.model.requests.service[a]], root = this.callerOf(a), queued = this.attemptLive[a] === 2;
     this.attemptChild[a] = -1;
     if (root < 0) return; // not a call of a workflow (or its family is over)
     const inst = this.machines[ci], r = this.machines[0], rc = root * r.W2 + r.xi;
@@ -487,7 +499,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     this.attemptChild[a] = child;
     this.attemptTook[a] = took;
     this.attemptLive[a] = 1;
-    r.i32[rc + R_PENDING]++;
+    if (!queued) r.i32[rc + R_PENDING]++; // a queued attempt's family has waited for it since
     this.afterStep(root);
     this.drain();
     this.tryRelease(root);
@@ -512,10 +524,16 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
 
   attemptEnded(a: number): void {
     if (a >= this.attemptLive.length || this.attemptLive[a] === 0) return;
+    const root = this.attemptLive[a] === 2 ? this.callerOf(a) : this.rootOf(this.childOfService[this.model.requests.service[a]], this.attemptChild[a]), r = this.machines[0];
     this.attemptLive[a] = 0;
-    const root = this.rootOf(this.childOfService[this.model.requests.service[a]], this.attemptChild[a]), r = this.machines[0];
     r.i32[root * r.W2 + r.xi + R_PENDING]--;
     this.tryRelease(root);
+  }
+
+  /** The family whose invoke made attempt `a` (at a hooked service), -1 if none: not a workflow's call, or its family is over. */
+  private callerOf(a: number): number {
+    const t = this.model.requests;
+    return this.childOfService[t.service[a]] > 0 && this.invokeEdges[t.edge[a]] === 1 ? this.familyRow(t.i32[a * ROW_I32 + I_KEY]) : -1;
   }
 
   // ------------------------------------------------------------ MachineHost
