@@ -17,6 +17,7 @@ import { JITTERS } from '../model/client.js';
 import { BREAKER_WINDOW_TYPES } from '../model/circuit-breaker.js';
 import { DISCIPLINES } from '../model/server-pool.js';
 import { DISTRIBUTIONS, type DistributionName } from '../random/distributions.js';
+import { MAX_CLIENT_MS } from './client-spec.js';
 import { MAX_DISTRIBUTION_DEPTH, MAX_EMPIRICAL_SAMPLES } from './distribution-spec.js';
 import { FOREVER_MS, MAX_CAPTION, MAX_STEPS } from './story.js';
 import { workflowDefinitions, workflowsSchema } from '../workflow/workflow-schema.js';
@@ -37,6 +38,8 @@ function num(rule: NumberRule = {}, description?: string): JsonSchema {
 
 const ms = (rule: NumberRule, description?: string) => num(rule, description);
 const POSITIVE: NumberRule = { above: 0 };
+/** A client's or an edge's delay (timeouts, backoff, hedge, breaker open time). */
+const CLIENT_POSITIVE: NumberRule = { above: 0, max: MAX_CLIENT_MS };
 const INT31: NumberRule = { integer: true, min: 0, max: 2 ** 31 - 1 };
 // Names may hold any character (the CLI prints control characters as '?'), as the validator allows.
 const text: JsonSchema = { type: 'string', minLength: 1, maxLength: MAX_STRING_LENGTH };
@@ -273,22 +276,22 @@ function health(): JsonSchema {
 
 function client(): JsonSchema {
   return closed({
-    timeoutMs: ms(POSITIVE, 'per attempt'),
-    deadlineMs: ms(POSITIVE, 'overall'),
-    connectTimeoutMs: ms({ min: 0 }, 'default 0: a server that is down refuses at once'),
+    timeoutMs: ms(CLIENT_POSITIVE, 'per attempt'),
+    deadlineMs: ms(CLIENT_POSITIVE, 'overall'),
+    connectTimeoutMs: ms({ min: 0, max: MAX_CLIENT_MS }, 'default 0: a server that is down refuses at once'),
     cancel: { type: 'boolean', description: 'withdraw work the client gave up on (default false)' },
     retries: closed(
       {
         max: num({ integer: true, min: 0, max: 100 }),
-        baseMs: ms({ min: 0 }, 'default 50'),
-        capMs: ms({ min: 0 }, 'at least baseMs; default max(baseMs, 10000)'),
+        baseMs: ms({ min: 0, max: MAX_CLIENT_MS }, 'default 50'),
+        capMs: ms({ min: 0, max: MAX_CLIENT_MS }, 'at least baseMs; default max(baseMs, 10000)'),
         jitter: enumOf(JITTERS, 'default "full"'),
         budget: closed({ ratio: num({ min: 0, max: 100 }, 'default 0.2'), minPerSec: num({ min: 0 }, 'default 10'), burst: num({ min: 1 }, 'default 100') }),
       },
       ['max'],
     ),
     hedge: closed(
-      { afterMs: ms(POSITIVE), percentile: num({ above: 0, max: 99.99 }), max: num({ integer: true, min: 1, max: 10 }, 'default 1') },
+      { afterMs: ms(CLIENT_POSITIVE), percentile: num({ above: 0, max: 99.99 }), max: num({ integer: true, min: 1, max: 10 }, 'default 1') },
       [],
       { anyOf: [{ required: ['afterMs'] }, { required: ['percentile'] }] },
     ),
@@ -405,7 +408,7 @@ function topology(): JsonSchema {
       windowMs: { ...num({ integer: true, min: 1000, max: 3_600_000 }, 'time-based window length, whole seconds (default 100000; time-based only)'), multipleOf: 1000 },
       minCalls: num({ integer: true, min: 1, max: 10_000_000 }, 'before the rate counts (default window; 100 when time-based)'),
       failureRatePercent: num({ above: 0, max: 100 }, 'default 50'),
-      openMs: ms(POSITIVE, 'default 60000'),
+      openMs: ms(CLIENT_POSITIVE, 'default 60000'),
       halfOpenCalls: num({ integer: true, min: 1, max: 100_000 }, 'trial calls (default 10)'),
     }, [], { allOf: [when('windowType', ['time'], none('window')), when('windowType', ['count'], none('windowMs'), true)] }),
     maxConcurrent: num({ integer: true, min: 1, max: 10_000_000 }, 'bulkhead: attempts in flight over the edge at most'),

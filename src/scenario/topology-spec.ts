@@ -5,7 +5,7 @@
  */
 import { ScenarioError, array, isObject, join, numberField, object, oneOf, stringField, type Json } from '../input/check.js';
 import { parseDistribution } from './distribution-spec.js';
-import { parseClient } from './client-spec.js';
+import { MAX_CLIENT_MS, parseClient } from './client-spec.js';
 import type { ScenarioFiles } from './scenario-files.js';
 import type { ClientConfig } from '../model/client.js';
 import type { EdgePolicy, StepConfig } from '../model/topology.js';
@@ -135,7 +135,7 @@ function parseBreaker(value: unknown, path: string): BreakerConfig {
   const rest = (minCallsMax: number, minCallsDefault: number) => ({
     minCalls: numberField(o, 'minCalls', path, { integer: true, min: 1, max: minCallsMax }, minCallsDefault),
     failureRatePercent: numberField(o, 'failureRatePercent', path, { above: 0, max: 100 }, 50),
-    openMs: numberField(o, 'openMs', path, { above: 0 }, 60_000),
+    openMs: numberField(o, 'openMs', path, { above: 0, max: MAX_CLIENT_MS }, 60_000),
     halfOpenCalls: numberField(o, 'halfOpenCalls', path, { integer: true, min: 1, max: 100_000 }, 10),
   });
   if (type === 'time') {
