@@ -123,6 +123,8 @@ export interface TopologyHooks {
   attemptEnded(a: number): void;
   /** Instances still running: the run is not finished while there are any. */
   live(): number;
+  /** The event being handled is over (the layer checks what its steps touched, once per event). */
+  settle(): void;
 }
 
 export class TopologyModel extends TopologyCalls implements Handler {
@@ -214,5 +216,6 @@ export class TopologyModel extends TopologyCalls implements Handler {
       default: if (this.health !== null) this.health.handle(kind, r, id); // failures, health checks
     }
     if (this.handoffs.length > 0) this.handOff();
+    if (this.hooks !== null) this.hooks.settle();
   }
 }

@@ -715,10 +715,20 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       }
     }
     this.draining = false;
-    // The cascade is over: what held only within it (a state left in the same instant's steps) was never observable.
-    for (let k = 0; k < this.toCheck.length; k++) this.check(this.toCheck[k]);
-    this.toCheck.length = 0;
-    while (this.toRelease.length > 0) this.tryRelease(this.toRelease.pop()!);
+  }
+
+  /**
+   * The model's event is over (TopologyHooks.settle): every family a step touched is checked once
+   * — what held only within the event (a state left again in the same event's cascades: a
+   * `release` delivered in the cancel's drain, a callee's answer and its caller's onDone) was never
+   * observable — and then the families that ended are released.
+   */
+  settle(): void {
+    if (this.toCheck.length > 0) {
+      for (let k = 0; k < this.toCheck.length; k++) this.check(this.toCheck[k]);
+      this.toCheck.length = 0;
+    }
+    while (this.toRelease.length > 0) this.release(this.toRelease.pop()!);
   }
 
   private invoke(root: number, s: number): void {
@@ -869,14 +879,21 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     if (r.f64[root * r.W + r.xf + this.fTimer[0] + slot] >= 0) this.unlinkTimer(0, root, slot);
   }
 
-  /** Family `root` ends once its start instance is final and nothing of it is pending: its rows are recycled. */
+  /**
+   * Family `root` ends once its start instance is final and nothing of it is pending: its rows are
+   * recycled when the model's event is over (`settle`: it is checked first, and its rows may still
+   * have messages in hand).
+   */
   private tryRelease(root: number): void {
     const inst = this.machines[0], at = root * inst.W2 + inst.xi;
     if (inst.aliveOf(root) !== 2 || inst.i32[at + R_PENDING] > 0) return;
-    if (this.draining) {
-      this.toRelease.push(root); // its rows may still have messages in hand
-      return;
-    }
+    this.toRelease.push(root);
+  }
+
+  /** Family `root`, ended (see tryRelease), leaves: its pairs and open violations are closed, its rows freed. */
+  private release(root: number): void {
+    const inst = this.machines[0], at = root * inst.W2 + inst.xi;
+    if (inst.aliveOf(root) !== 2 || inst.i32[at + R_PENDING] > 0) return; // already released (listed twice)
     const now = this.model.sim.now, f = root * inst.W + inst.xf;
     if (inst.i32[at + R_PAIR] >= 0 && this.measured(0, root)) this.pairTimeMs[inst.i32[at + R_PAIR]] += now - inst.f64[f + F_PAIR_SINCE];
     if (this.morePaired.length > 0) this.closePairs(root, now);
