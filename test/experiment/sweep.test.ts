@@ -61,7 +61,7 @@ describe('parseExperiment(json)', () => {
     const arms = experimentArms(e);
     expect(arms.map((a) => [a.scenario.topology!.calls['api->user-db'].timeoutMs, a.scenario.topology!.services[1].servers[0].count])).toEqual([[5, 1], [5, 2], [50, 1], [50, 2]]);
     expect(errorOf(() => parseExperiment({ scenario: topology, grid: { 'calls["api->user-db"].timeoutMs': [0] } })))
-      .toBe('grid["calls[\\"api->user-db\\"].timeoutMs"][0]: got 0, expected a finite number > 0');
+      .toBe('grid["calls[\\"api->user-db\\"].timeoutMs"][0]: got 0, expected a finite number > 0 and <= 1000000000000');
     expect(errorOf(() => parseExperiment({ scenario: topology, grid: { 'calls.api->user-db.timeoutMs': [5] } })))
       .toMatch(/expected a path into the scenario such as .* calls\["api->db"\]\.timeoutMs/);
     expect(errorOf(() => parseExperiment({ scenario: topology, grid: { 'calls["constructor"].x': [1] } }))).toMatch(/expected a path of scenario fields \(not "constructor"\)/);
