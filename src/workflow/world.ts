@@ -80,7 +80,7 @@ const X_ROOT = 0, X_NEXT = 1;
  */
 const S_NEVER = 1, S_PAIR = 2, S_TIMED = 4, S_INVOKE = 8, S_REACHES = 16, S_OK = 32, S_CHILD = 64;
 const DIRTY = S_NEVER | S_PAIR | S_CHILD;
-/** R_DIRTY's bit for a family in `toCheck`: checked once the event's cascade is over. */
+/** R_DIRTY's bit for a family in `toCheck`: checked once the model's event is over (`settle`). */
 const R_QUEUED = 128;
 const R_FID = 1, R_PENDING = 2, R_PAIR = 3, R_OK = 4, R_CALL = 5, R_TL = 6, R_DIRTY = 7, C_CUR = 8;
 const F_PAIR_SINCE = 0;
@@ -183,7 +183,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   private draining = false;
   /** Families that may end, once the messages and calls in hand are through. */
   private readonly toRelease: number[] = [];
-  /** Families whose pair or `never` invariants may have changed in this event's cascade: checked once it is over (`check`). */
+  /** Families whose pair or `never` invariants may have changed in this event: checked once it is over (`settle`, `check`). */
   private readonly toCheck: number[] = [];
   /** Edges that invokes call over (1). */
   private invokeEdges = new Uint8Array(0);
@@ -649,7 +649,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
 
   // ------------------------------------------------------------ internals
 
-  /** Instance `row` of machine `mi` entered or left a state that a `never` invariant names or that makes the pair (`bits`): its family's are checked once the event's cascade is over. */
+  /** Instance `row` of machine `mi` entered or left a state that a `never` invariant names or that makes the pair (`bits`): its family's are checked once the model's event is over. */
   private touched(mi: number, row: number, bits: number): void {
     const root = this.rootOf(mi, row), r = this.machines[0];
     r.i32[root * r.W2 + r.xi + R_DIRTY] |= bits;
@@ -743,10 +743,10 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
 
   /**
    * After a step of family `root`: if it touched its pair or a state a `never` invariant names,
-   * the family is checked when the event's cascade is over (the end of `drain`, which every step
-   * is followed by), once, so that a combined state held only within one instant's cascade (an
-   * order Cancelled whose `release` reaches its inventory in the same drain) opens no violation
-   * and enters no pair.
+   * the family is checked once, when the model's event is over (`settle`), so that a combined
+   * state held only within the event (an order Cancelled whose `release` reaches its inventory in
+   * the same drain; a payment's answer and its order's onDone) opens no violation and enters no
+   * pair.
    */
   private afterStep(root: number): void {
     const inst = this.machines[0], at = root * inst.W2 + inst.xi, dirty = inst.i32[at + R_DIRTY];
@@ -755,7 +755,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     this.toCheck.push(root);
   }
 
-  /** At the end of an event's cascade, family `root`: its pair's occupancy and the `never` invariants. */
+  /** At the end of the model's event, family `root`: its pair's occupancy and the `never` invariants. */
   private check(root: number): void {
     const C = this.machines.length, inst = this.machines[0], now = this.model.sim.now, at = root * inst.W2 + inst.xi;
     const dirty = inst.i32[at + R_DIRTY];
