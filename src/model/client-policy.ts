@@ -81,16 +81,15 @@ export class ClientPolicy {
 
   /** Request `p` ended: its deadline and next hedge taken out of their lanes (unless being handled) and forgotten. */
   cancelRequestTimers(table: RequestTable, p: number): void {
-    if (this.deadlineLane >= 0) {
-      const id = table.deadlineId[p];
-      table.deadlineId[p] = -1;
-      if (id >= 0 && id !== this.sim.currentEventId) this.sim.cancelLane(this.deadlineLane, id);
-    }
-    if (this.hedgeLane >= 0) {
-      const id = table.hedgeId[p];
-      table.hedgeId[p] = -1;
-      if (id >= 0 && id !== this.sim.currentEventId) this.sim.cancelLane(this.hedgeLane, id);
-    }
+    if (this.deadlineLane >= 0) this.cancelIn(this.deadlineLane, table.deadlineId, p);
+    if (this.hedgeLane >= 0) this.cancelIn(this.hedgeLane, table.hedgeId, p);
+  }
+
+  /** The event of lane `lane` whose id `ids[p]` holds (-1: none): taken out of the lane unless it is being handled, and forgotten. */
+  private cancelIn(lane: number, ids: Float64Array, p: number): void {
+    const id = ids[p];
+    ids[p] = -1;
+    if (id >= 0 && id !== this.sim.currentEventId) this.sim.cancelLane(lane, id);
   }
 
   /**
