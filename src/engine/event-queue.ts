@@ -29,25 +29,31 @@
  * the heap.
  *
  * An event carries one non-negative 32-bit integer of data (the model packs kind and target into
- * it; negative values are the lanes' stand-ins, so `push` and `pushLane` refuse them). The
- * sequence number doubles as the event's id: `push` returns it, and the popped event's id is in
- * `lastId`, which is how models cancel lazily (remember the id, ignore events whose id is stale).
+ * it; negative values are the lanes' stand-ins, so `push` and `pushLane` refuse them). Every event
+ * has an id, unique for the queue's life (`clear` included): `push` and `pushLane` return it and
+ * the popped event's id is in `lastId`, which is how models cancel lazily (remember the id, ignore
+ * events whose id is stale). A heap event's id is its sequence number (< 2⁵²); a lane event's id
+ * is its handle in the lane: 2⁵² + lane · 2³⁶ + its position (the count of events the lane took
+ * before it), exact in a double for up to 2¹⁶ lanes of 2³⁶ events each. Ids are for equality
+ * only; the order of pops is the sequence numbers'.
  *
- * Cancellation, for lane events: `cancelLane` finds the event in its ring by binary search over
- * the sequence numbers (they increase along a ring) and marks it dead (data −1); it is no longer
- * pending (`size`) and never pops. Dead entries stay in the ring until the lane's stand-in reaches
- * the top: then the whole run of dead entries at the head goes at once and one stand-in for the
- * next live head goes in — one heap pop and push per run of cancelled timers, where a stale timer
- * left to come due cost that per timer plus its handling. `peekTime` never reports a dead entry's
- * time (it drops dead heads at the top first). An event a lane sent to the heap (pushed earlier
- * than the lane's last) cannot be cancelled: `cancelLane` says so and it pops as usual.
+ * Cancellation, for lane events: `cancelLane` takes the id apart (position = id − the id of the
+ * lane's head; valid while 0 ≤ position < the lane's length) and marks the entry dead (data −1):
+ * a subtraction, a compare and a store, whatever the ring's size; it is no longer pending (`size`)
+ * and never pops. Dead entries stay in the ring until the lane's stand-in reaches the top: then the
+ * whole run of dead entries at the head goes at once and one stand-in for the next live head goes
+ * in — one heap pop and push per run of cancelled timers, where a stale timer left to come due
+ * cost that per timer plus its handling. `peekTime` never reports a dead entry's time (it drops
+ * dead heads at the top first). An event a lane sent to the heap (pushed earlier than the lane's
+ * last, or past a lane's 2³⁶ events or a queue's 2¹⁶ lanes) has a heap id and cannot be
+ * cancelled: `cancelLane` says so and it pops as usual.
  */
 export class EventQueue {
   /** Events pending (heap, slot and lanes; cancelled ones not counted). */
   size = 0;
   /** Time of the most recently popped event. */
   lastTime = 0;
-  /** Id (sequence number) of the most recently popped event. */
+  /** Id of the most recently popped event. */
   lastId = -1;
   private nextSeq = 0;
   private heapSize = 0;
@@ -97,8 +103,9 @@ export class EventQueue {
 
   /** A new FIFO lane for `pushLane`; returns its number. */
   addLane(): number {
-    this.lanes.push(new Lane());
-    return this.lanes.length - 1;
+    const lane = this.lanes.length;
+    this.lanes.push(new Lane(lane));
+    return lane;
   }
 
   /**
@@ -108,18 +115,19 @@ export class EventQueue {
   pushLane(lane: number, time: number, data: number): number {
     if ((data & 0x7fffffff) !== data) refuseData(data);
     const l = this.lanes[lane];
-    if (l.len > 0 && time < l.lastTime) return this.push(time, data);
-    const id = this.nextSeq++;
+    const id = l.headId + l.len;
+    if ((l.len > 0 && time < l.lastTime) || id === l.endId) return this.push(time, data);
+    const seq = this.nextSeq++;
     this.size++;
-    if (l.len === 0) this.heapInsert(time, id, -1 - lane); // the new head's stand-in
-    l.add(time, id, data);
+    if (l.len === 0) this.heapInsert(time, seq, -1 - lane); // the new head's stand-in
+    l.add(time, seq, data);
     return id;
   }
 
   /**
    * Cancels event `id` of lane `lane` if it is still in the lane's ring and not cancelled yet:
    * it will not pop and `size` drops by one; returns whether it did. False for an event already
-   * popped, one the lane sent to the heap, or an id of another lane.
+   * popped, one the lane sent to the heap, or an id of another lane. O(1).
    */
   cancelLane(lane: number, id: number): boolean {
     if (!this.lanes[lane].kill(id)) return false;
@@ -161,6 +169,7 @@ export class EventQueue {
   private popLane(lane: number): number {
     for (;;) {
       const l = this.lanes[lane];
+      this.lastId = l.headId;
       const data = l.take();
       if (data < 0) l.skipDead();
       if (l.len > 0) this.heapInsert(l.headTime(), l.headSeq(), -1 - lane);
@@ -217,7 +226,7 @@ export class EventQueue {
     this.size = 0;
     this.heapSize = 0;
     this.slotFull = false;
-    for (const l of this.lanes) l.len = 0;
+    for (const l of this.lanes) l.clear();
   }
 
   private grow(): void {
@@ -236,14 +245,28 @@ function refuseData(data: number): never {
   throw new RangeError(`EventQueue: an event's data must be an integer from 0 to 2147483647, got ${data}`);
 }
 
-/** A FIFO ring of events (time, sequence, data) in typed arrays, growing by doubling. */
+/** Lane ids: 2⁵² + lane · 2³⁶ + position, below 2⁵³ (exact) for lanes < 2¹⁶; heap ids (sequence numbers) stay below 2⁵². */
+const LANE_ID_BASE = 2 ** 52, LANE_ID_SPAN = 2 ** 36, MAX_LANES = 2 ** 16;
+
+/**
+ * A FIFO ring of events (time, sequence, data) in typed arrays, growing by doubling. Its entries
+ * have consecutive ids from `headId` (the head's) on; `endId` is the first id it may not give
+ * (a lane past 2¹⁶ has none to give: its events go to the heap).
+ */
 class Lane {
   len = 0;
   lastTime = -Infinity;
+  headId: number;
+  readonly endId: number;
   private head = 0;
-  private time = new Float64Array(64);
-  private seq = new Float64Array(64);
-  private data = new Int32Array(64);
+  private time = new Float64Array(16);
+  private seq = new Float64Array(16);
+  private data = new Int32Array(16);
+
+  constructor(lane: number) {
+    this.headId = lane < MAX_LANES ? LANE_ID_BASE + lane * LANE_ID_SPAN : 0;
+    this.endId = lane < MAX_LANES ? this.headId + LANE_ID_SPAN : 0;
+  }
 
   add(time: number, seq: number, data: number): void {
     if (this.len === this.time.length) this.grow();
@@ -265,6 +288,7 @@ class Lane {
     const d = this.data[this.head];
     this.head = (this.head + 1) & (this.time.length - 1);
     this.len--;
+    this.headId++;
     return d;
   }
 
@@ -278,22 +302,24 @@ class Lane {
     while (this.len > 0 && this.data[this.head] < 0) {
       this.head = (this.head + 1) & mask;
       this.len--;
+      this.headId++;
     }
   }
 
-  /** Marks the entry of sequence `seq` cancelled (binary search: sequences increase along the ring); false if it is not here or already cancelled. */
-  kill(seq: number): boolean {
-    const mask = this.time.length - 1;
-    let lo = 0, hi = this.len; // positions from the head
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.seq[(this.head + mid) & mask] < seq) lo = mid + 1;
-      else hi = mid;
-    }
-    const i = (this.head + lo) & mask;
-    if (lo === this.len || this.seq[i] !== seq || this.data[i] < 0) return false;
+  /** Marks the entry of id `id` cancelled; false if it is not in the ring (popped, another lane's, a heap id) or already cancelled. */
+  kill(id: number): boolean {
+    const rel = id - this.headId, k = rel >>> 0; // k === rel: an integer from 0 to 2³² − 1
+    if (k !== rel || k >= this.len) return false;
+    const i = (this.head + k) & (this.time.length - 1);
+    if (this.data[i] < 0) return false;
     this.data[i] = -1;
     return true;
+  }
+
+  /** Empties the ring; its ids are not given again. */
+  clear(): void {
+    this.headId += this.len;
+    this.len = 0;
   }
 
   private grow(): void {

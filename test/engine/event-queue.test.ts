@@ -4,17 +4,22 @@ import { Xoshiro128 } from '../../src/random/rng.js';
 
 type Pending = { t: number; id: number; d: number };
 
-/** Pops `q` and checks it gave the earliest pending event by (time, id), found by a linear scan. */
-function popLikeOracle(q: EventQueue, pending: Pending[]): void {
+/**
+ * Pops `q` and checks it gave the earliest pending event by (time, order pushed), found by a
+ * linear scan, and reported its id. Every caller pushes data in increasing order, so `d` is the
+ * order pushed (ids are not: a lane event's id is its handle in the lane).
+ */
+function popLikeOracle<E extends Pending>(q: EventQueue, pending: E[]): E {
   let k = 0;
   for (let j = 1; j < pending.length; j++) {
     const a = pending[j], b = pending[k];
-    if (a.t < b.t || (a.t === b.t && a.id < b.id)) k = j;
+    if (a.t < b.t || (a.t === b.t && a.d < b.d)) k = j;
   }
   const want = pending.splice(k, 1)[0];
   expect(q.peekTime()).toBe(want.t);
   expect(q.pop()).toBe(want.d);
   expect([q.lastTime, q.lastId]).toEqual([want.t, want.id]);
+  return want;
 }
 
 describe('EventQueue', () => {
@@ -204,6 +209,96 @@ describe('EventQueue', () => {
     expect(q.size).toBe(1);
     expect(q.pop()).toBe(5);
     expect(q.lastTime).toBe(3);
+  });
+
+  it('cancelLane by handle is exact while rings grow, wrap and are cleared: stale, foreign and malformed handles are refused', () => {
+    // Four lanes whose rings start small and grow (doubling) while many handles are outstanding,
+    // wrap around as heads pop, and clear() twice; half the steps cancel: a pending lane event
+    // (true, once), then the same handle again, a popped or cleared one, one of another lane, a
+    // heap id, and a malformed number (all false). Ids are unique over the queue's life.
+    const rng = new Xoshiro128([31, 32, 33, 34]);
+    const q = new EventQueue(2);
+    const lanes = [q.addLane(), q.addLane(), q.addLane(), q.addLane()];
+    type Entry = Pending & { lane: number };
+    let pending: Entry[] = [];
+    const gone: Entry[] = [], seen = new Set<number>();
+    let cancelled = 0, maxLen = 0;
+    const earliest = () => pending.reduce((m, e) => Math.min(m, e.t), Infinity);
+    for (let i = 0; i < 40_000; i++) {
+      if (i === 15_000 || i === 30_000) {
+        q.clear();
+        gone.push(...pending);
+        pending = [];
+      }
+      // Bursts: long stretches of pushes (rings up to hundreds of entries), then of pops.
+      const pushing = Math.floor(i / 2000) % 2 === 0 ? 0.6 : 0.2;
+      const u = rng.next();
+      if (u < pushing || pending.length === 0) {
+        const k = Math.floor(rng.next() * 5) - 1; // -1: heap, 0..3: lanes at delays 1, 2, 4, 4
+        const t = q.lastTime + (k === -1 ? Math.floor(rng.next() * 6) : [1, 2, 4, 4][k]);
+        const id = k === -1 ? q.push(t, i) : q.pushLane(lanes[k], t, i);
+        expect(seen.has(id)).toBe(false);
+        seen.add(id);
+        pending.push({ t, id, d: i, lane: k });
+        maxLen = Math.max(maxLen, pending.length);
+      } else if (u < pushing + 0.2) {
+        const j = Math.floor(rng.next() * pending.length), e = pending[j];
+        if (e.lane === -1) {
+          expect(q.cancelLane(lanes[Math.floor(rng.next() * 4)], e.id)).toBe(false);
+        } else {
+          expect(q.cancelLane(lanes[(e.lane + 1 + Math.floor(rng.next() * 3)) % 4], e.id)).toBe(false);
+          expect(q.cancelLane(lanes[e.lane], e.id)).toBe(true);
+          expect(q.cancelLane(lanes[e.lane], e.id)).toBe(false);
+          pending.splice(j, 1);
+          gone.push(e);
+          cancelled++;
+        }
+        if (gone.length > 0) {
+          const g = gone[Math.floor(rng.next() * gone.length)];
+          expect(q.cancelLane(lanes[Math.max(g.lane, 0)], g.id)).toBe(false);
+        }
+        if (i % 16 === 0) {
+          const l = lanes[Math.floor(rng.next() * 4)];
+          for (const bad of [-1, NaN, Infinity, 0.5, 2 ** 52 + 0.5, 2 ** 53]) expect(q.cancelLane(l, bad), String(bad)).toBe(false);
+        }
+      } else if (u < pushing + 0.3) {
+        expect(q.peekTime()).toBe(earliest());
+      } else {
+        gone.push(popLikeOracle(q, pending));
+      }
+      expect(q.size).toBe(pending.length);
+    }
+    while (pending.length > 0) popLikeOracle(q, pending);
+    expect([q.size, q.peekTime()]).toEqual([0, Infinity]);
+    expect(cancelled).toBeGreaterThan(4000);
+    expect(maxLen).toBeGreaterThan(500); // rings grew from 16 entries with handles outstanding
+  });
+
+  it("a lane's events go to the heap (and cannot be cancelled) once its 2^36 ids are used, still in order", () => {
+    const q = new EventQueue(2);
+    const lane = q.addLane();
+    const l = (q as unknown as { lanes: { headId: number; endId: number }[] }).lanes[lane];
+    l.headId = l.endId - 2; // as after 2^36 − 2 events, without pushing them
+    const ids = [1, 2, 3, 4].map((t) => q.pushLane(lane, t, t));
+    expect(ids.slice(0, 2)).toEqual([l.endId - 2, l.endId - 1]);
+    expect(ids.slice(2).every((id) => id < 2 ** 52)).toBe(true); // heap ids
+    expect(ids.slice(1).map((id) => q.cancelLane(lane, id))).toEqual([true, false, false]);
+    const out: number[][] = [];
+    while (q.size > 0) out.push([q.pop(), q.lastId]);
+    expect(out).toEqual([[1, ids[0]], [3, ids[2]], [4, ids[3]]]);
+  });
+
+  it('lanes past the 2^16th send their events to the heap: same order, ids unique, not cancellable', () => {
+    const q = new EventQueue(2);
+    for (let k = 0; k < 2 ** 16; k++) q.addLane();
+    const last = q.addLane(), first = 0;
+    const a = q.pushLane(last, 5, 1), b = q.pushLane(first, 5, 2), c = q.pushLane(last, 5, 3);
+    expect(new Set([a, b, c]).size).toBe(3);
+    expect([a < 2 ** 52, b >= 2 ** 52, c < 2 ** 52]).toEqual([true, true, true]);
+    expect([q.cancelLane(last, a), q.cancelLane(first, a), q.cancelLane(last, b)]).toEqual([false, false, false]);
+    const out: number[] = [];
+    while (q.size > 0) out.push(q.pop());
+    expect(out).toEqual([1, 2, 3]);
   });
 
   it('push returns increasing ids and pop reports the popped id in lastId', () => {
