@@ -66,6 +66,7 @@ export function summarizeWorkflows(world: WorkflowWorld): WorkflowsSummary {
     for (let row = 0; row < inst.capacity; row++) if (inst.aliveOf(row) === 1 && world.measured(inst.index, row)) out.set(inst.leafOf(row), (out.get(inst.leafOf(row)) ?? 0) + 1);
     return out;
   });
+  world.flushTimes();
   world.stats.forEach((st, mi) => {
     const m = st.m, inst = world.machines[mi];
     // Time in the states live instances are in now (not yet counted).
