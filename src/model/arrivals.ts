@@ -5,7 +5,10 @@
  * Time-varying rates (on/off bursts, linear ramp) are sampled exactly by inverting the
  * cumulative rate: draw E ~ Exp(1) and find t with ∫_now^t λ(s) ds = E.
  */
-import { exp1, type Rng } from '../random/rng.js';
+import { exp1 as importedExp1, type Rng } from '../random/rng.js';
+
+/** As a module constant: an import is loaded from its module cell, with a TDZ check, at every use (each arrival). */
+const exp1 = importedExp1;
 
 export type ArrivalSpec =
   | { process: 'poisson'; ratePerSec: number; changes?: RateChange[] }

@@ -13,7 +13,7 @@ import type { Simulation } from '../engine/simulation.js';
 import { Discipline, type ServerPool } from './server-pool.js';
 import type { RequestTable } from './request-table.js';
 import {
-  ATTEMPT_MACHINE, AttemptState, REQUEST_MACHINE, RequestState, ServerState, transitionTable, IllegalTransitionError,
+  ATTEMPT_MACHINE, AttemptState, REQUEST_MACHINE, RequestState, ServerState, transitionTable, IllegalTransitionError, type StateMachine,
 } from './states.js';
 import type { Balancer } from '../balancers/balancer.js';
 import { NATT, NREQ, type Stats } from './stats.js';
@@ -35,8 +35,21 @@ const {
 
 const R = RequestState;
 const A = AttemptState;
+/** Imported bindings the hot code reads, as module constants too (an import is loaded from its module cell, with a TDZ check, at every use). */
+const N_REQ = NREQ, N_ATT = NATT, FAILED = ServerState.Failed, RECOVERING = ServerState.Recovering;
+const FIFO = Discipline.Fifo, LIFO = Discipline.Lifo, DEPARTURE = EventKind.Departure;
 const REQUEST_ALLOWED = transitionTable(REQUEST_MACHINE);
 const ATTEMPT_ALLOWED = transitionTable(ATTEMPT_MACHINE);
+
+/** Throws when `machine` (with `allowed`, n × n) does not allow from → to (out of line: the hot callers stay small enough to inline). */
+function checkTransition(machine: StateMachine, allowed: Uint8Array, n: number, from: number, to: number, id: number): void {
+  if (allowed[from * n + to] === 0) throw new IllegalTransitionError(machine, from, to, id);
+}
+
+/** The error of a service that would end before it began (out of line, like checkTransition). */
+function endsBeforeNow(r: number, endMs: number, now: number): RangeError {
+  return new RangeError(`request ${r} would end at ${endMs} ms, before now (${now} ms)`);
+}
 
 export abstract class AttemptFlow {
   /** When true every request and attempt transition is checked against its machine. */
@@ -124,7 +137,7 @@ export abstract class AttemptFlow {
     i[pi + I_BALANCER] = b;
     if (this.fleet.sparse) this.fleet.materialize(b);
     const s = this.balancers[b].pick(i[pi + I_KEY]);
-    if (s < 0 || pool.state[s] === ServerState.Failed || this.failures.awaitingTraffic[s] === 1) {
+    if (s < 0 || pool.state[s] === FAILED || this.failures.awaitingTraffic[s] === 1) {
       this.dispatch(p, p, b, s);
       return;
     }
@@ -139,7 +152,7 @@ export abstract class AttemptFlow {
     // syncRequest of a request with one attempt: its state follows the attempt's.
     const to = i[pi + I_STATE]; // A.InService / A.Pending: the same numbers as R.InService / R.Pending
     i[pi + I_CALL_STATE] = to;
-    if (i[pi + I_MEASURED]) this.stats.requestTransitions[R.Initiated * NREQ + to]++;
+    if (i[pi + I_MEASURED]) this.stats.requestTransitions[R.Initiated * N_REQ + to]++;
   }
 
   // ---------------------------------------------------------------- attempts
@@ -174,7 +187,7 @@ export abstract class AttemptFlow {
       failures.awaitingTraffic[s] = 0;
       if (this.stats.measuring) this.stats.trafficReturnDelay.add(this.sim.now - failures.repairedAt[s]);
     }
-    if (pool.state[s] === ServerState.Failed) {
+    if (pool.state[s] === FAILED) {
       if (this.stats.measuring) this.stats.sentToFailed++;
       if (this.client.armRefused(table, r)) {
         // The connection hangs until the client's connect timeout.
@@ -217,11 +230,11 @@ export abstract class AttemptFlow {
   private beginService(r: number, s: number): void {
     const table = this.requests, pool = this.pool, now = this.sim.now, f = table.f64, rf = r * ROW_F64;
     f[rf + F_START] = now;
-    const speed = pool.state[s] === ServerState.Recovering ? this.failures.warmingSpeed(s) : pool.speed[s];
+    const speed = pool.state[s] === RECOVERING ? this.failures.warmingSpeed(s) : pool.speed[s];
     const endMs = now + f[rf + F_COST] / speed;
-    if (!(endMs >= now)) throw new RangeError(`request ${r} would end at ${endMs} ms, before now (${now} ms)`);
+    if (!(endMs >= now)) throw endsBeforeNow(r, endMs, now);
     f[rf + F_END] = endMs;
-    f[rf + F_DEPART_ID] = this.sim.schedule(endMs, EventKind.Departure, r);
+    f[rf + F_DEPART_ID] = this.sim.schedule(endMs, DEPARTURE, r);
     const head = this.serving[s], i = table.i32, ri = r * ROW_I32;
     i[ri + I_NEXT_IN_QUEUE] = head;
     i[ri + I_PREV_IN_QUEUE] = -1;
@@ -280,8 +293,8 @@ export abstract class AttemptFlow {
     if (this.monitor.outlier) this.monitor.observe(s, true);
     stats.successes++;
     if (i[ri + I_MEASURED]) {
-      stats.attemptTransitions[A.InService * NATT + A.Succeeded]++;
-      stats.requestTransitions[i[ri + I_CALL_STATE] * NREQ + R.Succeeded]++;
+      stats.attemptTransitions[A.InService * N_ATT + A.Succeeded]++;
+      stats.requestTransitions[i[ri + I_CALL_STATE] * N_REQ + R.Succeeded]++;
       stats.ended(R.Succeeded, this.sim.now - table.f64[r * ROW_F64 + F_ARRIVAL]);
     }
     const client = i[ri + I_CLIENT];
@@ -293,7 +306,7 @@ export abstract class AttemptFlow {
     this.releaseRow(r);
     if (client >= 0) this.arrivalsEnd(this.workload.clientFree(client, this.sim.now));
     if (pool.queueLength[s] === 0) pool.endService(s);
-    else if (pool.discipline[s] === Discipline.Fifo) this.serveQueued(pool.queueHead[s], s);
+    else if (pool.discipline[s] === FIFO) this.serveQueued(pool.queueHead[s], s);
     else this.serveNext(s);
   }
 
@@ -303,8 +316,8 @@ export abstract class AttemptFlow {
     let r = -1;
     if (pool.queueLength[s] > 0) {
       const discipline = pool.discipline[s];
-      if (discipline === Discipline.Fifo) r = pool.queueHead[s];
-      else if (discipline === Discipline.Lifo) r = pool.queueTail[s];
+      if (discipline === FIFO) r = pool.queueHead[s];
+      else if (discipline === LIFO) r = pool.queueTail[s];
       else r = this.adaptivePick(s);
     }
     if (r < 0) pool.endService(s);
@@ -373,17 +386,17 @@ export abstract class AttemptFlow {
     const i = this.requests.i32, pi = p * ROW_I32;
     const from = i[pi + I_CALL_STATE];
     if (from === to && to !== R.Backoff) return;
-    if (this.checked && REQUEST_ALLOWED[from * NREQ + to] === 0) throw new IllegalTransitionError(REQUEST_MACHINE, from, to, p);
+    if (this.checked) checkTransition(REQUEST_MACHINE, REQUEST_ALLOWED, N_REQ, from, to, p);
     i[pi + I_CALL_STATE] = to;
-    if (i[pi + I_MEASURED]) this.stats.requestTransitions[from * NREQ + to]++;
+    if (i[pi + I_MEASURED]) this.stats.requestTransitions[from * N_REQ + to]++;
   }
 
   protected setAttempt(r: number, to: number): void {
     const i = this.requests.i32, ri = r * ROW_I32;
     const from = i[ri + I_STATE];
-    if (this.checked && ATTEMPT_ALLOWED[from * NATT + to] === 0) throw new IllegalTransitionError(ATTEMPT_MACHINE, from, to, r);
+    if (this.checked) checkTransition(ATTEMPT_MACHINE, ATTEMPT_ALLOWED, N_ATT, from, to, r);
     i[ri + I_STATE] = to;
-    if (i[ri + I_MEASURED]) this.stats.attemptTransitions[from * NATT + to]++;
+    if (i[ri + I_MEASURED]) this.stats.attemptTransitions[from * N_ATT + to]++;
   }
 
   protected releaseRow(r: number): void {

@@ -67,6 +67,8 @@ export interface ModelConfig {
 
 const R = RequestState;
 const A = AttemptState;
+/** The two hot kinds as module constants (an import is loaded from its module cell, with a TDZ check, at every use). */
+const ARRIVAL = EventKind.Arrival, DEPARTURE = EventKind.Departure;
 
 export class Model implements Handler {
   readonly sim = new Simulation();
@@ -188,8 +190,8 @@ export class Model implements Handler {
   /** The handler of `runUntil`'s short path: arrivals and departures, the rest as `handle`. */
   private readonly shortPath: Handler = {
     handle: (kind, r) => {
-      if (kind === EventKind.Arrival) this.flow.shortArrival(r);
-      else if (kind === EventKind.Departure) {
+      if (kind === ARRIVAL) this.flow.shortArrival(r);
+      else if (kind === DEPARTURE) {
         if (this.requests.f64[r * ROW_F64 + F_DEPART_ID] === this.sim.currentEventId) this.flow.shortDeparture(r);
       } else this.handleRare(kind, r);
     },
@@ -197,9 +199,9 @@ export class Model implements Handler {
 
   handle(kind: number, target: number): void {
     // The two hot events first, in a body small enough for V8 to inline into the event loop.
-    if (kind === EventKind.Departure) {
+    if (kind === DEPARTURE) {
       if (this.requests.f64[target * ROW_F64 + F_DEPART_ID] === this.sim.currentEventId) this.flow.depart(target);
-    } else if (kind === EventKind.Arrival) {
+    } else if (kind === ARRIVAL) {
       this.flow.arrive(target);
     } else {
       this.handleRare(kind, target);

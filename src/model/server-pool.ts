@@ -58,6 +58,13 @@ export interface PoolWindow {
   dropped: Float64Array;
 }
 const ALLOWED = transitionTable(SERVER_MACHINE);
+/** Imported states as module constants (an import is loaded from its module cell, with a TDZ check, at every use). */
+const IDLE = ServerState.Idle, BUSY = ServerState.Busy;
+
+/** Throws when SERVER_MACHINE does not allow from → to (out of line: `setState` stays small enough to inline). */
+function checkTransition(from: number, to: number, s: number): void {
+  if (ALLOWED[from * NSTATES + to] === 0) throw new IllegalTransitionError(SERVER_MACHINE, from, to, s);
+}
 
 export class ServerPool {
   readonly size: number;
@@ -136,7 +143,7 @@ export class ServerPool {
     const from = this.state[s];
     if (from === to) return;
     const now = this.clock.now;
-    if (this.checked && ALLOWED[from * NSTATES + to] === 0) throw new IllegalTransitionError(SERVER_MACHINE, from, to, s);
+    if (this.checked) checkTransition(from, to, s);
     this.stateTime[s * NSTATES + from] += now - this.stateSince[s];
     this.stateSince[s] = now;
     this.state[s] = to;
@@ -149,7 +156,7 @@ export class ServerPool {
     this.inService[s]++;
     this.load[s]++;
     if (this.watch !== null) this.watch.loadChanged(s);
-    if (this.state[s] === ServerState.Idle) this.setState(s, ServerState.Busy);
+    if (this.state[s] === IDLE) this.setState(s, BUSY);
   }
 
   /** Ends a request's service; the slot is free (busy → idle when it was the last). */
@@ -158,7 +165,7 @@ export class ServerPool {
     this.inService[s]--;
     this.load[s]--;
     if (this.watch !== null) this.watch.loadChanged(s);
-    if (this.inService[s] === 0 && this.state[s] === ServerState.Busy) this.setState(s, ServerState.Idle);
+    if (this.inService[s] === 0 && this.state[s] === BUSY) this.setState(s, IDLE);
   }
 
   /** Appends request `r` to server `s`'s queue; the links are the request table's rows (`i32`). */

@@ -107,17 +107,20 @@ export class Workload {
    * arrival scheduled. Returns the end of the arrival window when this was the last arrival, else NaN.
    */
   admit(table: RequestTable, r: number, source: number): number {
-    if (this.closed) {
-      table.i32[r * ROW_I32 + I_CLIENT] = source;
-      table.f64[r * ROW_F64 + F_COST] = this.service.sample(this.serviceRng);
-      table.i32[r * ROW_I32 + I_KEY] = this.keyOf ? this.keyOf(this.keyRng) : 0;
-      if (--this.pendingArrivals === 0 && this.arrivalsLeft === 0) this.arrivalsDone = true; // the last request of the run
-      return NaN;
-    }
+    if (this.closed) return this.admitClosed(table, r, source);
     const cost = this.pendingCostMs;
     table.f64[r * ROW_F64 + F_COST] = cost === cost ? cost : this.service.sample(this.serviceRng);
     table.i32[r * ROW_I32 + I_KEY] = this.pendingKey >= 0 ? this.pendingKey : this.keyOf ? this.keyOf(this.keyRng) : 0;
     return this.scheduleOpen();
+  }
+
+  /** `admit` for a closed-loop client's request (out of line: the open case stays small enough to inline). */
+  private admitClosed(table: RequestTable, r: number, source: number): number {
+    table.i32[r * ROW_I32 + I_CLIENT] = source;
+    table.f64[r * ROW_F64 + F_COST] = this.service.sample(this.serviceRng);
+    table.i32[r * ROW_I32 + I_KEY] = this.keyOf ? this.keyOf(this.keyRng) : 0;
+    if (--this.pendingArrivals === 0 && this.arrivalsLeft === 0) this.arrivalsDone = true; // the last request of the run
+    return NaN;
   }
 
   /**

@@ -8,7 +8,10 @@
  * overflow are clamped to `Number.MAX_VALUE`. Draws per sample: constant 0, uniform, exponential,
  * Pareto, Weibull, empirical 1, lognormal 2, bimodal 1 + the chosen branch, gamma ≥ 3 (rejection).
  */
-import { exp1, randomInt, type Rng } from './rng.js';
+import { exp1 as importedExp1, randomInt, type Rng } from './rng.js';
+
+/** As a module constant: an import is loaded from its module cell, with a TDZ check, at every use (each exponential draw). */
+const exp1 = importedExp1;
 
 export type DistributionSpec =
   | { dist: 'constant'; valueMs: number }

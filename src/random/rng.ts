@@ -53,13 +53,16 @@ export class Xoshiro128 implements Rng {
 
   private refill(): void {
     const s = this.s, buf = this.buf;
-    let s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3], a = 0;
-    for (let k = 0; k < 2 * BLOCK; k++) {
-      const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
-      const t = s1 << 9;
+    let s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+    for (let k = 0; k < BLOCK; k++) {
+      // Two outputs per double: a (27 bits), then b (26 bits).
+      const a = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 5;
+      let t = s1 << 9;
       s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
-      if ((k & 1) === 0) a = r >>> 5;
-      else buf[k >> 1] = (a * 67108864 + (r >>> 6)) / 9007199254740992;
+      const b = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 6;
+      t = s1 << 9;
+      s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl(s3, 11);
+      buf[k] = (a * 67108864 + b) / 9007199254740992;
     }
     s[0] = s0; s[1] = s1; s[2] = s2; s[3] = s3;
     this.i = 0;
@@ -67,6 +70,9 @@ export class Xoshiro128 implements Rng {
     if (this.expUsed) this.makeExp();
   }
 }
+
+/** The class as a module constant for `exp1` (an exported binding is loaded from its module cell, with a TDZ check, at every use). */
+const XOSHIRO = Xoshiro128;
 
 /** splitmix32 over a one-word state, as in `shared/baselines` (used to seed xoshiro). */
 export function splitmix32(state: Uint32Array): number {
@@ -104,7 +110,7 @@ export function createBaselineStream(seed: number, k: number): Rng {
  * suffices (faster than log1p). Xoshiro128 makes these per block; any other Rng computes it.
  */
 export function exp1(rng: Rng): number {
-  return rng instanceof Xoshiro128 ? rng.exp() : -Math.log(1 - rng.next());
+  return rng instanceof XOSHIRO ? rng.exp() : -Math.log(1 - rng.next());
 }
 
 /** Uniform integer in [0, n) from `rng` (n ≥ 1, n < 2^53). */
