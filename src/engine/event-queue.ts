@@ -29,32 +29,33 @@
  * the heap.
  *
  * An event carries one non-negative 32-bit integer of data (the model packs kind and target into
- * it; negative values are the lanes' stand-ins, so `push` and `pushLane` refuse them). Every event
- * has an id, unique for the queue's life (`clear` included): `push` and `pushLane` return it and
- * the popped event's id is in `lastId`, which is how models cancel lazily (remember the id, ignore
- * events whose id is stale). A heap event's id is its sequence number (< 2⁵²); a lane event's id
- * is its handle in the lane: 2⁵² + lane · 2³⁶ + its position (the count of events the lane took
- * before it), exact in a double for up to 2¹⁶ lanes of 2³⁶ events each. Ids are for equality
- * only; the order of pops is the sequence numbers'.
+ * it; negative values are the lanes' stand-ins, so `push` and `pushLane` refuse them). The
+ * sequence number doubles as the event's id: `push` and `pushLane` return it, and the popped
+ * event's id is in `lastId`, which is how models cancel lazily (remember the id, ignore events
+ * whose id is stale). Ids stay small integers for the first 2³⁰ events, which V8 passes and
+ * returns without boxing.
  *
- * Cancellation, for lane events: `cancelLane` takes the id apart (position = id − the id of the
- * lane's head; valid while 0 ≤ position < the lane's length) and marks the entry dead (data −1):
- * a subtraction, a compare and a store, whatever the ring's size; it is no longer pending (`size`)
- * and never pops. Dead entries stay in the ring until the lane's stand-in reaches the top: then the
- * whole run of dead entries at the head goes at once and one stand-in for the next live head goes
- * in — one heap pop and push per run of cancelled timers, where a stale timer left to come due
- * cost that per timer plus its handling. `peekTime` never reports a dead entry's time (it drops
- * dead heads at the top first). An event a lane sent to the heap (pushed earlier than the lane's
- * last, or past a lane's 2³⁶ events or a queue's 2¹⁶ lanes) has a heap id and cannot be
- * cancelled: `cancelLane` says so and it pops as usual.
+ * Cancellation, for lane events: `pushLane` also leaves the event's position in its lane in
+ * `lanePos` (the count of events the lane took before it, modulo 2³⁰: a small integer), and `cancelLane(lane, id,
+ * pos)` finds the entry at that position — O(1): a subtraction, a range check and a comparison
+ * with the entry's sequence number, so it cancels event `id` or nothing — and marks it dead
+ * (data −1); it is no longer pending (`size`) and never pops. Dead entries stay in
+ * the ring until the lane's stand-in reaches the top: then the whole run of dead entries at the
+ * head goes at once and one stand-in for the next live head goes in — one heap pop and push per
+ * run of cancelled timers, where a stale timer left to come due cost that per timer plus its
+ * handling. `peekTime` never reports a dead entry's time (it drops dead heads at the top first).
+ * An event a lane sent to the heap (pushed earlier than the lane's last) cannot be cancelled:
+ * `cancelLane` says so and it pops as usual.
  */
 export class EventQueue {
   /** Events pending (heap, slot and lanes; cancelled ones not counted). */
   size = 0;
   /** Time of the most recently popped event. */
   lastTime = 0;
-  /** Id of the most recently popped event. */
+  /** Id (sequence number) of the most recently popped event. */
   lastId = -1;
+  /** Position in its lane of the event the last `pushLane` put there (its handle for `cancelLane`). */
+  lanePos = 0;
   private nextSeq = 0;
   private heapSize = 0;
   /** The heap, event i at [3i] time, [3i + 1] sequence, [3i + 2] data; children of i: 4i + 1 … 4i + 4. */
@@ -103,34 +104,34 @@ export class EventQueue {
 
   /** A new FIFO lane for `pushLane`; returns its number. */
   addLane(): number {
-    const lane = this.lanes.length;
-    this.lanes.push(new Lane(lane));
-    return lane;
+    this.lanes.push(new Lane());
+    return this.lanes.length - 1;
   }
 
   /**
-   * Adds an event to FIFO lane `lane` (from `addLane`); returns its id. Meant for events due a
-   * fixed delay after now; one due before the lane's last event goes to the heap instead.
+   * Adds an event to FIFO lane `lane` (from `addLane`); returns its id and leaves its position
+   * in `lanePos`. Meant for events due a fixed delay after now; one due before the lane's last
+   * event goes to the heap instead.
    */
   pushLane(lane: number, time: number, data: number): number {
     if ((data & 0x7fffffff) !== data) refuseData(data);
     const l = this.lanes[lane];
-    const id = l.headId + l.len;
-    if ((l.len > 0 && time < l.lastTime) || id === l.endId) return this.push(time, data);
-    const seq = this.nextSeq++;
+    if (l.len > 0 && time < l.lastTime) return this.push(time, data);
+    const id = this.nextSeq++;
     this.size++;
-    if (l.len === 0) this.heapInsert(time, seq, -1 - lane); // the new head's stand-in
-    l.add(time, seq, data);
+    if (l.len === 0) this.heapInsert(time, id, -1 - lane); // the new head's stand-in
+    this.lanePos = l.add(time, id, data);
     return id;
   }
 
   /**
-   * Cancels event `id` of lane `lane` if it is still in the lane's ring and not cancelled yet:
-   * it will not pop and `size` drops by one; returns whether it did. False for an event already
-   * popped, one the lane sent to the heap, or an id of another lane. O(1).
+   * Cancels event `id` of lane `lane`, at position `pos` (`lanePos` after its push), if it is
+   * still in the lane's ring and not cancelled yet: it will not pop and `size` drops by one;
+   * returns whether it did. False for an event already popped, one the lane sent to the heap, or
+   * an (id, pos) of another lane or event. O(1).
    */
-  cancelLane(lane: number, id: number): boolean {
-    if (!this.lanes[lane].kill(id)) return false;
+  cancelLane(lane: number, id: number, pos: number): boolean {
+    if (!this.lanes[lane].kill(id, pos)) return false;
     this.size--;
     return true;
   }
@@ -169,7 +170,6 @@ export class EventQueue {
   private popLane(lane: number): number {
     for (;;) {
       const l = this.lanes[lane];
-      this.lastId = l.headId;
       const data = l.take();
       if (data < 0) l.skipDead();
       if (l.len > 0) this.heapInsert(l.headTime(), l.headSeq(), -1 - lane);
@@ -245,34 +245,31 @@ function refuseData(data: number): never {
   throw new RangeError(`EventQueue: an event's data must be an integer from 0 to 2147483647, got ${data}`);
 }
 
-/** Lane ids: 2⁵² + lane · 2³⁶ + position, below 2⁵³ (exact) for lanes < 2¹⁶; heap ids (sequence numbers) stay below 2⁵². */
-const LANE_ID_BASE = 2 ** 52, LANE_ID_SPAN = 2 ** 36, MAX_LANES = 2 ** 16;
+/** Lane positions count modulo 2³⁰. */
+const POS_MASK = 0x3fffffff;
 
 /**
  * A FIFO ring of events (time, sequence, data) in typed arrays, growing by doubling. Its entries
- * have consecutive ids from `headId` (the head's) on; `endId` is the first id it may not give
- * (a lane past 2¹⁶ has none to give: its events go to the heap).
+ * have consecutive positions from `headPos` (the head's) on, a counter modulo 2³⁰ (small integers,
+ * never boxed): only differences of positions are used, and a ring never holds 2²⁹ entries.
  */
 class Lane {
   len = 0;
   lastTime = -Infinity;
-  headId: number;
-  readonly endId: number;
+  private headPos = 0;
   private head = 0;
   private time = new Float64Array(16);
   private seq = new Float64Array(16);
   private data = new Int32Array(16);
 
-  constructor(lane: number) {
-    this.headId = lane < MAX_LANES ? LANE_ID_BASE + lane * LANE_ID_SPAN : 0;
-    this.endId = lane < MAX_LANES ? this.headId + LANE_ID_SPAN : 0;
-  }
-
-  add(time: number, seq: number, data: number): void {
+  /** Appends an entry; returns its position. */
+  add(time: number, seq: number, data: number): number {
     if (this.len === this.time.length) this.grow();
-    const i = (this.head + this.len++) & (this.time.length - 1);
+    const k = this.len++;
+    const i = (this.head + k) & (this.time.length - 1);
     this.time[i] = time; this.seq[i] = seq; this.data[i] = data;
     this.lastTime = time;
+    return (this.headPos + k) & POS_MASK;
   }
 
   headTime(): number {
@@ -288,7 +285,7 @@ class Lane {
     const d = this.data[this.head];
     this.head = (this.head + 1) & (this.time.length - 1);
     this.len--;
-    this.headId++;
+    this.headPos = (this.headPos + 1) & POS_MASK;
     return d;
   }
 
@@ -302,23 +299,21 @@ class Lane {
     while (this.len > 0 && this.data[this.head] < 0) {
       this.head = (this.head + 1) & mask;
       this.len--;
-      this.headId++;
+      this.headPos = (this.headPos + 1) & POS_MASK;
     }
   }
 
-  /** Marks the entry of id `id` cancelled; false if it is not in the ring (popped, another lane's, a heap id) or already cancelled. */
-  kill(id: number): boolean {
-    const rel = id - this.headId, k = rel >>> 0; // k === rel: an integer from 0 to 2³² − 1
-    if (k !== rel || k >= this.len) return false;
+  /** Marks the entry at position `pos` cancelled if its sequence is `seq`; false if it is not in the ring (popped, another's) or already cancelled. */
+  kill(seq: number, pos: number): boolean {
+    const k = (pos - this.headPos) & POS_MASK; // from the head, modulo 2³⁰: a position before it is ≥ 2²⁹
+    if (k >= this.len) return false;
     const i = (this.head + k) & (this.time.length - 1);
-    if (this.data[i] < 0) return false;
+    if (this.seq[i] !== seq || this.data[i] < 0) return false;
     this.data[i] = -1;
     return true;
   }
 
-  /** Empties the ring; its ids are not given again. */
   clear(): void {
-    this.headId += this.len;
     this.len = 0;
   }
 

@@ -86,19 +86,28 @@ export class Simulation {
     return this.queue.addLane();
   }
 
-  /** `schedule`, through FIFO lane `lane`: for events due a fixed delay after now, in the order scheduled. */
+  /**
+   * `schedule`, through FIFO lane `lane`: for events due a fixed delay after now, in the order
+   * scheduled. Returns the id; the event's position in the lane, for `cancelLane`, is `lanePos`.
+   */
   scheduleLane(lane: number, atMs: number, kind: number, target: number): number {
     if (!(atMs >= this.now && atMs <= MAX_TIME_MS)) this.refuse(atMs);
     return this.queue.pushLane(lane, atMs, (target << KIND_BITS) | kind);
   }
 
+  /** Position in its lane of the event the last `scheduleLane` scheduled (a small integer). */
+  get lanePos(): number {
+    return this.queue.lanePos;
+  }
+
   /**
-   * Cancels event `id` scheduled through lane `lane` (see EventQueue.cancelLane): it is never
-   * handled nor counted in `events`. False when it cannot (already handled, sent to the heap, not
-   * of this lane): keep ignoring it by its id when it comes, as for any event.
+   * Cancels event `id` scheduled through lane `lane` at position `pos` (see
+   * EventQueue.cancelLane; O(1)): it is never handled nor counted in `events`. False when it
+   * cannot (already handled, sent to the heap, not of this lane): keep ignoring it by its id when
+   * it comes, as for any event.
    */
-  cancelLane(lane: number, id: number): boolean {
-    return this.queue.cancelLane(lane, id);
+  cancelLane(lane: number, id: number, pos: number): boolean {
+    return this.queue.cancelLane(lane, id, pos);
   }
 
   /** Id of the event being handled (for lazy cancellation: compare with an id you kept). */

@@ -23,6 +23,14 @@ export class ClientPolicy {
   readonly refusedLane: number;
   private readonly rng: Rng;
   private readonly budget: RetryBudget | null;
+  /**
+   * Lane positions (Simulation.lanePos) of the pending timers whose ids the table holds, by row:
+   * the attempt's timeout or connect timer (F_TIMEOUT_ID), the request's deadline and next hedge.
+   * With the id they make the O(1) handle `cancelLane` takes. Grown to the table's size on use.
+   */
+  private timerPos: Int32Array<ArrayBuffer> = new Int32Array(0);
+  private deadlinePos: Int32Array<ArrayBuffer> = new Int32Array(0);
+  private hedgePos: Int32Array<ArrayBuffer> = new Int32Array(0);
 
   constructor(readonly config: ClientConfig | undefined, private readonly sim: Simulation, seed: number) {
     const lane = (used: boolean) => (used ? sim.addLane() : -1);
@@ -39,7 +47,11 @@ export class ClientPolicy {
   arrived(table: RequestTable, p: number, latency: Histogram): void {
     const client = this.config!, now = this.sim.now;
     this.budget?.deposit(now);
-    if (client.deadlineMs !== undefined) table.deadlineId[p] = this.sim.scheduleLane(this.deadlineLane, now + client.deadlineMs, EventKind.Deadline, p);
+    if (client.deadlineMs !== undefined) {
+      table.deadlineId[p] = this.sim.scheduleLane(this.deadlineLane, now + client.deadlineMs, EventKind.Deadline, p);
+      if (p >= this.deadlinePos.length) this.deadlinePos = grown(this.deadlinePos, table.size);
+      this.deadlinePos[p] = this.sim.lanePos;
+    }
     if (client.hedge) this.scheduleHedge(table, p, latency);
   }
 
@@ -50,12 +62,16 @@ export class ClientPolicy {
     if (h.percentile !== undefined && latency.count >= 100) delay = latency.quantile(h.percentile / 100);
     if (delay === Infinity) return;
     table.hedgeId[p] = this.sim.scheduleLane(this.hedgeLane, this.sim.now + delay, EventKind.Hedge, p);
+    if (p >= this.hedgePos.length) this.hedgePos = grown(this.hedgePos, table.size);
+    this.hedgePos[p] = this.sim.lanePos;
   }
 
   /** Attempt `r` is at a server: the client stops waiting for it after `timeoutMs` (if set). */
   armTimeout(table: RequestTable, r: number): void {
     const timeoutMs = this.config?.timeoutMs;
-    if (timeoutMs !== undefined) table.f64[r * ROW_F64 + F_TIMEOUT_ID] = this.sim.scheduleLane(this.timeoutLane, this.sim.now + timeoutMs, EventKind.AttemptTimeout, r);
+    if (timeoutMs === undefined) return;
+    table.f64[r * ROW_F64 + F_TIMEOUT_ID] = this.sim.scheduleLane(this.timeoutLane, this.sim.now + timeoutMs, EventKind.AttemptTimeout, r);
+    this.keepTimerPos(table, r);
   }
 
   /** Attempt `r` went to a server that is down: the connection hangs for `connectTimeoutMs` (0: refused at once, returns false). */
@@ -63,7 +79,13 @@ export class ClientPolicy {
     const connectMs = this.config ? this.config.connectTimeoutMs : 0;
     if (!(connectMs > 0)) return false;
     table.f64[r * ROW_F64 + F_TIMEOUT_ID] = this.sim.scheduleLane(this.refusedLane, this.sim.now + connectMs, EventKind.Refused, r);
+    this.keepTimerPos(table, r);
     return true;
+  }
+
+  private keepTimerPos(table: RequestTable, r: number): void {
+    if (r >= this.timerPos.length) this.timerPos = grown(this.timerPos, table.size);
+    this.timerPos[r] = this.sim.lanePos;
   }
 
   /**
@@ -75,21 +97,22 @@ export class ClientPolicy {
     if (id < 0) return;
     table.f64[k] = -1;
     if (id === this.sim.currentEventId) return;
-    if (this.timeoutLane >= 0 && this.sim.cancelLane(this.timeoutLane, id)) return;
-    if (this.refusedLane >= 0) this.sim.cancelLane(this.refusedLane, id);
+    const pos = this.timerPos[r];
+    if (this.timeoutLane >= 0 && this.sim.cancelLane(this.timeoutLane, id, pos)) return;
+    if (this.refusedLane >= 0) this.sim.cancelLane(this.refusedLane, id, pos);
   }
 
   /** Request `p` ended: its deadline and next hedge taken out of their lanes (unless being handled) and forgotten. */
   cancelRequestTimers(table: RequestTable, p: number): void {
-    if (this.deadlineLane >= 0) this.cancelIn(this.deadlineLane, table.deadlineId, p);
-    if (this.hedgeLane >= 0) this.cancelIn(this.hedgeLane, table.hedgeId, p);
+    if (this.deadlineLane >= 0) this.cancelIn(this.deadlineLane, table.deadlineId, this.deadlinePos, p);
+    if (this.hedgeLane >= 0) this.cancelIn(this.hedgeLane, table.hedgeId, this.hedgePos, p);
   }
 
-  /** The event of lane `lane` whose id `ids[p]` holds (-1: none): taken out of the lane unless it is being handled, and forgotten. */
-  private cancelIn(lane: number, ids: Float64Array, p: number): void {
+  /** The event of lane `lane` whose id `ids[p]` holds (-1: none) and position `pos[p]`: taken out of the lane unless it is being handled, and forgotten. */
+  private cancelIn(lane: number, ids: Float64Array, pos: Int32Array, p: number): void {
     const id = ids[p];
     ids[p] = -1;
-    if (id >= 0 && id !== this.sim.currentEventId) this.sim.cancelLane(lane, id);
+    if (id >= 0 && id !== this.sim.currentEventId) this.sim.cancelLane(lane, id, pos[p]);
   }
 
   /**
@@ -104,4 +127,11 @@ export class ClientPolicy {
     table.retryId[p] = this.sim.schedule(now + wait, EventKind.Retry, p);
     return true;
   }
+}
+
+/** `a` copied into a new array of length `n` (> a.length). */
+function grown(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(n);
+  b.set(a);
+  return b;
 }

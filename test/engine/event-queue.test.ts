@@ -4,16 +4,12 @@ import { Xoshiro128 } from '../../src/random/rng.js';
 
 type Pending = { t: number; id: number; d: number };
 
-/**
- * Pops `q` and checks it gave the earliest pending event by (time, order pushed), found by a
- * linear scan, and reported its id. Every caller pushes data in increasing order, so `d` is the
- * order pushed (ids are not: a lane event's id is its handle in the lane).
- */
+/** Pops `q` and checks it gave the earliest pending event by (time, id), found by a linear scan. */
 function popLikeOracle<E extends Pending>(q: EventQueue, pending: E[]): E {
   let k = 0;
   for (let j = 1; j < pending.length; j++) {
     const a = pending[j], b = pending[k];
-    if (a.t < b.t || (a.t === b.t && a.d < b.d)) k = j;
+    if (a.t < b.t || (a.t === b.t && a.id < b.id)) k = j;
   }
   const want = pending.splice(k, 1)[0];
   expect(q.peekTime()).toBe(want.t);
@@ -112,7 +108,7 @@ describe('EventQueue', () => {
     const rng = new Xoshiro128([21, 22, 23, 24]);
     const q = new EventQueue(2);
     const lanes = [q.addLane(), q.addLane(), q.addLane()];
-    type Entry = Pending & { lane: number; sure: boolean };
+    type Entry = Pending & { lane: number; pos: number; sure: boolean };
     let pending: Entry[] = [], laneLast = [-Infinity, -Infinity, -Infinity];
     const gone: Entry[] = []; // popped or cancelled: cancelling again is refused
     let cancelled = 0, uncertainRefused = 0;
@@ -131,16 +127,16 @@ describe('EventQueue', () => {
         const id = k === -1 ? q.push(t, i) : q.pushLane(lanes[k], t, i);
         const sure = k >= 0 && t >= laneLast[k];
         if (sure) laneLast[k] = t;
-        pending.push({ t, id, d: i, lane: k, sure });
+        pending.push({ t, id, d: i, lane: k, pos: sure ? q.lanePos : -1, sure });
       } else if (u < 0.7) {
         const j = Math.floor(rng.next() * pending.length), e = pending[j];
         if (e.lane === -1) {
-          expect(q.cancelLane(lanes[Math.floor(rng.next() * 3)], e.id)).toBe(false);
+          expect(q.cancelLane(lanes[Math.floor(rng.next() * 3)], e.id, q.lanePos)).toBe(false);
           continue;
         }
-        expect(q.cancelLane(lanes[(e.lane + 1) % 3], e.id)).toBe(false);
-        const ok = q.cancelLane(lanes[e.lane], e.id);
-        if (e.sure) expect(ok).toBe(true);
+        expect(q.cancelLane(lanes[(e.lane + 1) % 3], e.id, e.pos)).toBe(false);
+        const ok = q.cancelLane(lanes[e.lane], e.id, e.pos);
+        expect(ok).toBe(e.sure);
         if (ok) {
           pending.splice(j, 1);
           gone.push(e);
@@ -150,7 +146,7 @@ describe('EventQueue', () => {
         expect(q.peekTime()).toBe(earliest());
         if (gone.length > 0) {
           const g = gone[Math.floor(rng.next() * gone.length)];
-          if (g.lane >= 0) expect(q.cancelLane(lanes[g.lane], g.id)).toBe(false);
+          if (g.lane >= 0) expect(q.cancelLane(lanes[g.lane], g.id, g.pos)).toBe(false);
         }
       } else {
         const before = pending.length;
@@ -168,18 +164,18 @@ describe('EventQueue', () => {
   it('a lane whose every entry is cancelled is empty: peekTime skips it, pushes after it pop in order', () => {
     const q = new EventQueue(2);
     const lane = q.addLane();
-    const ids = [1, 2, 3, 4, 5].map((t) => q.pushLane(lane, t, t));
+    const handles = [1, 2, 3, 4, 5].map((t) => [q.pushLane(lane, t, t), q.lanePos]);
     q.push(10, 100);
-    for (const id of ids) expect(q.cancelLane(lane, id)).toBe(true);
+    for (const [id, pos] of handles) expect(q.cancelLane(lane, id, pos)).toBe(true);
     expect([q.size, q.peekTime()]).toEqual([1, 10]);
-    const a = q.pushLane(lane, 6, 6);
+    const a = q.pushLane(lane, 6, 6), aPos = q.lanePos;
     q.pushLane(lane, 7, 7);
-    expect(q.cancelLane(lane, a)).toBe(true);
+    expect(q.cancelLane(lane, a, aPos)).toBe(true);
     expect([q.size, q.peekTime()]).toEqual([2, 7]);
     expect([q.pop(), q.lastTime, q.pop(), q.lastTime]).toEqual([7, 7, 100, 10]);
     expect([q.size, q.peekTime()]).toEqual([0, Infinity]);
-    expect(q.cancelLane(lane, a)).toBe(false);
-    expect(q.cancelLane(lane, -1)).toBe(false);
+    expect(q.cancelLane(lane, a, aPos)).toBe(false);
+    expect(q.cancelLane(lane, -1, aPos)).toBe(false);
   });
 
   it("keeps every non-negative 32-bit datum apart from the lanes' stand-ins (data -1 - lane)", () => {
@@ -211,17 +207,18 @@ describe('EventQueue', () => {
     expect(q.lastTime).toBe(3);
   });
 
-  it('cancelLane by handle is exact while rings grow, wrap and are cleared: stale, foreign and malformed handles are refused', () => {
+  it('cancelLane by (id, position) is exact while rings grow, wrap and are cleared: stale, foreign and mismatched handles are refused', () => {
     // Four lanes whose rings start small and grow (doubling) while many handles are outstanding,
-    // wrap around as heads pop, and clear() twice; half the steps cancel: a pending lane event
-    // (true, once), then the same handle again, a popped or cleared one, one of another lane, a
-    // heap id, and a malformed number (all false). Ids are unique over the queue's life.
+    // wrap around as heads pop, and clear() twice; a fifth of the steps cancel a pending lane event
+    // (true, once), after trying it with another lane, its id with another event's position and
+    // its position with another event's id (all false); then a popped, cancelled or cleared
+    // event's handle, and positions next to or far from its own (false).
     const rng = new Xoshiro128([31, 32, 33, 34]);
     const q = new EventQueue(2);
     const lanes = [q.addLane(), q.addLane(), q.addLane(), q.addLane()];
-    type Entry = Pending & { lane: number };
+    type Entry = Pending & { lane: number; pos: number };
     let pending: Entry[] = [];
-    const gone: Entry[] = [], seen = new Set<number>();
+    const gone: Entry[] = [];
     let cancelled = 0, maxLen = 0;
     const earliest = () => pending.reduce((m, e) => Math.min(m, e.t), Infinity);
     for (let i = 0; i < 40_000; i++) {
@@ -237,29 +234,29 @@ describe('EventQueue', () => {
         const k = Math.floor(rng.next() * 5) - 1; // -1: heap, 0..3: lanes at delays 1, 2, 4, 4
         const t = q.lastTime + (k === -1 ? Math.floor(rng.next() * 6) : [1, 2, 4, 4][k]);
         const id = k === -1 ? q.push(t, i) : q.pushLane(lanes[k], t, i);
-        expect(seen.has(id)).toBe(false);
-        seen.add(id);
-        pending.push({ t, id, d: i, lane: k });
+        pending.push({ t, id, d: i, lane: k, pos: k === -1 ? -1 : q.lanePos });
         maxLen = Math.max(maxLen, pending.length);
       } else if (u < pushing + 0.2) {
         const j = Math.floor(rng.next() * pending.length), e = pending[j];
+        const other = pending[Math.floor(rng.next() * pending.length)];
         if (e.lane === -1) {
-          expect(q.cancelLane(lanes[Math.floor(rng.next() * 4)], e.id)).toBe(false);
+          expect(q.cancelLane(lanes[Math.floor(rng.next() * 4)], e.id, other.pos)).toBe(false);
         } else {
-          expect(q.cancelLane(lanes[(e.lane + 1 + Math.floor(rng.next() * 3)) % 4], e.id)).toBe(false);
-          expect(q.cancelLane(lanes[e.lane], e.id)).toBe(true);
-          expect(q.cancelLane(lanes[e.lane], e.id)).toBe(false);
+          expect(q.cancelLane(lanes[(e.lane + 1 + Math.floor(rng.next() * 3)) % 4], e.id, e.pos)).toBe(false);
+          if (other.pos !== e.pos) expect(q.cancelLane(lanes[e.lane], e.id, other.pos)).toBe(false);
+          if (other !== e) expect(q.cancelLane(lanes[e.lane], other.id, e.pos)).toBe(false);
+          expect(q.cancelLane(lanes[e.lane], e.id, e.pos)).toBe(true);
+          expect(q.cancelLane(lanes[e.lane], e.id, e.pos)).toBe(false);
           pending.splice(j, 1);
           gone.push(e);
           cancelled++;
         }
         if (gone.length > 0) {
           const g = gone[Math.floor(rng.next() * gone.length)];
-          expect(q.cancelLane(lanes[Math.max(g.lane, 0)], g.id)).toBe(false);
+          expect(q.cancelLane(lanes[Math.max(g.lane, 0)], g.id, g.pos)).toBe(false);
         }
-        if (i % 16 === 0) {
-          const l = lanes[Math.floor(rng.next() * 4)];
-          for (const bad of [-1, NaN, Infinity, 0.5, 2 ** 52 + 0.5, 2 ** 53]) expect(q.cancelLane(l, bad), String(bad)).toBe(false);
+        if (i % 16 === 0 && e.lane >= 0) {
+          for (const bad of [e.pos - 1, e.pos + 1, e.pos + 2 ** 29]) expect(q.cancelLane(lanes[e.lane], e.id, bad), String(bad)).toBe(false);
         }
       } else if (u < pushing + 0.3) {
         expect(q.peekTime()).toBe(earliest());
@@ -271,34 +268,22 @@ describe('EventQueue', () => {
     while (pending.length > 0) popLikeOracle(q, pending);
     expect([q.size, q.peekTime()]).toEqual([0, Infinity]);
     expect(cancelled).toBeGreaterThan(4000);
-    expect(maxLen).toBeGreaterThan(500); // rings grew from 16 entries with handles outstanding
+    expect(maxLen).toBeGreaterThan(500); // over 100 per ring: rings grew from 16 entries with handles outstanding
   });
 
-  it("a lane's events go to the heap (and cannot be cancelled) once its 2^36 ids are used, still in order", () => {
+  it('lane positions count modulo 2^30: handles across the wrap cancel exactly, and stay small integers', () => {
     const q = new EventQueue(2);
     const lane = q.addLane();
-    const l = (q as unknown as { lanes: { headId: number; endId: number }[] }).lanes[lane];
-    l.headId = l.endId - 2; // as after 2^36 − 2 events, without pushing them
-    const ids = [1, 2, 3, 4].map((t) => q.pushLane(lane, t, t));
-    expect(ids.slice(0, 2)).toEqual([l.endId - 2, l.endId - 1]);
-    expect(ids.slice(2).every((id) => id < 2 ** 52)).toBe(true); // heap ids
-    expect(ids.slice(1).map((id) => q.cancelLane(lane, id))).toEqual([true, false, false]);
-    const out: number[][] = [];
-    while (q.size > 0) out.push([q.pop(), q.lastId]);
-    expect(out).toEqual([[1, ids[0]], [3, ids[2]], [4, ids[3]]]);
-  });
-
-  it('lanes past the 2^16th send their events to the heap: same order, ids unique, not cancellable', () => {
-    const q = new EventQueue(2);
-    for (let k = 0; k < 2 ** 16; k++) q.addLane();
-    const last = q.addLane(), first = 0;
-    const a = q.pushLane(last, 5, 1), b = q.pushLane(first, 5, 2), c = q.pushLane(last, 5, 3);
-    expect(new Set([a, b, c]).size).toBe(3);
-    expect([a < 2 ** 52, b >= 2 ** 52, c < 2 ** 52]).toEqual([true, true, true]);
-    expect([q.cancelLane(last, a), q.cancelLane(first, a), q.cancelLane(last, b)]).toEqual([false, false, false]);
-    const out: number[] = [];
-    while (q.size > 0) out.push(q.pop());
-    expect(out).toEqual([1, 2, 3]);
+    (q as unknown as { lanes: { headPos: number }[] }).lanes[lane].headPos = 2 ** 30 - 2; // as after 2^30 − 2 events
+    const handles = [1, 2, 3, 4].map((t) => [q.pushLane(lane, t, t), q.lanePos]);
+    expect(handles.map((h) => h[1])).toEqual([2 ** 30 - 2, 2 ** 30 - 1, 0, 1]);
+    expect(q.cancelLane(lane, handles[1][0], handles[1][1])).toBe(true);
+    expect(q.cancelLane(lane, handles[2][0], handles[2][1])).toBe(true);
+    expect(q.pop()).toBe(1); // the head moves across the wrap
+    expect(q.cancelLane(lane, handles[0][0], handles[0][1])).toBe(false);
+    expect(q.cancelLane(lane, handles[3][0], handles[2][1])).toBe(false);
+    expect([q.size, q.pop(), q.size]).toEqual([1, 4, 0]);
+    expect(q.cancelLane(lane, handles[3][0], handles[3][1])).toBe(false);
   });
 
   it('push returns increasing ids and pop reports the popped id in lastId', () => {

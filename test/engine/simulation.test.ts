@@ -77,14 +77,15 @@ describe('Simulation', () => {
     const sim = new Simulation();
     const seen = recorder(sim);
     const lane = sim.addLane();
-    const ids = [2, 4, 6].map((t) => sim.scheduleLane(lane, t, 3, t));
+    const ids = [2, 4, 6].map((t) => [sim.scheduleLane(lane, t, 3, t), sim.lanePos]);
     sim.schedule(5, 1, 5);
-    expect(sim.cancelLane(lane, ids[1])).toBe(true);
-    expect(sim.cancelLane(lane, ids[1])).toBe(false);
+    expect(sim.cancelLane(lane, ids[1][0], ids[1][1])).toBe(true);
+    expect(sim.cancelLane(lane, ids[1][0], ids[1][1])).toBe(false);
     expect(sim.runUntil(4)).toBe(1);
     expect(sim.peek()).toBe(5);
-    expect(sim.cancelLane(lane, ids[0])).toBe(false); // already handled
-    expect(sim.cancelLane(lane, ids[2])).toBe(true);
+    expect(sim.cancelLane(lane, ids[0][0], ids[0][1])).toBe(false); // already handled
+    expect(sim.cancelLane(lane, ids[2][0], ids[0][1])).toBe(false); // not at that position
+    expect(sim.cancelLane(lane, ids[2][0], ids[2][1])).toBe(true);
     expect(sim.peek()).toBe(5);
     sim.run();
     expect(seen).toEqual([[2, 3, 2], [5, 1, 5]]);
