@@ -1,6 +1,6 @@
 /**
- * Times in state wait in a buffer per state and reach its histogram 4,096 at a time, sorted
- * (world.ts recordTime/flushTime): the histogram counts do not depend on when or in which order
+ * Times in state wait in a buffer per state and reach its histogram 4,096 at a time (world.ts
+ * recordTime/flushTime): the histogram counts do not depend on when or in which order
  * values are recorded, so a run whose buffers are flushed at arbitrary instants (a summary taken
  * mid-run flushes them) must end with the same summary as one flushed only at the end, and every
  * time recorded must be counted once.
