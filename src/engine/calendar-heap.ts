@@ -77,6 +77,29 @@ export class CalendarHeap {
     this.heapLimit = heapMax;
   }
 
+  /**
+   * Room for `entries` pending entries in every part (heap, buckets' chunks, overflow, +Infinity
+   * FIFO), so that no array is reallocated while at most that many are pending (bench/touches.mjs
+   * wraps the arrays to count the cache lines they touch).
+   */
+  reserve(entries: number): void {
+    const e = Math.max(1, Math.ceil(entries)), buckets = 4 * Math.ceil(e / PER_BUCKET) + 1, chunks = Math.ceil(e / CHUNK) + buckets;
+    if (this.h.length < 3 * e) this.h = resized(this.h, 3 * e, 3 * this.n);
+    if (this.ov.length < 3 * e) this.ov = resized(this.ov, 3 * e, 3 * this.ovN);
+    if (this.inf.length < 2 * e) this.inf = resized(this.inf, 2 * e, 2 * (this.infHead + this.infN));
+    if (this.next.length < chunks) {
+      const nx = new Int32Array(chunks);
+      nx.set(this.next);
+      this.next = nx;
+      this.ch = resized(this.ch, 3 * CHUNK * chunks, this.ch.length);
+    }
+    if (this.bk.length < 3 * buckets) {
+      const b = new Int32Array(3 * buckets).fill(-1);
+      b.set(this.bk);
+      this.bk = b;
+    }
+  }
+
   /** Adds entry (time, seq, data). */
   protected insertEntry(time: number, seq: number, data: number): void {
     this.count++;
@@ -241,10 +264,10 @@ export class CalendarHeap {
   }
 
   /**
-   * Heap and buckets are empty: a new calendar for the overflow. Origin its least time, width
-   * such that the buckets span twice the distance from it to the sample median (the far tail
-   * stays in the overflow), about PER_BUCKET entries per bucket. One time only: the heap takes
-   * that instant. Few entries: back to the heap alone.
+   * Heap and buckets are empty: a new calendar for the overflow. Origin its least time; the
+   * buckets span twice the distance from it to the sample median (the far tail stays in the
+   * overflow), each about PER_BUCKET entries wide at the front's density. One time only: the heap
+   * takes that instant. Few entries: back to the heap alone.
    */
   private rebuild(): void {
     const O = this.ov, n = this.ovN;
@@ -264,14 +287,18 @@ export class CalendarHeap {
     let a = 0, b = SAMPLES;
     while (a < b && S[a] === -Infinity) a++;
     while (b > a && !(S[b - 1] < Infinity)) b--;
-    let s = a + ((b - a) >> 1);
+    // the front's density: the lowest eighth of the samples (past those at min) over its time range
+    let f = a + Math.max(1, (b - a) >> 3);
+    while (f < b && S[f] === min) f++;
+    let s = Math.max(f, a + ((b - a) >> 1));
     while (s < b && S[s] === min) s++;
     const span = s < b ? 2 * (S[s] - min) : 0;
     let nb = 0, scale = Infinity;
     if (span > 0) {
-      let inside = 0;
-      for (let j = a; j < b; j++) if (S[j] - min < span) inside++;
-      nb = Math.max(1, Math.ceil((n * inside) / SAMPLES / PER_BUCKET));
+      // bucket width: PER_BUCKET entries at the front's density (pushes keep the later buckets
+      // as dense by the time they are reached), at most 4 buckets per PER_BUCKET entries
+      const width = (PER_BUCKET * (S[f] - min) * SAMPLES) / ((f - a) * n);
+      nb = Math.max(1, Math.min(Math.ceil(span / width), 4 * Math.ceil(n / PER_BUCKET)));
       scale = nb / span;
     }
     if (!(scale < Infinity)) { // one instant (or a span too small to divide): the heap takes min and earlier only
@@ -344,7 +371,12 @@ export class CalendarHeap {
 
 /** A copy of `a` twice as long (its first `used` elements kept). */
 function grown(a: Float64Array, used: number) {
-  const b = new Float64Array(2 * Math.max(a.length, 1));
+  return resized(a, 2 * Math.max(a.length, 1), used);
+}
+
+/** A copy of `a` of length `length` (its first `used` elements kept). */
+function resized(a: Float64Array, length: number, used: number) {
+  const b = new Float64Array(length);
   b.set(a.subarray(0, used));
   return b;
 }

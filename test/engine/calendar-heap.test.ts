@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CalendarHeap } from '../../src/engine/calendar-heap.js';
+import { EventQueue } from '../../src/engine/event-queue.js';
 import { Xoshiro128 } from '../../src/random/rng.js';
 
 /** CalendarHeap's protected operations made public, plus a look at which structure holds the entries. */
@@ -191,7 +192,58 @@ describe('CalendarHeap', () => {
     expect(q.heapEntries()).toBeLessThan(1000);
   });
 
+  it('reserve(n): no array is reallocated while at most n entries are pending, in any mode', () => {
+    const q = new Q(1, 64, 16);
+    q.reserve(3000);
+    const arrays = () => ['h', 'bk', 'ch', 'next', 'ov', 'inf'].map((k) => (q as unknown as Record<string, unknown>)[k]);
+    const before = arrays();
+    const rng = new Xoshiro128([3, 1, 4, 1]);
+    let seq = 0;
+    // a hold model at 3,000 (exponential, then one instant, then a heavy tail with +Infinity), drained
+    for (const next of [(now: number) => now + exp(rng), (now: number) => now, (now: number) => (rng.next() < 0.1 ? Infinity : now + (1 - rng.next()) ** -2)]) {
+      while (q.count < 3000) q.push(next(0), seq++, 0);
+      for (let i = 0; i < 20_000; i++) q.push(next(q.pop()[0]), seq++, 0);
+      while (q.count > 0) q.pop();
+    }
+    expect(arrays()).toEqual(before);
+    expect(arrays().every((a, i) => a === before[i])).toBe(true);
+  });
+
   it('refuses calendarMin above heapMax', () => {
     expect(() => new Q(1, 16, 32)).toThrow(/calendarMin must be from 1 to heapMax \(16\), got 32/);
+  });
+});
+
+describe('EventQueue on the calendar', () => {
+  it('20,000 pending with the slot and three lanes: pops by (time, push order), every event once', () => {
+    // A queue pops correctly iff what it pops is sorted by (time, push order) and every pushed event
+    // pops exactly once (an event popped before a pending earlier one would come out of order).
+    const q = new EventQueue();
+    const lanes = [q.addLane(), q.addLane(), q.addLane()];
+    const delays = [0, 2.5, 7]; // constant delays per lane (equal times within a lane too)
+    const rng = new Xoshiro128([2, 7, 1, 8]);
+    let pushed = 0, popped = 0, outOfOrder = 0, lastT = -Infinity, lastD = -1;
+    const seen = new Uint8Array(200_000);
+    const push = (now: number) => {
+      const u = rng.next();
+      if (u < 0.3) q.pushLane(lanes[Math.floor(u * 10)], now + delays[Math.floor(u * 10)], pushed);
+      else q.push(u < 0.35 ? now : now + 5 * exp(rng), pushed);
+      pushed++;
+    };
+    const pop = () => {
+      const d = q.pop(), t = q.lastTime;
+      if (t < lastT || (t === lastT && d < lastD)) outOfOrder++;
+      if (seen[d]++) outOfOrder++;
+      lastT = t;
+      lastD = d;
+      popped++;
+      return t;
+    };
+    while (pushed < 20_000) push(0);
+    while (pushed < 150_000) push(pop());
+    expect(q.size).toBe(20_000);
+    while (q.size > 0) pop();
+    expect(q.peekTime()).toBe(Infinity);
+    expect([outOfOrder, popped]).toEqual([0, pushed]);
   });
 });
