@@ -7,7 +7,7 @@
 import { EventKind } from './event-kind.js';
 import { LimitOutcome } from './concurrency-limit.js';
 import { AttemptState, ServerState } from './states.js';
-import { WORK, FAIL } from './topology-steps.js';
+import * as steps from './topology-steps.js';
 import { TopologyServers } from './topology-servers.js';
 import * as rows from './request-table.js';
 
@@ -16,6 +16,9 @@ const {
   F_DEPART_ID, F_END, F_SENT, F_START, I_AT_SERVER, I_BALANCER, I_CALL, I_COUNTED, I_HEDGE_HEAD,
   I_KEY, I_MEASURED, I_NEXT_HEDGE, I_SERVER, I_STATE, ROW_F64, ROW_I32
 } = rows;
+/** Imported values as module constants, which V8 folds into optimized code (imported bindings it loads at every use). */
+const { WORK, FAIL } = steps;
+const { Departure: K_DEPARTURE, NetReturn: K_NET_RETURN } = EventKind;
 
 const A = AttemptState;
 
@@ -91,7 +94,7 @@ export abstract class TopologyAttempts extends TopologyServers {
         const s = t.i32[a * ROW_I32 + I_SERVER], now = this.sim.now;
         const endMs = now + step.dist!.sample(svc.rng) / (this.health === null ? this.pool.speed[s] : this.health.speed(s));
         t.f64[a * ROW_F64 + F_END] = endMs;
-        t.f64[a * ROW_F64 + F_DEPART_ID] = this.sim.schedule(endMs, EventKind.Departure, a);
+        t.f64[a * ROW_F64 + F_DEPART_ID] = this.sim.schedule(endMs, K_DEPARTURE, a);
         return;
       }
       if (step.kind === FAIL) {
@@ -244,7 +247,7 @@ export abstract class TopologyAttempts extends TopologyServers {
       if (t.i32[a * ROW_I32 + I_MEASURED]) this.edges[t.edge[a]].counters.lost++;
       return;
     }
-    t.netId[a] = this.sim.schedule(this.sim.now + net.delayMs(), EventKind.NetReturn, a);
+    t.netId[a] = this.sim.schedule(this.sim.now + net.delayMs(), K_NET_RETURN, a);
   }
 
   /** The caller hears attempt `a`'s answer (its outcome, at once or over the network): the attempt is done. */

@@ -8,7 +8,7 @@
 import { EventKind } from './event-kind.js';
 import { AttemptState, RequestState } from './states.js';
 import { TopologyAttempts } from './topology-attempts.js';
-import { EXTERNAL, ORPHAN } from './topology-core.js';
+import * as core from './topology-core.js';
 import * as rows from './request-table.js';
 
 /** The row layout (request-table.ts) as module constants, which V8 folds into optimized code (imported bindings it loads at every use). */
@@ -16,6 +16,9 @@ const {
   F_ARRIVAL, F_SENT, F_TIMEOUT_ID, I_ATTEMPTS, I_CALL, I_CLIENT, I_HEDGE_HEAD, I_KEY, I_LIVE_ATTEMPTS,
   I_MEASURED, I_NEXT_HEDGE, I_RETRIES, ROW_F64, ROW_I32
 } = rows;
+/** Imported values as module constants, which V8 folds into optimized code (imported bindings it loads at every use). */
+const { EXTERNAL, ORPHAN } = core;
+const { NetArrive: K_NET_ARRIVE } = EventKind;
 
 const R = RequestState;
 const A = AttemptState;
@@ -111,7 +114,7 @@ export abstract class TopologyCalls extends TopologyAttempts {
     if (edge.net !== null) {
       // On its way to the callee: the caller's timeout runs from now.
       edge.policy.armTimeout(t, a);
-      t.netId[a] = this.sim.schedule(this.sim.now + edge.net.delayMs(), EventKind.NetArrive, a);
+      t.netId[a] = this.sim.schedule(this.sim.now + edge.net.delayMs(), K_NET_ARRIVE, a);
       return;
     }
     this.arriveAt(a);

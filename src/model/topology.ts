@@ -42,6 +42,11 @@ import { EXTERNAL } from './topology-core.js';
 
 /** The row layout (request-table.ts) as module constants, which V8 folds into optimized code (imported bindings it loads at every use). */
 const { F_DEPART_ID, F_TIMEOUT_ID, I_KEY, I_MEASURED, I_RETRIES, ROW_F64, ROW_I32 } = rows;
+/** The event kinds as module constants, which V8 folds (an imported binding it loads and checks at every use, here in every case of `handle`). */
+const {
+  Arrival: K_ARRIVAL, AttemptTimeout: K_ATTEMPT_TIMEOUT, Deadline: K_DEADLINE, Departure: K_DEPARTURE, Hedge: K_HEDGE, NetArrive: K_NET_ARRIVE,
+  NetReturn: K_NET_RETURN, Retry: K_RETRY, WarmupEnd: K_WARMUP_END, WindowEnd: K_WINDOW_END, Workflow: K_WORKFLOW,
+} = EventKind;
 
 export { CallCounters, type Edge, type EdgePolicy } from './topology-edge.js';
 export type { StepConfig } from './topology-steps.js';
@@ -192,10 +197,10 @@ export class TopologyModel extends TopologyCalls implements Handler {
   handle(kind: number, r: number): void {
     const t = this.requests, id = this.sim.currentEventId;
     switch (kind) {
-      case EventKind.Arrival: this.arrive(r); break;
-      case EventKind.Departure: if (t.f64[r * ROW_F64 + F_DEPART_ID] === id) this.workDone(r); break;
-      case EventKind.AttemptTimeout: if (t.f64[r * ROW_F64 + F_TIMEOUT_ID] === id) this.attemptTimeout(r); break;
-      case EventKind.Retry:
+      case K_ARRIVAL: this.arrive(r); break;
+      case K_DEPARTURE: if (t.f64[r * ROW_F64 + F_DEPART_ID] === id) this.workDone(r); break;
+      case K_ATTEMPT_TIMEOUT: if (t.f64[r * ROW_F64 + F_TIMEOUT_ID] === id) this.attemptTimeout(r); break;
+      case K_RETRY:
         if (t.retryId[r] === id) {
           t.retryId[r] = -1;
           t.i32[r * ROW_I32 + I_RETRIES]++;
@@ -206,13 +211,13 @@ export class TopologyModel extends TopologyCalls implements Handler {
           this.sendAttempt(r);
         }
         break;
-      case EventKind.Deadline: if (t.deadlineId[r] === id) this.deadline(r); break;
-      case EventKind.Hedge: if (t.hedgeId[r] === id) this.hedge(r); break;
-      case EventKind.NetArrive: if (t.netId[r] === id) { t.netId[r] = -1; this.arriveAt(r); } break;
-      case EventKind.NetReturn: if (t.netId[r] === id) { t.netId[r] = -1; this.answered(r); } break;
-      case EventKind.WarmupEnd: if (!this.stats.windowClosed) this.stats.warmupEnded(); break;
-      case EventKind.WindowEnd: this.stats.closeWindow(this.sim.now); break;
-      case EventKind.Workflow: this.hooks!.timer(r); break;
+      case K_DEADLINE: if (t.deadlineId[r] === id) this.deadline(r); break;
+      case K_HEDGE: if (t.hedgeId[r] === id) this.hedge(r); break;
+      case K_NET_ARRIVE: if (t.netId[r] === id) { t.netId[r] = -1; this.arriveAt(r); } break;
+      case K_NET_RETURN: if (t.netId[r] === id) { t.netId[r] = -1; this.answered(r); } break;
+      case K_WARMUP_END: if (!this.stats.windowClosed) this.stats.warmupEnded(); break;
+      case K_WINDOW_END: this.stats.closeWindow(this.sim.now); break;
+      case K_WORKFLOW: this.hooks!.timer(r); break;
       default: if (this.health !== null) this.health.handle(kind, r, id); // failures, health checks
     }
     if (this.handoffs.length > 0) this.handOff();

@@ -19,7 +19,7 @@
  */
 import type { TopologyHooks, TopologyModel } from '../model/topology.js';
 import { EventKind } from '../model/event-kind.js';
-import { MAX_TARGET, MAX_TIME_MS } from '../engine/simulation.js';
+import * as simulation from '../engine/simulation.js';
 import { createStream, type Rng } from '../random/rng.js';
 import { createDistribution, type Distribution, type DistributionSpec } from '../random/distributions.js';
 import { Histogram } from '../metrics/histogram.js';
@@ -27,7 +27,12 @@ import { ScenarioError } from '../input/check.js';
 import { compileMachine, stateByPath, within, type CompiledMachine } from './machine.js';
 import { MachineInstances, type MachineHost } from './runtime.js';
 import type { WorkflowObserver } from './workflow-observer.js';
-import { I_KEY, ROW_I32 } from '../model/request-table.js';
+import * as rows from '../model/request-table.js';
+
+/** Imported values as module constants, which V8 folds into optimized code (imported bindings it loads at every use). */
+const { MAX_TARGET, MAX_TIME_MS } = simulation;
+const { I_KEY, ROW_I32 } = rows;
+const WORKFLOW = EventKind.Workflow;
 
 /** A machine of the workflow as configured (after validation, see workflow-spec.ts). */
 export interface WorkflowMachineConfig {
@@ -87,7 +92,8 @@ const F_PAIR_SINCE = 0;
 /** Messages and calls one instant's steps may set off, at most. */
 const MAX_AT_ONCE = 1_000_000;
 /** Occupancy over time: this many buckets, whose width doubles whenever the run outgrows them. */
-export const BUCKETS = 64;
+const NB = 64;
+export const BUCKETS = NB;
 const TIMELINE = 32;
 /** Times in a state recorded into its histogram at once (WorkflowMachineStats.timeBuf). */
 const TIME_BUF = 4096;
@@ -878,7 +884,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   private arm(mi: number, row: number, slot: number, atMs: number, lane: number): void {
     const M = this.machines.length, inst = this.machines[mi], target = (row * this.tSlots[mi] + slot) * M + mi;
     if (target > MAX_TARGET) throw new RangeError(`workflows: more than ${Math.floor(MAX_TARGET / (this.tSlots[mi] * M))} live instances of machine ${this.names[mi]} with timers`);
-    inst.f64[row * inst.W + inst.xf + this.fTimer[mi] + slot] = lane >= 0 ? this.model.sim.scheduleLane(lane, atMs, EventKind.Workflow, target) : this.model.sim.schedule(atMs, EventKind.Workflow, target);
+    inst.f64[row * inst.W + inst.xf + this.fTimer[mi] + slot] = lane >= 0 ? this.model.sim.scheduleLane(lane, atMs, WORKFLOW, target) : this.model.sim.schedule(atMs, WORKFLOW, target);
     const root = inst.i32[row * inst.W2 + inst.xi + X_ROOT], r = this.machines[0];
     r.i32[root * r.W2 + r.xi + R_PENDING]++;
   }
@@ -962,14 +968,14 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     while (this.seriesAt < now) {
       let b = Math.floor(this.seriesAt / this.bucketMs);
       if ((b + 1) * this.bucketMs <= this.seriesAt) b++; // rounding at a bucket's end
-      if (b >= BUCKETS) {
+      if (b >= NB) {
         this.mergeBuckets();
         continue;
       }
       const end = Math.min(now, (b + 1) * this.bucketMs), dt = end - this.seriesAt;
       for (let mi = 0; mi < this.machines.length; mi++) {
         const live = this.inState[mi], series = this.series[mi];
-        for (let s = 1; s < live.length; s++) if (live[s] !== 0) series[s * BUCKETS + b] += live[s] * dt;
+        for (let s = 1; s < live.length; s++) if (live[s] !== 0) series[s * NB + b] += live[s] * dt;
       }
       this.seriesAt = end;
     }
