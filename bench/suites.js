@@ -4,8 +4,10 @@
 //   node bench/suites.js            (bench/run.js calls runSuites() and prints the same tables)
 //   LBSIM_DIST=/path/to/dist node bench/suites.js     (measure another build)
 //   BENCH_CPU=1 node bench/suites.js                  (CPU time instead of wall clock: see runCpu)
+//   node bench/suites.js --queue                      (the event queue's hold model only)
 //
-// (a) Event queue, hold model: a queue holding K pending events (K = 1,000 and 100,000); one
+// (a) Event queue, hold model: a queue holding K pending events (K = 16, 1,000, 100,000 and
+//     1,000,000: jsq16's size, a heap that fits the cache, and the calendar's range); one
 //     op = pop() + push(lastTime + Exp(1)), so the size stays K. The exponential increments come
 //     from a precomputed table of 65,536 variates, so the figure is the queue's own cost.
 // (b) Balancers: pick(key) of every registered policy at 10, 100, 1,000 and 10,000 servers with a full
@@ -185,11 +187,14 @@ function runSuite(name, cases) {
   return rows;
 }
 
+/** Pending events in the hold model's queues. */
+const HOLD_SIZES = [16, 1_000, 100_000, 1_000_000];
+
 /** (a) the event queue hold model. */
 export function queueSuite() {
   const exps = expTable(1);
   state.exps = exps;
-  const cases = [1_000, 100_000].map((k) => {
+  const cases = HOLD_SIZES.map((k) => {
     state[`hold${k}`] = { q: holdQueue(k, exps), i: 0 };
     return {
       name: `hold model, ${k.toLocaleString('en')} pending`,
@@ -201,7 +206,7 @@ Q.pop(); Q.push(Q.lastTime + X[I = (I + 1) & 65535], 0);`,
     };
   });
   const rows = runSuite('event queue', cases);
-  for (const k of [1_000, 100_000]) {
+  for (const k of HOLD_SIZES) {
     if (state[`hold${k}`].q.size !== k) throw new Error(`hold queue size drifted: ${state[`hold${k}`].q.size} != ${k}`);
   }
   return rows;
@@ -252,5 +257,6 @@ export function runSuites() {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  console.log(runSuites().markdown);
+  // --queue: the event queue's table alone
+  console.log(process.argv.includes('--queue') ? formatSuites(queueSuite(), []).split('\n\n')[0] : runSuites().markdown);
 }

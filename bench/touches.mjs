@@ -173,8 +173,11 @@ function wrapAll(label, obj) {
 // Grow what grows by reallocation before wrapping (a grown array would be a plain one again).
 const table = model.requests, queue = model.sim.queue;
 table.grow(Math.max(table.size, 16 * n));
-const heapLength = () => (queue.heap ?? queue.time).length;
-while (heapLength() < 8 * n) queue.grow();
+if (typeof queue.reserve === 'function') queue.reserve(8 * n); // a CalendarHeap: heap, buckets, overflow
+else {
+  const heapLength = () => (queue.heap ?? queue.time).length;
+  while (heapLength() < 8 * n) queue.grow();
+}
 wrapAll('requests', table);
 wrapAll('pool', model.pool);
 wrapAll('queue', queue);

@@ -1,16 +1,18 @@
+import { CalendarHeap } from './calendar-heap.js';
+
 /**
- * A 4-ary min-heap of events keyed by (time, sequence) in one Float64Array that grows by
- * doubling, each event three doubles side by side (time, sequence, data), with one extra slot in
- * front of it. The sequence number is unique per scheduled event, so events at equal times pop in
- * the order they were scheduled (FIFO) and every run is reproducible (the order of pops is the
- * same whatever the heap's shape).
+ * Events keyed by (time, sequence) in a CalendarHeap (the "heap" below; src/engine/calendar-heap.ts),
+ * each event three doubles side by side (time, sequence, data), with one extra slot in front of
+ * it. The sequence number is unique per scheduled event, so events at equal times pop in the
+ * order they were scheduled (FIFO) and every run is reproducible (the order of pops is the same
+ * whatever the structure's shape).
  *
- * The layout is for large pools, where ~n departures are pending and the heap outgrows the
- * cache: a pop's sift-down visits log4 n levels instead of log2 n, and at each level reads four
- * children in 96 contiguous bytes (a binary heap in three parallel arrays read two children in
- * each of them). bench/touches.mjs, random at 100,000 servers: a departure touches 59 distinct
- * cache lines instead of 84 (the heap's share 21 instead of 46); in CPU time neutral within noise
- * (README, *Policies at scale*).
+ * Up to 4,096 pending entries the CalendarHeap is a 4-ary heap in one Float64Array: a pop's
+ * sift-down visits log4 n levels and at each level reads four children in 96 contiguous bytes.
+ * Above that (large pools, where ~n departures are pending and a heap outgrows the cache) it
+ * keeps only the near future in that heap and the rest unsorted in time buckets, so a push
+ * touches a bucket's tail instead of sifting through the whole heap; the order of pops is the
+ * same.
  *
  * The front slot: a push finds it empty more often than not (the event just popped usually came
  * from it) and then costs no sifting; `pop` takes the smaller of the slot and the heap's top. In a
@@ -47,7 +49,7 @@
  * An event a lane sent to the heap (pushed earlier than the lane's last) cannot be cancelled:
  * `cancelLane` says so and it pops as usual.
  */
-export class EventQueue {
+export class EventQueue extends CalendarHeap {
   /** Events pending (heap, slot and lanes; cancelled ones not counted). */
   size = 0;
   /** Time of the most recently popped event. */
@@ -57,9 +59,6 @@ export class EventQueue {
   /** Position in its lane of the event the last `pushLane` put there (its handle for `cancelLane`). */
   lanePos = 0;
   private nextSeq = 0;
-  private heapSize = 0;
-  /** The heap, event i at [3i] time, [3i + 1] sequence, [3i + 2] data; children of i: 4i + 1 … 4i + 4. */
-  private heap: Float64Array;
   private slotFull = false;
   private slotTime = 0;
   private slotSeq = 0;
@@ -67,7 +66,7 @@ export class EventQueue {
   private readonly lanes: Lane[] = [];
 
   constructor(capacity = 64) {
-    this.heap = new Float64Array(3 * capacity);
+    super(capacity);
   }
 
   /** Adds an event (data a 32-bit integer ≥ 0, else RangeError); returns its id. */
@@ -86,20 +85,7 @@ export class EventQueue {
       this.slotTime = time;
       this.slotSeq = id;
       this.slotData = data;
-    } else this.heapInsert(time, id, data);
-  }
-
-  private heapInsert(time: number, id: number, data: number): void {
-    if (3 * this.heapSize === this.heap.length) this.grow();
-    const H = this.heap;
-    let i = this.heapSize++;
-    while (i > 0) {
-      const p = (i - 1) >> 2, tp = H[3 * p];
-      if (tp < time || (tp === time && H[3 * p + 1] < id)) break;
-      H[3 * i] = tp; H[3 * i + 1] = H[3 * p + 1]; H[3 * i + 2] = H[3 * p + 2];
-      i = p;
-    }
-    H[3 * i] = time; H[3 * i + 1] = id; H[3 * i + 2] = data;
+    } else this.insertEntry(time, id, data);
   }
 
   /** A new FIFO lane for `pushLane`; returns its number. */
@@ -119,7 +105,7 @@ export class EventQueue {
     if (l.len > 0 && time < l.lastTime) return this.push(time, data);
     const id = this.nextSeq++;
     this.size++;
-    if (l.len === 0) this.heapInsert(time, id, -1 - lane); // the new head's stand-in
+    if (l.len === 0) this.insertEntry(time, id, -1 - lane); // the new head's stand-in
     this.lanePos = l.add(time, id, data);
     return id;
   }
@@ -138,21 +124,19 @@ export class EventQueue {
 
   /** Time of the earliest event (Infinity when empty). */
   peekTime(): number {
-    if (this.heapSize > 0 && this.heap[2] < 0) this.dropDeadHeads();
-    const top = this.heapSize > 0 ? this.heap[0] : Infinity;
+    if (this.count > 0 && this.h[2] < 0) this.dropDeadHeads();
+    const top = this.count > 0 ? this.h[0] : Infinity;
     return this.slotFull && this.slotTime < top ? this.slotTime : top;
   }
 
   /** While the heap's top is the stand-in of a lane whose head is cancelled: that lane's run of dead entries goes. */
   private dropDeadHeads(): void {
-    const H = this.heap;
-    while (this.heapSize > 0 && H[2] < 0) {
-      const lane = -1 - H[2], l = this.lanes[lane];
+    while (this.count > 0 && this.h[2] < 0) {
+      const lane = -1 - this.h[2], l = this.lanes[lane];
       if (!l.headDead()) return;
-      const n = --this.heapSize;
-      if (n > 0) this.siftDown(H[3 * n], H[3 * n + 1], H[3 * n + 2], n);
+      this.removeTop();
       l.skipDead();
-      if (l.len > 0) this.heapInsert(l.headTime(), l.headSeq(), -1 - lane);
+      if (l.len > 0) this.insertEntry(l.headTime(), l.headSeq(), -1 - lane);
     }
   }
 
@@ -172,7 +156,7 @@ export class EventQueue {
       const l = this.lanes[lane];
       const data = l.take();
       if (data < 0) l.skipDead();
-      if (l.len > 0) this.heapInsert(l.headTime(), l.headSeq(), -1 - lane);
+      if (l.len > 0) this.insertEntry(l.headTime(), l.headSeq(), -1 - lane);
       if (data >= 0) return data;
       const next = this.popEntry();
       if (next >= 0) return next;
@@ -182,10 +166,10 @@ export class EventQueue {
 
   /** Removes the earliest entry of slot and heap (a lane's stand-in included), sets `lastTime` and `lastId`. */
   private popEntry(): number {
-    const H = this.heap;
+    const H = this.h;
     if (this.slotFull) {
       const t = this.slotTime;
-      if (this.heapSize === 0 || t < H[0] || (t === H[0] && this.slotSeq < H[1])) {
+      if (this.count === 0 || t < H[0] || (t === H[0] && this.slotSeq < H[1])) {
         this.slotFull = false;
         this.lastTime = t;
         this.lastId = this.slotSeq;
@@ -195,44 +179,15 @@ export class EventQueue {
     const data = H[2];
     this.lastTime = H[0];
     this.lastId = H[1];
-    const n = --this.heapSize;
-    if (n > 0) this.siftDown(H[3 * n], H[3 * n + 1], H[3 * n + 2], n);
+    this.removeTop();
     return data;
-  }
-
-  /** Moves entry (t, q, d) down from the root of a heap of `n` entries to its place. */
-  private siftDown(t: number, q: number, d: number, n: number): void {
-    const H = this.heap;
-    let i = 0;
-    for (;;) {
-      const first = 4 * i + 1;
-      if (first >= n) break;
-      const end = first + 4 < n ? first + 4 : n;
-      let c = first, ct = H[3 * first], cq = H[3 * first + 1];
-      for (let j = first + 1; j < end; j++) {
-        const jt = H[3 * j];
-        if (jt < ct || (jt === ct && H[3 * j + 1] < cq)) {
-          c = j; ct = jt; cq = H[3 * j + 1];
-        }
-      }
-      if (t < ct || (t === ct && q < cq)) break;
-      H[3 * i] = ct; H[3 * i + 1] = cq; H[3 * i + 2] = H[3 * c + 2];
-      i = c;
-    }
-    H[3 * i] = t; H[3 * i + 1] = q; H[3 * i + 2] = d;
   }
 
   clear(): void {
     this.size = 0;
-    this.heapSize = 0;
+    this.clearEntries();
     this.slotFull = false;
     for (const l of this.lanes) l.clear();
-  }
-
-  private grow(): void {
-    const h = new Float64Array(2 * this.heap.length);
-    h.set(this.heap);
-    this.heap = h;
   }
 }
 
