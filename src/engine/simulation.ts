@@ -33,6 +33,9 @@ export class SimulationStalledError extends Error {
  */
 export const MAX_TIME_MS = 1e13;
 
+/** Private copies for this module's hot code: V8 loads an exported binding from its module cell, with a hole check, at every use (see e15c31d); a private const is folded. */
+const BITS = KIND_BITS, MASK = KIND_MASK, MAX_TIME = MAX_TIME_MS, STALL = STALL_LIMIT;
+
 /** Thrown when an event would be scheduled after MAX_TIME_MS. */
 export class TimeLimitError extends Error {
   constructor(readonly atMs: number, readonly nowMs: number) {
@@ -77,8 +80,8 @@ export class Simulation {
 
   /** Schedules event `kind` (0..31) for `target` at absolute time `atMs` (≥ now); returns its id. */
   schedule(atMs: number, kind: number, target: number): number {
-    if (!(atMs >= this.now && atMs <= MAX_TIME_MS)) this.refuse(atMs);
-    return this.queue.push(atMs, (target << KIND_BITS) | kind);
+    if (!(atMs >= this.now && atMs <= MAX_TIME)) this.refuse(atMs);
+    return this.queue.push(atMs, (target << BITS) | kind);
   }
 
   /** A FIFO lane for events due a fixed delay after now (see EventQueue.pushLane); returns its number. */
@@ -91,8 +94,8 @@ export class Simulation {
    * scheduled. Returns the id; the event's position in the lane, for `cancelLane`, is `lanePos`.
    */
   scheduleLane(lane: number, atMs: number, kind: number, target: number): number {
-    if (!(atMs >= this.now && atMs <= MAX_TIME_MS)) this.refuse(atMs);
-    return this.queue.pushLane(lane, atMs, (target << KIND_BITS) | kind);
+    if (!(atMs >= this.now && atMs <= MAX_TIME)) this.refuse(atMs);
+    return this.queue.pushLane(lane, atMs, (target << BITS) | kind);
   }
 
   /** Position in its lane of the event the last `scheduleLane` scheduled (a small integer). */
@@ -125,7 +128,7 @@ export class Simulation {
     const q = this.queue;
     if (q.size === 0) return false;
     const data = this.nextEvent();
-    this.handler!.handle(data & KIND_MASK, data >>> KIND_BITS);
+    this.handler!.handle(data & MASK, data >>> BITS);
     return true;
   }
 
@@ -143,7 +146,7 @@ export class Simulation {
     while (q.size > 0 && !this.stopped) {
       if (bounded && q.peekTime() > tMs) break;
       const data = this.nextEvent();
-      h.handle(data & KIND_MASK, data >>> KIND_BITS);
+      h.handle(data & MASK, data >>> BITS);
     }
     if (!this.stopped && tMs > this.now && tMs !== Infinity) this.now = tMs;
     return this.events - start;
@@ -159,7 +162,7 @@ export class Simulation {
     if (this.events >= this.eventLimit) throw new EventLimitError(this.eventLimit, this.now);
     const data = q.pop();
     if (q.lastTime === this.now) {
-      if (++this.sameTime > STALL_LIMIT) throw new SimulationStalledError(this.now);
+      if (++this.sameTime > STALL) throw new SimulationStalledError(this.now);
     } else this.sameTime = 0;
     this.now = q.lastTime;
     this.events++;
