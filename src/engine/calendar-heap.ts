@@ -1,7 +1,7 @@
 /**
  * A priority queue of entries (time, sequence, data) popped in order of time, then sequence —
  * the structure behind EventQueue. Small, it is a 4-ary heap in one Float64Array (three doubles
- * per entry side by side). Large (more than `heapMax` entries, 4,096 by default), the heap keeps
+ * per entry side by side). Large (its array full at `heapMax` entries or more: 4,096 by default), the heap keeps
  * only the near future and is fed from a calendar: the far future sits unsorted in buckets of
  * equal width in time, each a linked list of 8-entry chunks, so a push touches the bucket's
  * tail chunk and a few words of bucket state instead of sifting through a heap that has outgrown
@@ -67,7 +67,7 @@ export class CalendarHeap {
 
   /**
    * @param capacity initial heap capacity (entries)
-   * @param heapMax a heap-only queue switches to the calendar when its heap passes this many entries
+   * @param heapMax a heap-only queue switches to the calendar when its heap array is full with at least this many entries (instead of growing)
    * @param calendarMin a calendar rebuild with fewer entries than this goes back to the heap alone
    */
   constructor(capacity = 64, private readonly heapMax = 4096, private readonly calendarMin = 1024) {
@@ -105,8 +105,11 @@ export class CalendarHeap {
     this.count++;
     const x = (time - this.base) * this.scale;
     if (!(x >= this.curEnd)) {
-      this.heapPush(time, seq, data);
-      if (this.n > this.heapLimit) this.toCalendar();
+      if (3 * this.n === this.h.length && this.n >= this.heapLimit) { // full at heapMax: to the calendar instead of growing
+        this.toCalendar();
+        this.count--;
+        this.insertEntry(time, seq, data);
+      } else this.heapPush(time, seq, data);
     } else this.far(x, time, seq, data);
   }
 
