@@ -304,7 +304,9 @@ export class CalendarHeap {
       nb = Math.max(1, Math.min(Math.ceil(span / width), 4 * Math.ceil(n / PER_BUCKET)));
       scale = nb / span;
     }
-    if (!(scale < Infinity)) { // one instant (or a span too small to divide): the heap takes min and earlier only
+    // one instant, a span too small to divide, or one too large for a double (times ~1e308 apart:
+    // span Infinity, scale 0 would put +Infinity, as NaN, into the heap): the heap takes min and earlier only
+    if (!(scale > 0 && scale < Infinity)) {
       nb = 0;
       scale = Infinity;
     }
