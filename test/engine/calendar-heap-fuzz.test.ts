@@ -1,27 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CalendarHeap } from '../../src/engine/calendar-heap.js';
+import { Q } from './calendar-heap-probe.js';
 import { Xoshiro128 } from '../../src/random/rng.js';
-
-/** CalendarHeap's protected operations made public; peek is the owner's view of the top, h[0..2]. */
-class Q extends CalendarHeap {
-  push(t: number, seq: number, d: number): void {
-    this.insertEntry(t, seq, d);
-  }
-  peek(): [number, number, number] {
-    return [this.h[0], this.h[1], this.h[2]];
-  }
-  pop(): [number, number, number] {
-    const top = this.peek();
-    this.removeTop();
-    return top;
-  }
-  clear(): void {
-    this.clearEntries();
-  }
-  heapEntries(): number {
-    return this.n;
-  }
-}
 
 type E = [number, number, number];
 const before = (x: E, y: E) => x[0] < y[0] || (x[0] === y[0] && x[1] < y[1]);

@@ -1,26 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CalendarHeap } from '../../src/engine/calendar-heap.js';
+import { Q } from './calendar-heap-probe.js';
 import { EventQueue } from '../../src/engine/event-queue.js';
 import { Xoshiro128 } from '../../src/random/rng.js';
-
-/** CalendarHeap's protected operations made public, plus a look at which structure holds the entries. */
-class Q extends CalendarHeap {
-  push(t: number, seq: number, d: number): void {
-    this.insertEntry(t, seq, d);
-  }
-  /** The top entry (time, seq, data), removed. */
-  pop(): [number, number, number] {
-    const top: [number, number, number] = [this.h[0], this.h[1], this.h[2]];
-    this.removeTop();
-    return top;
-  }
-  clear(): void {
-    this.clearEntries();
-  }
-  heapEntries(): number {
-    return this.n;
-  }
-}
 
 type E = [number, number, number];
 
