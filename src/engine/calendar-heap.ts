@@ -16,12 +16,17 @@
  * bucket it was last fed from), every bucket > cur and the overflow only later ones. So the
  * heap's top is always the earliest entry, ties between equal times (which share a bucket) are
  * ordered by sequence inside the heap, and the order of pops is that of a plain heap whatever the
- * time distribution. Degenerate cases fall back to the heap, never to a quadratic scan: all events
+ * time distribution. Degenerate cases fall back to the heap rather than to quadratic scans: all events
  * at one instant (a rebuild whose overflow has one time moves it all into the heap, and the
  * calendar then admits only that instant), heavy tails (the far tail stays in the overflow, read
  * once per rebuild, and a rebuild places at least the overflow's lower part), events at +Infinity
  * (a FIFO of their own, as equal times pop in sequence order; they join the heap only when
- * nothing finite is left).
+ * nothing finite is left). One known exception (rheap review): when all pending times lie within
+ * ~1e-305 of each other (denormal spans, where the bucket scale overflows), each distinct time is
+ * a rebuild over the overflow — quadratic (20,000 such times: 2.3 s against 0.02 s for the heap);
+ * a simulation's times (ms in [now, 1e13], durations drawn from scenario distributions) do not
+ * come that close in practice. Once the calendar is on, the near heap has no size cap: after a
+ * sharp change of density it may hold most entries (never slower than the plain heap).
  *
  * Invariant the owner relies on: whenever `count > 0`, the heap is non-empty and `h[0..2]` is the
  * earliest entry (time, sequence, data).
