@@ -448,12 +448,9 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
 
   timer(target: number): void {
     const M = this.machines.length, mi = target % M, n = this.tSlots[mi], q = (target - mi) / M, slot = q % n, row = (q - slot) / n;
-    const inst = this.machines[mi], at = row * inst.W + inst.xf + this.fTimer[mi] + slot;
-    if (row >= inst.capacity || inst.f64[at] !== this.model.sim.currentEventId) return; // cancelled
-    // Unlinked as in unlinkTimer, the row's root read once.
-    inst.f64[at] = -1;
-    const root = mi === 0 ? row : inst.i32[row * inst.W2 + inst.xi + X_ROOT], r0 = this.machines[0];
-    r0.i32[root * r0.W2 + r0.xi + R_PENDING]--;
+    const inst = this.machines[mi];
+    if (row >= inst.capacity || inst.f64[row * inst.W + inst.xf + this.fTimer[mi] + slot] !== this.model.sim.currentEventId) return; // cancelled
+    const root = this.unlinkTimer(mi, row, slot);
     if (mi === 0 && slot >= this.tDeadline + this.neverIdx.length) {
       const r = this.machines[0], e = slot - this.tDeadline;
       if (r.i32[root * r.W2 + r.xi + this.cReached + e] === 0) this.openViolation(this.invariants[e], root, e);
@@ -889,12 +886,13 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     r.i32[root * r.W2 + r.xi + R_PENDING]++;
   }
 
-  /** Timer `slot` of instance `row` of machine `mi` ends (came due or cancelled): no longer pending. */
-  private unlinkTimer(mi: number, row: number, slot: number): void {
+  /** Timer `slot` of instance `row` of machine `mi` ends (came due or cancelled): no longer pending. Returns the instance's family (root row). */
+  private unlinkTimer(mi: number, row: number, slot: number): number {
     const inst = this.machines[mi];
     inst.f64[row * inst.W + inst.xf + this.fTimer[mi] + slot] = -1;
     const root = inst.i32[row * inst.W2 + inst.xi + X_ROOT], r = this.machines[0];
     r.i32[root * r.W2 + r.xi + R_PENDING]--;
+    return root;
   }
 
   private cancelDeadline(root: number, i: number): void {
