@@ -13,7 +13,7 @@ import type { Simulation } from '../engine/simulation.js';
 import { Discipline, type ServerPool } from './server-pool.js';
 import type { RequestTable } from './request-table.js';
 import {
-  ATTEMPT_MACHINE, AttemptState, REQUEST_MACHINE, RequestState, ServerState, transitionTable, IllegalTransitionError, type StateMachine,
+  ATTEMPT_MACHINE, AttemptState, REQUEST_MACHINE, RequestState, ServerState, transitionTable, checkTransition,
 } from './states.js';
 import type { Balancer } from '../balancers/balancer.js';
 import { NATT, NREQ, type Stats } from './stats.js';
@@ -40,11 +40,6 @@ const N_REQ = NREQ, N_ATT = NATT, FAILED = ServerState.Failed, RECOVERING = Serv
 const FIFO = Discipline.Fifo, LIFO = Discipline.Lifo, DEPARTURE = EventKind.Departure;
 const REQUEST_ALLOWED = transitionTable(REQUEST_MACHINE);
 const ATTEMPT_ALLOWED = transitionTable(ATTEMPT_MACHINE);
-
-/** Throws when `machine` (with `allowed`, n × n) does not allow from → to (out of line: the hot callers stay small enough to inline). */
-function checkTransition(machine: StateMachine, allowed: Uint8Array, n: number, from: number, to: number, id: number): void {
-  if (allowed[from * n + to] === 0) throw new IllegalTransitionError(machine, from, to, id);
-}
 
 /** The error of a service that would end before it began (out of line, like checkTransition). */
 function endsBeforeNow(r: number, endMs: number, now: number): RangeError {
@@ -386,7 +381,7 @@ export abstract class AttemptFlow {
     const i = this.requests.i32, pi = p * ROW_I32;
     const from = i[pi + I_CALL_STATE];
     if (from === to && to !== R.Backoff) return;
-    if (this.checked) checkTransition(REQUEST_MACHINE, REQUEST_ALLOWED, N_REQ, from, to, p);
+    if (this.checked) checkTransition(REQUEST_MACHINE, REQUEST_ALLOWED, from, to, p);
     i[pi + I_CALL_STATE] = to;
     if (i[pi + I_MEASURED]) this.stats.requestTransitions[from * N_REQ + to]++;
   }
@@ -394,7 +389,7 @@ export abstract class AttemptFlow {
   protected setAttempt(r: number, to: number): void {
     const i = this.requests.i32, ri = r * ROW_I32;
     const from = i[ri + I_STATE];
-    if (this.checked) checkTransition(ATTEMPT_MACHINE, ATTEMPT_ALLOWED, N_ATT, from, to, r);
+    if (this.checked) checkTransition(ATTEMPT_MACHINE, ATTEMPT_ALLOWED, from, to, r);
     i[ri + I_STATE] = to;
     if (i[ri + I_MEASURED]) this.stats.attemptTransitions[from * N_ATT + to]++;
   }

@@ -12,7 +12,7 @@
  * `clock` (the simulation): the methods take only integers, so a call V8 does not inline never
  * boxes a double.
  */
-import { SERVER_MACHINE, SERVER_STATE_NAMES, ServerState, transitionTable, IllegalTransitionError } from './states.js';
+import { SERVER_MACHINE, SERVER_STATE_NAMES, ServerState, transitionTable, checkTransition } from './states.js';
 import * as rows from './request-table.js';
 
 /** The row layout (request-table.ts) as module constants, which V8 folds into optimized code (imported bindings it loads at every use). */
@@ -60,11 +60,6 @@ export interface PoolWindow {
 const ALLOWED = transitionTable(SERVER_MACHINE);
 /** Imported states as module constants (an import is loaded from its module cell, with a TDZ check, at every use). */
 const IDLE = ServerState.Idle, BUSY = ServerState.Busy;
-
-/** Throws when SERVER_MACHINE does not allow from → to (out of line: `setState` stays small enough to inline). */
-function checkTransition(from: number, to: number, s: number): void {
-  if (ALLOWED[from * NSTATES + to] === 0) throw new IllegalTransitionError(SERVER_MACHINE, from, to, s);
-}
 
 export class ServerPool {
   readonly size: number;
@@ -143,7 +138,7 @@ export class ServerPool {
     const from = this.state[s];
     if (from === to) return;
     const now = this.clock.now;
-    if (this.checked) checkTransition(from, to, s);
+    if (this.checked) checkTransition(SERVER_MACHINE, ALLOWED, from, to, s);
     this.stateTime[s * NSTATES + from] += now - this.stateSince[s];
     this.stateSince[s] = now;
     this.state[s] = to;

@@ -153,6 +153,15 @@ export class IllegalTransitionError extends Error {
   }
 }
 
+/**
+ * Throws IllegalTransitionError unless `from -> to` is a transition of `machine`, whose table
+ * (`transitionTable(machine)`) is `allowed`; `who` is the row or server. Called out of line from
+ * the hot paths' `checked` branches.
+ */
+export function checkTransition(machine: StateMachine, allowed: Uint8Array, from: number, to: number, who: number): void {
+  if (allowed[from * machine.states.length + to] === 0) throw new IllegalTransitionError(machine, from, to, who);
+}
+
 /** Mermaid `stateDiagram-v2` text; `counts` (keyed "from->to" by state name) annotates edges. */
 export function toMermaid(machine: StateMachine, counts?: Record<string, number>): string {
   const id = (i: number) => machine.states[i].replace(/-/g, '_');

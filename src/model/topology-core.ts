@@ -8,10 +8,10 @@ import { Simulation, TimeLimitError, type Handler, MAX_TARGET } from '../engine/
 import { createStream, type Rng } from '../random/rng.js';
 import { ServerPool, type ServerSpec } from './server-pool.js';
 import { TopologyTable } from './topology-table.js';
-import { RequestState } from './states.js';
+import { RequestState, checkTransition } from './states.js';
 import { BalancerFleet, LoadWatch } from './balancer-view.js';
 import { Stats, NREQ, NATT } from './stats.js';
-import { TOPOLOGY_CALL_MACHINE, TOPOLOGY_ATTEMPT_MACHINE, CALL_ALLOWED, ATTEMPT_ALLOWED, checkTransition } from './topology-machines.js';
+import { TOPOLOGY_CALL_MACHINE, TOPOLOGY_ATTEMPT_MACHINE, CALL_ALLOWED, ATTEMPT_ALLOWED } from './topology-machines.js';
 import { Workload } from './workload.js';
 import { EventKind } from './event-kind.js';
 import { timeLimitError, EVENTS_BASE, EVENTS_PER_ARRIVAL, DEFAULT_MAX_IN_FLIGHT } from './run-limit-error.js';

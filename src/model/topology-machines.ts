@@ -7,7 +7,7 @@
  * during a call (`hold: false`) queues again, and a breaker or bulkhead refuses calls before any
  * attempt exists. `lbsim diagram topology-call` / `topology-attempt` draw them.
  */
-import { ATTEMPT_STATE_NAMES, AttemptState, IllegalTransitionError, REQUEST_STATE_NAMES, RequestState, transitionTable, type StateMachine } from './states.js';
+import { ATTEMPT_STATE_NAMES, AttemptState, REQUEST_STATE_NAMES, RequestState, transitionTable, type StateMachine } from './states.js';
 
 const R = RequestState;
 export const TOPOLOGY_CALL_MACHINE: StateMachine = {
@@ -60,9 +60,3 @@ export const TOPOLOGY_ATTEMPT_MACHINE: StateMachine = {
 
 export const CALL_ALLOWED = transitionTable(TOPOLOGY_CALL_MACHINE);
 export const ATTEMPT_ALLOWED = transitionTable(TOPOLOGY_ATTEMPT_MACHINE);
-const N = REQUEST_STATE_NAMES.length;
-
-/** Throws unless `from -> to` is a transition of `machine` (its table `allowed`); `who` is the row. */
-export function checkTransition(machine: StateMachine, allowed: Uint8Array, from: number, to: number, who: number): void {
-  if (allowed[from * N + to] === 0) throw new IllegalTransitionError(machine, from, to, who);
-}
