@@ -4,7 +4,7 @@
  * refused at once). The edge keeps the count (`Edge.inFlight`); this keeps the state, the time in
  * each state and the transitions, and refuses a move that is not in the machine.
  */
-import { IllegalTransitionError, transitionTable, type StateMachine } from './states.js';
+import { checkTransition, transitionTable, type StateMachine } from './states.js';
 
 export const BulkheadState = { Open: 0, Full: 1 } as const;
 export const BULKHEAD_STATE_NAMES = ['open', 'full'] as const;
@@ -49,7 +49,7 @@ export class BulkheadMeter {
   }
 
   private enter(to: number): void {
-    if (ALLOWED[this.state * 2 + to] === 0) throw new IllegalTransitionError(BULKHEAD_MACHINE, this.state, to, -1);
+    checkTransition(BULKHEAD_MACHINE, ALLOWED, this.state, to, -1);
     const now = this.clock.now;
     this.stateTimeMs[this.state] += now - this.since;
     this.transitions[this.state * 2 + to]++;

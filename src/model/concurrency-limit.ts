@@ -10,7 +10,7 @@
  * Defaults are Netflix's: initial 20, min 20, max 200, backoff 0.9, timeout 5 s.
  */
 
-import { IllegalTransitionError, transitionTable, type StateMachine } from './states.js';
+import { checkTransition, transitionTable, type StateMachine } from './states.js';
 
 /**
  * Each server's limit as a state machine: ADMITTING while fewer than `limit` attempts are admitted,
@@ -131,7 +131,7 @@ export class ConcurrencyLimit {
   }
 
   private count(from: number, to: number): void {
-    if (LIMIT_ALLOWED[from * 2 + to] === 0) throw new IllegalTransitionError(LIMIT_MACHINE, from, to, -1);
+    checkTransition(LIMIT_MACHINE, LIMIT_ALLOWED, from, to, -1);
     this.transitions[from * 2 + to]++;
   }
 
