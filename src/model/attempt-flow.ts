@@ -237,6 +237,20 @@ export abstract class AttemptFlow {
     this.serving[s] = r;
   }
 
+  /** The first of server `s`'s rows in service (-1: none); the rest follow through the queue links. */
+  protected servingHead(s: number): number {
+    return this.serving[s];
+  }
+
+  /** Row `r` holds a slot of server `s`: first in the server's chain of rows in service. */
+  protected serve(r: number, s: number): void {
+    const head = this.serving[s], i = this.requests.i32, ri = r * ROW_I32;
+    i[ri + I_NEXT_IN_QUEUE] = head;
+    i[ri + I_PREV_IN_QUEUE] = -1;
+    if (head >= 0) i[head * ROW_I32 + I_PREV_IN_QUEUE] = r;
+    this.serving[s] = r;
+  }
+
   /** Row `r` no longer holds a slot of server `s`: out of the server's chain of rows in service. */
   protected unserve(r: number, s: number): void {
     const i = this.requests.i32, ri = r * ROW_I32;

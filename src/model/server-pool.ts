@@ -124,6 +124,44 @@ export class ServerPool {
     this.stateSince = new Float64Array(n);
   }
 
+  /** Requests in service at server `s`. */
+  inServiceOf(s: number): number {
+    return this.inService[s];
+  }
+
+  /** Requests waiting at server `s`. */
+  queueLengthOf(s: number): number {
+    return this.queueLength[s];
+  }
+
+  /** The first and the last waiting row of server `s` (-1: none). */
+  queueHeadOf(s: number): number {
+    return this.queueHead[s];
+  }
+
+  queueTailOf(s: number): number {
+    return this.queueTail[s];
+  }
+
+  /** Server `s`'s speed factor now. */
+  speedOf(s: number): number {
+    return this.speed[s];
+  }
+
+  setSpeed(s: number, speed: number): void {
+    this.speed[s] = speed;
+  }
+
+  /** Completions at server `s` since the warm-up. */
+  completedOf(s: number): number {
+    return this.completed[s];
+  }
+
+  /** A request completed at server `s`. */
+  countCompleted(s: number): void {
+    this.completed[s]++;
+  }
+
   /** ∫ inService dt over [statsSince, now]: busy slot-time of server `s`, ms. */
   busyTime(s: number): number {
     return this.busyArea[s] + this.inService[s] * this.clock.now;
