@@ -1,7 +1,7 @@
 /**
  * Where a topology (services calling services) is drawn, in CSS px of a scene `width × height`:
- * the clients at the top, then one row per tier — the entry service first, each callee one tier
- * below its first caller, services of a tier side by side — each service a group of server boxes
+ * the clients at the top, then one row per tier — the entry services first (side by side when
+ * a scenario has several), each callee one tier below its first caller, services of a tier side by side — each service a group of server boxes
  * under its name, each box holding its concurrency slots with its queue as a strip of waiting
  * places just above it. Edges run from the bottom of the caller's group to the top of the
  * callee's. Pure geometry: no pixi, no DOM, unit-tested in Node.
@@ -13,8 +13,9 @@ export interface TopologyLayoutInput {
   height: number;
   /** Per service: its name and the concurrency of each of its servers (in pool order). */
   services: readonly { name: string; concurrency: ArrayLike<number> }[];
-  entry: number;
-  /** Edges between services, caller → callee (the client's edge to the entry is implied). */
+  /** The entry services (the clients' edges go to these; the first is the main one). */
+  entries: readonly number[];
+  /** Edges between services, caller → callee (the clients' edges to the entries are implied). */
   edges: readonly { from: number; to: number }[];
 }
 
@@ -23,7 +24,7 @@ export interface TopologyLayout extends SlotLayout {
   readonly height: number;
   /** Servers drawn (all services' together, in pool order). */
   readonly servers: number;
-  /** Tier of each service (0: the entry), and the tiers' count. */
+  /** Tier of each service (0: the entries), and the tiers' count. */
   readonly tier: Int32Array;
   readonly tiers: number;
   /** Each service's group: left, right, the y of its name line, and its centre x. */
@@ -54,11 +55,14 @@ const CLIENT_H = 22;
 const GROUP_GAP = 14;
 const BOX_GAP = 4;
 
-/** Tier of each service: breadth-first from the entry over the edges; unreachable ones last. */
-export function tiersOf(n: number, entry: number, edges: readonly { from: number; to: number }[]): Int32Array {
+/** Tier of each service: breadth-first from every entry at once over the edges; unreachable ones last. */
+export function tiersOf(n: number, entries: readonly number[], edges: readonly { from: number; to: number }[]): Int32Array {
   const tier = new Int32Array(n).fill(-1);
-  tier[entry] = 0;
-  const queue = [entry];
+  const queue: number[] = [];
+  for (const s of entries) {
+    if (tier[s] < 0) queue.push(s);
+    tier[s] = 0;
+  }
   for (let k = 0; k < queue.length; k++) {
     const s = queue[k];
     for (const e of edges) {
@@ -82,7 +86,7 @@ export function minTopologyHeight(tiers: number): number {
 export function computeTopologyLayout(input: TopologyLayoutInput): TopologyLayout {
   const width = Math.max(200, input.width), height = Math.max(160, input.height);
   const n = input.services.length;
-  const tier = tiersOf(n, input.entry, input.edges);
+  const tier = tiersOf(n, input.entries, input.edges);
   let tiers = 0;
   for (let s = 0; s < n; s++) tiers = Math.max(tiers, tier[s] + 1);
   const counts = input.services.map((svc) => svc.concurrency.length);
@@ -160,9 +164,12 @@ export function computeTopologyLayout(input: TopologyLayoutInput): TopologyLayou
     }
   }
 
+  // The clients above the middle of the entries' groups.
+  let clientX = 0;
+  for (const s of input.entries) clientX += groupCX[s] / input.entries.length;
   return {
     width, height, servers, tier, tiers, groupX0, groupX1, labelY, groupCX, portOutY, portInY,
-    clientX: groupCX[input.entry], clientY: PAD + CLIENT_H * 0.4,
+    clientX, clientY: PAD + CLIENT_H * 0.4,
     boxX, boxY, boxW, boxH, queueY, queuePlaces, dotR,
     slotBase, slotsDrawn, slotX, slotY, slotSize, fontSize,
   };

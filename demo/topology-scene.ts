@@ -96,7 +96,7 @@ export class TopologyScene extends DotScene<TopologyModel, TopologyLayout> imple
     this.sentSeen = new Float64Array(model.services.length);
     this.endedSeen = new Float64Array(model.services.length * 9);
     this.refusedSeen = new Float64Array(model.edges.length);
-    const tier = tiersOf(model.services.length, model.entry, this.serviceEdges());
+    const tier = tiersOf(model.services.length, this.entryServices(), this.serviceEdges());
     this.tiers = Math.max(...tier) + 1;
     this.layout = this.buildLayout();
     this.freeSlots();
@@ -233,10 +233,15 @@ export class TopologyScene extends DotScene<TopologyModel, TopologyLayout> imple
     return this.model.edges.filter((e) => e.from >= 0);
   }
 
+  /** The entry services: where the clients' edges go (edge k is entry k's; the first is the main one). */
+  private entryServices(): number[] {
+    return this.model.edges.filter((e) => e.from < 0).map((e) => e.to);
+  }
+
   protected buildLayout(): TopologyLayout {
     const pool = this.model.pool, r = this.frame?.(this.width, this.height);
     const L = computeTopologyLayout({
-      width: r ? r.w : this.width, height: r ? r.h : this.height, entry: this.model.entry, edges: this.serviceEdges(),
+      width: r ? r.w : this.width, height: r ? r.h : this.height, entries: this.entryServices(), edges: this.serviceEdges(),
       services: this.model.services.map((svc) => ({ name: svc.name, concurrency: pool.concurrency.subarray(svc.lo, svc.hi) })),
     });
     return r ? shiftTopologyLayout(L, r.x, r.y, this.width, this.height) : L;

@@ -65,7 +65,7 @@ export class WorkflowScene extends TopologyScene implements WorkflowObserver {
     return new WorkflowView(kit, this, atlas, theme, resolution);
   }
 
-  /** The statechart's natural height above the servers' least readable height (the stacked layout's need; checkout's three machines over four tiers: 956 px). */
+  /** The statechart's natural height above the servers' least readable height (the stacked layout's need). */
   override get minHeight(): number {
     return Math.min(960, Math.ceil(this.natural.height) + minTopologyHeight(this.tiers));
   }

@@ -52,15 +52,21 @@ describe('TopologyScene', () => {
     expect(scene.model.edges.map((e) => e.name)).toEqual(['client->web', 'web->api', 'api->db', 'api->cache']);
   });
 
+  it('tiers breadth-first from every entry at once; services no entry reaches go last', () => {
+    expect(Array.from(tiersOf(4, [0], [{ from: 0, to: 1 }, { from: 1, to: 2 }]))).toEqual([0, 1, 2, 3]);
+    expect(Array.from(tiersOf(5, [0, 1], [{ from: 1, to: 2 }, { from: 2, to: 3 }, { from: 0, to: 3 }]))).toEqual([0, 0, 1, 1, 2]);
+  });
+
   it('lays every preset out inside the scene at phone width and in a column: name line, queue strip, boxes, tier under tier', () => {
     for (const name of Object.keys(TOPOLOGY_PRESETS)) {
       const model = new TopologyModel(toTopologyConfig(parseScenario(preset(name)!)));
       for (const width of [390, 720]) {
         const services = model.services.map((svc) => ({ name: svc.name, concurrency: model.pool.concurrency.subarray(svc.lo, svc.hi) }));
         const edges = model.edges.filter((e) => e.from >= 0);
-        const tier = tiersOf(model.services.length, model.entry, edges);
+        const entries = model.edges.filter((e) => e.from < 0).map((e) => e.to);
+        const tier = tiersOf(model.services.length, entries, edges);
         const height = minTopologyHeight(Math.max(...tier) + 1);
-        const L = computeTopologyLayout({ width, height, services, entry: model.entry, edges });
+        const L = computeTopologyLayout({ width, height, services, entries, edges });
         for (let s = 0; s < L.servers; s++) {
           expect(L.boxX[s], `${name} @${width}: box ${s} left`).toBeGreaterThanOrEqual(0);
           expect(L.boxX[s] + L.boxW[s], `${name} @${width}: box ${s} right`).toBeLessThanOrEqual(width);

@@ -73,6 +73,14 @@ describe('WorkflowScene', () => {
     });
   }
 
+  it('draws the two entries of checkout side by side in the first tier (orders and admin), the clients above the middle of both', () => {
+    const { scene } = sceneOf('checkout', 720);
+    const L = scene.layout, names = scene.model.services.map((s) => s.name), at = (name: string) => names.indexOf(name);
+    expect(['orders', 'admin', 'inventory', 'payments', 'stock'].map((n) => L.tier[at(n)])).toEqual([0, 0, 1, 1, 2]);
+    expect(L.tiers).toBe(3);
+    expect(L.clientX).toBeCloseTo((L.groupCX[at('orders')] + L.groupCX[at('admin')]) / 2, 3);
+  });
+
   it('cancel-race shows Cancelled × Authorized violations open while they last', () => {
     const { scene } = sceneOf('cancel-race');
     let seenOpen = 0;
