@@ -9,6 +9,16 @@ import type { ScenarioFiles } from './scenario-files.js';
 /** Bimodal specs may nest this many levels below the top-level spec. */
 export const MAX_DISTRIBUTION_DEPTH = 8;
 export const MAX_EMPIRICAL_SAMPLES = 1_000_000;
+/**
+ * Largest duration a distribution's parameter may give, in ms (≈ 31.7 years: as client and edge
+ * delays, MAX_CLIENT_MS, and stop.timeMs, a tenth of the engine's 10^13 ms), so that a value of
+ * 1e300 is refused naming its field rather than found at run time as an event past the engine's
+ * bound (which named stop.timeMs). Shape parameters (a lognormal's sigma, Pareto's alpha, the
+ * shapes of Weibull and gamma) are not capped: a tail that heavy still ends the run there.
+ */
+export const MAX_DISTRIBUTION_MS = 1e12;
+/** A lognormal's mu at most ln(MAX_DISTRIBUTION_MS): its median within the cap, as medianMs. */
+export const MAX_LOGNORMAL_MU = Math.log(MAX_DISTRIBUTION_MS);
 
 const FIELDS: Record<DistributionName, readonly string[]> = {
   constant: ['dist', 'valueMs'],
@@ -22,7 +32,8 @@ const FIELDS: Record<DistributionName, readonly string[]> = {
   empirical: ['dist', 'samplesMs', 'file', 'column'],
 };
 
-const POSITIVE = { above: 0 };
+const POSITIVE = { above: 0, max: MAX_DISTRIBUTION_MS };
+const NON_NEGATIVE = { min: 0, max: MAX_DISTRIBUTION_MS };
 
 /** `files` reads an empirical distribution's `file`; without it a `file` field is refused. */
 export function parseDistribution(value: unknown, path: string, files?: ScenarioFiles): DistributionSpec {
@@ -35,10 +46,10 @@ function parse(value: unknown, path: string, depth: number, files: ScenarioFiles
   const o = object(value, path, FIELDS[dist]);
   switch (dist) {
     case 'constant':
-      return { dist, valueMs: numberField(o, 'valueMs', path, { min: 0 }) };
+      return { dist, valueMs: numberField(o, 'valueMs', path, NON_NEGATIVE) };
     case 'uniform': {
-      const minMs = numberField(o, 'minMs', path, { min: 0 });
-      return { dist, minMs, maxMs: numberField(o, 'maxMs', path, { above: minMs }) };
+      const minMs = numberField(o, 'minMs', path, NON_NEGATIVE);
+      return { dist, minMs, maxMs: numberField(o, 'maxMs', path, { above: minMs, max: MAX_DISTRIBUTION_MS }) };
     }
     case 'exponential':
       return { dist, meanMs: numberField(o, 'meanMs', path, POSITIVE) };
@@ -47,20 +58,20 @@ function parse(value: unknown, path: string, depth: number, files: ScenarioFiles
       if (byMoments && (o.medianMs !== undefined || o.p99Ms !== undefined)) {
         throw new ScenarioError(path, value, 'either {medianMs, p99Ms} or {mu, sigma}, not both');
       }
-      if (byMoments) return { dist, mu: numberField(o, 'mu', path), sigma: numberField(o, 'sigma', path, { min: 0 }) };
+      if (byMoments) return { dist, mu: numberField(o, 'mu', path, { max: MAX_LOGNORMAL_MU }), sigma: numberField(o, 'sigma', path, { min: 0 }) };
       const medianMs = numberField(o, 'medianMs', path, POSITIVE);
-      return { dist, medianMs, p99Ms: numberField(o, 'p99Ms', path, { above: medianMs }) };
+      return { dist, medianMs, p99Ms: numberField(o, 'p99Ms', path, { above: medianMs, max: MAX_DISTRIBUTION_MS }) };
     }
     case 'pareto': {
-      const alpha = numberField(o, 'alpha', path, POSITIVE);
+      const alpha = numberField(o, 'alpha', path, { above: 0 });
       const minMs = numberField(o, 'minMs', path, POSITIVE);
-      const maxMs = optionalNumberField(o, 'maxMs', path, { above: minMs });
+      const maxMs = optionalNumberField(o, 'maxMs', path, { above: minMs, max: MAX_DISTRIBUTION_MS });
       return maxMs === undefined ? { dist, alpha, minMs } : { dist, alpha, minMs, maxMs };
     }
     case 'weibull':
-      return { dist, shape: numberField(o, 'shape', path, POSITIVE), scaleMs: numberField(o, 'scaleMs', path, POSITIVE) };
+      return { dist, shape: numberField(o, 'shape', path, { above: 0 }), scaleMs: numberField(o, 'scaleMs', path, POSITIVE) };
     case 'gamma':
-      return { dist, shape: numberField(o, 'shape', path, POSITIVE), meanMs: numberField(o, 'meanMs', path, POSITIVE) };
+      return { dist, shape: numberField(o, 'shape', path, { above: 0 }), meanMs: numberField(o, 'meanMs', path, POSITIVE) };
     case 'bimodal': {
       const p = numberField(o, 'p', path, { min: 0, max: 1 });
       if (depth >= MAX_DISTRIBUTION_DEPTH) {
@@ -81,7 +92,7 @@ function parse(value: unknown, path: string, depth: number, files: ScenarioFiles
       if (Array.isArray(samples) && samples.length > MAX_EMPIRICAL_SAMPLES) {
         throw new ScenarioError(at, samples, `at most ${MAX_EMPIRICAL_SAMPLES} samples`);
       }
-      return { dist, samplesMs: numberArray(samples, at, { min: 0 }, 1) };
+      return { dist, samplesMs: numberArray(samples, at, NON_NEGATIVE, 1) };
     }
   }
 }

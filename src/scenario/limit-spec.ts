@@ -1,6 +1,7 @@
 /** Validation of a service's `limit`: `{"static": n}` or `{"aimd": {...}}` (see ConcurrencyLimit). */
 import { ScenarioError, isObject, join, numberField, object } from '../input/check.js';
 import { AIMD_DEFAULTS, type LimitConfig } from '../model/concurrency-limit.js';
+import { MAX_CLIENT_MS } from './client-spec.js';
 
 export type { LimitConfig } from '../model/concurrency-limit.js';
 
@@ -24,7 +25,7 @@ export function parseLimit(value: unknown, path: string): LimitConfig {
       minLimit,
       maxLimit,
       backoffRatio: numberField(x, 'backoffRatio', p, { min: 0.5, max: 0.999 }, AIMD_DEFAULTS.backoffRatio), // Netflix: [0.5, 1)
-      timeoutMs: numberField(x, 'timeoutMs', p, { above: 0 }, AIMD_DEFAULTS.timeoutMs),
+      timeoutMs: numberField(x, 'timeoutMs', p, { above: 0, max: MAX_CLIENT_MS }, AIMD_DEFAULTS.timeoutMs), // as a client's timeoutMs
     },
   };
 }

@@ -10,7 +10,7 @@ import {
   ScenarioError, array, join, numberArray, numberField, object, oneOf, optionalNumberField, stringField,
   isObject, type Json,
 } from '../input/check.js';
-import { parseDistribution } from './distribution-spec.js';
+import { MAX_DISTRIBUTION_MS, parseDistribution } from './distribution-spec.js';
 import { createDistribution, type DistributionSpec } from '../random/distributions.js';
 import type { ScenarioFiles } from './scenario-files.js';
 import { ARRIVAL_PROCESSES, type ArrivalSpec } from '../model/arrivals.js';
@@ -375,7 +375,7 @@ function meanOrDistribution(o: Json, meanKey: string, distKey: string, path: str
   }
   const why = 'servers failing or repaired more often than every millisecond would flood the run with failure events (at 0 it never advances)';
   if (o[meanKey] !== undefined) {
-    const meanMs = numberField(o, meanKey, path, { above: 0 });
+    const meanMs = numberField(o, meanKey, path, { above: 0, max: MAX_DISTRIBUTION_MS });
     if (meanMs < MIN_FAILURE_MEAN_MS) throw new ScenarioError(join(path, meanKey), meanMs, `at least ${MIN_FAILURE_MEAN_MS} ms: ${why}`);
     return { dist: 'exponential', meanMs };
   }

@@ -18,7 +18,7 @@ import { BREAKER_WINDOW_TYPES } from '../model/circuit-breaker.js';
 import { DISCIPLINES } from '../model/server-pool.js';
 import { DISTRIBUTIONS, type DistributionName } from '../random/distributions.js';
 import { MAX_CLIENT_MS } from './client-spec.js';
-import { MAX_DISTRIBUTION_DEPTH, MAX_EMPIRICAL_SAMPLES } from './distribution-spec.js';
+import { MAX_DISTRIBUTION_DEPTH, MAX_DISTRIBUTION_MS, MAX_EMPIRICAL_SAMPLES, MAX_LOGNORMAL_MU } from './distribution-spec.js';
 import { FOREVER_MS, MAX_CAPTION, MAX_STEPS } from './story.js';
 import { workflowDefinitions, workflowsSchema } from '../workflow/workflow-schema.js';
 import { MAX_IN_FLIGHT, MAX_REQUESTS, MAX_SERVERS, MAX_TRACE_ARRIVALS, MAX_TRACE_TIME_MS, MIN_FAILURE_MEAN_MS } from './scenario.js';
@@ -40,6 +40,9 @@ const ms = (rule: NumberRule, description?: string) => num(rule, description);
 const POSITIVE: NumberRule = { above: 0 };
 /** A client's or an edge's delay (timeouts, backoff, hedge, breaker open time). */
 const CLIENT_POSITIVE: NumberRule = { above: 0, max: MAX_CLIENT_MS };
+/** A distribution's durations (and failure means, client-like AIMD timeout): at most 1e12 ms, as the parser's MAX_DISTRIBUTION_MS. */
+const DIST_MS: NumberRule = { min: 0, max: MAX_DISTRIBUTION_MS };
+const DIST_POSITIVE: NumberRule = { above: 0, max: MAX_DISTRIBUTION_MS };
 const INT31: NumberRule = { integer: true, min: 0, max: 2 ** 31 - 1 };
 // Names may hold any character (the CLI prints control characters as '?'), as the validator allows.
 const text: JsonSchema = { type: 'string', minLength: 1, maxLength: MAX_STRING_LENGTH };
@@ -65,17 +68,17 @@ const none = (...keys: string[]): JsonSchema => ({ not: { anyOf: keys.map((k) =>
 function distributionVariants(): Record<DistributionName, JsonSchema> {
   const ref = { $ref: '#/definitions/distribution' };
   return {
-    constant: closed({ valueMs: ms({ min: 0 }) }, ['valueMs']),
-    uniform: closed({ minMs: ms({ min: 0 }), maxMs: ms(POSITIVE, 'above minMs') }, ['minMs', 'maxMs']),
-    exponential: closed({ meanMs: ms(POSITIVE) }, ['meanMs']),
+    constant: closed({ valueMs: ms(DIST_MS) }, ['valueMs']),
+    uniform: closed({ minMs: ms(DIST_MS), maxMs: ms(DIST_POSITIVE, 'above minMs') }, ['minMs', 'maxMs']),
+    exponential: closed({ meanMs: ms(DIST_POSITIVE) }, ['meanMs']),
     lognormal: closed(
-      { medianMs: ms(POSITIVE), p99Ms: ms(POSITIVE, 'the 99th percentile, above medianMs'), mu: num({}, 'mean of ln(ms)'), sigma: num({ min: 0 }, 'standard deviation of ln(ms)') },
+      { medianMs: ms(DIST_POSITIVE), p99Ms: ms(DIST_POSITIVE, 'the 99th percentile, above medianMs'), mu: num({ max: MAX_LOGNORMAL_MU }, 'mean of ln(ms), at most ln(1e12)'), sigma: num({ min: 0 }, 'standard deviation of ln(ms)') },
       [],
       { oneOf: [{ required: ['medianMs', 'p99Ms'], ...none('mu', 'sigma') }, { required: ['mu', 'sigma'], ...none('medianMs', 'p99Ms') }] },
     ),
-    pareto: closed({ alpha: num(POSITIVE), minMs: ms(POSITIVE), maxMs: ms(POSITIVE, 'above minMs: a bounded Pareto') }, ['alpha', 'minMs']),
-    weibull: closed({ shape: num(POSITIVE), scaleMs: ms(POSITIVE) }, ['shape', 'scaleMs']),
-    gamma: closed({ shape: num(POSITIVE, 'an integer shape is an Erlang'), meanMs: ms(POSITIVE) }, ['shape', 'meanMs']),
+    pareto: closed({ alpha: num(POSITIVE), minMs: ms(DIST_POSITIVE), maxMs: ms(DIST_POSITIVE, 'above minMs: a bounded Pareto') }, ['alpha', 'minMs']),
+    weibull: closed({ shape: num(POSITIVE), scaleMs: ms(DIST_POSITIVE) }, ['shape', 'scaleMs']),
+    gamma: closed({ shape: num(POSITIVE, 'an integer shape is an Erlang'), meanMs: ms(DIST_POSITIVE) }, ['shape', 'meanMs']),
     bimodal: closed(
       { p: num({ min: 0, max: 1 }, 'probability of a'), a: ref, b: ref },
       ['p', 'a', 'b'],
@@ -83,7 +86,7 @@ function distributionVariants(): Record<DistributionName, JsonSchema> {
     ),
     empirical: closed(
       {
-        samplesMs: numbers({ min: 0 }, MAX_EMPIRICAL_SAMPLES, 'measured samples, each drawn with probability 1/length'),
+        samplesMs: numbers(DIST_MS, MAX_EMPIRICAL_SAMPLES, 'measured samples, each drawn with probability 1/length'),
         file: { ...text, description: 'a CSV file of samples with a header, relative to the scenario file' },
         column: { ...text, description: 'the column of the file (may be left out when it has one)' },
       },
@@ -224,8 +227,8 @@ function balancer(): JsonSchema {
 function rates(): Record<string, JsonSchema> {
   const ref = { $ref: '#/definitions/distribution' };
   return {
-    mtbfMs: ms({ min: MIN_FAILURE_MEAN_MS }, 'mean up-time between failures (exponential)'),
-    mttrMs: ms({ min: MIN_FAILURE_MEAN_MS }, 'mean time to repair (exponential)'),
+    mtbfMs: ms({ min: MIN_FAILURE_MEAN_MS, max: MAX_DISTRIBUTION_MS }, 'mean up-time between failures (exponential)'),
+    mttrMs: ms({ min: MIN_FAILURE_MEAN_MS, max: MAX_DISTRIBUTION_MS }, 'mean time to repair (exponential)'),
     timeBetween: { ...ref, description: `up-time between failures (mean >= ${MIN_FAILURE_MEAN_MS} ms)` },
     repair: { ...ref, description: `repair time (mean >= ${MIN_FAILURE_MEAN_MS} ms)` },
   };
@@ -362,7 +365,7 @@ function limit(): JsonSchema {
         minLimit: n('default 20'),
         maxLimit: n('default 200'),
         backoffRatio: num({ min: 0.5, max: 0.999 }, 'the limit is multiplied by this on a drop or a slow answer (default 0.9)'),
-        timeoutMs: ms(POSITIVE, 'an answer slower than this counts as a drop (default 5000)'),
+        timeoutMs: ms(CLIENT_POSITIVE, 'an answer slower than this counts as a drop (default 5000)'),
       }),
     }),
     // One of the two (a closed object with both fields, so that a misspelt field is named as such).
