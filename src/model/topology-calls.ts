@@ -115,6 +115,7 @@ export abstract class TopologyCalls extends TopologyAttempts {
       // On its way to the callee: the caller's timeout runs from now.
       edge.policy.armTimeout(t, a);
       t.netId[a] = this.sim.schedule(this.sim.now + edge.net.delayMs(), K_NET_ARRIVE, a);
+      if (this.hooks !== null && this.hooked[svc.index] === 1) this.hooks.attemptSent(a); // a workflow's family waits for it from now
       return;
     }
     this.arriveAt(a);

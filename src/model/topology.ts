@@ -118,6 +118,8 @@ export interface TopologyHooks {
   arrived(entry: number): void;
   /** External call `c` ended (after its edge's retries): succeeded or not. */
   callDone(c: number, ok: boolean): void;
+  /** Attempt `a` was sent to a hooked service over an edge with latency: on its way (then attemptQueued or attemptStarted when it arrives, or attemptEnded: refused there, or withdrawn on the way). */
+  attemptSent(a: number): void;
   /** Attempt `a` reached a hooked service's server and waits in its queue (attemptStarted when it begins, or attemptEnded). */
   attemptQueued(a: number): void;
   /** Attempt `a` at a hooked service begins its handler. */

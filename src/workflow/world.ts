@@ -11,7 +11,7 @@
  * probability, while a state is active) and samples named delays.
  *
  * A family (the start instance, its children) is kept until the start instance is final and no
- * call, timer or attempt (queued or running at the callee) of the family is pending: then its rows are recycled (memory flat in completed
+ * call, timer or attempt (on its way over the edge, queued or running at the callee) of the family is pending: then its rows are recycled (memory flat in completed
  * instances). Measured: per machine, entries and time in each state, transitions, end states;
  * per family, the occupancy of each pair (start state, current child's state), double successes
  * of a child machine, and invariants (`never`, `eventually … withinMs`) with their first
@@ -187,8 +187,9 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   private attemptTook = new Uint8Array(16);
   /**
    * 1 while a started attempt of a family runs at the callee (the family waits for it: it may still
-   * succeed, a double charge); 2 while one waits in the callee's queue (the family waits for it too:
-   * when it begins it meets the family's child, or makes one, as any attempt).
+   * succeed, a double charge); 2 while one is on its way over an edge with latency or waits in the
+   * callee's queue (the family waits for it too: when it begins it meets the family's child, or
+   * makes one, as any attempt).
    */
   private attemptLive = new Uint8Array(16);
   /** Messages between machines, delivered in order after the current step. */
@@ -484,8 +485,18 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     this.tryRelease(root);
   }
 
+  attemptSent(a: number): void {
+    this.growAttempts(a);
+    const root = this.callerOf(a);
+    if (root < 0) return;
+    this.attemptLive[a] = 2;
+    const r = this.machines[0];
+    r.i32[root * r.W2 + r.xi + R_PENDING]++;
+  }
+
   attemptQueued(a: number): void {
     this.growAttempts(a);
+    if (this.attemptLive[a] === 2) return; // its family has waited for it since it was sent (attemptSent)
     const root = this.callerOf(a);
     if (root < 0) return;
     this.attemptLive[a] = 2;
