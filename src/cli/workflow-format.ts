@@ -24,6 +24,7 @@ export function workflowText(w: WorkflowsSummary): string {
     if (pairs.length > 0) out.push(`pairs${named} (share of instance-time): ${pairs.map(([p, v]) => `${printable(p)} ${percent(v.share)}`).join(', ')}\n`);
   }
   if (w.duplicates) out.push(`${printable(w.duplicates.machine)} succeeded more than once: ${w.duplicates.families} instances (${w.duplicates.extra} extra)\n`);
+  for (const [machine, d] of Object.entries(w.duplicatesWith ?? {})) out.push(`${printable(machine)} succeeded more than once: ${d.families} instances (${d.extra} extra)\n`);
   for (const v of w.invariants) {
     out.push(`${printable(v.invariant)}: ${v.violations === 0 ? 'held' : `violated ${v.violations} times (${v.resolved} resolved after mean ${fmt(v.meanMs)} ms, max ${fmt(v.maxMs)} ms; ${v.unresolved} unresolved)`}\n`);
     if (v.example) {

@@ -50,6 +50,8 @@ export interface WorkflowsSummary {
   pairsWith?: Record<string, Record<string, { share: number; entries: number }>>;
   /** Families in which the invoked machine reached an ok state more than once (double authorizations), and the extra ones. */
   duplicates: { machine: string; families: number; extra: number } | null;
+  /** With a start machine that invokes more than one machine: the same for each of the others (`duplicates` is for the first), by machine. */
+  duplicatesWith?: Record<string, { families: number; extra: number }>;
   invariants: InvariantSummary[];
 }
 
@@ -136,6 +138,7 @@ export function summarizeWorkflows(world: WorkflowWorld): WorkflowsSummary {
     pairs,
     ...(world.morePaired.length > 0 ? { pairsWith } : {}),
     duplicates: world.paired > 0 ? { machine: world.names[world.paired], families: world.duplicateFamilies, extra: world.extraOk } : null,
+    ...(world.morePaired.length > 0 ? { duplicatesWith: Object.fromEntries(world.morePaired.map((ci, k) => [world.names[ci], { families: world.moreDuplicates[k], extra: world.moreExtraOk[k] }])) } : {}),
     invariants: world.invariants.map((v) => {
       const out: InvariantSummary = {
         invariant: v.text, violations: v.count, resolved: v.resolved, unresolved: v.unresolved,

@@ -65,7 +65,8 @@ export interface WorkflowConfig {
  * `never` invariants were last checked (R_DIRTY: S_NEVER a state an invariant names was entered or
  * left, S_PAIR the leaf of the start instance or its paired child; both when a child became
  * current), then per machine its current instance (C_CUR + mi) and first child (C_CUR + C + mi),
- * per invariant whether reached. As Float64 from `xf`: a start row's since when in its pair
+ * per invariant whether reached, per other invoked machine (morePaired) its pair and its ok states
+ * entered (cOk + k; R_OK counts the first invoked machine's). As Float64 from `xf`: a start row's since when in its pair
  * (F_PAIR_SINCE), then every instance's timers (`fTimer`), then a start row's per invariant since
  * when violated (`fOpen` + i, NaN: not) and its pairs with `morePaired` (`fPairs`; Int32 `cPairs`).
  *
@@ -78,7 +79,7 @@ export interface WorkflowConfig {
 const X_ROOT = 0, X_NEXT = 1;
 /**
  * What entering or leaving a state involves: timers (`after`, user events), an invoke, an
- * `eventually` target, an ok state of the paired child, a `never` invariant, the pair (a state of
+ * `eventually` target, an ok state of an invoked child, a `never` invariant, the pair (a state of
  * the start machine or the paired child), a state of the paired machine (S_CHILD: the pair's
  * child part may have changed; without it the start machine's step reuses R_PAIR's and does not
  * read the child's row). S_NEVER, S_PAIR and S_CHILD are also the bits of R_DIRTY.
@@ -247,10 +248,20 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   readonly morePairEntries: Float64Array[] = [];
   private readonly cPairs: number;
   private readonly fPairs: number;
+  /**
+   * Per machine, the start row's Int32 column counting its family's entries into the machine's ok
+   * states (-1: none counted): R_OK for `paired`, cOk + k for the k-th of `morePaired`.
+   */
+  private readonly okCol: Int32Array;
+  private readonly cOk: number;
   started = 0;
   completed = 0;
+  /** Families in which `paired` reached an ok state more than once, and the entries after each family's first. */
   duplicateFamilies = 0;
   extraOk = 0;
+  /** The same for the k-th of `morePaired`. */
+  readonly moreDuplicates: Float64Array;
+  readonly moreExtraOk: Float64Array;
 
   constructor(readonly model: TopologyModel, readonly config: WorkflowConfig) {
     const names = Object.keys(config.machines);
@@ -289,7 +300,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       }
       this.tSlots[i] = i === 0 ? slots + nDeadlines : slots;
       this.fTimer[i] = i === 0 ? F_PAIR_SINCE + 1 : 0;
-      this.machines.push(i === 0 ? new MachineInstances(m, i, this, C_CUR + 2 * C + I + nPairs, 1 + slots + nDeadlines + I + nPairs) : new MachineInstances(m, i, this, X_NEXT + 1, slots));
+      this.machines.push(i === 0 ? new MachineInstances(m, i, this, C_CUR + 2 * C + I + 2 * nPairs, 1 + slots + nDeadlines + I + nPairs) : new MachineInstances(m, i, this, X_NEXT + 1, slots));
       this.machines[i].clock = model.sim;
       this.stats.push({
         m, service: serviceIndex.get(mc.service)!, entries: new Float64Array(S), stateTimeMs: new Float64Array(S),
@@ -335,6 +346,12 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       else if (ci !== paired && !this.morePaired.includes(ci)) this.morePaired.push(ci);
     });
     this.paired = paired;
+    this.cOk = this.cPairs + this.morePaired.length;
+    this.okCol = new Int32Array(M).fill(-1);
+    if (paired > 0) this.okCol[paired] = R_OK;
+    this.morePaired.forEach((ci, k) => (this.okCol[ci] = this.cOk + k));
+    this.moreDuplicates = new Float64Array(this.morePaired.length);
+    this.moreExtraOk = new Float64Array(this.morePaired.length);
     for (const ci of this.morePaired) {
       this.morePairTimeMs.push(new Float64Array(root.names.length * (this.machines[ci].m.names.length + 1)));
       this.morePairEntries.push(new Float64Array(root.names.length * (this.machines[ci].m.names.length + 1)));
@@ -381,7 +398,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     this.machines.forEach(({ m }, mi) => this.flags.push(Uint8Array.from(m.names, (_, s) => (m.afterFirst[s] < m.afterFirst[s + 1] || this.userFirst[mi][s] < this.userFirst[mi][s + 1] ? S_TIMED : 0)
       | (mi === 0 && this.invokeEdge[s] >= 0 ? S_INVOKE : 0)
       | (mi === 0 && this.invariants.some((v) => v.targets.includes(s)) ? S_REACHES : 0)
-      | (mi > 0 && mi === this.paired && this.okStates[mi].includes(s) ? S_OK : 0)
+      | (mi > 0 && this.okCol[mi] >= 0 && this.okStates[mi].includes(s) ? S_OK : 0)
       | (this.invariants.some((v) => v.kind === 'never' && v.states[mi] === s) ? S_NEVER : 0)
       | (this.paired > 0 && (mi === 0 || mi === this.paired || this.morePaired.includes(mi)) ? S_PAIR : 0)
       | (mi > 0 && mi === this.paired ? S_CHILD : 0))));
@@ -422,7 +439,10 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     inst.i32[c + R_OK] = 0;
     inst.i32[c + R_CALL] = -1;
     inst.i32[c + R_PAIR] = -1;
-    for (let k = 0; k < this.morePaired.length; k++) inst.i32[c + this.cPairs + k] = -1;
+    for (let k = 0; k < this.morePaired.length; k++) {
+      inst.i32[c + this.cPairs + k] = -1;
+      inst.i32[c + this.cOk + k] = 0;
+    }
     inst.i32[c + R_TL] = 0;
     inst.i32[c + R_DIRTY] = 0;
     for (let i = 0; i < C; i++) {
@@ -612,10 +632,12 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       const ok = this.okStates[mi];
       for (let k = 0; k < ok.length; k++) {
         if (ok[k] === s) {
-          const root = this.rootOf(mi, row), r = this.machines[0], at = root * r.W2 + r.xi + R_OK;
+          const root = this.rootOf(mi, row), r = this.machines[0], at = root * r.W2 + r.xi + this.okCol[mi];
           if (++r.i32[at] >= 2 && this.measured(0, root)) {
-            if (r.i32[at] === 2) this.duplicateFamilies++;
-            this.extraOk++;
+            if (mi === this.paired) {
+              if (r.i32[at] === 2) this.duplicateFamilies++;
+              this.extraOk++;
+            } else this.moreDuplicate(mi, r.i32[at] === 2);
           }
         }
       }
@@ -825,6 +847,13 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       if (holds && !open) this.openViolation(v, root, i);
       else if (!holds && open) this.closeViolation(v, root, i);
     }
+  }
+
+  /** A family's machine `mi` (one of `morePaired`) reached an ok state again (`first`: the second time). */
+  private moreDuplicate(mi: number, first: boolean): void {
+    const k = this.morePaired.indexOf(mi);
+    if (first) this.moreDuplicates[k]++;
+    this.moreExtraOk[k]++;
   }
 
   /** Family `root`'s pair with the k-th of `morePaired`, as the pair with `paired` above. */
