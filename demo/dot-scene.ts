@@ -187,7 +187,7 @@ export abstract class DotScene<M extends DotModel, L extends SlotLayout> {
   protected walkQueue(s: number, max: number): number {
     const rows = this.model.requests.i32, of = this.particleOf;
     let k = 0;
-    for (let r = this.model.pool.queueHead[s]; r >= 0 && k < max; r = rows[r * ROW_I32 + I_NEXT_IN_QUEUE]) {
+    for (let r = this.model.pool.queueHeadOf(s); r >= 0 && k < max; r = rows[r * ROW_I32 + I_NEXT_IN_QUEUE]) {
       const p = r < of.length ? of[r] : -1;
       if (p >= 0) this.particles.place[p] = k;
       k++;

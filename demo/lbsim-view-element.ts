@@ -320,9 +320,9 @@ export class LbsimViewElement extends HTMLElement {
         servers: Array.from({ length: pool.size }, (_, s) => ({
           state: SERVER_STATE_NAMES[pool.state[s]],
           dispatched: p.scene.dispatchedTo[s],
-          inService: pool.inService[s],
-          queue: pool.queueLength[s],
-          speed: pool.speed[s],
+          inService: pool.inServiceOf(s),
+          queue: pool.queueLengthOf(s),
+          speed: pool.speedOf(s),
         })),
         chartPoints: p.scene.series.points,
         charts: p.charts,

@@ -59,7 +59,7 @@ export class SceneModel extends DotScene<Model, Layout> implements ModelObserver
     super(model, options);
     const pool = model.pool;
     this.meanCostMs = options.timing.meanCostMs;
-    this.baseSpeed = Float64Array.from(pool.speed);
+    this.baseSpeed = Float64Array.from({ length: pool.size }, (_, s) => pool.speedOf(s));
     this.queueSlots = Int32Array.from(pool.queueLimit, (q) => (q < 0 ? MIN_UNBOUNDED_PLACES : Math.max(1, q)));
     this.layout = this.buildLayout();
     this.freeSlots();
@@ -85,7 +85,7 @@ export class SceneModel extends DotScene<Model, Layout> implements ModelObserver
   }
 
   isSlowed(s: number): boolean {
-    return this.model.pool.speed[s] < this.baseSpeed[s];
+    return this.model.pool.speedOf(s) < this.baseSpeed[s];
   }
 
   // ---- ModelObserver ----

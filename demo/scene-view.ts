@@ -92,7 +92,7 @@ export class SceneView {
         v.word.visible = this.stateFits[s] === 1;
       }
       if (state === ServerState.Failed) failed += `${s},`;
-      const len = pool.queueLength[s];
+      const len = pool.queueLengthOf(s);
       const w = len === 0 ? 0 : L.queueHeadX - queueX(L, s, len - 1) + L.dotR + 2;
       v.queue.x = L.queueHeadX - w + 2;
       v.queue.width = w;
@@ -102,8 +102,8 @@ export class SceneView {
         v.queue.tint = full ? OKABE_ITO.vermillion : OKABE_ITO.skyBlue;
         v.queue.alpha = full ? 0.45 : 0.4;
       }
-      if (pool.speed[s] !== v.lastSpeed) {
-        v.lastSpeed = pool.speed[s];
+      if (pool.speedOf(s) !== v.lastSpeed) {
+        v.lastSpeed = pool.speedOf(s);
         speedChanged = true;
       }
     }
@@ -144,7 +144,7 @@ export class SceneView {
     this.servers = [];
     const base = scene.baseSpeed;
     this.mixedPower = base.some((x) => x !== base[0]);
-    this.maxSpeed = Math.max(...base, ...pool.speed);
+    this.maxSpeed = Math.max(...base, ...Array.from({ length: pool.size }, (_, s) => pool.speedOf(s)));
     this.stateFits = new Uint8Array(L.servers);
     this.paintWords(L);
     this.paintBackdrop(L);
@@ -165,7 +165,7 @@ export class SceneView {
       word.anchor.set(1, 0); // right-aligned: shorter words end where the longest does
       word.visible = false;
       this.wordsLayer.addChild(word);
-      this.servers.push({ fill, queue, word, lastState: -1, lastFull: -1, lastSpeed: pool.speed[s] });
+      this.servers.push({ fill, queue, word, lastState: -1, lastFull: -1, lastSpeed: pool.speedOf(s) });
     }
     this.paintLabels();
     this.failedMask = '-';
@@ -311,7 +311,7 @@ export class SceneView {
 
   /** "×4" for server s, or "↓×1" while slowed by hand; '' when power tells servers nothing apart. */
   private powerText(s: number): string {
-    const scene = this.scene, speed = scene.model.pool.speed[s], slowed = scene.isSlowed(s);
+    const scene = this.scene, speed = scene.model.pool.speedOf(s), slowed = scene.isSlowed(s);
     return this.mixedPower || slowed || speed !== 1 ? `${slowed ? '↓' : ''}×${fmt(speed)}` : '';
   }
 
@@ -325,14 +325,14 @@ export class SceneView {
   private paintLabels(): void {
     const scene = this.scene, L = scene.layout, pool = scene.model.pool;
     const wordW = Math.max(...this.words.map((w) => w.frame.width)), wordH = this.words[0]?.frame.height ?? 0;
-    const gauges = this.mixedPower || pool.speed.some((_, s) => scene.isSlowed(s));
+    const gauges = this.mixedPower || Array.from({ length: pool.size }, (_, s) => scene.isSlowed(s)).some((x) => x);
     this.labels.paint(L.width, L.height, this.resolution, (g) => {
       for (let s = 0; s < L.servers; s++) {
         const word = this.servers[s]?.word;
         if (gauges) {
           g.fillStyle = css(INK);
           g.globalAlpha = 0.6;
-          const w = Math.max(1.5, ((L.boxW - 2 * L.gaugeInset) * Math.min(pool.speed[s], this.maxSpeed)) / this.maxSpeed);
+          const w = Math.max(1.5, ((L.boxW - 2 * L.gaugeInset) * Math.min(pool.speedOf(s), this.maxSpeed)) / this.maxSpeed);
           g.fillRect(L.boxX[s] + L.gaugeInset, L.boxY[s] + L.gaugeInset - 1, w, L.gaugeHeight);
           g.globalAlpha = 1;
         }

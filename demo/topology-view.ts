@@ -89,7 +89,7 @@ export class TopologyView {
         this.lastState[s] = state;
         this.fills[s].tint = SERVER_STYLES[state].color;
       }
-      const len = pool.queueLength[s], q = this.queues[s];
+      const len = pool.queueLengthOf(s), q = this.queues[s];
       q.width = len === 0 ? 0 : Math.min(L.boxW[s], (Math.min(len, L.queuePlaces[s]) * 2.4 + 0.6) * L.dotR);
       const full = pool.queueLimit[s] >= 0 && len >= pool.queueLimit[s];
       q.tint = full ? OKABE_ITO.vermillion : OKABE_ITO.skyBlue;

@@ -58,7 +58,7 @@ export class FailureProcess {
     this.undetected = new Uint8Array(n);
     this.repairedAt = new Float64Array(n);
     this.awaitingTraffic = new Uint8Array(n);
-    this.baseSpeed = Float64Array.from(pool.speed);
+    this.baseSpeed = Float64Array.from({ length: n }, (_, s) => pool.speedOf(s));
     if (this.upTime) for (let s = 0; s < n; s++) this.scheduleFailure(s);
     config?.outages.forEach((o, i) => sim.schedule(o.atMs, EventKind.Outage, i));
     config?.slowdowns?.forEach((o, i) => sim.schedule(o.atMs, EventKind.Slowdown, i));
@@ -85,13 +85,13 @@ export class FailureProcess {
 
   /** The speed of recovering server `s` now: 10% of its speed at the repair, 100% after `warmupMs`. */
   warmingSpeed(s: number): number {
-    return this.pool.speed[s] * (0.1 + 0.9 * Math.min(1, (this.sim.now - this.recoveringSince[s]) / this.config!.warmupMs));
+    return this.pool.speedOf(s) * (0.1 + 0.9 * Math.min(1, (this.sim.now - this.recoveringSince[s]) / this.config!.warmupMs));
   }
 
   /** Slowdown `i` starts (its servers' speed divided by its factor; its end scheduled) or ends. */
   slowdown(i: number, starts: boolean): void {
     const slow = this.config!.slowdowns![i];
-    for (const s of slow.servers) this.pool.speed[s] = starts ? this.baseSpeed[s] / slow.factor : this.baseSpeed[s];
+    for (const s of slow.servers) this.pool.setSpeed(s, starts ? this.baseSpeed[s] / slow.factor : this.baseSpeed[s]);
     if (starts) this.sim.schedule(this.sim.now + slow.forMs, EventKind.SlowdownEnd, i);
   }
 

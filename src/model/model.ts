@@ -293,7 +293,7 @@ export class Model implements Handler {
   setSpeed(s: number, speed: number): void {
     if (!(speed > 0 && Number.isFinite(speed))) throw new RangeError(`speed must be a positive number, got ${speed}`);
     this.failures.baseSpeed[s] = speed;
-    this.pool.speed[s] = speed;
+    this.pool.setSpeed(s, speed);
   }
 
   /**
@@ -343,7 +343,7 @@ export class Model implements Handler {
   }
 
   private endRecovery(s: number): void {
-    const state = this.pool.inService[s] > 0 ? ServerState.Busy : ServerState.Idle;
+    const state = this.pool.inServiceOf(s) > 0 ? ServerState.Busy : ServerState.Idle;
     this.pool.setState(s, state);
     this.observer?.serverChanged?.(s, state);
     this.failures.scheduleFailure(s);

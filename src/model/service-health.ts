@@ -58,7 +58,10 @@ export class ServiceHealth {
   ) {
     const pool = host.pool;
     // The slice of the pool the parts see: local ids 0..hi-lo-1.
-    const slice = { size: hi - lo, state: pool.state.subarray(lo, hi), speed: pool.speed.subarray(lo, hi), weight: pool.weight.subarray(lo, hi) } as unknown as ServerPool;
+    const slice = {
+      size: hi - lo, state: pool.state.subarray(lo, hi), weight: pool.weight.subarray(lo, hi),
+      speedOf: (s: number) => pool.speedOf(lo + s), setSpeed: (s: number, speed: number) => pool.setSpeed(lo + s, speed),
+    } as unknown as ServerPool;
     this.failures = new FailureProcess(failures, slice, clock, seed);
     const counts = this.counts, top = host.stats;
     const stats = {
@@ -182,7 +185,7 @@ export class TopologyHealth {
   /** Speed of server `s` (global id) for work starting now: ramping up while it recovers. */
   speed(s: number): number {
     const pool = this.host.pool;
-    if (pool.state[s] !== ServerState.Recovering) return pool.speed[s];
+    if (pool.state[s] !== ServerState.Recovering) return pool.speedOf(s);
     const part = this.of(s)!;
     return part.failures.warmingSpeed(s - part.lo);
   }
@@ -232,7 +235,7 @@ export class TopologyHealth {
 
   private endRecovery(part: ServiceHealth, s: number): void {
     const pool = this.host.pool, g = part.lo + s;
-    pool.setState(g, pool.inService[g] > 0 ? ServerState.Busy : ServerState.Idle);
+    pool.setState(g, pool.inServiceOf(g) > 0 ? ServerState.Busy : ServerState.Idle);
     part.failures.scheduleFailure(s);
   }
 }

@@ -47,8 +47,8 @@ export abstract class TopologyAttempts extends TopologyServers {
       t.limited[a] = 1;
       t.admittedMs[a] = this.sim.now;
     }
-    const begin = pool.inService[s] < pool.concurrency[s];
-    if (!begin && pool.queueLimit[s] >= 0 && pool.queueLength[s] >= pool.queueLimit[s]) {
+    const begin = pool.inServiceOf(s) < pool.concurrency[s];
+    if (!begin && pool.queueLimit[s] >= 0 && pool.queueLengthOf(s) >= pool.queueLimit[s]) {
       pool.dropped[s]++;
       return this.attemptEnded(a, A.Dropped);
     }
@@ -92,7 +92,7 @@ export abstract class TopologyAttempts extends TopologyServers {
       const step = steps[k];
       if (step.kind === WORK) {
         const s = t.i32[a * ROW_I32 + I_SERVER], now = this.sim.now;
-        const endMs = now + step.dist!.sample(svc.rng) / (this.health === null ? this.pool.speed[s] : this.health.speed(s));
+        const endMs = now + step.dist!.sample(svc.rng) / (this.health === null ? this.pool.speedOf(s) : this.health.speed(s));
         t.f64[a * ROW_F64 + F_END] = endMs;
         t.f64[a * ROW_F64 + F_DEPART_ID] = this.sim.schedule(endMs, K_DEPARTURE, a);
         return;
@@ -182,7 +182,7 @@ export abstract class TopologyAttempts extends TopologyServers {
     if (t.holding[a]) return this.runSteps(a);
     if (this.health !== null && pool.state[s] === ServerState.Failed) return this.fail(a); // its server failed meanwhile
     if (t.step[a] >= this.services[t.service[a]].steps.length) return this.complete(a);
-    if (pool.inService[s] < pool.concurrency[s] && pool.queueLength[s] === 0) {
+    if (pool.inServiceOf(s) < pool.concurrency[s] && pool.queueLengthOf(s) === 0) {
       pool.startService(s);
       this.start(a);
     } else this.queue(a, s);
@@ -192,7 +192,7 @@ export abstract class TopologyAttempts extends TopologyServers {
   protected complete(a: number): void {
     const t = this.requests, s = t.i32[a * ROW_I32 + I_SERVER];
     if (this.hooks !== null && this.hooked[t.service[a]] === 1 && !this.hooks.attemptOutcome(a)) return this.fail(a);
-    this.pool.completed[s]++;
+    this.pool.countCompleted(s);
     this.stats.serverCompletions++;
     if (t.holding[a]) {
       this.unhold(a);

@@ -24,13 +24,13 @@ export abstract class TopologyServers extends TopologyCore {
     const pool = this.pool, t = this.requests, list = this.handoffs;
     for (let i = 0; i < list.length; i++) {
       const s = list[i];
-      if (pool.queueLength[s] === 0) {
+      if (pool.queueLengthOf(s) === 0) {
         pool.endService(s);
         continue;
       }
       // The slot passes straight to the next attempt: the server stays busy.
       const d = pool.discipline[s];
-      const next = d === Discipline.Fifo ? pool.queueHead[s] : d === Discipline.Lifo ? pool.queueTail[s] : this.adaptivePick(s);
+      const next = d === Discipline.Fifo ? pool.queueHeadOf(s) : d === Discipline.Lifo ? pool.queueTailOf(s) : this.adaptivePick(s);
       if (next < 0) {
         pool.endService(s); // adaptive LIFO shed every waiting attempt
         continue;
@@ -49,17 +49,17 @@ export abstract class TopologyServers extends TopologyCore {
     const pool = this.pool, t = this.requests, now = this.sim.now;
     const overloaded = now - pool.queueBusySince[s] > pool.queueIntervalMs[s];
     const bound = overloaded ? pool.queueTargetMs[s] : pool.queueIntervalMs[s];
-    for (let a = pool.queueHead[s]; a >= 0 && now - t.queuedMs[a] > bound; a = pool.queueHead[s]) {
+    for (let a = pool.queueHeadOf(s); a >= 0 && now - t.queuedMs[a] > bound; a = pool.queueHeadOf(s)) {
       pool.remove(s, a, t.i32);
       pool.dropped[s]++;
       this.attemptEnded(a, A.Dropped);
     }
-    return overloaded ? pool.queueTail[s] : pool.queueHead[s];
+    return overloaded ? pool.queueTailOf(s) : pool.queueHeadOf(s);
   }
 
   /** A slot of server `s` is free: the next waiting attempt (FIFO, LIFO) takes it after this event's work. */
   protected freeSlot(s: number): void {
-    if (this.pool.queueLength[s] === 0) this.pool.endService(s);
+    if (this.pool.queueLengthOf(s) === 0) this.pool.endService(s);
     else this.handoffs.push(s);
   }
 
@@ -131,7 +131,7 @@ export abstract class TopologyServers extends TopologyCore {
   abortServer(s: number): void {
     const pool = this.pool, t = this.requests;
     const k = this.health!.of(s)!.counts;
-    for (let a = pool.queueHead[s]; a >= 0; a = pool.queueHead[s]) {
+    for (let a = pool.queueHeadOf(s); a >= 0; a = pool.queueHeadOf(s)) {
       pool.remove(s, a, t.i32);
       if (t.i32[a * ROW_I32 + I_MEASURED]) k.aborted++;
       this.abandonCalls(a);

@@ -123,20 +123,20 @@ describe('SceneModel', () => {
   it('slows a server down by a factor and restores it', () => {
     const scene = sceneOf(sceneJson('different-power'));
     scene.slow(0, 4);
-    expect(scene.model.pool.speed[0]).toBe(0.5);
+    expect(scene.model.pool.speedOf(0)).toBe(0.5);
     expect(scene.isSlowed(0)).toBe(true);
     scene.slow(0, 1);
-    expect(scene.model.pool.speed[0]).toBe(2);
+    expect(scene.model.pool.speedOf(0)).toBe(2);
     expect(scene.isSlowed(0)).toBe(false);
   });
 
   it('slows a server with model.setSpeed, so a scripted slowdown ends at the speed set by hand', () => {
     const scene = sceneOf(oneServer({ failures: { warmupMs: 0, outages: [], slowdowns: [{ atMs: 1_000, forMs: 1_000, servers: [0], factor: 2 }] } }));
     play(scene, 1_500);
-    expect(scene.model.pool.speed[0]).toBe(0.5);
+    expect(scene.model.pool.speedOf(0)).toBe(0.5);
     scene.slow(0, 4);
     play(scene, 1_000);
-    expect(scene.model.pool.speed[0]).toBe(0.25);
+    expect(scene.model.pool.speedOf(0)).toBe(0.25);
     expect(scene.isSlowed(0)).toBe(true);
   });
 
@@ -258,8 +258,8 @@ describe('SceneModel', () => {
     const scene = sceneOf(oneServer({ servers: [{ count: 1 }], arrivals: { process: 'constant', ratePerSec: 40 } }));
     const v0 = scene.layoutVersion, places0 = scene.layout.queueSlots[0];
     play(scene, 3_000);
-    expect(scene.model.pool.queueLength[0]).toBeGreaterThan(places0);
+    expect(scene.model.pool.queueLengthOf(0)).toBeGreaterThan(places0);
     expect(scene.layoutVersion).toBeGreaterThan(v0);
-    expect(scene.layout.queueSlots[0]).toBeGreaterThanOrEqual(scene.model.pool.queueLength[0]);
+    expect(scene.layout.queueSlots[0]).toBeGreaterThanOrEqual(scene.model.pool.queueLengthOf(0));
   });
 });

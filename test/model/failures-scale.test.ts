@@ -68,10 +68,10 @@ describe('a failure ends exactly the requests at its server', () => {
       model.sim.runUntil(t);
       const s = Math.floor(rng.next() * 12);
       const at = servedAt(model, s), others = new Int32Array(12).map((_, x) => (x === s ? 0 : servedAt(model, x)));
-      if (at !== model.pool.inService[s]) wrong++;
+      if (at !== model.pool.inServiceOf(s)) wrong++;
       model.failServer(s, t + 20);
       ended += at;
-      if (servedAt(model, s) !== 0 || model.pool.inService[s] !== 0) wrong++;
+      if (servedAt(model, s) !== 0 || model.pool.inServiceOf(s) !== 0) wrong++;
       for (let x = 0; x < 12; x++) if (x !== s && servedAt(model, x) !== others[x]) wrong++;
     }
     model.run();

@@ -47,9 +47,9 @@ describe('server failures', () => {
     model.sim.runUntil(2_500);
     expect(model.pool.state[0]).toBe(ServerState.Failed);
     expect(model.pool.load[0]).toBe(0);
-    const completedAtOutage = model.pool.completed[0];
+    const completedAtOutage = model.pool.completedOf(0);
     model.sim.runUntil(4_900);
-    expect(model.pool.completed[0]).toBe(completedAtOutage);
+    expect(model.pool.completedOf(0)).toBe(completedAtOutage);
     model.run();
     expect(model.pool.state[0]).not.toBe(ServerState.Failed);
     expect(ended.length).toBeGreaterThan(0);
@@ -67,7 +67,7 @@ describe('server failures', () => {
     model.repairServer(3);
     expect(model.pool.state[3]).toBe(ServerState.Idle);
     model.sim.runUntil(3_000);
-    expect(model.pool.completed[3]).toBeGreaterThan(0);
+    expect(model.pool.completedOf(3)).toBeGreaterThan(0);
   });
 });
 
