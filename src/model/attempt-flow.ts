@@ -5,12 +5,14 @@
  * retries, hedges, timeouts, the end of the request) is RequestFlow's, which extends this class.
  *
  * The short path (`shortArrival`, `shortDeparture`) is built from the same helpers as the general
- * handlers (`admitted`, `completed`, `serveQueued`, the client's timers) without the branches the
- * common case (an attempt taken by a server that is up, succeeding as the request's only copy)
- * cannot take; tests hold both paths to byte-identical summaries.
+ * handlers (`beginService`, `serveQueued`, the client's timers; `admitted` and `completed` written
+ * out, with the attempt's state known and without the stores `alloc` redoes on a row freed at
+ * once) without the branches the common case (an attempt taken by a server that is up, succeeding
+ * as the request's only copy) cannot take; tests hold both paths to byte-identical summaries.
  */
 import type { Simulation } from '../engine/simulation.js';
 import { Discipline, type ServerPool } from './server-pool.js';
+import * as servers from './server-pool.js';
 import type { RequestTable } from './request-table.js';
 import {
   ATTEMPT_MACHINE, AttemptState, REQUEST_MACHINE, RequestState, ServerState, transitionTable, checkTransition,
@@ -38,6 +40,11 @@ const A = AttemptState;
 /** Imported bindings the hot code reads, as module constants too (an import is loaded from its module cell, with a TDZ check, at every use). */
 const N_REQ = NREQ, N_ATT = NATT, FAILED = ServerState.Failed, RECOVERING = ServerState.Recovering;
 const FIFO = Discipline.Fifo, LIFO = Discipline.Lifo, DEPARTURE = EventKind.Departure;
+/** The server row's layout (server-pool.ts), likewise. */
+const {
+  SERVER_ROW_F64: SF, SERVER_ROW_I32: SI, S_SPEED, S_COMPLETED, S_IN_SERVICE, S_CONCURRENCY, S_QUEUE_LIMIT, S_QUEUE_LENGTH,
+  S_QUEUE_HEAD, S_QUEUE_TAIL, S_SERVING, S_DISCIPLINE,
+} = servers;
 const REQUEST_ALLOWED = transitionTable(REQUEST_MACHINE);
 const ATTEMPT_ALLOWED = transitionTable(ATTEMPT_MACHINE);
 
@@ -52,11 +59,6 @@ export abstract class AttemptFlow {
   observer: ModelObserver | null = null;
   protected readonly balancers: Balancer[];
   protected readonly observes: boolean;
-  /**
-   * Each server's rows in service, chained through the table's queue links (a row waits in a
-   * queue or is served, never both), so a failure finds them in O(its slots), not O(table).
-   */
-  protected readonly serving: Int32Array;
 
   constructor(
     protected readonly sim: Simulation,
@@ -73,7 +75,6 @@ export abstract class AttemptFlow {
   ) {
     this.balancers = fleet.balancers;
     this.observes = fleet.observes;
-    this.serving = new Int32Array(pool.size).fill(-1);
   }
 
   /** True when no request will arrive any more and none is in flight: the run is over. */
@@ -136,18 +137,32 @@ export abstract class AttemptFlow {
       this.dispatch(p, p, b, s);
       return;
     }
-    const begin = pool.inService[s] < pool.concurrency[s];
-    if (!begin && pool.queueLimit[s] >= 0 && pool.queueLength[s] >= pool.queueLimit[s]) {
+    const si = s * SI, sv = pool.i32; // the server's row
+    const begin = sv[si + S_IN_SERVICE] < sv[si + S_CONCURRENCY];
+    if (!begin && sv[si + S_QUEUE_LIMIT] >= 0 && sv[si + S_QUEUE_LENGTH] >= sv[si + S_QUEUE_LIMIT]) {
       this.dispatch(p, p, b, s); // dropped
       return;
     }
     i[pi + I_SERVER] = s;
-    this.admitted(p, b, s, begin);
+    // admitted, with the attempt's state known (initiated; the short path runs unchecked)
+    i[pi + I_COUNTED] = 1;
+    this.fleet.sent(b, s);
+    const to = begin ? A.InService : A.Pending; // the same numbers as R.InService / R.Pending
+    i[pi + I_STATE] = to;
+    if (begin) {
+      pool.startService(s);
+      this.beginService(p, s);
+    } else {
+      pool.enqueue(s, p, i);
+    }
     this.client.armTimeout(table, p);
     // syncRequest of a request with one attempt: its state follows the attempt's.
-    const to = i[pi + I_STATE]; // A.InService / A.Pending: the same numbers as R.InService / R.Pending
     i[pi + I_CALL_STATE] = to;
-    if (i[pi + I_MEASURED]) this.stats.requestTransitions[R.Initiated * N_REQ + to]++;
+    if (i[pi + I_MEASURED]) {
+      const stats = this.stats;
+      stats.attemptTransitions[A.Initiated * N_ATT + to]++;
+      stats.requestTransitions[R.Initiated * N_REQ + to]++;
+    }
   }
 
   // ---------------------------------------------------------------- attempts
@@ -193,8 +208,9 @@ export abstract class AttemptFlow {
       }
       return;
     }
-    const begin = pool.inService[s] < pool.concurrency[s];
-    if (!begin && pool.queueLimit[s] >= 0 && pool.queueLength[s] >= pool.queueLimit[s]) {
+    const si = s * SI, sv = pool.i32;
+    const begin = sv[si + S_IN_SERVICE] < sv[si + S_CONCURRENCY];
+    if (!begin && sv[si + S_QUEUE_LIMIT] >= 0 && sv[si + S_QUEUE_LENGTH] >= sv[si + S_QUEUE_LIMIT]) {
       pool.dropped[s]++;
       this.endAtServer(r, A.Dropped);
       return;
@@ -225,37 +241,37 @@ export abstract class AttemptFlow {
   private beginService(r: number, s: number): void {
     const table = this.requests, pool = this.pool, now = this.sim.now, f = table.f64, rf = r * ROW_F64;
     f[rf + F_START] = now;
-    const speed = pool.state[s] === RECOVERING ? this.failures.warmingSpeed(s) : pool.speed[s];
+    const speed = pool.state[s] === RECOVERING ? this.failures.warmingSpeed(s) : pool.f64[s * SF + S_SPEED];
     const endMs = now + f[rf + F_COST] / speed;
     if (!(endMs >= now)) throw endsBeforeNow(r, endMs, now);
     f[rf + F_END] = endMs;
     f[rf + F_DEPART_ID] = this.sim.schedule(endMs, DEPARTURE, r);
-    const head = this.serving[s], i = table.i32, ri = r * ROW_I32;
+    const sv = pool.i32, si = s * SI, head = sv[si + S_SERVING], i = table.i32, ri = r * ROW_I32;
     i[ri + I_NEXT_IN_QUEUE] = head;
     i[ri + I_PREV_IN_QUEUE] = -1;
     if (head >= 0) i[head * ROW_I32 + I_PREV_IN_QUEUE] = r;
-    this.serving[s] = r;
+    sv[si + S_SERVING] = r;
   }
 
   /** The first of server `s`'s rows in service (-1: none); the rest follow through the queue links. */
   protected servingHead(s: number): number {
-    return this.serving[s];
+    return this.pool.i32[s * SI + S_SERVING];
   }
 
   /** Row `r` holds a slot of server `s`: first in the server's chain of rows in service. */
   protected serve(r: number, s: number): void {
-    const head = this.serving[s], i = this.requests.i32, ri = r * ROW_I32;
+    const sv = this.pool.i32, si = s * SI, head = sv[si + S_SERVING], i = this.requests.i32, ri = r * ROW_I32;
     i[ri + I_NEXT_IN_QUEUE] = head;
     i[ri + I_PREV_IN_QUEUE] = -1;
     if (head >= 0) i[head * ROW_I32 + I_PREV_IN_QUEUE] = r;
-    this.serving[s] = r;
+    sv[si + S_SERVING] = r;
   }
 
   /** Row `r` no longer holds a slot of server `s`: out of the server's chain of rows in service. */
   protected unserve(r: number, s: number): void {
     const i = this.requests.i32, ri = r * ROW_I32;
     const n = i[ri + I_NEXT_IN_QUEUE], p = i[ri + I_PREV_IN_QUEUE];
-    if (p < 0) this.serving[s] = n;
+    if (p < 0) this.pool.i32[s * SI + S_SERVING] = n;
     else i[p * ROW_I32 + I_NEXT_IN_QUEUE] = n;
     if (n >= 0) i[n * ROW_I32 + I_PREV_IN_QUEUE] = p;
     i[ri + I_NEXT_IN_QUEUE] = -1;
@@ -266,7 +282,7 @@ export abstract class AttemptFlow {
   private completed(r: number): number {
     const table = this.requests, s = table.i32[r * ROW_I32 + I_SERVER];
     this.unserve(r, s);
-    this.pool.completed[s]++;
+    this.pool.f64[s * SF + S_COMPLETED]++;
     this.stats.serverCompletions++;
     table.f64[r * ROW_F64 + F_DEPART_ID] = -1;
     return s;
@@ -291,12 +307,17 @@ export abstract class AttemptFlow {
       this.depart(r);
       return;
     }
-    const s = this.completed(r);
+    // completed, without what alloc resets when the row is taken again (the row is freed below:
+    // its departure id, counted flag and queue links); I_AT_SERVER must still be cleared (release
+    // requires it).
+    const s = i[ri + I_SERVER], n = i[ri + I_NEXT_IN_QUEUE], q = i[ri + I_PREV_IN_QUEUE];
+    if (q < 0) pool.i32[s * SI + S_SERVING] = n;
+    else i[q * ROW_I32 + I_NEXT_IN_QUEUE] = n;
+    if (n >= 0) i[n * ROW_I32 + I_PREV_IN_QUEUE] = q;
+    pool.f64[s * SF + S_COMPLETED]++;
+    stats.serverCompletions++;
     const b = i[ri + I_BALANCER];
-    // The row is freed below: alloc resets its state and event ids for the next request. I_AT_SERVER
-    // must still be cleared (release requires it).
     i[ri + I_AT_SERVER] = 0;
-    i[ri + I_COUNTED] = 0;
     this.fleet.released(b, s);
     if (this.observes) this.balancers[b].observe!(s, this.sim.now - table.f64[r * ROW_F64 + F_SENT], true);
     if (this.monitor.outlier) this.monitor.observe(s, true);
@@ -314,19 +335,21 @@ export abstract class AttemptFlow {
     }
     this.releaseRow(r);
     if (client >= 0) this.arrivalsEnd(this.workload.clientFree(client, this.sim.now));
-    if (pool.queueLength[s] === 0) pool.endService(s);
-    else if (pool.discipline[s] === FIFO) this.serveQueued(pool.queueHead[s], s);
+    const sv = pool.i32, si = s * SI;
+    if (sv[si + S_QUEUE_LENGTH] === 0) pool.endService(s);
+    else if (sv[si + S_DISCIPLINE] === FIFO) this.serveQueued(sv[si + S_QUEUE_HEAD], s);
     else this.serveNext(s);
   }
 
   /** A slot of server `s` is free: the next waiting request (by discipline) takes it. */
   protected serveNext(s: number): void {
     const pool = this.pool;
+    const sv = pool.i32, si = s * SI;
     let r = -1;
-    if (pool.queueLength[s] > 0) {
-      const discipline = pool.discipline[s];
-      if (discipline === FIFO) r = pool.queueHead[s];
-      else if (discipline === LIFO) r = pool.queueTail[s];
+    if (sv[si + S_QUEUE_LENGTH] > 0) {
+      const discipline = sv[si + S_DISCIPLINE];
+      if (discipline === FIFO) r = sv[si + S_QUEUE_HEAD];
+      else if (discipline === LIFO) r = sv[si + S_QUEUE_TAIL];
       else r = this.adaptivePick(s);
     }
     if (r < 0) pool.endService(s);
@@ -348,12 +371,12 @@ export abstract class AttemptFlow {
     const pool = this.pool, table = this.requests, now = this.sim.now;
     const overloaded = now - pool.queueBusySince[s] > pool.queueIntervalMs[s];
     const bound = overloaded ? pool.queueTargetMs[s] : pool.queueIntervalMs[s];
-    for (let r = pool.queueHead[s]; r >= 0 && now - table.f64[r * ROW_F64 + F_SENT] > bound; r = pool.queueHead[s]) {
+    for (let r = pool.queueHeadOf(s); r >= 0 && now - table.f64[r * ROW_F64 + F_SENT] > bound; r = pool.queueHeadOf(s)) {
       pool.remove(s, r, table.i32);
       pool.dropped[s]++;
       this.endAtServer(r, A.Dropped);
     }
-    return overloaded ? pool.queueTail[s] : pool.queueHead[s];
+    return overloaded ? pool.queueTailOf(s) : pool.queueHeadOf(s);
   }
 
   /**

@@ -131,11 +131,7 @@ export class RequestFlow extends AttemptFlow {
       table.f64[g * ROW_F64 + F_DEPART_ID] = this.sim.schedule(table.f64[r * ROW_F64 + F_END], EventKind.Departure, g);
       table.f64[r * ROW_F64 + F_DEPART_ID] = -1;
       this.unserve(r, s);
-      const head = this.serving[s];
-      table.i32[g * ROW_I32 + I_NEXT_IN_QUEUE] = head;
-      table.i32[g * ROW_I32 + I_PREV_IN_QUEUE] = -1;
-      if (head >= 0) table.i32[head * ROW_I32 + I_PREV_IN_QUEUE] = g;
-      this.serving[s] = g;
+      this.serve(g, s);
     }
     this.setAttempt(r, endState);
     if (this.observer) {
@@ -225,15 +221,15 @@ export class RequestFlow extends AttemptFlow {
   /** Server `s` just failed: requests waiting and in service there end as failed. */
   abortServer(s: number): void {
     const pool = this.pool, table = this.requests;
-    for (let r = pool.queueHead[s]; r >= 0; r = pool.queueHead[s]) {
+    for (let r = pool.queueHeadOf(s); r >= 0; r = pool.queueHeadOf(s)) {
       pool.remove(s, r, table.i32);
       this.endAtServer(r, A.Failed);
     }
     // Requests in service: the server's chain, ended in row order (as a scan of the table would).
     let k = 0;
-    if (this.abortRows.length < pool.inService[s]) this.abortRows = new Int32Array(pool.inService[s] * 2);
+    if (this.abortRows.length < pool.inServiceOf(s)) this.abortRows = new Int32Array(pool.inServiceOf(s) * 2);
     const rows = this.abortRows;
-    for (let r = this.serving[s]; r >= 0; r = table.i32[r * ROW_I32 + I_NEXT_IN_QUEUE]) rows[k++] = r;
+    for (let r = this.servingHead(s); r >= 0; r = table.i32[r * ROW_I32 + I_NEXT_IN_QUEUE]) rows[k++] = r;
     rows.subarray(0, k).sort();
     for (let i = 0; i < k; i++) {
       const r = rows[i];

@@ -1,5 +1,8 @@
 /**
- * The servers, as parallel typed arrays indexed by server id. Each server has `concurrency`
+ * The servers, indexed by server id: what every arrival and departure touches in one 64-byte row
+ * per server (`f64`/`i32` views of one ArrayBuffer at the S_* offsets, as the request table's
+ * rows), the rest in parallel typed arrays (fixed settings, state, load, drops, time per state).
+ * Each server has `concurrency`
  * slots, a `speed` factor (a request of cost c takes c / speed ms), a FIFO queue of waiting
  * requests (an intrusive list through the request table) bounded by `queueLimit` (waiting
  * requests only; -1 = unbounded), and a state: idle ⇄ busy (failed / recovering are reserved).
@@ -59,38 +62,61 @@ export interface PoolWindow {
 }
 const ALLOWED = transitionTable(SERVER_MACHINE);
 /** Imported states as module constants (an import is loaded from its module cell, with a TDZ check, at every use). */
-const IDLE = ServerState.Idle, BUSY = ServerState.Busy;
+const IDLE = ServerState.Idle, BUSY = ServerState.Busy, ADAPTIVE = Discipline.AdaptiveLifo;
+
+/** A server's row: 64 bytes, one cache line, 8 Float64 or 16 Int32 slots. */
+export const SERVER_ROW_BYTES = 64, SERVER_ROW_F64 = 8, SERVER_ROW_I32 = 16;
+// ---- Float64 slots (f64[s * SERVER_ROW_F64 + S_X])
+/** ∫ inService dt and ∫ queueLength dt without their open intervals (see `busyTime`). */
+export const S_BUSY_AREA = 0, S_QUEUE_AREA = 1;
+/** The speed factor now (a request of cost c takes c / speed ms); completions (since the warm-up). */
+export const S_SPEED = 2, S_COMPLETED = 3;
+// ---- Int32 slots (i32[s * SERVER_ROW_I32 + S_X]): 8-15
+/** Requests in service; slots (the same as `concurrency[s]`). */
+export const S_IN_SERVICE = 8, S_CONCURRENCY = 9;
+/** Waiting room (the same as `queueLimit[s]`); requests waiting. */
+export const S_QUEUE_LIMIT = 10, S_QUEUE_LENGTH = 11;
+/** The queue's first and last rows (-1: empty), linked through the request table. */
+export const S_QUEUE_HEAD = 12, S_QUEUE_TAIL = 13;
+/** The single-pool model's chain of rows in service (-1: none); see AttemptFlow. */
+export const S_SERVING = 14;
+/** `Discipline` (the same as `discipline[s]`). */
+export const S_DISCIPLINE = 15;
+/** Per server in `books` (stride 8): time in each state (0-3), since when in the current one (4). */
+const BOOKS = 8, SINCE = 4;
+
+/** The layout as this module's private constants (see request-table.ts: V8 folds these, not exports). */
+const SF = SERVER_ROW_F64, SI = SERVER_ROW_I32, BUSY_AREA = S_BUSY_AREA, QUEUE_AREA = S_QUEUE_AREA, COMPLETED = S_COMPLETED;
+const IN_SERVICE = S_IN_SERVICE, QUEUE_LENGTH = S_QUEUE_LENGTH, HEAD = S_QUEUE_HEAD, TAIL = S_QUEUE_TAIL, DISCIPLINE = S_DISCIPLINE;
 
 export class ServerPool {
   readonly size: number;
+  /**
+   * What every arrival and departure reads or writes, one 64-byte row per server (in a pool of
+   * 100,000 servers each distinct line an event touches is a cache miss: the fields as parallel
+   * arrays were ~9 lines per event). Field X of server s: `f64[s * SERVER_ROW_F64 + S_X]` or
+   * `i32[s * SERVER_ROW_I32 + S_X]`; the accessors below read them for everyone else.
+   */
+  readonly rows: ArrayBuffer;
+  readonly f64: Float64Array;
+  readonly i32: Int32Array;
+  /** Fixed per server (copies of the rows' slots, for readers of the whole array). */
   readonly concurrency: Int32Array;
-  readonly speed: Float64Array;
-  readonly weight: Float64Array;
   readonly queueLimit: Int32Array;
-  /** Requests in service. */
-  readonly inService: Int32Array;
-  /** Requests waiting. */
-  readonly queueLength: Int32Array;
-  /** In service + waiting: the true load (only oracle balancers may read it). */
-  readonly load: Int32Array;
-  readonly queueHead: Int32Array;
-  readonly queueTail: Int32Array;
   readonly discipline: Uint8Array;
+  readonly weight: Float64Array;
   readonly queueTargetMs: Float64Array;
   readonly queueIntervalMs: Float64Array;
-  /** When the queue last became non-empty. */
+  /** In service + waiting: the true load (only oracle balancers may read it). */
+  readonly load: Int32Array;
+  /** When the queue last became non-empty (adaptive-lifo servers only: no one else reads it). */
   readonly queueBusySince: Float64Array;
   readonly state: Uint8Array;
-  readonly completed: Float64Array;
   readonly dropped: Float64Array;
-  /** ∫ inService dt and ∫ queueLength dt without their open intervals (see `busyTime`). */
-  private readonly busyArea: Float64Array;
-  private readonly queueArea: Float64Array;
-  /** Time in each state, [server * 4 + state], ms. */
-  readonly stateTime: Float64Array;
   /** Transition counts [from * 4 + to] over all servers. */
   readonly transitions = new Float64Array(NSTATES * NSTATES);
-  private readonly stateSince: Float64Array;
+  /** Time in each state and since when in the current one, [s * 8 + state] and [s * 8 + 4], ms. */
+  private readonly books: Float64Array;
   statsSince = 0;
   /** The measurement window's figures once `closeWindow` froze them; null while it is open. */
   closed: PoolWindow | null = null;
@@ -102,91 +128,101 @@ export class ServerPool {
   /** `clock`: where the current time is read (the model's Simulation). */
   constructor(specs: readonly ServerSpec[], private readonly clock: { readonly now: number }) {
     const n = (this.size = specs.length);
+    this.rows = new ArrayBuffer(n * SERVER_ROW_BYTES);
+    const f = (this.f64 = new Float64Array(this.rows)), i = (this.i32 = new Int32Array(this.rows));
     this.concurrency = Int32Array.from(specs, (s) => s.concurrency);
-    this.speed = Float64Array.from(specs, (s) => s.speed);
     this.weight = Float64Array.from(specs, (s) => s.weight);
     this.queueLimit = Int32Array.from(specs, (s) => s.queueLimit);
-    this.inService = new Int32Array(n);
-    this.queueLength = new Int32Array(n);
     this.load = new Int32Array(n);
-    this.queueHead = new Int32Array(n).fill(-1);
-    this.queueTail = new Int32Array(n).fill(-1);
     this.discipline = Uint8Array.from(specs, (s) => DISCIPLINES.indexOf(s.discipline ?? 'fifo'));
     this.queueTargetMs = Float64Array.from(specs, (s) => s.queueTargetMs ?? 5);
     this.queueIntervalMs = Float64Array.from(specs, (s) => s.queueIntervalMs ?? 100);
     this.queueBusySince = new Float64Array(n);
     this.state = new Uint8Array(n);
-    this.completed = new Float64Array(n);
     this.dropped = new Float64Array(n);
-    this.busyArea = new Float64Array(n);
-    this.queueArea = new Float64Array(n);
-    this.stateTime = new Float64Array(n * NSTATES);
-    this.stateSince = new Float64Array(n);
+    this.books = new Float64Array(n * BOOKS);
+    for (let s = 0; s < n; s++) {
+      f[s * SF + S_SPEED] = specs[s].speed;
+      i[s * SI + S_CONCURRENCY] = this.concurrency[s];
+      i[s * SI + S_QUEUE_LIMIT] = this.queueLimit[s];
+      i[s * SI + S_QUEUE_HEAD] = -1;
+      i[s * SI + S_QUEUE_TAIL] = -1;
+      i[s * SI + S_SERVING] = -1;
+      i[s * SI + S_DISCIPLINE] = this.discipline[s];
+    }
   }
 
   /** Requests in service at server `s`. */
   inServiceOf(s: number): number {
-    return this.inService[s];
+    return this.i32[s * SI + IN_SERVICE];
   }
 
   /** Requests waiting at server `s`. */
   queueLengthOf(s: number): number {
-    return this.queueLength[s];
+    return this.i32[s * SI + QUEUE_LENGTH];
   }
 
   /** The first and the last waiting row of server `s` (-1: none). */
   queueHeadOf(s: number): number {
-    return this.queueHead[s];
+    return this.i32[s * SI + HEAD];
   }
 
   queueTailOf(s: number): number {
-    return this.queueTail[s];
+    return this.i32[s * SI + TAIL];
   }
 
   /** Server `s`'s speed factor now. */
   speedOf(s: number): number {
-    return this.speed[s];
+    return this.f64[s * SF + S_SPEED];
   }
 
   setSpeed(s: number, speed: number): void {
-    this.speed[s] = speed;
+    this.f64[s * SF + S_SPEED] = speed;
   }
 
   /** Completions at server `s` since the warm-up. */
   completedOf(s: number): number {
-    return this.completed[s];
+    return this.f64[s * SF + COMPLETED];
   }
 
-  /** A request completed at server `s`. */
+  /** A request completed at server `s` (the topology's count; the single pool's short path writes the row). */
   countCompleted(s: number): void {
-    this.completed[s]++;
+    this.f64[s * SF + COMPLETED]++;
+  }
+
+  /** Time in each state, [server * 4 + state], ms (a copy; open intervals not included). */
+  get stateTime(): Float64Array {
+    const out = new Float64Array(this.size * NSTATES), books = this.books;
+    for (let s = 0; s < this.size; s++) for (let k = 0; k < NSTATES; k++) out[s * NSTATES + k] = books[s * BOOKS + k];
+    return out;
   }
 
   /** ∫ inService dt over [statsSince, now]: busy slot-time of server `s`, ms. */
   busyTime(s: number): number {
-    return this.busyArea[s] + this.inService[s] * this.clock.now;
+    return this.f64[s * SF + BUSY_AREA] + this.i32[s * SI + IN_SERVICE] * this.clock.now;
   }
 
   /** ∫ queueLength dt over [statsSince, now], ms·requests. */
   queueTime(s: number): number {
-    return this.queueArea[s] + this.queueLength[s] * this.clock.now;
+    return this.f64[s * SF + QUEUE_AREA] + this.i32[s * SI + QUEUE_LENGTH] * this.clock.now;
   }
 
   setState(s: number, to: number): void {
     const from = this.state[s];
     if (from === to) return;
-    const now = this.clock.now;
+    const now = this.clock.now, books = this.books, b = s * BOOKS;
     if (this.checked) checkTransition(SERVER_MACHINE, ALLOWED, from, to, s);
-    this.stateTime[s * NSTATES + from] += now - this.stateSince[s];
-    this.stateSince[s] = now;
+    books[b + from] += now - books[b + SINCE];
+    books[b + SINCE] = now;
     this.state[s] = to;
     this.transitions[from * NSTATES + to]++;
   }
 
   /** Starts a request's service (slot accounting and idle → busy; a recovering server stays recovering). */
   startService(s: number): void {
-    this.busyArea[s] -= this.clock.now;
-    this.inService[s]++;
+    const f = this.f64, i = this.i32;
+    f[s * SF + BUSY_AREA] -= this.clock.now;
+    i[s * SI + IN_SERVICE]++;
     this.load[s]++;
     if (this.watch !== null) this.watch.loadChanged(s);
     if (this.state[s] === IDLE) this.setState(s, BUSY);
@@ -194,68 +230,71 @@ export class ServerPool {
 
   /** Ends a request's service; the slot is free (busy → idle when it was the last). */
   endService(s: number): void {
-    this.busyArea[s] += this.clock.now;
-    this.inService[s]--;
+    const f = this.f64, i = this.i32, si = s * SI;
+    f[s * SF + BUSY_AREA] += this.clock.now;
+    const left = --i[si + IN_SERVICE];
     this.load[s]--;
     if (this.watch !== null) this.watch.loadChanged(s);
-    if (this.inService[s] === 0 && this.state[s] === BUSY) this.setState(s, IDLE);
+    if (left === 0 && this.state[s] === BUSY) this.setState(s, IDLE);
   }
 
-  /** Appends request `r` to server `s`'s queue; the links are the request table's rows (`i32`). */
-  enqueue(s: number, r: number, i32: Int32Array): void {
-    this.queueArea[s] -= this.clock.now;
-    const tail = this.queueTail[s], ri = r * ROW_I32;
-    i32[ri + NEXT] = -1;
-    i32[ri + PREV] = tail;
+  /** Appends request `r` to server `s`'s queue; the links are the request table's rows (`rowsI32`). */
+  enqueue(s: number, r: number, rowsI32: Int32Array): void {
+    const i = this.i32, si = s * SI, now = this.clock.now;
+    this.f64[s * SF + QUEUE_AREA] -= now;
+    const tail = i[si + TAIL], ri = r * ROW_I32;
+    rowsI32[ri + NEXT] = -1;
+    rowsI32[ri + PREV] = tail;
     if (tail < 0) {
-      this.queueHead[s] = r;
-      this.queueBusySince[s] = this.clock.now;
-    } else i32[tail * ROW_I32 + NEXT] = r;
-    this.queueTail[s] = r;
-    this.queueLength[s]++;
+      i[si + HEAD] = r;
+      if (i[si + DISCIPLINE] === ADAPTIVE) this.queueBusySince[s] = now;
+    } else rowsI32[tail * ROW_I32 + NEXT] = r;
+    i[si + TAIL] = r;
+    i[si + QUEUE_LENGTH]++;
     this.load[s]++;
     if (this.watch !== null) this.watch.loadChanged(s);
   }
 
   /** Unlinks request `r` from server `s`'s queue (wherever it is). */
-  remove(s: number, r: number, i32: Int32Array): void {
-    this.queueArea[s] += this.clock.now;
-    const ri = r * ROW_I32, n = i32[ri + NEXT], p = i32[ri + PREV];
-    if (p < 0) this.queueHead[s] = n;
-    else i32[p * ROW_I32 + NEXT] = n;
-    if (n < 0) this.queueTail[s] = p;
-    else i32[n * ROW_I32 + PREV] = p;
-    i32[ri + NEXT] = -1;
-    i32[ri + PREV] = -1;
-    this.queueLength[s]--;
+  remove(s: number, r: number, rowsI32: Int32Array): void {
+    const i = this.i32, si = s * SI;
+    this.f64[s * SF + QUEUE_AREA] += this.clock.now;
+    const ri = r * ROW_I32, n = rowsI32[ri + NEXT], p = rowsI32[ri + PREV];
+    if (p < 0) i[si + HEAD] = n;
+    else rowsI32[p * ROW_I32 + NEXT] = n;
+    if (n < 0) i[si + TAIL] = p;
+    else rowsI32[n * ROW_I32 + PREV] = p;
+    rowsI32[ri + NEXT] = -1;
+    rowsI32[ri + PREV] = -1;
+    i[si + QUEUE_LENGTH]--;
     this.load[s]--;
     if (this.watch !== null) this.watch.loadChanged(s);
   }
 
   /** Puts request `g` in `r`'s place in server `s`'s queue (no change in length or load). */
-  replace(s: number, r: number, g: number, i32: Int32Array): void {
-    const n = i32[r * ROW_I32 + NEXT], p = i32[r * ROW_I32 + PREV];
-    i32[g * ROW_I32 + NEXT] = n;
-    i32[g * ROW_I32 + PREV] = p;
-    if (p < 0) this.queueHead[s] = g;
-    else i32[p * ROW_I32 + NEXT] = g;
-    if (n < 0) this.queueTail[s] = g;
-    else i32[n * ROW_I32 + PREV] = g;
+  replace(s: number, r: number, g: number, rowsI32: Int32Array): void {
+    const n = rowsI32[r * ROW_I32 + NEXT], p = rowsI32[r * ROW_I32 + PREV];
+    rowsI32[g * ROW_I32 + NEXT] = n;
+    rowsI32[g * ROW_I32 + PREV] = p;
+    if (p < 0) this.i32[s * SI + HEAD] = g;
+    else rowsI32[p * ROW_I32 + NEXT] = g;
+    if (n < 0) this.i32[s * SI + TAIL] = g;
+    else rowsI32[n * ROW_I32 + PREV] = g;
   }
 
   /** Forgets statistics gathered before now (end of warm-up); the current state carries on. */
   resetStats(): void {
-    const now = this.clock.now;
+    const now = this.clock.now, f = this.f64, i = this.i32, books = this.books;
     this.statsSince = now;
-    this.completed.fill(0);
     this.dropped.fill(0);
     for (let s = 0; s < this.size; s++) {
-      this.busyArea[s] = -this.inService[s] * now;
-      this.queueArea[s] = -this.queueLength[s] * now;
+      f[s * SF + COMPLETED] = 0;
+      f[s * SF + BUSY_AREA] = -i[s * SI + IN_SERVICE] * now;
+      f[s * SF + QUEUE_AREA] = -i[s * SI + QUEUE_LENGTH] * now;
+      for (let k = 0; k < NSTATES; k++) books[s * BOOKS + k] = 0;
+      books[s * BOOKS + SINCE] = now;
     }
-    this.stateTime.fill(0);
     this.transitions.fill(0);
-    this.stateSince.fill(now);
   }
 
   /**
@@ -264,16 +303,17 @@ export class ServerPool {
    */
   window(endMs: number = this.clock.now): PoolWindow {
     if (this.closed) return this.closed;
-    const n = this.size, end = Math.max(endMs, this.clock.now);
-    const busyMs = new Float64Array(n), queueArea = new Float64Array(n), stateTimeMs = Float64Array.from(this.stateTime);
+    const n = this.size, end = Math.max(endMs, this.clock.now), f = this.f64, i = this.i32, books = this.books;
+    const busyMs = new Float64Array(n), queueArea = new Float64Array(n), stateTimeMs = this.stateTime, completed = new Float64Array(n);
     for (let s = 0; s < n; s++) {
-      busyMs[s] = this.busyArea[s] + this.inService[s] * end;
-      queueArea[s] = this.queueArea[s] + this.queueLength[s] * end;
-      stateTimeMs[s * NSTATES + this.state[s]] += end - this.stateSince[s];
+      busyMs[s] = f[s * SF + BUSY_AREA] + i[s * SI + IN_SERVICE] * end;
+      queueArea[s] = f[s * SF + QUEUE_AREA] + i[s * SI + QUEUE_LENGTH] * end;
+      stateTimeMs[s * NSTATES + this.state[s]] += end - books[s * BOOKS + SINCE];
+      completed[s] = f[s * SF + COMPLETED];
     }
     return {
       fromMs: Math.min(this.statsSince, end), toMs: end, busyMs, queueArea, stateTimeMs,
-      completed: Float64Array.from(this.completed), dropped: Float64Array.from(this.dropped),
+      completed, dropped: Float64Array.from(this.dropped),
     };
   }
 
@@ -297,10 +337,10 @@ export class ServerPool {
 
   /** Closes the books now: every server's time in its current state is added up to now. */
   flush(): void {
-    const now = this.clock.now;
+    const now = this.clock.now, books = this.books;
     for (let s = 0; s < this.size; s++) {
-      this.stateTime[s * NSTATES + this.state[s]] += now - this.stateSince[s];
-      this.stateSince[s] = now;
+      books[s * BOOKS + this.state[s]] += now - books[s * BOOKS + SINCE];
+      books[s * BOOKS + SINCE] = now;
     }
   }
 }
