@@ -43,7 +43,8 @@ export function workflowMermaid(config: WorkflowConfig, summary: WorkflowsSummar
     const kids = m.names.map((_, k) => k).filter((k) => m.parent[k] === s);
     const id = idOf(mi, s);
     if (mi > 0 && id !== m.names[s].replace(/\./g, '_')) aliases.push(`    state "${m.names[s].split('.').pop()}" as ${id}`);
-    const invoked = mi === 0 && m.invokeSrc[s] ? names.indexOf(m.invokeSrc[s]) : -1;
+    // A machine invoked from several states is drawn once, inside the first (Mermaid's state ids are global, and its counts are the machine's).
+    const invoked = mi === 0 && m.invokeSrc[s] && m.invokeSrc.indexOf(m.invokeSrc[s]) === s ? names.indexOf(m.invokeSrc[s]) : -1;
     if (kids.length === 0 && invoked < 0) return;
     lines.push(`${indent}state ${id} {`);
     const inner = `${indent}    `;
