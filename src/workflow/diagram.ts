@@ -19,10 +19,20 @@ export function workflowMermaid(config: WorkflowConfig, summary: WorkflowsSummar
   // An invoked machine's state sharing its id with a state of the start machine or of another invoked machine is prefixed with its machine's name.
   const idsOf = (mi: number) => new Set(machines[mi].names.slice(1).map((p) => p.replace(/\./g, '_')));
   const taken = machines.map((_, mi) => idsOf(mi));
-  const idOf = (mi: number, s: number): string => {
+  const prefixed = (mi: number, s: number): string => {
     const base = machines[mi].names[s].replace(/\./g, '_');
     return mi > 0 && taken.some((ids, other) => other !== mi && ids.has(base)) ? `${names[mi]}_${base}` : base;
   };
+  // Mermaid's state ids are global: a nested state's flattened path (A.B as A_B) may still meet another state's key (A_B); the later one gets a suffix.
+  const used = new Set<string>();
+  const ids = machines.map((m, mi) => m.names.map((_, s) => {
+    if (s === 0) return prefixed(mi, s);
+    let id = prefixed(mi, s);
+    for (let k = 2; used.has(id); k++) id = `${prefixed(mi, s)}_${k}`;
+    used.add(id);
+    return id;
+  }));
+  const idOf = (mi: number, s: number): string => ids[mi][s];
   const lines = ['stateDiagram-v2'];
   const aliases: string[] = [];
   const edges = (mi: number, parent: number, indent: string) => {
@@ -42,7 +52,7 @@ export function workflowMermaid(config: WorkflowConfig, summary: WorkflowsSummar
     const m = machines[mi];
     const kids = m.names.map((_, k) => k).filter((k) => m.parent[k] === s);
     const id = idOf(mi, s);
-    if (mi > 0 && id !== m.names[s].replace(/\./g, '_')) aliases.push(`    state "${m.names[s].split('.').pop()}" as ${id}`);
+    if (id !== m.names[s].replace(/\./g, '_')) aliases.push(`    state "${m.names[s].split('.').pop()}" as ${id}`);
     // A machine invoked from several states is drawn once, inside the first (Mermaid's state ids are global, and its counts are the machine's).
     const invoked = mi === 0 && m.invokeSrc[s] && m.invokeSrc.indexOf(m.invokeSrc[s]) === s ? names.indexOf(m.invokeSrc[s]) : -1;
     if (kids.length === 0 && invoked < 0) return;

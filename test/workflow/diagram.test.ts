@@ -2,7 +2,8 @@
  * `lbsim diagram workflow` (workflowMermaid) on shapes the presets do not have: a machine invoked
  * from two states of the order is drawn once, inside the first (Mermaid's state ids are global: a
  * second copy would be the same states again, and the counts are the machine's, not per invoking
- * state); the counts drawn are the summary's transition counts.
+ * state); the counts drawn are the summary's transition counts; a nested state's flattened id
+ * (Pending.Wait as Pending_Wait) that meets another state's key (Pending_Wait) is told apart.
  */
 import { describe, expect, it } from 'vitest';
 import { simulate, type TopologyInput } from '../../src/index.js';
@@ -50,5 +51,22 @@ describe('workflow diagram', () => {
     const counted = Object.values(w.machines).flatMap((m) => Object.values(m.transitions)).filter((n) => n > 0).sort((a, b) => a - b);
     expect(drawn).toEqual(counted);
     expect(w.machines.order.transitions['Confirming --done--> Completed']).toBeGreaterThan(400);
+  });
+
+  it('a nested state whose flattened id is another state\'s key: the later one gets a suffix and a label', () => {
+    const wf = structuredClone(workflows) as unknown as { machines: { order: { machine: { states: Record<string, unknown> } } } };
+    const states = wf.machines.order.machine.states;
+    states.Paying = { initial: 'Wait', states: { Wait: { on: { go: '#order.Paying_Wait' } } }, invoke: { src: 'payment', onDone: 'Confirming', onError: 'Failed' } };
+    states.Paying_Wait = { type: 'final' };
+    const events = { go: { in: 'Paying.Wait', after: { dist: 'exponential', meanMs: 20 } } };
+    (wf.machines.order as Record<string, unknown>).events = events;
+    const w = simulate({ ...input, workflows: wf } as unknown as TopologyInput).workflows!;
+    const text = workflowMermaid(wf as unknown as WorkflowConfig, w);
+    const n = w.machines.order.transitions['Paying.Wait --go--> Paying_Wait'];
+    expect(n).toBeGreaterThan(100);
+    expect(text).toContain('\n    state "Paying_Wait" as Paying_Wait_2\n');
+    expect(text).toMatch(new RegExp(`\\n {8}Paying_Wait --> Paying_Wait_2: go · ${n} \\(100%\\)\\n`));
+    expect(text).toContain('\n    Paying_Wait_2 --> [*]\n');
+    expect(text).not.toMatch(/Paying_Wait --> Paying_Wait[: ]/);
   });
 });
