@@ -142,20 +142,11 @@ export interface WorkflowMachineStats {
 export class WorkflowWorld implements TopologyHooks, MachineHost {
   readonly machines: MachineInstances[] = [];
   readonly stats: WorkflowMachineStats[] = [];
-  /**
-   * Per machine, per state: instances in it now; and its occupancy integrated per bucket
-   * (instance·ms; S × BUCKETS). Views of `counts` and `occupancy`, every machine's states one after
-   * the other (machine mi's from stateOff[mi]), so that `advance` runs one loop over `cells`.
-   */
+  /** Per machine, per state: instances in it now; and its occupancy integrated per bucket (instance·ms; S × BUCKETS). */
   readonly inState: Float64Array[] = [];
   /** Told every transition taken (the animation's statechart); null: none. */
   observer: WorkflowObserver | null = null;
   readonly series: Float64Array[] = [];
-  private readonly counts: Float64Array;
-  private readonly occupancy: Float64Array;
-  private readonly stateOff: Int32Array;
-  /** The states `advance` integrates, as indexes into `counts` (every machine's but its root). */
-  private readonly cells: Int32Array;
   bucketMs = 1000;
   /** Time integrated up to, ms. */
   seriesAt = 0;
@@ -315,6 +306,8 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
         m, service: serviceIndex.get(mc.service)!, entries: new Float64Array(S), stateTimeMs: new Float64Array(S),
         timeHistograms: m.names.map(() => new Histogram(model.config.metrics?.significantDigits)), timeBuf: m.names.map(() => NO_TIMES), timeN: new Int32Array(S), transitions: new Float64Array(m.source.length), ended: new Float64Array(S), created: 0,
       });
+      this.inState.push(new Float64Array(S));
+      this.series.push(new Float64Array(S * BUCKETS));
       this.afterDist.push(m.afterName.map((d) => (d ? createDistribution(mc.delays![d]) : null)));
       const events = Object.entries(mc.events ?? {}).map(([e, w]) => ({ e: m.eventIndex.get(e)!, s: stateByPath(m, w.in, ''), d: createDistribution(w.after), p: w.p ?? 1 }));
       events.sort((a, b) => a.s - b.s);
@@ -332,18 +325,6 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       this.okStates.push(Int32Array.from(mc.ok ?? [], (s) => stateByPath(m, s, '')));
     });
     const M = order.length;
-    this.stateOff = new Int32Array(M + 1);
-    for (let i = 0; i < M; i++) this.stateOff[i + 1] = this.stateOff[i] + this.stats[i].m.names.length;
-    this.counts = new Float64Array(this.stateOff[M]);
-    this.occupancy = new Float64Array(this.stateOff[M] * BUCKETS);
-    const cells: number[] = [];
-    for (let i = 0; i < M; i++) {
-      const lo = this.stateOff[i], hi = this.stateOff[i + 1];
-      this.inState.push(this.counts.subarray(lo, hi));
-      this.series.push(this.occupancy.subarray(lo * BUCKETS, hi * BUCKETS));
-      for (let g = lo + 1; g < hi; g++) cells.push(g);
-    }
-    this.cells = Int32Array.from(cells);
     this.tDeadline = tDeadline;
     this.fOpen = this.fTimer[0] + this.tSlots[0];
     this.fPairs = this.fOpen + I;
@@ -615,7 +596,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     const st = this.stats[mi], now = this.model.sim.now;
     if (this.measured(mi, row)) st.entries[s]++;
     if (this.seriesAt < now) this.advance(now);
-    this.counts[this.stateOff[mi] + s]++;
+    this.inState[mi][s]++;
     const f = this.flags[mi][s];
     if (f === 0) return;
     if ((f & S_TIMED) !== 0) {
@@ -671,7 +652,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       recordTime(st, s, ms);
     }
     if (this.seriesAt < this.model.sim.now) this.advance(this.model.sim.now);
-    this.counts[this.stateOff[mi] + s]--;
+    this.inState[mi][s]--;
     const f = this.flags[mi][s];
     if (f === 0) return;
     // Timers of the state end with it.
@@ -1012,7 +993,7 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     }
     if (inst.aliveOf(row) === 1 && this.measured(mi, row)) st.ended[inst.leafOf(row)]++;
     if (this.seriesAt < now) this.advance(now);
-    for (let s = inst.leafOf(row), o = this.stateOff[mi]; s >= 0; s = m.parent[s]) this.counts[o + s]--;
+    for (let s = inst.leafOf(row); s >= 0; s = m.parent[s]) this.inState[mi][s]--;
   }
 
   /** Records the times in state that wait in every machine's `timeBuf` (before its histograms are read). */
@@ -1030,10 +1011,9 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
         continue;
       }
       const end = Math.min(now, (b + 1) * this.bucketMs), dt = end - this.seriesAt;
-      const counts = this.counts, occupancy = this.occupancy, cells = this.cells;
-      for (let k = 0; k < cells.length; k++) {
-        const g = cells[k], n = counts[g];
-        if (n !== 0) occupancy[g * NB + b] += n * dt;
+      for (let mi = 0; mi < this.machines.length; mi++) {
+        const live = this.inState[mi], series = this.series[mi];
+        for (let s = 1; s < live.length; s++) if (live[s] !== 0) series[s * NB + b] += live[s] * dt;
       }
       this.seriesAt = end;
     }
