@@ -59,7 +59,8 @@ export class EventQueue extends CalendarHeap {
   /** Position in its lane of the event the last `pushLane` put there (its handle for `cancelLane`). */
   lanePos = 0;
   private nextSeq = 0;
-  private slotFull = false;
+  /** 1 when the front slot holds an entry, else 0 (a small integer: V8 tests a boolean field of unknown type against every falsy kind). */
+  private slotFull = 0;
   private slotTime = 0;
   private slotSeq = 0;
   private slotData = 0;
@@ -80,8 +81,8 @@ export class EventQueue extends CalendarHeap {
 
   /** Puts entry (time, seq, data) into the slot if it is free, else into the heap. */
   private insert(time: number, id: number, data: number): void {
-    if (!this.slotFull) {
-      this.slotFull = true;
+    if (this.slotFull === 0) {
+      this.slotFull = 1;
       this.slotTime = time;
       this.slotSeq = id;
       this.slotData = data;
@@ -126,7 +127,7 @@ export class EventQueue extends CalendarHeap {
   peekTime(): number {
     if (this.count > 0 && this.h[2] < 0) this.dropDeadHeads();
     const top = this.count > 0 ? this.h[0] : Infinity;
-    return this.slotFull && this.slotTime < top ? this.slotTime : top;
+    return this.slotFull === 1 && this.slotTime < top ? this.slotTime : top;
   }
 
   /** While the heap's top is the stand-in of a lane whose head is cancelled: that lane's run of dead entries goes. */
@@ -167,10 +168,10 @@ export class EventQueue extends CalendarHeap {
   /** Removes the earliest entry of slot and heap (a lane's stand-in included), sets `lastTime` and `lastId`. */
   private popEntry(): number {
     const H = this.h;
-    if (this.slotFull) {
+    if (this.slotFull === 1) {
       const t = this.slotTime;
       if (this.count === 0 || t < H[0] || (t === H[0] && this.slotSeq < H[1])) {
-        this.slotFull = false;
+        this.slotFull = 0;
         this.lastTime = t;
         this.lastId = this.slotSeq;
         return this.slotData;
@@ -186,7 +187,7 @@ export class EventQueue extends CalendarHeap {
   clear(): void {
     this.size = 0;
     this.clearEntries();
-    this.slotFull = false;
+    this.slotFull = 0;
     for (const l of this.lanes) l.clear();
   }
 }
