@@ -6,11 +6,12 @@
 //
 // Each pair runs the C baseline, the plain-JS baseline and lbsim (order rotating from pair to
 // pair) as fresh processes under /usr/bin/time, and takes each process's whole CPU time (user +
-// system, start-up included for all three). A pair's ratio is cpu(plain JS) / cpu(lbsim): lbsim's
+// system, start-up included for all three), and lbsim once more with V8's inlining budget the
+// lbsim command sets (bin/lbsim.js; row "cli"). A pair's ratio is cpu(plain JS) / cpu(lbsim): lbsim's
 // speed as a fraction of the plain-JS baseline's (1 = as fast). Prints the median and the range.
 // The baselines are not in this repository: BASELINES_DIR, default ../shared/baselines beside it.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -36,9 +37,13 @@ if (args[0] === '--lbsim') {
   const cBin = path.join(process.env.TMPDIR ?? '/tmp', 'lbsim-bench-des_c');
   const cc = spawnSync('cc', ['-O2', '-o', cBin, path.join(dir, 'c/des.c'), '-lm'], { stdio: 'inherit' });
   const hasC = cc.status === 0;
+  // The lbsim command (bin/lbsim.js) raises V8's cumulative inlining budget for its process; the
+  // library's figure (row lbsim) runs with node's default, row "cli" as the command runs it.
+  const budget = /\$\{BUDGET\}=(\d+)/.exec(readFileSync(path.join(here, '../bin/lbsim.js'), 'utf8'))?.[1];
   /** @type {Record<string, string[]>} */
   const cmds = {
     lbsim: [process.execPath, fileURLToPath(import.meta.url), '--lbsim', wl, n, dist],
+    ...(budget ? { cli: [process.execPath, `--max-inlined-bytecode-size-cumulative=${budget}`, fileURLToPath(import.meta.url), '--lbsim', wl, n, dist] } : {}),
     js: [process.execPath, path.join(dir, 'js/des.mjs'), wl, n, '1'],
     ...(hasC ? { c: [cBin, wl, n, '1'] } : {}),
   };
@@ -53,12 +58,13 @@ if (args[0] === '--lbsim') {
   const names = Object.keys(cmds);
   /** @type {Record<string, number[]>} */
   const times = Object.fromEntries(names.map((k) => [k, []]));
-  const ratios = [], ratiosC = [];
+  const ratios = [], ratiosC = [], ratiosCli = [];
   for (let i = 0; i < pairs; i++) {
     const order = names.map((_, k) => names[(k + i) % names.length]);
     for (const k of order) times[k].push(cpu(cmds[k]));
     ratios.push(times.js[i] / times.lbsim[i]);
     if (hasC) ratiosC.push(times.c[i] / times.lbsim[i]);
+    if (times.cli) ratiosCli.push(times.js[i] / times.cli[i]);
   }
   const median = (/** @type {number[]} */ xs) => {
     const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
@@ -69,4 +75,5 @@ if (args[0] === '--lbsim') {
   for (const k of names) console.log(`${k.padEnd(6)} cpu_s ${f(times[k])}   requests per CPU s ${(Number(n) / median(times[k]) / 1e6).toFixed(2)} M`);
   console.log(`lbsim speed / plain JS: ${f(ratios)}`);
   if (hasC) console.log(`lbsim speed / C:        ${f(ratiosC)}`);
+  if (budget) console.log(`as the CLI runs it (--max-inlined-bytecode-size-cumulative=${budget}), speed / plain JS: ${f(ratiosCli)}`);
 }
