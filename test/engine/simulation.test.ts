@@ -60,6 +60,24 @@ describe('Simulation', () => {
     expect(sim.now).toBe(1);
   });
 
+  it('stopped reads what stop() and assignments set; a run clears it; set inside a handler it ends the run', () => {
+    const sim = new Simulation();
+    expect(sim.stopped).toBe(false);
+    let n = 0;
+    sim.setHandler({ handle: () => { if (++n === 3) sim.stopped = true; } });
+    for (let t = 0; t < 5; t++) sim.schedule(t, 0, 0);
+    sim.stopped = true; // a run starts by clearing it
+    sim.run();
+    expect([n, sim.stopped, sim.now]).toEqual([3, true, 2]);
+    sim.stopped = false;
+    expect(sim.stopped).toBe(false);
+    sim.stop();
+    expect(sim.stopped).toBe(true);
+    sim.setHandler({ handle: () => { n++; } });
+    expect(sim.runUntil(10)).toBe(2);
+    expect([n, sim.stopped, sim.now]).toEqual([5, false, 10]);
+  });
+
   it('exposes the current event id so models can cancel lazily', () => {
     const sim = new Simulation();
     const live = new Set<number>();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  F_ARRIVAL, F_COST, F_DEPART_ID, F_TIMEOUT_ID, I_CALL, I_CLIENT, I_HEDGE_HEAD, I_KEY, I_NEXT_IN_QUEUE, I_SERVER, InFlightLimitError,
+  F_ARRIVAL, F_COST, F_DEPART_ID, F_TIMEOUT_ID, I_CALL, I_CLIENT, I_HEDGE_HEAD, I_KEY, I_NEXT_IN_QUEUE, I_RETRIES, I_SERVER, InFlightLimitError,
   RequestTable, ROW_BYTES, ROW_F64, ROW_I32,
 } from '../../src/model/request-table.js';
 import { TopologyTable } from '../../src/model/topology-table.js';
@@ -51,6 +51,34 @@ describe('RequestTable rows', () => {
     expect(t.i32[r * ROW_I32 + I_NEXT_IN_QUEUE]).toBe(-1);
   });
 
+  it('resets, per flag, only the client fields of the features set (each flag alone)', () => {
+    const fields = (t: RequestTable, r: number) => ({
+      retries: t.i32[r * ROW_I32 + I_RETRIES], backoff: t.backoffMs[r], retry: t.retryId[r],
+      hedgeHead: t.i32[r * ROW_I32 + I_HEDGE_HEAD], hedge: t.hedgeId[r], deadline: t.deadlineId[r], client: t.i32[r * ROW_I32 + I_CLIENT],
+    });
+    const dirty = { retries: 7, backoff: 7, retry: 7, hedgeHead: 7, hedge: 7, deadline: 7, client: 7 };
+    const cases = {
+      retryFields: { retries: 0, backoff: 0, retry: -1 },
+      hedgeFields: { hedgeHead: -1, hedge: -1 },
+      deadlineFields: { deadline: -1 },
+      sourceFields: { client: -1 },
+    } as const;
+    for (const [flag, reset] of Object.entries(cases)) {
+      const t = new RequestTable(4);
+      const r = t.alloc();
+      t.i32[r * ROW_I32 + I_RETRIES] = 7; t.backoffMs[r] = 7; t.retryId[r] = 7;
+      t.i32[r * ROW_I32 + I_HEDGE_HEAD] = 7; t.hedgeId[r] = 7; t.deadlineId[r] = 7; t.i32[r * ROW_I32 + I_CLIENT] = 7;
+      t.release(r);
+      t.clientFields = false;
+      t[flag as keyof typeof cases] = true;
+      expect([t.retryFields, t.hedgeFields, t.deadlineFields, t.sourceFields, t.clientFields]).toEqual(
+        ['retryFields', 'hedgeFields', 'deadlineFields', 'sourceFields'].map((f) => f === flag).concat(true),
+      );
+      expect(t.alloc()).toBe(r);
+      expect(fields(t, r)).toEqual({ ...dirty, ...reset });
+    }
+  });
+
   it('refuses more than maxRows rows alive, and a row freed twice when checked', () => {
     const t = new RequestTable(2);
     t.maxRows = 3;
@@ -60,6 +88,10 @@ describe('RequestTable rows', () => {
     t.release(rows[1]);
     expect(() => t.release(rows[1])).toThrow('request row 1 freed twice');
     expect(t.alloc()).toBe(1);
+    t.checked = false; // not checked: no inUse marks, a double free is not detected
+    expect(t.checked).toBe(false);
+    t.release(1);
+    expect(() => t.release(1)).not.toThrow();
   });
 
   it('a TopologyTable grows its own columns with the rows', () => {
