@@ -5,10 +5,10 @@
  * retries, hedges, timeouts, the end of the request) is RequestFlow's, which extends this class.
  *
  * The short path (`shortArrival`, `shortDeparture`) is built from the same helpers as the general
- * handlers (`beginService`, `serveQueued`, the client's timers; `admitted` and `completed` written
- * out, with the attempt's state known and without the stores `alloc` redoes on a row freed at
- * once) without the branches the common case (an attempt taken by a server that is up, succeeding
- * as the request's only copy) cannot take; tests hold both paths to byte-identical summaries.
+ * handlers (`admitted`, `serveQueued`, the client's timers; `completed` written out without the
+ * stores `alloc` redoes on a row freed at once) without the branches the common case (an attempt
+ * taken by a server that is up, succeeding as the request's only copy) cannot take; tests hold
+ * both paths to byte-identical summaries.
  */
 import type { Simulation } from '../engine/simulation.js';
 import { Discipline, type ServerPool } from './server-pool.js';
@@ -144,25 +144,12 @@ export abstract class AttemptFlow {
       return;
     }
     i[pi + I_SERVER] = s;
-    // admitted, with the attempt's state known (initiated; the short path runs unchecked)
-    i[pi + I_COUNTED] = 1;
-    this.fleet.sent(b, s);
-    const to = begin ? A.InService : A.Pending; // the same numbers as R.InService / R.Pending
-    i[pi + I_STATE] = to;
-    if (begin) {
-      pool.startService(s);
-      this.beginService(p, s);
-    } else {
-      pool.enqueue(s, p, i);
-    }
+    this.admitted(p, b, s, begin);
     this.client.armTimeout(table, p);
     // syncRequest of a request with one attempt: its state follows the attempt's.
+    const to = i[pi + I_STATE]; // A.InService / A.Pending: the same numbers as R.InService / R.Pending
     i[pi + I_CALL_STATE] = to;
-    if (i[pi + I_MEASURED]) {
-      const stats = this.stats;
-      stats.attemptTransitions[A.Initiated * N_ATT + to]++;
-      stats.requestTransitions[R.Initiated * N_REQ + to]++;
-    }
+    if (i[pi + I_MEASURED]) this.stats.requestTransitions[R.Initiated * N_REQ + to]++;
   }
 
   // ---------------------------------------------------------------- attempts
