@@ -41,7 +41,8 @@ export function workflowMermaid(config: WorkflowConfig, summary: WorkflowsSummar
     for (let t = 0; t < m.source.length; t++) out.set(m.source[t], (out.get(m.source[t]) ?? 0) + (counts[edgeName(m, t)] ?? 0));
     for (let t = 0; t < m.source.length; t++) {
       if (m.parent[m.source[t]] !== parent) continue;
-      const from = idOf(mi, m.source[t]), to = m.target[t] >= 0 ? idOf(mi, m.target[t]) : from;
+      // A transition to the machine itself ("#order") re-enters it: drawn to its initial state (the root is no state of the diagram).
+      const from = idOf(mi, m.source[t]), to = m.target[t] > 0 ? idOf(mi, m.target[t]) : m.target[t] === 0 ? idOf(mi, m.initial[0]) : from;
       const n = counts[edgeName(m, t)] ?? 0, total = out.get(m.source[t]) ?? 0;
       const what = m.labels[t] === 'always' ? '' : `${label(m.labels[t])} · `;
       lines.push(`${indent}${from} --> ${to}: ${what}${n}${total > 0 ? ` (${n3((100 * n) / total)}%)` : ''}`);

@@ -3,7 +3,8 @@
  * from two states of the order is drawn once, inside the first (Mermaid's state ids are global: a
  * second copy would be the same states again, and the counts are the machine's, not per invoking
  * state); the counts drawn are the summary's transition counts; a nested state's flattened id
- * (Pending.Wait as Pending_Wait) that meets another state's key (Pending_Wait) is told apart.
+ * (Pending.Wait as Pending_Wait) that meets another state's key (Pending_Wait) is told apart; a
+ * transition to the machine itself ("#order", which re-enters it) is drawn to its initial state.
  */
 import { describe, expect, it } from 'vitest';
 import { simulate, type TopologyInput } from '../../src/index.js';
@@ -68,5 +69,17 @@ describe('workflow diagram', () => {
     expect(text).toMatch(new RegExp(`\\n {8}Paying_Wait --> Paying_Wait_2: go · ${n} \\(100%\\)\\n`));
     expect(text).toContain('\n    Paying_Wait_2 --> [*]\n');
     expect(text).not.toMatch(/Paying_Wait --> Paying_Wait[: ]/);
+  });
+
+  it('a transition to the machine itself ("#order") is drawn to its initial state, not to a state named after the machine', () => {
+    const wf = structuredClone(workflows) as unknown as { machines: { order: { machine: { states: Record<string, Record<string, unknown>> } } } };
+    wf.machines.order.machine.states.Confirming.on = { restart: '#order' };
+    (wf.machines.order as Record<string, unknown>).events = { restart: { in: 'Confirming', after: { dist: 'constant', valueMs: 1 }, p: 0.2 } };
+    const w = simulate({ ...input, workflows: wf } as unknown as TopologyInput).workflows!;
+    const text = workflowMermaid(wf as unknown as WorkflowConfig, w);
+    const n = w.machines.order.transitions['Confirming --restart--> order'];
+    expect(n).toBeGreaterThan(50);
+    expect(text).toMatch(new RegExp(`\\n    Confirming --> Paying: restart · ${n} \\(`));
+    expect(text).not.toMatch(/--> order[: ]/);
   });
 });
