@@ -55,14 +55,16 @@ const CLIENT_H = 22;
 const GROUP_GAP = 14;
 const BOX_GAP = 4;
 
-/** Tier of each service: breadth-first from every entry at once over the edges; unreachable ones last. */
+/**
+ * Tier of each service: breadth-first over the edges from every entry that no service calls, all
+ * at once (an entry another service also calls goes below its caller; when every entry is called,
+ * from the first); unreachable ones last.
+ */
 export function tiersOf(n: number, entries: readonly number[], edges: readonly { from: number; to: number }[]): Int32Array {
   const tier = new Int32Array(n).fill(-1);
-  const queue: number[] = [];
-  for (const s of entries) {
-    if (tier[s] < 0) queue.push(s);
-    tier[s] = 0;
-  }
+  const queue = entries.filter((s, k) => entries.indexOf(s) === k && !edges.some((e) => e.to === s));
+  if (queue.length === 0 && entries.length > 0) queue.push(entries[0]);
+  for (const s of queue) tier[s] = 0;
   for (let k = 0; k < queue.length; k++) {
     const s = queue[k];
     for (const e of edges) {

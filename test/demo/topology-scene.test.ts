@@ -52,9 +52,12 @@ describe('TopologyScene', () => {
     expect(scene.model.edges.map((e) => e.name)).toEqual(['client->web', 'web->api', 'api->db', 'api->cache']);
   });
 
-  it('tiers breadth-first from every entry at once; services no entry reaches go last', () => {
+  it('tiers breadth-first from every entry no service calls, at once; services no entry reaches go last', () => {
     expect(Array.from(tiersOf(4, [0], [{ from: 0, to: 1 }, { from: 1, to: 2 }]))).toEqual([0, 1, 2, 3]);
     expect(Array.from(tiersOf(5, [0, 1], [{ from: 1, to: 2 }, { from: 2, to: 3 }, { from: 0, to: 3 }]))).toEqual([0, 0, 1, 1, 2]);
+    // An entry another service calls goes below its caller; when every entry is called, from the first.
+    expect(Array.from(tiersOf(3, [0, 1], [{ from: 0, to: 1 }, { from: 1, to: 2 }]))).toEqual([0, 1, 2]);
+    expect(Array.from(tiersOf(2, [0, 1], [{ from: 0, to: 1 }, { from: 1, to: 0 }]))).toEqual([0, 1]);
   });
 
   it('lays every preset out inside the scene at phone width and in a column: name line, queue strip, boxes, tier under tier', () => {
