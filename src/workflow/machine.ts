@@ -120,7 +120,7 @@ export function compileMachine(value: unknown, path: string): CompiledMachine {
   const nodes: Node[] = [];
   const walk = (config: Json, key: string, statePath: string, at: string, parent: number, depth: number): number => {
     const index = nodes.length;
-    if (index >= MAX_STATES) throw new ScenarioError(at, key, `at most ${MAX_STATES} states in a machine`);
+    if (index >= MAX_STATES) throw new ScenarioError(at, key, `at most ${MAX_STATES - 1} states in a machine (besides its root)`);
     if (config.id !== undefined && (typeof config.id !== 'string' || !KEY.test(config.id))) throw new ScenarioError(join(at, 'id'), config.id, 'a state id: a letter or "_", then letters, digits, "_" or "-"');
     const id = parent < 0 ? machineId : typeof config.id === 'string' ? config.id : `${machineId}.${statePath}`;
     const node: Node = { key, path: statePath, at, index, parent, depth, id, config, children: [] };

@@ -47,6 +47,19 @@ describe('names that every JavaScript object has', () => {
     expect(thrownScenarioError(() => parseScenario(nested), '__proto__').path).toBe('workflows.machines.order.machine.states.Draft.states.__proto__');
   });
 
+  it('a machine takes at most 255 states besides its root, and the error says so', () => {
+    const count = (states: Record<string, any>): number => Object.values(states).reduce((n: number, c: any) => n + 1 + (c.states ? count(c.states) : 0), 0);
+    const withStates = (total: number) => {
+      const doc = orderPayment(), states = doc.workflows.machines.payment.machine.states;
+      for (let k = count(states); k < total; k++) states[`Extra${k}`] = {};
+      return doc;
+    };
+    expect(() => parseScenario(withStates(255))).not.toThrow();
+    const e = thrownScenarioError(() => parseScenario(withStates(256)), '256 states');
+    expect(e.expected).toBe('at most 255 states in a machine (besides its root)');
+    expect(e.path).toMatch(/^workflows\.machines\.payment\.machine\.states\.Extra\d+$/);
+  });
+
   it('a machine whose initial state is final is refused (it would be done before it starts)', () => {
     const doc = orderPayment();
     doc.workflows.machines.order.machine.initial = 'Completed';
