@@ -137,8 +137,8 @@ export function summarizeWorkflows(world: WorkflowWorld): WorkflowsSummary {
     machines,
     pairs,
     ...(world.morePaired.length > 0 ? { pairsWith } : {}),
-    duplicates: world.paired > 0 ? { machine: world.names[world.paired], families: world.duplicateFamilies, extra: world.extraOk } : null,
-    ...(world.morePaired.length > 0 ? { duplicatesWith: Object.fromEntries(world.morePaired.map((ci, k) => [world.names[ci], { families: world.moreDuplicates[k], extra: world.moreExtraOk[k] }])) } : {}),
+    duplicates: world.paired > 0 ? { machine: world.names[world.paired], families: world.duplicateFamilies[world.paired], extra: world.extraOk[world.paired] } : null,
+    ...(world.morePaired.length > 0 ? { duplicatesWith: Object.fromEntries(world.morePaired.map((ci) => [world.names[ci], { families: world.duplicateFamilies[ci], extra: world.extraOk[ci] }])) } : {}),
     invariants: world.invariants.map((v) => {
       const out: InvariantSummary = {
         invariant: v.text, violations: v.count, resolved: v.resolved, unresolved: v.unresolved,

@@ -256,12 +256,9 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
   private readonly cOk: number;
   started = 0;
   completed = 0;
-  /** Families in which `paired` reached an ok state more than once, and the entries after each family's first. */
-  duplicateFamilies = 0;
-  extraOk = 0;
-  /** The same for the k-th of `morePaired`. */
-  readonly moreDuplicates: Float64Array;
-  readonly moreExtraOk: Float64Array;
+  /** Per invoked machine (`paired` and `morePaired`): families in which it reached an ok state more than once, and the entries after each family's first. */
+  readonly duplicateFamilies: Float64Array;
+  readonly extraOk: Float64Array;
 
   constructor(readonly model: TopologyModel, readonly config: WorkflowConfig) {
     const names = Object.keys(config.machines);
@@ -350,8 +347,8 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
     this.okCol = new Int32Array(M).fill(-1);
     if (paired > 0) this.okCol[paired] = R_OK;
     this.morePaired.forEach((ci, k) => (this.okCol[ci] = this.cOk + k));
-    this.moreDuplicates = new Float64Array(this.morePaired.length);
-    this.moreExtraOk = new Float64Array(this.morePaired.length);
+    this.duplicateFamilies = new Float64Array(M);
+    this.extraOk = new Float64Array(M);
     for (const ci of this.morePaired) {
       this.morePairTimeMs.push(new Float64Array(root.names.length * (this.machines[ci].m.names.length + 1)));
       this.morePairEntries.push(new Float64Array(root.names.length * (this.machines[ci].m.names.length + 1)));
@@ -507,16 +504,16 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
 
   attemptSent(a: number): void {
     this.growAttempts(a);
-    const root = this.callerOf(a);
-    if (root < 0) return;
-    this.attemptLive[a] = 2;
-    const r = this.machines[0];
-    r.i32[root * r.W2 + r.xi + R_PENDING]++;
+    this.awaitAttempt(a);
   }
 
   attemptQueued(a: number): void {
     this.growAttempts(a);
-    if (this.attemptLive[a] === 2) return; // its family has waited for it since it was sent (attemptSent)
+    if (this.attemptLive[a] !== 2) this.awaitAttempt(a); // else its family has waited for it since it was sent (attemptSent)
+  }
+
+  /** Attempt `a` of a family's call is on its way or queued at the callee: the family waits for it (attemptLive 2). */
+  private awaitAttempt(a: number): void {
     const root = this.callerOf(a);
     if (root < 0) return;
     this.attemptLive[a] = 2;
@@ -634,10 +631,8 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
         if (ok[k] === s) {
           const root = this.rootOf(mi, row), r = this.machines[0], at = root * r.W2 + r.xi + this.okCol[mi];
           if (++r.i32[at] >= 2 && this.measured(0, root)) {
-            if (mi === this.paired) {
-              if (r.i32[at] === 2) this.duplicateFamilies++;
-              this.extraOk++;
-            } else this.moreDuplicate(mi, r.i32[at] === 2);
+            if (r.i32[at] === 2) this.duplicateFamilies[mi]++;
+            this.extraOk[mi]++;
           }
         }
       }
@@ -847,13 +842,6 @@ export class WorkflowWorld implements TopologyHooks, MachineHost {
       if (holds && !open) this.openViolation(v, root, i);
       else if (!holds && open) this.closeViolation(v, root, i);
     }
-  }
-
-  /** A family's machine `mi` (one of `morePaired`) reached an ok state again (`first`: the second time). */
-  private moreDuplicate(mi: number, first: boolean): void {
-    const k = this.morePaired.indexOf(mi);
-    if (first) this.moreDuplicates[k]++;
-    this.moreExtraOk[k]++;
   }
 
   /** Family `root`'s pair with the k-th of `morePaired`, as the pair with `paired` above. */
