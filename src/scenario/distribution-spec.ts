@@ -5,18 +5,19 @@
 import { DISTRIBUTIONS, type DistributionName, type DistributionSpec } from '../random/distributions.js';
 import { isObject, join, numberArray, numberField, object, oneOf, optionalNumberField, ScenarioError } from '../input/check.js';
 import type { ScenarioFiles } from './scenario-files.js';
+import { MAX_CLIENT_MS } from './client-spec.js';
 
 /** Bimodal specs may nest this many levels below the top-level spec. */
 export const MAX_DISTRIBUTION_DEPTH = 8;
 export const MAX_EMPIRICAL_SAMPLES = 1_000_000;
 /**
- * Largest duration a distribution's parameter may give, in ms (≈ 31.7 years: as client and edge
- * delays, MAX_CLIENT_MS, and stop.timeMs, a tenth of the engine's 10^13 ms), so that a value of
+ * Largest duration a distribution's parameter may give, in ms (≈ 31.7 years: the bound of client and
+ * edge delays, MAX_CLIENT_MS, and of stop.timeMs, a tenth of the engine's 10^13 ms), so that a value of
  * 1e300 is refused naming its field rather than found at run time as an event past the engine's
  * bound (which named stop.timeMs). Shape parameters (a lognormal's sigma, Pareto's alpha, the
  * shapes of Weibull and gamma) are not capped: a tail that heavy still ends the run there.
  */
-export const MAX_DISTRIBUTION_MS = 1e12;
+export const MAX_DISTRIBUTION_MS = MAX_CLIENT_MS;
 /** A lognormal's mu at most ln(MAX_DISTRIBUTION_MS): its median within the cap, as medianMs. */
 export const MAX_LOGNORMAL_MU = Math.log(MAX_DISTRIBUTION_MS);
 
