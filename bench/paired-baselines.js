@@ -9,6 +9,9 @@
 // system, start-up included for all three), and lbsim once more with V8's inlining budget the
 // lbsim command sets (bin/lbsim.js; row "cli"). A pair's ratio is cpu(plain JS) / cpu(lbsim): lbsim's
 // speed as a fraction of the plain-JS baseline's (1 = as fast). Prints the median and the range.
+// On jsq16 two more rows time bench/core-bound.mjs, the engine's jsq16 written as one fused
+// loop: "fused" with the bookkeeping lbsim's summary reports, "lean" without it (the bound any
+// engine keeping that summary could reach, and what the bookkeeping itself costs).
 // The baselines are not in this repository: BASELINES_DIR, default ../shared/baselines beside it.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -45,6 +48,10 @@ if (args[0] === '--lbsim') {
     lbsim: [process.execPath, fileURLToPath(import.meta.url), '--lbsim', wl, n, dist],
     ...(budget ? { cli: [process.execPath, `--max-inlined-bytecode-size-cumulative=${budget}`, fileURLToPath(import.meta.url), '--lbsim', wl, n, dist] } : {}),
     js: [process.execPath, path.join(dir, 'js/des.mjs'), wl, n, '1'],
+    ...(wl === 'jsq16' ? {
+      fused: [process.execPath, path.join(here, 'core-bound.mjs'), n, 'full', dist],
+      lean: [process.execPath, path.join(here, 'core-bound.mjs'), n, 'lean', dist],
+    } : {}),
     ...(hasC ? { c: [cBin, wl, n, '1'] } : {}),
   };
   /** Whole-process CPU seconds of one run. */
@@ -58,13 +65,15 @@ if (args[0] === '--lbsim') {
   const names = Object.keys(cmds);
   /** @type {Record<string, number[]>} */
   const times = Object.fromEntries(names.map((k) => [k, []]));
-  const ratios = [], ratiosC = [], ratiosCli = [];
+  const ratios = [], ratiosC = [], ratiosCli = [], ratiosFused = [], ratiosLean = [];
   for (let i = 0; i < pairs; i++) {
     const order = names.map((_, k) => names[(k + i) % names.length]);
     for (const k of order) times[k].push(cpu(cmds[k]));
     ratios.push(times.js[i] / times.lbsim[i]);
     if (hasC) ratiosC.push(times.c[i] / times.lbsim[i]);
     if (times.cli) ratiosCli.push(times.js[i] / times.cli[i]);
+    if (times.fused) ratiosFused.push(times.js[i] / times.fused[i]);
+    if (times.lean) ratiosLean.push(times.js[i] / times.lean[i]);
   }
   const median = (/** @type {number[]} */ xs) => {
     const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
@@ -76,4 +85,5 @@ if (args[0] === '--lbsim') {
   console.log(`lbsim speed / plain JS: ${f(ratios)}`);
   if (hasC) console.log(`lbsim speed / C:        ${f(ratiosC)}`);
   if (budget) console.log(`as the CLI runs it (--max-inlined-bytecode-size-cumulative=${budget}), speed / plain JS: ${f(ratiosCli)}`);
+  if (times.fused) console.log(`bound (bench/core-bound.mjs), speed / plain JS: with lbsim's bookkeeping ${f(ratiosFused)}, without ${f(ratiosLean)}`);
 }
