@@ -10,6 +10,7 @@ import { indexedLeastConnections, scanLeastConnections } from '../../src/balance
 import { indexedJoinShortestQueue, scanJoinShortestQueue } from '../../src/balancers/join-shortest-queue.js';
 import { indexedLeastTime, scanLeastTime } from '../../src/balancers/least-time.js';
 import { indexedFirst, scanFirst } from '../../src/balancers/first.js';
+import { indexedWeightedRoundRobin, scanWeightedRoundRobin } from '../../src/balancers/weighted-round-robin.js';
 import { latencyEwmaMetric } from '../../src/balancers/load-metric.js';
 import { createStream } from '../../src/random/rng.js';
 import { getBalancer } from '../../src/balancers/registry.js';
@@ -92,6 +93,10 @@ describe('indexed policies make the same choices as their full scans', () => {
     ['first maxConn 3', (c) => scanFirst(c, 3), (c) => indexedFirst(c, 3)],
     // A context marked shared makes a policy scan (see BalancerContext.shared).
     ['dynamic-weighted-round-robin', (c) => registered('dynamic-weighted-round-robin', { ...c, shared: true }), (c) => registered('dynamic-weighted-round-robin', c)],
+    ['weighted-round-robin, equal weights', scanWeightedRoundRobin, indexedWeightedRoundRobin],
+    ['weighted-round-robin, weights 0, 1, 2, 4', scanWeightedRoundRobin, indexedWeightedRoundRobin, { weights }],
+    ['weighted-round-robin, 70 distinct weights (scans while more than 64 are eligible)', scanWeightedRoundRobin, indexedWeightedRoundRobin, { weights: Array.from({ length: n }, (_, s) => 1 + (s % 70)) }],
+    ['weighted-round-robin, fractional weights (scans)', scanWeightedRoundRobin, indexedWeightedRoundRobin, { weights: Array.from({ length: n }, (_, s) => [0.1, 0.3, 1][s % 3]) }],
   ];
   for (const [name, scan, indexed, opts] of cases) {
     it(name, () => {
