@@ -15,7 +15,8 @@
  * 2²¹ in at most 64 classes and k·total stays below 2⁵²; otherwise (fractional weights, e.g.
  * during slow start, or very long runs) the policy carries on as the scan from the same currents.
  * Like every policy it is told of eligibility and weight changes by `rebuild`, which restarts the
- * rotation (all currents 0), as before.
+ * rotation (all currents 0), as before. The instances of a large fleet (`ctx.shared`) scan: the
+ * index's arrays per instance would more than double the fleet's memory.
  */
 import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
 import { object } from '../input/check.js';
@@ -27,7 +28,8 @@ const MAX_WEIGHT = 2 ** 21, MAX_CLASSES = 64;
 
 export const createWeightedRoundRobin: BalancerFactory = (ctx, options, path) => {
   object(options, path, []);
-  return ctx.size >= INDEX_FROM ? indexedWeightedRoundRobin(ctx) : scanWeightedRoundRobin(ctx);
+  // A large fleet's instances (ctx.shared) scan, as the indexed policies do: an index per instance is ~3 arrays of n more.
+  return ctx.size >= INDEX_FROM && !ctx.shared ? indexedWeightedRoundRobin(ctx) : scanWeightedRoundRobin(ctx);
 };
 
 /** One pick of the definition over `current` (the scan's state). */
