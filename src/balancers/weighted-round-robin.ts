@@ -6,30 +6,32 @@
  * Ties: the lowest server id (NGINX keeps the first maximum found).
  *
  * The definition touches every server on every pick (O(n)); from INDEX_FROM servers the same
- * choices come in O(classes + log n), where a class is the set of eligible servers of one weight.
- * After k picks since the last rebuild, server s of weight w has current = k·w − base[s], where
- * base[s] is `total` times the picks it got: inside a class every current grows alike, so its
- * largest is the smallest base (ties: lowest id) — the top of a per-class heap — and a pick
- * compares the class tops (ties: lowest id) and sifts the winner's base down its heap. Exact when
- * the arithmetic is: the index is used while the positive eligible weights are integers up to
- * 2²¹ in at most 64 classes and k·total stays below 2⁵²; otherwise (fractional weights, e.g.
- * during slow start, or very long runs) the policy carries on as the scan from the same currents.
- * Like every policy it is told of eligibility and weight changes by `rebuild`, which restarts the
- * rotation (all currents 0), as before. The instances of a large fleet (`ctx.shared`) scan: the
- * index's arrays per instance would more than double the fleet's memory.
+ * choices come in O(classes), where a class is the set of eligible servers of one weight. After k
+ * picks since the last rebuild, server s of weight w has current = k·w − total·(picks s got).
+ * Inside a class every current grows alike, so its largest belongs to the member with the fewest
+ * picks, ties to the lowest id: the members take turns in id order, and a class is a turn counter
+ * — its next member is the (p mod m)-th of its m members after p picks, with current
+ * k·w − total·⌊p / m⌋. A pick compares the class's next members (ties: lowest id) and advances
+ * the winner's counter. One class of every eligible server (equal weights) needs no list: its
+ * i-th member is the i-th eligible server (the context's eligible index, or i itself when all
+ * are), so an instance keeps no per-server array at all — what lets a fleet of 10,000 instances
+ * over 10,000 servers run it. Exact when the arithmetic is: while the positive eligible weights are
+ * integers up to 2²¹ in at most 64 classes and k·total stays below 2⁵²; otherwise (fractional
+ * weights, e.g. during slow start, or very long runs) the policy carries on as the scan from the
+ * same currents. Like every policy it is told of eligibility and weight changes by `rebuild`,
+ * which restarts the rotation (all currents 0), as before.
  */
 import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
 import { object } from '../input/check.js';
 import { INDEX_FROM } from './min-index.js';
 import { policy } from './options.js';
 
-/** Largest weight and most classes the index takes; beyond, the scan (see the header). */
+/** Largest weight and most classes the turn counters take; beyond, the scan (see the header). */
 const MAX_WEIGHT = 2 ** 21, MAX_CLASSES = 64;
 
 export const createWeightedRoundRobin: BalancerFactory = (ctx, options, path) => {
   object(options, path, []);
-  // A large fleet's instances (ctx.shared) scan, as the indexed policies do: an index per instance is ~3 arrays of n more.
-  return ctx.size >= INDEX_FROM && !ctx.shared ? indexedWeightedRoundRobin(ctx) : scanWeightedRoundRobin(ctx);
+  return ctx.size >= INDEX_FROM ? indexedWeightedRoundRobin(ctx) : scanWeightedRoundRobin(ctx);
 };
 
 /** One pick of the definition over `current` (the scan's state). */
@@ -57,99 +59,103 @@ export function scanWeightedRoundRobin(ctx: BalancerContext): Balancer {
   };
 }
 
-/** The same choices from per-weight heaps of `base` (see the header). */
-export function indexedWeightedRoundRobin(ctx: BalancerContext): Balancer {
+/**
+ * The same choices from per-weight turn counters (see the header). `pickLimit`: picks after a
+ * rebuild from which it carries on as the scan (default: where k·total would near 2⁵²; tests
+ * lower it to hand over mid-run).
+ */
+export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infinity): Balancer {
   const n = ctx.size;
-  const current = new Float64Array(n), base = new Float64Array(n), heap = new Int32Array(n);
+  /** The scan's state, made when first needed (fractional weights, many classes, a very long run). */
+  let current: Float64Array | null = null;
+  /** Members of every class in id order, class g at [start[g], start[g] + len[g]); null: one class of every eligible server. */
+  let members: Int32Array | null = null;
   const classWeight = new Float64Array(MAX_CLASSES), start = new Int32Array(MAX_CLASSES), len = new Int32Array(MAX_CLASSES);
-  const classOf = new Int8Array(n);
-  let classes = 0, indexed = false, k = 0, total = 0, kLimit = 0;
+  const turns = new Float64Array(MAX_CLASSES);
+  let classes = 0, counting = false, listed = false, k = 0, total = 0, kLimit = 0;
 
-  /** Restarts the rotation: classes and heaps of the eligible servers with positive weight (id order is a heap: all bases 0). */
+  /** The i-th member of class g. */
+  const member = (g: number, i: number): number => {
+    if (listed) return members![start[g] + i];
+    const index = ctx.eligibleIndex;
+    return index === undefined || index.count === n ? i : index.nth(i);
+  };
+
+  /** The class of weight `ws` (a new one if there is room), or -1. */
+  const classFor = (ws: number): number => {
+    for (let c = 0; c < classes; c++) if (classWeight[c] === ws) return c;
+    if (classes === MAX_CLASSES) return -1;
+    classWeight[classes] = ws;
+    len[classes] = 0;
+    return classes++;
+  };
+
+  /** Restarts the rotation (every current 0): the classes of the eligible servers with positive weight. */
   const build = (): void => {
-    current.fill(0);
-    base.fill(0);
     const w = ctx.weights, eligible = ctx.eligible;
-    classes = 0; total = 0; k = 0; indexed = true;
-    let last = -1;
-    for (let s = 0; s < n && indexed; s++) {
-      classOf[s] = -1;
+    classes = 0; total = 0; k = 0; counting = true; listed = false;
+    if (current !== null) current.fill(0);
+    let last = -1, eligibleCount = 0;
+    for (let s = 0; s < n; s++) {
+      if (eligible[s] !== 1) continue;
+      eligibleCount++;
       const ws = w[s];
-      if (eligible[s] !== 1 || !(ws > 0)) continue;
-      if (!(Number.isInteger(ws) && ws <= MAX_WEIGHT)) {
-        indexed = false;
+      if (!(ws > 0)) continue; // an eligible server of weight 0 is never picked: the members need a list
+      const g = !(Number.isInteger(ws) && ws <= MAX_WEIGHT) ? -1 : last >= 0 && classWeight[last] === ws ? last : classFor(ws);
+      if (g < 0) {
+        counting = false;
         break;
       }
-      let g = last >= 0 && classWeight[last] === ws ? last : -1;
-      for (let c = 0; g < 0 && c < classes; c++) if (classWeight[c] === ws) g = c;
-      if (g < 0) {
-        if (classes === MAX_CLASSES) {
-          indexed = false;
-          break;
-        }
-        g = classes++;
-        classWeight[g] = ws;
-        len[g] = 0;
-      }
-      classOf[s] = g;
       len[g]++;
       total += ws;
       last = g;
     }
-    if (!indexed) return;
+    if (!counting) {
+      current ??= new Float64Array(n);
+      return;
+    }
+    turns.fill(0, 0, classes);
+    kLimit = Math.min(pickLimit, total > 0 ? Math.floor(2 ** 52 / total) : Infinity);
+    // One class holding every eligible server: its i-th member is the i-th eligible server.
+    if (classes === 1 && len[0] === eligibleCount && (ctx.eligibleIndex !== undefined || eligibleCount === n)) return;
+    listed = true;
+    members ??= new Int32Array(n);
     for (let g = 0, at = 0; g < classes; g++) {
       start[g] = at;
       at += len[g];
       len[g] = 0;
     }
     for (let s = 0; s < n; s++) {
-      const g = classOf[s];
-      if (g >= 0) heap[start[g] + len[g]++] = s;
+      if (eligible[s] !== 1 || !(w[s] > 0)) continue;
+      const g = classFor(w[s]);
+      members[start[g] + len[g]++] = s;
     }
-    kLimit = total > 0 ? Math.floor(2 ** 52 / total) : Infinity;
   };
 
-  /** From the index to the scan after `k` picks: the currents the scan would hold (exact integers). */
+  /** From the counters to the scan after `k` picks: the currents the scan would hold (exact integers). */
   const toScan = (): void => {
+    const cur = (current ??= new Float64Array(n));
+    cur.fill(0);
     for (let g = 0; g < classes; g++) {
-      for (let j = start[g]; j < start[g] + len[g]; j++) current[heap[j]] = k * classWeight[g] - base[heap[j]];
+      const m = len[g], round = Math.floor(turns[g] / m), next = turns[g] - round * m;
+      for (let i = 0; i < m; i++) cur[member(g, i)] = k * classWeight[g] - total * (round + (i < next ? 1 : 0));
     }
-    indexed = false;
-  };
-
-  /** The winner of class `g` got `total` more base: down its heap to its place by (base, id). */
-  const siftDown = (g: number): void => {
-    const from = start[g], m = len[g], s = heap[from], b = base[s];
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= m) break;
-      let cs = heap[from + c], cb = base[cs];
-      if (c + 1 < m) {
-        const ds = heap[from + c + 1], db = base[ds];
-        if (db < cb || (db === cb && ds < cs)) {
-          c++; cs = ds; cb = db;
-        }
-      }
-      if (b < cb || (b === cb && s < cs)) break;
-      heap[from + i] = cs;
-      i = c;
-    }
-    heap[from + i] = s;
+    counting = false;
   };
 
   build();
   return {
     pick() {
-      if (!indexed) return scanPick(ctx, current);
+      if (!counting) return scanPick(ctx, current!);
       if (k >= kLimit) {
         toScan();
-        return scanPick(ctx, current);
+        return scanPick(ctx, current!);
       }
       const step = k + 1;
       let best = -1, bestValue = 0, bestClass = -1;
       for (let g = 0; g < classes; g++) {
-        const s = heap[start[g]], v = step * classWeight[g] - base[s];
+        const m = len[g], round = Math.floor(turns[g] / m);
+        const s = member(g, turns[g] - round * m), v = step * classWeight[g] - total * round;
         if (best < 0 || v > bestValue || (v === bestValue && s < best)) {
           best = s; bestValue = v; bestClass = g;
         }
@@ -158,11 +164,10 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext): Balancer {
       if (ctx.eligible[best] !== 1) {
         // Eligibility changed without rebuild() (the model always calls it): carry on as the scan.
         toScan();
-        return scanPick(ctx, current);
+        return scanPick(ctx, current!);
       }
       k = step;
-      base[best] += total;
-      siftDown(bestClass);
+      turns[bestClass]++;
       return best;
     },
     rebuild: build,

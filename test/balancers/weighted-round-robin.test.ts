@@ -6,20 +6,25 @@
 import { describe, expect, it } from 'vitest';
 import { indexedWeightedRoundRobin, scanWeightedRoundRobin } from '../../src/balancers/weighted-round-robin.js';
 import { createStream } from '../../src/random/rng.js';
+import { EligibleIndex } from '../../src/balancers/eligible.js';
 import { fakeContext } from './fake-context.js';
 
 /** `picks` picks of both forms over twin contexts; every `every` picks a random server's eligibility or weight changes, then rebuild(). */
-function run(weights: number[], picks: number, every: number, newWeight: (u: number) => number): [number[], number[]] {
+function run(weights: number[], picks: number, every: number, newWeight: (u: number) => number, { pickLimit = Infinity, indexed = false } = {}): [number[], number[]] {
   const n = weights.length, fakes = [fakeContext(n, { weights }), fakeContext(n, { weights })];
-  const bs = [scanWeightedRoundRobin(fakes[0].ctx), indexedWeightedRoundRobin(fakes[1].ctx)];
+  // With `indexed`, the context carries the model's eligible index (kept in step below), as HealthView's does.
+  const index = indexed ? new EligibleIndex(fakes[1].ctx.eligible) : undefined;
+  if (index) fakes[1].ctx = { ...fakes[1].ctx, eligibleIndex: index };
+  const bs = [scanWeightedRoundRobin(fakes[0].ctx), indexedWeightedRoundRobin(fakes[1].ctx, pickLimit)];
   const script = createStream(5, 'wrr');
   const out: [number[], number[]] = [[], []];
   for (let p = 0; p < picks; p++) {
     if (p > 0 && p % every === 0) {
       const s = Math.floor(script.next() * n), u = script.next(), w = newWeight(script.next());
       for (const f of fakes) {
-        if (u < 0.5) f.ctx.eligible[s] ^= 1;
-        else f.ctx.weights[s] = w;
+        if (u >= 0.5) f.ctx.weights[s] = w;
+        else if (f.ctx.eligibleIndex) f.ctx.eligibleIndex.set(s, f.ctx.eligible[s] ^ 1);
+        else f.ctx.eligible[s] ^= 1;
       }
       for (const b of bs) b.rebuild!(s);
     }
@@ -51,6 +56,23 @@ describe('weighted-round-robin: indexed = scan', () => {
   it('weights that become fractional (slow start) and integer again, and zero weights', () => {
     const [a, b] = run(small.map((w, s) => (s % 17 === 0 ? 0 : w)), 20_000, 331, (u) => (u < 0.3 ? 0.1 + u : u < 0.4 ? 0 : Math.ceil(u * 6)));
     expect(b).toEqual(a);
+  });
+
+  it('equal weights with servers leaving and coming back: the i-th eligible server from the eligible index', () => {
+    // changes far enough apart for whole rotations to pass between them
+    const [a, b] = run(new Array(100).fill(2), 20_000, 457, () => 2, { indexed: true });
+    expect(b).toEqual(a);
+    const [c, d] = run(small, 20_000, 1_499, (u) => 1 + Math.floor(u * 4), { indexed: true });
+    expect(d).toEqual(c);
+  });
+
+  it("hands over to the scan mid-run with the scan's own currents (pickLimit)", () => {
+    for (const limit of [1, 7, 500, 1_234]) {
+      const [a, b] = run(small, 5_000, 2_003, (u) => 1 + Math.floor(u * 4), { pickLimit: limit });
+      expect(b).toEqual(a);
+      const [c, d] = run(new Array(100).fill(1), 3_000, 1_001, () => 1, { pickLimit: limit, indexed: true });
+      expect(d).toEqual(c);
+    }
   });
 
   it('no eligible server: -1, like the scan', () => {
