@@ -102,12 +102,19 @@ export class EventQueue extends CalendarHeap {
    */
   pushLane(lane: number, time: number, data: number): number {
     if ((data & 0x7fffffff) !== data) refuseData(data);
-    const l = this.lanes[lane];
-    if (l.len > 0 && time < l.lastTime) return this.push(time, data);
+    const l = this.lanes[lane], n = l.len;
+    if (n > 0 && time < l.lastTime) return this.push(time, data);
     const id = this.nextSeq++;
     this.size++;
-    if (l.len === 0) this.insertEntry(time, id, -1 - lane); // the new head's stand-in
-    this.lanePos = l.add(time, id, data);
+    if (n === 0) this.insertEntry(time, id, -1 - lane); // the new head's stand-in
+    else if (n > l.mask) l.grow();
+    const pos = (l.headPos + n) & POS_MASK, r = l.ring, j = 3 * (pos & l.mask);
+    r[j] = time;
+    r[j + 1] = id;
+    r[j + 2] = data;
+    l.len = n + 1;
+    l.lastTime = time;
+    this.lanePos = pos;
     return id;
   }
 
@@ -118,7 +125,11 @@ export class EventQueue extends CalendarHeap {
    * an (id, pos) of another lane or event. O(1).
    */
   cancelLane(lane: number, id: number, pos: number): boolean {
-    if (!this.lanes[lane].kill(id, pos)) return false;
+    const l = this.lanes[lane];
+    if (((pos - l.headPos) & POS_MASK) >= l.len) return false; // before the head (≥ 2²⁹ modulo 2³⁰) or after the tail
+    const r = l.ring, j = 3 * (pos & l.mask);
+    if (r[j + 1] !== id || r[j + 2] < 0) return false;
+    r[j + 2] = -1;
     this.size--;
     return true;
   }
@@ -205,80 +216,70 @@ function refuseData(data: number): never {
 const POS_MASK = 0x3fffffff;
 
 /**
- * A FIFO ring of events (time, sequence, data) in typed arrays, growing by doubling. Its entries
- * have consecutive positions from `headPos` (the head's) on, a counter modulo 2³⁰ (small integers,
- * never boxed): only differences of positions are used, and a ring never holds 2²⁹ entries.
+ * A FIFO ring of events in one Float64Array, three doubles per entry side by side as in the heap
+ * (time, sequence, data; data −1: cancelled), growing by doubling. Its entries have consecutive
+ * positions from `headPos` (the head's) on, a counter modulo 2³⁰ (small integers, never boxed),
+ * and the entry at position p sits at index p & mask of the ring (its size a power of two, at
+ * most 2²⁹ entries, so the index is that of p itself): a position is its own index, and only
+ * differences of positions are compared.
  */
 class Lane {
   len = 0;
   lastTime = -Infinity;
-  private headPos = 0;
-  private head = 0;
-  private time = new Float64Array(16);
-  private seq = new Float64Array(16);
-  private data = new Int32Array(16);
+  headPos = 0;
+  /** Ring entries − 1. */
+  mask = 15;
+  ring = new Float64Array(3 * 16);
 
-  /** Appends an entry; returns its position. */
-  add(time: number, seq: number, data: number): number {
-    if (this.len === this.time.length) this.grow();
-    const k = this.len++;
-    const i = (this.head + k) & (this.time.length - 1);
-    this.time[i] = time; this.seq[i] = seq; this.data[i] = data;
-    this.lastTime = time;
-    return (this.headPos + k) & POS_MASK;
+  /** Index in `ring` of the head entry's time. */
+  headIndex(): number {
+    return 3 * (this.headPos & this.mask);
   }
 
   headTime(): number {
-    return this.time[this.head];
+    return this.ring[this.headIndex()];
   }
 
   headSeq(): number {
-    return this.seq[this.head];
+    return this.ring[this.headIndex() + 1];
   }
 
   /** Takes the head off; returns its data (−1: cancelled). */
   take(): number {
-    const d = this.data[this.head];
-    this.head = (this.head + 1) & (this.time.length - 1);
-    this.len--;
+    const d = this.ring[this.headIndex() + 2];
     this.headPos = (this.headPos + 1) & POS_MASK;
+    this.len--;
     return d;
   }
 
   headDead(): boolean {
-    return this.data[this.head] < 0;
+    return this.ring[this.headIndex() + 2] < 0;
   }
 
   /** Takes off every cancelled entry at the head. */
   skipDead(): void {
-    const mask = this.time.length - 1;
-    while (this.len > 0 && this.data[this.head] < 0) {
-      this.head = (this.head + 1) & mask;
-      this.len--;
-      this.headPos = (this.headPos + 1) & POS_MASK;
+    const r = this.ring, mask = this.mask;
+    let pos = this.headPos, n = this.len;
+    while (n > 0 && r[3 * (pos & mask) + 2] < 0) {
+      pos = (pos + 1) & POS_MASK;
+      n--;
     }
-  }
-
-  /** Marks the entry at position `pos` cancelled if its sequence is `seq`; false if it is not in the ring (popped, another's) or already cancelled. */
-  kill(seq: number, pos: number): boolean {
-    const k = (pos - this.headPos) & POS_MASK; // from the head, modulo 2³⁰: a position before it is ≥ 2²⁹
-    if (k >= this.len) return false;
-    const i = (this.head + k) & (this.time.length - 1);
-    if (this.seq[i] !== seq || this.data[i] < 0) return false;
-    this.data[i] = -1;
-    return true;
+    this.headPos = pos;
+    this.len = n;
   }
 
   clear(): void {
     this.len = 0;
   }
 
-  private grow(): void {
-    const n = this.time.length, t = new Float64Array(2 * n), q = new Float64Array(2 * n), d = new Int32Array(2 * n);
+  /** Twice the room; each entry moves to its position's index in the new ring. */
+  grow(): void {
+    const old = this.ring, oldMask = this.mask, mask = 2 * oldMask + 1, r = new Float64Array(3 * (mask + 1));
     for (let k = 0; k < this.len; k++) {
-      const i = (this.head + k) & (n - 1);
-      t[k] = this.time[i]; q[k] = this.seq[i]; d[k] = this.data[i];
+      const pos = this.headPos + k, i = 3 * (pos & oldMask), j = 3 * (pos & mask);
+      r[j] = old[i]; r[j + 1] = old[i + 1]; r[j + 2] = old[i + 2];
     }
-    this.time = t; this.seq = q; this.data = d; this.head = 0;
+    this.ring = r;
+    this.mask = mask;
   }
 }

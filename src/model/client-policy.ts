@@ -5,6 +5,7 @@
  * whether and when to retry. The model's request flow carries them out.
  */
 import type { Simulation } from '../engine/simulation.js';
+import type { EventQueue } from '../engine/event-queue.js';
 import { createStream, type Rng } from '../random/rng.js';
 import type { Histogram } from '../metrics/histogram.js';
 import { backoffMs, RetryBudget, type ClientConfig } from './client.js';
@@ -31,10 +32,16 @@ export class ClientPolicy {
   private timerPos: Int32Array<ArrayBuffer> = new Int32Array(0);
   private deadlinePos: Int32Array<ArrayBuffer> = new Int32Array(0);
   private hedgePos: Int32Array<ArrayBuffer> = new Int32Array(0);
-  /** What an arrival does (a budget deposit, a deadline, a first hedge); whether an attempt's end (timeout, connect timer) and a request's (deadline, hedge) have timers to cancel. */
-  private readonly arrivalWork: boolean;
+  /** The timers' delays, ms (NaN when unused); the hedge's percentile (NaN: a fixed `afterMs` only). */
+  private readonly timeoutMs: number;
+  private readonly deadlineMs: number;
+  private readonly connectMs: number;
+  private readonly hedgeAfterMs: number;
+  private readonly hedgePercentile: number;
+  /** Whether an attempt's end (timeout, connect timer) has timers to cancel. */
   private readonly attemptTimers: boolean;
-  private readonly requestTimers: boolean;
+  /** The simulation's event queue: timers are cancelled there directly, their positions read there. */
+  private readonly queue: EventQueue;
 
   constructor(readonly config: ClientConfig | undefined, private readonly sim: Simulation, seed: number) {
     const lane = (used: boolean) => (used ? sim.addLane() : -1);
@@ -46,40 +53,40 @@ export class ClientPolicy {
     this.rng = createStream(seed, 'client');
     this.budget = c?.retries?.budget ? new RetryBudget(c.retries.budget) : null;
     this.attemptTimers = this.timeoutLane >= 0 || this.refusedLane >= 0;
-    this.requestTimers = this.deadlineLane >= 0 || this.hedgeLane >= 0;
-    this.arrivalWork = this.budget !== null || this.requestTimers;
+    this.timeoutMs = c?.timeoutMs ?? NaN;
+    this.deadlineMs = c?.deadlineMs ?? NaN;
+    this.connectMs = c?.connectTimeoutMs ?? NaN;
+    this.hedgeAfterMs = c?.hedge?.afterMs ?? Infinity;
+    this.hedgePercentile = c?.hedge?.percentile ?? NaN;
+    this.queue = sim.queue;
   }
 
-  // The hot entry points (arrived, armTimeout, cancelTimeout, cancelRequestTimers) are a test and
-  // a call: bodies that small V8 inlines into the flow's short path without spending its inlining
-  // budget there, and a feature the run does not use costs that test only. The bodies are inlined
-  // or called as V8 sees fit.
+  // The hot entry points (arrived, armTimeout, cancelTimeout, cancelRequestTimers) test each
+  // feature and call its own small method: V8 inlines into the flow's short path only the calls
+  // a run makes (one never made has no call frequency), so a feature costs its own work and the
+  // tests of the others, and the short path's inlining budget is not spent on unused code.
 
   /** Request `p` arrived at `now`: the budget earns its share; its deadline and first hedge are set. */
   arrived(table: RequestTable, p: number, latency: Histogram): void {
-    if (this.arrivalWork) this.arrive(table, p, latency);
+    if (this.budget !== null) this.budget.deposit(this.sim.now);
+    if (this.deadlineLane >= 0) this.armDeadline(table, p);
+    if (this.hedgeLane >= 0) this.scheduleHedge(table, p, latency);
   }
 
-  private arrive(table: RequestTable, p: number, latency: Histogram): void {
-    const client = this.config!, now = this.sim.now;
-    this.budget?.deposit(now);
-    if (client.deadlineMs !== undefined) {
-      table.deadlineId[p] = this.sim.scheduleLane(this.deadlineLane, now + client.deadlineMs, EventKind.Deadline, p);
-      if (p >= this.deadlinePos.length) this.deadlinePos = grown(this.deadlinePos, table.size);
-      this.deadlinePos[p] = this.sim.lanePos;
-    }
-    if (client.hedge) this.scheduleHedge(table, p, latency);
+  private armDeadline(table: RequestTable, p: number): void {
+    table.deadlineId[p] = this.sim.scheduleLane(this.deadlineLane, this.sim.now + this.deadlineMs, EventKind.Deadline, p);
+    if (p >= this.deadlinePos.length) this.deadlinePos = grown(this.deadlinePos, table.size);
+    this.deadlinePos[p] = this.queue.lanePos;
   }
 
   /** The next hedge of request `p`: after `afterMs`, or after the observed percentile once 100 answers came. */
   scheduleHedge(table: RequestTable, p: number, latency: Histogram): void {
-    const h = this.config!.hedge!;
-    let delay = h.afterMs ?? Infinity;
-    if (h.percentile !== undefined && latency.count >= 100) delay = latency.quantile(h.percentile / 100);
+    let delay = this.hedgeAfterMs;
+    if (this.hedgePercentile === this.hedgePercentile && latency.count >= 100) delay = latency.quantile(this.hedgePercentile / 100);
     if (delay === Infinity) return;
     table.hedgeId[p] = this.sim.scheduleLane(this.hedgeLane, this.sim.now + delay, EventKind.Hedge, p);
     if (p >= this.hedgePos.length) this.hedgePos = grown(this.hedgePos, table.size);
-    this.hedgePos[p] = this.sim.lanePos;
+    this.hedgePos[p] = this.queue.lanePos;
   }
 
   /** Attempt `r` is at a server: the client stops waiting for it after `timeoutMs` (if set). */
@@ -88,16 +95,15 @@ export class ClientPolicy {
   }
 
   private arm(table: RequestTable, r: number): void {
-    table.f64[r * ROW_F64 + F_TIMEOUT_ID] = this.sim.scheduleLane(this.timeoutLane, this.sim.now + this.config!.timeoutMs!, EventKind.AttemptTimeout, r);
-    this.keepTimerPos(table, r, this.sim.lanePos);
+    table.f64[r * ROW_F64 + F_TIMEOUT_ID] = this.sim.scheduleLane(this.timeoutLane, this.sim.now + this.timeoutMs, EventKind.AttemptTimeout, r);
+    this.keepTimerPos(table, r, this.queue.lanePos);
   }
 
   /** Attempt `r` went to a server that is down: the connection hangs for `connectTimeoutMs` (0: refused at once, returns false). */
   armRefused(table: RequestTable, r: number): boolean {
-    const connectMs = this.config ? this.config.connectTimeoutMs : 0;
-    if (!(connectMs > 0)) return false;
-    table.f64[r * ROW_F64 + F_TIMEOUT_ID] = this.sim.scheduleLane(this.refusedLane, this.sim.now + connectMs, EventKind.Refused, r);
-    this.keepTimerPos(table, r, ~this.sim.lanePos);
+    if (this.refusedLane < 0) return false;
+    table.f64[r * ROW_F64 + F_TIMEOUT_ID] = this.sim.scheduleLane(this.refusedLane, this.sim.now + this.connectMs, EventKind.Refused, r);
+    this.keepTimerPos(table, r, ~this.queue.lanePos);
     return true;
   }
 
@@ -121,24 +127,27 @@ export class ClientPolicy {
     if (id < 0) return;
     table.f64[k] = -1;
     const pos = this.timerPos[r];
-    this.sim.cancelLane(pos >= 0 ? this.timeoutLane : this.refusedLane, id, pos >= 0 ? pos : ~pos);
+    this.queue.cancelLane(pos >= 0 ? this.timeoutLane : this.refusedLane, id, pos >= 0 ? pos : ~pos);
   }
 
   /** Request `p` ended: its deadline and next hedge taken out of their lanes and forgotten. */
   cancelRequestTimers(table: RequestTable, p: number): void {
-    if (this.requestTimers) this.dropRequestTimers(table, p);
+    if (this.deadlineLane >= 0) this.dropDeadline(table, p);
+    if (this.hedgeLane >= 0) this.dropHedge(table, p);
   }
 
-  private dropRequestTimers(table: RequestTable, p: number): void {
-    if (this.deadlineLane >= 0) this.cancelIn(this.deadlineLane, table.deadlineId, this.deadlinePos, p);
-    if (this.hedgeLane >= 0) this.cancelIn(this.hedgeLane, table.hedgeId, this.hedgePos, p);
+  private dropDeadline(table: RequestTable, p: number): void {
+    const id = table.deadlineId[p];
+    if (id < 0) return;
+    table.deadlineId[p] = -1;
+    this.queue.cancelLane(this.deadlineLane, id, this.deadlinePos[p]);
   }
 
-  /** The event of lane `lane` whose id `ids[p]` holds (-1: none) and position `pos[p]`: taken out of the lane (if still there) and forgotten. */
-  private cancelIn(lane: number, ids: Float64Array, pos: Int32Array, p: number): void {
-    const id = ids[p];
-    ids[p] = -1;
-    if (id >= 0) this.sim.cancelLane(lane, id, pos[p]);
+  private dropHedge(table: RequestTable, p: number): void {
+    const id = table.hedgeId[p];
+    if (id < 0) return;
+    table.hedgeId[p] = -1;
+    this.queue.cancelLane(this.hedgeLane, id, this.hedgePos[p]);
   }
 
   /**
