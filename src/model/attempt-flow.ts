@@ -40,6 +40,14 @@ const A = AttemptState;
 /** Imported bindings the hot code reads, as module constants too (an import is loaded from its module cell, with a TDZ check, at every use). */
 const N_REQ = NREQ, N_ATT = NATT, FAILED = ServerState.Failed, RECOVERING = ServerState.Recovering;
 const FIFO = Discipline.Fifo, LIFO = Discipline.Lifo, DEPARTURE = EventKind.Departure;
+/**
+ * States the hot code tests on paths a run may first take long after V8 optimized it (the first
+ * request to time out or retry), as module constants, and those tests as one comparison that
+ * always runs: an operation V8 never executed (a property read, a comparison) has no feedback,
+ * and reaching it then discards the optimized code that inlined it, to be recompiled.
+ */
+const R_SUCCEEDED = R.Succeeded, R_REJECTED = R.Rejected, R_BACKOFF = R.Backoff;
+const A_IN_SERVICE = A.InService, A_PENDING = A.Pending;
 /** The server row's layout (server-pool.ts), likewise. */
 const {
   SERVER_ROW_F64: SF, SERVER_ROW_I32: SI, S_SPEED, S_COMPLETED, S_IN_SERVICE, S_CONCURRENCY, S_QUEUE_LIMIT, S_QUEUE_LENGTH,
@@ -286,14 +294,15 @@ export abstract class AttemptFlow {
   /**
    * A departure on the short path: `depart` → `endAtServer` → `attemptOutcome` → `finishRequest`
    * → `serveNext` for a request's only copy out (no hedge out, not a ghost): it succeeds, its
-   * client's pending timers are forgotten, a closed-loop client thinks.
+   * client's pending timers are forgotten, a closed-loop client thinks. Returns true; false,
+   * having done nothing, for any other departure (a ghost's, or one of a request with hedges out),
+   * which the caller hands to `depart`: that call stays out of this function, whose optimized code
+   * V8 would otherwise discard and recompile the first time a run meets one (a call it never
+   * executed has no feedback), often long into a run with client timeouts.
    */
-  shortDeparture(r: number): void {
+  shortDeparture(r: number): boolean {
     const table = this.requests, pool = this.pool, stats = this.stats, i = table.i32, ri = r * ROW_I32;
-    if (i[ri + I_CALL] !== r || i[ri + I_HEDGE_HEAD] >= 0) {
-      this.depart(r);
-      return;
-    }
+    if (i[ri + I_CALL] !== r || i[ri + I_HEDGE_HEAD] >= 0) return false;
     // completed, without what alloc resets when the row is taken again (the row is freed below:
     // its departure id, counted flag and queue links); I_AT_SERVER must still be cleared (release
     // requires it).
@@ -326,6 +335,7 @@ export abstract class AttemptFlow {
     if (sv[si + S_QUEUE_LENGTH] === 0) pool.endService(s);
     else if (sv[si + S_DISCIPLINE] === FIFO) this.serveQueued(sv[si + S_QUEUE_HEAD], s);
     else this.serveNext(s);
+    return true;
   }
 
   /** A slot of server `s` is free: the next waiting request (by discipline) takes it. */
@@ -391,20 +401,19 @@ export abstract class AttemptFlow {
   protected syncRequest(p: number): void {
     const i = this.requests.i32, pi = p * ROW_I32;
     const current = i[pi + I_CALL_STATE];
-    if (current >= R.Succeeded && current <= R.Rejected) return; // ending: its copies are being withdrawn
+    if (current - R_SUCCEEDED >>> 0 <= R_REJECTED - R_SUCCEEDED) return; // ending (Succeeded … Rejected): its copies are being withdrawn
     let best = i[pi + I_AT_SERVER] === 1 ? i[pi + I_STATE] : -1;
     for (let x = i[pi + I_HEDGE_HEAD]; x >= 0; x = i[x * ROW_I32 + I_NEXT_HEDGE]) {
       const state = i[x * ROW_I32 + I_STATE];
-      if (state === A.InService || (state === A.Pending && best !== A.InService)) best = state;
+      if (state === A_IN_SERVICE || (state === A_PENDING && best !== A_IN_SERVICE)) best = state;
     }
-    if (best === A.InService) this.setRequest(p, R.InService);
-    else if (best === A.Pending) this.setRequest(p, R.Pending);
+    if (best - A_PENDING >>> 0 <= A_IN_SERVICE - A_PENDING) this.setRequest(p, best); // Pending or InService: the same numbers as R.Pending / R.InService
   }
 
   protected setRequest(p: number, to: number): void {
     const i = this.requests.i32, pi = p * ROW_I32;
     const from = i[pi + I_CALL_STATE];
-    if (from === to && to !== R.Backoff) return;
+    if (from === to && to !== R_BACKOFF) return;
     if (this.checked) checkTransition(REQUEST_MACHINE, REQUEST_ALLOWED, from, to, p);
     i[pi + I_CALL_STATE] = to;
     if (i[pi + I_MEASURED]) this.stats.requestTransitions[from * N_REQ + to]++;

@@ -192,7 +192,7 @@ export class Model implements Handler {
     handle: (kind, r) => {
       if (kind === ARRIVAL) this.flow.shortArrival(r);
       else if (kind === DEPARTURE) {
-        if (this.requests.f64[r * ROW_F64 + F_DEPART_ID] === this.sim.currentEventId) this.flow.shortDeparture(r);
+        if (this.requests.f64[r * ROW_F64 + F_DEPART_ID] === this.sim.currentEventId && !this.flow.shortDeparture(r)) this.flow.depart(r);
       } else this.handleRare(kind, r);
     },
   };
