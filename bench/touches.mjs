@@ -22,8 +22,11 @@
 // 10 ms, Poisson arrivals at ρ = 0.9. Counted over the second half of the arrivals (steady state;
 // an event's window runs from the end of the previous event, so a departure includes its pop).
 // At this size each distinct line of a large array is likely a cache miss, each distinct page a
-// TLB miss. The balancer's own structures (closures, e.g. a MinIndex) are not reached: the count
-// covers the model.
+// TLB miss. The balancer's own structures are reached where they are BucketIndex objects (the
+// indexed least-connections, join-shortest-queue, first: `index.*`); others (closures, e.g. a
+// MinIndex) are not. Arrays that grow by reallocation (the request table, the event queue's
+// heap and calendar) are wrapped again after each event, so the queue is the calendar it is in a
+// run (from 4,096 pending), not a heap kept from switching by `reserve`.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -165,30 +168,52 @@ function touch(name, id, offset) {
   }
   pages.add(id * 2 ** 32 + Math.floor(offset / 4096));
 }
+const proxies = new WeakSet();
 /** @param {string} label @param {any} obj */
 function wrapAll(label, obj) {
-  for (const k of Object.keys(obj)) if (ArrayBuffer.isView(obj[k])) obj[k] = wrap(`${label}.${k}`, obj[k]);
+  for (const k of Object.keys(obj)) {
+    const x = obj[k];
+    if (ArrayBuffer.isView(x) && !proxies.has(x)) {
+      const p = wrap(`${label}.${k}`, x);
+      proxies.add(p);
+      obj[k] = p;
+    }
+  }
 }
 
-// Grow what grows by reallocation before wrapping (a grown array would be a plain one again).
-const table = model.requests, queue = model.sim.queue;
-table.grow(Math.max(table.size, 16 * n));
-if (typeof queue.reserve === 'function') queue.reserve(8 * n); // a CalendarHeap: heap, buckets, overflow
-else {
-  const heapLength = () => (queue.heap ?? queue.time).length;
-  while (heapLength() < 8 * n) queue.grow();
+// BucketIndex objects (closures of the indexed policies) are wrapped at their first change: the
+// prototype's `set` is patched before the model uses it (same module instance as the model's).
+const { BucketIndex } = await import(path.join(opts.dist, 'balancers/bucket-index.js'));
+const indexes = new Set();
+const set = BucketIndex.prototype.set;
+BucketIndex.prototype.set = function (/** @type {number} */ s, /** @type {number} */ k) {
+  if (!indexes.has(this)) indexes.add(this);
+  return set.call(this, s, k);
+};
+const table = model.requests, queue = model.sim.queue, flow = model.flow;
+/** Wraps every typed array the model reaches (again after an array was replaced by a larger one). */
+function wrapModel() {
+  wrapAll('requests', table);
+  wrapAll('pool', model.pool);
+  wrapAll('queue', queue);
+  wrapAll('failures', model.failures);
+  wrapAll('fleet', model.fleet);
+  wrapAll('stats', model.stats);
+  wrapAll('histogram', model.stats.latency);
+  wrapAll('fleet.own', model.fleet.own);
+  if (flow.serving) flow.serving = wrap('flow.serving', flow.serving); // before the chains of rows in service moved into the server rows
+  for (const ctx of model.contexts) {
+    for (const k of ['eligible', 'outstanding', 'weights']) {
+      if (ArrayBuffer.isView(ctx[k]) && !proxies.has(ctx[k])) proxies.add(ctx[k] = wrap(`balancer.${k}`, ctx[k]));
+    }
+  }
+  for (const index of indexes) {
+    wrapAll('index', index);
+    for (const b of index.buckets) wrapAll('index.bucket', b);
+    if (index.low) wrapAll('index.low', index.low);
+  }
 }
-wrapAll('requests', table);
-wrapAll('pool', model.pool);
-wrapAll('queue', queue);
-wrapAll('failures', model.failures);
-wrapAll('fleet', model.fleet);
-wrapAll('stats', model.stats);
-wrapAll('histogram', model.stats.latency);
-model.fleet.own[0] = wrap('fleet.own', model.fleet.own[0]);
-const flow = model.flow;
-if (flow.serving) flow.serving = wrap('flow.serving', flow.serving); // before the chains of rows in service moved into the server rows
-for (const ctx of model.contexts) for (const k of ['eligible', 'outstanding', 'trueLoad', 'weights']) ctx[k] = wrap(`balancer.${k}`, ctx[k]);
+wrapModel();
 
 const kinds = { arrival: { events: 0, pages: 0, lines: new Map() }, departure: { events: 0, pages: 0, lines: new Map() } };
 let arrivals = 0;
@@ -206,6 +231,7 @@ function ended(kind) {
   pages = new Set();
   linesOf.clear();
   on = arrivals > opts.requests / 2 && !model.workload.arrivalsDone;
+  if (on) wrapModel();
 }
 const shortArrival = flow.shortArrival.bind(flow), shortDeparture = flow.shortDeparture.bind(flow);
 flow.shortArrival = (/** @type {number} */ source) => {

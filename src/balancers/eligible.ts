@@ -66,6 +66,15 @@ export class EligibleIndex {
   }
 }
 
+/**
+ * True when the context's index counts every server eligible (then no flag need be read: at 100,000
+ * servers a flag is one more cache line per pick or change). False without an index.
+ */
+export function allEligible(ctx: BalancerContext): boolean {
+  const index = ctx.eligibleIndex;
+  return index !== undefined && index.count === ctx.size;
+}
+
 /** Number of eligible servers. O(n) without an index; policies call it only off the fast path. */
 export function countEligible(ctx: BalancerContext): number {
   if (ctx.eligibleIndex) return ctx.eligibleIndex.count;
@@ -91,7 +100,7 @@ export function randomEligible(ctx: BalancerContext): number {
   const n = ctx.size;
   if (n === 0) return -1;
   const s = Math.floor(ctx.rng.next() * n);
-  if (ctx.eligible[s] === 1) return s;
+  if (allEligible(ctx) || ctx.eligible[s] === 1) return s;
   const m = countEligible(ctx);
   return m === 0 ? -1 : nthEligible(ctx, Math.floor(ctx.rng.next() * m));
 }

@@ -12,6 +12,7 @@
 import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
 import { KeyedBucketIndex } from './bucket-index.js';
 import { INDEX_FROM } from './min-index.js';
+import { allEligible } from './eligible.js';
 import { policy, readOptions } from './options.js';
 
 export const JSQ_TIES = ['random', 'lowest-id'] as const;
@@ -20,13 +21,13 @@ const OPTIONS = { ties: { type: 'enum', values: JSQ_TIES, default: 'random' } } 
 /** The same choices from a `BucketIndex` of the eligible servers' true loads. */
 export function indexedJoinShortestQueue(ctx: BalancerContext, lowestId: boolean): Balancer {
   const load = ctx.trueLoad, eligible = ctx.eligible;
-  const keyed = new KeyedBucketIndex(ctx.size, (s) => (eligible[s] === 1 ? load[s] : Infinity));
+  const keyed = new KeyedBucketIndex(ctx.size, (s) => (allEligible(ctx) || eligible[s] === 1 ? load[s] : Infinity));
   const index = keyed.index;
   const choose = (): number => (lowestId ? (index.ties() === 0 ? -1 : index.nthMinimum(0)) : index.pick(ctx.rng));
   return {
     pick() {
       const s = choose();
-      if (s < 0 || eligible[s] === 1) return s;
+      if (s < 0 || allEligible(ctx) || eligible[s] === 1) return s;
       keyed.rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
       return choose();
     },
@@ -42,10 +43,11 @@ export const createJoinShortestQueue: BalancerFactory = (ctx, options, path) => 
 
 /** The full scan (lowest id, or one draw among the tied minima). */
 export function scanJoinShortestQueue(ctx: BalancerContext, lowestId: boolean): Balancer {
+  const load = ctx.trueLoad; // one read: the model keeps the true load from the first one on
   if (lowestId) {
     return {
       pick() {
-        const n = ctx.size, eligible = ctx.eligible, load = ctx.trueLoad;
+        const n = ctx.size, eligible = ctx.eligible;
         let best = -1, bestLoad = 0x7fffffff;
         for (let s = 0; s < n; s++) {
           if (eligible[s] === 1 && load[s] < bestLoad) {
@@ -58,7 +60,7 @@ export function scanJoinShortestQueue(ctx: BalancerContext, lowestId: boolean): 
   }
   return {
     pick() {
-      const n = ctx.size, eligible = ctx.eligible, load = ctx.trueLoad;
+      const n = ctx.size, eligible = ctx.eligible;
       let best = -1, bestLoad = 0x7fffffff, ties = 0;
       for (let s = 0; s < n; s++) {
         if (eligible[s] !== 1) continue;

@@ -11,6 +11,7 @@
 import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
 import { KeyedBucketIndex } from './bucket-index.js';
 import { INDEX_FROM, KeyedMinIndex } from './min-index.js';
+import { allEligible } from './eligible.js';
 import { policy, readOptions } from './options.js';
 
 const OPTIONS = { weighted: { type: 'boolean', default: false } } as const;
@@ -52,12 +53,12 @@ export function indexedLeastConnections(ctx: BalancerContext, weighted: boolean)
   const open = ctx.outstanding, w = ctx.weights, eligible = ctx.eligible;
   const keyed = weighted
     ? new KeyedMinIndex(ctx.size, (s) => (eligible[s] !== 1 || w[s] <= 0 ? Infinity : open[s] / w[s]))
-    : new KeyedBucketIndex(ctx.size, (s) => (eligible[s] === 1 ? open[s] : Infinity));
+    : new KeyedBucketIndex(ctx.size, (s) => (allEligible(ctx) || eligible[s] === 1 ? open[s] : Infinity));
   const index = keyed.index;
   return {
     pick() {
       const s = index.pick(ctx.rng);
-      if (s < 0 || eligible[s] === 1) return s;
+      if (s < 0 || allEligible(ctx) || eligible[s] === 1) return s;
       keyed.rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
       return index.pick(ctx.rng);
     },

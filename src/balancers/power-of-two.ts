@@ -12,7 +12,7 @@
  */
 import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
 import { policy, readOptions, requireFor } from './options.js';
-import { countEligible, nthEligible } from './eligible.js';
+import { allEligible, countEligible, nthEligible } from './eligible.js';
 import { METRICS, createLoadMetric, type LoadMetric } from './load-metric.js';
 
 const OPTIONS = {
@@ -117,7 +117,7 @@ export function createP2C(ctx: BalancerContext, d: number, metric: LoadMetric): 
         const a = Math.floor(rng.next() * n);
         let b = Math.floor(rng.next() * (n - 1));
         if (b >= a) b++;
-        if (eligible[a] === 1 && eligible[b] === 1) return metric.load(b) < metric.load(a) ? b : a;
+        if (allEligible(ctx) || (eligible[a] === 1 && eligible[b] === 1)) return metric.load(b) < metric.load(a) ? b : a;
         if (countEligible(ctx) < 2) return nthEligible(ctx, 0);
         return pickSlow();
       }

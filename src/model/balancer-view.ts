@@ -5,7 +5,16 @@
  * at one instance (round robin or at random over the fleet) and each has its own coin flips.
  */
 import type { Balancer, BalancerContext } from '../balancers/balancer.js';
-import { getBalancer, balancerNames } from '../balancers/registry.js';
+import { getBalancer, balancerNames, type BalancerInfo } from '../balancers/registry.js';
+import { RANDOM } from '../balancers/random.js';
+import { ROUND_ROBIN } from '../balancers/round-robin.js';
+import { WEIGHTED_RANDOM } from '../balancers/weighted-random.js';
+import { RING_HASH } from '../balancers/ring-hash.js';
+import { MAGLEV } from '../balancers/maglev.js';
+import { WEIGHTED_ROUND_ROBIN } from '../balancers/weighted-round-robin.js';
+import { EDF_ROUND_ROBIN } from '../balancers/edf-round-robin.js';
+import { DYNAMIC_WEIGHTED_ROUND_ROBIN } from '../balancers/dynamic-weighted-round-robin.js';
+import { JOIN_SHORTEST_QUEUE } from '../balancers/join-shortest-queue.js';
 import { EligibleIndex } from '../balancers/eligible.js';
 import { createStream, type Rng } from '../random/rng.js';
 import type { ServerPool } from './server-pool.js';
@@ -25,6 +34,16 @@ export interface FleetSpec {
 export type PoolView = Pick<ServerPool, 'size' | 'weight' | 'load'>;
 
 
+/**
+ * Built-in policies that never read `outstanding` (by their registry entry, so a user's policy
+ * registered under the same name is counted): their instances' own open requests are not kept,
+ * as at 100,000 servers each change is one more cache line for nobody.
+ */
+const READS_NO_OUTSTANDING: ReadonlySet<BalancerInfo> = new Set([
+  RANDOM, ROUND_ROBIN, WEIGHTED_RANDOM, RING_HASH, MAGLEV, WEIGHTED_ROUND_ROBIN, EDF_ROUND_ROBIN, DYNAMIC_WEIGHTED_ROUND_ROBIN,
+  JOIN_SHORTEST_QUEUE,
+]);
+
 export class BalancerFleet {
   /** Fleets with more instance × server cells than this keep sparse counts (see `sparse`); tests lower it. */
   static sparseCells = 1 << 24;
@@ -32,9 +51,12 @@ export class BalancerFleet {
   readonly contexts: BalancerContext[] = [];
   /**
    * Each instance's own open requests per server, [instance][server]; empty for a sparse fleet
-   * (see `sparse`), whose counts `ownCount` reads.
+   * (see `sparse`), whose counts `ownCount` reads; all 0 for a built-in policy that never reads
+   * them (see `countsOwn`).
    */
   readonly own: Int32Array[] = [];
+  /** False for the built-in policies that never read `outstanding`: `sent` and `released` count nothing. */
+  readonly countsOwn: boolean;
   /**
    * A large fleet (count × servers > `sparseCells`, e.g. a sidecar per client): each instance
    * keeps only the servers it has open requests at, and the instances share one `outstanding`
@@ -73,7 +95,8 @@ export class BalancerFleet {
     const fleet = spec.fleet ?? { count: 1, assign: 'round-robin' };
     const view = spec.view ?? { load: 'own', refreshMs: 0 };
     this.refreshMs = view.load === 'reported' ? view.refreshMs : 0;
-    this.reported = view.load === 'reported' ? (this.refreshMs > 0 ? new Int32Array(n) : pool.load) : null;
+    this.outstandingIsLoad = view.load === 'reported' && this.refreshMs === 0;
+    this.reported = view.load === 'reported' ? (this.outstandingIsLoad ? pool.load : new Int32Array(n)) : null;
     this.eligible = new Uint8Array(n).fill(1);
     this.eligibleIndex = new EligibleIndex(this.eligible);
     this.effectiveWeight = Float64Array.from(pool.weight);
@@ -81,24 +104,15 @@ export class BalancerFleet {
     this.counts = this.sparse ? new SparseCounts(fleet.count, n) : null;
     for (let b = 0; b < fleet.count; b++) {
       const own = this.counts ? this.counts.scratch : new Int32Array(n);
-      const ctx: BalancerContext = {
-        size: n,
-        weights: this.effectiveWeight,
-        eligible: this.eligible,
-        eligibleIndex: this.eligibleIndex,
-        outstanding: this.reported ?? own,
-        trueLoad: pool.load,
-        rng: createStream(seed, b === 0 ? streams : `${streams}/${b}`),
-        now: () => clock.now,
-        ...(this.sparse ? { shared: true } : {}),
-      };
+      const rng = createStream(seed, b === 0 ? streams : `${streams}/${b}`);
+      const ctx = new InstanceContext(n, this.effectiveWeight, this.eligible, this.eligibleIndex, this.reported ?? own, pool, rng, clock, this.sparse);
       if (!this.sparse) this.own.push(own);
       this.contexts.push(ctx);
       this.balancers.push(info.create(ctx, spec.balancer.options, 'balancer'));
     }
+    this.countsOwn = !READS_NO_OUTSTANDING.has(info);
     this.observes = typeof this.balancers[0].observe === 'function';
     this.tellsOutstanding = typeof this.balancers[0].outstandingChanged === 'function';
-    this.outstandingIsLoad = this.reported === pool.load;
     this.tellsTrueLoad = typeof this.balancers[0].trueLoadChanged === 'function';
     this.watchesLoad = this.tellsTrueLoad || (this.tellsOutstanding && this.outstandingIsLoad);
     this.assignRandom = fleet.assign === 'random';
@@ -114,6 +128,7 @@ export class BalancerFleet {
   /** Instance `b` sent a request to server `s`: its own count goes up. */
   sent(b: number, s: number): void {
     if (this.counts !== null) return this.counts.add(b, s, 1);
+    if (!this.countsOwn) return;
     this.own[b][s]++;
     if (this.tellsOutstanding && this.reported === null) this.balancers[b].outstandingChanged!(s);
   }
@@ -121,6 +136,7 @@ export class BalancerFleet {
   /** A request instance `b` sent to server `s` is over for it: its own count goes down. */
   released(b: number, s: number): void {
     if (this.counts !== null) return this.counts.add(b, s, -1);
+    if (!this.countsOwn) return;
     this.own[b][s]--;
     if (this.tellsOutstanding && this.reported === null) this.balancers[b].outstandingChanged!(s);
   }
@@ -162,6 +178,35 @@ export class BalancerFleet {
   /** Instance `b`'s open requests at server `s`. */
   ownCount(b: number, s: number): number {
     return this.counts !== null ? this.counts.get(b, s) : this.own[b][s];
+  }
+}
+
+/**
+ * What a balancer instance sees. A class, so that every context has one shape and `trueLoad` is
+ * a getter of the prototype: the pool's load is read (and from then on kept, see ServerPool.load)
+ * only when a policy asks for it.
+ */
+class InstanceContext implements BalancerContext {
+  readonly now: () => number;
+  readonly shared?: boolean;
+
+  constructor(
+    readonly size: number,
+    readonly weights: Float64Array,
+    readonly eligible: Uint8Array,
+    readonly eligibleIndex: EligibleIndex,
+    readonly outstanding: Int32Array,
+    private readonly pool: PoolView,
+    readonly rng: Rng,
+    clock: { readonly now: number },
+    shared: boolean,
+  ) {
+    this.now = () => clock.now;
+    if (shared) this.shared = true;
+  }
+
+  get trueLoad(): Int32Array {
+    return this.pool.load;
   }
 }
 

@@ -17,6 +17,7 @@
  * Fields marked "primary" are meaningful on primaries only.
  */
 import { AttemptState, RequestState } from './states.js';
+import { lineAlignedBuffer } from './aligned-buffer.js';
 
 /** Thrown by `alloc` when `maxRows` rows are alive: requests pile up faster than they end. */
 export class InFlightLimitError extends RangeError {
@@ -26,36 +27,46 @@ export class InFlightLimitError extends RangeError {
   }
 }
 
-/** A row: 128 bytes (two cache lines), 16 Float64 or 32 Int32 slots. */
+/**
+ * A row: 128 bytes (two cache lines), 16 Float64 or 32 Int32 slots. The first line holds what a
+ * waiting request touches when it takes a slot (its queue links, attempt and request state,
+ * cost, service times, departure id: `serveQueued` → `beginService`), which is also the only
+ * line `enqueue` (the tail's next link) and `remove` (the neighbours' links) touch in other
+ * requests' rows; the second the rest (arrival and send times, server, balancer, counters, key,
+ * client fields, the free-list link). A departure reads both lines of its own row, and the next
+ * arrival, taking the row just freed, finds both in cache.
+ */
 export const ROW_BYTES = 128, ROW_F64 = 16, ROW_I32 = 32;
-// ---- Float64 slots (f64[r * ROW_F64 + F_X]): Int32 slots 0-13
-/** Arrival of the logical request (primary); send time of the attempt (hedge, ghost). */
-export const F_ARRIVAL = 0;
+// ---- line 0, Float64 slots 0-3 (f64[r * ROW_F64 + F_X]), Int32 slots 8-15 (i32[r * ROW_I32 + I_X])
 /** Service demand in ms at speed 1.0 (drawn at arrival, the same for every balancer). */
-export const F_COST = 1;
-/** When the current attempt was sent (and queued: there is no network delay); started; will finish in service. */
-export const F_SENT = 2, F_START = 3, F_END = 4;
-/** Ids of the pending departure event and of the per-attempt timeout or connection-refused event (lazy cancellation). */
-export const F_DEPART_ID = 5, F_TIMEOUT_ID = 6;
-// ---- Int32 slots (i32[r * ROW_I32 + I_X])
-/** The primary this row works for; itself for a primary; -1 for a ghost. */
-export const I_CALL = 14;
-/** The server of the current attempt (-1 before the balancer picked one). */
-export const I_SERVER = 15;
-/** AttemptState of the row's current attempt; logical state (RequestState), primary. */
-export const I_STATE = 16, I_CALL_STATE = 17;
-/** Attempts sent so far (incl. hedges), primary; attempts out at servers (own and hedges), primary. */
-export const I_ATTEMPTS = 18, I_LIVE_ATTEMPTS = 19;
-/** Head of this primary's hedge list (linked through I_NEXT_HEDGE), -1 if none. */
-export const I_HEDGE_HEAD = 20;
-/** Which balancer instance sent the current attempt; 1 while the attempt counts in its open requests. */
-export const I_BALANCER = 21, I_COUNTED = 22;
-/** 1 while the row's attempt is at a server (connecting, queued or in service). */
-export const I_AT_SERVER = 23;
-/** 1 when the request arrived after the warm-up and counts in the summary. */
-export const I_MEASURED = 24;
+export const F_COST = 0;
+/** When the current attempt started and will finish in service. */
+export const F_START = 1, F_END = 2;
+/** Id of the pending departure event (lazy cancellation). */
+export const F_DEPART_ID = 3;
 /** Intrusive doubly linked list of a server's queue (-1 = end). */
-export const I_NEXT_IN_QUEUE = 25, I_PREV_IN_QUEUE = 26;
+export const I_NEXT_IN_QUEUE = 8, I_PREV_IN_QUEUE = 9;
+/** AttemptState of the row's current attempt; 1 when the request arrived after the warm-up and counts in the summary. */
+export const I_STATE = 10, I_MEASURED = 11;
+/** The primary this row works for; itself for a primary; -1 for a ghost. Logical state (RequestState), primary. */
+export const I_CALL = 12, I_CALL_STATE = 13;
+/** 1 while the row's attempt is at a server (connecting, queued or in service). */
+export const I_AT_SERVER = 14;
+/** Head of this primary's hedge list (linked through I_NEXT_HEDGE), -1 if none. */
+export const I_HEDGE_HEAD = 15;
+// ---- line 1, Float64 slots 8-10, Int32 slots 22-31
+/** Arrival of the logical request (primary); send time of the attempt (hedge, ghost). */
+export const F_ARRIVAL = 8;
+/** When the current attempt was sent (and queued: there is no network delay). */
+export const F_SENT = 9;
+/** Id of the pending per-attempt timeout or connection-refused event (lazy cancellation). */
+export const F_TIMEOUT_ID = 10;
+/** The server of the current attempt (-1 before the balancer picked one). */
+export const I_SERVER = 22;
+/** Which balancer instance sent the current attempt; 1 while the attempt counts in its open requests. */
+export const I_BALANCER = 23, I_COUNTED = 24;
+/** Attempts sent so far (incl. hedges), primary; attempts out at servers (own and hedges), primary. */
+export const I_ATTEMPTS = 25, I_LIVE_ATTEMPTS = 26;
 export const I_KEY = 27;
 /** Closed-loop client that issued it (-1 for open arrivals), primary. */
 export const I_CLIENT = 28;
@@ -181,11 +192,11 @@ export class RequestTable {
   protected grow(cap: number): void {
     const old = this.capacity;
     if (cap > old) {
-      const buffer = new ArrayBuffer(cap * ROW_BYTES);
-      new Uint8Array(buffer).set(new Uint8Array(this.buffer));
+      const buffer = lineAlignedBuffer(cap * ROW_BYTES);
+      new Uint8Array(buffer).set(new Uint8Array(this.buffer, 0, old * ROW_BYTES));
       this.buffer = buffer;
-      this.f64 = new Float64Array(buffer);
-      this.i32 = new Int32Array(buffer);
+      this.f64 = new Float64Array(buffer, 0, cap * ROW_F64);
+      this.i32 = new Int32Array(buffer, 0, cap * ROW_I32);
       const i = this.i32;
       for (let r = cap - 1; r >= old; r--) {
         i[r * ROW_I32 + I_HEDGE_HEAD] = -1;

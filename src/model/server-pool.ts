@@ -1,7 +1,8 @@
 /**
- * The servers, indexed by server id: what every arrival and departure touches in one 64-byte row
- * per server (`f64`/`i32` views of one ArrayBuffer at the S_* offsets, as the request table's
- * rows), the rest in parallel typed arrays (fixed settings, state, load, drops, time per state).
+ * The servers, indexed by server id: what every arrival and departure touches in the first 64-byte
+ * line of a 128-byte row per server, the time per state in its second (`f64`/`i32` views of one
+ * line-aligned buffer, see aligned-buffer.ts, at the S_* offsets, as the request table's rows),
+ * the rest in parallel typed arrays (fixed settings, state, load, drops).
  * Each server has `concurrency`
  * slots, a `speed` factor (a request of cost c takes c / speed ms), a FIFO queue of waiting
  * requests (an intrusive list through the request table) bounded by `queueLimit` (waiting
@@ -17,6 +18,7 @@
  */
 import { SERVER_MACHINE, SERVER_STATE_NAMES, ServerState, transitionTable, checkTransition } from './states.js';
 import * as rows from './request-table.js';
+import { lineAlignedBuffer } from './aligned-buffer.js';
 
 /** The row layout (request-table.ts) as module constants, which V8 folds into optimized code (imported bindings it loads at every use). */
 const { I_NEXT_IN_QUEUE: NEXT, I_PREV_IN_QUEUE: PREV, ROW_I32 } = rows;
@@ -64,14 +66,19 @@ const ALLOWED = transitionTable(SERVER_MACHINE);
 /** Imported states as module constants (an import is loaded from its module cell, with a TDZ check, at every use). */
 const IDLE = ServerState.Idle, BUSY = ServerState.Busy, ADAPTIVE = Discipline.AdaptiveLifo;
 
-/** A server's row: 64 bytes, one cache line, 8 Float64 or 16 Int32 slots. */
-export const SERVER_ROW_BYTES = 64, SERVER_ROW_F64 = 8, SERVER_ROW_I32 = 16;
-// ---- Float64 slots (f64[s * SERVER_ROW_F64 + S_X])
+/**
+ * A server's row: 128 bytes, two cache lines, 16 Float64 or 32 Int32 slots. The first line holds
+ * what every arrival and departure touches (the S_* slots below), the second the time per state
+ * (touched at idle ⇄ busy changes only: on the same page as the first line, so that change costs
+ * no TLB miss of its own).
+ */
+export const SERVER_ROW_BYTES = 128, SERVER_ROW_F64 = 16, SERVER_ROW_I32 = 32;
+// ---- line 0, Float64 slots 0-3 (f64[s * SERVER_ROW_F64 + S_X])
 /** ∫ inService dt and ∫ queueLength dt without their open intervals (see `busyTime`). */
 export const S_BUSY_AREA = 0, S_QUEUE_AREA = 1;
 /** The speed factor now (a request of cost c takes c / speed ms); completions (since the warm-up). */
 export const S_SPEED = 2, S_COMPLETED = 3;
-// ---- Int32 slots (i32[s * SERVER_ROW_I32 + S_X]): 8-15
+// ---- line 0, Int32 slots 8-15 (i32[s * SERVER_ROW_I32 + S_X])
 /** Requests in service; slots (the same as `concurrency[s]`). */
 export const S_IN_SERVICE = 8, S_CONCURRENCY = 9;
 /** Waiting room (the same as `queueLimit[s]`); requests waiting. */
@@ -82,8 +89,8 @@ export const S_QUEUE_HEAD = 12, S_QUEUE_TAIL = 13;
 export const S_SERVING = 14;
 /** `Discipline` (the same as `discipline[s]`). */
 export const S_DISCIPLINE = 15;
-/** Per server in `books` (stride 8): time in each state (0-3), since when in the current one (4). */
-const BOOKS = 8, SINCE = 4;
+/** Line 1, Float64 slots 8-12 (f64[s * SERVER_ROW_F64 + BOOK + k]): time in each state (k = 0-3), since when in the current one (k = SINCE). */
+const BOOK = 8, SINCE = 4;
 
 /** The layout as this module's private constants (see request-table.ts: V8 folds these, not exports). */
 const SF = SERVER_ROW_F64, SI = SERVER_ROW_I32, BUSY_AREA = S_BUSY_AREA, QUEUE_AREA = S_QUEUE_AREA, COMPLETED = S_COMPLETED;
@@ -92,9 +99,9 @@ const IN_SERVICE = S_IN_SERVICE, QUEUE_LENGTH = S_QUEUE_LENGTH, HEAD = S_QUEUE_H
 export class ServerPool {
   readonly size: number;
   /**
-   * What every arrival and departure reads or writes, one 64-byte row per server (in a pool of
-   * 100,000 servers each distinct line an event touches is a cache miss: the fields as parallel
-   * arrays were ~9 lines per event). Field X of server s: `f64[s * SERVER_ROW_F64 + S_X]` or
+   * What every arrival and departure reads or writes, one 64-byte line per server, and its time
+   * per state in the next (in a pool of 100,000 servers each distinct line an event touches is a
+   * cache miss: the fields as parallel arrays were ~9 lines per event). Field X of server s: `f64[s * SERVER_ROW_F64 + S_X]` or
    * `i32[s * SERVER_ROW_I32 + S_X]`; the accessors below read them for everyone else.
    */
   readonly rows: ArrayBuffer;
@@ -107,16 +114,19 @@ export class ServerPool {
   readonly weight: Float64Array;
   readonly queueTargetMs: Float64Array;
   readonly queueIntervalMs: Float64Array;
-  /** In service + waiting: the true load (only oracle balancers may read it). */
-  readonly load: Int32Array;
+  /**
+   * In service + waiting per server, kept only once someone has read `load` (the oracle balancers'
+   * `trueLoad`, reported views, a topology's services): until then each change would touch one
+   * more line for nobody.
+   */
+  private readonly loads: Int32Array;
+  private keepsLoad = false;
   /** When the queue last became non-empty (adaptive-lifo servers only: no one else reads it). */
   readonly queueBusySince: Float64Array;
   readonly state: Uint8Array;
   readonly dropped: Float64Array;
   /** Transition counts [from * 4 + to] over all servers. */
   readonly transitions = new Float64Array(NSTATES * NSTATES);
-  /** Time in each state and since when in the current one, [s * 8 + state] and [s * 8 + 4], ms. */
-  private readonly books: Float64Array;
   statsSince = 0;
   /** The measurement window's figures once `closeWindow` froze them; null while it is open. */
   closed: PoolWindow | null = null;
@@ -128,19 +138,18 @@ export class ServerPool {
   /** `clock`: where the current time is read (the model's Simulation). */
   constructor(specs: readonly ServerSpec[], private readonly clock: { readonly now: number }) {
     const n = (this.size = specs.length);
-    this.rows = new ArrayBuffer(n * SERVER_ROW_BYTES);
-    const f = (this.f64 = new Float64Array(this.rows)), i = (this.i32 = new Int32Array(this.rows));
+    this.rows = lineAlignedBuffer(n * SERVER_ROW_BYTES);
+    const f = (this.f64 = new Float64Array(this.rows, 0, n * SF)), i = (this.i32 = new Int32Array(this.rows, 0, n * SI));
     this.concurrency = Int32Array.from(specs, (s) => s.concurrency);
     this.weight = Float64Array.from(specs, (s) => s.weight);
     this.queueLimit = Int32Array.from(specs, (s) => s.queueLimit);
-    this.load = new Int32Array(n);
+    this.loads = new Int32Array(n);
     this.discipline = Uint8Array.from(specs, (s) => DISCIPLINES.indexOf(s.discipline ?? 'fifo'));
     this.queueTargetMs = Float64Array.from(specs, (s) => s.queueTargetMs ?? 5);
     this.queueIntervalMs = Float64Array.from(specs, (s) => s.queueIntervalMs ?? 100);
     this.queueBusySince = new Float64Array(n);
     this.state = new Uint8Array(n);
     this.dropped = new Float64Array(n);
-    this.books = new Float64Array(n * BOOKS);
     for (let s = 0; s < n; s++) {
       f[s * SF + S_SPEED] = specs[s].speed;
       i[s * SI + S_CONCURRENCY] = this.concurrency[s];
@@ -150,6 +159,19 @@ export class ServerPool {
       i[s * SI + S_SERVING] = -1;
       i[s * SI + S_DISCIPLINE] = this.discipline[s];
     }
+  }
+
+  /**
+   * In service + waiting: the true load (only oracle balancers may read it). Live from the first
+   * read on (filled from the rows then, kept in step after).
+   */
+  get load(): Int32Array {
+    if (!this.keepsLoad) {
+      const i = this.i32, loads = this.loads;
+      for (let s = 0; s < this.size; s++) loads[s] = i[s * SI + IN_SERVICE] + i[s * SI + QUEUE_LENGTH];
+      this.keepsLoad = true;
+    }
+    return this.loads;
   }
 
   /** Requests in service at server `s`. */
@@ -192,8 +214,8 @@ export class ServerPool {
 
   /** Time in each state, [server * 4 + state], ms (a copy; open intervals not included). */
   get stateTime(): Float64Array {
-    const out = new Float64Array(this.size * NSTATES), books = this.books;
-    for (let s = 0; s < this.size; s++) for (let k = 0; k < NSTATES; k++) out[s * NSTATES + k] = books[s * BOOKS + k];
+    const out = new Float64Array(this.size * NSTATES), books = this.f64;
+    for (let s = 0; s < this.size; s++) for (let k = 0; k < NSTATES; k++) out[s * NSTATES + k] = books[s * SF + BOOK + k];
     return out;
   }
 
@@ -210,7 +232,7 @@ export class ServerPool {
   setState(s: number, to: number): void {
     const from = this.state[s];
     if (from === to) return;
-    const now = this.clock.now, books = this.books, b = s * BOOKS;
+    const now = this.clock.now, books = this.f64, b = s * SF + BOOK;
     if (this.checked) checkTransition(SERVER_MACHINE, ALLOWED, from, to, s);
     books[b + from] += now - books[b + SINCE];
     books[b + SINCE] = now;
@@ -223,7 +245,7 @@ export class ServerPool {
     const f = this.f64, i = this.i32;
     f[s * SF + BUSY_AREA] -= this.clock.now;
     i[s * SI + IN_SERVICE]++;
-    this.load[s]++;
+    if (this.keepsLoad) this.loads[s]++;
     if (this.watch !== null) this.watch.loadChanged(s);
     if (this.state[s] === IDLE) this.setState(s, BUSY);
   }
@@ -233,7 +255,7 @@ export class ServerPool {
     const f = this.f64, i = this.i32, si = s * SI;
     f[s * SF + BUSY_AREA] += this.clock.now;
     const left = --i[si + IN_SERVICE];
-    this.load[s]--;
+    if (this.keepsLoad) this.loads[s]--;
     if (this.watch !== null) this.watch.loadChanged(s);
     if (left === 0 && this.state[s] === BUSY) this.setState(s, IDLE);
   }
@@ -251,7 +273,7 @@ export class ServerPool {
     } else rowsI32[tail * ROW_I32 + NEXT] = r;
     i[si + TAIL] = r;
     i[si + QUEUE_LENGTH]++;
-    this.load[s]++;
+    if (this.keepsLoad) this.loads[s]++;
     if (this.watch !== null) this.watch.loadChanged(s);
   }
 
@@ -267,7 +289,7 @@ export class ServerPool {
     rowsI32[ri + NEXT] = -1;
     rowsI32[ri + PREV] = -1;
     i[si + QUEUE_LENGTH]--;
-    this.load[s]--;
+    if (this.keepsLoad) this.loads[s]--;
     if (this.watch !== null) this.watch.loadChanged(s);
   }
 
@@ -284,15 +306,15 @@ export class ServerPool {
 
   /** Forgets statistics gathered before now (end of warm-up); the current state carries on. */
   resetStats(): void {
-    const now = this.clock.now, f = this.f64, i = this.i32, books = this.books;
+    const now = this.clock.now, f = this.f64, i = this.i32;
     this.statsSince = now;
     this.dropped.fill(0);
     for (let s = 0; s < this.size; s++) {
       f[s * SF + COMPLETED] = 0;
       f[s * SF + BUSY_AREA] = -i[s * SI + IN_SERVICE] * now;
       f[s * SF + QUEUE_AREA] = -i[s * SI + QUEUE_LENGTH] * now;
-      for (let k = 0; k < NSTATES; k++) books[s * BOOKS + k] = 0;
-      books[s * BOOKS + SINCE] = now;
+      for (let k = 0; k < NSTATES; k++) f[s * SF + BOOK + k] = 0;
+      f[s * SF + BOOK + SINCE] = now;
     }
     this.transitions.fill(0);
   }
@@ -303,12 +325,12 @@ export class ServerPool {
    */
   window(endMs: number = this.clock.now): PoolWindow {
     if (this.closed) return this.closed;
-    const n = this.size, end = Math.max(endMs, this.clock.now), f = this.f64, i = this.i32, books = this.books;
+    const n = this.size, end = Math.max(endMs, this.clock.now), f = this.f64, i = this.i32;
     const busyMs = new Float64Array(n), queueArea = new Float64Array(n), stateTimeMs = this.stateTime, completed = new Float64Array(n);
     for (let s = 0; s < n; s++) {
       busyMs[s] = f[s * SF + BUSY_AREA] + i[s * SI + IN_SERVICE] * end;
       queueArea[s] = f[s * SF + QUEUE_AREA] + i[s * SI + QUEUE_LENGTH] * end;
-      stateTimeMs[s * NSTATES + this.state[s]] += end - books[s * BOOKS + SINCE];
+      stateTimeMs[s * NSTATES + this.state[s]] += end - f[s * SF + BOOK + SINCE];
       completed[s] = f[s * SF + COMPLETED];
     }
     return {
@@ -337,10 +359,10 @@ export class ServerPool {
 
   /** Closes the books now: every server's time in its current state is added up to now. */
   flush(): void {
-    const now = this.clock.now, books = this.books;
+    const now = this.clock.now, books = this.f64;
     for (let s = 0; s < this.size; s++) {
-      books[s * BOOKS + this.state[s]] += now - books[s * BOOKS + SINCE];
-      books[s * BOOKS + SINCE] = now;
+      books[s * SF + BOOK + this.state[s]] += now - books[s * SF + BOOK + SINCE];
+      books[s * SF + BOOK + SINCE] = now;
     }
   }
 }

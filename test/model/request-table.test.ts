@@ -3,6 +3,7 @@ import {
   F_ARRIVAL, F_COST, F_DEPART_ID, F_TIMEOUT_ID, I_CALL, I_CLIENT, I_HEDGE_HEAD, I_KEY, I_NEXT_IN_QUEUE, I_RETRIES, I_SERVER, InFlightLimitError,
   RequestTable, ROW_BYTES, ROW_F64, ROW_I32,
 } from '../../src/model/request-table.js';
+import * as layout from '../../src/model/request-table.js';
 import { TopologyTable } from '../../src/model/topology-table.js';
 
 describe('RequestTable rows', () => {
@@ -21,6 +22,35 @@ describe('RequestTable rows', () => {
     expect(t.f64[r * ROW_F64 + F_DEPART_ID]).toBe(-1); // alloc's resets did not clobber the fields above
     expect(t.f64[r * ROW_F64 + F_TIMEOUT_ID]).toBe(-1);
     expect(t.i32[r * ROW_I32 + I_CALL]).toBe(r);
+  });
+
+  it('every F_/I_ slot has its own bytes inside the row; what a waiting request touches taking a slot is in the first line', () => {
+    const slots = Object.entries(layout).filter(([name]) => /^[FI]_[A-Z_]+$/.test(name)) as [string, number][];
+    const bytes = slots.map(([name, k]): [string, number, number] => (name[0] === 'F' ? [name, k * 8, k * 8 + 8] : [name, k * 4, k * 4 + 4]));
+    bytes.sort((a, b) => a[1] - b[1]);
+    expect(bytes.length).toBe(25);
+    for (let k = 0; k < bytes.length; k++) {
+      expect(bytes[k][2], bytes[k][0]).toBeLessThanOrEqual(k + 1 < bytes.length ? bytes[k + 1][1] : ROW_BYTES);
+    }
+    // serveQueued → beginService (queue links, attempt and request state, cost, times, departure id):
+    // one line of the waiting row; enqueue and remove touch only the links of other rows.
+    const firstLine = ['I_NEXT_IN_QUEUE', 'I_PREV_IN_QUEUE', 'I_STATE', 'I_MEASURED', 'I_CALL', 'I_CALL_STATE', 'I_AT_SERVER', 'I_HEDGE_HEAD', 'F_COST', 'F_START', 'F_END', 'F_DEPART_ID'];
+    for (const name of firstLine) expect(bytes.find((b) => b[0] === name)![2], name).toBeLessThanOrEqual(64);
+  });
+
+  it('a table past 1 MB (its rows in a line-aligned buffer) keeps every row across growth', () => {
+    const t = new RequestTable(4096);
+    const rows: number[] = [];
+    for (let k = 0; k < 20_000; k++) {
+      const r = t.alloc();
+      rows.push(r);
+      t.f64[r * ROW_F64 + F_COST] = k;
+      t.i32[r * ROW_I32 + I_KEY] = -k;
+    }
+    expect(t.size).toBe(32_768);
+    expect(t.f64.length).toBe(32_768 * ROW_F64);
+    expect(t.i32.length).toBe(32_768 * ROW_I32);
+    expect(rows.every((r, k) => t.f64[r * ROW_F64 + F_COST] === k && t.i32[r * ROW_I32 + I_KEY] === -k)).toBe(true);
   });
 
   it('hands out the lowest new row first and the last freed again (the order parallel arrays had)', () => {

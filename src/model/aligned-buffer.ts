@@ -1,0 +1,35 @@
+/**
+ * Zeroed buffers whose first byte starts a cache line, for tables of 64- and 128-byte rows. A
+ * large `new ArrayBuffer` starts 16 bytes past a page (glibc's malloc header before an mmap'd
+ * block), so each 64-byte row straddles two lines and each 128-byte row three; in a pool of
+ * 100,000 servers nearly every line an event touches is a cache miss. A `WebAssembly.Memory`'s
+ * buffer starts on a page. Each Memory reserves address space far beyond its size (guard
+ * regions, ~10 GB in V8) and cannot be shrunk, so only buffers of `ALIGNED_FROM` bytes or more
+ * take one (small tables are in cache anyway); when the engine has no WebAssembly or refuses the
+ * reservation, a plain ArrayBuffer does the same job a line less aligned.
+ */
+
+/** Buffers this large or larger are taken from a WebAssembly.Memory. */
+export const ALIGNED_FROM = 1 << 20;
+/** A WebAssembly page; a 32-bit Memory holds at most 65,536 of them (4 GB). */
+const PAGE = 65_536, MAX_PAGES = 65_536;
+
+export type MemoryConstructor = new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
+const Memory = (globalThis as { WebAssembly?: { Memory?: MemoryConstructor } }).WebAssembly?.Memory ?? null;
+
+/**
+ * A zeroed buffer of at least `bytes` bytes (from `ALIGNED_FROM`, a whole number of 64 KB pages
+ * starting on a page when the engine allows; otherwise exactly `bytes`). `memory`: the
+ * WebAssembly.Memory constructor, null: none (tests pass one that fails, or none).
+ */
+export function lineAlignedBuffer(bytes: number, memory: MemoryConstructor | null = Memory): ArrayBuffer {
+  const pages = Math.ceil(bytes / PAGE);
+  if (bytes >= ALIGNED_FROM && pages <= MAX_PAGES && memory !== null) {
+    try {
+      return new memory({ initial: pages }).buffer;
+    } catch {
+      // address space exhausted or WebAssembly disabled: a plain buffer below
+    }
+  }
+  return new ArrayBuffer(bytes);
+}
