@@ -33,8 +33,14 @@ export class Stats {
   inFlight = 0;
   /** Attempts sent for measured requests: all, retries, hedges. */
   attemptsSent = 0; retries = 0; hedges = 0;
-  /** Server time spent on work nobody was waiting for any more (abandoned or lost hedges), ms. */
-  wastedWorkMs = 0;
+  /**
+   * Server time spent on work nobody was waiting for any more (abandoned or lost hedges), ms.
+   * Initialised with a fraction, then 0 in the constructor, so that V8 keeps it as a double from
+   * the start: a field first created as a small integer changes representation at the first
+   * fractional value (the first abandoned attempt, often long into a run), which deprecates the
+   * Stats map and deoptimizes every optimized function that reads stats (the short path).
+   */
+  wastedWorkMs = 0.5;
   /** Attempts completed by servers (useful or not) since the warm-up. */
   serverCompletions = 0;
   /** Failures that happened (measured period). */
@@ -69,6 +75,7 @@ export class Stats {
   constructor(private readonly pool: ServerPool, private readonly clock: Simulation, warmupMs: number, significantDigits?: number) {
     this.latency = new Histogram(significantDigits);
     this.measuring = warmupMs <= 0;
+    this.wastedWorkMs = 0;
   }
 
   /** A measured request ended in terminal request state `to` after `latencyMs` (successes only). */
