@@ -283,3 +283,26 @@ class Lane {
     this.mask = mask;
   }
 }
+
+/**
+ * Type feedback for the queue's rarely taken comparisons, before any run. Equal times (ties broken
+ * by sequence) may first occur long after V8 optimized the event loop — with client timeouts, at
+ * the first abandoned attempt, whose departure moves to its ghost at the same instant (near
+ * request 270,000 of the default preset) — and an operation V8 never executed has no feedback:
+ * reaching it discards the optimized pop and event loop, recompiled at tens of ms. So a few events
+ * at equal times (front slot, heap, two lanes, one cancelled head) go through a queue here once.
+ * Times are fractional, as a run's are, so that its fields take the representation a run gives
+ * them. Nothing else is shared with a run.
+ */
+{
+  const q = new EventQueue(4), a = q.addLane(), b = q.addLane();
+  for (let k = 0; k < 9; k++) q.push(0.5, k);
+  const id = q.pushLane(a, 0.5, 1), pos = q.lanePos;
+  q.pushLane(b, 0.5, 2);
+  q.pushLane(a, 1.5, 3);
+  q.cancelLane(a, id, pos);
+  while (q.size > 0) {
+    q.peekTime();
+    q.pop();
+  }
+}

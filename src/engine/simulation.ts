@@ -161,9 +161,12 @@ export class Simulation {
     const q = this.queue;
     if (this.events >= this.eventLimit) throw new EventLimitError(this.eventLimit, this.now);
     const data = q.pop();
-    if (q.lastTime === this.now) {
-      if (++this.sameTime > STALL) throw new SimulationStalledError(this.now);
-    } else this.sameTime = 0;
+    // The count is read and compared on every event, not only at equal times: those may first come
+    // long after V8 optimized this loop, and a read it never executed would discard that code.
+    let same = this.sameTime + 1;
+    if (q.lastTime !== this.now) same = 0;
+    if (same > STALL) throw new SimulationStalledError(this.now);
+    this.sameTime = same;
     this.now = q.lastTime;
     this.events++;
     return data;
