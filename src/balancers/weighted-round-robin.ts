@@ -19,7 +19,10 @@
  * integers up to 2²¹ in at most 64 classes and k·total stays below 2⁵²; otherwise (fractional
  * weights, e.g. during slow start, or very long runs) the policy carries on as the scan from the
  * same currents. Like every policy it is told of eligibility and weight changes by `rebuild`,
- * which restarts the rotation (all currents 0), as before.
+ * which restarts the rotation (all currents 0), as before: for one server, O(1) with equal weights
+ * (the class's size is the eligible index's count) and a copy within the members' array
+ * otherwise; for any, an O(n) pass. The rotation also restarts by itself after `total` picks, when
+ * every current is 0 again (each member got exactly its weight in picks), so the counters never grow.
  */
 import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
 import { object } from '../input/check.js';
@@ -70,9 +73,11 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
   let current: Float64Array | null = null;
   /** Members of every class in id order, class g at [start[g], start[g] + len[g]); null: one class of every eligible server. */
   let members: Int32Array | null = null;
+  /** Each server's class while listed (-1: none). */
+  let classOf: Int8Array | null = null;
   const classWeight = new Float64Array(MAX_CLASSES), start = new Int32Array(MAX_CLASSES), len = new Int32Array(MAX_CLASSES);
   const turns = new Float64Array(MAX_CLASSES);
-  let classes = 0, counting = false, listed = false, k = 0, total = 0, kLimit = 0;
+  let classes = 0, counting = false, listed = false, k = 0, total = 0, kLimit = 0, heaviest = 0;
 
   /** The i-th member of class g. */
   const member = (g: number, i: number): number => {
@@ -93,8 +98,7 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
   /** Restarts the rotation (every current 0): the classes of the eligible servers with positive weight. */
   const build = (): void => {
     const w = ctx.weights, eligible = ctx.eligible;
-    classes = 0; total = 0; k = 0; counting = true; listed = false;
-    if (current !== null) current.fill(0);
+    classes = 0; total = 0; k = 0; counting = true; listed = false; heaviest = 0;
     let last = -1, eligibleCount = 0;
     for (let s = 0; s < n; s++) {
       if (eligible[s] !== 1) continue;
@@ -108,28 +112,95 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
       }
       len[g]++;
       total += ws;
+      if (ws > heaviest) heaviest = ws;
       last = g;
     }
     if (!counting) {
-      current ??= new Float64Array(n);
+      if (current === null) current = new Float64Array(n);
+      else current.fill(0);
       return;
     }
     turns.fill(0, 0, classes);
-    kLimit = Math.min(pickLimit, total > 0 ? Math.floor(2 ** 52 / total) : Infinity);
+    // Values stay below k·(largest weight) ≤ total·(largest weight) within a period: exact while that is below 2⁵².
+    kLimit = Math.min(pickLimit, total * heaviest < 2 ** 52 ? Infinity : Math.floor(2 ** 52 / total));
     // One class holding every eligible server: its i-th member is the i-th eligible server.
     if (classes === 1 && len[0] === eligibleCount && (ctx.eligibleIndex !== undefined || eligibleCount === n)) return;
     listed = true;
     members ??= new Int32Array(n);
+    classOf ??= new Int8Array(n);
     for (let g = 0, at = 0; g < classes; g++) {
       start[g] = at;
       at += len[g];
       len[g] = 0;
     }
     for (let s = 0; s < n; s++) {
+      classOf[s] = -1;
       if (eligible[s] !== 1 || !(w[s] > 0)) continue;
       const g = classFor(w[s]);
+      classOf[s] = g;
       members[start[g] + len[g]++] = s;
     }
+  };
+
+  /** The rotation restarts with the classes as they are (every current 0). */
+  const restart = (): void => {
+    k = 0;
+    turns.fill(0, 0, classes);
+    heaviest = 0;
+    for (let g = 0; g < classes; g++) if (len[g] > 0 && classWeight[g] > heaviest) heaviest = classWeight[g];
+    kLimit = Math.min(pickLimit, total * heaviest < 2 ** 52 ? Infinity : Math.floor(2 ** 52 / total));
+  };
+
+  /** Where server `s` is or would go in class g's members (ids ascending). */
+  const place = (g: number, s: number): number => {
+    let lo = start[g], hi = start[g] + len[g];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (members![mid] < s) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+
+  /**
+   * Listed classes, server `s` alone changed: out of its old class and into its new one, the
+   * classes after each moved by one place (a copy within one array). False when it needs a whole
+   * build (a weight the counters cannot take, no room for a new class).
+   */
+  const move = (s: number): boolean => {
+    const ws = ctx.weights[s], joins = ctx.eligible[s] === 1 && ws > 0;
+    if (joins && !(Number.isInteger(ws) && ws <= MAX_WEIGHT)) return false;
+    let to = -1;
+    if (joins) {
+      for (let g = 0; g < classes && to < 0; g++) if (classWeight[g] === ws) to = g;
+      if (to < 0) {
+        if (classes === MAX_CLASSES) return false;
+        to = classes++;
+        classWeight[to] = ws;
+        start[to] = classes > 1 ? start[to - 1] + len[to - 1] : 0;
+        len[to] = 0;
+      }
+    }
+    const from = classOf![s], list = members!;
+    if (from === to) return true;
+    const end = start[classes - 1] + len[classes - 1];
+    if (from >= 0) {
+      const at = place(from, s);
+      list.copyWithin(at, at + 1, end);
+      len[from]--;
+      for (let g = from + 1; g < classes; g++) start[g]--;
+      total -= classWeight[from];
+    }
+    if (to >= 0) {
+      const at = place(to, s);
+      list.copyWithin(at + 1, at, from >= 0 ? end - 1 : end);
+      list[at] = s;
+      len[to]++;
+      for (let g = to + 1; g < classes; g++) start[g]++;
+      total += ws;
+    }
+    classOf![s] = to;
+    return true;
   };
 
   /** From the counters to the scan after `k` picks: the currents the scan would hold (exact integers). */
@@ -137,7 +208,9 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
     const cur = (current ??= new Float64Array(n));
     cur.fill(0);
     for (let g = 0; g < classes; g++) {
-      const m = len[g], round = Math.floor(turns[g] / m), next = turns[g] - round * m;
+      const m = len[g];
+      if (m === 0) continue;
+      const round = Math.floor(turns[g] / m), next = turns[g] - round * m;
       for (let i = 0; i < m; i++) cur[member(g, i)] = k * classWeight[g] - total * (round + (i < next ? 1 : 0));
     }
     counting = false;
@@ -147,14 +220,20 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
   return {
     pick() {
       if (!counting) return scanPick(ctx, current!);
-      if (k >= kLimit) {
+      if (k === total) {
+        // A whole period: every member got exactly its weight in picks and every current is 0 again.
+        k = 0;
+        turns.fill(0, 0, classes);
+      } else if (k >= kLimit) {
         toScan();
         return scanPick(ctx, current!);
       }
       const step = k + 1;
       let best = -1, bestValue = 0, bestClass = -1;
       for (let g = 0; g < classes; g++) {
-        const m = len[g], round = Math.floor(turns[g] / m);
+        const m = len[g];
+        if (m === 0) continue; // every member left (one-server rebuilds keep the class)
+        const round = Math.floor(turns[g] / m);
         const s = member(g, turns[g] - round * m), v = step * classWeight[g] - total * round;
         if (best < 0 || v > bestValue || (v === bestValue && s < best)) {
           best = s; bestValue = v; bestClass = g;
@@ -170,7 +249,24 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
       turns[bestClass]++;
       return best;
     },
-    rebuild: build,
+    rebuild(server = -1) {
+      // One server's eligibility changed while the one class is every eligible server (equal
+      // weights): still so when it left, or came back with the class's weight — the rotation
+      // restarts over the eligible index's count, O(1). Anything else: the whole O(n) build.
+      const index = ctx.eligibleIndex, w = ctx.weights[server];
+      if (server >= 0 && counting && !listed && classes === 1 && index !== undefined && (ctx.eligible[server] !== 1 || w === classWeight[0])) {
+        len[0] = index.count;
+        total = len[0] * classWeight[0];
+        restart();
+        return;
+      }
+      // Listed classes: that server moves between classes (a copy within the members' array).
+      if (server >= 0 && counting && listed && move(server)) {
+        restart();
+        return;
+      }
+      build();
+    },
   };
 }
 
