@@ -9,12 +9,15 @@
 // feature flags, no observer, no state-machine tables, every helper in one function so V8 sees it
 // all. It uses lbsim's own parts where the engine does (EventQueue, the Xoshiro128 streams seeded
 // as the model seeds them, Histogram, Welford), draws in the model's order and keeps:
-//   full - the bookkeeping lbsim's summary reports: request rows from a free list, the measured
-//          flag and counters, the request and attempt transition counts, each server's busy and
-//          queue areas, time per state and idle/busy transitions, completions, the latency
-//          histogram and mean, the event budget and the stall check, the eligibility test in the
-//          scan;
-//   lean - none of it: the work the plain-JS baseline (shared/baselines/js/des.mjs) does.
+//   full - the least bookkeeping that gives every figure lbsim's summary reports: request rows
+//          from a free list, each server's busy and queue areas, time per state and idle/busy
+//          transitions, completions, the latency histogram and mean; the request and attempt
+//          transition counts and the request counters follow at the end from the completions and
+//          one count of requests that waited (wrrreview's trim: the counters per event, an
+//          eligibility test where every server stays eligible, the event budget and the stall
+//          check — the engine's guards, not figures — cost ~560 instructions per request);
+//   lean - none of it: the work the plain-JS baseline (shared/baselines/js/des.mjs) does, each
+//          response time included.
 // `--check` runs the engine on the same scenario (for jsq16 the preset's: createModel(preset('jsq16'),
 // {requests: N, seed: 1}) builds the same) and compares every figure `full` keeps: the fused loop must be the same sample path,
 // or its speed means nothing. bench/paired-baselines.js times both modes beside the baselines.
@@ -58,11 +61,11 @@ const TO_SERVICE = 2, TO_PENDING = 1, PENDING_TO_SERVICE = 11, SERVICE_TO_SUCCEE
 /**
  * A server's row, 128 bytes: Float64 slots (row * 16 + X) busy area 0, queue area 1, time per state
  * 2-5, since 6, completed 7; Int32 slots (row * 32 + X) in service 16, waiting 17, queue head 18,
- * tail 19, load 20, state 21, eligible 22. A request's row, 32 bytes: Float64 (r * 4 + X) arrival 0,
+ * tail 19, load 20, state 21. A request's row, 32 bytes: Float64 (r * 4 + X) arrival 0,
  * cost 1; Int32 (r * 8 + X) next 4 (free list, queue), server 5.
  */
 const SF = 16, SI = 32, BUSY = 0, QUEUE = 1, BOOKS = 2, SINCE = 6, DONE = 7;
-const IN = 16, WAITING = 17, HEAD = 18, TAIL = 19, LOAD = 20, STATE = 21, ELIGIBLE = 22;
+const IN = 16, WAITING = 17, HEAD = 18, TAIL = 19, LOAD = 20, STATE = 21;
 const RF = 4, RI = 8, ARRIVAL = 0, COST = 1, NEXT = 4, SERVER = 5;
 
 /** The full bookkeeping (see the header); `lean` skips it. */
@@ -76,11 +79,9 @@ function run(full) {
   const pool = new ArrayBuffer(128 * C), sf = new Float64Array(pool), si = new Int32Array(pool);
   for (let s = 0; s < C; s++) {
     si[SI * s + HEAD] = si[SI * s + TAIL] = -1;
-    si[SI * s + ELIGIBLE] = 1;
   }
   const serverTransitions = new Float64Array(16), requestTransitions = new Float64Array(81), attemptTransitions = new Float64Array(81);
-  const counts = { arrived: 0, inFlight: 0, attemptsSent: 0, successes: 0, serverCompletions: 0, live: 0 };
-  let left = n, now = 0, events = 0, sameTime = 0, eventLimit = 1e7;
+  let left = n, now = 0, events = 0, queued = 0, latencySum = 0;
 
   const setState = (s, to) => {
     const from = si[SI * s + STATE], b = SF * s;
@@ -95,18 +96,11 @@ function run(full) {
     for (let r = cap; r < 2 * cap; r++) i2[RI * r + NEXT] = r + 1 < 2 * cap ? r + 1 : -1;
     freeHead = cap; cap *= 2; f = f2; i = i2;
   };
+  // Every server stays eligible in this scenario: no eligibility test (the engine's balancers make one).
   const pick = () => {
-    if (policy === 'random') {
-      const s = Math.floor(balancerRng.next() * C);
-      if (full && si[SI * s + ELIGIBLE] !== 1) throw new Error('every server is eligible here');
-      return s;
-    }
+    if (policy === 'random') return Math.floor(balancerRng.next() * C);
     let s = -1, best = 0x7fffffff;
-    if (full) {
-      for (let k = 0; k < C; k++) if (si[SI * k + ELIGIBLE] === 1 && si[SI * k + LOAD] < best) { s = k; best = si[SI * k + LOAD]; }
-    } else {
-      for (let k = 0; k < C; k++) if (si[SI * k + LOAD] < best) { s = k; best = si[SI * k + LOAD]; }
-    }
+    for (let k = 0; k < C; k++) if (si[SI * k + LOAD] < best) { s = k; best = si[SI * k + LOAD]; }
     return s;
   };
   const arrive = () => {
@@ -116,23 +110,18 @@ function run(full) {
     f[RF * r + ARRIVAL] = now;
     f[RF * r + COST] = serviceRng.exp() * MEAN_MS;
     if (--left > 0) q.push(now + arrivalRng.exp() * GAP_MS, 0);
-    if (full) {
-      eventLimit += 10_000;
-      counts.live++; counts.arrived++; counts.inFlight++; counts.attemptsSent++;
-    }
     const s = pick(), x = SI * s;
     i[RI * r + SERVER] = s;
     si[x + LOAD]++;
     if (si[x + IN] < 1) {
       if (full) {
-        attemptTransitions[TO_SERVICE]++; requestTransitions[TO_SERVICE]++;
         sf[SF * s + BUSY] -= now;
         if (si[x + STATE] === 0) setState(s, 1);
       }
       si[x + IN]++;
       q.push(now + f[RF * r + COST], (r << 5) | 1);
     } else {
-      if (full) { attemptTransitions[TO_PENDING]++; requestTransitions[TO_PENDING]++; sf[SF * s + QUEUE] -= now; }
+      if (full) { queued++; sf[SF * s + QUEUE] -= now; }
       i[RI * r + NEXT] = -1;
       if (si[x + TAIL] < 0) si[x + HEAD] = r;
       else i[RI * si[x + TAIL] + NEXT] = r;
@@ -142,13 +131,12 @@ function run(full) {
   };
   const depart = (r) => {
     const s = i[RI * r + SERVER], x = SI * s;
+    const ms = now - f[RF * r + ARRIVAL];
     if (full) {
-      const ms = now - f[RF * r + ARRIVAL];
-      sf[SF * s + DONE]++; counts.serverCompletions++; counts.successes++; counts.inFlight--; counts.live--;
-      attemptTransitions[SERVICE_TO_SUCCEEDED]++; requestTransitions[SERVICE_TO_SUCCEEDED]++;
+      sf[SF * s + DONE]++;
       latency.record(ms);
       latencyStats.add(ms);
-    }
+    } else latencySum += ms; // as the baseline, which keeps each response time
     i[RI * r + NEXT] = freeHead;
     freeHead = r;
     si[x + LOAD]--;
@@ -157,7 +145,7 @@ function run(full) {
       si[x + HEAD] = i[RI * y + NEXT];
       if (si[x + HEAD] < 0) si[x + TAIL] = -1;
       si[x + WAITING]--;
-      if (full) { sf[SF * s + QUEUE] += now; attemptTransitions[PENDING_TO_SERVICE]++; requestTransitions[PENDING_TO_SERVICE]++; }
+      if (full) sf[SF * s + QUEUE] += now;
       q.push(now + f[RF * y + COST], (y << 5) | 1);
     } else {
       si[x + IN]--;
@@ -172,33 +160,38 @@ function run(full) {
   const t0 = process.cpuUsage();
   while (q.size > 0) {
     const data = q.pop();
-    if (full) {
-      if (events >= eventLimit) throw new Error('event limit');
-      if (q.lastTime === now) { if (++sameTime > 10_000_000) throw new Error('stalled'); } else sameTime = 0;
-    }
     now = q.lastTime;
     events++;
     if ((data & 31) === 0) arrive();
     else depart(data >>> 5);
   }
   const t = process.cpuUsage(t0);
-  const completed = new Float64Array(C), busy = new Float64Array(C), stateTime = new Float64Array(4 * C);
+  const completed = new Float64Array(C), busy = new Float64Array(C), queueArea = new Float64Array(C), stateTime = new Float64Array(4 * C);
+  let done = 0;
   for (let s = 0; s < C; s++) {
     sf[SF * s + BOOKS + si[SI * s + STATE]] += now - sf[SF * s + SINCE];
     completed[s] = sf[SF * s + DONE];
+    done += completed[s];
     busy[s] = sf[SF * s + BUSY];
+    queueArea[s] = sf[SF * s + QUEUE];
     for (let k = 0; k < 4; k++) stateTime[4 * s + k] = sf[SF * s + BOOKS + k];
   }
+  // What every request did follows from the counts kept: all arrived, were sent, served and
+  // succeeded; `queued` of them waited first. The attempt machine's counts are the request's.
+  for (const tr of [attemptTransitions, requestTransitions]) {
+    tr[TO_SERVICE] = n - queued; tr[TO_PENDING] = queued; tr[PENDING_TO_SERVICE] = queued; tr[SERVICE_TO_SUCCEEDED] = done;
+  }
+  const counts = { arrived: n, attemptsSent: n, successes: done, serverCompletions: done };
   return {
-    cpu_s: (t.user + t.system) / 1e6, events, now, latency, latencyStats, busy, completed, stateTime,
-    serverTransitions, requestTransitions, attemptTransitions, counts,
+    cpu_s: (t.user + t.system) / 1e6, events, now, latency, latencyStats, busy, queueArea, completed, stateTime,
+    serverTransitions, requestTransitions, attemptTransitions, counts, latencySum,
   };
 }
 
 const got = run(mode === 'full');
 console.log(JSON.stringify({
   mode, requests: n, events: got.events, cpu_s: got.cpu_s,
-  mean_ms: mode === 'full' ? got.latencyStats.mean : null, p99_ms: mode === 'full' ? got.latency.quantile(0.99) : null,
+  mean_ms: mode === 'full' ? got.latencyStats.mean : got.latencySum / n, p99_ms: mode === 'full' ? got.latency.quantile(0.99) : null,
 }));
 
 if (check) {
@@ -211,6 +204,7 @@ if (check) {
   const pairs = [
     ['events', model.sim.events, got.events],
     ['end time', model.sim.now, got.now],
+    ['arrived', st.arrived, got.counts.arrived],
     ['succeeded', st.succeeded, got.counts.successes],
     ['attempts', st.attemptsSent, got.counts.attemptsSent],
     ['server completions', st.serverCompletions, got.counts.serverCompletions],
@@ -225,6 +219,7 @@ if (check) {
   for (let s = 0; s < servers; s++) {
     pairs.push([`server ${s} completed`, pool.completedOf(s), got.completed[s]]);
     pairs.push([`server ${s} busy time`, pool.busyTime(s), got.busy[s]]);
+    pairs.push([`server ${s} queue area`, pool.queueTime(s), got.queueArea[s]]);
     for (let k = 0; k < 4; k++) pairs.push([`server ${s} time in state ${k}`, stateTime[4 * s + k], got.stateTime[4 * s + k]]);
   }
   const off = pairs.filter(([, a, b]) => a !== b);
