@@ -98,7 +98,7 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
   /** Restarts the rotation (every current 0): the classes of the eligible servers with positive weight. */
   const build = (): void => {
     const w = ctx.weights, eligible = ctx.eligible;
-    classes = 0; total = 0; k = 0; counting = true; listed = false; heaviest = 0;
+    classes = 0; total = 0; k = 0; counting = true; listed = false;
     let last = -1, eligibleCount = 0;
     for (let s = 0; s < n; s++) {
       if (eligible[s] !== 1) continue;
@@ -112,7 +112,6 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
       }
       len[g]++;
       total += ws;
-      if (ws > heaviest) heaviest = ws;
       last = g;
     }
     if (!counting) {
@@ -120,9 +119,7 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
       else current.fill(0);
       return;
     }
-    turns.fill(0, 0, classes);
-    // Values stay below k·(largest weight) ≤ total·(largest weight) within a period: exact while that is below 2⁵².
-    kLimit = Math.min(pickLimit, total * heaviest < 2 ** 52 ? Infinity : Math.floor(2 ** 52 / total));
+    restart();
     // One class holding every eligible server: its i-th member is the i-th eligible server.
     if (classes === 1 && len[0] === eligibleCount && (ctx.eligibleIndex !== undefined || eligibleCount === n)) return;
     listed = true;
@@ -148,6 +145,7 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
     turns.fill(0, 0, classes);
     heaviest = 0;
     for (let g = 0; g < classes; g++) if (len[g] > 0 && classWeight[g] > heaviest) heaviest = classWeight[g];
+    // Values stay below k·(largest weight) ≤ total·(largest weight) within a period: exact while that is below 2⁵².
     kLimit = Math.min(pickLimit, total * heaviest < 2 ** 52 ? Infinity : Math.floor(2 ** 52 / total));
   };
 
@@ -172,14 +170,10 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
     if (joins && !(Number.isInteger(ws) && ws <= MAX_WEIGHT)) return false;
     let to = -1;
     if (joins) {
-      for (let g = 0; g < classes && to < 0; g++) if (classWeight[g] === ws) to = g;
-      if (to < 0) {
-        if (classes === MAX_CLASSES) return false;
-        to = classes++;
-        classWeight[to] = ws;
-        start[to] = classes > 1 ? start[to - 1] + len[to - 1] : 0;
-        len[to] = 0;
-      }
+      const before = classes;
+      to = classFor(ws);
+      if (to < 0) return false;
+      if (to === before) start[to] = to > 0 ? start[to - 1] + len[to - 1] : 0; // a new class: its list after the others
     }
     const from = classOf![s], list = members!;
     if (from === to) return true;
