@@ -111,7 +111,7 @@ export const createDynamicWeightedRoundRobin: BalancerFactory = (ctx, options, p
 };
 
 export const DYNAMIC_WEIGHTED_ROUND_ROBIN = policy({
-  name: 'dynamic-weighted-round-robin', aliases: ['dwrr'],
+  name: 'dynamic-weighted-round-robin', aliases: ['dwrr'], readsOutstanding: false,
   description: 'round robin in runs of range − ceil(range·(avg − min)/max) by recent latency (samwho.dev)',
   options: OPTIONS, create: createDynamicWeightedRoundRobin,
 });

@@ -37,6 +37,6 @@ export const createEdfRoundRobin: BalancerFactory = (ctx, options, path) => {
 };
 
 export const EDF_ROUND_ROBIN = policy({
-  name: 'edf-round-robin', aliases: ['edf'], description: "Envoy's weighted round robin: earliest deadline first, deadline += 1/weight",
+  name: 'edf-round-robin', aliases: ['edf'], readsOutstanding: false, description: "Envoy's weighted round robin: earliest deadline first, deadline += 1/weight",
   create: createEdfRoundRobin,
 });

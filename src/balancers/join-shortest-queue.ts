@@ -84,6 +84,6 @@ export function scanJoinShortestQueue(ctx: BalancerContext, lowestId: boolean): 
 }
 
 export const JOIN_SHORTEST_QUEUE = policy({
-  name: 'join-shortest-queue', aliases: ['jsq'], description: 'oracle: fewest requests actually at the server; ties at random (or lowest id)',
+  name: 'join-shortest-queue', aliases: ['jsq'], readsOutstanding: false, description: 'oracle: fewest requests actually at the server; ties at random (or lowest id)',
   options: OPTIONS, create: createJoinShortestQueue,
 });

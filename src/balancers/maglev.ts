@@ -166,5 +166,5 @@ export function createMaglevTable(ctx: BalancerContext, M: number): { table: Int
 }
 
 export const MAGLEV = policy({
-  name: 'maglev', keyed: true, description: 'Maglev lookup table (prime size, 65537) of the request key', options: OPTIONS, create: createMaglev,
+  name: 'maglev', keyed: true, readsOutstanding: false, description: 'Maglev lookup table (prime size, 65537) of the request key', options: OPTIONS, create: createMaglev,
 });

@@ -60,6 +60,8 @@ export function policy(entry: {
   aliases?: readonly string[];
   description: string;
   keyed?: boolean;
+  /** False: the policy never reads `ctx.outstanding` (see BalancerInfo.readsOutstanding). */
+  readsOutstanding?: boolean;
   options?: OptionSpec;
   create: BalancerFactory;
 }): BalancerInfo {
@@ -73,5 +75,6 @@ export function policy(entry: {
   if (entry.aliases) info.aliases = entry.aliases;
   if (Object.keys(defaults).length) info.defaults = defaults;
   if (entry.keyed) info.keyed = true;
+  if (entry.readsOutstanding === false) info.readsOutstanding = false;
   return info;
 }

@@ -13,4 +13,4 @@ export const createRandom: BalancerFactory = (ctx, options, path) => {
   return { pick: () => randomEligible(ctx) };
 };
 
-export const RANDOM = policy({ name: 'random', description: 'uniform random server', create: createRandom });
+export const RANDOM = policy({ name: 'random', readsOutstanding: false, description: 'uniform random server', create: createRandom });

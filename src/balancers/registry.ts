@@ -20,6 +20,13 @@ export interface BalancerInfo {
   optionSpec?: OptionSpec;
   /** True for policies that route by the request key (hashing): they need `keys` in the scenario. */
   keyed?: boolean;
+  /**
+   * False for a policy that never reads `ctx.outstanding` (nor indexes it): the model then keeps
+   * no count of each instance's open requests for it (`outstanding` stays all 0), which at large
+   * pools saves a cache line per request sent and per request ended. Absent or true: counted,
+   * which is always correct.
+   */
+  readsOutstanding?: boolean;
   create: BalancerFactory;
 }
 

@@ -74,7 +74,7 @@ export const createRingHash: BalancerFactory = (ctx, options, path) => {
 };
 
 export const RING_HASH = policy({
-  name: 'ring-hash', keyed: true, aliases: ['ketama'],
+  name: 'ring-hash', keyed: true, readsOutstanding: false, aliases: ['ketama'],
   description: 'consistent hashing of the request key, 160 virtual nodes per server (minRingSize: Envoy\'s sizing)',
   options: OPTIONS, create: createRingHash,
 });

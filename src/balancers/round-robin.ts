@@ -25,5 +25,5 @@ export const createRoundRobin: BalancerFactory = (ctx, options, path) => {
 };
 
 export const ROUND_ROBIN = policy({
-  name: 'round-robin', aliases: ['rr'], description: 'next server in cyclic order (random start)', create: createRoundRobin,
+  name: 'round-robin', aliases: ['rr'], readsOutstanding: false, description: 'next server in cyclic order (random start)', create: createRoundRobin,
 });

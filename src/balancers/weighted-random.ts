@@ -115,5 +115,5 @@ export const createWeightedRandom: BalancerFactory = (ctx, options, path) => {
 };
 
 export const WEIGHTED_RANDOM = policy({
-  name: 'weighted-random', description: 'random server with probability proportional to weight', create: createWeightedRandom,
+  name: 'weighted-random', readsOutstanding: false, description: 'random server with probability proportional to weight', create: createWeightedRandom,
 });

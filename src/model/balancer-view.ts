@@ -5,16 +5,7 @@
  * at one instance (round robin or at random over the fleet) and each has its own coin flips.
  */
 import type { Balancer, BalancerContext } from '../balancers/balancer.js';
-import { getBalancer, balancerNames, type BalancerInfo } from '../balancers/registry.js';
-import { RANDOM } from '../balancers/random.js';
-import { ROUND_ROBIN } from '../balancers/round-robin.js';
-import { WEIGHTED_RANDOM } from '../balancers/weighted-random.js';
-import { RING_HASH } from '../balancers/ring-hash.js';
-import { MAGLEV } from '../balancers/maglev.js';
-import { WEIGHTED_ROUND_ROBIN } from '../balancers/weighted-round-robin.js';
-import { EDF_ROUND_ROBIN } from '../balancers/edf-round-robin.js';
-import { DYNAMIC_WEIGHTED_ROUND_ROBIN } from '../balancers/dynamic-weighted-round-robin.js';
-import { JOIN_SHORTEST_QUEUE } from '../balancers/join-shortest-queue.js';
+import { getBalancer, balancerNames } from '../balancers/registry.js';
 import { EligibleIndex } from '../balancers/eligible.js';
 import { createStream, type Rng } from '../random/rng.js';
 import type { ServerPool } from './server-pool.js';
@@ -34,16 +25,6 @@ export interface FleetSpec {
 export type PoolView = Pick<ServerPool, 'size' | 'weight' | 'load'>;
 
 
-/**
- * Built-in policies that never read `outstanding` (by their registry entry, so a user's policy
- * registered under the same name is counted): their instances' own open requests are not kept,
- * as at 100,000 servers each change is one more cache line for nobody.
- */
-const READS_NO_OUTSTANDING: ReadonlySet<BalancerInfo> = new Set([
-  RANDOM, ROUND_ROBIN, WEIGHTED_RANDOM, RING_HASH, MAGLEV, WEIGHTED_ROUND_ROBIN, EDF_ROUND_ROBIN, DYNAMIC_WEIGHTED_ROUND_ROBIN,
-  JOIN_SHORTEST_QUEUE,
-]);
-
 export class BalancerFleet {
   /** Fleets with more instance × server cells than this keep sparse counts (see `sparse`); tests lower it. */
   static sparseCells = 1 << 24;
@@ -51,11 +32,15 @@ export class BalancerFleet {
   readonly contexts: BalancerContext[] = [];
   /**
    * Each instance's own open requests per server, [instance][server]; empty for a sparse fleet
-   * (see `sparse`), whose counts `ownCount` reads; all 0 for a built-in policy that never reads
-   * them (see `countsOwn`).
+   * (see `sparse`), whose counts `ownCount` reads; all 0 for a policy that never reads them
+   * (see `countsOwn`).
    */
   readonly own: Int32Array[] = [];
-  /** False for the built-in policies that never read `outstanding`: `sent` and `released` count nothing. */
+  /**
+   * False for a policy registered with `readsOutstanding: false` (it never reads `outstanding`):
+   * `sent` and `released` count nothing, as at 100,000 servers each change is one more cache
+   * line for nobody. Sparse fleets count regardless (`ownCount`).
+   */
   readonly countsOwn: boolean;
   /**
    * A large fleet (count × servers > `sparseCells`, e.g. a sidecar per client): each instance
@@ -110,7 +95,7 @@ export class BalancerFleet {
       this.contexts.push(ctx);
       this.balancers.push(info.create(ctx, spec.balancer.options, 'balancer'));
     }
-    this.countsOwn = !READS_NO_OUTSTANDING.has(info);
+    this.countsOwn = info.readsOutstanding !== false;
     this.observes = typeof this.balancers[0].observe === 'function';
     this.tellsOutstanding = typeof this.balancers[0].outstandingChanged === 'function';
     this.tellsTrueLoad = typeof this.balancers[0].trueLoadChanged === 'function';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createModel, simulate, type ScenarioInput } from '../../src/index.js';
+import { createModel, registerBalancer, simulate, type BalancerContext, type ScenarioInput } from '../../src/index.js';
 import { I_KEY, ROW_I32 } from '../../src/model/request-table.js';
 
 const base: ScenarioInput = {
@@ -47,6 +47,60 @@ describe('a fleet of independent balancers', () => {
     // What the instances hold open is exactly what is at the servers.
     const atServers = Array.from(model.pool.load).reduce((a, x) => a + x, 0);
     expect(perInstance.reduce((a, x) => a + x, 0)).toBe(atServers);
+  });
+});
+
+/**
+ * A user's policy that picks in cyclic order and records, at each pick, how many open requests
+ * its `outstanding` shows in all (the largest such sum seen, per instance created; the scenario's
+ * check creates one more first, to validate the options, which never picks).
+ */
+function registerCounting(name: string, readsOutstanding: boolean | undefined, seen: number[]): void {
+  registerBalancer({
+    name, description: 'cyclic, records what outstanding shows', options: [],
+    ...(readsOutstanding === undefined ? {} : { readsOutstanding }),
+    create: (ctx: BalancerContext) => {
+      const b = seen.push(0) - 1;
+      let next = 0;
+      return {
+        pick() {
+          let open = 0;
+          for (let s = 0; s < ctx.size; s++) open += ctx.outstanding[s];
+          seen[b] = Math.max(seen[b], open);
+          return next++ % ctx.size;
+        },
+      };
+    },
+  });
+}
+
+describe('a policy registered with readsOutstanding', () => {
+  // 10 servers at ρ = 0.8 for 500 ms: each of the two instances holds a few open requests at most picks.
+  const run = (name: string) => {
+    const model = createModel({ ...base, balancer: { name }, fleet: { count: 2, assign: 'round-robin' }, stop: { timeMs: 500 } });
+    model.run();
+    const held = [0, 1].map((b) => Array.from(model.contexts[b].outstanding).reduce((a, x) => a + x, 0));
+    return { held, atServers: Array.from(model.pool.load).reduce((a, x) => a + x, 0) };
+  };
+
+  it('false: the model keeps no counts for it, so outstanding stays all 0', () => {
+    const seen: number[] = [];
+    registerCounting('test-reads-no-outstanding', false, seen);
+    const { held, atServers } = run('test-reads-no-outstanding');
+    expect(seen.slice(-2)).toEqual([0, 0]);
+    expect(held).toEqual([0, 0]);
+    expect(atServers).toBeGreaterThan(0);
+  });
+
+  it('absent (or true): each instance sees its own open requests', () => {
+    for (const [name, flag] of [['test-reads-outstanding', undefined], ['test-reads-outstanding-true', true]] as const) {
+      const seen: number[] = [];
+      registerCounting(name, flag, seen);
+      const { held, atServers } = run(name);
+      expect(seen.slice(-2).every((x) => x > 0)).toBe(true);
+      expect(held[0] + held[1]).toBe(atServers);
+      expect(atServers).toBeGreaterThan(0);
+    }
   });
 });
 
