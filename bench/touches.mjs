@@ -209,7 +209,7 @@ function wrapModel() {
   }
   for (const index of indexes) {
     wrapAll('index', index);
-    for (const b of index.buckets) wrapAll('index.bucket', b);
+    for (const b of index.buckets ?? []) wrapAll('index.bucket', b); // one RankedBits per bucket (builds before the grouped layout)
     if (index.low) wrapAll('index.low', index.low);
   }
 }
@@ -240,8 +240,9 @@ flow.shortArrival = (/** @type {number} */ source) => {
   ended('arrival');
 };
 flow.shortDeparture = (/** @type {number} */ r) => {
-  shortDeparture(r);
-  ended('departure');
+  const took = shortDeparture(r); // false (none in this scenario): not taken, the model hands it to depart
+  if (took) ended('departure');
+  return took;
 };
 model.run();
 

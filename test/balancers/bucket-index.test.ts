@@ -94,6 +94,26 @@ describe('BucketIndex', () => {
     }
   });
 
+  it('agrees with brute force in pools of several chunks and blocks of counts (2,048 and 131,072 ids)', () => {
+    // Ids past 2,048 use more than one chunk of a bucket's counts, past 131,072 more than one block.
+    const rng = createStream(11, 'large');
+    for (const n of [2049, 5000, 140_000]) {
+      const index = new BucketIndex(n, 2), keys = new Float64Array(n);
+      for (let s = 0; s < n; s++) keys[s] = s % 997 === 0 ? Infinity : 1 + Math.floor(rng.next() * 3);
+      index.load(keys);
+      expect(check(index, keys, 2, rng)).toBe('');
+      for (const drift of [0.3, 0.8]) { // down to the floor (the minimum ties widely), then up past the window
+        for (let step = 0; step < 40_000; step++) {
+          const s = step % 3 === 0 ? n - 1 - Math.floor(rng.next() * 64) : Math.floor(rng.next() * n); // often the last ids
+          if (keys[s] === Infinity) continue;
+          keys[s] = Math.max(0, keys[s] + (rng.next() < drift ? 1 : -1));
+          index.set(s, keys[s]);
+          if (step % 4000 === 3999) expect(check(index, keys, 2, rng)).toBe('');
+        }
+      }
+    }
+  });
+
   it('follows a pool whose every server climbs to 200 and drains, one step at a time', () => {
     // The minimum crosses the window of 32 keys many times, upwards and downwards.
     const n = 64, index = new BucketIndex(n, 2), keys = new Float64Array(n), rng = createStream(8, 'climb');
