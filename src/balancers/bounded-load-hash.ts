@@ -6,11 +6,15 @@
  * ignored: every server gets ceil(minRingSize / n) points) and walks clockwise past servers
  * already at c. `epsilon` (ε) default 0.25 (HAProxy's `hash-balance-factor 125`).
  * The ring is rebuilt over eligible servers only. L and m are kept up to date as this balancer's
- * open requests change (`outstandingChanged`), so a pick costs O(1) plus the walk.
+ * open requests change (`outstandingChanged`) and as a told server's eligibility changes
+ * (`rebuild(server)`), so a pick costs O(1) plus the walk. The ring is a function of eligibility
+ * alone: the instances of a fleet share one, rebuilt at the next pick after a change, once for
+ * all of them (where 100 instances each rebuilt their own and recounted L and m: 200 passes over
+ * the pool per health change).
  * Source: Mirrokni, Thorup, Zadimoghaddam, "Consistent Hashing with Bounded Loads", SODA 2018.
  * Ties: the first server with room clockwise.
  */
-import type { BalancerFactory } from './balancer.js';
+import type { BalancerContext, BalancerFactory } from './balancer.js';
 import { policy, readOptions } from './options.js';
 
 const OPTIONS = {
@@ -19,10 +23,37 @@ const OPTIONS = {
 } as const;
 import { HashRing, ringReplicas } from './hash-ring.js';
 
+/** The ring over the eligible servers, for every instance reading the same eligibility array; rebuilt lazily. */
+export class SharedRing {
+  readonly ring: HashRing;
+  /** A told change not applied yet (`sync` before the next walk). */
+  stale = false;
+
+  constructor(private readonly ctx: BalancerContext, minRingSize: number) {
+    this.ring = new HashRing(ringReplicas(ctx, minRingSize, false, new Int32Array(ctx.size)));
+    this.ring.rebuild(ctx);
+  }
+
+  sync(): void {
+    this.ring.rebuild(this.ctx);
+    this.stale = false;
+  }
+}
+
+/** Rings shared by instances over the same eligibility array, by ring size. */
+const rings = new WeakMap<Uint8Array, Map<number, SharedRing>>();
+
+export function sharedRing(ctx: BalancerContext, minRingSize: number): SharedRing {
+  let bySize = rings.get(ctx.eligible);
+  if (!bySize) rings.set(ctx.eligible, (bySize = new Map()));
+  let ring = bySize.get(minRingSize);
+  if (!ring || ring.ring.replicas.length !== ctx.size) bySize.set(minRingSize, (ring = new SharedRing(ctx, minRingSize)));
+  return ring;
+}
+
 export const createBoundedLoadHash: BalancerFactory = (ctx, options, path) => {
   const { epsilon, minRingSize } = readOptions(OPTIONS, options, path);
-  const ring = new HashRing(ringReplicas(ctx, minRingSize, false, new Int32Array(ctx.size)));
-  ring.rebuild(ctx);
+  const shared = sharedRing(ctx, minRingSize), ring = shared.ring;
 
   /** The first server clockwise from the key's point with fewer than `capacity` open, or -1. */
   function walk(key: number, capacity: number): number {
@@ -35,40 +66,51 @@ export const createBoundedLoadHash: BalancerFactory = (ctx, options, path) => {
     return -1;
   }
 
-  // L and m kept as counts change (told by outstandingChanged) instead of summed per pick; summed
-  // per pick when the counts are shared with a large fleet's other instances (ctx.shared).
-  const shared = ctx.shared === true, seen = new Int32Array(shared ? 0 : ctx.size);
+  // L and m kept as counts change (told by outstandingChanged) and as told servers' eligibility
+  // changes (`counted`: eligibility as last counted) instead of summed per pick; summed per pick
+  // when the counts are shared with a large fleet's other instances (ctx.shared).
+  const countsShared = ctx.shared === true, seen = new Int32Array(countsShared ? 0 : ctx.size);
+  const counted = new Uint8Array(countsShared ? 0 : ctx.size);
   let total = 0, m = 0;
   function recount(): void {
     total = 0;
     m = 0;
     for (let s = 0; s < ctx.size; s++) {
-      const open = ctx.outstanding[s];
-      if (!shared) seen[s] = open;
-      if (ctx.eligible[s] === 1) { total += open; m++; }
+      const open = ctx.outstanding[s], e = ctx.eligible[s];
+      if (!countsShared) {
+        seen[s] = open;
+        counted[s] = e;
+      }
+      if (e === 1) { total += open; m++; }
     }
   }
   recount();
 
   return {
     pick(key) {
-      if (shared) recount();
+      if (shared.stale) shared.sync();
+      if (countsShared) recount();
       if (m === 0) return -1;
       const capacity = Math.ceil(((1 + epsilon) * (total + 1)) / m);
       const s = walk(key, capacity);
       if (s >= 0) return s;
-      ring.rebuild(ctx); // stale ring (eligibility changed without rebuild()): the fresh one has room
+      shared.sync(); // stale ring (eligibility changed without rebuild()): the fresh one has room
       recount();
       return m === 0 ? -1 : walk(key, Math.ceil(((1 + epsilon) * (total + 1)) / m));
     },
-    rebuild() {
-      ring.rebuild(ctx);
-      recount();
+    rebuild(server = -1) {
+      shared.stale = true;
+      if (server < 0 || countsShared) return recount();
+      const e = ctx.eligible[server];
+      if (e === counted[server]) return;
+      counted[server] = e;
+      total += e === 1 ? seen[server] : -seen[server];
+      m += e === 1 ? 1 : -1;
     },
     outstandingChanged(s) {
-      if (s < 0 || shared) return recount();
+      if (s < 0 || countsShared) return recount();
       const now = ctx.outstanding[s];
-      if (ctx.eligible[s] === 1) total += now - seen[s];
+      if (counted[s] === 1) total += now - seen[s];
       seen[s] = now;
     },
   };

@@ -18,10 +18,28 @@ import { policy, readOptions } from './options.js';
 export const JSQ_TIES = ['random', 'lowest-id'] as const;
 const OPTIONS = { ties: { type: 'enum', values: JSQ_TIES, default: 'random' } } as const;
 
-/** The same choices from a `BucketIndex` of the eligible servers' true loads. */
-export function indexedJoinShortestQueue(ctx: BalancerContext, lowestId: boolean): Balancer {
+/** Indexes shared by instances over the same true-load and eligibility arrays. */
+const indexes = new WeakMap<Int32Array, WeakMap<Uint8Array, KeyedBucketIndex>>();
+
+/**
+ * The `BucketIndex` of the eligible servers' true loads over `ctx`'s arrays: a function of the
+ * pool alone, so the instances of a fleet share one (each told of every change: the first applies
+ * it, the others find the key unchanged), where 100 instances each kept their own and paid 100
+ * updates per change of load.
+ */
+export function sharedLoadIndex(ctx: BalancerContext): KeyedBucketIndex {
   const load = ctx.trueLoad, eligible = ctx.eligible;
-  const keyed = new KeyedBucketIndex(ctx.size, (s) => (allEligible(ctx) || eligible[s] === 1 ? load[s] : Infinity));
+  let byEligible = indexes.get(load);
+  if (!byEligible) indexes.set(load, (byEligible = new WeakMap()));
+  let keyed = byEligible.get(eligible);
+  if (!keyed) byEligible.set(eligible, (keyed = new KeyedBucketIndex(ctx.size, (s) => (allEligible(ctx) || eligible[s] === 1 ? load[s] : Infinity))));
+  return keyed;
+}
+
+/** The same choices from a `BucketIndex` of the eligible servers' true loads (shared by a fleet: `sharedLoadIndex`). */
+export function indexedJoinShortestQueue(ctx: BalancerContext, lowestId: boolean): Balancer {
+  const eligible = ctx.eligible;
+  const keyed = sharedLoadIndex(ctx);
   const index = keyed.index;
   const choose = (): number => (lowestId ? (index.ties() === 0 ? -1 : index.nthMinimum(0)) : index.pick(ctx.rng));
   return {

@@ -6,34 +6,83 @@
  * costs O(log n) (rebuild(server)) and the draw descends the tree: its sums are exact, so the
  * choice is the one a cumulative array would give. Fractional weights (e.g. slow start's ramp)
  * make the sums depend on the order of the additions: then the cumulative array is rebuilt, O(n),
- * whenever the pool changes, as the choices always were.
+ * whenever the pool changes, as the choices always were. Either is a function of the weights and
+ * eligibility alone, so the instances of a fleet (which read the same arrays) share one
+ * (SharedDraw): a change is applied at the next pick, once for the whole fleet, where each of 100
+ * instances rebuilding its own made a slow-start step cost 100 passes over the pool.
  * Source: Envoy RANDOM (which ignores weights) made weight-proportional, as the samwho.dev
  * essay's "weighted random" (there: by server power).
  * Ties: none.
  */
-import type { BalancerFactory } from './balancer.js';
+import type { BalancerContext, BalancerFactory } from './balancer.js';
 import { object } from '../input/check.js';
 import { policy } from './options.js';
+import { ChangedServers } from './changed-servers.js';
 
 /** Whole-number sums stay exact in a double below this. */
 const EXACT = Number.MAX_SAFE_INTEGER;
 
-export const createWeightedRandom: BalancerFactory = (ctx, options, path) => {
-  object(options, path, []);
-  const n = ctx.size;
+/**
+ * The cumulative weights of the eligible servers, for every instance reading the same weights and
+ * eligibility arrays: changes are told (`changed(s)`: only server s's eligibility or weight; -1:
+ * any) and applied at the next `sync`, so any number of instances told of one change (or of
+ * several at one instant) cost one update: O(log n) per told server while every entry is a whole
+ * number, else one O(n) pass. The state after a sync depends only on the entries (exact sums, or
+ * the cumulative array summed in id order), so it is the one each instance's own rebuilds made.
+ */
+export class SharedDraw {
   /** Each server's entry: its weight when eligible and > 0, else 0. */
-  const entry = new Float64Array(n);
-  /** Exact mode (whole-number entries): a Fenwick tree of the entries and their total. */
-  const tree = new Float64Array(n + 1);
-  let top = 1;
-  while (top * 2 <= n) top *= 2;
-  let exact = true, total = 0;
+  private readonly entry: Float64Array;
+  /** Exact mode (whole-number entries, total ≤ 2^53 − 1): a Fenwick tree of the entries. */
+  private readonly tree: Float64Array;
+  private readonly top: number;
+  private exact = true;
+  private total = 0;
   /** Otherwise: cumulative entries of the servers of positive entry, in id order (made when first needed). */
-  let cumulative: Float64Array | null = null, server: Int32Array | null = null, m = 0;
+  private cumulative: Float64Array | null = null;
+  private server: Int32Array | null = null;
+  private m = 0;
+  /** A told change not applied yet (`sync` before the next draw). */
+  stale = false;
+  private readonly told: ChangedServers;
+  /** Passes over the whole pool so far, the first included (for tests). */
+  passes = 0;
 
-  function rebuildAll(): void {
-    exact = true;
-    total = 0;
+  constructor(private readonly ctx: BalancerContext) {
+    const n = ctx.size;
+    this.entry = new Float64Array(n);
+    this.tree = new Float64Array(n + 1);
+    let top = 1;
+    while (top * 2 <= n) top *= 2;
+    this.top = top;
+    this.told = new ChangedServers(n);
+    this.rebuildAll();
+  }
+
+  /** Server s's eligibility or weight changed (-1: any server's may have); applied at the next sync. */
+  changed(s: number): void {
+    this.stale = true;
+    this.told.add(s);
+  }
+
+  /** Applies the changes told since the last sync. */
+  sync(): void {
+    const told = this.told;
+    if (told.all || !this.exact) this.rebuildAll();
+    else for (let i = 0; i < told.count && this.update(told.list[i]); i++);
+    told.clear();
+    this.stale = false;
+  }
+
+  /** True when some server may be drawn. */
+  any(): boolean {
+    return this.exact ? this.total !== 0 : this.m !== 0;
+  }
+
+  private rebuildAll(): void {
+    const { ctx, entry, tree } = this, n = ctx.size;
+    this.passes++;
+    let exact = true, total = 0;
     for (let s = 0; s < n; s++) {
       const v = ctx.eligible[s] === 1 && ctx.weights[s] > 0 ? ctx.weights[s] : 0;
       entry[s] = v;
@@ -41,6 +90,8 @@ export const createWeightedRandom: BalancerFactory = (ctx, options, path) => {
       total += v;
     }
     if (total > EXACT) exact = false;
+    this.exact = exact;
+    this.total = total;
     if (exact) {
       for (let i = 1; i <= n; i++) tree[i] = entry[i - 1];
       for (let i = 1; i <= n; i++) {
@@ -49,41 +100,45 @@ export const createWeightedRandom: BalancerFactory = (ctx, options, path) => {
       }
       return;
     }
-    if (cumulative === null || server === null) {
-      cumulative = new Float64Array(n);
-      server = new Int32Array(n);
+    if (this.cumulative === null) {
+      this.cumulative = new Float64Array(n);
+      this.server = new Int32Array(n);
     }
-    let sum = 0;
-    m = 0;
+    const cumulative = this.cumulative, server = this.server!;
+    let sum = 0, m = 0;
     for (let s = 0; s < n; s++) {
       if (entry[s] === 0) continue;
       sum += entry[s];
       cumulative[m] = sum;
       server[m++] = s;
     }
+    this.m = m;
   }
-  rebuildAll();
 
-  /** Server `s`'s eligibility or weight changed: one entry of the tree, O(log n), while exact. */
-  function rebuild(s = -1): void {
-    if (s < 0 || !exact) return rebuildAll();
+  /** Exact mode, server `s` told: one entry of the tree, O(log n); false when that took a full pass. */
+  private update(s: number): boolean {
+    const { ctx, entry, tree } = this, n = ctx.size;
     const v = ctx.eligible[s] === 1 && ctx.weights[s] > 0 ? ctx.weights[s] : 0, d = v - entry[s];
-    if (!Number.isInteger(v) || total + d > EXACT) return rebuildAll();
+    if (!Number.isInteger(v) || this.total + d > EXACT) {
+      this.rebuildAll();
+      return false;
+    }
     entry[s] = v;
-    total += d;
+    this.total += d;
     for (let i = s + 1; i <= n; i += i & -i) tree[i] += d;
+    return true;
   }
 
   /**
-   * A weight-proportional draw, only when some entry is positive: u uniform on [0, total), the
-   * first server whose cumulative entry exceeds u. Exact mode finds it by descending the tree
-   * (sums of whole numbers, exact: the server the cumulative array's binary search finds).
+   * A weight-proportional draw from `rng`, only when `any()`: u uniform on [0, total), the first
+   * server whose cumulative entry exceeds u. Exact mode finds it by descending the tree (sums of
+   * whole numbers, exact: the server the cumulative array's binary search finds).
    */
-  function draw(): number {
-    if (exact) {
-      const u = ctx.rng.next() * total;
+  draw(rng: BalancerContext['rng']): number {
+    if (this.exact) {
+      const tree = this.tree, n = this.ctx.size, u = rng.next() * this.total;
       let pos = 0, below = 0;
-      for (let step = top; step > 0; step >>= 1) {
+      for (let step = this.top; step > 0; step >>= 1) {
         const next = pos + step;
         if (next <= n && below + tree[next] <= u) {
           pos = next;
@@ -92,25 +147,45 @@ export const createWeightedRandom: BalancerFactory = (ctx, options, path) => {
       }
       return pos;
     }
-    const c = cumulative!, u = ctx.rng.next() * c[m - 1];
-    let lo = 0, hi = m - 1;
+    const c = this.cumulative!, u = rng.next() * c[this.m - 1];
+    let lo = 0, hi = this.m - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (c[mid] > u) hi = mid;
       else lo = mid + 1;
     }
-    return server![lo];
+    return this.server![lo];
   }
+}
 
+/** Draws shared by instances over the same weights and eligibility arrays. */
+const draws = new WeakMap<Float64Array, WeakMap<Uint8Array, SharedDraw>>();
+
+/** The SharedDraw of `ctx`'s weights and eligibility (made by the first instance over them). */
+export function sharedDraw(ctx: BalancerContext): SharedDraw {
+  let byEligible = draws.get(ctx.weights);
+  if (!byEligible) draws.set(ctx.weights, (byEligible = new WeakMap()));
+  let draw = byEligible.get(ctx.eligible);
+  if (!draw) byEligible.set(ctx.eligible, (draw = new SharedDraw(ctx)));
+  return draw;
+}
+
+export const createWeightedRandom: BalancerFactory = (ctx, options, path) => {
+  object(options, path, []);
+  const shared = sharedDraw(ctx);
   return {
     pick() {
-      if (exact ? total === 0 : m === 0) return -1;
-      const s = draw();
+      if (shared.stale) shared.sync();
+      if (!shared.any()) return -1;
+      const s = shared.draw(ctx.rng);
       if (ctx.eligible[s] === 1) return s;
-      rebuildAll(); // eligibility changed without rebuild(): still never return an ineligible server
-      return (exact ? total === 0 : m === 0) ? -1 : draw();
+      shared.changed(-1); // eligibility changed without rebuild(): still never return an ineligible server
+      shared.sync();
+      return shared.any() ? shared.draw(ctx.rng) : -1;
     },
-    rebuild,
+    rebuild(server = -1) {
+      shared.changed(server);
+    },
   };
 };
 

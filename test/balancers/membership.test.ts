@@ -9,6 +9,10 @@ import { EdfScheduler } from '../../src/balancers/edf-scheduler.js';
 import { getBalancer } from '../../src/balancers/registry.js';
 import { createMaglevTable, SharedTable } from '../../src/balancers/maglev.js';
 import { hashKey } from '../../src/balancers/hash.js';
+import { sharedDraw } from '../../src/balancers/weighted-random.js';
+import { scanJoinShortestQueue } from '../../src/balancers/join-shortest-queue.js';
+import { sharedRing } from '../../src/balancers/bounded-load-hash.js';
+import { HashRing, ringReplicas } from '../../src/balancers/hash-ring.js';
 import { createStream } from '../../src/random/rng.js';
 import { churn } from './churn.js';
 import { create, fakeContext } from './fake-context.js';
@@ -181,6 +185,182 @@ describe('weighted-random: a Fenwick tree of whole-number weights', () => {
     const big = [2 ** 51, 2 ** 52 - 3, 7, 2 ** 50 + 1];
     const { wrong } = differences((f) => create('weighted-random', f), oldWeightedRandom, { n: 4, weights: [0, 1, 2 ** 51], initial: big, steps: 100 });
     expect(wrong).toBe(0);
+  });
+});
+
+describe('weighted-random: one draw structure for a fleet', () => {
+  it.each([
+    ['whole weights', [0, 1, 2, 5, 1000]],
+    ['fractional weights now and then', [0, 0.35, 1, 2, 3]],
+  ] as const)('%s: 3 instances over the same arrays pick draw for draw as cumulative arrays of their own did', (_, weights) => {
+    const n = 200, now = fakeContext(n), then = fakeContext(n);
+    const a = createStream(5, 'churn'), b = createStream(5, 'churn');
+    const fleet = [0, 1, 2].map((i) => getBalancer('weighted-random')!.create({ ...now.ctx, rng: createStream(i, 'instance') }, {}, 'balancer'));
+    const old = [0, 1, 2].map((i) => oldWeightedRandom({ ...then.ctx, rng: createStream(i, 'instance') }));
+    let wrong = 0, picks = 0;
+    for (let step = 0; step < 300; step++) {
+      churn(now.ctx, a, (s) => fleet.forEach((x) => x.rebuild!(s)), false, weights);
+      churn(then.ctx, b, () => old.forEach((x) => x.rebuild!()), false, weights);
+      for (let k = 0; k < 30; k++, picks++) {
+        const i = (step + k) % 3, s = fleet[i].pick(0);
+        if (s !== old[i].pick(0)) wrong++;
+        if (s >= 0 && now.ctx.eligible[s] !== 1) wrong++;
+      }
+    }
+    expect(picks).toBe(9000);
+    expect(wrong).toBe(0);
+  });
+
+  it('a change told to 100 instances costs one update: one pass over the pool with fractional weights, none with whole ones', () => {
+    const n = 500, fake = fakeContext(n, { weights: Array.from({ length: n }, (_, s) => 1 + (s % 4)) });
+    const fleet = Array.from({ length: 100 }, (_, i) => getBalancer('weighted-random')!.create({ ...fake.ctx, rng: createStream(i, 'instance') }, {}, 'balancer'));
+    const shared = sharedDraw(fake.ctx);
+    const step = (s: number, weight: number) => {
+      fake.ctx.weights[s] = weight;
+      for (const x of fleet) x.rebuild!(s);
+      for (const x of fleet) expect(x.pick(0)).toBeGreaterThanOrEqual(0);
+    };
+    expect(shared.passes).toBe(1); // the first instance's
+    for (let s = 0; s < 10; s++) step(s, 2); // whole weights: the tree, one entry each
+    expect(shared.passes).toBe(1);
+    for (let s = 0; s < 10; s++) step(s, 0.1 * (s + 1)); // slow start's ramp: fractional
+    expect(shared.passes).toBe(11);
+    for (const x of fleet) x.rebuild!(-1);
+    fleet[7].pick(0);
+    expect(shared.passes).toBe(12);
+  });
+});
+
+describe('join-shortest-queue: one index of the true load for a fleet', () => {
+  const fleetOf = (ctx: BalancerContext, make: (c: BalancerContext) => Balancer) =>
+    [0, 1, 2].map((i) => make({ ...ctx, rng: createStream(i, 'instance') }));
+
+  it.each(['random', 'lowest-id'] as const)('ties %s: 3 instances over the same arrays pick draw for draw as the full scan', (ties) => {
+    const n = 100, now = fakeContext(n), then = fakeContext(n), script = createStream(3, 'script');
+    const fleet = fleetOf(now.ctx, (c) => getBalancer('join-shortest-queue')!.create(c, { ties }, 'balancer'));
+    const scans = fleetOf(then.ctx, (c) => scanJoinShortestQueue(c, ties === 'lowest-id'));
+    let wrong = 0;
+    for (let step = 0; step < 6000; step++) {
+      const u = script.next(), s = Math.floor(script.next() * n);
+      if (u < 0.03) {
+        now.ctx.eligible[s] = then.ctx.eligible[s] ^= 1;
+        fleet.forEach((x) => x.rebuild!(s));
+      } else if (u < 0.6) {
+        // the load at s moves by one (the true load here is the same array as outstanding)
+        const d = now.ctx.trueLoad[s] > 0 && script.next() < 0.5 ? -1 : 1;
+        now.ctx.trueLoad[s] += d;
+        then.ctx.trueLoad[s] += d;
+        fleet.forEach((x) => x.trueLoadChanged!(s));
+      } else {
+        const i = step % 3, got = fleet[i].pick(0);
+        if (got !== scans[i].pick(0)) wrong++;
+        if (got >= 0 && now.ctx.eligible[got] !== 1) wrong++;
+      }
+    }
+    expect(wrong).toBe(0);
+  });
+
+  it('shares it: a change told to one instance is seen by the others', () => {
+    const n = 64, fake = fakeContext(n);
+    fake.ctx.trueLoad.fill(3);
+    const fleet = fleetOf(fake.ctx, (c) => getBalancer('join-shortest-queue')!.create(c, {}, 'balancer'));
+    fake.ctx.trueLoad[41] = 1;
+    fleet[0].trueLoadChanged!(41);
+    for (let k = 0; k < 10; k++) expect([fleet[1].pick(0), fleet[2].pick(0)]).toEqual([41, 41]);
+    fake.ctx.eligible[41] = 0;
+    fleet[1].rebuild!(41);
+    expect(fleet[0].pick(0)).not.toBe(41);
+  });
+});
+
+/** bounded-load-hash as it was: a ring per instance rebuilt, and L and m recounted, on every rebuild(). */
+function oldBoundedLoadHash(ctx: BalancerContext, epsilon = 0.25, minRingSize = 1024): Balancer {
+  const ring = new HashRing(ringReplicas(ctx, minRingSize, false, new Int32Array(ctx.size)));
+  ring.rebuild(ctx);
+  const walk = (key: number, capacity: number): number => {
+    for (let i = ring.length > 0 ? ring.find(key) : 0, steps = 0; steps < ring.length; steps++) {
+      const s = ring.servers[i];
+      if (ctx.eligible[s] === 1 && ctx.outstanding[s] < capacity) return s;
+      i = i + 1 === ring.length ? 0 : i + 1;
+    }
+    return -1;
+  };
+  let total = 0, m = 0;
+  const recount = () => {
+    total = 0;
+    m = 0;
+    for (let s = 0; s < ctx.size; s++) if (ctx.eligible[s] === 1) { total += ctx.outstanding[s]; m++; }
+  };
+  recount();
+  return {
+    pick(key) {
+      if (m === 0) return -1;
+      const s = walk(key, Math.ceil(((1 + epsilon) * (total + 1)) / m));
+      if (s >= 0) return s;
+      ring.rebuild(ctx);
+      recount();
+      return m === 0 ? -1 : walk(key, Math.ceil(((1 + epsilon) * (total + 1)) / m));
+    },
+    rebuild() {
+      ring.rebuild(ctx);
+      recount();
+    },
+    outstandingChanged: () => recount(),
+  };
+}
+
+describe('bounded-load-hash: one ring for a fleet, L and m kept per told server', () => {
+  it.each([1, 3])('%i instance(s) over the same eligibility, each with its own open requests, pick as rings of their own did', (count) => {
+    const n = 60, now = fakeContext(n), then = fakeContext(n);
+    const a = createStream(count, 'churn'), b = createStream(count, 'churn'), script = createStream(count, 'script');
+    const own = (ctx: BalancerContext, i: number): BalancerContext => ({ ...ctx, outstanding: new Int32Array(n), trueLoad: new Int32Array(n), rng: createStream(i, 'instance') });
+    const nowCtx = Array.from({ length: count }, (_, i) => own(now.ctx, i)), thenCtx = Array.from({ length: count }, (_, i) => own(then.ctx, i));
+    const fleet = nowCtx.map((c) => getBalancer('bounded-load-hash')!.create(c, {}, 'balancer'));
+    const old = thenCtx.map((c) => oldBoundedLoadHash(c));
+    const open: [number, number][] = [];
+    let wrong = 0, picks = 0;
+    for (let step = 0; step < 400; step++) {
+      churn(now.ctx, a, (s) => fleet.forEach((x) => x.rebuild!(s)), false);
+      churn(then.ctx, b, () => old.forEach((x) => x.rebuild!()), false);
+      for (let k = 0; k < 25; k++) {
+        const i = (step + k) % count, key = Math.floor(script.next() * 2 ** 32);
+        if (open.length > 0 && script.next() < 0.45) {
+          const j = Math.floor(script.next() * open.length), [bi, s] = open[j];
+          open[j] = open[open.length - 1];
+          open.pop();
+          nowCtx[bi].outstanding[s]--;
+          thenCtx[bi].outstanding[s]--;
+          fleet[bi].outstandingChanged!(s);
+          old[bi].outstandingChanged!(s);
+          continue;
+        }
+        const s = fleet[i].pick(key);
+        picks++;
+        if (s !== old[i].pick(key)) wrong++;
+        if (s < 0) continue;
+        if (now.ctx.eligible[s] !== 1) wrong++;
+        open.push([i, s]);
+        nowCtx[i].outstanding[s]++;
+        thenCtx[i].outstanding[s]++;
+        fleet[i].outstandingChanged!(s);
+        old[i].outstandingChanged!(s);
+      }
+    }
+    expect(picks).toBeGreaterThan(4000);
+    expect(wrong).toBe(0);
+  });
+
+  it('a change told to 100 instances rebuilds the ring once', () => {
+    const n = 500, fake = fakeContext(n);
+    const fleet = Array.from({ length: 100 }, (_, i) => getBalancer('bounded-load-hash')!.create({ ...fake.ctx, outstanding: new Int32Array(n), rng: createStream(i, 'instance') }, {}, 'balancer'));
+    const ring = sharedRing(fake.ctx, 1024).ring, rebuilds = () => ring.fullRebuilds + ring.incrementalRebuilds;
+    const before = rebuilds();
+    for (let s = 0; s < 10; s++) {
+      fake.ctx.eligible[s] = 0;
+      for (const x of fleet) x.rebuild!(s);
+      for (const [i, x] of fleet.entries()) expect(fake.ctx.eligible[x.pick(s * 7919 + i)]).toBe(1);
+    }
+    expect(rebuilds() - before).toBe(10);
   });
 });
 
