@@ -31,7 +31,7 @@ const summary = (input: ScenarioInput, sparseCells: number): string => {
 describe('sparse fleets', () => {
   const balancers: [string, Record<string, unknown>?][] = [
     ['least-connections'], ['least-connections', { weighted: true }], ['power-of-two'], ['join-shortest-queue'], ['least-time'],
-    ['first', { maxConn: 2 }], ['bounded-load-hash', { minRingSize: 96 }], ['least-request-weighted'], ['peak-ewma'],
+    ['first', { maxConn: 2 }], ['bounded-load-hash', { minRingSize: 96 }], ['least-request-weighted'], ['peak-ewma'], ['weighted-random'],
   ];
   for (const [name, options] of balancers) {
     it(`${name}${options ? ' ' + JSON.stringify(options) : ''}: the same summary as dense per-instance counts`, () => {
