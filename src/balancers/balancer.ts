@@ -21,7 +21,7 @@ export interface BalancerContext {
    * writes it (the model's HealthView); absent in hand-built contexts, where policies scan.
    */
   readonly eligibleIndex?: EligibleIndex;
-  /** This balancer instance's own open requests per server. */
+  /** This balancer instance's own open requests per server (all 0 for a policy registered with `readsOutstanding: false`). */
   readonly outstanding: Int32Array;
   /**
    * True when `outstanding` is shared with the other instances of a large fleet (each instance's
