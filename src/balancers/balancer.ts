@@ -21,7 +21,11 @@ export interface BalancerContext {
    * writes it (the model's HealthView); absent in hand-built contexts, where policies scan.
    */
   readonly eligibleIndex?: EligibleIndex;
-  /** This balancer instance's own open requests per server (all 0 for a policy registered with `readsOutstanding: false`). */
+  /**
+   * This balancer instance's own open requests per server; with `view.load: reported`, the servers'
+   * load as last reported. A policy registered with `readsOutstanding: false` must not read it: its
+   * own counts are not kept (all 0 with the default own view), though a sparse fleet's are.
+   */
   readonly outstanding: Int32Array;
   /**
    * True when `outstanding` is shared with the other instances of a large fleet (each instance's

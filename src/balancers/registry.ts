@@ -22,9 +22,10 @@ export interface BalancerInfo {
   keyed?: boolean;
   /**
    * False for a policy that never reads `ctx.outstanding` (nor indexes it): the model then keeps
-   * no count of each instance's open requests for it (`outstanding` stays all 0), which at large
-   * pools saves a cache line per request sent and per request ended. Absent or true: counted,
-   * which is always correct.
+   * no count of each instance's open requests for it (with the default `view.load: own`,
+   * `outstanding` stays all 0 except in a sparse fleet, whose counts are shared; with `reported`
+   * it holds the reports as for any policy), which at large pools saves a cache line per request
+   * sent and per request ended. Absent or true: counted, which is always correct.
    */
   readsOutstanding?: boolean;
   create: BalancerFactory;
