@@ -3,7 +3,7 @@
 // side (paired, interleaved), and the memory of large fleets. Not a test.
 //
 //   node bench/policy-scale.js [--before path/to/dist] [--after path/to/dist] [--sizes 10,100,1000,10000,100000]
-//                              [--policies a,b] [--repeat 3] [--budget 0.7] [--fleet]
+//                              [--policies a,b] [--repeat 3] [--budget 0.7] [--fleet] [--huge-pages off|on|both]
 //
 // Each cell runs in a fresh process (node, one build) on `n` identical servers (one
 // slot, exponential service of mean 10 ms, Poisson arrivals at 0.9·n per 10 ms, uniform keys
@@ -15,6 +15,11 @@
 // CPU seconds (old full scans at 10,000 and 100,000 servers), never fewer than 5,000. Before and after alternate run by run; the
 // table gives the median of `--repeat` and the spread (min–max).
 //
+// --huge-pages: `on` runs pools of 10,000 servers or more with GLIBC_TUNABLES=glibc.malloc.hugetlb=1,
+// as the lbsim command runs them (src/cli/huge-pages.ts; the library then takes row buffers malloc
+// puts on 2 MB pages); `both` runs each build both ways (rows "<build>" and "<build>+huge");
+// `off` (default) as a program importing the library without the tunable.
+//
 // --fleet: instead, 10,000 balancer instances (fleet.assign random) over 10,000 servers, 10^5
 // requests, per build: CPU seconds and peak RSS (process.resourceUsage().maxRSS), and Brooker's
 // herding at that size (view reported every 200 ms: least-connections vs power-of-two vs random).
@@ -25,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const opts = {
-  before: '', after: path.join(here, '../dist'), sizes: [10, 100, 1000, 10000, 100000], repeat: 3, budget: 0.7, fleet: false,
+  before: '', after: path.join(here, '../dist'), sizes: [10, 100, 1000, 10000, 100000], repeat: 3, budget: 0.7, fleet: false, hugePages: 'off',
   policies: ['least-connections', 'least-connections:weighted', 'join-shortest-queue', 'least-time', 'first', 'bounded-load-hash',
     'dynamic-weighted-round-robin', 'weighted-round-robin', 'power-of-two'],
 };
@@ -39,6 +44,7 @@ for (let i = 0; i < args.length; i++) {
   else if (a === '--repeat') opts.repeat = Number(v());
   else if (a === '--budget') opts.budget = Number(v());
   else if (a === '--fleet') opts.fleet = true;
+  else if (a === '--huge-pages' && ['off', 'on', 'both'].includes(args[i + 1])) opts.hugePages = v();
   else if (a === '--child') { await child(JSON.parse(v())); process.exit(0); }
   else { console.error(`policy-scale.js: unknown argument ${a}`); process.exit(2); }
 }
@@ -71,14 +77,19 @@ async function child({ dist, policy, n, requests, fleet, refreshMs }) {
   console.log(JSON.stringify({ cpuS: (c.user + c.system) / 1e6 }));
 }
 
-function run(job) {
-  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', JSON.stringify(job)], { encoding: 'utf8', maxBuffer: 1 << 20 });
+/** One child run; `huge`: on 2 MB pages from 10,000 servers, as the lbsim command runs it. */
+function run({ huge, ...job }) {
+  const env = huge && job.n >= 10_000 ? { ...process.env, GLIBC_TUNABLES: 'glibc.malloc.hugetlb=1' } : process.env;
+  const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', JSON.stringify(job)], { encoding: 'utf8', maxBuffer: 1 << 20, env });
   return JSON.parse(out.trim().split('\n').pop() ?? '{}');
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
-const builds = opts.before ? [['before', opts.before], ['after', opts.after]] : [['after', opts.after]];
+const dists = opts.before ? [['before', opts.before], ['after', opts.after]] : [['after', opts.after]];
+/** [label, dist, huge pages] per row of the table. */
+const builds = dists.flatMap(([label, dist]) =>
+  opts.hugePages === 'both' ? [[label, dist, false], [`${label}+huge`, dist, true]] : [[label, dist, opts.hugePages === 'on']]);
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 console.log(`Node ${process.version}, ${cpu}, ${os.cpus().length} cores; load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} at start`);
 
@@ -86,8 +97,8 @@ if (opts.fleet) {
   console.log('\n| build | balancer | view | instances × servers | requests | CPU s | peak RSS MB | mean ms |\n|---|---|---|---:|---:|---:|---:|---:|');
   const cases = [['power-of-two'], ['least-connections'], ['random'], ['least-connections', 200], ['power-of-two', 200], ['random', 200]];
   for (const [policy, refreshMs] of cases) {
-    for (const [label, dist] of builds) {
-      const r = run({ dist, policy, n: 10_000, requests: 100_000, fleet: 10_000, refreshMs });
+    for (const [label, dist, huge] of builds) {
+      const r = run({ dist, huge, policy, n: 10_000, requests: 100_000, fleet: 10_000, refreshMs });
       console.log(`| ${label} | ${policy} | ${refreshMs === undefined ? 'own' : `reported ${refreshMs} ms`} | 10,000 × 10,000 | 100,000 | ${r.cpuS.toFixed(1)} | ${r.rssMB.toFixed(0)} | ${r.meanMs.toFixed(2)} |`);
     }
   }
@@ -104,17 +115,17 @@ for (const policy of opts.policies) {
     // scans would take minutes), never fewer than 5,000. Equal counts below that: a shorter run
     // weighs its start (an emptier system, JIT tiers) more.
     const requests = {};
-    for (const [label, dist] of builds) {
+    for (const [label, dist, huge] of builds) {
       let r = 4 * n + 200_000;
       if (n >= 10_000) {
-        const probe = run({ dist, policy, n, requests: 5000 });
+        const probe = run({ dist, huge, policy, n, requests: 5000 });
         r = Math.max(5000, Math.min(r, Math.floor((opts.budget / probe.cpuS) * 5000)));
       }
       requests[label] = r;
     }
     const samples = Object.fromEntries(builds.map(([label]) => [label, []]));
     for (let k = 0; k < opts.repeat; k++) {
-      for (const [label, dist] of k % 2 === 0 ? builds : [...builds].reverse()) samples[label].push((run({ dist, policy, n, requests: requests[label] }).cpuS * 1e6) / requests[label]);
+      for (const [label, dist, huge] of k % 2 === 0 ? builds : [...builds].reverse()) samples[label].push((run({ dist, huge, policy, n, requests: requests[label] }).cpuS * 1e6) / requests[label]);
     }
     for (const [label] of builds) {
       const xs = samples[label];

@@ -3,6 +3,7 @@
 // A closed pipe (`lbsim list | head`) ends output quietly; any other write error (a full disk,
 // ENOSPC) is one line on stderr and exit 1.
 import { setFlagsFromString } from 'node:v8';
+import { statSync } from 'node:fs';
 
 process.stdout.on('error', (e) => {
   if (e.code === 'EPIPE') process.exit(0);
@@ -21,8 +22,21 @@ process.stdout.on('error', (e) => {
 // elsewhere runs with its host's flags.
 const BUDGET = '--max-inlined-bytecode-size-cumulative';
 if (![...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => a.startsWith(BUDGET))) setFlagsFromString(`${BUDGET}=3000`);
-import('../dist/cli/main.js').then(
-  (cli) => cli.main(process.argv.slice(2)).then((code) => { process.exitCode = code; }),
+// A scenario of 10,000 servers or more runs again with huge pages (src/cli/huge-pages.ts), unless
+// its file is not a regular one (a pipe, /dev/stdin: read here, it runs here).
+const regularOrPreset = (source) => {
+  try {
+    return statSync(source, { throwIfNoEntry: false })?.isFile() ?? true; // no such file: a preset's name
+  } catch {
+    return false;
+  }
+};
+Promise.all([import('../dist/cli/main.js'), import('../dist/cli/huge-pages.js')]).then(
+  ([cli, pages]) => {
+    const largePool = (servers, source) =>
+      pages.wantsHugePages(servers, pages.hostFacts(), !regularOrPreset(source)) ? pages.relaunchWithHugePages(process.env.GLIBC_TUNABLES) : null;
+    return cli.main(process.argv.slice(2), undefined, { largePool }).then((code) => { process.exitCode = code; });
+  },
   (error) => {
     if (error && error.code === 'ERR_MODULE_NOT_FOUND') {
       console.error('lbsim: dist/ is missing; run `npm install` (or `npm run build`) in the package first.');

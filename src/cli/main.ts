@@ -46,6 +46,7 @@ import { progressBar } from './progress.js';
 import { forEachSimulation, WorkerThreadError } from '../experiment/run-pool.js';
 import { importModules } from '../experiment/modules.js';
 import { mergeCommand, MERGE_HELP } from './merge-command.js';
+import { serversIn } from './huge-pages.js';
 
 export const USAGE = `lbsim — discrete-event simulation of load balancers
 
@@ -128,9 +129,19 @@ const defaultIo: Io = {
   progress: Boolean(process.stderr.isTTY),
 };
 
-export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+/**
+ * What the process running the command offers beyond its streams (bin/lbsim.js gives it; a
+ * program calling `main` need not). `largePool`: told the servers of a scenario about to run and
+ * where it came from (file or preset name) before anything is printed; returns an exit code when
+ * it ran the command elsewhere (huge-pages.ts: again, with huge pages), null to go on here.
+ */
+export interface CliHost {
+  largePool?(servers: number, source: string): number | null;
+}
+
+export async function main(argv: readonly string[], io: Io = defaultIo, host: CliHost = {}): Promise<number> {
   try {
-    return await command(argv, io);
+    return await command(argv, io, host);
   } catch (e) {
     if (e instanceof ScenarioError || e instanceof UsageError || e instanceof SimulationStalledError) {
       io.err(`lbsim: ${e.message}\n${e instanceof UsageError ? "Run 'lbsim --help' for usage.\n" : ''}`);
@@ -145,7 +156,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   }
 }
 
-function command(argv: readonly string[], io: Io): number | Promise<number> {
+function command(argv: readonly string[], io: Io, host: CliHost): number | Promise<number> {
   const [cmd, ...rest] = argv;
   switch (cmd) {
     case undefined:
@@ -175,18 +186,18 @@ function command(argv: readonly string[], io: Io): number | Promise<number> {
         io.out(`${line ? `${line.trim()}\n\n` : ''}${COMMAND_HELP[cmd]}\n\nRun 'lbsim --help' for every command.\n`);
         return 0;
       }
-      return subcommand(cmd, rest, io);
+      return subcommand(cmd, rest, io, host);
     default:
       throw new UsageError(`unknown command ${JSON.stringify(cmd)} (commands: run, compare, sweep, merge, list, validate, diagram, preset, schema)`);
   }
 }
 
-function subcommand(cmd: string, rest: readonly string[], io: Io): number | Promise<number> {
+function subcommand(cmd: string, rest: readonly string[], io: Io, host: CliHost): number | Promise<number> {
   switch (cmd) {
     case 'run':
-      return run(rest, io);
+      return run(rest, io, host);
     case 'compare':
-      return compareCommand(rest, io);
+      return compareCommand(rest, io, host);
     case 'sweep':
       return sweepCommand(rest, io);
     case 'merge':
@@ -221,11 +232,14 @@ function format(values: Flags): 'json' | 'csv' | 'table' {
   return values.json ? 'json' : values.csv ? 'csv' : 'table';
 }
 
-async function run(args: readonly string[], io: Io): Promise<number> {
+async function run(args: readonly string[], io: Io, host: CliHost): Promise<number> {
   const { values, positionals } = options(args, { balancer: 'string', requests: 'string', seed: 'string', json: 'boolean', csv: 'boolean', timeseries: 'string', plot: 'string', 'per-server': 'boolean' });
   const out = format(values);
   const plot = plotFlag(str(values.plot));
-  const scenario = scenarioArg(onePositional(positionals, 'scenario file or preset name'));
+  const file = onePositional(positionals, 'scenario file or preset name');
+  const scenario = scenarioArg(file);
+  const relaunched = host.largePool?.(serversIn(scenario), file) ?? null;
+  if (relaunched !== null) return relaunched;
   const flag = str(values.balancer);
   const target = flag === undefined ? undefined : serviceChoice(flag.trim(), scenario, '--balancer');
   const balancer = target?.service === undefined ? target?.choice : undefined;
@@ -252,7 +266,7 @@ async function run(args: readonly string[], io: Io): Promise<number> {
   return plot === undefined || (await writePlot(plot, runChart(summary), io)) ? 0 : 1;
 }
 
-async function compareCommand(args: readonly string[], io: Io): Promise<number> {
+async function compareCommand(args: readonly string[], io: Io, host: CliHost): Promise<number> {
   const { values, positionals } = options(args, {
     balancers: 'string', seeds: 'string', requests: 'string', json: 'boolean', csv: 'boolean', aggregate: 'boolean', workers: 'string', require: 'strings',
   });
@@ -263,6 +277,8 @@ async function compareCommand(args: readonly string[], io: Io): Promise<number> 
   await importModules(modules);
   const file = onePositional(positionals, 'scenario file or preset name');
   const scenario = scenarioArg(file);
+  const relaunched = host.largePool?.(serversIn(scenario), file) ?? null;
+  if (relaunched !== null) return relaunched;
   const targets = str(values.balancers)?.split(',').map((item) => serviceChoice(item.trim(), scenario, '--balancers'));
   const service = targets?.[0]?.service;
   if (targets?.some((t) => t.service !== service)) throw new ScenarioError('--balancers', str(values.balancers), 'policies for one service at a time: all of the form svc=policy for the same svc, or none');
