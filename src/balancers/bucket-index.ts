@@ -122,14 +122,19 @@ export class BucketIndex {
   private readonly bits: Int32Array;
   /** Members per bucket and group: per[b · groupStride + g] (a bucket's counts in id order, for select). */
   private readonly per: Uint8Array;
-  /** Members per bucket and chunk of CHUNK groups: mid[b · chunks + c]. */
+  /** `per` four groups at a time (select sums a word's bytes). */
+  private readonly per4: Uint32Array;
+  /** Members per bucket and chunk of CHUNK groups: mid[b · chunkStride + c]. */
   private readonly mid: Uint16Array;
+  /** `mid` two chunks at a time. */
+  private readonly mid2: Uint32Array;
   /** Members per bucket and block of CHUNK chunks, top[b · blocks + t]: kept only when blocks > 1. */
   private readonly top: Int32Array;
   /** Members per bucket. */
   private readonly count = new Int32Array(WIDTH);
   private readonly groupStride: number;
-  private readonly chunks: number;
+  /** Chunks per bucket, rounded up to even (a bucket's counts start a word of `mid2`). */
+  private readonly chunkStride: number;
   private readonly blocks: number;
   private lo = 0;
   private min = ABSENT;
@@ -144,8 +149,10 @@ export class BucketIndex {
     this.bits = new Int32Array(groups * WIDTH);
     this.groupStride = chunks * CHUNK; // each bucket's counts start a chunk of CHUNK bytes
     this.per = new Uint8Array(WIDTH * this.groupStride);
-    this.chunks = chunks;
-    this.mid = new Uint16Array(WIDTH * chunks);
+    this.per4 = new Uint32Array(this.per.buffer);
+    this.chunkStride = chunks + (chunks & 1);
+    this.mid = new Uint16Array(WIDTH * this.chunkStride);
+    this.mid2 = new Uint32Array(this.mid.buffer);
     this.blocks = blocks;
     this.top = new Int32Array(blocks > 1 ? WIDTH * blocks : 0);
     this.low = below > 0 ? new RankedBits(size) : null;
@@ -182,10 +189,31 @@ export class BucketIndex {
 
   /** Sets server `s`'s key (a whole count, or +Infinity). */
   set(s: number, k: number): void {
-    const v = k === Infinity ? ABSENT : k, lo = this.lo, bits = this.bits, base = (s >>> 5) * WIDTH, bit = 1 << (s & 31);
-    // The old key: from the bucket holding s (tried first: one below and one above the new key, as
-    // a count moves by ±1), else, s being outside the window, from `keys`.
-    const b = v - lo; // the new key's bucket when 0 ≤ b < WIDTH
+    const v = k === Infinity ? ABSENT : k | 0, b = v - this.lo; // the new key's bucket when 0 ≤ b < WIDTH
+    if (b >= 0 && b < WIDTH && this.low === null) {
+      // The common case, kept small (V8 inlines it): a key in the window that does not change (a
+      // fleet's instances sharing an index are each told of one change) or moves by ±1.
+      const bits = this.bits, i = (s >>> 5) * WIDTH + b, bit = 1 << (s & 31);
+      if ((bits[i] & bit) !== 0) return;
+      const ob = b > 0 && (bits[i - 1] & bit) !== 0 ? b - 1 : b < WIDTH - 1 && (bits[i + 1] & bit) !== 0 ? b + 1 : -1;
+      if (ob >= 0) {
+        this.remove(s, ob);
+        this.add(s, b);
+        if (v < this.min) this.min = v;
+        else if (ob + this.lo === this.min && this.count[ob] === 0) this.advance();
+        return;
+      }
+    }
+    this.move(s, v);
+  }
+
+  /** `set` in general: any key, in or out of the window, and the servers below `below`. */
+  private move(s: number, v: number): void {
+    const lo = this.lo, bits = this.bits, base = (s >>> 5) * WIDTH, bit = 1 << (s & 31);
+    // The old key: from the bucket holding s (tried first: the new key's, then one below and one
+    // above, as a count moves by ±1), else, s being outside the window, from `keys`.
+    const b = v - lo;
+    if (b >= 0 && b < WIDTH && (bits[base + b] & bit) !== 0) return;
     let ob = b - 1;
     if (!(b > 0 && b <= WIDTH && (bits[base + ob] & bit) !== 0)) {
       ob = b + 1;
@@ -216,7 +244,7 @@ export class BucketIndex {
     const g = s >>> 5;
     this.bits[g * WIDTH + b] |= 1 << (s & 31);
     this.per[b * this.groupStride + g]++;
-    this.mid[b * this.chunks + (g >>> CHUNK_BITS)]++;
+    this.mid[b * this.chunkStride + (g >>> CHUNK_BITS)]++;
     if (this.blocks > 1) this.top[b * this.blocks + (g >>> (2 * CHUNK_BITS))]++;
     this.count[b]++;
   }
@@ -225,24 +253,32 @@ export class BucketIndex {
     const g = s >>> 5;
     this.bits[g * WIDTH + b] &= ~(1 << (s & 31));
     this.per[b * this.groupStride + g]--;
-    this.mid[b * this.chunks + (g >>> CHUNK_BITS)]--;
+    this.mid[b * this.chunkStride + (g >>> CHUNK_BITS)]--;
     if (this.blocks > 1) this.top[b * this.blocks + (g >>> (2 * CHUNK_BITS))]--;
     this.count[b]--;
   }
 
   /** The k-th member (0-based) of bucket `b` in id order; k < count[b]. */
   private select(b: number, k: number): number {
-    const per = this.per, mid = this.mid, chunks = this.chunks;
-    let c = b * chunks;
+    const cs = this.chunkStride;
+    let c = b * cs;
     if (this.blocks > 1) {
       const top = this.top;
       let t = b * this.blocks;
       while (k >= top[t]) k -= top[t++];
       c += (t - b * this.blocks) * CHUNK;
     }
-    while (k >= mid[c]) k -= mid[c++];
-    const stride = this.groupStride;
-    let i = b * stride + (c - b * chunks) * CHUNK;
+    // The chunk: two counts at a time, then one; the group: four counts at a time (the sum of a
+    // word's bytes, each ≤ 32, is its top byte times 0x01010101), then one by one.
+    const mid = this.mid, mid2 = this.mid2;
+    let p = c >>> 1;
+    for (let x = mid2[p]; k >= (x & 0xffff) + (x >>> 16); x = mid2[++p]) k -= (x & 0xffff) + (x >>> 16);
+    c = p << 1;
+    if (k >= mid[c]) k -= mid[c++];
+    const per = this.per, per4 = this.per4, stride = this.groupStride;
+    let q = (b * stride + (c - b * cs) * CHUNK) >>> 2;
+    for (let x = Math.imul(per4[q], 0x01010101) >>> 24; k >= x; x = Math.imul(per4[++q], 0x01010101) >>> 24) k -= x;
+    let i = q << 2;
     while (k >= per[i]) k -= per[i++];
     const g = i - b * stride;
     let x = this.bits[g * WIDTH + b];
