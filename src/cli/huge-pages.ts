@@ -44,9 +44,10 @@ export function wantsHugePages(servers: number, host: HostFacts, fromStdin: bool
   return m !== null && (Number(m[1]) > 2 || (Number(m[1]) === 2 && Number(m[2]) >= 35));
 }
 
-/** This process's facts. */
+/** This process's facts (the C library's version from a diagnostic report: ~30 ms, so asked only for large pools on Linux). */
 export function hostFacts(): HostFacts {
-  const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
+  const report = process.platform === 'linux' ? process.report?.getReport() : undefined;
+  const header = (report as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
   return { platform: process.platform, tunables: process.env.GLIBC_TUNABLES, glibc: header?.glibcVersionRuntime };
 }
 
