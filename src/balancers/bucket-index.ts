@@ -116,10 +116,14 @@ export class BucketIndex {
   private readonly keys: Int32Array;
   /**
    * The members of each key v in [lo, lo + WIDTH), as bits: group g of 32 ids (g = s >> 5) keeps the
-   * words of all WIDTH buckets side by side, bits[g · WIDTH + v − lo] (bit s & 31), so
-   * a move between buckets, and finding which bucket a server is in, stay within one 128-byte block.
+   * words of buckets 0 … 15 side by side in one 64-byte line (bits[16g + b]), and those of 16 … 31 in
+   * another half of the array (bits[half + 16g + b − 16]), so a move between buckets, and finding
+   * which bucket a server is in, stay within one line, and the lines of the hot buckets (lo + 8 …)
+   * are contiguous (not every other line, which would use half of the cache's sets).
    */
   private readonly bits: Int32Array;
+  /** Words per half of the buckets (16 · groups): bits of buckets 16 … 31 start here. */
+  private readonly half: number;
   /** Members per bucket and group: per[b · groupStride + g] (a bucket's counts in id order, for select). */
   private readonly per: Uint8Array;
   /** `per` four groups at a time (select sums a word's bytes). */
@@ -147,6 +151,7 @@ export class BucketIndex {
     const groups = Math.ceil(size / 32), chunks = Math.ceil(groups / CHUNK), blocks = Math.ceil(chunks / CHUNK);
     this.keys = new Int32Array(size).fill(ABSENT);
     this.bits = new Int32Array(groups * WIDTH);
+    this.half = groups * (WIDTH / 2);
     this.groupStride = chunks * CHUNK; // each bucket's counts start a chunk of CHUNK bytes
     this.per = new Uint8Array(WIDTH * this.groupStride);
     this.per4 = new Uint32Array(this.per.buffer);
@@ -158,10 +163,15 @@ export class BucketIndex {
     this.low = below > 0 ? new RankedBits(size) : null;
   }
 
+  /** Where group g's word of bucket b is. */
+  private at(g: number, b: number): number {
+    return (b >>> 4) * this.half + (g << 4) + (b & 15);
+  }
+
   /** The bucket holding server `s` (its bit), or -1 when `s` is outside the window. */
   private bucketOf(s: number): number {
-    const bits = this.bits, base = (s >>> 5) * WIDTH, bit = 1 << (s & 31);
-    for (let b = 0; b < WIDTH; b++) if ((bits[base + b] & bit) !== 0) return b;
+    const bits = this.bits, g = s >>> 5, bit = 1 << (s & 31);
+    for (let b = 0; b < WIDTH; b++) if ((bits[this.at(g, b)] & bit) !== 0) return b;
     return -1;
   }
 
@@ -193,9 +203,9 @@ export class BucketIndex {
     if (b >= 0 && b < WIDTH && this.low === null) {
       // The common case, kept small (V8 inlines it): a key in the window that does not change (a
       // fleet's instances sharing an index are each told of one change) or moves by ±1.
-      const bits = this.bits, i = (s >>> 5) * WIDTH + b, bit = 1 << (s & 31);
-      if ((bits[i] & bit) !== 0) return;
-      const ob = b > 0 && (bits[i - 1] & bit) !== 0 ? b - 1 : b < WIDTH - 1 && (bits[i + 1] & bit) !== 0 ? b + 1 : -1;
+      const bits = this.bits, g = s >>> 5, bit = 1 << (s & 31);
+      if ((bits[this.at(g, b)] & bit) !== 0) return;
+      const ob = b > 0 && (bits[this.at(g, b - 1)] & bit) !== 0 ? b - 1 : b < WIDTH - 1 && (bits[this.at(g, b + 1)] & bit) !== 0 ? b + 1 : -1;
       if (ob >= 0) {
         this.remove(s, ob);
         this.add(s, b);
@@ -209,15 +219,15 @@ export class BucketIndex {
 
   /** `set` in general: any key, in or out of the window, and the servers below `below`. */
   private move(s: number, v: number): void {
-    const lo = this.lo, bits = this.bits, base = (s >>> 5) * WIDTH, bit = 1 << (s & 31);
+    const lo = this.lo, bits = this.bits, g = s >>> 5, bit = 1 << (s & 31);
     // The old key: from the bucket holding s (tried first: the new key's, then one below and one
     // above, as a count moves by ±1), else, s being outside the window, from `keys`.
     const b = v - lo;
-    if (b >= 0 && b < WIDTH && (bits[base + b] & bit) !== 0) return;
+    if (b >= 0 && b < WIDTH && (bits[this.at(g, b)] & bit) !== 0) return;
     let ob = b - 1;
-    if (!(b > 0 && b <= WIDTH && (bits[base + ob] & bit) !== 0)) {
+    if (!(b > 0 && b <= WIDTH && (bits[this.at(g, ob)] & bit) !== 0)) {
       ob = b + 1;
-      if (!(b >= -1 && b < WIDTH - 1 && (bits[base + ob] & bit) !== 0)) ob = this.bucketOf(s);
+      if (!(b >= -1 && b < WIDTH - 1 && (bits[this.at(g, ob)] & bit) !== 0)) ob = this.bucketOf(s);
     }
     const old = ob < 0 ? this.keys[s] : lo + ob;
     if (old === v) return;
@@ -242,7 +252,7 @@ export class BucketIndex {
 
   private add(s: number, b: number): void {
     const g = s >>> 5;
-    this.bits[g * WIDTH + b] |= 1 << (s & 31);
+    this.bits[this.at(g, b)] |= 1 << (s & 31);
     this.per[b * this.groupStride + g]++;
     this.mid[b * this.chunkStride + (g >>> CHUNK_BITS)]++;
     if (this.blocks > 1) this.top[b * this.blocks + (g >>> (2 * CHUNK_BITS))]++;
@@ -251,7 +261,7 @@ export class BucketIndex {
 
   private remove(s: number, b: number): void {
     const g = s >>> 5;
-    this.bits[g * WIDTH + b] &= ~(1 << (s & 31));
+    this.bits[this.at(g, b)] &= ~(1 << (s & 31));
     this.per[b * this.groupStride + g]--;
     this.mid[b * this.chunkStride + (g >>> CHUNK_BITS)]--;
     if (this.blocks > 1) this.top[b * this.blocks + (g >>> (2 * CHUNK_BITS))]--;
@@ -281,7 +291,7 @@ export class BucketIndex {
     let i = q << 2;
     while (k >= per[i]) k -= per[i++];
     const g = i - b * stride;
-    let x = this.bits[g * WIDTH + b];
+    let x = this.bits[this.at(g, b)];
     while (k-- > 0) x &= x - 1; // drop the k lowest members of the word
     return (g << 5) | (31 - Math.clz32(x & -x));
   }
@@ -310,7 +320,7 @@ export class BucketIndex {
       if (this.count[b] === 0) continue;
       const k = lo + b;
       for (let g = 0; g < groups; g++) {
-        for (let x = bits[g * WIDTH + b]; x !== 0; x &= x - 1) keys[(g << 5) | (31 - Math.clz32(x & -x))] = k;
+        for (let x = bits[this.at(g, b)]; x !== 0; x &= x - 1) keys[(g << 5) | (31 - Math.clz32(x & -x))] = k;
       }
     }
   }
