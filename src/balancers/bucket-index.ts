@@ -2,21 +2,13 @@
  * BucketIndex: the same questions as `MinIndex` (the minimum, its ties, the k-th tied server in id
  * order, the lowest id below a bound) for keys that are whole counts (0 ≤ k < 2^31 − 1, or
  * +Infinity for a server that may not be chosen) moving mostly by ±1: open requests, queue
- * lengths. A bucket queue: the servers are grouped by key, each key in a window of 32 values
- * starting at most 8 below the minimum being a bucket (a set of ids as bits, with its member
- * counts per 32, 2,048 and 131,072 ids for the k-th member). A change of key moves one bit between
- * two buckets (O(1)); the minimum moves to the next non-empty bucket when its own empties (O(1)
- * when keys move by ±1). Keys outside the window are not grouped; when the minimum leaves it (or,
- * emptying, finds nothing above it in the window) the window is re-placed by one pass over the
- * keys, O(n), as rare as the minimum moving 9 down or 24 up. Memory ~9 bytes per server.
- *
- * Laid out for large pools, where each distinct cache line a change touches is likely a miss: the
- * 32 buckets' bit words of one group of 32 ids lie side by side (a move by ±1 and the search for
- * the bucket a server is in touch one line), and a server's key is stored apart only while it is
- * outside the window (a change inside it does not touch the key array). At 100,000 servers a
- * change by ±1 touches 6 lines of the index (the group's bits; the two buckets' counts per 32 and
- * per 2,048 ids and the totals, all small and mostly in cache) where a RankedBits per bucket and
- * a key array touched 9 (the key, and each bucket's word and three counts).
+ * lengths. A bucket queue: the servers are grouped by key, and each key in a window of 32 values
+ * starting at most 8 below the minimum has its members as a `RankedBits` set. A change of key
+ * moves one bit between two buckets (O(1)); the minimum moves to the next non-empty bucket when
+ * its own empties (O(1) when keys move by ±1). Keys outside the window are not grouped; when the
+ * minimum leaves it (or, emptying, finds nothing above it in the window) the window is re-placed
+ * by one pass over the keys, O(n), as rare as the minimum moving 9 down or 24 up. Memory ~9 bytes
+ * per server (the keys, and 32 bit sets with their counts).
  *
  * Every answer equals MinIndex's for the same keys, and `pick` consumes the stream as it does (one
  * draw when t > 1 servers tie at the minimum: the ⌊u·t⌋-th of them in id order), so a policy may
@@ -26,12 +18,10 @@ import type { Rng } from '../random/rng.js';
 
 /** A key that is absent (+Infinity outside): above every count. */
 const ABSENT = 0x7fffffff;
-/** Keys grouped: the window's width (bucket of key v: v − lo). */
+/** Keys grouped: the window's width (a power of two; bucket of key v: v & (WIDTH − 1)). */
 const WIDTH = 32;
 /** On re-placing, the window starts this far below the minimum (or at 0). */
 const BELOW = 8;
-/** Fan-out of a bucket's counts: groups (of 32 ids) per chunk, chunks per block (2^CHUNK_BITS). */
-const CHUNK_BITS = 6, CHUNK = 1 << CHUNK_BITS;
 
 /**
  * A set of ids 0 .. size − 1 as bits (id s: bit s & 31 of word s >> 5) with member counts per
@@ -108,38 +98,9 @@ export class RankedBits {
 
 export class BucketIndex {
   readonly size: number;
-  /**
-   * The key of each server OUTSIDE the window (ABSENT included); a server in the window has its
-   * key in its bucket (its bit), and its entry here is stale. A change inside the window so never
-   * reads or writes this array, whose line is one more cache miss per change in a large pool.
-   */
   private readonly keys: Int32Array;
-  /**
-   * The members of each key v in [lo, lo + WIDTH), as bits: group g of 32 ids (g = s >> 5) keeps the
-   * words of buckets 0 … 15 side by side in one 64-byte line (bits[16g + b]), and those of 16 … 31 in
-   * another half of the array (bits[half + 16g + b − 16]), so a move between buckets, and finding
-   * which bucket a server is in, stay within one line, and the lines of the hot buckets (lo + 8 …)
-   * are contiguous (not every other line, which would use half of the cache's sets).
-   */
-  private readonly bits: Int32Array;
-  /** Words per half of the buckets (16 · groups): bits of buckets 16 … 31 start here. */
-  private readonly half: number;
-  /** Members per bucket and group: per[b · groupStride + g] (a bucket's counts in id order, for select). */
-  private readonly per: Uint8Array;
-  /** `per` four groups at a time (select sums a word's bytes). */
-  private readonly per4: Uint32Array;
-  /** Members per bucket and chunk of CHUNK groups: mid[b · chunkStride + c]. */
-  private readonly mid: Uint16Array;
-  /** `mid` two chunks at a time. */
-  private readonly mid2: Uint32Array;
-  /** Members per bucket and block of CHUNK chunks, top[b · blocks + t]: kept only when blocks > 1. */
-  private readonly top: Int32Array;
-  /** Members per bucket. */
-  private readonly count = new Int32Array(WIDTH);
-  private readonly groupStride: number;
-  /** Chunks per bucket, rounded up to even (a bucket's counts start a word of `mid2`). */
-  private readonly chunkStride: number;
-  private readonly blocks: number;
+  /** The members of each key v in [lo, lo + WIDTH), at buckets[v & (WIDTH − 1)]. */
+  private readonly buckets: RankedBits[] = [];
   private lo = 0;
   private min = ABSENT;
   /** The servers with a key below `below` (when below > 0), for `firstBelow`. */
@@ -148,36 +109,14 @@ export class BucketIndex {
   /** `below` > 0: `firstBelow()` answers for that bound (kept as keys cross it). */
   constructor(size: number, private readonly below = 0) {
     this.size = size;
-    const groups = Math.ceil(size / 32), chunks = Math.ceil(groups / CHUNK), blocks = Math.ceil(chunks / CHUNK);
     this.keys = new Int32Array(size).fill(ABSENT);
-    this.bits = new Int32Array(groups * WIDTH);
-    this.half = groups * (WIDTH / 2);
-    this.groupStride = chunks * CHUNK; // each bucket's counts start a chunk of CHUNK bytes
-    this.per = new Uint8Array(WIDTH * this.groupStride);
-    this.per4 = new Uint32Array(this.per.buffer);
-    this.chunkStride = chunks + (chunks & 1);
-    this.mid = new Uint16Array(WIDTH * this.chunkStride);
-    this.mid2 = new Uint32Array(this.mid.buffer);
-    this.blocks = blocks;
-    this.top = new Int32Array(blocks > 1 ? WIDTH * blocks : 0);
+    for (let b = 0; b < WIDTH; b++) this.buckets.push(new RankedBits(size));
     this.low = below > 0 ? new RankedBits(size) : null;
-  }
-
-  /** Where group g's word of bucket b is. */
-  private at(g: number, b: number): number {
-    return (b >>> 4) * this.half + (g << 4) + (b & 15);
-  }
-
-  /** The bucket holding server `s` (its bit), or -1 when `s` is outside the window. */
-  private bucketOf(s: number): number {
-    const bits = this.bits, g = s >>> 5, bit = 1 << (s & 31);
-    for (let b = 0; b < WIDTH; b++) if ((bits[this.at(g, b)] & bit) !== 0) return b;
-    return -1;
   }
 
   /** The key of server `s` (+Infinity when it may not be chosen). */
   key(s: number): number {
-    const b = this.bucketOf(s), k = b < 0 ? this.keys[s] : this.lo + b;
+    const k = this.keys[s];
     return k === ABSENT ? Infinity : k;
   }
 
@@ -199,41 +138,12 @@ export class BucketIndex {
 
   /** Sets server `s`'s key (a whole count, or +Infinity). */
   set(s: number, k: number): void {
-    const v = k === Infinity ? ABSENT : k | 0, b = v - this.lo; // the new key's bucket when 0 ≤ b < WIDTH
-    if (b >= 0 && b < WIDTH && this.low === null) {
-      // The common case, kept small (V8 inlines it): a key in the window that does not change (a
-      // fleet's instances sharing an index are each told of one change) or moves by ±1.
-      const bits = this.bits, g = s >>> 5, bit = 1 << (s & 31);
-      if ((bits[this.at(g, b)] & bit) !== 0) return;
-      const ob = b > 0 && (bits[this.at(g, b - 1)] & bit) !== 0 ? b - 1 : b < WIDTH - 1 && (bits[this.at(g, b + 1)] & bit) !== 0 ? b + 1 : -1;
-      if (ob >= 0) {
-        this.remove(s, ob);
-        this.add(s, b);
-        if (v < this.min) this.min = v;
-        else if (ob + this.lo === this.min && this.count[ob] === 0) this.advance();
-        return;
-      }
-    }
-    this.move(s, v);
-  }
-
-  /** `set` in general: any key, in or out of the window, and the servers below `below`. */
-  private move(s: number, v: number): void {
-    const lo = this.lo, bits = this.bits, g = s >>> 5, bit = 1 << (s & 31);
-    // The old key: from the bucket holding s (tried first: the new key's, then one below and one
-    // above, as a count moves by ±1), else, s being outside the window, from `keys`.
-    const b = v - lo;
-    if (b >= 0 && b < WIDTH && (bits[this.at(g, b)] & bit) !== 0) return;
-    let ob = b - 1;
-    if (!(b > 0 && b <= WIDTH && (bits[this.at(g, ob)] & bit) !== 0)) {
-      ob = b + 1;
-      if (!(b >= -1 && b < WIDTH - 1 && (bits[this.at(g, ob)] & bit) !== 0)) ob = this.bucketOf(s);
-    }
-    const old = ob < 0 ? this.keys[s] : lo + ob;
+    const keys = this.keys, v = k === Infinity ? ABSENT : k, old = keys[s];
     if (old === v) return;
-    if (ob >= 0) this.remove(s, ob);
-    if (b >= 0 && b < WIDTH) this.add(s, b);
-    else this.keys[s] = v;
+    keys[s] = v;
+    const lo = this.lo, buckets = this.buckets;
+    if (old >= lo && old - lo < WIDTH) buckets[old & (WIDTH - 1)].remove(s);
+    if (v >= lo && v - lo < WIDTH) buckets[v & (WIDTH - 1)].add(s);
     const low = this.low;
     if (low !== null && (old < this.below) !== (v < this.below)) {
       if (v < this.below) low.add(s);
@@ -241,71 +151,21 @@ export class BucketIndex {
     }
     if (v < this.min) {
       this.min = v;
-      if (b < 0 || b >= WIDTH) {
-        this.release();
-        this.place();
-      }
-    } else if (old === this.min && this.count[old - lo] === 0) {
+      if (v < lo || v - lo >= WIDTH) this.place();
+    } else if (old === this.min && buckets[old & (WIDTH - 1)].count === 0) {
       this.advance();
     }
   }
 
-  private add(s: number, b: number): void {
-    const g = s >>> 5;
-    this.bits[this.at(g, b)] |= 1 << (s & 31);
-    this.per[b * this.groupStride + g]++;
-    this.mid[b * this.chunkStride + (g >>> CHUNK_BITS)]++;
-    if (this.blocks > 1) this.top[b * this.blocks + (g >>> (2 * CHUNK_BITS))]++;
-    this.count[b]++;
-  }
-
-  private remove(s: number, b: number): void {
-    const g = s >>> 5;
-    this.bits[this.at(g, b)] &= ~(1 << (s & 31));
-    this.per[b * this.groupStride + g]--;
-    this.mid[b * this.chunkStride + (g >>> CHUNK_BITS)]--;
-    if (this.blocks > 1) this.top[b * this.blocks + (g >>> (2 * CHUNK_BITS))]--;
-    this.count[b]--;
-  }
-
-  /** The k-th member (0-based) of bucket `b` in id order; k < count[b]. */
-  private select(b: number, k: number): number {
-    const cs = this.chunkStride;
-    let c = b * cs;
-    if (this.blocks > 1) {
-      const top = this.top;
-      let t = b * this.blocks;
-      while (k >= top[t]) k -= top[t++];
-      c += (t - b * this.blocks) * CHUNK;
-    }
-    // The chunk: two counts at a time, then one; the group: four counts at a time (the sum of a
-    // word's bytes, each ≤ 32, is its top byte times 0x01010101), then one by one.
-    const mid = this.mid, mid2 = this.mid2;
-    let p = c >>> 1;
-    for (let x = mid2[p]; k >= (x & 0xffff) + (x >>> 16); x = mid2[++p]) k -= (x & 0xffff) + (x >>> 16);
-    c = p << 1;
-    if (k >= mid[c]) k -= mid[c++];
-    const per = this.per, per4 = this.per4, stride = this.groupStride;
-    let q = (b * stride + (c - b * cs) * CHUNK) >>> 2;
-    for (let x = Math.imul(per4[q], 0x01010101) >>> 24; k >= x; x = Math.imul(per4[++q], 0x01010101) >>> 24) k -= x;
-    let i = q << 2;
-    while (k >= per[i]) k -= per[i++];
-    const g = i - b * stride;
-    let x = this.bits[this.at(g, b)];
-    while (k-- > 0) x &= x - 1; // drop the k lowest members of the word
-    return (g << 5) | (31 - Math.clz32(x & -x));
-  }
-
   /** The minimum's bucket emptied: the next non-empty one in the window, else a pass over the keys. */
   private advance(): void {
-    const count = this.count, top = this.lo + WIDTH;
+    const buckets = this.buckets, top = this.lo + WIDTH;
     for (let v = this.min + 1; v < top; v++) {
-      if (count[v - this.lo] > 0) {
+      if (buckets[v & (WIDTH - 1)].count > 0) {
         this.min = v;
         return;
       }
     }
-    // The window is empty: every server is outside it, and `keys` holds every key.
     const keys = this.keys;
     let min = ABSENT;
     for (let s = 0; s < this.size; s++) if (keys[s] < min) min = keys[s];
@@ -313,32 +173,14 @@ export class BucketIndex {
     if (min !== ABSENT) this.place();
   }
 
-  /** Writes the keys of the servers in the window back into `keys` (before re-placing it): O(n). */
-  private release(): void {
-    const bits = this.bits, keys = this.keys, lo = this.lo, groups = bits.length / WIDTH;
-    for (let b = 0; b < WIDTH; b++) {
-      if (this.count[b] === 0) continue;
-      const k = lo + b;
-      for (let g = 0; g < groups; g++) {
-        for (let x = bits[this.at(g, b)]; x !== 0; x &= x - 1) keys[(g << 5) | (31 - Math.clz32(x & -x))] = k;
-      }
-    }
-  }
-
   /** Re-places the window at the minimum (BELOW under it) and regroups the keys in it: O(n). */
   private place(): void {
-    const lo = this.min === ABSENT ? 0 : Math.max(0, this.min - BELOW), keys = this.keys;
+    const lo = this.min === ABSENT ? 0 : Math.max(0, this.min - BELOW), keys = this.keys, buckets = this.buckets;
     this.lo = lo;
-    if (this.count.some((c) => c > 0)) {
-      this.bits.fill(0);
-      this.per.fill(0);
-      this.mid.fill(0);
-      this.top.fill(0);
-      this.count.fill(0);
-    }
+    for (const b of buckets) b.clear();
     for (let s = 0; s < this.size; s++) {
       const v = keys[s];
-      if (v >= lo && v - lo < WIDTH) this.add(s, v - lo);
+      if (v >= lo && v - lo < WIDTH) buckets[v & (WIDTH - 1)].add(s);
     }
   }
 
@@ -349,19 +191,19 @@ export class BucketIndex {
 
   /** How many servers hold the smallest key (0 when none may be chosen). */
   ties(): number {
-    return this.min === ABSENT ? 0 : this.count[this.min - this.lo];
+    return this.min === ABSENT ? 0 : this.buckets[this.min & (WIDTH - 1)].count;
   }
 
   /** The k-th (0-based, id order) server holding the smallest key; k < ties(). */
   nthMinimum(k: number): number {
-    return this.select(this.min - this.lo, k);
+    return this.buckets[this.min & (WIDTH - 1)].select(k);
   }
 
   /** A server with the smallest key, ties by one draw from `rng` (as MinIndex.pick), or -1. */
   pick(rng: Rng): number {
     if (this.min === ABSENT) return -1;
-    const b = this.min - this.lo, t = this.count[b];
-    return this.select(b, t === 1 ? 0 : Math.floor(rng.next() * t));
+    const bucket = this.buckets[this.min & (WIDTH - 1)], t = bucket.count;
+    return bucket.select(t === 1 ? 0 : Math.floor(rng.next() * t));
   }
 
   /** The lowest id whose key is below the constructor's `below`, or -1. */
