@@ -34,7 +34,7 @@ const regularOrPreset = (source) => {
 Promise.all([import('../dist/cli/main.js'), import('../dist/cli/huge-pages.js')]).then(
   ([cli, pages]) => {
     const largePool = (servers, source) =>
-      servers >= pages.HUGE_PAGES_FROM && pages.wantsHugePages(servers, pages.hostFacts(), !regularOrPreset(source))
+      pages.wantsHugePages(servers, pages.hostFacts, !regularOrPreset(source))
         ? pages.relaunchWithHugePages(process.env.GLIBC_TUNABLES)
         : null;
     return cli.main(process.argv.slice(2), undefined, { largePool }).then((code) => { process.exitCode = code; });

@@ -16,6 +16,7 @@
 import { spawnSync } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Scenario } from '../scenario/pool-scenario.js';
+import { hugetlbTunable } from '../model/aligned-buffer.js';
 
 /** Scenarios with this many servers or more (all services together) run on huge pages. */
 export const HUGE_PAGES_FROM = 10_000;
@@ -36,10 +37,15 @@ export interface HostFacts {
   glibc: string | undefined;
 }
 
-/** True when a scenario of `servers` servers should run again with huge pages on this host. */
-export function wantsHugePages(servers: number, host: HostFacts, fromStdin: boolean): boolean {
-  if (servers < HUGE_PAGES_FROM || fromStdin || host.platform !== 'linux') return false;
-  if ((host.tunables ?? '').split(':').some((t) => t.startsWith(`${TUNABLE}=`))) return false;
+/**
+ * True when a scenario of `servers` servers should run again with huge pages on this host.
+ * `facts`: the host's, or a function giving them, called only for a large pool (hostFacts reads a
+ * diagnostic report, ~30 ms).
+ */
+export function wantsHugePages(servers: number, facts: HostFacts | (() => HostFacts), fromStdin: boolean): boolean {
+  if (servers < HUGE_PAGES_FROM || fromStdin) return false;
+  const host = typeof facts === 'function' ? facts() : facts;
+  if (host.platform !== 'linux' || hugetlbTunable(host.tunables) !== undefined) return false;
   const m = /^(\d+)\.(\d+)/.exec(host.glibc ?? '');
   return m !== null && (Number(m[1]) > 2 || (Number(m[1]) === 2 && Number(m[2]) >= 35));
 }

@@ -23,9 +23,18 @@ const PAGE = 65_536, MAX_PAGES = 65_536;
 export type MemoryConstructor = new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
 const Memory = (globalThis as { WebAssembly?: { Memory?: MemoryConstructor } }).WebAssembly?.Memory ?? null;
 
-/** True when GLIBC_TUNABLES (as in `env`) turns glibc's huge pages on. */
+/** The value GLIBC_TUNABLES (colon-separated name=value) gives glibc.malloc.hugetlb (the last, as glibc reads them in order), or undefined. */
+export function hugetlbTunable(tunables: string | undefined): string | undefined {
+  const name = 'glibc.malloc.hugetlb=';
+  let value: string | undefined;
+  for (const t of (tunables ?? '').split(':')) if (t.startsWith(name)) value = t.slice(name.length);
+  return value;
+}
+
+/** True when GLIBC_TUNABLES (as in `env`) turns glibc's huge pages on (hugetlb 1: transparent, 2: reserved). */
 export function hugePagesOn(env: Record<string, string | undefined> | undefined): boolean {
-  return /(^|:)glibc\.malloc\.hugetlb=[12](:|$)/.test(env?.GLIBC_TUNABLES ?? '');
+  const value = hugetlbTunable(env?.GLIBC_TUNABLES);
+  return value === '1' || value === '2';
 }
 
 /** This process's environment where there is one (not in a browser). */
