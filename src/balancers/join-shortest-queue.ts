@@ -14,6 +14,7 @@ import { KeyedBucketIndex } from './bucket-index.js';
 import { INDEX_FROM } from './min-index.js';
 import { allEligible } from './eligible.js';
 import { policy, readOptions } from './options.js';
+import { sharedFor } from './shared.js';
 
 export const JSQ_TIES = ['random', 'lowest-id'] as const;
 const OPTIONS = { ties: { type: 'enum', values: JSQ_TIES, default: 'random' } } as const;
@@ -29,11 +30,7 @@ const indexes = new WeakMap<Int32Array, WeakMap<Uint8Array, KeyedBucketIndex>>()
  */
 export function sharedLoadIndex(ctx: BalancerContext): KeyedBucketIndex {
   const load = ctx.trueLoad, eligible = ctx.eligible;
-  let byEligible = indexes.get(load);
-  if (!byEligible) indexes.set(load, (byEligible = new WeakMap()));
-  let keyed = byEligible.get(eligible);
-  if (!keyed) byEligible.set(eligible, (keyed = new KeyedBucketIndex(ctx.size, (s) => (allEligible(ctx) || eligible[s] === 1 ? load[s] : Infinity))));
-  return keyed;
+  return sharedFor(indexes, load, eligible, () => new KeyedBucketIndex(ctx.size, (s) => (allEligible(ctx) || eligible[s] === 1 ? load[s] : Infinity)));
 }
 
 /** The same choices from a `BucketIndex` of the eligible servers' true loads (shared by a fleet: `sharedLoadIndex`). */

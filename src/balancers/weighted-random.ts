@@ -18,6 +18,7 @@ import type { BalancerContext, BalancerFactory } from './balancer.js';
 import { object } from '../input/check.js';
 import { policy } from './options.js';
 import { ChangedServers } from './changed-servers.js';
+import { sharedFor } from './shared.js';
 
 /** Whole-number sums stay exact in a double below this. */
 const EXACT = Number.MAX_SAFE_INTEGER;
@@ -163,11 +164,7 @@ const draws = new WeakMap<Float64Array, WeakMap<Uint8Array, SharedDraw>>();
 
 /** The SharedDraw of `ctx`'s weights and eligibility (made by the first instance over them). */
 export function sharedDraw(ctx: BalancerContext): SharedDraw {
-  let byEligible = draws.get(ctx.weights);
-  if (!byEligible) draws.set(ctx.weights, (byEligible = new WeakMap()));
-  let draw = byEligible.get(ctx.eligible);
-  if (!draw) byEligible.set(ctx.eligible, (draw = new SharedDraw(ctx)));
-  return draw;
+  return sharedFor(draws, ctx.weights, ctx.eligible, () => new SharedDraw(ctx));
 }
 
 export const createWeightedRandom: BalancerFactory = (ctx, options, path) => {
