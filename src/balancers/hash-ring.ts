@@ -7,6 +7,9 @@
  * Points are rebuilt over the eligible servers only, so the ring never holds an ineligible
  * server, and a server that leaves takes exactly its own points with it: no other key moves.
  * Replica counts depend on configured weights, never on eligibility, for the same reason.
+ * A lookup reads a table of the first point per range of hashes (about one point per range)
+ * and searches that range alone: O(1) expected where a binary search over a 100,000-point ring
+ * takes 17 dependent, mostly missed, reads.
  */
 import type { BalancerContext } from './balancer.js';
 import { hashKey, murmur2x32 } from './hash.js';
@@ -24,6 +27,12 @@ export class HashRing {
   /** Points each server has on the ring now (0 when ineligible): what an incremental rebuild compares. */
   private readonly placed: Int32Array;
   private built = false;
+  /**
+   * `first[b]`: the first point whose hash's top bits (hash >>> shift) are ≥ b, with
+   * first[buckets] = length: a lookup searches one bucket (about one point) instead of the ring.
+   */
+  private first = new Int32Array(3);
+  private shift = 31;
   /** Full rebuilds and incremental ones so far (for tests and benchmarks). */
   fullRebuilds = 0;
   incrementalRebuilds = 0;
@@ -63,7 +72,24 @@ export class HashRing {
     // Incremental when the new points are few beside the ring (sorting them is the cost).
     if (this.built && changedPoints * 8 <= total + 8) this.patch(ctx, total, changedPoints);
     else this.full(ctx, total);
+    this.bucket();
     this.built = true;
+  }
+
+  /** Fills `first` for the points placed: one bucket per point or so (2 to 2^20 buckets), O(ring + buckets). */
+  private bucket(): void {
+    const length = this.length, hashes = this.hashes;
+    let bits = 1;
+    while (bits < 20 && 1 << bits < length) bits++;
+    const buckets = 1 << bits, shift = 32 - bits;
+    if (this.first.length < buckets + 1) this.first = new Int32Array(buckets + 1);
+    const first = this.first;
+    for (let b = 0, i = 0; b < buckets; b++) {
+      while (i < length && hashes[i] >>> shift < b) i++;
+      first[b] = i;
+    }
+    first[buckets] = length;
+    this.shift = shift;
   }
 
   private ensure(total: number): void {
@@ -135,8 +161,8 @@ export class HashRing {
 
   /** Index of the first point clockwise from `key`'s hash; only when length > 0. */
   find(key: number): number {
-    const h = hashKey(key), hashes = this.hashes;
-    let lo = 0, hi = this.length;
+    const h = hashKey(key), hashes = this.hashes, b = h >>> this.shift;
+    let lo = this.first[b], hi = this.first[b + 1];
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (hashes[mid] < h) lo = mid + 1;
