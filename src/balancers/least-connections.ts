@@ -5,8 +5,8 @@
  * Ties: uniformly at random among the minima, by one draw per pick (none when the minimum is
  * unique): the ⌊u·t⌋-th of the t tied servers in id order.
  * From 32 servers the counts are kept in a `BucketIndex` (O(1) per change of count; a `MinIndex`,
- * O(log n), for the per-weight loads); smaller pools scan. All make the same choices from the
- * same draws.
+ * O(log n), for the per-weight loads while servers' weights differ); smaller pools scan. All make
+ * the same choices from the same draws.
  */
 import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
 import { KeyedBucketIndex } from './bucket-index.js';
@@ -48,13 +48,38 @@ export function scanLeastConnections(ctx: BalancerContext, weighted: boolean): B
   };
 }
 
-/** The same choices from an index of the eligible servers' loads (counts: BucketIndex; per weight: MinIndex). */
+/**
+ * The same choices from an index of the eligible servers' loads: counts in a BucketIndex; per
+ * weight in a MinIndex, except while every server of positive weight has the same weight w: then
+ * open/w orders and ties exactly as open does (weights ≤ 10⁶, counts are whole: distinct counts
+ * stay distinct and in order after the division), so the counts' BucketIndex gives the same
+ * choices in O(1) per change. A told weight that breaks the equality switches to the MinIndex
+ * (O(n), once); a rebuild of the whole pool checks again.
+ */
 export function indexedLeastConnections(ctx: BalancerContext, weighted: boolean): Balancer {
   const open = ctx.outstanding, w = ctx.weights, eligible = ctx.eligible;
-  const keyed = weighted
-    ? new KeyedMinIndex(ctx.size, (s) => (eligible[s] !== 1 || w[s] <= 0 ? Infinity : open[s] / w[s]))
-    : new KeyedBucketIndex(ctx.size, (s) => (allEligible(ctx) || eligible[s] === 1 ? open[s] : Infinity));
-  const index = keyed.index;
+  const counts = (): KeyedBucketIndex =>
+    new KeyedBucketIndex(ctx.size, weighted
+      ? (s) => (eligible[s] !== 1 || w[s] <= 0 ? Infinity : open[s])
+      : (s) => (allEligible(ctx) || eligible[s] === 1 ? open[s] : Infinity));
+  const perWeight = (): KeyedMinIndex => new KeyedMinIndex(ctx.size, (s) => (eligible[s] !== 1 || w[s] <= 0 ? Infinity : open[s] / w[s]));
+  /** The weight every server of positive weight has (NaN: none has one), or -1 when they differ. */
+  const common = (): number => {
+    let c = NaN;
+    for (let s = 0; s < ctx.size; s++) {
+      if (!(w[s] > 0) || w[s] === c) continue;
+      if (c === c) return -1;
+      c = w[s];
+    }
+    return c;
+  };
+  let weight = weighted ? common() : NaN;
+  let keyed: KeyedBucketIndex | KeyedMinIndex = weight === -1 ? perWeight() : counts();
+  let index = keyed.index;
+  const switchTo = (next: KeyedBucketIndex | KeyedMinIndex): void => {
+    keyed = next;
+    index = next.index;
+  };
   return {
     pick() {
       const s = index.pick(ctx.rng);
@@ -62,7 +87,17 @@ export function indexedLeastConnections(ctx: BalancerContext, weighted: boolean)
       keyed.rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
       return index.pick(ctx.rng);
     },
-    rebuild: (s = -1) => keyed.changed(s), // one server's key when told which changed
+    rebuild(s = -1) {
+      if (weighted && s < 0) {
+        const was = weight;
+        weight = common();
+        if ((was === -1) !== (weight === -1)) return switchTo(weight === -1 ? perWeight() : counts());
+      } else if (weighted && weight !== -1 && w[s] > 0 && w[s] !== weight) {
+        if (weight === weight) return switchTo(perWeight()); // a second weight: per weight from now on
+        weight = w[s]; // the first server of positive weight
+      }
+      keyed.changed(s); // one server's key when told which changed
+    },
     outstandingChanged: (s) => keyed.changed(s),
   };
 }
