@@ -15,6 +15,9 @@
 // CPU seconds (old full scans at 10,000 and 100,000 servers), never fewer than 5,000. Before and after alternate run by run; the
 // table gives the median of `--repeat` and the spread (min–max).
 //
+// A policy "name:option" sets that boolean option (least-connections:weighted); a suffix "@mixed"
+// gives the servers weights 1, 2, 3 and 4 in equal shares (least-connections:weighted@mixed).
+//
 // --huge-pages: `on` runs pools of 10,000 servers or more with GLIBC_TUNABLES=glibc.malloc.hugetlb=1,
 // as the lbsim command runs them (src/cli/huge-pages.ts; the library then takes row buffers malloc
 // puts on 2 MB pages); `both` runs each build both ways (rows "<build>" and "<build>+huge");
@@ -52,10 +55,12 @@ for (let i = 0; i < args.length; i++) {
 /** In the child: one run, one JSON line. */
 async function child({ dist, policy, n, requests, fleet, refreshMs }) {
   const { simulate, createModel } = await import(path.join(dist, 'index.js'));
-  const [name, option] = policy.split(':');
+  // "name:option" sets a boolean option; "@mixed": weights 1, 2, 3, 4 in equal shares (else all 1).
+  const [spec, weights] = policy.split('@');
+  const [name, option] = spec.split(':');
   const keyed = name === 'bounded-load-hash' || name === 'ring-hash' || name === 'maglev';
   const input = {
-    seed: 1, stop: { requests }, servers: [{ count: n }],
+    seed: 1, stop: { requests }, servers: weights === 'mixed' ? [1, 2, 3, 4].map((weight, i) => ({ count: Math.floor((n + 3 - i) / 4), weight })) : [{ count: n }],
     arrivals: { process: 'poisson', ratePerSec: 0.9 * n * 100 }, service: { dist: 'exponential', meanMs: 10 },
     balancer: { name, ...(option ? { [option]: true } : {}) },
     ...(keyed ? { keys: { dist: 'uniform', count: 10 * n } } : {}),
