@@ -63,7 +63,9 @@ export function indexedLeastConnections(ctx: BalancerContext, weighted: boolean)
       ? (s) => (eligible[s] !== 1 || w[s] <= 0 ? Infinity : open[s])
       : (s) => (allEligible(ctx) || eligible[s] === 1 ? open[s] : Infinity));
   const perWeight = (): KeyedMinIndex => new KeyedMinIndex(ctx.size, (s) => (eligible[s] !== 1 || w[s] <= 0 ? Infinity : open[s] / w[s]));
-  /** The weight every server of positive weight has (NaN: none has one), or -1 when they differ. */
+  /** True when open/x may overflow to +Infinity (open < 2^31): a key the MinIndex never picks, a count the BucketIndex would. */
+  const tiny = (x: number): boolean => !(2147483648 / x < Infinity);
+  /** The weight every server of positive weight has (NaN: none has one), or -1 when they differ or it is tiny. */
   const common = (): number => {
     let c = NaN;
     for (let s = 0; s < ctx.size; s++) {
@@ -71,7 +73,7 @@ export function indexedLeastConnections(ctx: BalancerContext, weighted: boolean)
       if (c === c) return -1;
       c = w[s];
     }
-    return c;
+    return c === c && tiny(c) ? -1 : c;
   };
   let weight = weighted ? common() : NaN;
   let keyed: KeyedBucketIndex | KeyedMinIndex = weight === -1 ? perWeight() : counts();
@@ -93,8 +95,9 @@ export function indexedLeastConnections(ctx: BalancerContext, weighted: boolean)
         weight = common();
         if ((was === -1) !== (weight === -1)) return switchTo(weight === -1 ? perWeight() : counts());
       } else if (weighted && weight !== -1 && w[s] > 0 && w[s] !== weight) {
-        if (weight === weight) return switchTo(perWeight()); // a second weight: per weight from now on
-        weight = w[s]; // the first server of positive weight
+        // A second weight (or a tiny one): per weight from now on; else the first server of positive weight.
+        weight = weight === weight || tiny(w[s]) ? -1 : w[s];
+        if (weight === -1) return switchTo(perWeight());
       }
       keyed.changed(s); // one server's key when told which changed
     },

@@ -142,6 +142,27 @@ describe('indexed policies make the same choices as their full scans', () => {
     }
   });
 
+  it('least-connections weighted, one weight so small that open/w overflows to +Infinity: such a server is never chosen, as by the per-weight index', () => {
+    // Weights of 1e-310 (valid: ≥ 0) make 1/w = +Infinity, a key the MinIndex never returns: once
+    // every server has one open request there is none to choose, whether the weights were there
+    // from the start or told one server at a time after all were 0. A counts index would go on.
+    const n = INDEX_FROM + 8;
+    for (const tell of ['start', 'one by one'] as const) {
+      const fake = fakeContext(n, { weights: Array.from({ length: n }, () => (tell === 'start' ? 1e-310 : 0)) });
+      const b = indexedLeastConnections(fake.ctx, true);
+      if (tell === 'one by one') {
+        expect(send(b, fake)).toBe(-1); // weight 0 everywhere
+        for (let s = 0; s < n; s++) {
+          fake.ctx.weights[s] = 1e-310;
+          b.rebuild?.(s);
+        }
+      }
+      const picks = Array.from({ length: n }, () => send(b, fake));
+      expect(new Set(picks).size).toBe(n); // 0/w = 0: each server once
+      expect(send(b, fake)).toBe(-1);
+    }
+  });
+
   it('the registered policies index from INDEX_FROM servers and still agree with a scan there', () => {
     for (const name of ['least-connections', 'join-shortest-queue', 'least-time', 'first']) {
       const shared = create(name, { ...fakeContext(INDEX_FROM), ctx: { ...fakeContext(INDEX_FROM).ctx, shared: true } });
