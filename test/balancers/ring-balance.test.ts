@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HashRing, ringPoints, ringReplicas } from '../../src/balancers/hash-ring.js';
 import { createMaglevTable } from '../../src/balancers/maglev.js';
 import { createStream } from '../../src/random/rng.js';
+import { hashKey } from '../../src/balancers/hash.js';
 import { fakeContext, create } from './fake-context.js';
 import type { BalancerContext } from '../../src/balancers/balancer.js';
 
@@ -123,6 +124,38 @@ describe('incremental and lazy rebuilds give the tables a build from scratch giv
     expect(wrong).toBe(0);
     expect(ring.incrementalRebuilds).toBeGreaterThan(150);
     expect(ring.fullRebuilds).toBeGreaterThan(1);
+  });
+
+  it('HashRing.find (a table of ranges) gives what a binary search over the whole ring gives: 1 point to over 2^20, shrinking and growing', () => {
+    /** Index of the first point with hash ≥ the key's, wrapping to 0: the lookup before the table. */
+    const search = (ring: HashRing, h: number): number => {
+      let lo = 0, hi = ring.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (ring.hashes[mid] < h) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo === ring.length ? 0 : lo;
+    };
+    const rng = createStream(9, 'test');
+    const keys = Array.from({ length: 3000 }, () => Math.floor(rng.next() * 2 ** 21) * TWO32 + Math.floor(rng.next() * TWO32));
+    let wrong = 0, lookups = 0;
+    // Ring lengths around the table's sizes (2 to 2^20 ranges); then servers leave and return.
+    for (const [n, points] of [[1, 1], [2, 1], [1, 3], [5, 1], [3, 3], [9, 1], [33, 31], [1025, 1], [1000, 131], [4097, 256]]) {
+      const { ctx } = fakeContext(n), ring = new HashRing(new Int32Array(n).fill(points));
+      for (let step = 0; step < 12; step++) {
+        if (step > 0) for (let c = 0; c < (step % 4 === 0 ? n : 1 + (step % 3)); c++) ctx.eligible[Math.floor(rng.next() * n)] ^= 1;
+        if (step === 11) ctx.eligible.fill(1);
+        ring.rebuild(ctx);
+        if (ring.length === 0) continue;
+        for (const key of keys) {
+          lookups++;
+          if (ring.find(key) !== search(ring, hashKey(key))) wrong++;
+        }
+      }
+    }
+    expect(wrong).toBe(0);
+    expect(lookups).toBeGreaterThan(200_000);
   });
 
   it.each([['ring-hash', {}], ['ring-hash', { minRingSize: 1024 }], ['maglev', { tableSize: 5003 }]] as const)(
