@@ -28,6 +28,7 @@ export function scanLeastConnections(ctx: BalancerContext, weighted: boolean): B
         if (weighted) {
           if (w[s] <= 0) continue;
           load /= w[s];
+          if (load === Infinity) continue; // a weight so small that open/w overflows: never chosen, as by the index
         }
         if (load < bestLoad) {
           best = s; bestLoad = load; ties = 1;

@@ -161,6 +161,16 @@ describe('indexed policies make the same choices as their full scans', () => {
       expect(new Set(picks).size).toBe(n); // 0/w = 0: each server once
       expect(send(b, fake)).toBe(-1);
     }
+    // The full scan (pools under INDEX_FROM, and large fleets) follows the same rule: it counted
+    // +Infinity loads as ties of its initial +Infinity, so with every load infinite it returned
+    // one of those servers (or -1 by chance of the draw) where the index returns -1.
+    for (const size of [8, n]) {
+      const fake = fakeContext(size, { seed: 3, weights: Array.from({ length: size }, () => 1e-310) });
+      const scan = scanLeastConnections(fake.ctx, true);
+      const picks = Array.from({ length: size }, () => send(scan, fake));
+      expect(new Set(picks).size).toBe(size); // each server once while it has nothing open
+      for (let i = 0; i < 5; i++) expect(send(scan, fake)).toBe(-1);
+    }
   });
 
   it('the registered policies index from INDEX_FROM servers and still agree with a scan there', () => {
