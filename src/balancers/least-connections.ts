@@ -78,27 +78,28 @@ export function indexedLeastConnections(ctx: BalancerContext, weighted: boolean)
   };
   let weight = weighted ? common() : NaN;
   let keyed: KeyedBucketIndex | KeyedMinIndex = weight === -1 ? perWeight() : counts();
-  let index = keyed.index;
-  const switchTo = (next: KeyedBucketIndex | KeyedMinIndex): void => {
-    keyed = next;
-    index = next.index;
-  };
   return {
     pick() {
-      const s = index.pick(ctx.rng);
+      const s = keyed.index.pick(ctx.rng);
       if (s < 0 || allEligible(ctx) || eligible[s] === 1) return s;
       keyed.rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
-      return index.pick(ctx.rng);
+      return keyed.index.pick(ctx.rng);
     },
     rebuild(s = -1) {
       if (weighted && s < 0) {
         const was = weight;
         weight = common();
-        if ((was === -1) !== (weight === -1)) return switchTo(weight === -1 ? perWeight() : counts());
+        if ((was === -1) !== (weight === -1)) {
+          keyed = weight === -1 ? perWeight() : counts(); // a fresh index, loaded whole
+          return;
+        }
       } else if (weighted && weight !== -1 && w[s] > 0 && w[s] !== weight) {
         // A second weight (or a tiny one): per weight from now on; else the first server of positive weight.
         weight = weight === weight || tiny(w[s]) ? -1 : w[s];
-        if (weight === -1) return switchTo(perWeight());
+        if (weight === -1) {
+          keyed = perWeight();
+          return;
+        }
       }
       keyed.changed(s); // one server's key when told which changed
     },
