@@ -1,6 +1,6 @@
 /**
  * BucketIndex: the same questions as `MinIndex` (the minimum, its ties, the k-th tied server in id
- * order, the lowest id below a bound) for keys that are whole counts (0 ≤ k < 2^31 − 1, or
+ * order) and the lowest id below a bound fixed at construction, for keys that are whole counts (0 ≤ k < 2^31 − 1, or
  * +Infinity for a server that may not be chosen) moving mostly by ±1: open requests, queue
  * lengths. A bucket queue: the servers are grouped by key, and each key in a window of 32 values
  * starting at most 8 below the minimum has its members as a `RankedBits` set. A change of key
