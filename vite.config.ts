@@ -28,6 +28,20 @@ const pixiModules: Plugin = {
   },
 };
 
+/**
+ * The built element carries the common policies in its own file and the others in a file of their
+ * own, loaded when a scenario names one (demo/policies.ts): in `--mode embed` the library's list of
+ * built-in policies is demo/element-builtins.ts.
+ */
+const elementPolicies: Plugin = {
+  name: 'lbsim-element-policies',
+  enforce: 'pre',
+  resolveId(source, importer) {
+    if (source !== './builtins.js' || !importer?.replaceAll('\\', '/').includes('/src/balancers/')) return null;
+    return resolve(demo, 'element-builtins.ts');
+  },
+};
+
 // One config for the demo (vite), the embeddable element (`vite build --mode embed`) and the tests (vitest).
 // `vite build` writes the gallery to demo-dist/ (demo/public/embed.html is copied as is);
 // `vite build --mode embed` then adds demo-dist/lbsim-view.js (the element: an ES module with no
@@ -35,7 +49,7 @@ const pixiModules: Plugin = {
 export default defineConfig(({ mode, command }) => ({
   root: 'demo',
   base: './',
-  plugins: [devElement, pixiModules],
+  plugins: mode === 'embed' ? [devElement, pixiModules, elementPolicies] : [devElement, pixiModules],
   // Browser builds take only seedrandom's Alea (demo/seedrandom-alea.js); tests use the package.
   resolve: command === 'build' ? { alias: [{ find: /^seedrandom$/, replacement: resolve(demo, 'seedrandom-alea.js') }] } : {},
   build: mode === 'embed'

@@ -32,7 +32,7 @@
  */
 import { withBalancer, type Scenario } from '../src/scenario/pool-scenario.js';
 import { parseScenario } from './scenario-parse.js';
-import { balancerNames } from '../src/balancers/registry.js';
+import { loadPolicies, needsPolicies, policyNames } from './policies.js';
 import { AttemptState, SERVER_STATE_NAMES, ServerState } from '../src/model/states.js';
 import { OUTCOMES } from './palette.js';
 import { resolveSource, type Resolved } from './scenario-source.js';
@@ -525,7 +525,7 @@ export class LbsimViewElement extends HTMLElement {
         speed: this.#speed,
         seed: (this.#json?.seed as number) ?? 1,
         balancers: this.#balancers,
-        known: balancerNames(),
+        known: policyNames(),
         values: this.#values!,
       },
       {
@@ -540,7 +540,13 @@ export class LbsimViewElement extends HTMLElement {
         reset: (seed) => this.reset(seed),
         balancers: (names) => {
           this.#balancers = names;
-          this.#rebuild();
+          if (!needsPolicies(null, names)) return this.#rebuild();
+          loadPolicies().then(
+            () => {
+              if (this.#balancers === names && this.#alive) this.#rebuild();
+            },
+            (e) => this.#showError(`The policies could not load: ${e instanceof Error ? e.message : String(e)}`),
+          );
         },
         values: (v) => {
           this.#values = v;

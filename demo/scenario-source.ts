@@ -3,11 +3,13 @@
  * object), a `balancers` list, a `seed` and a `story` — into validated scenarios, or into one readable
  * error to show in place of the animation. Scenario text is data: it is parsed with JSON.parse
  * and checked by the library's `parseScenario`; nothing is fetched or evaluated. Asynchronous: a
- * topology's parser is loaded with its scene's file (scenario-parse.ts).
+ * topology's parser is loaded with its scene's file (scenario-parse.ts), and policies beyond the common
+ * ones with their own file (policies.ts).
  */
 import '../src/balancers/index.js';
 import { withBalancer, type Scenario } from '../src/scenario/pool-scenario.js';
 import { loadParsers, parseScenario } from './scenario-parse.js';
+import { loadPolicies, needsPolicies } from './policies.js';
 import { storyValue } from '../src/scenario/story.js';
 import { POOL_PRESETS } from '../src/scenario/pool-presets.js';
 import { availableScenes, findScene, type Scene } from './scenes.js';
@@ -55,7 +57,9 @@ async function resolve(input: SourceInput): Promise<Omit<Extract<Resolved, { ok:
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error('scenario: expected a JSON object');
   if (input.story !== undefined && input.story !== null && input.story !== '') json = { ...json, story: storyValue(input.story) };
+  const names = input.balancers ? input.balancers.split(',').map((b) => b.trim()).filter(Boolean) : [...(scene?.balancers ?? [])];
   await loadParsers(json);
+  if (needsPolicies(json, names)) await loadPolicies();
   let scenario = parseScenario(json);
   const groups = scenario.topology ? scenario.topology.services.flatMap((svc) => svc.servers) : scenario.servers;
   const servers = groups.reduce((n, g) => n + g.count, 0);
@@ -69,7 +73,6 @@ async function resolve(input: SourceInput): Promise<Omit<Extract<Resolved, { ok:
     }
     scenario = { ...scenario, seed };
   }
-  const names = input.balancers ? input.balancers.split(',').map((b) => b.trim()).filter(Boolean) : [...(scene?.balancers ?? [])];
   if (names.length > 2) throw new Error(`balancers: got ${names.length} names, expected one, or two to compare side by side`);
   const scenarios = names.length === 0 ? [scenario] : names.map((b) => withBalancer(scenario, b));
   const withSeed = { ...(json as Record<string, unknown>), seed: scenario.seed };

@@ -8,7 +8,7 @@
  * registered is left out by `availableScenes`.
  */
 import '../src/balancers/index.js';
-import { getBalancer } from '../src/balancers/registry.js';
+import { isPolicy } from './policies.js';
 
 /**
  * A scene: how to show it, and the preset it runs (its JSON is `preset(scene.preset)`; the element
@@ -118,7 +118,7 @@ export const SCENES: readonly Scene[] = [
 
 /** The scenes whose balancers are all registered. */
 export function availableScenes(scenes: readonly Scene[] = SCENES): Scene[] {
-  return scenes.filter((s) => s.balancers.every((b) => getBalancer(b) !== undefined));
+  return scenes.filter((s) => s.balancers.every(isPolicy));
 }
 
 export function findScene(id: string): Scene | undefined {

@@ -238,10 +238,36 @@ describe('the demo in headless Chromium', () => {
     expect(message).toContain('expected an integer from 1 to');
     const broken = await snap(page, 'broken');
     expect(broken.error).toContain('servers[0].concurrency');
+    // Hashing policies come in a file of their own, fetched because this figure names them.
+    await page.locator('#hashing').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => (window as any).__lbsim.snapshot('hashing')?.panels?.[0]?.arrived > 20, undefined, { timeout: 30_000 });
+    const hashing = await snap(page, 'hashing');
+    expect(hashing.error).toBeNull();
+    expect(hashing.panels.map((p) => p.balancer)).toEqual(['ring-hash', 'bounded-load-hash']);
+    expect(hashing.panels[1].arrived).toBe(hashing.panels[0].arrived);
+    expect(await fetchedFiles(page)).toContain('lbsim-view-more-policies.js');
     const shot = await page.locator('#compare').screenshot({ path: join(shots, 'embed-compare.png') });
     expect(await colours(page, shot)).toBeGreaterThan(40);
     await page.screenshot({ path: join(shots, 'embed-page.png'), fullPage: true });
     expect(outside).toEqual([]);
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it("a policy picked in the Balancer menu that is in the second file of policies is fetched, then runs", async () => {
+    const { page, errors, close } = await openColumn({ width: 1000, height: 900 }, 720, ['round-robin']);
+    await page.locator('#round-robin').evaluate((el) => el.setAttribute('controls', 'full'));
+    await page.waitForFunction(() => (document.getElementById('round-robin') as any).snapshot().frames > 5, undefined, { timeout: 30_000 });
+    expect(await fetchedFiles(page)).not.toContain('lbsim-view-more-policies.js');
+    const menu = page.locator('#round-robin select[aria-label="Balancer"]');
+    expect(await menu.locator('option').allTextContents()).toEqual(expect.arrayContaining(['round-robin', 'maglev', 'join-idle-queue', 'first']));
+    await menu.selectOption('join-idle-queue');
+    await page.waitForFunction(() => {
+      const s = (document.getElementById('round-robin') as any).snapshot();
+      return s.panels[0]?.balancer === 'join-idle-queue' && s.panels[0].arrived > 10;
+    }, undefined, { timeout: 30_000 });
+    expect(await fetchedFiles(page)).toContain('lbsim-view-more-policies.js');
+    expect((await figureSnap<Snapshot>(page, 'round-robin')).error).toBeNull();
     expect(errors).toEqual([]);
     await close();
   });
@@ -729,6 +755,8 @@ describe('the demo in headless Chromium', () => {
     await page.waitForFunction(() => (document.getElementById('power') as any).snapshot().frames > 60, undefined, { timeout: 90_000 });
     const s = await page.evaluate(() => (document.getElementById('power') as any).snapshot());
     const report = { sizes, gzipTotal: gzip, ...timing, article: { panels: 2, frameMs: s.frameMs, frameIntervalMs: s.frameIntervalMs, fps: 1000 / s.frameIntervalMs } };
+    // The article's figures use the common policies only: the second file of policies stays on the server.
+    expect(await fetchedFiles(page)).not.toContain('lbsim-view-more-policies.js');
     writeFileSync(join(shots, 'bundle-and-first-frame.json'), JSON.stringify(report, null, 2));
     console.log(`bundle: ${files.map((f) => `${f} ${(sizes[f].gzip / 1024).toFixed(1)} KB gzip`).join(' + ')}; article page: first paint ${timing.firstContentfulPaintMs.toFixed(0)} ms, figure 1's first frame ${timing.firstFrameMs.toFixed(0)} ms; figure 1 (two panels, 720 px) ${report.article.fps.toFixed(1)} fps, ${s.frameMs.mean.toFixed(1)} ms work per frame`);
     expect(gzip, 'the two files of the element, gzip -9').toBeLessThanOrEqual(150 * 1024);
