@@ -19,11 +19,11 @@ const OPTIONS = {
   decayMs: { type: 'number', above: 0, default: 10_000 },
   observeErrors: { type: 'boolean', default: false },
 } as const;
-import { latencyEwmaMetric, type LoadMetric } from './load-metric.js';
+import { createLoadMetric, type LoadMetric } from './load-metric.js';
 
 export const createLeastTime: BalancerFactory = (ctx, options, path) => {
   const { decayMs, observeErrors } = readOptions(OPTIONS, options, path);
-  const metric = latencyEwmaMetric(ctx, decayMs, observeErrors);
+  const metric = createLoadMetric(ctx, 'latency-ewma', decayMs, observeErrors);
   return ctx.size >= INDEX_FROM && !ctx.shared ? indexedLeastTime(ctx, metric) : scanLeastTime(ctx, metric);
 };
 

@@ -7,6 +7,7 @@
  * then a host that fails fast looks fast and draws traffic (the "fast failure black hole").
  */
 import type { BalancerContext } from './balancer.js';
+import { SparseRows } from './sparse-rows.js';
 
 export interface LoadMetric {
   load(server: number): number;
@@ -54,6 +55,37 @@ export function peakEwmaMetric(ctx: BalancerContext, decayMs: number, observeErr
 }
 
 /**
+ * `peakEwmaMetric` for an instance of a large fleet (`ctx.shared`): the same loads, with a row
+ * (cost, stamp) only for servers whose cost was ever above 0. A server without one has cost 0, and
+ * at cost 0 the stamp changes nothing (a sample above 0 sets the cost to itself, one of 0 keeps 0),
+ * so reads and zero samples need no row.
+ */
+function sparsePeakEwmaMetric(ctx: BalancerContext, decayMs: number, observeErrors: boolean): LoadMetric & { readonly rows: SparseRows } {
+  const rows = new SparseRows(2);
+  const update = (r: number, rtt: number): void => {
+    const d = rows.data, t = ctx.now();
+    const w = Math.exp(-Math.max(t - d[r + 1], 0) / decayMs);
+    d[r] = rtt > d[r] ? rtt : d[r] * w + rtt * (1 - w);
+    d[r + 1] = t;
+  };
+  return {
+    rows,
+    load(s) {
+      const r = rows.find(s), pending = ctx.outstanding[s];
+      if (r >= 0) update(r, 0);
+      const cost = r >= 0 ? rows.data[r] : 0;
+      return cost === 0 && pending !== 0 ? PENALTY + pending : cost * (pending + 1);
+    },
+    observe(s, latencyMs, ok) {
+      if (!(ok || observeErrors) || !(latencyMs >= 0 && latencyMs < Infinity)) return;
+      const r = rows.find(s);
+      if (r >= 0) update(r, latencyMs);
+      else if (latencyMs > 0) update(rows.add(s), latencyMs);
+    },
+  };
+}
+
+/**
  * Time-decayed EWMA of latency (no peak rule, no decay on reads): the first sample sets it,
  * later ones blend with w = exp(−Δt/τ) as above. load = (pending + 1)·ewma; an unsampled server
  * has load 0 when idle (so it gets probed) and PENALTY + pending otherwise.
@@ -82,8 +114,35 @@ export function latencyEwmaMetric(ctx: BalancerContext, decayMs: number, observe
   };
 }
 
+/** `latencyEwmaMetric` for an instance of a large fleet (`ctx.shared`): a row (ewma, stamp) per sampled server only. */
+function sparseLatencyEwmaMetric(ctx: BalancerContext, decayMs: number, observeErrors: boolean): LoadMetric & { readonly rows: SparseRows } {
+  const rows = new SparseRows(2);
+  return {
+    rows,
+    load(s) {
+      const pending = ctx.outstanding[s], r = rows.find(s);
+      if (r < 0) return pending === 0 ? 0 : PENALTY + pending;
+      return rows.data[r] * (pending + 1);
+    },
+    observe(s, latencyMs, ok) {
+      if ((!ok && !observeErrors) || !(latencyMs >= 0 && latencyMs < Infinity)) return;
+      const t = ctx.now();
+      let r = rows.find(s);
+      if (r < 0) {
+        r = rows.add(s);
+        rows.data[r] = latencyMs;
+      } else {
+        const w = Math.exp(-Math.max(t - rows.data[r + 1], 0) / decayMs);
+        rows.data[r] = rows.data[r] * w + latencyMs * (1 - w);
+      }
+      rows.data[r + 1] = t;
+    },
+  };
+}
+
+/** The metric `name`; for an instance of a large fleet (`ctx.shared`) a latency metric keeps rows only for servers it has learnt about. */
 export function createLoadMetric(ctx: BalancerContext, name: MetricName, decayMs: number, observeErrors = false): LoadMetric {
-  if (name === 'peak-ewma') return peakEwmaMetric(ctx, decayMs, observeErrors);
-  if (name === 'latency-ewma') return latencyEwmaMetric(ctx, decayMs, observeErrors);
+  if (name === 'peak-ewma') return ctx.shared ? sparsePeakEwmaMetric(ctx, decayMs, observeErrors) : peakEwmaMetric(ctx, decayMs, observeErrors);
+  if (name === 'latency-ewma') return ctx.shared ? sparseLatencyEwmaMetric(ctx, decayMs, observeErrors) : latencyEwmaMetric(ctx, decayMs, observeErrors);
   return outstandingMetric(ctx);
 }

@@ -17,11 +17,11 @@ const OPTIONS = {
   observeErrors: { type: 'boolean', default: false },
 } as const;
 import { createP2C } from './power-of-two.js';
-import { peakEwmaMetric } from './load-metric.js';
+import { createLoadMetric } from './load-metric.js';
 
 export const createPeakEwma: BalancerFactory = (ctx, options, path) => {
   const { decayMs, observeErrors } = readOptions(OPTIONS, options, path);
-  return createP2C(ctx, 2, peakEwmaMetric(ctx, decayMs, observeErrors));
+  return createP2C(ctx, 2, createLoadMetric(ctx, 'peak-ewma', decayMs, observeErrors));
 };
 
 export const PEAK_EWMA = policy({

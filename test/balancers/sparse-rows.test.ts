@@ -1,0 +1,68 @@
+/** SparseRows (a large fleet's per-instance rows) against a Map, and the sparse latency metrics against the dense ones. */
+import { describe, expect, it } from 'vitest';
+import { SparseRows } from '../../src/balancers/sparse-rows.js';
+import { createLoadMetric, METRICS } from '../../src/balancers/load-metric.js';
+import { createStream } from '../../src/random/rng.js';
+import { fakeContext } from './fake-context.js';
+
+describe('SparseRows', () => {
+  it('finds every row it added and no other, through growth, for ids spread or packed (20,000 random operations)', () => {
+    for (const spread of [7, 100_000, 2 ** 31 - 1]) {
+      const rng = createStream(spread, 'rows');
+      const rows = new SparseRows(3), reference = new Map<number, number>();
+      expect(rows.find(0)).toBe(-1);
+      for (let i = 0; i < 20_000; i++) {
+        const s = Math.floor(rng.next() * spread);
+        const r = rows.find(s);
+        if (reference.has(s)) {
+          expect(r).toBeGreaterThanOrEqual(0);
+          expect(rows.data[r + 2]).toBe(reference.get(s));
+        } else {
+          expect(r).toBe(-1);
+          const at = rows.add(s);
+          expect([rows.data[at], rows.data[at + 1], rows.data[at + 2]]).toEqual([0, 0, 0]);
+          rows.data[at + 2] = s + 0.5;
+          reference.set(s, s + 0.5);
+        }
+      }
+      expect(rows.count).toBe(reference.size);
+      for (const [s, v] of reference) expect(rows.data[rows.find(s) + 2]).toBe(v);
+    }
+  });
+});
+
+describe('latency metrics of a large fleet (ctx.shared)', () => {
+  for (const metric of METRICS.filter((m) => m !== 'outstanding')) {
+    for (const observeErrors of [false, true]) {
+      it(`${metric}${observeErrors ? ' with observeErrors' : ''}: the same loads as the dense metric, and rows only for servers it learnt a latency above 0 of`, () => {
+        const n = 64;
+        const dense = fakeContext(n), sparse = fakeContext(n);
+        (sparse.ctx as { shared?: boolean }).shared = true;
+        const a = createLoadMetric(dense.ctx, metric, 300, observeErrors), b = createLoadMetric(sparse.ctx, metric, 300, observeErrors);
+        const rng = createStream(observeErrors ? 2 : 1, 'metric');
+        const learnt = new Set<number>();
+        for (let i = 0; i < 30_000; i++) {
+          dense.time = sparse.time += rng.next() < 0.1 ? rng.next() * 5_000 : rng.next() * 3;
+          const s = Math.floor(rng.next() * n), u = rng.next();
+          if (u < 0.2) {
+            dense.ctx.outstanding[s] = sparse.ctx.outstanding[s] = Math.floor(rng.next() * 4);
+          } else if (u < 0.5 && s < 48) {
+            // (Servers 0-47 only.) Latencies of 0, ordinary ones, and ones the metrics must ignore (NaN, Infinity, negative).
+            const v = rng.next();
+            const latency = v < 0.15 ? 0 : v < 0.2 ? [NaN, Infinity, -1][Math.floor(rng.next() * 3)] : rng.next() * 200;
+            const ok = rng.next() < 0.8;
+            a.observe!(s, latency, ok);
+            b.observe!(s, latency, ok);
+            if ((ok || observeErrors) && latency >= 0 && latency < Infinity && (latency > 0 || metric === 'latency-ewma')) learnt.add(s);
+          } else {
+            expect(b.load(s), `step ${i}, server ${s}`).toBe(a.load(s));
+          }
+        }
+        for (let s = 0; s < n; s++) expect(b.load(s)).toBe(a.load(s));
+        // Servers 48-63 were read, never observed: no rows.
+        expect(learnt.size).toBe(48);
+        expect((b as unknown as { rows: SparseRows }).rows.count).toBe(learnt.size);
+      });
+    }
+  }
+});
