@@ -18,11 +18,18 @@ const OPTIONS = {
   choices: { type: 'number', integer: true, min: 1, max: 64, default: 2 },
 } as const;
 import { EdfScheduler } from './edf-scheduler.js';
+import { sharedFor } from './shared.js';
+
+const hostLists = new WeakMap<Float64Array, WeakMap<Uint8Array, Int32Array>>();
 
 export const createLeastRequestWeighted: BalancerFactory = (ctx, options, path) => {
   const { bias, choices } = readOptions(OPTIONS, options, path);
-  const edf = new EdfScheduler(ctx.size), hosts = new Int32Array(ctx.size), open = ctx.outstanding, w = ctx.weights;
-  let m = 0, equal = true;
+  // The eligible servers of weight > 0 depend on the pool alone: a large fleet's instances share
+  // one list (each rebuild writes the same); the schedule, made only when weights differ, is each
+  // instance's own (its effective weights read its own counts).
+  const hosts = ctx.shared ? sharedFor(hostLists, ctx.weights, ctx.eligible, () => new Int32Array(ctx.size)) : new Int32Array(ctx.size);
+  const open = ctx.outstanding, w = ctx.weights;
+  let edf: EdfScheduler | null = null, m = 0, equal = true;
 
   const effective = (s: number): number => (bias === 1 ? w[s] / (open[s] + 1) : w[s] / Math.pow(open[s] + 1, bias));
 
@@ -34,8 +41,11 @@ export const createLeastRequestWeighted: BalancerFactory = (ctx, options, path) 
       if (m > 0 && w[s] !== w[hosts[0]]) equal = false;
       hosts[m++] = s;
     }
-    edf.clear();
-    if (!equal) for (let i = 0; i < m; i++) edf.add(hosts[i], effective(hosts[i]));
+    edf?.clear();
+    if (!equal) {
+      edf ??= new EdfScheduler(ctx.size);
+      for (let i = 0; i < m; i++) edf.add(hosts[i], effective(hosts[i]));
+    }
   }
   rebuild();
 
@@ -49,8 +59,8 @@ export const createLeastRequestWeighted: BalancerFactory = (ctx, options, path) 
       }
       return best;
     }
-    const s = edf.peek();
-    edf.advance(effective(s));
+    const s = edf!.peek();
+    edf!.advance(effective(s));
     return s;
   }
 
