@@ -29,7 +29,7 @@ export interface BalancerContext {
   readonly outstanding: Int32Array;
   /**
    * True when `outstanding` is shared with the other instances of a large fleet (each instance's
-   * counts are written into it just before its `pick` and `rebuild`): a policy then keeps nothing
+   * counts are written into it just before its `pick`, `rebuild` and `observe`): a policy then keeps nothing
    * derived from it between calls (no index; it is not told of changes) and scans instead.
    */
   readonly shared?: boolean;

@@ -45,7 +45,7 @@ export class BalancerFleet {
   /**
    * A large fleet (count × servers > `sparseCells`, e.g. a sidecar per client): each instance
    * keeps only the servers it has open requests at, and the instances share one `outstanding`
-   * array into which `materialize` writes an instance's counts before its pick or rebuild.
+   * array into which `materialize` writes an instance's counts before its pick, rebuild or observe.
    */
   readonly sparse: boolean;
   private readonly counts: SparseCounts | null;
@@ -93,7 +93,17 @@ export class BalancerFleet {
       const ctx = new InstanceContext(n, this.effectiveWeight, this.eligible, this.eligibleIndex, this.reported ?? own, pool, rng, clock, this.sparse);
       if (!this.sparse) this.own.push(own);
       this.contexts.push(ctx);
-      this.balancers.push(info.create(ctx, spec.balancer.options, 'balancer'));
+      const balancer = info.create(ctx, spec.balancer.options, 'balancer');
+      this.balancers.push(balancer);
+      const observe = balancer.observe;
+      if (this.counts && observe) {
+        // A sparse fleet's shared `outstanding` holds the counts of the instance that last picked: write this one's first.
+        const counts = this.counts;
+        balancer.observe = (s, latencyMs, ok) => {
+          counts.materialize(b);
+          observe.call(balancer, s, latencyMs, ok);
+        };
+      }
     }
     this.countsOwn = info.readsOutstanding !== false;
     this.observes = typeof this.balancers[0].observe === 'function';

@@ -33,6 +33,7 @@ describe('sparse fleets', () => {
     ['least-connections'], ['least-connections', { weighted: true }], ['power-of-two'], ['join-shortest-queue'], ['least-time'],
     ['first', { maxConn: 2 }], ['bounded-load-hash', { minRingSize: 96 }], ['least-request-weighted'], ['peak-ewma'], ['weighted-random'],
     ['power-of-two', { metric: 'latency-ewma', observeErrors: true }], ['peak-ewma', { decayMs: 50 }], ['edf-round-robin'],
+    ['join-idle-queue'], ['join-idle-queue', { idleQueueSize: 5 }],
   ];
   for (const [name, options] of balancers) {
     it(`${name}${options ? ' ' + JSON.stringify(options) : ''}: the same summary as dense per-instance counts`, () => {
