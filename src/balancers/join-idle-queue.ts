@@ -12,7 +12,7 @@
  * (one dispatcher, one I-queue).
  * Ties: FIFO in the idle queue; otherwise random.
  */
-import type { BalancerFactory } from './balancer.js';
+import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
 import { policy, readOptions } from './options.js';
 
 const OPTIONS = { idleQueueSize: { type: 'number', integer: true, min: 1, max: 2 ** 31 - 1, note: 'number of servers' } } as const;
@@ -21,6 +21,7 @@ import { randomEligible } from './eligible.js';
 export const createJoinIdleQueue: BalancerFactory = (ctx, options, path) => {
   const limit = readOptions(OPTIONS, options, path).idleQueueSize ?? Math.max(1, ctx.size);
   const capacity = Math.max(1, Math.min(limit, ctx.size));
+  if (ctx.shared) return sparseJoinIdleQueue(ctx, capacity);
   const queue = new Int32Array(capacity), queued = new Uint8Array(ctx.size);
   let head = 0, count = 0;
 
@@ -56,6 +57,81 @@ export const createJoinIdleQueue: BalancerFactory = (ctx, options, path) => {
     rebuild,
   };
 };
+
+/**
+ * The same queue for an instance of a large fleet (`ctx.shared`), without a slot and a flag per
+ * server: after a rebuild the queue is the first `capacity` eligible servers this instance has no
+ * requests at, in id order — kept as the range of ids [next, end) less the few it had requests
+ * at then (`busy`) — followed by the servers that reported since, in a ring of their own.
+ */
+function sparseJoinIdleQueue(ctx: BalancerContext, capacity: number): Balancer {
+  const eligible = ctx.eligible, open = ctx.outstanding;
+  /** The rebuild's part: ids in [next, end), eligible, not in `busy` (sorted); `left` of them. */
+  let next = 0, end = 0, left = 0, busy: number[] = [], b = 0;
+  let ring = new Int32Array(8), head = 0, count = 0;
+  const reported = new Set<number>();
+
+  /** True when `s` is in the rebuild's part, not yet popped. */
+  function waiting(s: number): boolean {
+    return s >= next && s < end && eligible[s] === 1 && !busy.includes(s);
+  }
+
+  function report(s: number): void {
+    if (left + count === capacity || reported.has(s) || waiting(s)) return;
+    if (count === ring.length) {
+      const grown = new Int32Array(2 * ring.length);
+      for (let i = 0; i < count; i++) grown[i] = ring[(head + i) % ring.length];
+      ring = grown;
+      head = 0;
+    }
+    ring[(head + count++) % ring.length] = s;
+    reported.add(s);
+  }
+
+  function rebuild(): void {
+    next = end = left = b = head = count = 0;
+    busy = [];
+    reported.clear();
+    for (let s = 0; s < ctx.size && left < capacity; s++) {
+      if (eligible[s] !== 1) continue;
+      if (open[s] !== 0) busy.push(s);
+      else {
+        left++;
+        end = s + 1;
+      }
+    }
+  }
+  rebuild();
+
+  /** The next server of the queue (-1 when it is empty). */
+  function pop(): number {
+    while (left > 0 && next < end) {
+      const s = next++;
+      while (b < busy.length && busy[b] < s) b++;
+      if (eligible[s] !== 1 || busy[b] === s) continue;
+      left--;
+      return s;
+    }
+    left = 0;
+    if (count === 0) return -1;
+    const s = ring[head];
+    head = head + 1 === ring.length ? 0 : head + 1;
+    count--;
+    reported.delete(s);
+    return s;
+  }
+
+  return {
+    pick() {
+      for (let s = pop(); s >= 0; s = pop()) if (eligible[s] === 1 && open[s] === 0) return s;
+      return randomEligible(ctx);
+    },
+    observe(s) {
+      if (open[s] === 0 && eligible[s] === 1) report(s);
+    },
+    rebuild,
+  };
+}
 
 export const JOIN_IDLE_QUEUE = policy({
   name: 'join-idle-queue', aliases: ['jiq'], description: 'a server that reported idle (open requests fell to 0), else random',
