@@ -28,6 +28,13 @@ export interface BalancerInfo {
    * sent and per request ended. Absent or true: counted, which is always correct.
    */
   readsOutstanding?: boolean;
+  /**
+   * True for a policy whose picks since its last `rebuild` depend on the pool alone (weights and
+   * eligibility: no counts, no coin flips, no key, nothing observed), such as weighted round robin
+   * and EDF: a large fleet (see BalancerFleet.sparse) then makes one schedule that every instance
+   * walks at its own pace instead of a schedule per instance (`SharedSequence`, shared.ts).
+   */
+  poolOnly?: boolean;
   create: BalancerFactory;
 }
 

@@ -1,3 +1,5 @@
+import type { Balancer } from './balancer.js';
+
 /**
  * Structures a fleet's instances share: what depends only on arrays every instance of a pool
  * reads (weights, eligibility, the true load) is made once, by the first instance that asks, and
@@ -11,4 +13,78 @@ export function sharedFor<A extends object, B extends object, T>(cache: WeakMap<
   let value = byB.get(b);
   if (value === undefined) byB.set(b, (value = make()));
   return value;
+}
+
+/** How far one instance of a large fleet has walked its fleet's `SharedSequence`. */
+interface Walker {
+  epoch: number;
+  at: number;
+}
+
+/**
+ * One schedule for a large fleet of a policy whose picks depend on the pool alone
+ * (`BalancerInfo.poolOnly`: weighted round robin, EDF): every instance, rebuilt at the same
+ * changes, would pick the same sequence since the last one, so the fleet runs one instance of the
+ * policy (`inner`) and keeps its picks from the earliest one an instance has not passed; each
+ * instance keeps how far it has walked. 10,000 EDF instances over 10,000 servers held a 670 KB
+ * tree each (6.7 GB). `restart` (the fleet's rebuild) rebuilds `inner` once and sends every
+ * instance back to the start of the new sequence, as each instance's own rebuild would.
+ */
+export class SharedSequence {
+  /** Picks since the restart, from pick number `base` on. */
+  private seq = new Int32Array(16);
+  private base = 0;
+  private made = 0;
+  /** Bumped at each restart: a walker of an earlier one starts over at pick 0. */
+  private epoch = 0;
+  private readonly walkers: Walker[] = [];
+
+  constructor(private readonly inner: Balancer) {}
+
+  /** An instance of the fleet: it picks the sequence's picks in order. */
+  walker(): Balancer {
+    const w = { epoch: 0, at: 0 };
+    this.walkers.push(w);
+    return { pick: () => this.next(w) };
+  }
+
+  /** The pool changed (server `server`, or any: -1). */
+  restart(server: number): void {
+    this.inner.rebuild?.(server);
+    this.epoch++;
+    this.base = this.made = 0;
+  }
+
+  /** Walker `w`'s next pick (-1: no server may be chosen; the walker stays). */
+  private next(w: Walker): number {
+    if (w.epoch !== this.epoch) {
+      w.epoch = this.epoch;
+      w.at = 0;
+    }
+    if (w.at === this.made) {
+      const s = this.inner.pick(0);
+      if (s < 0) return -1;
+      this.push(s);
+    }
+    return this.seq[w.at++ - this.base];
+  }
+
+  private push(s: number): void {
+    let kept = this.made - this.base;
+    if (kept === this.seq.length) {
+      // Drop what every walker has passed (one of an earlier restart will start at pick 0).
+      let low = this.made;
+      for (const w of this.walkers) low = Math.min(low, w.epoch === this.epoch ? w.at : 0);
+      this.seq.copyWithin(0, low - this.base, kept);
+      this.base = low;
+      kept = this.made - low;
+      if (2 * kept > this.seq.length) {
+        const seq = new Int32Array(2 * this.seq.length);
+        seq.set(this.seq.subarray(0, kept));
+        this.seq = seq;
+      }
+    }
+    this.seq[kept] = s;
+    this.made++;
+  }
 }

@@ -265,5 +265,5 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
 }
 
 export const WEIGHTED_ROUND_ROBIN = policy({
-  name: 'weighted-round-robin', aliases: ['wrr'], readsOutstanding: false, description: "NGINX's smooth weighted round robin", create: createWeightedRoundRobin,
+  name: 'weighted-round-robin', aliases: ['wrr'], readsOutstanding: false, poolOnly: true, description: "NGINX's smooth weighted round robin", create: createWeightedRoundRobin,
 });

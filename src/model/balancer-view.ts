@@ -7,6 +7,7 @@
 import type { Balancer, BalancerContext } from '../balancers/balancer.js';
 import { getBalancer, balancerNames } from '../balancers/registry.js';
 import { EligibleIndex } from '../balancers/eligible.js';
+import { SharedSequence } from '../balancers/shared.js';
 import { createStream, type Rng } from '../random/rng.js';
 import type { ServerPool } from './server-pool.js';
 
@@ -49,6 +50,8 @@ export class BalancerFleet {
    */
   readonly sparse: boolean;
   private readonly counts: SparseCounts | null;
+  /** A sparse fleet of a `poolOnly` policy: the one schedule its instances walk. */
+  private sequence: SharedSequence | null = null;
   /** What health tells every instance (written by HealthView only). */
   readonly eligible: Uint8Array;
   /** `eligible` counted and ranked (HealthView keeps it in step). */
@@ -93,6 +96,12 @@ export class BalancerFleet {
       const ctx = new InstanceContext(n, this.effectiveWeight, this.eligible, this.eligibleIndex, this.reported ?? own, pool, rng, clock, this.sparse);
       if (!this.sparse) this.own.push(own);
       this.contexts.push(ctx);
+      if (this.sparse && info.poolOnly) {
+        // One schedule for the fleet (instance 0's, made as it would be), walked by every instance.
+        this.sequence ??= new SharedSequence(info.create(ctx, spec.balancer.options, 'balancer'));
+        this.balancers.push(this.sequence.walker());
+        continue;
+      }
       const balancer = info.create(ctx, spec.balancer.options, 'balancer');
       this.balancers.push(balancer);
       const observe = balancer.observe;
@@ -157,6 +166,7 @@ export class BalancerFleet {
    * rebuilds its derived structures.
    */
   rebuild(server = -1): void {
+    this.sequence?.restart(server);
     const balancers = this.balancers;
     for (let b = 0; b < balancers.length; b++) {
       if (balancers[b].rebuild === undefined) continue;

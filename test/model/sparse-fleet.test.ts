@@ -32,7 +32,7 @@ describe('sparse fleets', () => {
   const balancers: [string, Record<string, unknown>?][] = [
     ['least-connections'], ['least-connections', { weighted: true }], ['power-of-two'], ['join-shortest-queue'], ['least-time'],
     ['first', { maxConn: 2 }], ['bounded-load-hash', { minRingSize: 96 }], ['least-request-weighted'], ['peak-ewma'], ['weighted-random'],
-    ['power-of-two', { metric: 'latency-ewma', observeErrors: true }], ['peak-ewma', { decayMs: 50 }], ['edf-round-robin'],
+    ['power-of-two', { metric: 'latency-ewma', observeErrors: true }], ['peak-ewma', { decayMs: 50 }], ['edf-round-robin'], ['weighted-round-robin'],
     ['join-idle-queue'], ['join-idle-queue', { idleQueueSize: 5 }],
   ];
   for (const [name, options] of balancers) {
