@@ -31,7 +31,7 @@ const summary = (input: ScenarioInput, sparseCells: number): string => {
 describe('sparse fleets', () => {
   const balancers: [string, Record<string, unknown>?][] = [
     ['least-connections'], ['least-connections', { weighted: true }], ['power-of-two'], ['join-shortest-queue'], ['least-time'],
-    ['first', { maxConn: 2 }], ['bounded-load-hash', { minRingSize: 96 }], ['least-request-weighted'], ['peak-ewma'], ['weighted-random'],
+    ['first', { maxConn: 2 }], ['bounded-load-hash', { minRingSize: 96 }], ['least-request-weighted'], ['least-request-weighted', { bias: 0.5, choices: 3 }], ['peak-ewma'], ['weighted-random'],
     ['power-of-two', { metric: 'latency-ewma', observeErrors: true }], ['peak-ewma', { decayMs: 50 }], ['edf-round-robin'], ['weighted-round-robin'],
     ['join-idle-queue'], ['join-idle-queue', { idleQueueSize: 5 }],
   ];

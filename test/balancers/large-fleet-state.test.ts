@@ -1,9 +1,9 @@
-/** SparseRows (a large fleet's per-instance rows) against a Map, and the sparse latency metrics against the dense ones. */
+/** Per-instance state of large fleets (ctx.shared): SparseRows against a Map, the sparse latency metrics against the dense ones, and least-request-weighted's sparse schedule against its schedule with an entry per server. */
 import { describe, expect, it } from 'vitest';
 import { SparseRows } from '../../src/balancers/sparse-rows.js';
 import { createLoadMetric, METRICS } from '../../src/balancers/load-metric.js';
 import { createStream } from '../../src/random/rng.js';
-import { fakeContext } from './fake-context.js';
+import { create, fakeContext } from './fake-context.js';
 
 describe('SparseRows', () => {
   it('finds every row it added and no other, through growth, for ids spread or packed (20,000 random operations)', () => {
@@ -64,5 +64,33 @@ describe('latency metrics of a large fleet (ctx.shared)', () => {
         expect((b as unknown as { rows: SparseRows }).rows.count).toBe(learnt.size);
       });
     }
+  }
+});
+
+describe("least-request-weighted for an instance of a large fleet (ctx.shared)", () => {
+  for (const [bias, weights] of [[1, [1, 2, 3]], [0.5, [1, 1, 4]], [1, [2, 2, 2]], [0, [1, 3]]] as const) {
+    it(`bias ${bias}, weights drawn from ${weights.join(', ')}: the same picks as the schedule with an entry per server, through rebuilds and changing counts`, () => {
+      const n = 40, wrng = createStream(7, 'weights');
+      const w = Array.from({ length: n }, () => weights[Math.floor(wrng.next() * weights.length)]);
+      const dense = fakeContext(n, { seed: 3, weights: w }), sparse = fakeContext(n, { seed: 3, weights: w });
+      (sparse.ctx as { shared?: boolean }).shared = true;
+      const a = create('least-request-weighted', dense, { bias }), b = create('least-request-weighted', sparse, { bias });
+      const rng = createStream(11, 'ops');
+      for (let i = 0; i < 20_000; i++) {
+        const u = rng.next(), s = Math.floor(rng.next() * n);
+        if (u < 0.3) {
+          dense.ctx.outstanding[s] = sparse.ctx.outstanding[s] = Math.floor(rng.next() * 3);
+        } else if (u < 0.31) {
+          // A server leaves or comes back, or its weight changes: every instance rebuilds.
+          const e = rng.next() < 0.5 ? 1 : 0;
+          dense.ctx.eligible[s] = sparse.ctx.eligible[s] = e;
+          if (rng.next() < 0.3) dense.ctx.weights[s] = sparse.ctx.weights[s] = weights[Math.floor(rng.next() * weights.length)];
+          a.rebuild!(-1);
+          b.rebuild!(-1);
+        } else {
+          expect(b.pick(0), `step ${i}`).toBe(a.pick(0));
+        }
+      }
+    });
   }
 });
