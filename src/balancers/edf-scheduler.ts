@@ -10,14 +10,15 @@ export class EdfScheduler {
   /** Virtual time: the deadline of the last pick. */
   time = 0;
   private order = 0;
-  private readonly deadline: Float64Array;
-  private readonly seq: Float64Array;
-  private readonly item: Int32Array;
+  private deadline: Float64Array;
+  private seq: Float64Array;
+  private item: Int32Array;
 
+  /** Room for `capacity` entries; `insert` grows it when full. */
   constructor(capacity: number) {
-    this.deadline = new Float64Array(capacity);
-    this.seq = new Float64Array(capacity);
-    this.item = new Int32Array(capacity);
+    this.deadline = new Float64Array(Math.max(capacity, 1));
+    this.seq = new Float64Array(Math.max(capacity, 1));
+    this.item = new Int32Array(Math.max(capacity, 1));
   }
 
   clear(): void {
@@ -28,7 +29,12 @@ export class EdfScheduler {
 
   /** Adds `server` with `weight` > 0 at the current virtual time. */
   add(server: number, weight: number): void {
-    const d = this.time + 1 / weight, q = this.order++;
+    this.insert(server, this.time + 1 / weight, this.order++);
+  }
+
+  /** Adds `server` with deadline `d` and insertion order `q` given (a schedule kept in parts: least-request-weighted's sparse one). */
+  insert(server: number, d: number, q: number): void {
+    if (this.size === this.item.length) this.grow();
     let i = this.size++;
     while (i > 0) {
       const p = (i - 1) >> 1;
@@ -44,11 +50,31 @@ export class EdfScheduler {
     return this.size > 0 ? this.item[0] : -1;
   }
 
+  /** The earliest entry's deadline and insertion order (when not empty). */
+  get firstDeadline(): number {
+    return this.deadline[0];
+  }
+
+  get firstOrder(): number {
+    return this.seq[0];
+  }
+
   /** Pops the earliest entry, advances the virtual time to its deadline, re-adds it with `weight`. */
   advance(weight: number): void {
-    const server = this.item[0], deadline = this.deadline, seq = this.seq, n = this.size;
-    this.time = deadline[0];
-    const d = this.time + 1 / weight, q = this.order++;
+    const server = this.item[0];
+    this.time = this.deadline[0];
+    this.sift(server, this.time + 1 / weight, this.order++, this.size);
+  }
+
+  /** Removes the earliest entry (without moving the virtual time). */
+  pop(): void {
+    const last = --this.size;
+    this.sift(this.item[last], this.deadline[last], this.seq[last], last);
+  }
+
+  /** Puts entry (server, d, q) at the top's place and moves it down among the first `n` entries. */
+  private sift(server: number, d: number, q: number, n: number): void {
+    const deadline = this.deadline, seq = this.seq;
     let i = 0;
     for (let c = 1; c < n; c = 2 * i + 1) {
       if (c + 1 < n && less(deadline[c + 1], seq[c + 1], deadline[c], seq[c])) c++;
@@ -57,6 +83,17 @@ export class EdfScheduler {
       i = c;
     }
     this.set(i, server, d, q);
+  }
+
+  private grow(): void {
+    const m = 2 * this.item.length;
+    const deadline = new Float64Array(m), seq = new Float64Array(m), item = new Int32Array(m);
+    deadline.set(this.deadline);
+    seq.set(this.seq);
+    item.set(this.item);
+    this.deadline = deadline;
+    this.seq = seq;
+    this.item = item;
   }
 
   private move(from: number, to: number): void {
@@ -73,7 +110,7 @@ export class EdfScheduler {
 }
 
 /** Deadline order, then insertion order. */
-function less(d1: number, q1: number, d2: number, q2: number): boolean {
+export function less(d1: number, q1: number, d2: number, q2: number): boolean {
   return d1 < d2 || (d1 === d2 && q1 < q2);
 }
 

@@ -17,7 +17,7 @@ const OPTIONS = {
   bias: { type: 'number', min: 0, max: 100, default: 1 },
   choices: { type: 'number', integer: true, min: 1, max: 64, default: 2 },
 } as const;
-import { EdfScheduler } from './edf-scheduler.js';
+import { EdfScheduler, less } from './edf-scheduler.js';
 import { sharedFor } from './shared.js';
 
 export const createLeastRequestWeighted: BalancerFactory = (ctx, options, path) => {
@@ -46,28 +46,13 @@ export const createLeastRequestWeighted: BalancerFactory = (ctx, options, path) 
 
   function pickOnce(): number {
     if (m === 0) return -1;
-    if (equal) {
-      let best = hosts[Math.floor(ctx.rng.next() * m)];
-      for (let i = 1; i < choices; i++) {
-        const s = hosts[Math.floor(ctx.rng.next() * m)];
-        if (open[s] < open[best]) best = s;
-      }
-      return best;
-    }
+    if (equal) return bestOfDraws(ctx, hosts, m, choices);
     const s = edf!.peek();
     edf!.advance(effective(s));
     return s;
   }
 
-  return {
-    pick() {
-      const s = pickOnce();
-      if (s < 0 || ctx.eligible[s] === 1) return s;
-      rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
-      return pickOnce();
-    },
-    rebuild,
-  };
+  return guarded(ctx, pickOnce, rebuild);
 };
 
 /**
@@ -129,9 +114,9 @@ function sparseLeastRequest(ctx: BalancerContext, bias: number, choices: number)
   const effective = (s: number): number => (bias === 1 ? w[s] / (open[s] + 1) : w[s] / Math.pow(open[s] + 1, bias));
   /** Hosts this instance had requests at when rebuilt, and their deadlines then. */
   let busy = new Map<number, number>();
-  /** The heap (deadline, insertion order, server) is filled from `busy` at the first pick after a rebuild. */
-  let fresh = true, next = 0, picks = 0, time = 0, size = 0;
-  let deadline = new Float64Array(8), order = new Float64Array(8), item = new Int32Array(8);
+  /** Its entries (deadline, insertion order, server); filled from `busy` at the first pick after a rebuild. */
+  const heap = new EdfScheduler(8);
+  let fresh = true, next = 0, picks = 0;
 
   function rebuild(): void {
     pool.stale = true;
@@ -141,94 +126,58 @@ function sparseLeastRequest(ctx: BalancerContext, bias: number, choices: number)
   }
   rebuild();
 
-  function push(d: number, q: number, s: number): void {
-    if (size === item.length) {
-      const grow = <T extends Float64Array | Int32Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(2 * a.length);
-        b.set(a);
-        return b;
-      };
-      deadline = grow(deadline);
-      order = grow(order);
-      item = grow(item);
-    }
-    let i = size++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!less(d, q, deadline[p], order[p])) break;
-      deadline[i] = deadline[p];
-      order[i] = order[p];
-      item[i] = item[p];
-      i = p;
-    }
-    deadline[i] = d;
-    order[i] = q;
-    item[i] = s;
-  }
-
-  function popTop(): void {
-    const d = deadline[--size], q = order[size], s = item[size];
-    let i = 0;
-    for (let c = 1; c < size; c = 2 * i + 1) {
-      if (c + 1 < size && less(deadline[c + 1], order[c + 1], deadline[c], order[c])) c++;
-      if (!less(deadline[c], order[c], d, q)) break;
-      deadline[i] = deadline[c];
-      order[i] = order[c];
-      item[i] = item[c];
-      i = c;
-    }
-    deadline[i] = d;
-    order[i] = q;
-    item[i] = s;
-  }
-
   function pickOnce(): number {
     if (pool.stale) pool.update();
     const { hosts, m } = pool;
     if (m === 0) return -1;
-    if (pool.equal) {
-      let best = hosts[Math.floor(ctx.rng.next() * m)];
-      for (let i = 1; i < choices; i++) {
-        const s = hosts[Math.floor(ctx.rng.next() * m)];
-        if (open[s] < open[best]) best = s;
-      }
-      return best;
-    }
+    if (pool.equal) return bestOfDraws(ctx, hosts, m, choices);
     if (fresh) {
       fresh = false;
-      next = picks = time = size = 0;
-      for (const [s, d] of busy) push(d, pool.rank(s), s);
+      next = picks = 0;
+      heap.clear();
+      for (const [s, d] of busy) heap.insert(s, d, pool.rank(s));
     }
     const by = pool.byDeadline;
     while (next < m && busy.has(hosts[by[next]])) next++;
-    let s: number;
-    if (next < m && (size === 0 || less(1 / w[hosts[by[next]]], by[next], deadline[0], order[0]))) {
+    let s: number, time: number;
+    if (next < m && (heap.size === 0 || less(1 / w[hosts[by[next]]], by[next], heap.firstDeadline, heap.firstOrder))) {
       s = hosts[by[next]];
       time = 1 / w[s];
       next++;
     } else {
-      s = item[0];
-      time = deadline[0];
-      popTop();
+      s = heap.peek();
+      time = heap.firstDeadline;
+      heap.pop();
     }
-    push(time + 1 / effective(s), m + picks++, s);
+    heap.insert(s, time + 1 / effective(s), m + picks++);
     return s;
   }
 
+  return guarded(ctx, pickOnce, rebuild);
+}
+
+/** Equal weights: the fewest open requests of `choices` draws with replacement among hosts[0 … m) (ties: the first drawn). */
+function bestOfDraws(ctx: BalancerContext, hosts: Int32Array, m: number, choices: number): number {
+  const open = ctx.outstanding;
+  let best = hosts[Math.floor(ctx.rng.next() * m)];
+  for (let i = 1; i < choices; i++) {
+    const s = hosts[Math.floor(ctx.rng.next() * m)];
+    if (open[s] < open[best]) best = s;
+  }
+  return best;
+}
+
+/** The policy from its pick and rebuild: never an ineligible server, even when eligibility changed without rebuild(). */
+function guarded(ctx: BalancerContext, pickOnce: () => number, rebuild: () => void): Balancer {
   return {
     pick() {
       const s = pickOnce();
       if (s < 0 || ctx.eligible[s] === 1) return s;
-      rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
+      rebuild();
       return pickOnce();
     },
     rebuild,
   };
-}
-
-/** Deadline order, then insertion order (as EdfScheduler). */
-function less(d1: number, q1: number, d2: number, q2: number): boolean {
-  return d1 < d2 || (d1 === d2 && q1 < q2);
 }
 
 export const LEAST_REQUEST_WEIGHTED = policy({
