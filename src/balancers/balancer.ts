@@ -33,6 +33,11 @@ export interface BalancerContext {
    * derived from it between calls (no index; it is not told of changes) and scans instead.
    */
   readonly shared?: boolean;
+  /**
+   * True when `outstanding` holds the servers' load as reported (`view.load: reported`), not this
+   * instance's own open requests: then it may be above 0 at servers this instance never sent to.
+   */
+  readonly reported?: boolean;
   /** Oracle: the true number of requests at each server (in service + waiting). */
   readonly trueLoad: Int32Array;
   /** The balancer's own random stream (coin flips, random starts, tie breaks). */

@@ -50,6 +50,13 @@ export class EligibleIndex {
     for (let i = s + 1; i <= n; i += i & -i) tree[i] += d;
   }
 
+  /** How many eligible servers have ids below `s`: O(log n). */
+  below(s: number): number {
+    let c = 0;
+    for (let i = s; i > 0; i -= i & -i) c += this.tree[i];
+    return c;
+  }
+
   /** The k-th (0-based) eligible server in id order, or -1. */
   nth(k: number): number {
     if (k < 0 || k >= this.count) return -1;

@@ -19,10 +19,12 @@ const OPTIONS = {
   decayMs: { type: 'number', above: 0, default: 10_000 },
   observeErrors: { type: 'boolean', default: false },
 } as const;
-import { createLoadMetric, type LoadMetric } from './load-metric.js';
+import { PENALTY, createLoadMetric, type LoadMetric } from './load-metric.js';
+import { SparseRows } from './sparse-rows.js';
 
 export const createLeastTime: BalancerFactory = (ctx, options, path) => {
   const { decayMs, observeErrors } = readOptions(OPTIONS, options, path);
+  if (ctx.shared && !ctx.reported && ctx.eligibleIndex) return sparseLeastTime(ctx, decayMs, observeErrors);
   const metric = createLoadMetric(ctx, 'latency-ewma', decayMs, observeErrors);
   return ctx.size >= INDEX_FROM && !ctx.shared ? indexedLeastTime(ctx, metric) : scanLeastTime(ctx, metric);
 };
@@ -72,6 +74,75 @@ export function indexedLeastTime(ctx: BalancerContext, metric: LoadMetric): Bala
     },
     rebuild: (s = -1) => keyed.changed(s), // one server's key when told which changed
     outstandingChanged: (s) => keyed.changed(s),
+  };
+}
+
+/**
+ * least-time for an instance of a large fleet (`ctx.shared`) that counts its own requests (not
+ * `ctx.reported`), with the same picks and without reading every server: to an instance that
+ * has sent to a few servers, every other eligible
+ * server is idle and unsampled, of load 0, the lowest a load can be. It keeps a row (EWMA, stamp,
+ * sampled) for each server it has sent to or heard from — the only ones whose load may not be 0 —
+ * so the minimum is 0 with t = (eligible servers) − (those rows' eligible servers of load ≠ 0)
+ * ties, and the ⌊u·t⌋-th of them in id order comes from the eligible index, stepping over those
+ * rows. When no server has load 0 it scans, as the definition does.
+ */
+function sparseLeastTime(ctx: BalancerContext, decayMs: number, observeErrors: boolean): Balancer {
+  const rows = new SparseRows(3), index = ctx.eligibleIndex!, eligible = ctx.eligible;
+  let busy = new Int32Array(16);
+  const metric: LoadMetric = {
+    load(s) {
+      const pending = ctx.outstanding[s], r = rows.find(s);
+      if (r < 0 || rows.data[r + 2] === 0) return pending === 0 ? 0 : PENALTY + pending;
+      return rows.data[r] * (pending + 1);
+    },
+    observe(s, latencyMs, ok) {
+      if ((!ok && !observeErrors) || !(latencyMs >= 0 && latencyMs < Infinity)) return;
+      const t = ctx.now();
+      let r = rows.find(s);
+      if (r < 0) r = rows.add(s);
+      const d = rows.data;
+      if (d[r + 2] === 0) {
+        d[r] = latencyMs;
+        d[r + 2] = 1;
+      } else {
+        const w = Math.exp(-Math.max(t - d[r + 1], 0) / decayMs);
+        d[r] = d[r] * w + latencyMs * (1 - w);
+      }
+      d[r + 1] = t;
+    },
+  };
+  const scan = scanLeastTime(ctx, metric);
+
+  function choose(): number {
+    let m = 0;
+    for (let r = 0; r < rows.count; r++) {
+      const s = rows.server(r);
+      if (eligible[s] !== 1 || metric.load(s) === 0) continue;
+      if (m === busy.length) {
+        const grown = new Int32Array(2 * m);
+        grown.set(busy);
+        busy = grown;
+      }
+      busy[m++] = s;
+    }
+    const ties = index.count - m;
+    if (ties <= 0) return scan.pick(0);
+    // The k-th eligible server of load 0 in id order: the k-th eligible one, stepped past each
+    // busy one (in id order) at or below it.
+    let k = ties === 1 ? 0 : Math.floor(ctx.rng.next() * ties);
+    busy.subarray(0, m).sort();
+    for (let i = 0; i < m && index.below(busy[i]) <= k; i++) k++;
+    return index.nth(k);
+  }
+
+  return {
+    pick() {
+      const s = choose();
+      if (s >= 0 && rows.find(s) < 0) rows.add(s);
+      return s;
+    },
+    observe: metric.observe,
   };
 }
 

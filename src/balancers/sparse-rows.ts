@@ -24,6 +24,11 @@ export class SparseRows {
     this.servers = new Int32Array(0);
   }
 
+  /** The server of row `r` (0 … count − 1, in the order they were added). */
+  server(r: number): number {
+    return this.servers[r];
+  }
+
   /** Offset in `data` of server `s`'s row, or -1 when it has none. */
   find(s: number): number {
     const slots = this.slots;

@@ -93,7 +93,7 @@ export class BalancerFleet {
     for (let b = 0; b < fleet.count; b++) {
       const own = this.counts ? this.counts.scratch : new Int32Array(n);
       const rng = createStream(seed, b === 0 ? streams : `${streams}/${b}`);
-      const ctx = new InstanceContext(n, this.effectiveWeight, this.eligible, this.eligibleIndex, this.reported ?? own, pool, rng, clock, this.sparse);
+      const ctx = new InstanceContext(n, this.effectiveWeight, this.eligible, this.eligibleIndex, this.reported ?? own, pool, rng, clock, this.sparse, this.reported !== null);
       if (!this.sparse) this.own.push(own);
       this.contexts.push(ctx);
       if (this.sparse && info.poolOnly) {
@@ -194,6 +194,7 @@ export class BalancerFleet {
 class InstanceContext implements BalancerContext {
   readonly now: () => number;
   readonly shared?: boolean;
+  readonly reported?: boolean;
 
   constructor(
     readonly size: number,
@@ -205,9 +206,11 @@ class InstanceContext implements BalancerContext {
     readonly rng: Rng,
     clock: { readonly now: number },
     shared: boolean,
+    reported: boolean,
   ) {
     this.now = () => clock.now;
     if (shared) this.shared = true;
+    if (reported) this.reported = true;
   }
 
   get trueLoad(): Int32Array {

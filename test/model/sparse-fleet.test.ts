@@ -52,6 +52,22 @@ describe('sparse fleets', () => {
     });
   }
 
+  for (const view of [{ load: 'reported', refreshMs: 20 }, { load: 'reported', refreshMs: 0 }] as const) {
+    for (const name of ['least-time', 'peak-ewma', 'join-idle-queue', 'least-request-weighted']) {
+      it(`${name} with view ${JSON.stringify(view)}: the same summary as dense per-instance state`, () => {
+        const input: ScenarioInput = {
+          ...base, stop: { requests: 3000, warmupMs: 100 }, balancer: { name }, view,
+          servers: [{ count: 24 }, { count: 24, weight: 2 }],
+          health: { intervalMs: 50, timeoutMs: 20, unhealthyThreshold: 2, healthyThreshold: 2, slowStartMs: 100 },
+          failures: { mtbfMs: 400, mttrMs: 100 },
+        };
+        const a = summary(input, 1 << 30), b = summary(input, 0);
+        expect(JSON.parse(a).requests.succeeded).toBeGreaterThan(200);
+        expect(b).toBe(a);
+      });
+    }
+  }
+
   it('keeps every instance\'s books: what the instances hold open is what is at the servers', () => {
     BalancerFleet.sparseCells = 0;
     const model = createModel({ ...base, stop: { timeMs: 500 } });
