@@ -37,6 +37,14 @@ export function needsPolicies(json: unknown, names: readonly string[] = []): boo
   return names.some(unloaded) || mentions(json);
 }
 
+/**
+ * Error `message` listing the registered policies (the library's "a known balancer: …" when a name
+ * is unknown) with those the element would load added: the reader is told every policy it can run.
+ */
+export function withEveryPolicy(message: string): string {
+  return message.replace(balancerNames().join(', '), policyNames().join(', '));
+}
+
 /** Loads (registers) the second file's policies. */
 export async function loadPolicies(): Promise<void> {
   await import('./more-policies.js');

@@ -9,7 +9,7 @@
 import '../src/balancers/index.js';
 import { withBalancer, type Scenario } from '../src/scenario/pool-scenario.js';
 import { loadParsers, parseScenario } from './scenario-parse.js';
-import { loadPolicies, needsPolicies } from './policies.js';
+import { loadPolicies, needsPolicies, withEveryPolicy } from './policies.js';
 import { storyValue } from '../src/scenario/story.js';
 import { POOL_PRESETS } from '../src/scenario/pool-presets.js';
 import { availableScenes, findScene, type Scene } from './scenes.js';
@@ -35,7 +35,7 @@ export async function resolveSource(input: SourceInput): Promise<Resolved> {
   try {
     return { ok: true, ...await resolve(input) };
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    return { ok: false, error: withEveryPolicy(e instanceof Error ? e.message : String(e)) };
   }
 }
 

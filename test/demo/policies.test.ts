@@ -6,6 +6,7 @@ vi.mock('../../src/balancers/builtins.js', async () => await import('../../demo/
 const { BUILTIN_BALANCERS: ELEMENT } = await import('../../demo/element-builtins.js');
 const { getBalancer, balancerNames } = await import('../../src/balancers/registry.js');
 const { MORE_POLICIES, isPolicy, loadPolicies, needsPolicies, policyNames } = await import('../../demo/policies.js');
+const { resolveSource } = await import('../../demo/scenario-source.js');
 
 type Info = { name: string; aliases?: readonly string[] };
 const { BUILTIN_BALANCERS: LIBRARY } = await vi.importActual<{ BUILTIN_BALANCERS: readonly Info[] }>('../../src/balancers/builtins.js');
@@ -32,6 +33,17 @@ describe("the element's two files of policies", () => {
     expect(needsPolicies({ services: { a: { servers: [{ count: 1 }], balancer: 'random' } } })).toBe(false);
     // Object keys are not names: a field called "first" names no policy.
     expect(needsPolicies({ first: 1 })).toBe(false);
+  });
+
+  it('before the second file: an unknown name, in the scenario or in `balancers`, is told with every policy the element can run', async () => {
+    const scenario = (name: string) => JSON.stringify({ ...keyed(name), arrivals: { process: 'poisson', ratePerSec: 5 }, service: { dist: 'exponential', meanMs: 100 }, stop: { timeMs: 1000 } });
+    for (const [text, balancers] of [[scenario('no-such-policy'), null], [scenario('round-robin'), 'random, no-such-policy']]) {
+      const r = await resolveSource({ scenario: text, balancers });
+      expect(r.ok).toBe(false);
+      const listed = (r as { error: string }).error.replace(/.*a known balancer: /, '').split(', ');
+      expect(listed.sort()).toEqual(LIBRARY.map((b) => b.name).sort());
+    }
+    expect(getBalancer('maglev')).toBeUndefined();
   });
 
   it('walks hostile JSON without overflowing the stack or looping: nested 200,000 deep, and a cycle', () => {
