@@ -423,6 +423,20 @@ export class LbsimViewElement extends HTMLElement {
   }
 
   #rebuild(): void {
+    const names = this.#balancers;
+    if (needsPolicies(null, names)) {
+      // A policy of the second file, picked in a menu: rebuilt once it is loaded, unless another choice or scenario came first.
+      const current = () => this.#balancers === names && this.#alive;
+      loadPolicies().then(
+        () => {
+          if (current()) this.#rebuild();
+        },
+        (e) => {
+          if (current()) this.#showError(`The policies could not load: ${e instanceof Error ? e.message : String(e)}`);
+        },
+      );
+      return;
+    }
     let scenarios: Scenario[];
     try {
       scenarios = this.#scenarios();
@@ -540,13 +554,7 @@ export class LbsimViewElement extends HTMLElement {
         reset: (seed) => this.reset(seed),
         balancers: (names) => {
           this.#balancers = names;
-          if (!needsPolicies(null, names)) return this.#rebuild();
-          loadPolicies().then(
-            () => {
-              if (this.#balancers === names && this.#alive) this.#rebuild();
-            },
-            (e) => this.#showError(`The policies could not load: ${e instanceof Error ? e.message : String(e)}`),
-          );
+          this.#rebuild();
         },
         values: (v) => {
           this.#values = v;

@@ -272,6 +272,58 @@ describe('the demo in headless Chromium', () => {
     await close();
   });
 
+  it('while the second file of policies loads for a menu choice, a knob or Reset waits for it, and a failed load after another choice is ignored', async () => {
+    const { page, errors, close } = await openColumn({ width: 1000, height: 900 }, 720, ['round-robin']);
+    let release = () => {};
+    const held = new Promise<void>((done) => (release = done));
+    let fail = false;
+    await page.route('**/lbsim-view-more-policies.js', async (route) => {
+      await held;
+      await (fail ? route.abort() : route.continue());
+    });
+    await page.locator('#round-robin').evaluate((el) => el.setAttribute('controls', 'full'));
+    await page.waitForFunction(() => (document.getElementById('round-robin') as any).snapshot().frames > 5, undefined, { timeout: 30_000 });
+    const menu = page.locator('#round-robin select[aria-label="Balancer"]');
+    // A failed load of a choice the reader has since replaced leaves the figure running.
+    fail = true;
+    await menu.selectOption('maglev');
+    await menu.selectOption('least-connections');
+    await page.waitForFunction(() => (document.getElementById('round-robin') as any).snapshot().panels[0]?.balancer === 'least-connections', undefined, { timeout: 30_000 });
+    release();
+    await page.waitForTimeout(500);
+    expect((await figureSnap<Snapshot>(page, 'round-robin')).error).toBeNull();
+    expect((await figureSnap<Snapshot>(page, 'round-robin')).panels[0].balancer).toBe('least-connections');
+    await close();
+
+    // A knob moved and Reset pressed while the file is on its way: no error, then the choice runs.
+    const second = await openColumn({ width: 1000, height: 900 }, 720, ['round-robin']);
+    let go = () => {};
+    const wait = new Promise<void>((done) => (go = done));
+    await second.page.route('**/lbsim-view-more-policies.js', async (route) => {
+      await wait;
+      await route.continue();
+    });
+    await second.page.locator('#round-robin').evaluate((el) => el.setAttribute('controls', 'full'));
+    await second.page.waitForFunction(() => (document.getElementById('round-robin') as any).snapshot().frames > 5, undefined, { timeout: 30_000 });
+    await second.page.locator('#round-robin select[aria-label="Balancer"]').selectOption('join-idle-queue');
+    await second.page.locator('#round-robin input[aria-label="Arrival rate"]').evaluate((el: HTMLInputElement) => {
+      el.value = String(Number(el.min));
+      el.dispatchEvent(new Event('change'));
+    });
+    expect((await figureSnap<Snapshot>(second.page, 'round-robin')).error).toBeNull();
+    await second.page.locator('#round-robin button', { hasText: 'Reset' }).click();
+    expect((await figureSnap<Snapshot>(second.page, 'round-robin')).error).toBeNull();
+    go();
+    await second.page.waitForFunction(() => {
+      const s = (document.getElementById('round-robin') as any).snapshot();
+      return s.panels[0]?.balancer === 'join-idle-queue' && s.panels[0].arrived > 5;
+    }, undefined, { timeout: 30_000 });
+    expect((await figureSnap<Snapshot>(second.page, 'round-robin')).error).toBeNull();
+    // (The aborted fetch itself is logged by the browser.)
+    expect([...errors.filter((e) => !e.includes('net::ERR_FAILED')), ...second.errors]).toEqual([]);
+    await second.close();
+  });
+
   it('the element module defines lbsim-view and nothing else on window, once', async () => {
     const { page, errors, close } = await open(`${base}/blank.html`);
     await page.evaluate(() => ((window as any).__before = Object.getOwnPropertyNames(window)));
