@@ -61,7 +61,7 @@ export function peakEwmaMetric(ctx: BalancerContext, decayMs: number, observeErr
  * so reads and zero samples need no row.
  */
 function sparsePeakEwmaMetric(ctx: BalancerContext, decayMs: number, observeErrors: boolean): LoadMetric & { readonly rows: SparseRows } {
-  const rows = new SparseRows(2);
+  const rows = new SparseRows(2, ctx.size);
   const update = (r: number, rtt: number): void => {
     const d = rows.data, t = ctx.now();
     const w = Math.exp(-Math.max(t - d[r + 1], 0) / decayMs);
@@ -116,7 +116,7 @@ export function latencyEwmaMetric(ctx: BalancerContext, decayMs: number, observe
 
 /** `latencyEwmaMetric` for an instance of a large fleet (`ctx.shared`): a row (ewma, stamp) per sampled server only. */
 function sparseLatencyEwmaMetric(ctx: BalancerContext, decayMs: number, observeErrors: boolean): LoadMetric & { readonly rows: SparseRows } {
-  const rows = new SparseRows(2);
+  const rows = new SparseRows(2, ctx.size);
   return {
     rows,
     load(s) {

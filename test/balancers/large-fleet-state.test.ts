@@ -29,6 +29,25 @@ describe('SparseRows', () => {
       for (const [s, v] of reference) expect(rows.data[rows.find(s) + 2]).toBe(v);
     }
   });
+
+  it('given the span of ids, ends with a slot per id and a row per server: at most the rows of a dense array, whatever the order the ids come in', () => {
+    for (const size of [1, 5, 64, 1000, 3000]) {
+      const rng = createStream(size, 'span');
+      const rows = new SparseRows(2, size), reference = new Map<number, number>();
+      for (let i = 0; i < 6 * size; i++) {
+        const s = Math.floor(rng.next() * size), r = rows.find(s);
+        if (reference.has(s)) expect(rows.data[r + 1]).toBe(reference.get(s));
+        else {
+          expect(r).toBe(-1);
+          const at = rows.add(s); // (before reading rows.data: adding may replace it)
+          rows.data[at + 1] = s + 0.25;
+          reference.set(s, s + 0.25);
+        }
+        if (reference.size > size / 2) expect(rows.data.length, `${reference.size} of ${size} servers`).toBe(2 * size);
+      }
+      for (let s = 0; s < size; s++) expect(rows.find(s) < 0 ? undefined : rows.data[rows.find(s) + 1]).toBe(reference.get(s));
+    }
+  });
 });
 
 describe('latency metrics of a large fleet (ctx.shared)', () => {
