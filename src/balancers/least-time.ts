@@ -88,7 +88,7 @@ export function indexedLeastTime(ctx: BalancerContext, metric: LoadMetric): Bala
  * rows. When no server has load 0 it scans, as the definition does.
  */
 function sparseLeastTime(ctx: BalancerContext, decayMs: number, observeErrors: boolean): Balancer {
-  const rows = new SparseRows(3), index = ctx.eligibleIndex!, eligible = ctx.eligible;
+  const rows = new SparseRows(3, ctx.size), index = ctx.eligibleIndex!, eligible = ctx.eligible;
   let busy = new Int32Array(16);
   const metric: LoadMetric = {
     load(s) {
@@ -147,5 +147,5 @@ function sparseLeastTime(ctx: BalancerContext, decayMs: number, observeErrors: b
 }
 
 export const LEAST_TIME = policy({
-  name: 'least-time', description: 'NGINX Plus least_time: min (open + 1) × EWMA latency; random ties', options: OPTIONS, create: createLeastTime,
+  name: 'least-time', observeReadsOutstanding: false, description: 'NGINX Plus least_time: min (open + 1) × EWMA latency; random ties', options: OPTIONS, create: createLeastTime,
 });

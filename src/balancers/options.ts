@@ -62,6 +62,8 @@ export function policy(entry: {
   keyed?: boolean;
   /** False: the policy never reads `ctx.outstanding` (see BalancerInfo.readsOutstanding). */
   readsOutstanding?: boolean;
+  /** False: the policy's `observe` never reads `ctx.outstanding` (see BalancerInfo.observeReadsOutstanding). */
+  observeReadsOutstanding?: boolean;
   /** True: picks depend on the pool alone (see BalancerInfo.poolOnly). */
   poolOnly?: boolean;
   options?: OptionSpec;
@@ -78,6 +80,7 @@ export function policy(entry: {
   if (Object.keys(defaults).length) info.defaults = defaults;
   if (entry.keyed) info.keyed = true;
   if (entry.readsOutstanding === false) info.readsOutstanding = false;
+  if (entry.observeReadsOutstanding === false) info.observeReadsOutstanding = false;
   if (entry.poolOnly) info.poolOnly = true;
   return info;
 }

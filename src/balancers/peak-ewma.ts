@@ -25,6 +25,6 @@ export const createPeakEwma: BalancerFactory = (ctx, options, path) => {
 };
 
 export const PEAK_EWMA = policy({
-  name: 'peak-ewma', aliases: ['pewma'], description: "Finagle's P2C over peak-sensitive EWMA latency × (pending + 1)",
+  name: 'peak-ewma', aliases: ['pewma'], observeReadsOutstanding: false, description: "Finagle's P2C over peak-sensitive EWMA latency × (pending + 1)",
   options: OPTIONS, create: createPeakEwma,
 });

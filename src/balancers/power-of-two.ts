@@ -129,7 +129,7 @@ export function createP2C(ctx: BalancerContext, d: number, metric: LoadMetric): 
 }
 
 export const POWER_OF_TWO = policy({
-  name: 'power-of-two', aliases: ['p2c'],
+  name: 'power-of-two', aliases: ['p2c'], observeReadsOutstanding: false,
   description: 'best of `choices` (2) distinct random servers by `metric` (open requests, peak-ewma, latency-ewma)',
   options: OPTIONS, create: createPowerOfTwo,
 });

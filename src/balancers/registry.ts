@@ -29,6 +29,13 @@ export interface BalancerInfo {
    */
   readsOutstanding?: boolean;
   /**
+   * False for a policy whose `observe` never reads `ctx.outstanding` (its latency metric reads it at
+   * pick time only): in a sparse fleet the model then does not first put the instance's own counts
+   * there, as it does before a pick, and saves a walk of two instances' open requests per response.
+   * Absent or true (and `readsOutstanding` not false): put there, which is always correct.
+   */
+  observeReadsOutstanding?: boolean;
+  /**
    * True for a policy whose picks since its last `rebuild` depend on the pool alone (weights and
    * eligibility: no counts, no coin flips, no key, nothing observed), such as weighted round robin
    * and EDF: a large fleet (see BalancerFleet.sparse) then makes one schedule that every instance

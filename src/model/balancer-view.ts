@@ -105,8 +105,9 @@ export class BalancerFleet {
       const balancer = info.create(ctx, spec.balancer.options, 'balancer');
       this.balancers.push(balancer);
       const observe = balancer.observe;
-      if (this.counts && observe) {
-        // A sparse fleet's shared `outstanding` holds the counts of the instance that last picked: write this one's first.
+      if (this.counts && observe && info.readsOutstanding !== false && info.observeReadsOutstanding !== false) {
+        // A sparse fleet's shared `outstanding` holds the counts of the instance that last picked: write this one's first
+        // (unless the policy says its observe does not read them: a walk of two instances' open requests per response).
         const counts = this.counts;
         balancer.observe = (s, latencyMs, ok) => {
           counts.materialize(b);

@@ -68,6 +68,14 @@ describe('sparse fleets', () => {
     }
   }
 
+  it('join-idle-queue, which reads its own counts when told of a response: the same summaries as dense, with timeouts, cancels, retries and hedges', () => {
+    const input = { ...base, balancer: { name: 'join-idle-queue' }, stop: { requests: 3000, warmupMs: 100 } };
+    for (const client of [undefined, { timeoutMs: 20, cancel: true, retries: { max: 2 } }, { hedge: { afterMs: 10 } }]) {
+      const withClient: ScenarioInput = { ...input, ...(client ? { client } : {}) };
+      expect(summary(withClient, 0), JSON.stringify(client)).toBe(summary(withClient, 1 << 30));
+    }
+  });
+
   it('keeps every instance\'s books: what the instances hold open is what is at the servers', () => {
     BalancerFleet.sparseCells = 0;
     const model = createModel({ ...base, stop: { timeMs: 500 } });
