@@ -12,7 +12,8 @@
  * Ties: none (a strict cycle). From 32 servers the smallest and largest means are kept in
  * `MinIndex`es (O(log n) per sample) instead of scanned after every sample; the same quotas.
  */
-import type { BalancerFactory } from './balancer.js';
+import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
+import { SparseRows } from './sparse-rows.js';
 import { INDEX_FROM, MinIndex } from './min-index.js';
 import { policy, readOptions } from './options.js';
 
@@ -23,6 +24,7 @@ const OPTIONS = {
 
 export const createDynamicWeightedRoundRobin: BalancerFactory = (ctx, options, path) => {
   const { range, window } = readOptions(OPTIONS, options, path);
+  if (ctx.shared) return sparseDynamicWeightedRoundRobin(ctx, range, window);
   const n = ctx.size, eligible = ctx.eligible;
   const samples = new Float64Array(n * window), count = new Int32Array(n), mean = new Float64Array(n);
   let cursor = 0, sent = 0, min = 0, max = 0, dirty = false;
@@ -109,6 +111,74 @@ export const createDynamicWeightedRoundRobin: BalancerFactory = (ctx, options, p
     },
   };
 };
+
+/**
+ * The same policy for an instance of a large fleet (`ctx.shared`): a row (samples, count, mean)
+ * only for the servers it has latency samples of, and the smallest and largest mean found by a
+ * pass over those rows instead of over the pool. Same quotas, same picks.
+ */
+function sparseDynamicWeightedRoundRobin(ctx: BalancerContext, range: number, window: number): Balancer {
+  const n = ctx.size, eligible = ctx.eligible;
+  // Row layout: count, mean, then the last `window` samples.
+  const rows = new SparseRows(window + 2, n);
+  let cursor = 0, sent = 0, min = 0, max = 0, dirty = false;
+
+  function bounds(): void {
+    min = Infinity;
+    max = 0;
+    const d = rows.data;
+    for (let r = 0; r < rows.count; r++) {
+      if (eligible[rows.server(r)] !== 1) continue;
+      const mean = d[r * (window + 2) + 1];
+      if (mean < min) min = mean;
+      if (mean > max) max = mean;
+    }
+    dirty = false;
+  }
+
+  function quota(s: number): number {
+    const r = rows.find(s);
+    if (r < 0) return 1;
+    if (dirty) bounds();
+    return max > 0 ? range - Math.ceil(((rows.data[r + 1] - min) / max) * range) : range;
+  }
+
+  function advance(): number {
+    for (let tries = 0; tries < n; tries++) {
+      cursor = cursor + 1 === n ? 0 : cursor + 1;
+      if (eligible[cursor] === 1) return cursor;
+    }
+    return -1;
+  }
+
+  return {
+    pick() {
+      if (n === 0) return -1;
+      if (eligible[cursor] !== 1 || sent >= quota(cursor)) {
+        sent = 0;
+        if (advance() < 0) return -1;
+      }
+      sent++;
+      return cursor;
+    },
+    observe(s, latencyMs, ok) {
+      if (!ok || !(latencyMs >= 0 && latencyMs < Infinity)) return;
+      let r = rows.find(s);
+      if (r < 0) r = rows.add(s);
+      const d = rows.data, base = r + 2;
+      const k = d[r] < window ? d[r]++ : window;
+      if (k === window) for (let i = 1; i < window; i++) d[base + i - 1] = d[base + i];
+      d[base + Math.min(k, window - 1)] = latencyMs;
+      let sum = 0;
+      for (let i = 0; i < d[r]; i++) sum += d[base + i];
+      d[r + 1] = sum / d[r];
+      dirty = true;
+    },
+    rebuild() {
+      dirty = true;
+    },
+  };
+}
 
 export const DYNAMIC_WEIGHTED_ROUND_ROBIN = policy({
   name: 'dynamic-weighted-round-robin', aliases: ['dwrr'], readsOutstanding: false,

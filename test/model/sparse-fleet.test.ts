@@ -33,6 +33,7 @@ describe('sparse fleets', () => {
     ['least-connections'], ['least-connections', { weighted: true }], ['power-of-two'], ['join-shortest-queue'], ['least-time'],
     ['first', { maxConn: 2 }], ['bounded-load-hash', { minRingSize: 96 }], ['least-request-weighted'], ['least-request-weighted', { bias: 0.5, choices: 3 }], ['peak-ewma'], ['weighted-random'],
     ['power-of-two', { metric: 'latency-ewma', observeErrors: true }], ['peak-ewma', { decayMs: 50 }], ['edf-round-robin'], ['weighted-round-robin'],
+    ['dynamic-weighted-round-robin'], ['dynamic-weighted-round-robin', { range: 5, window: 1 }],
     ['join-idle-queue'], ['join-idle-queue', { idleQueueSize: 5 }],
   ];
   for (const [name, options] of balancers) {
