@@ -55,36 +55,39 @@ export const createBoundedLoadHash: BalancerFactory = (ctx, options, path) => {
   const { epsilon, minRingSize } = readOptions(OPTIONS, options, path);
   const shared = sharedRing(ctx, minRingSize), ring = shared.ring;
 
-  /** The first server clockwise from the key's point with fewer than `capacity` open, or -1. */
-  function walk(key: number, capacity: number): number {
-    const length = ring.length, servers = ring.servers, eligible = ctx.eligible, open = ctx.outstanding;
-    for (let i = length > 0 ? ring.find(key) : 0, steps = 0; steps < length; steps++) {
-      const s = servers[i];
-      if (eligible[s] === 1 && open[s] < capacity) return s;
-      i = i + 1 === length ? 0 : i + 1;
-    }
-    return -1;
-  }
-
   // L and m kept as counts change (told by outstandingChanged) and as told servers' eligibility
-  // changes (`counted`: eligibility as last counted) instead of summed per pick; summed per pick
-  // when the counts are shared with a large fleet's other instances (ctx.shared).
-  const countsShared = ctx.shared === true, seen = new Int32Array(countsShared ? 0 : ctx.size);
-  const counted = new Uint8Array(countsShared ? 0 : ctx.size);
+  // changes instead of summed per pick; summed per pick when the counts are shared with a large
+  // fleet's other instances (ctx.shared). `load[s]`: server s's open count as last told when
+  // counted eligible, else its bitwise complement (< 0); one array where two were (the walk passes
+  // full servers reading it alone: one likely cache miss per server at 100,000 servers, not two).
+  const countsShared = ctx.shared === true, load = new Int32Array(countsShared ? 0 : ctx.size);
   let total = 0, m = 0;
   function recount(): void {
     total = 0;
     m = 0;
     for (let s = 0; s < ctx.size; s++) {
       const open = ctx.outstanding[s], e = ctx.eligible[s];
-      if (!countsShared) {
-        seen[s] = open;
-        counted[s] = e;
-      }
+      if (!countsShared) load[s] = e === 1 ? open : ~open;
       if (e === 1) { total += open; m++; }
     }
   }
   recount();
+
+  /**
+   * The first server clockwise from the key's point with fewer than `capacity` open, or -1. With
+   * its own counts, a server whose `load` is at capacity is passed without reading `eligible` and
+   * `outstanding` (open counts are always told, so `load` ≥ capacity means full); only a server
+   * with room is checked against them, as eligibility may change untold.
+   */
+  function walk(key: number, capacity: number): number {
+    const length = ring.length, servers = ring.servers, eligible = ctx.eligible, open = ctx.outstanding;
+    for (let i = length > 0 ? ring.find(key) : 0, steps = 0; steps < length; steps++) {
+      const s = servers[i];
+      if ((countsShared || load[s] < capacity) && eligible[s] === 1 && open[s] < capacity) return s;
+      i = i + 1 === length ? 0 : i + 1;
+    }
+    return -1;
+  }
 
   return {
     pick(key) {
@@ -102,18 +105,22 @@ export const createBoundedLoadHash: BalancerFactory = (ctx, options, path) => {
       shared.stale = true;
       if (countsShared) return; // summed at the next pick (a sparse fleet's 1,700 instances: 1,700 passes per change)
       if (server < 0) return recount();
-      const e = ctx.eligible[server];
-      if (e === counted[server]) return;
-      counted[server] = e;
-      total += e === 1 ? seen[server] : -seen[server];
-      m += e === 1 ? 1 : -1;
+      const x = load[server];
+      if (ctx.eligible[server] === (x >= 0 ? 1 : 0)) return;
+      load[server] = ~x;
+      total += x >= 0 ? -x : ~x;
+      m += x >= 0 ? -1 : 1;
     },
     outstandingChanged(s) {
       if (countsShared) return; // summed at the next pick
       if (s < 0) return recount();
-      const now = ctx.outstanding[s];
-      if (counted[s] === 1) total += now - seen[s];
-      seen[s] = now;
+      const now = ctx.outstanding[s], x = load[s];
+      if (x >= 0) {
+        total += now - x;
+        load[s] = now;
+      } else {
+        load[s] = ~now;
+      }
     },
   };
 };
