@@ -9,12 +9,13 @@
  * the essay uses the server's processing time and ignores drops too.
  * Source: samwho.dev/load-balancing, `DynamicWeightedRoundRobin` in samwho/visualisations
  * `load-balancing/load-balancers.js` (the cursor starts at server 0, as there).
- * Ties: none (a strict cycle). From 32 servers the smallest and largest means are kept in
- * `MinIndex`es (O(log n) per sample) instead of scanned after every sample; the same quotas.
+ * Ties: none (a strict cycle). From 32 servers the smallest and largest means are kept in a
+ * `MinMaxIndex` (O(log n) per sample) instead of scanned after every sample; the same quotas.
  */
 import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
 import { SparseRows } from './sparse-rows.js';
-import { INDEX_FROM, MinIndex } from './min-index.js';
+import { MinMaxIndex } from './min-max-index.js';
+import { INDEX_FROM } from './min-index.js';
 import { policy, readOptions } from './options.js';
 
 const OPTIONS = {
@@ -28,29 +29,22 @@ export const createDynamicWeightedRoundRobin: BalancerFactory = (ctx, options, p
   const n = ctx.size, eligible = ctx.eligible;
   const samples = new Float64Array(n * window), count = new Int32Array(n), mean = new Float64Array(n);
   let cursor = 0, sent = 0, min = 0, max = 0, dirty = false;
-  // From 32 servers the means of the eligible sampled servers are kept in two MinIndexes (of
-  // mean and of −mean): min and max in O(1), O(log n) per sample, instead of a scan per update.
+  // From 32 servers the means of the eligible sampled servers are kept in a MinMaxIndex: min and
+  // max in O(1), O(log n) per sample, instead of a scan per update.
   const indexed = n >= INDEX_FROM && !ctx.shared;
-  const low = indexed ? new MinIndex(n) : null, high = indexed ? new MinIndex(n) : null;
+  const extremes = indexed ? new MinMaxIndex(n) : null;
   const key = (s: number): number => (eligible[s] === 1 && count[s] > 0 ? mean[s] : Infinity);
   function reindex(): void {
     const keys = new Float64Array(n);
     for (let s = 0; s < n; s++) keys[s] = key(s);
-    low!.load(keys);
-    for (let s = 0; s < n; s++) keys[s] = -keys[s] === -Infinity ? Infinity : -keys[s];
-    high!.load(keys);
+    extremes!.load(keys);
   }
   if (indexed) reindex();
-  function rekey(s: number): void {
-    const k = key(s);
-    low!.set(s, k);
-    high!.set(s, k === Infinity ? Infinity : -k);
-  }
 
   function bounds(): void {
     if (indexed) {
-      min = low!.minimum();
-      max = high!.ties() === 0 ? 0 : Math.max(0, -high!.minimum());
+      min = extremes!.minimum();
+      max = Math.max(0, extremes!.maximum());
       dirty = false;
       return;
     }
@@ -99,13 +93,13 @@ export const createDynamicWeightedRoundRobin: BalancerFactory = (ctx, options, p
       let sum = 0;
       for (let i = 0; i < count[s]; i++) sum += samples[base + i];
       mean[s] = sum / count[s];
-      if (indexed) rekey(s);
+      if (indexed) extremes!.set(s, key(s));
       dirty = true;
     },
     rebuild(s = -1) {
       if (indexed) {
         if (s < 0) reindex();
-        else rekey(s); // told which server changed: its key alone
+        else extremes!.set(s, key(s)); // told which server changed: its key alone
       }
       dirty = true;
     },
