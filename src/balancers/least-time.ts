@@ -56,13 +56,27 @@ export function scanLeastTime(ctx: BalancerContext, metric: LoadMetric): Balance
   };
 }
 
-/** The same choices from a `MinIndex` of the scores, updated when a count or an EWMA changes. */
+/**
+ * The same choices from a `MinIndex` of the scores, updated when a count or an EWMA changes. A
+ * changed count waits (`pending`) until the next pick or other change: the model tells a
+ * departure's count (released) and then its latency (observe) for the same server, one update of
+ * the index for both. The nodes depend on the keys alone, so the order in which keys are set does
+ * not change what a pick finds.
+ */
 export function indexedLeastTime(ctx: BalancerContext, metric: LoadMetric): Balancer {
   const eligible = ctx.eligible;
   const keyed = new KeyedMinIndex(ctx.size, (s) => (eligible[s] === 1 ? metric.load(s) : Infinity));
   const index = keyed.index;
+  /** The server whose count changed since its key was last set, or -1. */
+  let pending = -1;
+  const settle = (): void => {
+    if (pending < 0) return;
+    keyed.changed(pending);
+    pending = -1;
+  };
   return {
     pick() {
+      settle();
       const s = index.pick(ctx.rng);
       if (s < 0 || eligible[s] === 1) return s;
       keyed.rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
@@ -70,10 +84,15 @@ export function indexedLeastTime(ctx: BalancerContext, metric: LoadMetric): Bala
     },
     observe(s, latencyMs, ok) {
       metric.observe!(s, latencyMs, ok);
+      if (pending === s) pending = -1; // its count and its latency in one key
       keyed.changed(s);
     },
     rebuild: (s = -1) => keyed.changed(s), // one server's key when told which changed
-    outstandingChanged: (s) => keyed.changed(s),
+    outstandingChanged(s) {
+      if (pending !== s) settle();
+      if (s < 0) keyed.rebuild();
+      else pending = s;
+    },
   };
 }
 

@@ -173,6 +173,83 @@ describe('indexed policies make the same choices as their full scans', () => {
     }
   });
 
+  it('least-time, counts and latencies told in any order (a latency alone, two counts in a row, a count and another server\'s latency, the whole pool, one server\'s eligibility): as the scan', () => {
+    const n = 2 * INDEX_FROM + 3;
+    const fakes = [fakeContext(n, { seed: 7 }), fakeContext(n, { seed: 7 })];
+    const bs = [scanLeastTime(fakes[0].ctx, latencyEwmaMetric(fakes[0].ctx, 50)), indexedLeastTime(fakes[1].ctx, latencyEwmaMetric(fakes[1].ctx, 50))];
+    const script = createStream(13, 'script'), open: number[] = [], picks: [number[], number[]] = [[], []];
+    const both = (f: (b: Balancer, fake: Fake) => void): void => {
+      for (let i = 0; i < 2; i++) f(bs[i], fakes[i]);
+    };
+    /** Takes a random open request's server off the list, or -1. */
+    const close = (): number => {
+      if (open.length === 0) return -1;
+      const j = Math.floor(script.next() * open.length), s = open[j];
+      open[j] = open[open.length - 1];
+      open.pop();
+      return s;
+    };
+    const tally = { alone: 0, counts: 0, crossed: 0, pool: 0, eligibility: 0 };
+    for (let step = 0; step < 6000; step++) {
+      fakes[0].time = fakes[1].time = step;
+      const u = script.next(), latency = 1 + Math.floor(script.next() * 8), other = Math.floor(script.next() * n);
+      if (u < 0.45 || open.length === 0) {
+        const got = bs.map((b, i) => send(b, fakes[i]));
+        picks[0].push(got[0]);
+        picks[1].push(got[1]);
+        if (got[0] >= 0) open.push(got[0]);
+      } else if (u < 0.65) {
+        const s = close();
+        both((b, f) => complete(b, f, s, latency));
+      } else if (u < 0.72) {
+        tally.alone++; // a latency with no count change (a withdrawn copy's, or one whose count went earlier)
+        const x = script.next() < 0.5 ? latency : NaN;
+        both((b) => b.observe?.(other, x, true));
+      } else if (u < 0.8) {
+        tally.counts++; // two counts down, then the first one's latency
+        const s = close(), t = close();
+        both((b, f) => {
+          for (const x of [s, t]) {
+            if (x < 0) continue;
+            f.ctx.outstanding[x]--;
+            told(b, f, x);
+          }
+          if (s >= 0) b.observe?.(s, latency, true);
+        });
+      } else if (u < 0.9) {
+        tally.crossed++; // a count down, then another server's latency
+        const s = close();
+        both((b, f) => {
+          f.ctx.outstanding[s]--;
+          told(b, f, s);
+          b.observe?.(other, latency, true);
+        });
+      } else if (u < 0.95) {
+        tally.pool++; // a count up at one server, then every server told at once
+        const s = Math.floor(script.next() * n);
+        open.push(s);
+        both((b, f) => {
+          f.ctx.outstanding[s]++;
+          b.outstandingChanged?.(s);
+          b.outstandingChanged?.(-1);
+        });
+      } else {
+        tally.eligibility++; // a count down, then one server's eligibility
+        const s = close();
+        both((b, f) => {
+          f.ctx.outstanding[s]--;
+          told(b, f, s);
+          f.ctx.eligible[other] ^= 1;
+          b.rebuild?.(other);
+        });
+      }
+    }
+    expect(Math.min(...Object.values(tally))).toBeGreaterThan(100);
+    expect(picks[0].length).toBeGreaterThan(2000);
+    expect(picks[1]).toEqual(picks[0]);
+    expect(new Set(picks[0]).size).toBeGreaterThan(n / 2);
+  });
+
   it('the registered policies index from INDEX_FROM servers and still agree with a scan there', () => {
     for (const name of ['least-connections', 'join-shortest-queue', 'least-time', 'first']) {
       const shared = create(name, { ...fakeContext(INDEX_FROM), ctx: { ...fakeContext(INDEX_FROM).ctx, shared: true } });
