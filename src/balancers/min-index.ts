@@ -1,8 +1,9 @@
 /**
  * MinIndex: the minimum of a key per server, kept under point updates, for the policies that
  * would otherwise scan every server per pick and whose keys are not whole counts (weighted
- * least-connections, least-time, dynamic WRR; counts use `BucketIndex`, bucket-index.ts, with the
- * same answers in O(1) per change). A tree of fan-out 8 over the servers: the keys themselves are
+ * least-connections, least-time, first; counts use `BucketIndex`, bucket-index.ts, with the
+ * same answers in O(1) per change; dynamic WRR's smallest and largest means use `MinMaxIndex`,
+ * min-max-index.ts, of the same layout). A tree of fan-out 8 over the servers: the keys themselves are
  * the leaves (a group of 8 is one 64-byte cache line), and each node above holds the smallest key
  * below it and how many leaves hold it, side by side in one Float64Array (a node's 8 children are
  * 128 contiguous bytes). `set` costs O(log₈ n): it climbs while a node changes and updates a
@@ -10,8 +11,8 @@
  * the child held the group's last minimum and rose. The minimum and its number of ties cost O(1),
  * the k-th tied server in id order O(8 log₈ n). At
  * 100,000 servers that is 6 levels where the binary tree it replaced had 17, each a likely cache
- * miss: least-time 85 → 65 D1 misses per request for 6% more instructions, dynamic WRR 61 → 38
- * misses and 15% fewer instructions (README, *Performance*).
+ * miss: least-time 85 → 65 D1 misses per request for 6% more instructions, dynamic WRR (then on
+ * two MinIndexes) 61 → 38 misses and 15% fewer instructions (README, *Performance*).
  * A server that may not be chosen (ineligible, weight 0) has key +Infinity and is never returned.
  *
  * The tie rule every indexed policy shares, and the one its full-scan reference applies: with
