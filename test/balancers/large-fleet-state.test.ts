@@ -87,17 +87,28 @@ describe('latency metrics of a large fleet (ctx.shared)', () => {
 });
 
 describe("least-request-weighted for an instance of a large fleet (ctx.shared)", () => {
-  for (const [bias, weights] of [[1, [1, 2, 3]], [0.5, [1, 1, 4]], [1, [2, 2, 2]], [0, [1, 3]]] as const) {
-    it(`bias ${bias}, weights drawn from ${weights.join(', ')}: the same picks as the schedule with an entry per server, through rebuilds and changing counts`, () => {
+  for (const [bias, weights, reported] of [[1, [1, 2, 3], true], [0.5, [1, 1, 4], true], [1, [2, 2, 2], true], [0, [1, 3], true], [1, [1, 2, 3], false], [2, [1, 1, 4], false], [1, [2, 2, 2], false]] as const) {
+    it(`bias ${bias}, weights drawn from ${weights.join(', ')}, ${reported ? 'reported counts at any server' : 'its own counts (at servers it picked)'}: the same picks as the schedule with an entry per server, through rebuilds and changing counts`, () => {
       const n = 40, wrng = createStream(7, 'weights');
       const w = Array.from({ length: n }, () => weights[Math.floor(wrng.next() * weights.length)]);
       const dense = fakeContext(n, { seed: 3, weights: w }), sparse = fakeContext(n, { seed: 3, weights: w });
       (sparse.ctx as { shared?: boolean }).shared = true;
+      if (reported) (sparse.ctx as { reported?: boolean }).reported = (dense.ctx as { reported?: boolean }).reported = true;
       const a = create('least-request-weighted', dense, { bias }), b = create('least-request-weighted', sparse, { bias });
       const rng = createStream(11, 'ops');
+      const picked: number[] = [];
       for (let i = 0; i < 20_000; i++) {
-        const u = rng.next(), s = Math.floor(rng.next() * n);
+        const u = rng.next();
+        let s = Math.floor(rng.next() * n);
         if (u < 0.3) {
+          if (!reported) {
+            // Own counts go up only at a pick (below) and down where the instance has requests.
+            if (picked.length === 0) continue;
+            s = picked.splice(Math.floor(rng.next() * picked.length), 1)[0];
+            dense.ctx.outstanding[s]--;
+            sparse.ctx.outstanding[s]--;
+            continue;
+          }
           dense.ctx.outstanding[s] = sparse.ctx.outstanding[s] = Math.floor(rng.next() * 3);
         } else if (u < 0.31) {
           // A server leaves or comes back, or its weight changes: every instance rebuilds.
@@ -107,9 +118,37 @@ describe("least-request-weighted for an instance of a large fleet (ctx.shared)",
           a.rebuild!(-1);
           b.rebuild!(-1);
         } else {
-          expect(b.pick(0), `step ${i}`).toBe(a.pick(0));
+          const x = b.pick(0);
+          expect(x, `step ${i}`).toBe(a.pick(0));
+          if (!reported && x >= 0 && rng.next() < 0.7) {
+            dense.ctx.outstanding[x]++;
+            sparse.ctx.outstanding[x]++;
+            picked.push(x);
+          }
         }
       }
     });
   }
+
+  it('with its own counts, a rebuild reads the counts of the servers it picked, not every server', () => {
+    const n = 10_000, fake = fakeContext(n, { weights: Array.from({ length: n }, (_, s) => 1 + (s % 4)) });
+    let reads = 0;
+    const counts = fake.ctx.outstanding;
+    (fake.ctx as { outstanding: Int32Array }).outstanding = new Proxy(counts, {
+      get: (t, k) => {
+        if (typeof k === 'string' && /^\d+$/.test(k)) reads++;
+        const v = Reflect.get(t, k);
+        return typeof v === 'function' ? v.bind(t) : v;
+      },
+    });
+    (fake.ctx as { shared?: boolean }).shared = true;
+    const b = create('least-request-weighted', fake);
+    for (let i = 0; i < 50; i++) {
+      const s = b.pick(0);
+      if (i % 2 === 0) counts[s]++;
+    }
+    reads = 0;
+    for (let i = 0; i < 10; i++) b.rebuild!(-1);
+    expect(reads).toBeLessThan(10 * 200);
+  });
 });
