@@ -17,6 +17,7 @@ import { policy, readOptions } from './options.js';
 
 const OPTIONS = { idleQueueSize: { type: 'number', integer: true, min: 1, max: 2 ** 31 - 1, note: 'number of servers' } } as const;
 import { randomEligible } from './eligible.js';
+import { PickedServers } from './shared.js';
 
 export const createJoinIdleQueue: BalancerFactory = (ctx, options, path) => {
   const limit = readOptions(OPTIONS, options, path).idleQueueSize ?? Math.max(1, ctx.size);
@@ -88,10 +89,24 @@ function sparseJoinIdleQueue(ctx: BalancerContext, capacity: number): Balancer {
     reported.add(s);
   }
 
+  /** With its own counts, the servers it picked: the rebuild's part found from them and the eligible index, not by a pass over the ids. */
+  const index = ctx.eligibleIndex, picked = ctx.reported || !index ? null : new PickedServers(open);
+
   function rebuild(): void {
     next = end = left = b = head = count = 0;
     busy = [];
     reported.clear();
+    if (picked && index) {
+      picked.compact();
+      for (let i = 0; i < picked.count; i++) if (eligible[picked.list[i]] === 1) busy.push(picked.list[i]);
+      left = Math.min(capacity, index.count - busy.length);
+      if (left === 0) return;
+      // One past the left-th eligible server without requests in id order: the left-th eligible one, stepped past each busy one at or below it.
+      let k = left - 1;
+      for (let i = 0; i < busy.length && index.below(busy[i]) <= k; i++) k++;
+      end = index.nth(k) + 1;
+      return;
+    }
     for (let s = 0; s < ctx.size && left < capacity; s++) {
       if (eligible[s] !== 1) continue;
       if (open[s] !== 0) busy.push(s);
@@ -123,8 +138,11 @@ function sparseJoinIdleQueue(ctx: BalancerContext, capacity: number): Balancer {
 
   return {
     pick() {
-      for (let s = pop(); s >= 0; s = pop()) if (eligible[s] === 1 && open[s] === 0) return s;
-      return randomEligible(ctx);
+      let s = pop();
+      while (s >= 0 && !(eligible[s] === 1 && open[s] === 0)) s = pop();
+      if (s < 0) s = randomEligible(ctx);
+      if (s >= 0) picked?.add(s);
+      return s;
     },
     observe(s) {
       if (open[s] === 0 && eligible[s] === 1) report(s);

@@ -18,7 +18,7 @@ const OPTIONS = {
   choices: { type: 'number', integer: true, min: 1, max: 64, default: 2 },
 } as const;
 import { EdfScheduler, less } from './edf-scheduler.js';
-import { sharedFor } from './shared.js';
+import { PickedServers, sharedFor } from './shared.js';
 
 export const createLeastRequestWeighted: BalancerFactory = (ctx, options, path) => {
   const { bias, choices } = readOptions(OPTIONS, options, path);
@@ -117,44 +117,16 @@ function sparseLeastRequest(ctx: BalancerContext, bias: number, choices: number)
   /** Its entries (deadline, insertion order, server); filled from `busy` at the first pick after a rebuild. */
   const heap = new EdfScheduler(8);
   let fresh = true, next = 0, picks = 0;
-  /**
-   * With its own counts (not `ctx.reported`) an instance has requests only at servers it picked:
-   * those (`picked`, np of them, duplicates until `compact`) are all a rebuild reads, not the pool
-   * (a fleet of 10,000 instances over 10,000 servers read 10⁸ counts per health change).
-   */
-  const own = !ctx.reported;
-  let picked = new Int32Array(16), np = 0;
-
-  /** `picked` as the servers it holds requests at, in id order, once each. */
-  function compact(): void {
-    const list = picked.subarray(0, np).sort();
-    let k = 0;
-    for (let i = 0; i < np; i++) {
-      const s = list[i];
-      if ((k === 0 || picked[k - 1] !== s) && open[s] !== 0) picked[k++] = s;
-    }
-    np = k;
-  }
-
-  function remember(s: number): void {
-    if (np === picked.length) {
-      compact();
-      if (2 * np > picked.length) {
-        const grown = new Int32Array(2 * picked.length);
-        grown.set(picked.subarray(0, np));
-        picked = grown;
-      }
-    }
-    picked[np++] = s;
-  }
+  /** With its own counts, the servers it picked (a rebuild reads only theirs). */
+  const picked = ctx.reported ? null : new PickedServers(open);
 
   function rebuild(): void {
     pool.stale = true;
     busy = new Map();
-    if (own) {
-      compact();
-      for (let i = 0; i < np; i++) {
-        const s = picked[i];
+    if (picked) {
+      picked.compact();
+      for (let i = 0; i < picked.count; i++) {
+        const s = picked.list[i];
         if (ctx.eligible[s] === 1 && w[s] > 0) busy.set(s, 0 + 1 / effective(s));
       }
     } else for (let s = 0; s < ctx.size; s++) if (open[s] !== 0 && ctx.eligible[s] === 1 && w[s] > 0) busy.set(s, 0 + 1 / effective(s));
@@ -191,7 +163,7 @@ function sparseLeastRequest(ctx: BalancerContext, bias: number, choices: number)
 
   return guarded(ctx, () => {
     const s = pickOnce();
-    if (s >= 0 && own) remember(s);
+    if (s >= 0) picked?.add(s);
     return s;
   }, rebuild);
 }

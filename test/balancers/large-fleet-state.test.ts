@@ -1,6 +1,7 @@
 /** Per-instance state of large fleets (ctx.shared): SparseRows against a Map, the sparse latency metrics against the dense ones, and least-request-weighted's sparse schedule against its schedule with an entry per server. */
 import { describe, expect, it } from 'vitest';
 import { SparseRows } from '../../src/balancers/sparse-rows.js';
+import { EligibleIndex } from '../../src/balancers/eligible.js';
 import { createLoadMetric, METRICS } from '../../src/balancers/load-metric.js';
 import { createStream } from '../../src/random/rng.js';
 import { create, fakeContext } from './fake-context.js';
@@ -147,6 +148,67 @@ describe("least-request-weighted for an instance of a large fleet (ctx.shared)",
       const s = b.pick(0);
       if (i % 2 === 0) counts[s]++;
     }
+    reads = 0;
+    for (let i = 0; i < 10; i++) b.rebuild!(-1);
+    expect(reads).toBeLessThan(10 * 200);
+  });
+});
+
+describe('join-idle-queue for an instance of a large fleet (ctx.shared)', () => {
+  for (const idleQueueSize of [1, 3, 17, undefined]) {
+    it(`idle queue ${idleQueueSize ?? 'the pool'}, its own counts: the same picks as the queue with a slot per server, through rebuilds mid-queue`, () => {
+      const n = 40;
+      const dense = fakeContext(n, { seed: 5 }), sparse = fakeContext(n, { seed: 5 });
+      const eligible = dense.ctx.eligible, index = new EligibleIndex(eligible);
+      Object.assign(sparse.ctx, { eligible, eligibleIndex: index, shared: true });
+      Object.assign(dense.ctx, { eligibleIndex: index });
+      const options = idleQueueSize === undefined ? {} : { idleQueueSize };
+      const a = create('join-idle-queue', dense, options), b = create('join-idle-queue', sparse, options);
+      const rng = createStream(idleQueueSize ?? 0, 'jiq');
+      const open: number[] = [];
+      for (let i = 0; i < 20_000; i++) {
+        const u = rng.next();
+        if (u < 0.35 && open.length > 0) {
+          const s = open.splice(Math.floor(rng.next() * open.length), 1)[0];
+          dense.ctx.outstanding[s]--;
+          sparse.ctx.outstanding[s]--;
+          a.observe!(s, 1, true);
+          b.observe!(s, 1, true);
+        } else if (u < 0.4) {
+          const s = Math.floor(rng.next() * n);
+          index.set(s, eligible[s] ^ 1);
+          a.rebuild!(s);
+          b.rebuild!(s);
+        } else {
+          const x = b.pick(0);
+          expect(x, `step ${i}`).toBe(a.pick(0));
+          if (x >= 0 && rng.next() < 0.8) {
+            dense.ctx.outstanding[x]++;
+            sparse.ctx.outstanding[x]++;
+            open.push(x);
+          }
+        }
+      }
+    });
+  }
+
+  it('with its own counts, a rebuild reads the counts of the servers it picked, not every server', () => {
+    const n = 10_000, fake = fakeContext(n);
+    let reads = 0;
+    const counts = fake.ctx.outstanding;
+    Object.assign(fake.ctx, {
+      shared: true,
+      eligibleIndex: new EligibleIndex(fake.ctx.eligible),
+      outstanding: new Proxy(counts, {
+        get: (t, k) => {
+          if (typeof k === 'string' && /^\d+$/.test(k)) reads++;
+          const v = Reflect.get(t, k);
+          return typeof v === 'function' ? v.bind(t) : v;
+        },
+      }),
+    });
+    const b = create('join-idle-queue', fake);
+    for (let i = 0; i < 50; i++) counts[b.pick(0)]++;
     reads = 0;
     for (let i = 0; i < 10; i++) b.rebuild!(-1);
     expect(reads).toBeLessThan(10 * 200);
