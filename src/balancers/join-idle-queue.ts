@@ -17,7 +17,7 @@ import { policy, readOptions } from './options.js';
 
 const OPTIONS = { idleQueueSize: { type: 'number', integer: true, min: 1, max: 2 ** 31 - 1, note: 'number of servers' } } as const;
 import { randomEligible } from './eligible.js';
-import { PickedServers } from './shared.js';
+import { PickedServers } from './picked-servers.js';
 
 export const createJoinIdleQueue: BalancerFactory = (ctx, options, path) => {
   const limit = readOptions(OPTIONS, options, path).idleQueueSize ?? Math.max(1, ctx.size);

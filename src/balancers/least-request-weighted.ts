@@ -18,7 +18,8 @@ const OPTIONS = {
   choices: { type: 'number', integer: true, min: 1, max: 64, default: 2 },
 } as const;
 import { EdfScheduler, less } from './edf-scheduler.js';
-import { PickedServers, sharedFor } from './shared.js';
+import { sharedFor } from './shared.js';
+import { PickedServers } from './picked-servers.js';
 
 export const createLeastRequestWeighted: BalancerFactory = (ctx, options, path) => {
   const { bias, choices } = readOptions(OPTIONS, options, path);
