@@ -26,14 +26,15 @@ const OPTIONS = {
 export const createDynamicWeightedRoundRobin: BalancerFactory = (ctx, options, path) => {
   const { range, window } = readOptions(OPTIONS, options, path);
   if (ctx.shared) return sparseDynamicWeightedRoundRobin(ctx, range, window);
-  const n = ctx.size, eligible = ctx.eligible;
-  const samples = new Float64Array(n * window), count = new Int32Array(n), mean = new Float64Array(n);
-  let cursor = 0, sent = 0, min = 0, max = 0, dirty = false;
+  const n = ctx.size, eligible = ctx.eligible, width = window + 2;
+  /** Server s's row at s·width: count, mean, then its last `window` samples. */
+  const d = new Float64Array(n * width);
+  let min = 0, max = 0, dirty = false;
   // From 32 servers the means of the eligible sampled servers are kept in a MinMaxIndex: min and
   // max in O(1), O(log n) per sample, instead of a scan per update.
-  const indexed = n >= INDEX_FROM && !ctx.shared;
+  const indexed = n >= INDEX_FROM;
   const extremes = indexed ? new MinMaxIndex(n) : null;
-  const key = (s: number): number => (eligible[s] === 1 && count[s] > 0 ? mean[s] : Infinity);
+  const key = (s: number): number => (eligible[s] === 1 && d[s * width] > 0 ? d[s * width + 1] : Infinity);
   function reindex(): void {
     const keys = new Float64Array(n);
     for (let s = 0; s < n; s++) keys[s] = key(s);
@@ -45,54 +46,28 @@ export const createDynamicWeightedRoundRobin: BalancerFactory = (ctx, options, p
     if (indexed) {
       min = extremes!.minimum();
       max = Math.max(0, extremes!.maximum());
-      dirty = false;
-      return;
-    }
-    min = Infinity;
-    max = 0;
-    for (let s = 0; s < n; s++) {
-      if (eligible[s] !== 1 || count[s] === 0) continue;
-      if (mean[s] < min) min = mean[s];
-      if (mean[s] > max) max = mean[s];
+    } else {
+      min = Infinity;
+      max = 0;
+      for (let s = 0; s < n; s++) {
+        if (eligible[s] !== 1 || d[s * width] === 0) continue;
+        const mean = d[s * width + 1];
+        if (mean < min) min = mean;
+        if (mean > max) max = mean;
+      }
     }
     dirty = false;
   }
 
-  function quota(s: number): number {
-    if (count[s] === 0) return 1;
-    if (dirty) bounds();
-    return max > 0 ? range - Math.ceil(((mean[s] - min) / max) * range) : range;
-  }
-
-  /** Moves the cursor to the next eligible server (-1 when there is none). */
-  function advance(): number {
-    for (let tries = 0; tries < n; tries++) {
-      cursor = cursor + 1 === n ? 0 : cursor + 1;
-      if (eligible[cursor] === 1) return cursor;
-    }
-    return -1;
-  }
-
   return {
-    pick() {
-      if (n === 0) return -1;
-      if (eligible[cursor] !== 1 || sent >= quota(cursor)) {
-        sent = 0;
-        if (advance() < 0) return -1;
-      }
-      sent++;
-      return cursor;
-    },
+    pick: cycle(ctx, (s) => {
+      if (d[s * width] === 0) return 1;
+      if (dirty) bounds();
+      return quotaOf(d[s * width + 1], min, max, range);
+    }),
     observe(s, latencyMs, ok) {
       if (!ok || !(latencyMs >= 0 && latencyMs < Infinity)) return;
-      const k = count[s] < window ? count[s]++ : window;
-      // Keep the last `window` samples: shift when full (window is small, default 3).
-      const base = s * window;
-      if (k === window) for (let i = 1; i < window; i++) samples[base + i - 1] = samples[base + i];
-      samples[base + Math.min(k, window - 1)] = latencyMs;
-      let sum = 0;
-      for (let i = 0; i < count[s]; i++) sum += samples[base + i];
-      mean[s] = sum / count[s];
+      addSample(d, s * width, window, latencyMs);
       if (indexed) extremes!.set(s, key(s));
       dirty = true;
     },
@@ -106,16 +81,53 @@ export const createDynamicWeightedRoundRobin: BalancerFactory = (ctx, options, p
   };
 };
 
+/** Quota of a server of mean latency `mean` among eligible sampled means from `min` to `max`. */
+function quotaOf(mean: number, min: number, max: number, range: number): number {
+  return max > 0 ? range - Math.ceil(((mean - min) / max) * range) : range;
+}
+
+/** Adds a latency to the row at `r` of `d` (count, mean, then the last `window` samples; shifted when full: window is small, default 3). */
+function addSample(d: Float64Array, r: number, window: number, latencyMs: number): void {
+  const k = d[r] < window ? d[r]++ : window, base = r + 2;
+  if (k === window) for (let i = 1; i < window; i++) d[base + i - 1] = d[base + i];
+  d[base + Math.min(k, window - 1)] = latencyMs;
+  let sum = 0;
+  for (let i = 0; i < d[r]; i++) sum += d[base + i];
+  d[r + 1] = sum / d[r];
+}
+
+/** The pick: the cursor's server keeps receiving until it has had `quota` of it, then the cursor moves to the next eligible server (which gets at least one). */
+function cycle(ctx: BalancerContext, quota: (s: number) => number): () => number {
+  const n = ctx.size, eligible = ctx.eligible;
+  let cursor = 0, sent = 0;
+  /** Moves the cursor to the next eligible server (-1 when there is none). */
+  function advance(): number {
+    for (let tries = 0; tries < n; tries++) {
+      cursor = cursor + 1 === n ? 0 : cursor + 1;
+      if (eligible[cursor] === 1) return cursor;
+    }
+    return -1;
+  }
+  return () => {
+    if (n === 0) return -1;
+    if (eligible[cursor] !== 1 || sent >= quota(cursor)) {
+      sent = 0;
+      if (advance() < 0) return -1;
+    }
+    sent++;
+    return cursor;
+  };
+}
+
 /**
- * The same policy for an instance of a large fleet (`ctx.shared`): a row (samples, count, mean)
+ * The same policy for an instance of a large fleet (`ctx.shared`): a row (count, mean, samples)
  * only for the servers it has latency samples of, and the smallest and largest mean found by a
  * pass over those rows instead of over the pool. Same quotas, same picks.
  */
 function sparseDynamicWeightedRoundRobin(ctx: BalancerContext, range: number, window: number): Balancer {
-  const n = ctx.size, eligible = ctx.eligible;
-  // Row layout: count, mean, then the last `window` samples.
-  const rows = new SparseRows(window + 2, n);
-  let cursor = 0, sent = 0, min = 0, max = 0, dirty = false;
+  const eligible = ctx.eligible;
+  const rows = new SparseRows(window + 2, ctx.size);
+  let min = 0, max = 0, dirty = false;
 
   function bounds(): void {
     min = Infinity;
@@ -130,42 +142,18 @@ function sparseDynamicWeightedRoundRobin(ctx: BalancerContext, range: number, wi
     dirty = false;
   }
 
-  function quota(s: number): number {
-    const r = rows.find(s);
-    if (r < 0) return 1;
-    if (dirty) bounds();
-    return max > 0 ? range - Math.ceil(((rows.data[r + 1] - min) / max) * range) : range;
-  }
-
-  function advance(): number {
-    for (let tries = 0; tries < n; tries++) {
-      cursor = cursor + 1 === n ? 0 : cursor + 1;
-      if (eligible[cursor] === 1) return cursor;
-    }
-    return -1;
-  }
-
   return {
-    pick() {
-      if (n === 0) return -1;
-      if (eligible[cursor] !== 1 || sent >= quota(cursor)) {
-        sent = 0;
-        if (advance() < 0) return -1;
-      }
-      sent++;
-      return cursor;
-    },
+    pick: cycle(ctx, (s) => {
+      const r = rows.find(s);
+      if (r < 0) return 1;
+      if (dirty) bounds();
+      return quotaOf(rows.data[r + 1], min, max, range);
+    }),
     observe(s, latencyMs, ok) {
       if (!ok || !(latencyMs >= 0 && latencyMs < Infinity)) return;
       let r = rows.find(s);
-      if (r < 0) r = rows.add(s);
-      const d = rows.data, base = r + 2;
-      const k = d[r] < window ? d[r]++ : window;
-      if (k === window) for (let i = 1; i < window; i++) d[base + i - 1] = d[base + i];
-      d[base + Math.min(k, window - 1)] = latencyMs;
-      let sum = 0;
-      for (let i = 0; i < d[r]; i++) sum += d[base + i];
-      d[r + 1] = sum / d[r];
+      if (r < 0) r = rows.add(s); // may grow rows.data: read it after
+      addSample(rows.data, r, window, latencyMs);
       dirty = true;
     },
     rebuild() {
