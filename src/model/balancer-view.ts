@@ -103,17 +103,20 @@ export class BalancerFleet {
         continue;
       }
       const balancer = info.create(ctx, spec.balancer.options, 'balancer');
-      this.balancers.push(balancer);
       const observe = balancer.observe;
       if (this.counts && observe && info.readsOutstanding !== false && info.observeReadsOutstanding !== false) {
         // A sparse fleet's shared `outstanding` holds the counts of the instance that last picked: write this one's first
         // (unless the policy says its observe does not read them: a walk of two instances' open requests per response).
-        const counts = this.counts;
-        balancer.observe = (s, latencyMs, ok) => {
-          counts.materialize(b);
-          observe.call(balancer, s, latencyMs, ok);
-        };
-      }
+        // The policy's object is left as it is (it may be frozen): the fleet calls one that inherits from it.
+        const counts = this.counts, told: Balancer = Object.create(balancer);
+        Object.defineProperty(told, 'observe', {
+          value: (s: number, latencyMs: number, ok: boolean) => {
+            counts.materialize(b);
+            observe.call(balancer, s, latencyMs, ok);
+          },
+        });
+        this.balancers.push(told);
+      } else this.balancers.push(balancer);
     }
     this.countsOwn = info.readsOutstanding !== false;
     this.observes = typeof this.balancers[0].observe === 'function';

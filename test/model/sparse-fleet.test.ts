@@ -4,7 +4,7 @@
  * least-connections behind stale reports at a few hundred instances.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createModel, simulate, type ScenarioInput } from '../../src/index.js';
+import { createModel, registerBalancer, simulate, type ScenarioInput } from '../../src/index.js';
 import { BalancerFleet } from '../../src/model/balancer-view.js';
 
 const dense = BalancerFleet.sparseCells;
@@ -75,6 +75,28 @@ describe('sparse fleets', () => {
       const withClient: ScenarioInput = { ...input, ...(client ? { client } : {}) };
       expect(summary(withClient, 0), JSON.stringify(client)).toBe(summary(withClient, 1 << 30));
     }
+  });
+
+  it('a user policy whose object is frozen runs in a sparse fleet, told of responses with its own counts', () => {
+    const seen: number[] = [];
+    registerBalancer({
+      name: 'frozen-idle-first', description: 'test: the lowest id this instance has nothing open at', options: [],
+      create: (ctx) => Object.freeze({
+        pick: () => {
+          for (let s = 0; s < ctx.size; s++) if (ctx.eligible[s] === 1 && ctx.outstanding[s] === 0) return s;
+          return 0;
+        },
+        observe: (s: number) => {
+          seen.push(ctx.outstanding[s]);
+        },
+      }),
+    });
+    const input: ScenarioInput = { ...base, stop: { requests: 2000 }, balancer: { name: 'frozen-idle-first' } };
+    const a = summary(input, 1 << 30), dense = seen.splice(0);
+    const b = summary(input, 0);
+    expect(JSON.parse(a).requests.succeeded).toBeGreaterThan(1000);
+    expect(b).toBe(a);
+    expect(seen).toEqual(dense);
   });
 
   it('keeps every instance\'s books: what the instances hold open is what is at the servers', () => {
