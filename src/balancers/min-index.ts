@@ -26,7 +26,27 @@ import { lineAlignedBuffer } from '../model/aligned-buffer.js';
 export const INDEX_FROM = 32;
 
 /** Children per node (log2: 3). */
-const FAN = 8;
+export const FAN = 8;
+
+/**
+ * The layout MinIndex and MinMaxIndex share: `leaves` keys (a whole number of groups of FAN, at
+ * least one), and above them levels of nodes, level[l] the first node of level l (level[0]: the
+ * leaves' parents; each level a whole number of groups), `nodes` in all; one line-aligned buffer
+ * holds the keys, then two numbers per node (`leaf`, `node`).
+ */
+export function fanOutTree(size: number): { level: number[]; leaf: Float64Array; node: Float64Array } {
+  const level: number[] = [];
+  const leaves = Math.ceil(Math.max(size, 1) / FAN) * FAN;
+  let nodes = 0;
+  for (let width = leaves / FAN; ; width = Math.ceil(width / FAN)) {
+    level.push(nodes);
+    nodes += Math.ceil(width / FAN) * FAN;
+    if (width === 1) break;
+  }
+  // One buffer (line-aligned when large), leaves first: a group of FAN keys is one cache line.
+  const buffer = lineAlignedBuffer(8 * leaves + 16 * nodes);
+  return { level, leaf: new Float64Array(buffer, 0, leaves).fill(Infinity), node: new Float64Array(buffer, 8 * leaves, 2 * nodes) };
+}
 
 export class MinIndex {
   readonly size: number;
@@ -44,21 +64,9 @@ export class MinIndex {
 
   constructor(size: number) {
     this.size = size;
-    const level: number[] = [];
-    const leaves = Math.ceil(Math.max(size, 1) / FAN) * FAN;
-    let at = 0;
-    for (let width = leaves / FAN; ; width = Math.ceil(width / FAN)) {
-      level.push(at);
-      at += Math.ceil(width / FAN) * FAN;
-      if (width === 1) break;
-    }
-    this.level = level;
-    this.root = 2 * level[level.length - 1];
-    // One buffer (line-aligned when large), leaves first: a group of FAN keys is one cache line.
-    const buffer = lineAlignedBuffer(8 * leaves + 16 * at);
-    this.leaf = new Float64Array(buffer, 0, leaves).fill(Infinity);
-    this.node = new Float64Array(buffer, 8 * leaves, 2 * at);
-    for (let j = 0; j < 2 * at; j += 2) this.node[j] = Infinity;
+    ({ level: this.level, leaf: this.leaf, node: this.node } = fanOutTree(size));
+    this.root = 2 * this.level[this.level.length - 1];
+    for (let j = 0; j < this.node.length; j += 2) this.node[j] = Infinity;
   }
 
   /** Sets every key at once (`keys[s]`, +Infinity for servers that may not be chosen): O(n). */

@@ -8,9 +8,7 @@
  * that held its minimum rose or the one that held its maximum fell. A server that may not count
  * has key +Infinity; it is no one's minimum and no one's maximum.
  */
-import { lineAlignedBuffer } from '../model/aligned-buffer.js';
-
-const FAN = 8;
+import { FAN, fanOutTree } from './min-index.js';
 
 export class MinMaxIndex {
   /** The servers' keys, +Infinity past `size` (a whole number of groups of FAN). */
@@ -22,20 +20,9 @@ export class MinMaxIndex {
   private readonly root: number;
 
   constructor(readonly size: number) {
-    const level: number[] = [];
-    const leaves = Math.ceil(Math.max(size, 1) / FAN) * FAN;
-    let at = 0;
-    for (let width = leaves / FAN; ; width = Math.ceil(width / FAN)) {
-      level.push(at);
-      at += Math.ceil(width / FAN) * FAN;
-      if (width === 1) break;
-    }
-    this.level = level;
-    this.root = 2 * level[level.length - 1];
-    const buffer = lineAlignedBuffer(8 * leaves + 16 * at);
-    this.leaf = new Float64Array(buffer, 0, leaves).fill(Infinity);
-    this.node = new Float64Array(buffer, 8 * leaves, 2 * at);
-    for (let j = 0; j < 2 * at; j += 2) {
+    ({ level: this.level, leaf: this.leaf, node: this.node } = fanOutTree(size));
+    this.root = 2 * this.level[this.level.length - 1];
+    for (let j = 0; j < this.node.length; j += 2) {
       this.node[j] = Infinity;
       this.node[j + 1] = -Infinity;
     }
