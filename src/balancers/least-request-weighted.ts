@@ -24,30 +24,24 @@ import { PickedServers } from './picked-servers.js';
 export const createLeastRequestWeighted: BalancerFactory = (ctx, options, path) => {
   const { bias, choices } = readOptions(OPTIONS, options, path);
   if (ctx.shared) return sparseLeastRequest(ctx, bias, choices);
-  const hosts = new Int32Array(ctx.size), open = ctx.outstanding, w = ctx.weights;
-  let edf: EdfScheduler | null = null, m = 0, equal = true;
+  const pool = new Hosts(ctx), open = ctx.outstanding, w = ctx.weights;
+  let edf: EdfScheduler | null = null;
 
   const effective = (s: number): number => (bias === 1 ? w[s] / (open[s] + 1) : w[s] / Math.pow(open[s] + 1, bias));
 
   function rebuild(): void {
-    m = 0;
-    equal = true;
-    for (let s = 0; s < ctx.size; s++) {
-      if (ctx.eligible[s] !== 1 || !(w[s] > 0)) continue;
-      if (m > 0 && w[s] !== w[hosts[0]]) equal = false;
-      hosts[m++] = s;
-    }
+    pool.update(false);
     edf?.clear();
-    if (!equal) {
+    if (!pool.equal) {
       edf ??= new EdfScheduler(ctx.size);
-      for (let i = 0; i < m; i++) edf.add(hosts[i], effective(hosts[i]));
+      for (let i = 0; i < pool.m; i++) edf.add(pool.hosts[i], effective(pool.hosts[i]));
     }
   }
   rebuild();
 
   function pickOnce(): number {
-    if (m === 0) return -1;
-    if (equal) return bestOfDraws(ctx, hosts, m, choices);
+    if (pool.m === 0) return -1;
+    if (pool.equal) return bestOfDraws(ctx, pool.hosts, pool.m, choices);
     const s = edf!.peek();
     edf!.advance(effective(s));
     return s;
@@ -57,11 +51,11 @@ export const createLeastRequestWeighted: BalancerFactory = (ctx, options, path) 
 };
 
 /**
- * What a large fleet's instances share (they read one pool): the eligible servers of weight > 0
- * in id order (`hosts`, m of them), whether their weights are equal, and the order in which a
- * schedule rebuilt with no request open would pop them (`byDeadline`: host ranks by 1/w, then
- * rank). Remade at the first pick after a rebuild (`stale`): the pool cannot change in between
- * without another rebuild.
+ * The pool as least-request-weighted reads it: the eligible servers of weight > 0 in id order
+ * (`hosts`, m of them) and whether their weights are equal — each instance's own, or, in a large
+ * fleet, one its instances share, with also the order in which a schedule rebuilt with no request
+ * open would pop them (`byDeadline`: host ranks by 1/w, then rank), remade at the first pick after
+ * a rebuild (`stale`: the pool cannot change in between without another rebuild).
  */
 class Hosts {
   readonly hosts: Int32Array;
@@ -74,7 +68,8 @@ class Hosts {
     this.hosts = new Int32Array(ctx.size);
   }
 
-  update(): void {
+  /** Re-reads the pool; `byDeadline` too when `order` (a large fleet's schedule needs it). */
+  update(order = true): void {
     const { eligible, weights: w } = this.ctx, hosts = this.hosts;
     let m = 0, equal = true;
     for (let s = 0; s < this.ctx.size; s++) {
@@ -84,7 +79,7 @@ class Hosts {
     }
     this.m = m;
     this.equal = equal;
-    this.byDeadline = equal ? new Int32Array(0) : Int32Array.from({ length: m }, (_, r) => r).sort((a, b) => 1 / w[hosts[a]] - 1 / w[hosts[b]] || a - b);
+    this.byDeadline = equal || !order ? new Int32Array(0) : Int32Array.from({ length: m }, (_, r) => r).sort((a, b) => 1 / w[hosts[a]] - 1 / w[hosts[b]] || a - b);
     this.stale = false;
   }
 
