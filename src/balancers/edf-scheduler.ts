@@ -1,3 +1,5 @@
+import { doubled } from './doubled.js';
+
 /**
  * Earliest-deadline-first scheduler over server ids, as Envoy's `edf_scheduler.h`: an entry of
  * weight w added at virtual time t gets deadline t + 1/w; picking pops the earliest deadline,
@@ -86,14 +88,9 @@ export class EdfScheduler {
   }
 
   private grow(): void {
-    const m = 2 * this.item.length;
-    const deadline = new Float64Array(m), seq = new Float64Array(m), item = new Int32Array(m);
-    deadline.set(this.deadline);
-    seq.set(this.seq);
-    item.set(this.item);
-    this.deadline = deadline;
-    this.seq = seq;
-    this.item = item;
+    this.deadline = doubled(this.deadline);
+    this.seq = doubled(this.seq);
+    this.item = doubled(this.item);
   }
 
   private move(from: number, to: number): void {

@@ -21,6 +21,7 @@ const OPTIONS = {
 } as const;
 import { PENALTY, createLoadMetric, type LoadMetric } from './load-metric.js';
 import { SparseRows } from './sparse-rows.js';
+import { doubled } from './doubled.js';
 
 export const createLeastTime: BalancerFactory = (ctx, options, path) => {
   const { decayMs, observeErrors } = readOptions(OPTIONS, options, path);
@@ -138,11 +139,7 @@ function sparseLeastTime(ctx: BalancerContext, decayMs: number, observeErrors: b
     for (let r = 0; r < rows.count; r++) {
       const s = rows.server(r);
       if (eligible[s] !== 1 || metric.load(s) === 0) continue;
-      if (m === busy.length) {
-        const grown = new Int32Array(2 * m);
-        grown.set(busy);
-        busy = grown;
-      }
+      if (m === busy.length) busy = doubled(busy);
       busy[m++] = s;
     }
     const ties = index.count - m;

@@ -1,3 +1,5 @@
+import { doubled } from './doubled.js';
+
 /**
  * The servers an instance of a large fleet (`ctx.shared`) picked, for a policy whose rebuild needs
  * the few it has requests at: with its own counts (not `ctx.reported`) its count is 0 at every
@@ -15,11 +17,7 @@ export class PickedServers {
   add(s: number): void {
     if (this.count === this.list.length) {
       this.compact();
-      if (2 * this.count > this.list.length) {
-        const grown = new Int32Array(2 * this.list.length);
-        grown.set(this.list.subarray(0, this.count));
-        this.list = grown;
-      }
+      if (2 * this.count > this.list.length) this.list = doubled(this.list, this.count);
     }
     this.list[this.count++] = s;
   }

@@ -1,5 +1,5 @@
 import type { Balancer } from './balancer.js';
-
+import { doubled } from './doubled.js';
 /**
  * Structures a fleet's instances share: what depends only on arrays every instance of a pool
  * reads (weights, eligibility, the true load) is made once, by the first instance that asks, and
@@ -78,11 +78,7 @@ export class SharedSequence {
       this.seq.copyWithin(0, low - this.base, kept);
       this.base = low;
       kept = this.made - low;
-      if (2 * kept > this.seq.length) {
-        const seq = new Int32Array(2 * this.seq.length);
-        seq.set(this.seq.subarray(0, kept));
-        this.seq = seq;
-      }
+      if (2 * kept > this.seq.length) this.seq = doubled(this.seq, kept);
     }
     this.seq[kept] = s;
     this.made++;
