@@ -100,8 +100,7 @@ export function indexedLeastTime(ctx: BalancerContext, metric: LoadMetric): Bala
 /**
  * least-time for an instance of a large fleet (`ctx.shared`) that counts its own requests (not
  * `ctx.reported`), with the same picks and without reading every server: to an instance that
- * has sent to a few servers, every other eligible
- * server is idle and unsampled, of load 0, the lowest a load can be. It keeps a row (EWMA, stamp,
+ * has sent to a few servers, every other eligible server is idle and unsampled, of load 0, the lowest a load can be. It keeps a row (EWMA, stamp,
  * sampled) for each server it has sent to or heard from — the only ones whose load may not be 0 —
  * so the minimum is 0 with t = (eligible servers) − (those rows' eligible servers of load ≠ 0)
  * ties, and the ⌊u·t⌋-th of them in id order comes from the eligible index, stepping over those
@@ -110,12 +109,14 @@ export function indexedLeastTime(ctx: BalancerContext, metric: LoadMetric): Bala
 function sparseLeastTime(ctx: BalancerContext, decayMs: number, observeErrors: boolean): Balancer {
   const rows = new SparseRows(3, ctx.size), index = ctx.eligibleIndex!, eligible = ctx.eligible;
   let busy = new Int32Array(16);
+  /** Server s's load, its row at offset r (-1: none). */
+  const loadAt = (s: number, r: number): number => {
+    const pending = ctx.outstanding[s];
+    if (r < 0 || rows.data[r + 2] === 0) return pending === 0 ? 0 : PENALTY + pending;
+    return rows.data[r] * (pending + 1);
+  };
   const metric: LoadMetric = {
-    load(s) {
-      const pending = ctx.outstanding[s], r = rows.find(s);
-      if (r < 0 || rows.data[r + 2] === 0) return pending === 0 ? 0 : PENALTY + pending;
-      return rows.data[r] * (pending + 1);
-    },
+    load: (s) => loadAt(s, rows.find(s)),
     observe(s, latencyMs, ok) {
       if ((!ok && !observeErrors) || !(latencyMs >= 0 && latencyMs < Infinity)) return;
       const t = ctx.now();
@@ -138,7 +139,7 @@ function sparseLeastTime(ctx: BalancerContext, decayMs: number, observeErrors: b
     let m = 0;
     for (let r = 0; r < rows.count; r++) {
       const s = rows.server(r);
-      if (eligible[s] !== 1 || metric.load(s) === 0) continue;
+      if (eligible[s] !== 1 || loadAt(s, r * 3) === 0) continue;
       if (m === busy.length) busy = doubled(busy);
       busy[m++] = s;
     }
