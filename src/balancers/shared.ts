@@ -1,5 +1,6 @@
 import type { Balancer } from './balancer.js';
 import { doubled } from './doubled.js';
+
 /**
  * Structures a fleet's instances share: what depends only on arrays every instance of a pool
  * reads (weights, eligibility, the true load) is made once, by the first instance that asks, and
