@@ -19,7 +19,7 @@ export { Histogram } from './metrics/histogram.js';
 export { Welford } from './metrics/welford.js';
 export {
   registerBalancer, getBalancer, balancerNames, listBalancers,
-  type Balancer, type BalancerContext, type BalancerFactory, type BalancerInfo,
+  type Balancer, type BalancerContext, type BalancerFactory, type BalancerInfo, type OpenServers,
 } from './balancers/index.js';
 export { parseScenario, toModelConfig, withBalancer, type Scenario, type ServerGroup } from './scenario/scenario.js';
 export { parseDistribution } from './scenario/distribution-spec.js';

@@ -38,12 +38,24 @@ export interface BalancerContext {
    * instance's own open requests: then it may be above 0 at servers this instance never sent to.
    */
   readonly reported?: boolean;
+  /**
+   * With `shared` own counts (not `reported`): the servers at which this instance has open
+   * requests, `ids[0 .. count)` in no particular order, kept with the counts — every other server's
+   * `outstanding` is 0, so a policy need not read the whole pool to find the ones that are not.
+   */
+  readonly openServers?: OpenServers;
   /** Oracle: the true number of requests at each server (in service + waiting). */
   readonly trueLoad: Int32Array;
   /** The balancer's own random stream (coin flips, random starts, tie breaks). */
   readonly rng: Rng;
   /** Current simulated time in ms. */
   now(): number;
+}
+
+/** A list of server ids: `ids[0 .. count)` (see BalancerContext.openServers). */
+export interface OpenServers {
+  readonly count: number;
+  readonly ids: Int32Array;
 }
 
 export interface Balancer {
@@ -71,6 +83,14 @@ export interface Balancer {
   outstandingChanged?(server: number): void;
   /** `ctx.trueLoad[server]` changed (oracle policies that index it). */
   trueLoadChanged?(server: number): void;
+  /**
+   * True when what `rebuild`, `outstandingChanged` and `trueLoadChanged` update is one structure
+   * that every instance of the fleet shares (an index over arrays they all read: the true load,
+   * the reported load, eligibility; see `sharedFor`): the fleet then tells its first instance of
+   * each change and not every instance, once per change where 10,000 instances cost 10,000 calls.
+   * Every instance of a fleet must say the same.
+   */
+  readonly fleetShared?: boolean;
 }
 
 /**

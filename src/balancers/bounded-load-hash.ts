@@ -57,7 +57,7 @@ export const createBoundedLoadHash: BalancerFactory = (ctx, options, path) => {
 
   // L and m kept as counts change (told by outstandingChanged) and as told servers' eligibility
   // changes instead of summed per pick; summed per pick when the counts are shared with a large
-  // fleet's other instances (ctx.shared). `load[s]`: server s's open count as last told when
+  // fleet's other instances (ctx.shared: over the servers the instance has requests at, `sum`). `load[s]`: server s's open count as last told when
   // counted eligible, else its bitwise complement (< 0); one array where two were (the walk passes
   // full servers reading it alone: one likely cache miss per server at 100,000 servers, not two).
   const countsShared = ctx.shared === true, load = new Int32Array(countsShared ? 0 : ctx.size);
@@ -72,6 +72,19 @@ export const createBoundedLoadHash: BalancerFactory = (ctx, options, path) => {
     }
   }
   recount();
+  /**
+   * A large fleet's instance with its own counts: L over the servers it has requests at (every
+   * other count is 0) and m from the eligible index, without a pass over the pool.
+   */
+  const open = ctx.openServers, index = ctx.eligibleIndex;
+  const sum = open && index
+    ? (): void => {
+      const ids = open.ids, eligible = ctx.eligible, counts = ctx.outstanding;
+      total = 0;
+      for (let i = 0; i < open.count; i++) if (eligible[ids[i]] === 1) total += counts[ids[i]];
+      m = index.count;
+    }
+    : recount;
 
   /**
    * The first server clockwise from the key's point with fewer than `capacity` open, or -1. With
@@ -92,7 +105,7 @@ export const createBoundedLoadHash: BalancerFactory = (ctx, options, path) => {
   return {
     pick(key) {
       if (shared.stale) shared.sync();
-      if (countsShared) recount();
+      if (countsShared) sum();
       if (m === 0) return -1;
       const capacity = Math.ceil(((1 + epsilon) * (total + 1)) / m);
       const s = walk(key, capacity);

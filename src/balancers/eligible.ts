@@ -71,6 +71,23 @@ export class EligibleIndex {
     }
     return pos; // 1-based position pos + 1, server pos
   }
+
+  /**
+   * The k-th (0-based) eligible server in id order that is not one of `ids[0 .. m)` (eligible
+   * servers, distinct; sorted here in place): the k-th eligible one, stepped past each of them at
+   * or below it: O(m log m + m log n), by insertion for a few (no allocation).
+   */
+  nthExcept(k: number, ids: Int32Array, m: number): number {
+    if (m > 16) ids.subarray(0, m).sort();
+    else for (let i = 1; i < m; i++) {
+      const x = ids[i];
+      let j = i - 1;
+      for (; j >= 0 && ids[j] > x; j--) ids[j + 1] = ids[j];
+      ids[j + 1] = x;
+    }
+    for (let i = 0; i < m && this.below(ids[i]) <= k; i++) k++;
+    return this.nth(k);
+  }
 }
 
 /**

@@ -4,6 +4,6 @@
  */
 export { registerBalancer, getBalancer, balancerNames, listBalancers } from './registry.js';
 export type { BalancerInfo } from './registry.js';
-export type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
+export type { Balancer, BalancerContext, BalancerFactory, OpenServers } from './balancer.js';
 export { BUILTIN_BALANCERS } from './builtins.js';
 export { readOptions, type OptionRule, type OptionSpec } from './options.js';

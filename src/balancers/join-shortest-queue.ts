@@ -7,7 +7,8 @@
  * the minimum is unique); `ties: "lowest-id"` takes the lowest server id instead, as
  * shared/baselines' `jsq16` does (so the jsq16 preset reproduces their sample path exactly).
  * From 32 servers the loads are kept in a `BucketIndex` (O(1) per change of load); smaller pools
- * scan. Both make the same choices from the same draws.
+ * scan. Both make the same choices from the same draws. The instances of a fleet share one index
+ * (it is over the pool's load), told of each change once.
  */
 import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
 import { KeyedBucketIndex } from './bucket-index.js';
@@ -48,12 +49,14 @@ export function indexedJoinShortestQueue(ctx: BalancerContext, lowestId: boolean
     },
     rebuild: (s = -1) => keyed.changed(s), // one server's key when told which changed
     trueLoadChanged: (s) => keyed.changed(s),
+    fleetShared: true, // the index is the fleet's: told once per change
   };
 }
 
 export const createJoinShortestQueue: BalancerFactory = (ctx, options, path) => {
   const lowestId = readOptions(OPTIONS, options, path).ties === 'lowest-id';
-  return ctx.size >= INDEX_FROM && !ctx.shared ? indexedJoinShortestQueue(ctx, lowestId) : scanJoinShortestQueue(ctx, lowestId);
+  // The index is over the pool's true load, not an instance's counts: a large fleet's instances share it too.
+  return ctx.size >= INDEX_FROM ? indexedJoinShortestQueue(ctx, lowestId) : scanJoinShortestQueue(ctx, lowestId);
 };
 
 /** The full scan (lowest id, or one draw among the tied minima). */

@@ -8,10 +8,13 @@
  * O(log n), for the per-weight loads while servers' weights differ); smaller pools scan. All make
  * the same choices from the same draws.
  */
-import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
+import type { Balancer, BalancerContext, BalancerFactory, OpenServers } from './balancer.js';
+import type { Rng } from '../random/rng.js';
 import { KeyedBucketIndex } from './bucket-index.js';
 import { INDEX_FROM, KeyedMinIndex } from './min-index.js';
-import { allEligible } from './eligible.js';
+import { allEligible, type EligibleIndex } from './eligible.js';
+import { sharedFor } from './shared.js';
+import { doubled } from './doubled.js';
 import { policy, readOptions } from './options.js';
 
 const OPTIONS = { weighted: { type: 'boolean', default: false } } as const;
@@ -58,6 +61,18 @@ export function scanLeastConnections(ctx: BalancerContext, weighted: boolean): B
  * (O(n), once); a rebuild of the whole pool checks again.
  */
 export function indexedLeastConnections(ctx: BalancerContext, weighted: boolean): Balancer {
+  const index = leastConnectionsIndex(ctx, weighted);
+  return { pick: () => index.pick(ctx.rng), rebuild: index.rebuild, outstandingChanged: index.outstandingChanged };
+}
+
+/** The index behind `indexedLeastConnections`, drawing its ties from the stream it is given. */
+interface LeastConnectionsIndex {
+  pick(rng: Rng): number;
+  rebuild(s?: number): void;
+  outstandingChanged(s: number): void;
+}
+
+function leastConnectionsIndex(ctx: BalancerContext, weighted: boolean): LeastConnectionsIndex {
   const open = ctx.outstanding, w = ctx.weights, eligible = ctx.eligible;
   const counts = (): KeyedBucketIndex =>
     new KeyedBucketIndex(ctx.size, weighted
@@ -79,11 +94,11 @@ export function indexedLeastConnections(ctx: BalancerContext, weighted: boolean)
   let weight = weighted ? common() : NaN;
   let keyed: KeyedBucketIndex | KeyedMinIndex = weight === -1 ? perWeight() : counts();
   return {
-    pick() {
-      const s = keyed.index.pick(ctx.rng);
+    pick(rng) {
+      const s = keyed.index.pick(rng);
       if (s < 0 || allEligible(ctx) || eligible[s] === 1) return s;
       keyed.rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
-      return keyed.index.pick(ctx.rng);
+      return keyed.index.pick(rng);
     },
     rebuild(s = -1) {
       if (weighted && s < 0) {
@@ -107,9 +122,75 @@ export function indexedLeastConnections(ctx: BalancerContext, weighted: boolean)
   };
 }
 
+/** Whether every server's weight is above 0, for the instances over one weights array; recounted after a change. */
+class PositiveWeights {
+  private stale = true;
+  private all = false;
+
+  constructor(private readonly weights: Float64Array) {}
+
+  changed(): void {
+    this.stale = true;
+  }
+
+  get(): boolean {
+    if (this.stale) {
+      this.all = this.weights.every((w) => w > 0);
+      this.stale = false;
+    }
+    return this.all;
+  }
+}
+
+const positive = new WeakMap<Float64Array, WeakMap<Uint8Array, PositiveWeights>>();
+
+/**
+ * The same choices for an instance of a large fleet that counts its own requests
+ * (`ctx.openServers`), without reading every server: every eligible server it has no request at
+ * has load 0, the lowest there is, so the minimum is 0 with t = (eligible servers) − (those of
+ * `openServers` that are eligible) ties, and the ⌊u·t⌋-th of them in id order comes from the
+ * eligible index, stepping over those. Weighted, the same while every weight is above 0 (0/w is
+ * 0); else, or when this instance has a request at every eligible server, it scans.
+ */
+function sparseLeastConnections(ctx: BalancerContext, weighted: boolean, index: EligibleIndex, open: OpenServers): Balancer {
+  const scan = scanLeastConnections(ctx, weighted), eligible = ctx.eligible, counts = ctx.outstanding;
+  const weights = weighted ? sharedFor(positive, ctx.weights, eligible, () => new PositiveWeights(ctx.weights)) : null;
+  let held = new Int32Array(16);
+  return {
+    pick() {
+      if (weights !== null && !weights.get()) return scan.pick(0);
+      const ids = open.ids;
+      let m = 0;
+      for (let i = 0; i < open.count; i++) {
+        const s = ids[i];
+        if (eligible[s] !== 1 || counts[s] === 0) continue;
+        if (m === held.length) held = doubled(held);
+        held[m++] = s;
+      }
+      const ties = index.count - m;
+      if (ties <= 0) return scan.pick(0);
+      return index.nthExcept(ties === 1 ? 0 : Math.floor(ctx.rng.next() * ties), held, m);
+    },
+    rebuild: weights === null ? undefined : () => weights.changed(),
+  };
+}
+
+/**
+ * Shared counts (`view.load: reported`: every instance reads the same reports): one index for
+ * the fleet (`fleetShared`), told of each change once, each instance drawing its own ties.
+ */
+const reportedIndexes = new WeakMap<Int32Array, WeakMap<Uint8Array, Map<boolean, LeastConnectionsIndex>>>();
+
 export const createLeastConnections: BalancerFactory = (ctx, options, path) => {
   const { weighted } = readOptions(OPTIONS, options, path);
-  return ctx.size >= INDEX_FROM && !ctx.shared ? indexedLeastConnections(ctx, weighted) : scanLeastConnections(ctx, weighted);
+  if (ctx.shared && !ctx.reported && ctx.openServers && ctx.eligibleIndex) return sparseLeastConnections(ctx, weighted, ctx.eligibleIndex, ctx.openServers);
+  if (ctx.size < INDEX_FROM) return scanLeastConnections(ctx, weighted);
+  if (!ctx.reported) return ctx.shared ? scanLeastConnections(ctx, weighted) : indexedLeastConnections(ctx, weighted);
+  const byOption = sharedFor(reportedIndexes, ctx.outstanding, ctx.eligible, () => new Map<boolean, LeastConnectionsIndex>());
+  let index = byOption.get(weighted);
+  if (!index) byOption.set(weighted, (index = leastConnectionsIndex(ctx, weighted)));
+  const rng = ctx.rng, shared = index;
+  return { pick: () => shared.pick(rng), rebuild: shared.rebuild, outstandingChanged: shared.outstandingChanged, fleetShared: true };
 };
 
 export const LEAST_CONNECTIONS = policy({

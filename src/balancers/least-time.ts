@@ -145,12 +145,8 @@ function sparseLeastTime(ctx: BalancerContext, decayMs: number, observeErrors: b
     }
     const ties = index.count - m;
     if (ties <= 0) return scan.pick(0);
-    // The k-th eligible server of load 0 in id order: the k-th eligible one, stepped past each
-    // busy one (in id order) at or below it.
-    let k = ties === 1 ? 0 : Math.floor(ctx.rng.next() * ties);
-    busy.subarray(0, m).sort();
-    for (let i = 0; i < m && index.below(busy[i]) <= k; i++) k++;
-    return index.nth(k);
+    // The k-th eligible server of load 0 in id order.
+    return index.nthExcept(ties === 1 ? 0 : Math.floor(ctx.rng.next() * ties), busy, m);
   }
 
   return {

@@ -4,10 +4,11 @@
  * eligibility from health. One instance unless `fleet.count` says otherwise; each request arrives
  * at one instance (round robin or at random over the fleet) and each has its own coin flips.
  */
-import type { Balancer, BalancerContext } from '../balancers/balancer.js';
+import type { Balancer, BalancerContext, OpenServers } from '../balancers/balancer.js';
 import { getBalancer, balancerNames } from '../balancers/registry.js';
 import { EligibleIndex } from '../balancers/eligible.js';
 import { SharedSequence } from '../balancers/shared.js';
+import { doubled } from '../balancers/doubled.js';
 import { createStream, type Rng } from '../random/rng.js';
 import type { ServerPool } from './server-pool.js';
 
@@ -71,6 +72,11 @@ export class BalancerFleet {
   private readonly tellsTrueLoad: boolean;
   /** The pool must tell `loadChanged` (the policy indexes the true load, or reads it as `outstanding`). */
   readonly watchesLoad: boolean;
+  /**
+   * The instances' derived state is one structure (Balancer.fleetShared): changes are told to the
+   * first instance only (`told` of them), once per change.
+   */
+  private readonly told: number;
   private readonly assignRandom: boolean;
   private readonly fleetRng: Rng;
   private nextInstance = 0;
@@ -93,7 +99,8 @@ export class BalancerFleet {
     for (let b = 0; b < fleet.count; b++) {
       const own = this.counts ? this.counts.scratch : new Int32Array(n);
       const rng = createStream(seed, b === 0 ? streams : `${streams}/${b}`);
-      const ctx = new InstanceContext(n, this.effectiveWeight, this.eligible, this.eligibleIndex, this.reported ?? own, pool, rng, clock, this.sparse, this.reported !== null);
+      const ctx = new InstanceContext(n, this.effectiveWeight, this.eligible, this.eligibleIndex, this.reported ?? own, pool, rng, clock, this.sparse, this.reported !== null,
+        this.counts !== null && this.reported === null ? this.counts.open : undefined);
       if (!this.sparse) this.own.push(own);
       this.contexts.push(ctx);
       if (this.sparse && info.poolOnly) {
@@ -123,6 +130,7 @@ export class BalancerFleet {
     this.tellsOutstanding = typeof this.balancers[0].outstandingChanged === 'function';
     this.tellsTrueLoad = typeof this.balancers[0].trueLoadChanged === 'function';
     this.watchesLoad = this.tellsTrueLoad || (this.tellsOutstanding && this.outstandingIsLoad);
+    this.told = this.balancers[0].fleetShared === true ? 1 : this.balancers.length;
     this.assignRandom = fleet.assign === 'random';
     this.fleetRng = createStream(seed, streams === 'balancer' ? 'fleet' : `fleet@${streams}`);
   }
@@ -152,7 +160,7 @@ export class BalancerFleet {
   /** The pool's load at server `s` (of this view) changed; told only when `watchesLoad`. */
   loadChanged(s: number): void {
     const balancers = this.balancers;
-    for (let b = 0; b < balancers.length; b++) {
+    for (let b = 0; b < this.told; b++) {
       const x = balancers[b];
       if (this.outstandingIsLoad && this.tellsOutstanding) x.outstandingChanged!(s);
       if (this.tellsTrueLoad) x.trueLoadChanged!(s);
@@ -162,7 +170,7 @@ export class BalancerFleet {
   /** Every instance's stale view catches up with the servers' load (a report). */
   report(): void {
     this.reported!.set(this.pool.load);
-    if (this.tellsOutstanding) for (const b of this.balancers) b.outstandingChanged!(-1);
+    if (this.tellsOutstanding) for (let b = 0; b < this.told; b++) this.balancers[b].outstandingChanged!(-1);
   }
 
   /**
@@ -172,7 +180,7 @@ export class BalancerFleet {
   rebuild(server = -1): void {
     this.sequence?.restart(server);
     const balancers = this.balancers;
-    for (let b = 0; b < balancers.length; b++) {
+    for (let b = 0; b < this.told; b++) {
       if (balancers[b].rebuild === undefined) continue;
       if (this.counts !== null) this.counts.materialize(b);
       balancers[b].rebuild!(server);
@@ -199,6 +207,7 @@ class InstanceContext implements BalancerContext {
   readonly now: () => number;
   readonly shared?: boolean;
   readonly reported?: boolean;
+  readonly openServers?: OpenServers;
 
   constructor(
     readonly size: number,
@@ -211,10 +220,12 @@ class InstanceContext implements BalancerContext {
     clock: { readonly now: number },
     shared: boolean,
     reported: boolean,
+    openServers: OpenServers | undefined,
   ) {
     this.now = () => clock.now;
     if (shared) this.shared = true;
     if (reported) this.reported = true;
+    if (openServers) this.openServers = openServers;
   }
 
   get trueLoad(): Int32Array {
@@ -241,14 +252,36 @@ export class LoadWatch {
   }
 }
 
+/** The servers the materialized instance has open requests at (SparseCounts.open). */
+class OpenList implements OpenServers {
+  count = 0;
+  ids = new Int32Array(16);
+
+  push(s: number): void {
+    if (this.count === this.ids.length) this.ids = doubled(this.ids);
+    this.ids[this.count++] = s;
+  }
+
+  /** Removes `s` (the last id takes its place). */
+  remove(s: number): void {
+    const ids = this.ids, n = this.count;
+    let i = 0;
+    while (i < n && ids[i] !== s) i++;
+    if (i < n) ids[i] = ids[(this.count = n - 1)];
+  }
+}
+
 /**
  * The open requests of many instances, kept per instance only for the servers it has requests at:
  * a list per instance in pooled typed arrays (server, count, next), and one dense `scratch` array
- * holding the counts of one instance (`current`) at a time. An instance with k servers costs O(k)
- * per change and per materialization; there is no per-event allocation (the pool doubles when full).
+ * holding the counts of one instance (`current`) at a time, with the list of its servers in `open`.
+ * An instance with k servers costs O(k) per change and per materialization; there is no per-event
+ * allocation (the pool doubles when full).
  */
 class SparseCounts {
   readonly scratch: Int32Array;
+  /** The servers of the `current` instance with a count (those of `scratch` that are not 0). */
+  readonly open = new OpenList();
   private readonly head: Int32Array;
   private server: Int32Array;
   private count: Int32Array;
@@ -272,7 +305,12 @@ class SparseCounts {
 
   /** Instance `b`'s count at server `s` changes by `d` (±1). */
   add(b: number, s: number, d: number): void {
-    if (this.current === b) this.scratch[s] += d;
+    if (this.current === b) {
+      const was = this.scratch[s];
+      this.scratch[s] = was + d;
+      if (was === 0) this.open.push(s);
+      else if (was + d === 0) this.open.remove(s);
+    }
     let prev = -1;
     for (let e = this.head[b]; e >= 0; prev = e, e = this.next[e]) {
       if (this.server[e] !== s) continue;
@@ -299,8 +337,13 @@ class SparseCounts {
   materialize(b: number): void {
     if (this.current === b) return;
     const scratch = this.scratch;
+    const open = this.open;
     if (this.current >= 0) for (let e = this.head[this.current]; e >= 0; e = this.next[e]) scratch[this.server[e]] = 0;
-    for (let e = this.head[b]; e >= 0; e = this.next[e]) scratch[this.server[e]] = this.count[e];
+    open.count = 0;
+    for (let e = this.head[b]; e >= 0; e = this.next[e]) {
+      scratch[this.server[e]] = this.count[e];
+      open.push(this.server[e]);
+    }
     this.current = b;
   }
 

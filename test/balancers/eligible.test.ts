@@ -11,6 +11,31 @@ function nthByScan(flags: Uint8Array, k: number): number {
 }
 
 describe('EligibleIndex', () => {
+  it.each([1, 5, 100, 3000])('nthExcept: the k-th eligible server not among given ones, as a scan finds it (%i servers; a few or many left out)', (n) => {
+    const rng = createStream(n, 'except');
+    let wrong = 0, asked = 0;
+    for (let round = 0; round < 60; round++) {
+      const flags = new Uint8Array(n).map(() => (rng.next() < 0.6 ? 1 : 0));
+      const index = new EligibleIndex(flags);
+      const eligible = [...flags.keys()].filter((s) => flags[s] === 1);
+      // Up to 40 distinct eligible ids left out, in random order (past 16 they are sorted another way).
+      const out = eligible.filter(() => rng.next() < (round % 2 === 0 ? 0.05 : 0.5)).slice(0, 40);
+      for (let i = out.length - 1; i > 0; i--) {
+        const j = Math.floor(rng.next() * (i + 1));
+        [out[i], out[j]] = [out[j], out[i]];
+      }
+      const rest = eligible.filter((s) => !out.includes(s));
+      for (let k = 0; k < rest.length; k += 1 + Math.floor(rng.next() * 7)) {
+        const ids = new Int32Array(out.length + 3).fill(-5); // longer than m: the tail is not read
+        ids.set(out);
+        asked++;
+        if (index.nthExcept(k, ids, out.length) !== rest[k]) wrong++;
+      }
+    }
+    expect(asked).toBeGreaterThan(n === 1 ? 0 : 50);
+    expect(wrong).toBe(0);
+  });
+
   it.each([1, 2, 7, 64, 100, 1000])('counts and ranks the eligible servers as a scan does (%i servers, random changes)', (n) => {
     const rng = createStream(n, 'test');
     const flags = new Uint8Array(n).map(() => (rng.next() < 0.7 ? 1 : 0));

@@ -69,6 +69,80 @@ describe('sparse fleets', () => {
     }
   }
 
+  for (const name of ['least-connections', 'join-shortest-queue', 'bounded-load-hash']) {
+    for (const view of [{ load: 'reported', refreshMs: 20 }, { load: 'reported', refreshMs: 0 }] as const) {
+      for (const options of name === 'least-connections' ? [{}, { weighted: true }] : [{}]) {
+        it(`${name} ${JSON.stringify(options)} with view ${JSON.stringify(view)}: the same summary as dense per-instance state`, () => {
+          const input: ScenarioInput = {
+            ...base, stop: { requests: 3000, warmupMs: 100 }, balancer: { name, ...options }, view,
+            servers: [{ count: 24 }, { count: 24, weight: 2 }],
+            health: { intervalMs: 50, timeoutMs: 20, unhealthyThreshold: 2, healthyThreshold: 2, slowStartMs: 100 },
+            failures: { mtbfMs: 400, mttrMs: 100 },
+            ...(name === 'bounded-load-hash' ? { keys: { dist: 'uniform', count: 500 } } : {}),
+          };
+          const a = summary(input, 1 << 30), b = summary(input, 0);
+          expect(JSON.parse(a).requests.succeeded).toBeGreaterThan(200);
+          expect(b).toBe(a);
+        });
+      }
+    }
+  }
+
+  // A few instances with requests at every server (the sparse pick's fallback to a scan), and weights of 0.
+  for (const [name, options, servers] of [
+    ['least-connections', {}, [{ count: 5 }]],
+    ['least-connections', { weighted: true }, [{ count: 3 }, { count: 2, weight: 3 }]],
+    ['least-connections', { weighted: true }, [{ count: 3 }, { count: 2, weight: 0 }]],
+    ['bounded-load-hash', {}, [{ count: 5 }]],
+  ] as const) {
+    it(`${name} ${JSON.stringify(options)} over ${JSON.stringify(servers)}, 3 instances each with requests at every server: the same summary as dense`, () => {
+      const input: ScenarioInput = {
+        ...base, stop: { requests: 4000, warmupMs: 100 }, balancer: { name, ...options }, servers: [...servers],
+        arrivals: { process: 'poisson', ratePerSec: 1200 }, fleet: { count: 3, assign: 'random' },
+        health: { intervalMs: 50, timeoutMs: 20, unhealthyThreshold: 2, healthyThreshold: 2 },
+        failures: { mtbfMs: 300, mttrMs: 100 },
+        ...(name === 'bounded-load-hash' ? { keys: { dist: 'uniform', count: 50 } } : {}),
+      };
+      const a = summary(input, 1 << 30), b = summary(input, 0);
+      // Several requests per instance and server: the pick's minimum is above 0 at times.
+      expect(JSON.parse(a).latencyMs.mean).toBeGreaterThan(30);
+      expect(b).toBe(a);
+    });
+  }
+
+  it("gives an instance with its own counts the servers it has requests at (ctx.openServers), and no list otherwise", () => {
+    let checked = 0, held = 0, wrong = 0, listed = 0;
+    registerBalancer({
+      name: 'open-list-check', description: 'test: random, checking openServers against the counts', options: [],
+      create: (ctx) => ({
+        pick: () => {
+          const open = ctx.openServers;
+          if (open) {
+            listed++;
+            const ids = new Set(Array.from(open.ids.subarray(0, open.count)));
+            if (ids.size !== open.count) wrong++;
+            for (let s = 0; s < ctx.size; s++) if ((ctx.outstanding[s] !== 0) !== ids.has(s)) wrong++;
+            checked++;
+            held += open.count;
+          }
+          return Math.floor(ctx.rng.next() * ctx.size);
+        },
+      }),
+    });
+    const input: ScenarioInput = {
+      ...base, stop: { requests: 3000 }, balancer: { name: 'open-list-check' }, fleet: { count: 4, assign: 'random' },
+      client: { timeoutMs: 15, cancel: true, retries: { max: 1 } },
+    };
+    summary(input, 1 << 30);
+    expect(listed).toBe(0);
+    summary({ ...input, view: { load: 'reported', refreshMs: 10 } }, 0);
+    expect(listed).toBe(0);
+    summary(input, 0);
+    expect(checked).toBeGreaterThan(2500);
+    expect(held / checked).toBeGreaterThan(2); // instances hold requests at several servers
+    expect(wrong).toBe(0);
+  });
+
   it('join-idle-queue, which reads its own counts when told of a response: the same summaries as dense, with timeouts, cancels, retries and hedges', () => {
     const input = { ...base, balancer: { name: 'join-idle-queue' }, stop: { requests: 3000, warmupMs: 100 } };
     for (const client of [undefined, { timeoutMs: 20, cancel: true, retries: { max: 2 } }, { hedge: { afterMs: 10 } }]) {
