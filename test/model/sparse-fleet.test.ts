@@ -53,38 +53,24 @@ describe('sparse fleets', () => {
     });
   }
 
+  const reportedViews: [string, Record<string, unknown>?][] = [
+    ['least-time'], ['peak-ewma'], ['join-idle-queue'], ['least-request-weighted'],
+    ['least-connections'], ['least-connections', { weighted: true }], ['join-shortest-queue'], ['bounded-load-hash'],
+  ];
   for (const view of [{ load: 'reported', refreshMs: 20 }, { load: 'reported', refreshMs: 0 }] as const) {
-    for (const name of ['least-time', 'peak-ewma', 'join-idle-queue', 'least-request-weighted']) {
-      it(`${name} with view ${JSON.stringify(view)}: the same summary as dense per-instance state`, () => {
+    for (const [name, options] of reportedViews) {
+      it(`${name}${options ? ' ' + JSON.stringify(options) : ''} with view ${JSON.stringify(view)}: the same summary as dense per-instance state`, () => {
         const input: ScenarioInput = {
-          ...base, stop: { requests: 3000, warmupMs: 100 }, balancer: { name }, view,
+          ...base, stop: { requests: 3000, warmupMs: 100 }, balancer: { name, ...options }, view,
           servers: [{ count: 24 }, { count: 24, weight: 2 }],
           health: { intervalMs: 50, timeoutMs: 20, unhealthyThreshold: 2, healthyThreshold: 2, slowStartMs: 100 },
           failures: { mtbfMs: 400, mttrMs: 100 },
+          ...(name === 'bounded-load-hash' ? { keys: { dist: 'uniform', count: 500 } } : {}),
         };
         const a = summary(input, 1 << 30), b = summary(input, 0);
         expect(JSON.parse(a).requests.succeeded).toBeGreaterThan(200);
         expect(b).toBe(a);
       });
-    }
-  }
-
-  for (const name of ['least-connections', 'join-shortest-queue', 'bounded-load-hash']) {
-    for (const view of [{ load: 'reported', refreshMs: 20 }, { load: 'reported', refreshMs: 0 }] as const) {
-      for (const options of name === 'least-connections' ? [{}, { weighted: true }] : [{}]) {
-        it(`${name} ${JSON.stringify(options)} with view ${JSON.stringify(view)}: the same summary as dense per-instance state`, () => {
-          const input: ScenarioInput = {
-            ...base, stop: { requests: 3000, warmupMs: 100 }, balancer: { name, ...options }, view,
-            servers: [{ count: 24 }, { count: 24, weight: 2 }],
-            health: { intervalMs: 50, timeoutMs: 20, unhealthyThreshold: 2, healthyThreshold: 2, slowStartMs: 100 },
-            failures: { mtbfMs: 400, mttrMs: 100 },
-            ...(name === 'bounded-load-hash' ? { keys: { dist: 'uniform', count: 500 } } : {}),
-          };
-          const a = summary(input, 1 << 30), b = summary(input, 0);
-          expect(JSON.parse(a).requests.succeeded).toBeGreaterThan(200);
-          expect(b).toBe(a);
-        });
-      }
     }
   }
 
