@@ -8,18 +8,29 @@
  * requests (lowest id among them), where it waits in that server's queue.
  * Source: HAProxy `balance first` (configuration manual).
  * Ties: the lowest server id. From 32 servers the counts are kept in a `BucketIndex` (O(1) per
- * change of count); smaller pools scan, with the same choices.
+ * change of count); smaller pools scan, with the same choices. Under `view.load: reported` the
+ * instances of a fleet share one index of the reports.
  */
 import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
 import { KeyedBucketIndex } from './bucket-index.js';
 import { INDEX_FROM } from './min-index.js';
 import { policy, readOptions } from './options.js';
+import { sharedFor } from './shared.js';
 
 const OPTIONS = { maxConn: { type: 'number', integer: true, min: 1, max: 2 ** 31 - 1, default: 1 } } as const;
 
+/** Indexes of the reports (`view.load: reported`), one per fleet and `maxConn`: every instance reads the same counts. */
+const reportedIndexes = new WeakMap<Int32Array, WeakMap<Uint8Array, Map<number, Balancer>>>();
+
 export const createFirst: BalancerFactory = (ctx, options, path) => {
   const { maxConn } = readOptions(OPTIONS, options, path);
-  return ctx.size >= INDEX_FROM && !ctx.shared ? indexedFirst(ctx, maxConn) : scanFirst(ctx, maxConn);
+  if (ctx.size < INDEX_FROM) return scanFirst(ctx, maxConn);
+  if (!ctx.reported) return ctx.shared ? scanFirst(ctx, maxConn) : indexedFirst(ctx, maxConn);
+  // No coin flips: the instances may share the balancer itself, told of each change once.
+  const byMaxConn = sharedFor(reportedIndexes, ctx.outstanding, ctx.eligible, () => new Map<number, Balancer>());
+  let index = byMaxConn.get(maxConn);
+  if (!index) byMaxConn.set(maxConn, (index = { ...indexedFirst(ctx, maxConn), fleetShared: true }));
+  return index;
 };
 
 /** The full scan. */

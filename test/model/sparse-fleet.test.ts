@@ -55,7 +55,7 @@ describe('sparse fleets', () => {
 
   const reportedViews: [string, Record<string, unknown>?][] = [
     ['least-time'], ['peak-ewma'], ['join-idle-queue'], ['least-request-weighted'],
-    ['least-connections'], ['least-connections', { weighted: true }], ['join-shortest-queue'], ['bounded-load-hash'],
+    ['least-connections'], ['least-connections', { weighted: true }], ['join-shortest-queue'], ['bounded-load-hash'], ['first', { maxConn: 2 }],
   ];
   for (const view of [{ load: 'reported', refreshMs: 20 }, { load: 'reported', refreshMs: 0 }] as const) {
     for (const [name, options] of reportedViews) {
