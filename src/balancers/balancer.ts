@@ -42,6 +42,9 @@ export interface BalancerContext {
    * With `shared` own counts (not `reported`): the servers at which this instance has open
    * requests, `ids[0 .. count)` in no particular order, kept with the counts — every other server's
    * `outstanding` is 0, so a policy need not read the whole pool to find the ones that are not.
+   * Like `outstanding` it is the fleet's one list, holding this instance's servers only during its
+   * `pick`, `rebuild` and `observe`; read `ids` and `count` there, each time (`ids` is replaced
+   * when the list grows).
    */
   readonly openServers?: OpenServers;
   /** Oracle: the true number of requests at each server (in service + waiting). */
@@ -88,7 +91,8 @@ export interface Balancer {
    * that every instance of the fleet shares (an index over arrays they all read: the true load,
    * the reported load, eligibility; see `sharedFor`): the fleet then tells its first instance of
    * each change and not every instance, once per change where 10,000 instances cost 10,000 calls.
-   * Every instance of a fleet must say the same.
+   * Every instance of a fleet must say the same: the fleet reads it from the first instance, and
+   * one that says so while keeping state of its own would leave the others' untold.
    */
   readonly fleetShared?: boolean;
 }
