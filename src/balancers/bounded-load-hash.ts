@@ -57,9 +57,10 @@ export const createBoundedLoadHash: BalancerFactory = (ctx, options, path) => {
 
   // L and m kept as counts change (told by outstandingChanged) and as told servers' eligibility
   // changes instead of summed per pick; summed per pick when the counts are shared with a large
-  // fleet's other instances (ctx.shared: over the servers the instance has requests at, `sum`). `load[s]`: server s's open count as last told when
-  // counted eligible, else its bitwise complement (< 0); one array where two were (the walk passes
-  // full servers reading it alone: one likely cache miss per server at 100,000 servers, not two).
+  // fleet's other instances (ctx.shared: over the servers the instance has requests at, `sum`).
+  // `load[s]`: server s's open count as last told when counted eligible, else its bitwise
+  // complement (< 0); one array where two were (the walk passes full servers reading it alone:
+  // one likely cache miss per server at 100,000 servers, not two).
   const countsShared = ctx.shared === true, load = new Int32Array(countsShared ? 0 : ctx.size);
   let total = 0, m = 0;
   function recount(): void {
