@@ -15,7 +15,7 @@ import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
 import { KeyedBucketIndex } from './bucket-index.js';
 import { INDEX_FROM } from './min-index.js';
 import { policy, readOptions } from './options.js';
-import { sharedFor } from './shared.js';
+import { sharedForOption } from './shared.js';
 
 const OPTIONS = { maxConn: { type: 'number', integer: true, min: 1, max: 2 ** 31 - 1, default: 1 } } as const;
 
@@ -27,10 +27,7 @@ export const createFirst: BalancerFactory = (ctx, options, path) => {
   if (ctx.size < INDEX_FROM) return scanFirst(ctx, maxConn);
   if (!ctx.reported) return ctx.shared ? scanFirst(ctx, maxConn) : indexedFirst(ctx, maxConn);
   // No coin flips: the instances may share the balancer itself, told of each change once.
-  const byMaxConn = sharedFor(reportedIndexes, ctx.outstanding, ctx.eligible, () => new Map<number, Balancer>());
-  let index = byMaxConn.get(maxConn);
-  if (!index) byMaxConn.set(maxConn, (index = { ...indexedFirst(ctx, maxConn), fleetShared: true }));
-  return index;
+  return sharedForOption(reportedIndexes, ctx.outstanding, ctx.eligible, maxConn, () => ({ ...indexedFirst(ctx, maxConn), fleetShared: true }));
 };
 
 /** The full scan. */

@@ -13,7 +13,7 @@ import type { Rng } from '../random/rng.js';
 import { KeyedBucketIndex } from './bucket-index.js';
 import { INDEX_FROM, KeyedMinIndex } from './min-index.js';
 import { allEligible, type EligibleIndex } from './eligible.js';
-import { sharedFor } from './shared.js';
+import { sharedForOption } from './shared.js';
 import { doubled } from './doubled.js';
 import { policy, readOptions } from './options.js';
 
@@ -124,10 +124,18 @@ function leastConnectionsIndex(ctx: BalancerContext, weighted: boolean): LeastCo
 
 /** Whether every server's weight is above 0, for the instances over one weights array; recounted after a change. */
 class PositiveWeights {
+  private static readonly fleets = new WeakMap<Float64Array, PositiveWeights>();
   private stale = true;
   private all = false;
 
-  constructor(private readonly weights: Float64Array) {}
+  private constructor(private readonly weights: Float64Array) {}
+
+  /** The one over `weights` (made by the first instance that asks). */
+  static of(weights: Float64Array): PositiveWeights {
+    let p = PositiveWeights.fleets.get(weights);
+    if (!p) PositiveWeights.fleets.set(weights, (p = new PositiveWeights(weights)));
+    return p;
+  }
 
   changed(): void {
     this.stale = true;
@@ -142,8 +150,6 @@ class PositiveWeights {
   }
 }
 
-const positive = new WeakMap<Float64Array, WeakMap<Uint8Array, PositiveWeights>>();
-
 /**
  * The same choices for an instance of a large fleet that counts its own requests
  * (`ctx.openServers`), without reading every server: every eligible server it has no request at
@@ -154,7 +160,7 @@ const positive = new WeakMap<Float64Array, WeakMap<Uint8Array, PositiveWeights>>
  */
 function sparseLeastConnections(ctx: BalancerContext, weighted: boolean, index: EligibleIndex, open: OpenServers): Balancer {
   const scan = scanLeastConnections(ctx, weighted), eligible = ctx.eligible, counts = ctx.outstanding;
-  const weights = weighted ? sharedFor(positive, ctx.weights, eligible, () => new PositiveWeights(ctx.weights)) : null;
+  const weights = weighted ? PositiveWeights.of(ctx.weights) : null;
   let held = new Int32Array(16);
   return {
     pick() {
@@ -186,10 +192,7 @@ export const createLeastConnections: BalancerFactory = (ctx, options, path) => {
   if (ctx.shared && !ctx.reported && ctx.openServers && ctx.eligibleIndex) return sparseLeastConnections(ctx, weighted, ctx.eligibleIndex, ctx.openServers);
   if (ctx.size < INDEX_FROM) return scanLeastConnections(ctx, weighted);
   if (!ctx.reported) return ctx.shared ? scanLeastConnections(ctx, weighted) : indexedLeastConnections(ctx, weighted);
-  const byOption = sharedFor(reportedIndexes, ctx.outstanding, ctx.eligible, () => new Map<boolean, LeastConnectionsIndex>());
-  let index = byOption.get(weighted);
-  if (!index) byOption.set(weighted, (index = leastConnectionsIndex(ctx, weighted)));
-  const rng = ctx.rng, shared = index;
+  const shared = sharedForOption(reportedIndexes, ctx.outstanding, ctx.eligible, weighted, () => leastConnectionsIndex(ctx, weighted)), rng = ctx.rng;
   return { pick: () => shared.pick(rng), rebuild: shared.rebuild, outstandingChanged: shared.outstandingChanged, fleetShared: true };
 };
 

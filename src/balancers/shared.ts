@@ -16,6 +16,14 @@ export function sharedFor<A extends object, B extends object, T>(cache: WeakMap<
   return value;
 }
 
+/** As `sharedFor`, with one value per `option` as well (a policy option that changes what is shared). */
+export function sharedForOption<A extends object, B extends object, K, T>(cache: WeakMap<A, WeakMap<B, Map<K, T>>>, a: A, b: B, option: K, make: () => T): T {
+  const byOption = sharedFor(cache, a, b, () => new Map<K, T>());
+  let value = byOption.get(option);
+  if (value === undefined) byOption.set(option, (value = make()));
+  return value;
+}
+
 /** How far one instance of a large fleet has walked its fleet's `SharedSequence`. */
 interface Walker {
   epoch: number;

@@ -74,9 +74,9 @@ export class BalancerFleet {
   readonly watchesLoad: boolean;
   /**
    * The instances' derived state is one structure (Balancer.fleetShared): changes are told to the
-   * first instance only (`told` of them), once per change.
+   * first instance only (the first `instancesTold` of them), once per change.
    */
-  private readonly told: number;
+  private readonly instancesTold: number;
   private readonly assignRandom: boolean;
   private readonly fleetRng: Rng;
   private nextInstance = 0;
@@ -130,7 +130,7 @@ export class BalancerFleet {
     this.tellsOutstanding = typeof this.balancers[0].outstandingChanged === 'function';
     this.tellsTrueLoad = typeof this.balancers[0].trueLoadChanged === 'function';
     this.watchesLoad = this.tellsTrueLoad || (this.tellsOutstanding && this.outstandingIsLoad);
-    this.told = this.balancers[0].fleetShared === true ? 1 : this.balancers.length;
+    this.instancesTold = this.balancers[0].fleetShared === true ? 1 : this.balancers.length;
     this.assignRandom = fleet.assign === 'random';
     this.fleetRng = createStream(seed, streams === 'balancer' ? 'fleet' : `fleet@${streams}`);
   }
@@ -160,7 +160,7 @@ export class BalancerFleet {
   /** The pool's load at server `s` (of this view) changed; told only when `watchesLoad`. */
   loadChanged(s: number): void {
     const balancers = this.balancers;
-    for (let b = 0; b < this.told; b++) {
+    for (let b = 0; b < this.instancesTold; b++) {
       const x = balancers[b];
       if (this.outstandingIsLoad && this.tellsOutstanding) x.outstandingChanged!(s);
       if (this.tellsTrueLoad) x.trueLoadChanged!(s);
@@ -170,7 +170,7 @@ export class BalancerFleet {
   /** Every instance's stale view catches up with the servers' load (a report). */
   report(): void {
     this.reported!.set(this.pool.load);
-    if (this.tellsOutstanding) for (let b = 0; b < this.told; b++) this.balancers[b].outstandingChanged!(-1);
+    if (this.tellsOutstanding) for (let b = 0; b < this.instancesTold; b++) this.balancers[b].outstandingChanged!(-1);
   }
 
   /**
@@ -180,7 +180,7 @@ export class BalancerFleet {
   rebuild(server = -1): void {
     this.sequence?.restart(server);
     const balancers = this.balancers;
-    for (let b = 0; b < this.told; b++) {
+    for (let b = 0; b < this.instancesTold; b++) {
       if (balancers[b].rebuild === undefined) continue;
       if (this.counts !== null) this.counts.materialize(b);
       balancers[b].rebuild!(server);
@@ -338,7 +338,7 @@ class SparseCounts {
     if (this.current === b) return;
     const scratch = this.scratch;
     const open = this.open;
-    if (this.current >= 0) for (let e = this.head[this.current]; e >= 0; e = this.next[e]) scratch[this.server[e]] = 0;
+    for (let i = 0; i < open.count; i++) scratch[open.ids[i]] = 0; // the current instance's servers
     open.count = 0;
     for (let e = this.head[b]; e >= 0; e = this.next[e]) {
       scratch[this.server[e]] = this.count[e];
