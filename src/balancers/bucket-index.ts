@@ -103,6 +103,19 @@ export class RankedBits {
     while (k-- > 0) x &= x - 1; // drop the k lowest members of the word
     return (i << 5) | (31 - Math.clz32(x & -x));
   }
+
+  /**
+   * The k-th member (0-based, id order) that is not one of `except[0 .. m)` (distinct members,
+   * sorted ascending); k < count − m. Each excluded member at or below the k-th moves the target
+   * one on: at most m + 1 selects.
+   */
+  selectExcept(k: number, except: Int32Array, m: number): number {
+    for (let i = 0; ; ) {
+      const x = this.select(k + i), from = i;
+      while (i < m && except[i] <= x) i++;
+      if (i === from) return x;
+    }
+  }
 }
 
 export class BucketIndex {
@@ -206,6 +219,29 @@ export class BucketIndex {
   /** The k-th (0-based, id order) server holding the smallest key; k < ties(). */
   nthMinimum(k: number): number {
     return this.buckets[this.min & (WIDTH - 1)].select(k);
+  }
+
+  /**
+   * How many servers hold key `v`, or -1 when `v` is outside the grouped window (not known without
+   * a pass over the keys). Every key from the minimum up to the window's top is known.
+   */
+  countOf(v: number): number {
+    return v >= this.lo && v - this.lo < WIDTH ? this.buckets[v & (WIDTH - 1)].count : -1;
+  }
+
+  /** The smallest key above `v` that some server holds, or -1 when there is none in the window. */
+  nextAbove(v: number): number {
+    const buckets = this.buckets, top = this.lo + WIDTH;
+    for (let w = Math.max(v + 1, this.lo); w < top; w++) if (buckets[w & (WIDTH - 1)].count > 0) return w;
+    return -1;
+  }
+
+  /**
+   * The k-th (0-based, id order) server of key `v` that is not one of `except[0 .. m)` (distinct
+   * servers of key v, sorted ascending); `v` in the window (countOf(v) ≥ 0), k < countOf(v) − m.
+   */
+  nthOfExcept(v: number, k: number, except: Int32Array, m: number): number {
+    return this.buckets[v & (WIDTH - 1)].selectExcept(k, except, m);
   }
 
   /** A server with the smallest key, ties by one draw from `rng` (as MinIndex.pick), or -1. */

@@ -78,15 +78,23 @@ export class EligibleIndex {
    * or below it: O(m log m + m log n), by insertion for a few (no allocation).
    */
   nthExcept(k: number, ids: Int32Array, m: number): number {
-    if (m > 16) ids.subarray(0, m).sort();
-    else for (let i = 1; i < m; i++) {
-      const x = ids[i];
-      let j = i - 1;
-      for (; j >= 0 && ids[j] > x; j--) ids[j + 1] = ids[j];
-      ids[j + 1] = x;
-    }
+    sortPrefix(ids, m);
     for (let i = 0; i < m && this.below(ids[i]) <= k; i++) k++;
     return this.nth(k);
+  }
+}
+
+/** Sorts `ids[0 .. m)` ascending in place: by insertion for a few (no allocation), else the typed array's sort. */
+export function sortPrefix(ids: Int32Array, m: number): void {
+  if (m > 16) {
+    ids.subarray(0, m).sort();
+    return;
+  }
+  for (let i = 1; i < m; i++) {
+    const x = ids[i];
+    let j = i - 1;
+    for (; j >= 0 && ids[j] > x; j--) ids[j + 1] = ids[j];
+    ids[j + 1] = x;
   }
 }
 

@@ -19,13 +19,16 @@ const OPTIONS = {
   decayMs: { type: 'number', above: 0, default: 10_000 },
   observeErrors: { type: 'boolean', default: false },
 } as const;
-import { PENALTY, createLoadMetric, type LoadMetric } from './load-metric.js';
+import { PENALTY, createLoadMetric, sparseLatencyEwmaMetric, type LoadMetric } from './load-metric.js';
 import { SparseRows } from './sparse-rows.js';
 import { doubled } from './doubled.js';
+import { KeyedBucketIndex } from './bucket-index.js';
+import { allEligible, sortPrefix } from './eligible.js';
+import { sharedFor } from './shared.js';
 
 export const createLeastTime: BalancerFactory = (ctx, options, path) => {
   const { decayMs, observeErrors } = readOptions(OPTIONS, options, path);
-  if (ctx.shared && !ctx.reported && ctx.eligibleIndex) return sparseLeastTime(ctx, decayMs, observeErrors);
+  if (ctx.shared && ctx.eligibleIndex) return ctx.reported ? reportedSparseLeastTime(ctx, decayMs, observeErrors) : sparseLeastTime(ctx, decayMs, observeErrors);
   const metric = createLoadMetric(ctx, 'latency-ewma', decayMs, observeErrors);
   return ctx.size >= INDEX_FROM && !ctx.shared ? indexedLeastTime(ctx, metric) : scanLeastTime(ctx, metric);
 };
@@ -156,6 +159,105 @@ function sparseLeastTime(ctx: BalancerContext, decayMs: number, observeErrors: b
       return s;
     },
     observe: metric.observe,
+  };
+}
+
+/** The reports every instance of a large fleet reads, grouped by value: one index per fleet. */
+const reportedIndexes = new WeakMap<Int32Array, WeakMap<Uint8Array, KeyedBucketIndex>>();
+
+/**
+ * least-time for an instance of a large fleet that reads the servers' reported load
+ * (`ctx.shared`, `ctx.reported`), with the same picks and without reading every server. Its
+ * rows (an EWMA per server it learnt a latency of: the sampled servers) are few; every other
+ * eligible server is unsampled, of load 0 when reported idle and PENALTY + report otherwise,
+ * increasing in the report. So the least unsampled load is at the lowest report c held by more
+ * eligible servers than the sampled ones reported at c, which one index of the reports, grouped by
+ * value and shared by the fleet (`fleetShared`: told once per report), answers by counts; the
+ * ⌊u·t⌋-th of its t ties in id order is the index's, stepped over the sampled servers at c.
+ * The sampled servers' loads come from the rows. When the least sampled load equals the least
+ * unsampled one (both empty, or a float equal to a count), or c lies beyond the index's window
+ * of grouped values, it scans, as the definition does.
+ */
+function reportedSparseLeastTime(ctx: BalancerContext, decayMs: number, observeErrors: boolean): Balancer {
+  const metric = sparseLatencyEwmaMetric(ctx, decayMs, observeErrors), rows = metric.rows;
+  const eligible = ctx.eligible, reports = ctx.outstanding, eligibleIndex = ctx.eligibleIndex!;
+  const keyed = sharedFor(reportedIndexes, reports, eligible,
+    () => new KeyedBucketIndex(ctx.size, (s) => (allEligible(ctx) || eligible[s] === 1 ? reports[s] : Infinity)));
+  const scan = scanLeastTime(ctx, metric);
+  /** The instance's eligible sampled servers, their reports and loads, and a list of servers to choose among or step over. */
+  let sampled = new Int32Array(16), sampledReport = new Int32Array(16), sampledLoad = new Float64Array(16), list = new Int32Array(16);
+
+  function choose(): number {
+    const data = rows.data, width = rows.width;
+    let m = 0, leastSampled = Infinity, sampledTies = 0;
+    for (let r = 0; r < rows.count; r++) {
+      const s = rows.server(r);
+      if (eligible[s] !== 1) continue;
+      const c = reports[s], load = data[r * width] * (c + 1);
+      if (m === sampled.length) {
+        sampled = doubled(sampled);
+        sampledReport = doubled(sampledReport);
+        sampledLoad = doubled(sampledLoad);
+      }
+      sampled[m] = s;
+      sampledReport[m] = c;
+      sampledLoad[m++] = load;
+      if (load < leastSampled) {
+        leastSampled = load;
+        sampledTies = 1;
+      } else if (load === leastSampled) sampledTies++;
+    }
+    // The unsampled servers' least report: the lowest value held by more servers than the sampled ones reported at it.
+    const index = keyed.index;
+    let low = -1, ties = 0, leastUnsampled = Infinity;
+    if (eligibleIndex.count > m) {
+      for (let v = index.minimum(); ; v = index.nextAbove(v)) {
+        const members = v < 0 ? -1 : index.countOf(v);
+        if (members < 0) return scan.pick(0); // beyond the grouped window
+        let at = 0;
+        for (let i = 0; i < m; i++) if (sampledReport[i] === v) at++;
+        if (members > at) {
+          low = v;
+          ties = members - at;
+          break;
+        }
+      }
+      leastUnsampled = low === 0 ? 0 : PENALTY + low;
+    }
+    if (leastUnsampled < leastSampled) {
+      let h = 0;
+      for (let i = 0; i < m; i++) {
+        if (sampledReport[i] !== low) continue;
+        if (h === list.length) list = doubled(list);
+        list[h++] = sampled[i];
+      }
+      sortPrefix(list, h);
+      return index.nthOfExcept(low, ties === 1 ? 0 : Math.floor(ctx.rng.next() * ties), list, h);
+    }
+    if (leastSampled < leastUnsampled) {
+      let h = 0;
+      for (let i = 0; i < m; i++) {
+        if (sampledLoad[i] !== leastSampled) continue;
+        if (h === list.length) list = doubled(list);
+        list[h++] = sampled[i];
+      }
+      sortPrefix(list, h);
+      return list[sampledTies === 1 ? 0 : Math.floor(ctx.rng.next() * sampledTies)];
+    }
+    return scan.pick(0);
+  }
+
+  return {
+    pick() {
+      const s = choose();
+      if (s < 0 || eligible[s] === 1) return s;
+      keyed.rebuild(); // eligibility changed without rebuild(): still never return an ineligible server
+      return scan.pick(0);
+    },
+    observe: metric.observe,
+    rebuild: (s = -1) => keyed.changed(s),
+    outstandingChanged: (s) => keyed.changed(s),
+    fleetShared: true, // the index is the fleet's: told once per change; the rows are each instance's own
   };
 }
 

@@ -115,7 +115,7 @@ export function latencyEwmaMetric(ctx: BalancerContext, decayMs: number, observe
 }
 
 /** `latencyEwmaMetric` for an instance of a large fleet (`ctx.shared`): a row (ewma, stamp) per sampled server only. */
-function sparseLatencyEwmaMetric(ctx: BalancerContext, decayMs: number, observeErrors: boolean): LoadMetric & { readonly rows: SparseRows } {
+export function sparseLatencyEwmaMetric(ctx: BalancerContext, decayMs: number, observeErrors: boolean): LoadMetric & { readonly rows: SparseRows } {
   const rows = new SparseRows(2, ctx.size);
   return {
     rows,

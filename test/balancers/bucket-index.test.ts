@@ -64,6 +64,23 @@ function check(index: BucketIndex, keys: Float64Array, bound: number, rng: { nex
     const k = j === 0 ? 0 : j === 1 ? tied.length - 1 : Math.floor(rng.next() * tied.length);
     bad = got(`nthMinimum(${k})`, index.nthMinimum(k), tied[k]);
   }
+  // By value: a count (or -1 beyond the grouped window, never at the minimum), the next value held, the k-th holder past some.
+  for (let j = 0; j < 3 && min !== Infinity && !bad; j++) {
+    const v = j === 0 ? min : min + Math.floor(rng.next() * 40) - 2;
+    const holders: number[] = [];
+    for (let s = 0; s < n; s++) if (keys[s] === v) holders.push(s);
+    const c = index.countOf(v);
+    if (c !== -1 || v === min) bad = got(`countOf(${v})`, c, holders.length);
+    let next = -1;
+    for (let s = 0; s < n; s++) if (keys[s] > v && keys[s] !== Infinity && (next < 0 || keys[s] < next)) next = keys[s];
+    const above = index.nextAbove(v);
+    if (!bad && (above !== -1 || v < min)) bad = got(`nextAbove(${v})`, above, next);
+    if (bad || c <= 0) continue;
+    const except = holders.filter(() => rng.next() < 0.3), rest = holders.filter((s) => !except.includes(s));
+    if (rest.length === 0) continue;
+    const k = Math.floor(rng.next() * rest.length);
+    bad = got(`nthOfExcept(${v}, ${k}, ${except.length} excluded)`, index.nthOfExcept(v, k, Int32Array.from(except), except.length), rest[k]);
+  }
   const s = Math.floor(rng.next() * n);
   return bad || got('firstBelow', index.firstBelow(), first) || got(`key(${s})`, index.key(s), keys[s]);
 }

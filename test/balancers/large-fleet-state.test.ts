@@ -214,3 +214,63 @@ describe('join-idle-queue for an instance of a large fleet (ctx.shared)', () => 
     expect(reads).toBeLessThan(10 * 200);
   });
 });
+
+describe('least-time for instances of a large fleet reading reports (ctx.shared, ctx.reported)', () => {
+  // Reports mostly low, or in two groups far apart (the unsampled servers' least report beyond the index's window of 32 values);
+  // latencies of 0 (a sampled load of 0, tied with the idle unsampled servers) and of 2^52 + 3 (a sampled load equal to
+  // PENALTY + 3, an unsampled server's at report 3).
+  for (const [label, reportOf] of [
+    ['reports 0-3', (u: number) => Math.floor(u * 4)],
+    ['reports 0-2 or 40-45', (u: number) => (u < 0.5 ? Math.floor(u * 6) : 40 + Math.floor((u - 0.5) * 12))],
+  ] as const) {
+    it(`${label}: two instances over one shared index pick as two dense instances, through reports, eligibility changes and exact ties`, () => {
+      const n = 40, instances = 2;
+      const dense = Array.from({ length: instances }, (_, i) => fakeContext(n, { seed: 5 + i }));
+      for (const d of dense) (d.ctx as { reported?: boolean }).reported = true;
+      // The sparse instances share their reports and eligibility, as a fleet's do; each has its own stream.
+      const base = fakeContext(n, { seed: 5 }), flags = base.ctx.eligible, index = new EligibleIndex(flags);
+      const sparse = Array.from({ length: instances }, (_, i) => {
+        const f = fakeContext(n, { seed: 5 + i });
+        Object.assign(f.ctx, { outstanding: base.ctx.outstanding, eligible: flags, eligibleIndex: index, shared: true, reported: true });
+        return f;
+      });
+      const a = dense.map((d) => create('least-time', d)), b = sparse.map((d) => create('least-time', d));
+      expect(b[0].fleetShared).toBe(true);
+      const rng = createStream(label.length, 'ops');
+      const setReport = (s: number, v: number): void => {
+        for (const d of dense) d.ctx.outstanding[s] = v;
+        base.ctx.outstanding[s] = v;
+      };
+      for (let i = 0; i < 30_000; i++) {
+        const t = dense[0].time + rng.next() * 3;
+        for (const f of [...dense, ...sparse]) f.time = t;
+        const u = rng.next(), s = Math.floor(rng.next() * n), j = Math.floor(rng.next() * instances);
+        if (u < 0.15) {
+          // One server's report (live view): every dense instance told, the sparse fleet once.
+          setReport(s, reportOf(rng.next()));
+          for (const x of a) x.outstandingChanged!(s);
+          b[0].outstandingChanged!(s);
+        } else if (u < 0.17) {
+          // A report of every server.
+          for (let k = 0; k < n; k++) setReport(k, reportOf(rng.next()));
+          for (const x of a) x.outstandingChanged!(-1);
+          b[0].outstandingChanged!(-1);
+        } else if (u < 0.18) {
+          const e = rng.next() < 0.6 ? 1 : 0;
+          for (const d of dense) d.ctx.eligible[s] = e;
+          index.set(s, e);
+          const which = rng.next() < 0.5 ? s : -1;
+          for (const x of a) x.rebuild!(which);
+          b[0].rebuild!(which);
+        } else if (u < 0.4 && s < 30) {
+          // (Servers 0-29 only: 30-39 stay unsampled.)
+          const v = rng.next(), latency = v < 0.1 ? 0 : v < 0.15 ? 2 ** 52 + 3 : v < 0.2 ? 1 : rng.next() * 50;
+          a[j].observe!(s, latency, true);
+          b[j].observe!(s, latency, true);
+        } else {
+          expect(b[j].pick(0), `step ${i}, instance ${j}`).toBe(a[j].pick(0));
+        }
+      }
+    });
+  }
+});
