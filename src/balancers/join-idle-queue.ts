@@ -18,11 +18,17 @@ import { policy, readOptions } from './options.js';
 const OPTIONS = { idleQueueSize: { type: 'number', integer: true, min: 1, max: 2 ** 31 - 1, note: 'number of servers' } } as const;
 import { randomEligible } from './eligible.js';
 import { PickedServers } from './picked-servers.js';
+import { sharedForOption } from './shared.js';
 
 export const createJoinIdleQueue: BalancerFactory = (ctx, options, path) => {
   const limit = readOptions(OPTIONS, options, path).idleQueueSize ?? Math.max(1, ctx.size);
   const capacity = Math.max(1, Math.min(limit, ctx.size));
-  if (ctx.shared) return sparseJoinIdleQueue(ctx, capacity);
+  if (ctx.reported) return reportedJoinIdleQueue(ctx, capacity);
+  return ctx.shared ? sparseJoinIdleQueue(ctx, capacity) : slotJoinIdleQueue(ctx, capacity);
+};
+
+/** The queue with a slot and a flag per server (the definition; for an instance that counts its own requests). */
+export function slotJoinIdleQueue(ctx: BalancerContext, capacity: number): Balancer {
   const queue = new Int32Array(capacity), queued = new Uint8Array(ctx.size);
   let head = 0, count = 0;
 
@@ -57,7 +63,7 @@ export const createJoinIdleQueue: BalancerFactory = (ctx, options, path) => {
     },
     rebuild,
   };
-};
+}
 
 /**
  * The same queue for an instance of a large fleet (`ctx.shared`), without a slot and a flag per
@@ -89,8 +95,8 @@ function sparseJoinIdleQueue(ctx: BalancerContext, capacity: number): Balancer {
     reported.add(s);
   }
 
-  /** With its own counts, the servers it picked: the rebuild's part found from them and the eligible index, not by a pass over the ids. */
-  const index = ctx.eligibleIndex, picked = ctx.reported || !index ? null : new PickedServers(open);
+  /** Its own counts (reports: `reportedJoinIdleQueue`): the servers it picked give the rebuild's part with the eligible index, not a pass over the ids. */
+  const index = ctx.eligibleIndex, picked = index ? new PickedServers(open) : null;
 
   function rebuild(): void {
     next = end = left = b = head = count = 0;
@@ -148,6 +154,104 @@ function sparseJoinIdleQueue(ctx: BalancerContext, capacity: number): Balancer {
       if (open[s] === 0 && eligible[s] === 1) report(s);
     },
     rebuild,
+  };
+}
+
+/**
+ * The rebuild's part of the queue for the instances of a fleet that read the servers' reported
+ * load: the first `capacity` eligible servers reported idle, in id order, the same for
+ * every instance at a rebuild. Taken once per rebuild (`epoch`) for the fleet.
+ */
+class IdleSnapshot {
+  ids = new Int32Array(0);
+  length = 0;
+  epoch = 0;
+
+  constructor(private readonly ctx: BalancerContext, private readonly capacity: number) {
+    this.take();
+  }
+
+  take(): void {
+    const { eligible, outstanding: open, size } = this.ctx;
+    if (this.ids.length < this.capacity) this.ids = new Int32Array(this.capacity);
+    let k = 0;
+    for (let s = 0; s < size && k < this.capacity; s++) if (eligible[s] === 1 && open[s] === 0) this.ids[k++] = s;
+    this.length = k;
+    this.epoch++;
+  }
+
+  /** The position of `s` in the snapshot at or after `from`, or -1. */
+  find(s: number, from: number): number {
+    let lo = from, hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.ids[mid] < s) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.length && this.ids[lo] === s ? lo : -1;
+  }
+}
+
+const snapshots = new WeakMap<Int32Array, WeakMap<Uint8Array, Map<number, IdleSnapshot>>>();
+
+/**
+ * The same queue for an instance that reads the servers' reported load (`ctx.reported`), in a
+ * fleet of any size: every instance rebuilds at the same instants from the same reports, so the
+ * rebuild's part is one `IdleSnapshot` for the fleet (`fleetShared`: taken once per
+ * rebuild, not once per instance), each instance keeping its place in it; an instance that
+ * finds the snapshot newer than its own place starts over (empty ring) before it picks or hears of
+ * a response, as its own rebuild would have made it. Reports since go to a ring of its own.
+ */
+function reportedJoinIdleQueue(ctx: BalancerContext, capacity: number): Balancer {
+  const eligible = ctx.eligible, open = ctx.outstanding;
+  const snapshot = sharedForOption(snapshots, open, eligible, capacity, () => new IdleSnapshot(ctx, capacity));
+  let epoch = snapshot.epoch, next = 0;
+  let ring = new Int32Array(8), head = 0, count = 0;
+  const reported = new Set<number>();
+
+  function current(): void {
+    if (epoch === snapshot.epoch) return;
+    epoch = snapshot.epoch;
+    next = head = count = 0;
+    reported.clear();
+  }
+
+  function report(s: number): void {
+    if (snapshot.length - next + count === capacity || reported.has(s) || snapshot.find(s, next) >= 0) return;
+    if (count === ring.length) {
+      const grown = new Int32Array(2 * ring.length);
+      for (let i = 0; i < count; i++) grown[i] = ring[(head + i) % ring.length];
+      ring = grown;
+      head = 0;
+    }
+    ring[(head + count++) % ring.length] = s;
+    reported.add(s);
+  }
+
+  /** The next server of the queue (-1 when it is empty). */
+  function pop(): number {
+    if (next < snapshot.length) return snapshot.ids[next++];
+    if (count === 0) return -1;
+    const s = ring[head];
+    head = head + 1 === ring.length ? 0 : head + 1;
+    count--;
+    reported.delete(s);
+    return s;
+  }
+
+  return {
+    pick() {
+      current();
+      let s = pop();
+      while (s >= 0 && !(eligible[s] === 1 && open[s] === 0)) s = pop();
+      return s >= 0 ? s : randomEligible(ctx);
+    },
+    observe(s) {
+      current();
+      if (open[s] === 0 && eligible[s] === 1) report(s);
+    },
+    rebuild: () => snapshot.take(),
+    fleetShared: true, // the snapshot is the fleet's: taken once per rebuild
   };
 }
 

@@ -18,12 +18,17 @@ const OPTIONS = {
   choices: { type: 'number', integer: true, min: 1, max: 64, default: 2 },
 } as const;
 import { EdfScheduler, less } from './edf-scheduler.js';
-import { sharedFor } from './shared.js';
+import { sharedFor, sharedForOption } from './shared.js';
 import { PickedServers } from './picked-servers.js';
 
 export const createLeastRequestWeighted: BalancerFactory = (ctx, options, path) => {
   const { bias, choices } = readOptions(OPTIONS, options, path);
-  if (ctx.shared) return sparseLeastRequest(ctx, bias, choices);
+  if (ctx.reported) return reportedLeastRequest(ctx, bias, choices);
+  return ctx.shared ? sparseLeastRequest(ctx, bias, choices) : scheduleLeastRequest(ctx, bias, choices);
+};
+
+/** The schedule with an entry per server (the definition; for an instance that counts its own requests). */
+export function scheduleLeastRequest(ctx: BalancerContext, bias: number, choices: number): Balancer {
   const pool = new Hosts(ctx), open = ctx.outstanding, w = ctx.weights;
   let edf: EdfScheduler | null = null;
 
@@ -48,7 +53,7 @@ export const createLeastRequestWeighted: BalancerFactory = (ctx, options, path) 
   }
 
   return guarded(ctx, pickOnce, rebuild);
-};
+}
 
 /**
  * The pool as least-request-weighted reads it: the eligible servers of weight > 0 in id order
@@ -113,19 +118,17 @@ function sparseLeastRequest(ctx: BalancerContext, bias: number, choices: number)
   /** Its entries (deadline, insertion order, server); filled from `busy` at the first pick after a rebuild. */
   const heap = new EdfScheduler(8);
   let fresh = true, next = 0, picks = 0;
-  /** With its own counts, the servers it picked (a rebuild reads only theirs). */
-  const picked = ctx.reported ? null : new PickedServers(open);
+  /** The servers it picked: with its own counts, a rebuild reads only theirs (reports: `reportedLeastRequest`). */
+  const picked = new PickedServers(open);
 
   function rebuild(): void {
     pool.stale = true;
     busy = new Map();
-    if (picked) {
-      picked.compact();
-      for (let i = 0; i < picked.count; i++) {
-        const s = picked.list[i];
-        if (ctx.eligible[s] === 1 && w[s] > 0) busy.set(s, 0 + 1 / effective(s));
-      }
-    } else for (let s = 0; s < ctx.size; s++) if (open[s] !== 0 && ctx.eligible[s] === 1 && w[s] > 0) busy.set(s, 0 + 1 / effective(s));
+    picked.compact();
+    for (let i = 0; i < picked.count; i++) {
+      const s = picked.list[i];
+      if (ctx.eligible[s] === 1 && w[s] > 0) busy.set(s, 0 + 1 / effective(s));
+    }
     fresh = true;
   }
   rebuild();
@@ -159,9 +162,82 @@ function sparseLeastRequest(ctx: BalancerContext, bias: number, choices: number)
 
   return guarded(ctx, () => {
     const s = pickOnce();
-    if (s >= 0) picked?.add(s);
+    if (s >= 0) picked.add(s);
     return s;
   }, rebuild);
+}
+
+/**
+ * Where every instance of a fleet that reads the servers' reported load starts after a rebuild: the pool, and when weights differ the schedule's entries in the order they pop (host
+ * ranks by deadline 1/w', w' from the reports at the rebuild, then rank) — the same for every
+ * instance, so taken once per rebuild for the fleet (`epoch`).
+ */
+class ReportedStart {
+  readonly pool: Hosts;
+  epoch = 0;
+  /** Each host's deadline (by rank), and the ranks in pop order. */
+  deadline = new Float64Array(0);
+  order = new Int32Array(0);
+
+  constructor(ctx: BalancerContext, private readonly effective: (s: number) => number) {
+    this.pool = new Hosts(ctx);
+    this.take();
+  }
+
+  take(): void {
+    const pool = this.pool;
+    pool.update(false);
+    this.epoch++;
+    if (pool.equal) return;
+    const { hosts, m } = pool, deadline = new Float64Array(m);
+    for (let r = 0; r < m; r++) deadline[r] = 0 + 1 / this.effective(hosts[r]);
+    this.deadline = deadline;
+    this.order = Int32Array.from({ length: m }, (_, r) => r).sort((a, b) => deadline[a] - deadline[b] || a - b);
+  }
+}
+
+const reportedStarts = new WeakMap<Int32Array, WeakMap<Uint8Array, Map<number, ReportedStart>>>();
+
+/**
+ * least-request-weighted for an instance that reads the servers' reported load (`ctx.reported`),
+ * in a fleet of any size: the instances rebuild at the same instants from the same reports,
+ * so the schedule each starts from is one `ReportedStart` for the fleet (`fleetShared`: taken once
+ * per rebuild, not a pass over the pool per instance); an instance keeps its place in it and a
+ * heap of the hosts it picked since, and starts over when the fleet's start is newer than its
+ * place. (A pick of an ineligible server, the model never makes one, retakes the fleet's start.)
+ */
+function reportedLeastRequest(ctx: BalancerContext, bias: number, choices: number): Balancer {
+  const open = ctx.outstanding, w = ctx.weights;
+  const effective = (s: number): number => (bias === 1 ? w[s] / (open[s] + 1) : w[s] / Math.pow(open[s] + 1, bias));
+  const start = sharedForOption(reportedStarts, open, ctx.eligible, bias, () => new ReportedStart(ctx, effective)), pool = start.pool;
+  const heap = new EdfScheduler(8);
+  let epoch = -1, next = 0, picks = 0;
+
+  function pickOnce(): number {
+    const { hosts, m } = pool;
+    if (m === 0) return -1;
+    if (pool.equal) return bestOfDraws(ctx, hosts, m, choices);
+    if (epoch !== start.epoch) {
+      epoch = start.epoch;
+      next = picks = 0;
+      heap.clear();
+    }
+    const order = start.order, deadline = start.deadline;
+    let s: number, time: number;
+    if (next < m && (heap.size === 0 || less(deadline[order[next]], order[next], heap.firstDeadline, heap.firstOrder))) {
+      const r = order[next++];
+      s = hosts[r];
+      time = deadline[r];
+    } else {
+      s = heap.peek();
+      time = heap.firstDeadline;
+      heap.pop();
+    }
+    heap.insert(s, time + 1 / effective(s), m + picks++);
+    return s;
+  }
+
+  return { ...guarded(ctx, pickOnce, () => start.take()), fleetShared: true };
 }
 
 /** Equal weights: the fewest open requests of `choices` draws with replacement among hosts[0 … m) (ties: the first drawn). */

@@ -4,6 +4,8 @@ import { SparseRows } from '../../src/balancers/sparse-rows.js';
 import { EligibleIndex } from '../../src/balancers/eligible.js';
 import { createLoadMetric, METRICS } from '../../src/balancers/load-metric.js';
 import { createStream } from '../../src/random/rng.js';
+import { scheduleLeastRequest } from '../../src/balancers/least-request-weighted.js';
+import { slotJoinIdleQueue } from '../../src/balancers/join-idle-queue.js';
 import { create, fakeContext } from './fake-context.js';
 
 describe('SparseRows', () => {
@@ -95,7 +97,8 @@ describe("least-request-weighted for an instance of a large fleet (ctx.shared)",
       const dense = fakeContext(n, { seed: 3, weights: w }), sparse = fakeContext(n, { seed: 3, weights: w });
       (sparse.ctx as { shared?: boolean }).shared = true;
       if (reported) (sparse.ctx as { reported?: boolean }).reported = (dense.ctx as { reported?: boolean }).reported = true;
-      const a = create('least-request-weighted', dense, { bias }), b = create('least-request-weighted', sparse, { bias });
+      // The reference: the schedule with an entry per server, whatever the context says.
+      const a = scheduleLeastRequest(dense.ctx, bias, 2), b = create('least-request-weighted', sparse, { bias });
       const rng = createStream(11, 'ops');
       const picked: number[] = [];
       for (let i = 0; i < 20_000; i++) {
@@ -126,6 +129,43 @@ describe("least-request-weighted for an instance of a large fleet (ctx.shared)",
             sparse.ctx.outstanding[x]++;
             picked.push(x);
           }
+        }
+      }
+    });
+  }
+
+  for (const [bias, weights] of [[1, [1, 2, 3]], [0.5, [1, 1, 4]], [1, [2, 2, 2]], [0, [1, 3]]] as const) {
+    it(`bias ${bias}, weights drawn from ${weights.join(', ')}, reported counts: three instances over the fleet's start pick as three schedules with an entry per server, the fleet telling the first of rebuilds`, () => {
+      const n = 40, instances = 3, wrng = createStream(9, 'weights');
+      const w = Array.from({ length: n }, () => weights[Math.floor(wrng.next() * weights.length)]);
+      const base = fakeContext(n, { weights: w }), flags = base.ctx.eligible, reports = base.ctx.outstanding, shared = base.ctx.weights;
+      const dense = Array.from({ length: instances }, (_, i) => fakeContext(n, { seed: 3 + i, weights: w }));
+      for (const d of dense) Object.assign(d.ctx, { outstanding: reports, reported: true });
+      const sparse = dense.map((_, i) => {
+        const f = fakeContext(n, { seed: 3 + i });
+        Object.assign(f.ctx, { outstanding: reports, eligible: flags, weights: shared, shared: true, reported: true });
+        return f;
+      });
+      const a = dense.map((d) => scheduleLeastRequest(d.ctx, bias, 2)), b = sparse.map((f) => create('least-request-weighted', f, { bias }));
+      expect(b[0].fleetShared).toBe(true);
+      const rng = createStream(13, 'ops');
+      for (let i = 0; i < 20_000; i++) {
+        const u = rng.next(), s = Math.floor(rng.next() * n), j = Math.floor(rng.next() * instances);
+        if (u < 0.3) {
+          reports[s] = Math.floor(rng.next() * 3);
+        } else if (u < 0.31) {
+          // A server leaves or comes back, or its weight changes: the dense instances rebuild, the fleet tells the first sparse one.
+          const e = rng.next() < 0.5 ? 1 : 0, wt = rng.next() < 0.3 ? weights[Math.floor(rng.next() * weights.length)] : shared[s];
+          flags[s] = e;
+          shared[s] = wt;
+          for (const d of dense) {
+            d.ctx.eligible[s] = e;
+            d.ctx.weights[s] = wt;
+          }
+          for (const x of a) x.rebuild!(-1);
+          b[0].rebuild!(-1);
+        } else {
+          expect(b[j].pick(0), `step ${i}, instance ${j}`).toBe(a[j].pick(0));
         }
       }
     });
@@ -163,7 +203,7 @@ describe('join-idle-queue for an instance of a large fleet (ctx.shared)', () => 
       Object.assign(sparse.ctx, { eligible, eligibleIndex: index, shared: true });
       Object.assign(dense.ctx, { eligibleIndex: index });
       const options = idleQueueSize === undefined ? {} : { idleQueueSize };
-      const a = create('join-idle-queue', dense, options), b = create('join-idle-queue', sparse, options);
+      const a = slotJoinIdleQueue(dense.ctx, idleQueueSize ?? n), b = create('join-idle-queue', sparse, options);
       const rng = createStream(idleQueueSize ?? 0, 'jiq');
       const open: number[] = [];
       for (let i = 0; i < 20_000; i++) {
@@ -187,6 +227,42 @@ describe('join-idle-queue for an instance of a large fleet (ctx.shared)', () => 
             sparse.ctx.outstanding[x]++;
             open.push(x);
           }
+        }
+      }
+    });
+  }
+
+  for (const idleQueueSize of [1, 3, 17, undefined]) {
+    it(`idle queue ${idleQueueSize ?? 'the pool'}, reported load: three instances over one snapshot pick as three queues with a slot per server, through reports and rebuilds mid-queue`, () => {
+      const n = 40, instances = 3, options = idleQueueSize === undefined ? {} : { idleQueueSize };
+      const dense = Array.from({ length: instances }, (_, i) => fakeContext(n, { seed: 5 + i }));
+      const base = fakeContext(n), flags = base.ctx.eligible, index = new EligibleIndex(flags), reports = base.ctx.outstanding;
+      const sparse = dense.map((_, i) => {
+        const f = fakeContext(n, { seed: 5 + i });
+        Object.assign(f.ctx, { outstanding: reports, eligible: flags, eligibleIndex: index, shared: true, reported: true });
+        return f;
+      });
+      for (const d of dense) Object.assign(d.ctx, { outstanding: reports, reported: true });
+      const a = dense.map((d) => slotJoinIdleQueue(d.ctx, Math.min(idleQueueSize ?? n, n))), b = sparse.map((f) => create('join-idle-queue', f, options));
+      expect(b[0].fleetShared).toBe(true);
+      const eligible = dense.map(() => new Uint8Array(n).fill(1));
+      dense.forEach((d, i) => Object.assign(d.ctx, { eligible: eligible[i] }));
+      const rng = createStream(idleQueueSize ?? 0, 'jiq-reported');
+      for (let i = 0; i < 20_000; i++) {
+        const u = rng.next(), s = Math.floor(rng.next() * n), j = Math.floor(rng.next() * instances);
+        if (u < 0.25) {
+          reports[s] = rng.next() < 0.5 ? 0 : 1 + Math.floor(rng.next() * 3);
+        } else if (u < 0.45) {
+          a[j].observe!(s, 1, true);
+          b[j].observe!(s, 1, true);
+        } else if (u < 0.48) {
+          // A change of the pool: every dense instance rebuilds, the fleet tells the first sparse one.
+          index.set(s, flags[s] ^ 1);
+          for (const e of eligible) e[s] = flags[s];
+          for (const x of a) x.rebuild!(s);
+          b[0].rebuild!(s);
+        } else {
+          expect(b[j].pick(0), `step ${i}, instance ${j}`).toBe(a[j].pick(0));
         }
       }
     });
