@@ -47,6 +47,13 @@ export interface BalancerContext {
    * when the list grows).
    */
   readonly openServers?: OpenServers;
+  /**
+   * In a fleet: how many changes of the pool (membership, weights, eligibility) the fleet has been
+   * told of so far. A structure the instances share can compare it with the count it was made
+   * at, instead of each instance's `rebuild` marking it stale (instances that rebuild lazily, see
+   * `Balancer.rebuildLazily`, rebuild long after the change, one by one).
+   */
+  readonly poolChanges?: number;
   /** Oracle: the true number of requests at each server (in service + waiting). */
   readonly trueLoad: Int32Array;
   /** The balancer's own random stream (coin flips, random starts, tie breaks). */
@@ -95,6 +102,15 @@ export interface Balancer {
    * one that says so while keeping state of its own would leave the others' untold.
    */
   readonly fleetShared?: boolean;
+  /**
+   * True when `rebuild` resets everything the instance derived, from the pool (eligibility,
+   * weights) and its own counts only — no clock, no random draw, nothing from before — so that
+   * `rebuild(-1)` once stands for any run of rebuilds since the instance last acted. A large fleet
+   * (`ctx.shared`) then rebuilds such an instance when it next picks, hears a response or has a
+   * count changed, not every instance at every change of the pool (10,000 instances: 10,000
+   * rebuilds per failure or repair).
+   */
+  readonly rebuildLazily?: boolean;
 }
 
 /**

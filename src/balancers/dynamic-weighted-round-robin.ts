@@ -159,6 +159,7 @@ function sparseDynamicWeightedRoundRobin(ctx: BalancerContext, range: number, wi
     rebuild() {
       dirty = true;
     },
+    rebuildLazily: true, // marks its bounds for a pass over its rows, nothing else
   };
 }
 

@@ -154,6 +154,7 @@ function sparseJoinIdleQueue(ctx: BalancerContext, capacity: number): Balancer {
       if (open[s] === 0 && eligible[s] === 1) report(s);
     },
     rebuild,
+    rebuildLazily: true, // the queue from eligibility and its own counts alone
   };
 }
 

@@ -127,6 +127,8 @@ class PositiveWeights {
   private static readonly fleets = new WeakMap<Float64Array, PositiveWeights>();
   private stale = true;
   private all = false;
+  /** `poolChanges` when last counted. */
+  private version = -1;
 
   private constructor(private readonly weights: Float64Array) {}
 
@@ -137,14 +139,17 @@ class PositiveWeights {
     return p;
   }
 
+  /** The weights changed (for instances without a fleet's count of changes). */
   changed(): void {
     this.stale = true;
   }
 
-  get(): boolean {
-    if (this.stale) {
+  /** Whether every weight is above 0; `poolChanges`: the fleet's count of changes (recounted when it moved). */
+  get(poolChanges?: number): boolean {
+    if (this.stale || (poolChanges !== undefined && poolChanges !== this.version)) {
       this.all = this.weights.every((w) => w > 0);
       this.stale = false;
+      this.version = poolChanges ?? -1;
     }
     return this.all;
   }
@@ -164,7 +169,7 @@ function sparseLeastConnections(ctx: BalancerContext, weighted: boolean, index: 
   let held = new Int32Array(16);
   return {
     pick() {
-      if (weights !== null && !weights.get()) return scan.pick(0);
+      if (weights !== null && !weights.get(ctx.poolChanges)) return scan.pick(0);
       const ids = open.ids;
       let m = 0;
       for (let i = 0; i < open.count; i++) {
@@ -177,7 +182,8 @@ function sparseLeastConnections(ctx: BalancerContext, weighted: boolean, index: 
       if (ties <= 0) return scan.pick(0);
       return index.nthExcept(ties === 1 ? 0 : Math.floor(ctx.rng.next() * ties), held, m);
     },
-    rebuild: weights === null ? undefined : () => weights.changed(),
+    // With the fleet's count of changes no instance need be told (10,000 calls per change).
+    rebuild: weights === null || ctx.poolChanges !== undefined ? undefined : () => weights.changed(),
   };
 }
 

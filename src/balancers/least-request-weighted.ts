@@ -68,6 +68,8 @@ class Hosts {
   equal = true;
   byDeadline = new Int32Array(0);
   stale = true;
+  /** `ctx.poolChanges` when last updated (-1: never). */
+  version = -1;
 
   constructor(private readonly ctx: BalancerContext) {
     this.hosts = new Int32Array(ctx.size);
@@ -86,6 +88,13 @@ class Hosts {
     this.equal = equal;
     this.byDeadline = equal || !order ? new Int32Array(0) : Int32Array.from({ length: m }, (_, r) => r).sort((a, b) => 1 / w[hosts[a]] - 1 / w[hosts[b]] || a - b);
     this.stale = false;
+    this.version = this.ctx.poolChanges ?? -1;
+  }
+
+  /** Whether the pool changed since the last update: told by the fleet's count of changes, else by `stale`. */
+  outdated(): boolean {
+    const changes = this.ctx.poolChanges;
+    return this.stale || (changes !== undefined && changes !== this.version);
   }
 
   /** Rank of host `s` in `hosts`. */
@@ -122,7 +131,7 @@ function sparseLeastRequest(ctx: BalancerContext, bias: number, choices: number)
   const picked = new PickedServers(open);
 
   function rebuild(): void {
-    pool.stale = true;
+    if (ctx.poolChanges === undefined) pool.stale = true; // else the fleet's count says (instances rebuild lazily, one by one)
     busy = new Map();
     picked.compact();
     for (let i = 0; i < picked.count; i++) {
@@ -134,7 +143,7 @@ function sparseLeastRequest(ctx: BalancerContext, bias: number, choices: number)
   rebuild();
 
   function pickOnce(): number {
-    if (pool.stale) pool.update();
+    if (pool.outdated()) pool.update();
     const { hosts, m } = pool;
     if (m === 0) return -1;
     if (pool.equal) return bestOfDraws(ctx, hosts, m, choices);
@@ -160,11 +169,18 @@ function sparseLeastRequest(ctx: BalancerContext, bias: number, choices: number)
     return s;
   }
 
-  return guarded(ctx, () => {
-    const s = pickOnce();
-    if (s >= 0) picked.add(s);
-    return s;
-  }, rebuild);
+  return {
+    ...guarded(ctx, () => {
+      const s = pickOnce();
+      if (s >= 0) picked.add(s);
+      return s;
+    }, () => {
+      pool.stale = true; // eligibility changed without a change told: re-read the pool too
+      rebuild();
+    }),
+    rebuild, // the fleet's: the pool is re-read when its count of changes moves
+    rebuildLazily: true, // the schedule from the pool and its own counts alone
+  };
 }
 
 /**

@@ -77,6 +77,12 @@ export class BalancerFleet {
    * first instance only (the first `instancesTold` of them), once per change.
    */
   private readonly instancesTold: number;
+  /**
+   * Sparse fleets of a policy that rebuilds lazily (Balancer.rebuildLazily): the pool's changes so
+   * far, and how many of them each instance has rebuilt for (null: rebuilt at each change).
+   */
+  private readonly version = { changes: 0 };
+  private readonly rebuiltFor: Int32Array | null;
   private readonly assignRandom: boolean;
   private readonly fleetRng: Rng;
   private nextInstance = 0;
@@ -100,7 +106,7 @@ export class BalancerFleet {
       const own = this.counts ? this.counts.scratch : new Int32Array(n);
       const rng = createStream(seed, b === 0 ? streams : `${streams}/${b}`);
       const ctx = new InstanceContext(n, this.effectiveWeight, this.eligible, this.eligibleIndex, this.reported ?? own, pool, rng, clock, this.sparse, this.reported !== null,
-        this.counts !== null && this.reported === null ? this.counts.open : undefined);
+        this.counts !== null && this.reported === null ? this.counts.open : undefined, this.version);
       if (!this.sparse) this.own.push(own);
       this.contexts.push(ctx);
       if (this.sparse && info.poolOnly) {
@@ -110,15 +116,18 @@ export class BalancerFleet {
         continue;
       }
       const balancer = info.create(ctx, spec.balancer.options, 'balancer');
-      const observe = balancer.observe;
-      if (this.counts && observe && info.readsOutstanding !== false && info.observeReadsOutstanding !== false) {
+      const observe = balancer.observe, lazy = this.counts !== null && balancer.rebuildLazily === true;
+      const reads = info.readsOutstanding !== false && info.observeReadsOutstanding !== false;
+      if (this.counts && observe && (lazy || reads)) {
         // A sparse fleet's shared `outstanding` holds the counts of the instance that last picked: write this one's first
-        // (unless the policy says its observe does not read them: a walk of two instances' open requests per response).
+        // (unless the policy says its observe does not read them: a walk of two instances' open requests per response),
+        // and rebuild it first if it rebuilds lazily and the pool changed since it last did.
         // The policy's object is left as it is (it may be frozen): the fleet calls one that inherits from it.
         const counts = this.counts, told: Balancer = Object.create(balancer);
         Object.defineProperty(told, 'observe', {
           value: (s: number, latencyMs: number, ok: boolean) => {
-            counts.materialize(b);
+            if (reads) counts.materialize(b);
+            if (lazy) this.catchUp(b);
             observe.call(balancer, s, latencyMs, ok);
           },
         });
@@ -131,6 +140,7 @@ export class BalancerFleet {
     this.tellsTrueLoad = typeof this.balancers[0].trueLoadChanged === 'function';
     this.watchesLoad = this.tellsTrueLoad || (this.tellsOutstanding && this.outstandingIsLoad);
     this.instancesTold = this.balancers[0].fleetShared === true ? 1 : this.balancers.length;
+    this.rebuiltFor = this.counts !== null && this.balancers[0].rebuildLazily === true ? new Int32Array(this.balancers.length) : null;
     this.assignRandom = fleet.assign === 'random';
     this.fleetRng = createStream(seed, streams === 'balancer' ? 'fleet' : `fleet@${streams}`);
   }
@@ -143,7 +153,10 @@ export class BalancerFleet {
 
   /** Instance `b` sent a request to server `s`: its own count goes up. */
   sent(b: number, s: number): void {
-    if (this.counts !== null) return this.counts.add(b, s, 1);
+    if (this.counts !== null) {
+      if (this.rebuiltFor !== null) this.catchUp(b);
+      return this.counts.add(b, s, 1);
+    }
     if (!this.countsOwn) return;
     this.own[b][s]++;
     if (this.tellsOutstanding && this.reported === null) this.balancers[b].outstandingChanged!(s);
@@ -151,7 +164,10 @@ export class BalancerFleet {
 
   /** A request instance `b` sent to server `s` is over for it: its own count goes down. */
   released(b: number, s: number): void {
-    if (this.counts !== null) return this.counts.add(b, s, -1);
+    if (this.counts !== null) {
+      if (this.rebuiltFor !== null) this.catchUp(b);
+      return this.counts.add(b, s, -1);
+    }
     if (!this.countsOwn) return;
     this.own[b][s]--;
     if (this.tellsOutstanding && this.reported === null) this.balancers[b].outstandingChanged!(s);
@@ -179,17 +195,31 @@ export class BalancerFleet {
    */
   rebuild(server = -1): void {
     this.sequence?.restart(server);
+    this.version.changes++;
+    if (this.rebuiltFor !== null) return; // each instance rebuilds before it next acts (catchUp)
     const balancers = this.balancers;
     for (let b = 0; b < this.instancesTold; b++) {
       if (balancers[b].rebuild === undefined) continue;
-      if (this.counts !== null) this.counts.materialize(b);
+      if (this.counts !== null && this.countsOwn) this.counts.materialize(b);
       balancers[b].rebuild!(server);
     }
   }
 
-  /** Sparse fleets: instance `b`'s counts into the shared `outstanding` array (before its pick). */
+  /**
+   * Sparse fleets, before instance `b` picks: its counts into the shared `outstanding` array (if
+   * the policy reads them), and its rebuild if it rebuilds lazily and is behind.
+   */
   materialize(b: number): void {
-    this.counts!.materialize(b);
+    if (this.countsOwn) this.counts!.materialize(b);
+    if (this.rebuiltFor !== null) this.catchUp(b);
+  }
+
+  /** Instance `b` rebuilds (its counts materialized first) if the pool changed since it last did. */
+  private catchUp(b: number): void {
+    if (this.rebuiltFor![b] === this.version.changes) return;
+    this.rebuiltFor![b] = this.version.changes;
+    if (this.countsOwn) this.counts!.materialize(b);
+    this.balancers[b].rebuild!(-1);
   }
 
   /** Instance `b`'s open requests at server `s`. */
@@ -221,6 +251,7 @@ class InstanceContext implements BalancerContext {
     shared: boolean,
     reported: boolean,
     openServers: OpenServers | undefined,
+    private readonly version: { readonly changes: number },
   ) {
     this.now = () => clock.now;
     if (shared) this.shared = true;
@@ -230,6 +261,10 @@ class InstanceContext implements BalancerContext {
 
   get trueLoad(): Int32Array {
     return this.pool.load;
+  }
+
+  get poolChanges(): number {
+    return this.version.changes;
   }
 }
 

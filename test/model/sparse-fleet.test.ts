@@ -76,6 +76,47 @@ describe('sparse fleets', () => {
     }
   }
 
+  it('a policy that rebuilds lazily is rebuilt before it acts after a change of the pool, once, not at every change', () => {
+    let rebuilds = 0, stale = 0, acts = 0;
+    const pool = (e: Uint8Array): string => e.join('');
+    registerBalancer({
+      name: 'test-lazy-rebuild', description: 'test: random, checking that its rebuild saw the pool as it is', options: [],
+      create: (ctx) => {
+        let seen = pool(ctx.eligible);
+        const check = (): void => {
+          acts++;
+          if (seen !== pool(ctx.eligible)) stale++;
+        };
+        return {
+          pick: () => {
+            check();
+            const k = Math.floor(ctx.rng.next() * ctx.eligibleIndex!.count);
+            return ctx.eligibleIndex!.nth(k);
+          },
+          observe: () => check(),
+          rebuild: () => {
+            rebuilds++;
+            seen = pool(ctx.eligible);
+          },
+          rebuildLazily: true,
+        };
+      },
+    });
+    const input: ScenarioInput = {
+      ...base, stop: { requests: 3000 }, balancer: { name: 'test-lazy-rebuild' }, fleet: { count: 400, assign: 'random' },
+      failures: { mtbfMs: 300, mttrMs: 50 },
+    };
+    BalancerFleet.sparseCells = 0;
+    const server = (simulate(input) as unknown as { transitions: { server: Record<string, number> } }).transitions.server;
+    const changes = Object.entries(server).filter(([k]) => k.includes('failed')).reduce((a, [, v]) => a + v, 0);
+    expect(changes).toBeGreaterThan(100);
+    expect(acts).toBeGreaterThan(5000);
+    expect(stale).toBe(0);
+    // At most one rebuild per action of an instance (each acts ~15 times), far fewer than 400 per change.
+    expect(rebuilds).toBeLessThan(acts);
+    expect(rebuilds).toBeLessThan((changes * 400) / 10);
+  });
+
   // Reports read from one structure per fleet (join-idle-queue's snapshot, least-request-weighted's start) in fleets of any
   // size, against the definitions with a slot or an entry per server in every instance.
   registerBalancer({ name: 'test-jiq-slots', description: 'test: join-idle-queue with a slot per server', options: [], create: (ctx) => slotJoinIdleQueue(ctx, ctx.size) });
