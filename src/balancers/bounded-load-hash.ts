@@ -14,7 +14,8 @@
  * Source: Mirrokni, Thorup, Zadimoghaddam, "Consistent Hashing with Bounded Loads", SODA 2018.
  * Ties: the first server with room clockwise.
  */
-import type { BalancerContext, BalancerFactory } from './balancer.js';
+import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
+import { sharedForOption } from './shared.js';
 import { policy, readOptions } from './options.js';
 
 const OPTIONS = {
@@ -51,8 +52,22 @@ export function sharedRing(ctx: BalancerContext, minRingSize: number): SharedRin
   return ring;
 }
 
+/** Under `view.load: reported`, the balancer of each fleet, by its options. */
+const reportedBalancers = new WeakMap<Int32Array, WeakMap<Uint8Array, Map<string, Balancer>>>();
+
 export const createBoundedLoadHash: BalancerFactory = (ctx, options, path) => {
   const { epsilon, minRingSize } = readOptions(OPTIONS, options, path);
+  // Under reports no instance has a state of its own (no coin flips, the counts every instance reads): the fleet's
+  // instances share the balancer itself, told of each change once — L and m kept as reports change, not summed per pick.
+  if (ctx.reported) {
+    return sharedForOption(reportedBalancers, ctx.outstanding, ctx.eligible, `${epsilon} ${minRingSize}`,
+      () => ({ ...boundedLoadHash(ctx, epsilon, minRingSize, false), fleetShared: true }));
+  }
+  return boundedLoadHash(ctx, epsilon, minRingSize, ctx.shared === true);
+};
+
+/** `countsShared`: the instance's own counts live in a large fleet's shared array (summed per pick). */
+export function boundedLoadHash(ctx: BalancerContext, epsilon: number, minRingSize: number, countsShared: boolean): Balancer {
   const shared = sharedRing(ctx, minRingSize), ring = shared.ring;
 
   // L and m kept as counts change (told by outstandingChanged) and as told servers' eligibility
@@ -61,7 +76,7 @@ export const createBoundedLoadHash: BalancerFactory = (ctx, options, path) => {
   // `load[s]`: server s's open count as last told when counted eligible, else its bitwise
   // complement (< 0); one array where two were (the walk passes full servers reading it alone:
   // one likely cache miss per server at 100,000 servers, not two).
-  const countsShared = ctx.shared === true, load = new Int32Array(countsShared ? 0 : ctx.size);
+  const load = new Int32Array(countsShared ? 0 : ctx.size);
   let total = 0, m = 0;
   function recount(): void {
     total = 0;
@@ -137,7 +152,7 @@ export const createBoundedLoadHash: BalancerFactory = (ctx, options, path) => {
       }
     },
   };
-};
+}
 
 export const BOUNDED_LOAD_HASH = policy({
   name: 'bounded-load-hash', keyed: true, aliases: ['chwbl'],

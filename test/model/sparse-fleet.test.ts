@@ -8,6 +8,7 @@ import { createModel, registerBalancer, simulate, type ScenarioInput } from '../
 import { BalancerFleet } from '../../src/model/balancer-view.js';
 import { slotJoinIdleQueue } from '../../src/balancers/join-idle-queue.js';
 import { scheduleLeastRequest } from '../../src/balancers/least-request-weighted.js';
+import { boundedLoadHash } from '../../src/balancers/bounded-load-hash.js';
 
 const dense = BalancerFleet.sparseCells;
 afterEach(() => {
@@ -117,11 +118,12 @@ describe('sparse fleets', () => {
     expect(rebuilds).toBeLessThan((changes * 400) / 10);
   });
 
-  // Reports read from one structure per fleet (join-idle-queue's snapshot, least-request-weighted's start) in fleets of any
-  // size, against the definitions with a slot or an entry per server in every instance.
+  // Reports read from one structure per fleet (join-idle-queue's snapshot, least-request-weighted's start, bounded-load-hash
+  // itself) in fleets of any size, against the definitions with a slot, an entry or L and m in every instance.
   registerBalancer({ name: 'test-jiq-slots', description: 'test: join-idle-queue with a slot per server', options: [], create: (ctx) => slotJoinIdleQueue(ctx, ctx.size) });
   registerBalancer({ name: 'test-lrw-schedule', description: 'test: least-request-weighted with an entry per server', options: [], create: (ctx) => scheduleLeastRequest(ctx, 1, 2) });
-  for (const [name, reference] of [['join-idle-queue', 'test-jiq-slots'], ['least-request-weighted', 'test-lrw-schedule']] as const) {
+  registerBalancer({ name: 'test-blh-own', description: 'test: bounded-load-hash with L and m in every instance', options: [], create: (ctx) => boundedLoadHash(ctx, 0.25, 1024, false) });
+  for (const [name, reference] of [['join-idle-queue', 'test-jiq-slots'], ['least-request-weighted', 'test-lrw-schedule'], ['bounded-load-hash', 'test-blh-own']] as const) {
     for (const [count, sparseCells] of [[1, 1 << 30], [5, 1 << 30], [40, 0]] as const) {
       it(`${name}, reported load, ${count} instance(s)${sparseCells === 0 ? ' (sparse)' : ''}: the same summary as the definition in every instance`, () => {
         const input = (balancer: string): ScenarioInput => ({
@@ -129,6 +131,7 @@ describe('sparse fleets', () => {
           servers: [{ count: 24 }, { count: 24, weight: 2 }], fleet: { count, assign: 'random' },
           health: { intervalMs: 50, timeoutMs: 20, unhealthyThreshold: 2, healthyThreshold: 2, slowStartMs: 100 },
           failures: { mtbfMs: 400, mttrMs: 100 },
+          ...(name === 'bounded-load-hash' ? { keys: { dist: 'uniform', count: 500 } } : {}),
         });
         const a = summary(input(reference), sparseCells).replaceAll(JSON.stringify(reference), JSON.stringify(name)), b = summary(input(name), sparseCells);
         expect(JSON.parse(a).requests.succeeded).toBeGreaterThan(200);
