@@ -65,6 +65,43 @@ export function slotJoinIdleQueue(ctx: BalancerContext, capacity: number): Balan
   };
 }
 
+/** The servers that reported idle since a rebuild, oldest first, each once: a ring of ids and a set. */
+class ReportRing {
+  count = 0;
+  private ring = new Int32Array(8);
+  private head = 0;
+  private readonly members = new Set<number>();
+
+  has(s: number): boolean {
+    return this.members.has(s);
+  }
+
+  push(s: number): void {
+    if (this.count === this.ring.length) {
+      const grown = new Int32Array(2 * this.ring.length);
+      for (let i = 0; i < this.count; i++) grown[i] = this.ring[(this.head + i) % this.ring.length];
+      this.ring = grown;
+      this.head = 0;
+    }
+    this.ring[(this.head + this.count++) % this.ring.length] = s;
+    this.members.add(s);
+  }
+
+  /** The oldest (count > 0), removed. */
+  shift(): number {
+    const s = this.ring[this.head];
+    this.head = this.head + 1 === this.ring.length ? 0 : this.head + 1;
+    this.count--;
+    this.members.delete(s);
+    return s;
+  }
+
+  clear(): void {
+    this.head = this.count = 0;
+    this.members.clear();
+  }
+}
+
 /**
  * The same queue for an instance of a large fleet (`ctx.shared`), without a slot and a flag per
  * server: after a rebuild the queue is the first `capacity` eligible servers this instance has no
@@ -75,8 +112,7 @@ function sparseJoinIdleQueue(ctx: BalancerContext, capacity: number): Balancer {
   const eligible = ctx.eligible, open = ctx.outstanding;
   /** The rebuild's part: ids in [next, end), eligible, not in `busy` (sorted); `left` of them. */
   let next = 0, end = 0, left = 0, busy: number[] = [], b = 0;
-  let ring = new Int32Array(8), head = 0, count = 0;
-  const reported = new Set<number>();
+  const since = new ReportRing();
 
   /** True when `s` is in the rebuild's part, not yet popped. */
   function waiting(s: number): boolean {
@@ -84,24 +120,17 @@ function sparseJoinIdleQueue(ctx: BalancerContext, capacity: number): Balancer {
   }
 
   function report(s: number): void {
-    if (left + count === capacity || reported.has(s) || waiting(s)) return;
-    if (count === ring.length) {
-      const grown = new Int32Array(2 * ring.length);
-      for (let i = 0; i < count; i++) grown[i] = ring[(head + i) % ring.length];
-      ring = grown;
-      head = 0;
-    }
-    ring[(head + count++) % ring.length] = s;
-    reported.add(s);
+    if (left + since.count === capacity || since.has(s) || waiting(s)) return;
+    since.push(s);
   }
 
   /** Its own counts (reports: `reportedJoinIdleQueue`): the servers it picked give the rebuild's part with the eligible index, not a pass over the ids. */
   const index = ctx.eligibleIndex, picked = index ? new PickedServers(open) : null;
 
   function rebuild(): void {
-    next = end = left = b = head = count = 0;
+    next = end = left = b = 0;
     busy = [];
-    reported.clear();
+    since.clear();
     if (picked && index) {
       picked.compact();
       for (let i = 0; i < picked.count; i++) if (eligible[picked.list[i]] === 1) busy.push(picked.list[i]);
@@ -134,12 +163,7 @@ function sparseJoinIdleQueue(ctx: BalancerContext, capacity: number): Balancer {
       return s;
     }
     left = 0;
-    if (count === 0) return -1;
-    const s = ring[head];
-    head = head + 1 === ring.length ? 0 : head + 1;
-    count--;
-    reported.delete(s);
-    return s;
+    return since.count === 0 ? -1 : since.shift();
   }
 
   return {
@@ -207,37 +231,24 @@ function reportedJoinIdleQueue(ctx: BalancerContext, capacity: number): Balancer
   const eligible = ctx.eligible, open = ctx.outstanding;
   const snapshot = sharedForOption(snapshots, open, eligible, capacity, () => new IdleSnapshot(ctx, capacity));
   let epoch = snapshot.epoch, next = 0;
-  let ring = new Int32Array(8), head = 0, count = 0;
-  const reported = new Set<number>();
+  const since = new ReportRing();
 
   function current(): void {
     if (epoch === snapshot.epoch) return;
     epoch = snapshot.epoch;
-    next = head = count = 0;
-    reported.clear();
+    next = 0;
+    since.clear();
   }
 
   function report(s: number): void {
-    if (snapshot.length - next + count === capacity || reported.has(s) || snapshot.find(s, next) >= 0) return;
-    if (count === ring.length) {
-      const grown = new Int32Array(2 * ring.length);
-      for (let i = 0; i < count; i++) grown[i] = ring[(head + i) % ring.length];
-      ring = grown;
-      head = 0;
-    }
-    ring[(head + count++) % ring.length] = s;
-    reported.add(s);
+    if (snapshot.length - next + since.count === capacity || since.has(s) || snapshot.find(s, next) >= 0) return;
+    since.push(s);
   }
 
   /** The next server of the queue (-1 when it is empty). */
   function pop(): number {
     if (next < snapshot.length) return snapshot.ids[next++];
-    if (count === 0) return -1;
-    const s = ring[head];
-    head = head + 1 === ring.length ? 0 : head + 1;
-    count--;
-    reported.delete(s);
-    return s;
+    return since.count === 0 ? -1 : since.shift();
   }
 
   return {

@@ -187,6 +187,18 @@ function reportedSparseLeastTime(ctx: BalancerContext, decayMs: number, observeE
   /** The instance's eligible sampled servers, their reports and loads, and a list of servers to choose among or step over. */
   let sampled = new Int32Array(16), sampledReport = new Int32Array(16), sampledLoad = new Float64Array(16), list = new Int32Array(16);
 
+  /** The first `m` sampled servers whose `key` is `value`, in id order, into `list`: how many. */
+  function sampledWith(key: Int32Array | Float64Array, value: number, m: number): number {
+    let h = 0;
+    for (let i = 0; i < m; i++) {
+      if (key[i] !== value) continue;
+      if (h === list.length) list = doubled(list);
+      list[h++] = sampled[i];
+    }
+    sortPrefix(list, h);
+    return h;
+  }
+
   function choose(): number {
     const data = rows.data, width = rows.width;
     let m = 0, leastSampled = Infinity, sampledTies = 0;
@@ -225,23 +237,11 @@ function reportedSparseLeastTime(ctx: BalancerContext, decayMs: number, observeE
       leastUnsampled = low === 0 ? 0 : PENALTY + low;
     }
     if (leastUnsampled < leastSampled) {
-      let h = 0;
-      for (let i = 0; i < m; i++) {
-        if (sampledReport[i] !== low) continue;
-        if (h === list.length) list = doubled(list);
-        list[h++] = sampled[i];
-      }
-      sortPrefix(list, h);
+      const h = sampledWith(sampledReport, low, m);
       return index.nthOfExcept(low, ties === 1 ? 0 : Math.floor(ctx.rng.next() * ties), list, h);
     }
     if (leastSampled < leastUnsampled) {
-      let h = 0;
-      for (let i = 0; i < m; i++) {
-        if (sampledLoad[i] !== leastSampled) continue;
-        if (h === list.length) list = doubled(list);
-        list[h++] = sampled[i];
-      }
-      sortPrefix(list, h);
+      sampledWith(sampledLoad, leastSampled, m);
       return list[sampledTies === 1 ? 0 : Math.floor(ctx.rng.next() * sampledTies)];
     }
     return scan.pick(0);
