@@ -50,6 +50,7 @@ export const createMaglev: BalancerFactory = (ctx, options, path) => {
     rebuild(server = -1) {
       shared.changed(server);
     },
+    fleetShared: true, // the table is the fleet's: told once per change, not by each instance
   };
 };
 

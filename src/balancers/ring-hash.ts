@@ -70,6 +70,7 @@ export const createRingHash: BalancerFactory = (ctx, options, path) => {
     rebuild(server = -1) {
       ring.changed(server);
     },
+    fleetShared: true, // the ring is the fleet's: told once per change, not by each instance
   };
 };
 

@@ -183,6 +183,7 @@ export const createWeightedRandom: BalancerFactory = (ctx, options, path) => {
     rebuild(server = -1) {
       shared.changed(server);
     },
+    fleetShared: true, // the draw is the fleet's: told once per change, not by each instance
   };
 };
 
