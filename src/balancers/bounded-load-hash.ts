@@ -151,6 +151,8 @@ export function boundedLoadHash(ctx: BalancerContext, epsilon: number, minRingSi
         load[s] = ~now;
       }
     },
+    // Summing per pick, an instance keeps nothing of its own: a change need only mark the fleet's ring.
+    ...(countsShared ? { fleetShared: true } : {}),
   };
 }
 
