@@ -82,7 +82,7 @@ export class BalancerFleet {
    * far, and how many of them each instance has rebuilt for (null: rebuilt at each change).
    */
   private readonly version = { changes: 0 };
-  private readonly rebuiltFor: Int32Array | null;
+  private rebuiltFor: Int32Array | null = null;
   private readonly assignRandom: boolean;
   private readonly fleetRng: Rng;
   private nextInstance = 0;
@@ -116,7 +116,11 @@ export class BalancerFleet {
         continue;
       }
       const balancer = info.create(ctx, spec.balancer.options, 'balancer');
-      const observe = balancer.observe, lazy = this.counts !== null && balancer.rebuildLazily === true;
+      // Lazy rebuilds, decided once by the first instance: in a sparse fleet, for a policy with a rebuild that says so, unless
+      // it reads reports (they change between the change of the pool and the instance's next act; its own counts do not).
+      if (b === 0 && this.counts !== null && balancer.rebuildLazily === true && typeof balancer.rebuild === 'function' &&
+        (this.reported === null || info.readsOutstanding === false)) this.rebuiltFor = new Int32Array(fleet.count);
+      const observe = balancer.observe, lazy = this.rebuiltFor !== null;
       const reads = info.readsOutstanding !== false && info.observeReadsOutstanding !== false;
       if (this.counts && observe && (lazy || reads)) {
         // A sparse fleet's shared `outstanding` holds the counts of the instance that last picked: write this one's first
@@ -140,7 +144,6 @@ export class BalancerFleet {
     this.tellsTrueLoad = typeof this.balancers[0].trueLoadChanged === 'function';
     this.watchesLoad = this.tellsTrueLoad || (this.tellsOutstanding && this.outstandingIsLoad);
     this.instancesTold = this.balancers[0].fleetShared === true ? 1 : this.balancers.length;
-    this.rebuiltFor = this.counts !== null && this.balancers[0].rebuildLazily === true ? new Int32Array(this.balancers.length) : null;
     this.assignRandom = fleet.assign === 'random';
     this.fleetRng = createStream(seed, streams === 'balancer' ? 'fleet' : `fleet@${streams}`);
   }

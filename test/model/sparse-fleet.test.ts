@@ -118,6 +118,27 @@ describe('sparse fleets', () => {
     expect(rebuilds).toBeLessThan((changes * 400) / 10);
   });
 
+  it('rebuildLazily is ignored where it cannot hold: without a rebuild, and for a policy that reads reports', () => {
+    registerBalancer({
+      name: 'test-lazy-no-rebuild', description: 'test: says rebuildLazily, has no rebuild', options: [],
+      create: (ctx) => ({ pick: () => ctx.eligibleIndex!.nth(Math.floor(ctx.rng.next() * ctx.eligibleIndex!.count)), rebuildLazily: true }),
+    });
+    registerBalancer({
+      name: 'test-lazy-reports', description: 'test: the schedule with an entry per server, saying rebuildLazily', options: [],
+      create: (ctx) => ({ ...scheduleLeastRequest(ctx, 1, 2), rebuildLazily: true }),
+    });
+    const input = (name: string, view?: ScenarioInput['view']): ScenarioInput => ({
+      ...base, stop: { requests: 3000 }, balancer: { name }, fleet: { count: 40, assign: 'random' }, ...(view ? { view } : {}),
+      servers: [{ count: 24 }, { count: 24, weight: 2 }], failures: { mtbfMs: 400, mttrMs: 100 },
+    });
+    expect(JSON.parse(summary(input('test-lazy-no-rebuild'), 0)).requests.succeeded).toBeGreaterThan(200);
+    for (const view of [{ load: 'reported', refreshMs: 0 }, { load: 'reported', refreshMs: 20 }] as const) {
+      const a = summary(input('test-lazy-reports', view), 1 << 30), b = summary(input('test-lazy-reports', view), 0);
+      expect(JSON.parse(a).requests.succeeded).toBeGreaterThan(200);
+      expect(b).toBe(a);
+    }
+  });
+
   // Reports read from one structure per fleet (join-idle-queue's snapshot, least-request-weighted's start, bounded-load-hash
   // itself) in fleets of any size, against the definitions with a slot, an entry or L and m in every instance.
   registerBalancer({ name: 'test-jiq-slots', description: 'test: join-idle-queue with a slot per server', options: [], create: (ctx) => slotJoinIdleQueue(ctx, ctx.size) });
