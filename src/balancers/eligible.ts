@@ -98,6 +98,17 @@ export function sortPrefix(ids: Int32Array, m: number): void {
   }
 }
 
+/** The first position in ids[from, to) (sorted ascending) whose id is not below `s` (`to` if none). */
+export function lowerBound(ids: Int32Array, from: number, to: number, s: number): number {
+  let lo = from, hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (ids[mid] < s) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * True when the context's index counts every server eligible (then no flag need be read: at 100,000
  * servers a flag is one more cache line per pick or change). False without an index.

@@ -16,7 +16,7 @@ import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
 import { policy, readOptions } from './options.js';
 
 const OPTIONS = { idleQueueSize: { type: 'number', integer: true, min: 1, max: 2 ** 31 - 1, note: 'number of servers' } } as const;
-import { randomEligible } from './eligible.js';
+import { lowerBound, randomEligible } from './eligible.js';
 import { PickedServers } from './picked-servers.js';
 import { sharedForOption } from './shared.js';
 
@@ -207,13 +207,8 @@ class IdleSnapshot {
 
   /** The position of `s` in the snapshot at or after `from`, or -1. */
   find(s: number, from: number): number {
-    let lo = from, hi = this.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.ids[mid] < s) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < this.length && this.ids[lo] === s ? lo : -1;
+    const at = lowerBound(this.ids, from, this.length, s);
+    return at < this.length && this.ids[at] === s ? at : -1;
   }
 }
 

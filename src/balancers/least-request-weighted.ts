@@ -20,6 +20,7 @@ const OPTIONS = {
 import { EdfScheduler, less } from './edf-scheduler.js';
 import { sharedFor, sharedForOption } from './shared.js';
 import { PickedServers } from './picked-servers.js';
+import { lowerBound } from './eligible.js';
 
 export const createLeastRequestWeighted: BalancerFactory = (ctx, options, path) => {
   const { bias, choices } = readOptions(OPTIONS, options, path);
@@ -99,13 +100,7 @@ class Hosts {
 
   /** Rank of host `s` in `hosts`. */
   rank(s: number): number {
-    let lo = 0, hi = this.m;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.hosts[mid] < s) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+    return lowerBound(this.hosts, 0, this.m, s);
   }
 }
 

@@ -82,7 +82,7 @@ export class BalancerFleet {
    * far, and how many of them each instance has rebuilt for (null: rebuilt at each change).
    */
   private readonly version = { changes: 0 };
-  private rebuiltFor: Int32Array | null = null;
+  private rebuiltFor: Float64Array | null = null; // doubles: exact past 2^31 changes
   private readonly assignRandom: boolean;
   private readonly fleetRng: Rng;
   private nextInstance = 0;
@@ -119,7 +119,7 @@ export class BalancerFleet {
       // Lazy rebuilds, decided once by the first instance: in a sparse fleet, for a policy with a rebuild that says so, unless
       // it reads reports (they change between the change of the pool and the instance's next act; its own counts do not).
       if (b === 0 && this.counts !== null && balancer.rebuildLazily === true && typeof balancer.rebuild === 'function' &&
-        (this.reported === null || info.readsOutstanding === false)) this.rebuiltFor = new Int32Array(fleet.count);
+        (this.reported === null || info.readsOutstanding === false)) this.rebuiltFor = new Float64Array(fleet.count);
       const observe = balancer.observe, lazy = this.rebuiltFor !== null;
       const reads = info.readsOutstanding !== false && info.observeReadsOutstanding !== false;
       if (this.counts && observe && (lazy || reads)) {
