@@ -16,7 +16,9 @@
 // table gives the median of `--repeat` and the spread (min–max).
 //
 // A policy "name:option" sets that boolean option (least-connections:weighted); a suffix "@mixed"
-// gives the servers weights 1, 2, 3 and 4 in equal shares (least-connections:weighted@mixed).
+// gives the servers weights 1, 2, 3 and 4 in equal shares (least-connections:weighted@mixed);
+// "@distinct", "@classes-K" and "@fractional" give n distinct integer weights, K classes, or n
+// distinct fractions, with speeds in proportion (see `spread`).
 //
 // --huge-pages: `on` runs pools of 10,000 servers or more with GLIBC_TUNABLES=glibc.malloc.hugetlb=1,
 // as the lbsim command runs them (src/cli/huge-pages.ts; the library then takes row buffers malloc
@@ -52,6 +54,20 @@ for (let i = 0; i < args.length; i++) {
   else { console.error(`policy-scale.js: unknown argument ${a}`); process.exit(2); }
 }
 
+/**
+ * "@distinct": server i of weight 1 + (7919·i mod n) (n distinct integers, ids and weights
+ * shuffled); "@classes-K": weight 1 + (i mod K); "@fractional": weight 1 + i/n (n distinct
+ * fractions). Speeds in proportion to the weights, so every server is at ρ = 0.9 under a
+ * weighted policy.
+ */
+function spread(kind, n) {
+  const w = kind === 'distinct' ? (i) => 1 + ((7919 * i) % n) : kind === 'fractional' ? (i) => 1 + i / n : (i) => 1 + (i % Number(kind.slice(8)));
+  if (!['distinct', 'fractional'].includes(kind) && !/^classes-[1-9][0-9]*$/.test(kind)) throw new Error(`policy-scale.js: unknown weights @${kind}`);
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += w(i);
+  return Array.from({ length: n }, (_, i) => ({ count: 1, weight: w(i), speed: (w(i) * n) / sum }));
+}
+
 /** In the child: one run, one JSON line. */
 async function child({ dist, policy, n, requests, fleet, refreshMs }) {
   const { simulate, createModel } = await import(path.join(dist, 'index.js'));
@@ -60,7 +76,7 @@ async function child({ dist, policy, n, requests, fleet, refreshMs }) {
   const [name, option] = spec.split(':');
   const keyed = name === 'bounded-load-hash' || name === 'ring-hash' || name === 'maglev';
   const input = {
-    seed: 1, stop: { requests }, servers: weights === 'mixed' ? [1, 2, 3, 4].map((weight, i) => ({ count: Math.floor((n + 3 - i) / 4), weight })) : [{ count: n }],
+    seed: 1, stop: { requests }, servers: weights === 'mixed' ? [1, 2, 3, 4].map((weight, i) => ({ count: Math.floor((n + 3 - i) / 4), weight })) : weights ? spread(weights, n) : [{ count: n }],
     arrivals: { process: 'poisson', ratePerSec: 0.9 * n * 100 }, service: { dist: 'exponential', meanMs: 10 },
     balancer: { name, ...(option ? { [option]: true } : {}) },
     ...(keyed ? { keys: { dist: 'uniform', count: 10 * n } } : {}),

@@ -12,25 +12,33 @@
  * picks, ties to the lowest id: the members take turns in id order, and a class is a turn counter
  * — its next member is the (p mod m)-th of its m members after p picks, with current
  * k·w − total·⌊p / m⌋. A pick compares the class's next members (ties: lowest id) and advances
- * the winner's counter. One class of every eligible server (equal weights) needs no list: its
+ * the winner's counter; from TREE_FROM classes a kinetic tournament over the classes (kinetic-max.ts)
+ * finds the winner instead, in O(log² classes) amortised: a class's current is a line in k,
+ * knocked down by `total` after each round of its members, and its next member is its tie.
+ * One class of every eligible server (equal weights) needs no list: its
  * i-th member is the i-th eligible server (the context's eligible index, or i itself when all
  * are), so an instance keeps no per-server array at all — what lets a fleet of 10,000 instances
  * over 10,000 servers run it. Exact when the arithmetic is: while the positive eligible weights are
- * integers up to 2²¹ in at most 64 classes and k·total stays below 2⁵²; otherwise (fractional
+ * integers up to 2²¹ (any number of classes) and k·total stays below 2⁵²; otherwise (fractional
  * weights, e.g. during slow start, or very long runs) the policy carries on as the scan from the
  * same currents. Like every policy it is told of eligibility and weight changes by `rebuild`,
- * which restarts the rotation (all currents 0), as before: for one server, O(1) with equal weights
- * (the class's size is the eligible index's count) and a copy within the members' array
- * otherwise; for any, an O(n) pass. The rotation also restarts by itself after `total` picks, when
+ * which restarts the rotation (all currents 0), as before: for one server's eligibility, O(1)
+ * with equal weights (the class's size is the eligible index's count) and otherwise a copy
+ * within its class's members (each class keeps room for its ineligible servers), O(1) for the
+ * tournament's restart; for a weight change or any server, an O(n) pass. The rotation also restarts by itself after `total` picks, when
  * every current is 0 again (each member got exactly its weight in picks), so the counters never grow.
  */
 import type { Balancer, BalancerContext, BalancerFactory } from './balancer.js';
 import { object } from '../input/check.js';
 import { INDEX_FROM } from './min-index.js';
+import { KineticMax } from './kinetic-max.js';
+import { lowerBound } from './eligible.js';
 import { policy } from './options.js';
 
-/** Largest weight and most classes the turn counters take; beyond, the scan (see the header). */
-const MAX_WEIGHT = 2 ** 21, MAX_CLASSES = 64;
+/** Largest weight the turn counters take; beyond, the scan (see the header). */
+const MAX_WEIGHT = 2 ** 21;
+/** Classes from which a pick asks a kinetic tournament over the classes instead of comparing each. */
+export const TREE_FROM = 16;
 
 export const createWeightedRoundRobin: BalancerFactory = (ctx, options, path) => {
   object(options, path, []);
@@ -67,16 +75,28 @@ export function scanWeightedRoundRobin(ctx: BalancerContext): Balancer {
  * rebuild from which it carries on as the scan (default: where k·total would near 2⁵²; tests
  * lower it to hand over mid-run).
  */
-export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infinity): Balancer {
+export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infinity): Balancer & { readonly scanning: boolean } {
   const n = ctx.size;
   /** The scan's state, made when first needed (fractional weights, many classes, a very long run). */
   let current: Float64Array | null = null;
   /** Members of every class in id order, class g at [start[g], start[g] + len[g]); null: one class of every eligible server. */
   let members: Int32Array | null = null;
-  /** Each server's class while listed (-1: none). */
-  let classOf: Int8Array | null = null;
-  const classWeight = new Float64Array(MAX_CLASSES), start = new Int32Array(MAX_CLASSES), len = new Int32Array(MAX_CLASSES);
-  const turns = new Float64Array(MAX_CLASSES);
+  /** Each server's class while listed (-1: none), and the class of its weight at the last build, eligible or not (-1: none). */
+  let classOf: Int32Array | null = null, homeOf: Int32Array | null = null;
+  /**
+   * Per class: weight, members' place, count and room (its servers, eligible or not: a server
+   * leaving or coming back moves only its class's members), picks since the rotation restarted
+   * (grown as classes come).
+   */
+  let classWeight = new Float64Array(8), start = new Int32Array(8), len = new Int32Array(8), room = new Int32Array(8), turns = new Float64Array(8);
+  const classByWeight = new Map<number, number>();
+  /**
+   * From TREE_FROM classes: class g's current after k picks is k·w − total·(rounds done), a line
+   * in k knocked down by `total` at the end of each round of its members; `base` holds
+   * −total·rounds and `nextId` its next member, the tie, once it has moved since the rotation
+   * restarted (`tree.moved`; before, its turns are 0 and its tie `firstId`, its first member).
+   */
+  let tree: KineticMax | null = null, base = new Float64Array(0), nextId = new Int32Array(0), firstId = new Int32Array(0);
   let classes = 0, counting = false, listed = false, k = 0, total = 0, kLimit = 0, heaviest = 0;
 
   /** The i-th member of class g. */
@@ -86,32 +106,49 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
     return index === undefined || index.count === n ? i : index.nth(i);
   };
 
-  /** The class of weight `ws` (a new one if there is room), or -1. */
+  /** The class of weight `ws` (a new one, after the others, if none has it). */
   const classFor = (ws: number): number => {
-    for (let c = 0; c < classes; c++) if (classWeight[c] === ws) return c;
-    if (classes === MAX_CLASSES) return -1;
+    const c = classByWeight.get(ws);
+    if (c !== undefined) return c;
+    if (classes === classWeight.length) {
+      const grown = 2 * classes;
+      classWeight = grownTo(classWeight, grown);
+      start = grownTo(start, grown);
+      len = grownTo(len, grown);
+      room = grownTo(room, grown);
+      turns = grownTo(turns, grown);
+    }
     classWeight[classes] = ws;
     len[classes] = 0;
+    room[classes] = 0;
+    classByWeight.set(ws, classes);
     return classes++;
   };
 
-  /** Restarts the rotation (every current 0): the classes of the eligible servers with positive weight. */
+  /**
+   * Restarts the rotation (every current 0): the classes of the servers with positive weight,
+   * eligible or not (an ineligible one has room in its class), the eligible ones its members.
+   */
   const build = (): void => {
     const w = ctx.weights, eligible = ctx.eligible;
     classes = 0; total = 0; k = 0; counting = true; listed = false;
+    classByWeight.clear();
     let last = -1, eligibleCount = 0;
     for (let s = 0; s < n; s++) {
-      if (eligible[s] !== 1) continue;
-      eligibleCount++;
-      const ws = w[s];
-      if (!(ws > 0)) continue; // an eligible server of weight 0 is never picked: the members need a list
-      const g = !(Number.isInteger(ws) && ws <= MAX_WEIGHT) ? -1 : last >= 0 && classWeight[last] === ws ? last : classFor(ws);
-      if (g < 0) {
+      const on = eligible[s] === 1, ws = w[s];
+      if (on) eligibleCount++;
+      if (!(ws > 0)) continue; // weight 0 is never picked (an eligible one: the members need a list)
+      if (!(Number.isInteger(ws) && ws <= MAX_WEIGHT)) {
+        if (!on) continue; // no room for it: when it comes back, a whole build
         counting = false;
         break;
       }
-      len[g]++;
-      total += ws;
+      const g = last >= 0 && classWeight[last] === ws ? last : classFor(ws);
+      room[g]++;
+      if (on) {
+        len[g]++;
+        total += ws;
+      }
       last = g;
     }
     if (!counting) {
@@ -119,79 +156,106 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
       else current.fill(0);
       return;
     }
+    tree = null;
     restart();
     // One class holding every eligible server: its i-th member is the i-th eligible server.
     if (classes === 1 && len[0] === eligibleCount && (ctx.eligibleIndex !== undefined || eligibleCount === n)) return;
     listed = true;
     members ??= new Int32Array(n);
-    classOf ??= new Int8Array(n);
+    classOf ??= new Int32Array(n);
+    homeOf ??= new Int32Array(n);
     for (let g = 0, at = 0; g < classes; g++) {
       start[g] = at;
-      at += len[g];
+      at += room[g];
       len[g] = 0;
     }
     for (let s = 0; s < n; s++) {
       classOf[s] = -1;
-      if (eligible[s] !== 1 || !(w[s] > 0)) continue;
-      const g = classFor(w[s]);
+      const g = w[s] > 0 ? (classByWeight.get(w[s]) ?? -1) : -1;
+      homeOf[s] = g;
+      if (g < 0 || eligible[s] !== 1) continue;
       classOf[s] = g;
       members[start[g] + len[g]++] = s;
     }
+    plant();
+    if (tree !== null) restart();
   };
+
+  /** Every class's turns back to 0 (with the tournament: O(1), read through `turnsOf`). */
+  const restartTurns = (): void => {
+    if (tree !== null) tree.restart();
+    else turns.fill(0, 0, classes);
+  };
+
+  /** Class g's picks since the rotation restarted. */
+  const turnsOf = (g: number): number => (tree !== null && !tree.moved(g) ? 0 : turns[g]);
 
   /** The rotation restarts with the classes as they are (every current 0). */
   const restart = (): void => {
     k = 0;
-    turns.fill(0, 0, classes);
+    restartTurns();
     heaviest = 0;
-    for (let g = 0; g < classes; g++) if (len[g] > 0 && classWeight[g] > heaviest) heaviest = classWeight[g];
+    if (tree !== null) {
+      const g = tree.steepest();
+      if (g >= 0) heaviest = classWeight[g];
+    } else {
+      for (let g = 0; g < classes; g++) if (len[g] > 0 && classWeight[g] > heaviest) heaviest = classWeight[g];
+    }
     // Values stay below k·(largest weight) ≤ total·(largest weight) within a period: exact while that is below 2⁵².
     kLimit = Math.min(pickLimit, total * heaviest < 2 ** 52 ? Infinity : Math.floor(2 ** 52 / total));
   };
 
-  /** Where server `s` is or would go in class g's members (ids ascending). */
-  const place = (g: number, s: number): number => {
-    let lo = start[g], hi = start[g] + len[g];
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (members![mid] < s) lo = mid + 1;
-      else hi = mid;
+  /** The tournament over the classes (listed classes, TREE_FROM or more), else none; `restart` follows. */
+  const plant = (): void => {
+    if (!listed || classes < TREE_FROM) {
+      tree = null;
+      return;
     }
-    return lo;
+    if (firstId.length < classes) {
+      base = new Float64Array(classWeight.length);
+      nextId = new Int32Array(classWeight.length);
+      firstId = new Int32Array(classWeight.length);
+    }
+    for (let g = 0; g < classes; g++) firstId[g] = len[g] > 0 ? members![start[g]] : -1;
+    if (tree === null) tree = new KineticMax(classWeight, base, nextId, firstId);
+    else tree.use(classWeight, base, nextId, firstId);
+    tree.build(classes, (g) => len[g] > 0);
   };
 
+  /** Class g's first member or presence changed: the tournament's fresh tree follows. */
+  const firstChanged = (g: number): void => {
+    if (tree === null) return;
+    firstId[g] = len[g] > 0 ? members![start[g]] : -1;
+    tree.changed(g, len[g] > 0);
+  };
+
+  /** Where server `s` is or would go in class g's members (ids ascending). */
+  const place = (g: number, s: number): number => lowerBound(members!, start[g], start[g] + len[g], s);
+
   /**
-   * Listed classes, server `s` alone changed: out of its old class and into its new one, the
-   * classes after each moved by one place (a copy within one array). False when it needs a whole
-   * build (a weight the counters cannot take, no room for a new class).
+   * Listed classes, server `s` alone changed: out of its class's members or back in, within the
+   * class's room (a copy within its members: O(class size)). False when it needs a whole build
+   * (a weight other than its class's: a weight change, or one the counters cannot take).
    */
   const move = (s: number): boolean => {
-    const ws = ctx.weights[s], joins = ctx.eligible[s] === 1 && ws > 0;
-    if (joins && !(Number.isInteger(ws) && ws <= MAX_WEIGHT)) return false;
-    let to = -1;
-    if (joins) {
-      const before = classes;
-      to = classFor(ws);
-      if (to < 0) return false;
-      if (to === before) start[to] = to > 0 ? start[to - 1] + len[to - 1] : 0; // a new class: its list after the others
-    }
-    const from = classOf![s], list = members!;
+    const ws = ctx.weights[s], joins = ctx.eligible[s] === 1 && ws > 0, home = homeOf![s];
+    if (joins && (home < 0 || classWeight[home] !== ws)) return false;
+    const from = classOf![s], to = joins ? home : -1, list = members!;
     if (from === to) return true;
-    const end = start[classes - 1] + len[classes - 1];
     if (from >= 0) {
       const at = place(from, s);
-      list.copyWithin(at, at + 1, end);
+      list.copyWithin(at, at + 1, start[from] + len[from]);
       len[from]--;
-      for (let g = from + 1; g < classes; g++) start[g]--;
       total -= classWeight[from];
+      firstChanged(from);
     }
     if (to >= 0) {
       const at = place(to, s);
-      list.copyWithin(at + 1, at, from >= 0 ? end - 1 : end);
+      list.copyWithin(at + 1, at, start[to] + len[to]);
       list[at] = s;
       len[to]++;
-      for (let g = to + 1; g < classes; g++) start[g]++;
       total += ws;
+      firstChanged(to);
     }
     classOf![s] = to;
     return true;
@@ -204,25 +268,47 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
     for (let g = 0; g < classes; g++) {
       const m = len[g];
       if (m === 0) continue;
-      const round = Math.floor(turns[g] / m), next = turns[g] - round * m;
+      const done = turnsOf(g), round = Math.floor(done / m), next = done - round * m;
       for (let i = 0; i < m; i++) cur[member(g, i)] = k * classWeight[g] - total * (round + (i < next ? 1 : 0));
     }
     counting = false;
   };
 
+  /** The pick at time `step` from the tournament: the class ahead, its next member; its line then moves. */
+  const treePick = (t: KineticMax, step: number): number => {
+    t.advance(step);
+    const g = t.winner();
+    if (g < 0) return -1;
+    const m = len[g], done = turnsOf(g) + 1, round = Math.floor(done / m), best = t.moved(g) ? nextId[g] : firstId[g];
+    if (ctx.eligible[best] !== 1) {
+      // Eligibility changed without rebuild() (the model always calls it): carry on as the scan.
+      toScan();
+      return scanPick(ctx, current!);
+    }
+    k = step;
+    turns[g] = done;
+    t.setLine(g, -total * round, members![start[g] + done - round * m], step);
+    return best;
+  };
+
   build();
   return {
+    /** Whether it carries on as the scan (for tests: integer weights should not). */
+    get scanning() {
+      return !counting;
+    },
     pick() {
       if (!counting) return scanPick(ctx, current!);
       if (k === total) {
         // A whole period: every member got exactly its weight in picks and every current is 0 again.
         k = 0;
-        turns.fill(0, 0, classes);
+        restartTurns();
       } else if (k >= kLimit) {
         toScan();
         return scanPick(ctx, current!);
       }
       const step = k + 1;
+      if (tree !== null) return treePick(tree, step);
       let best = -1, bestValue = 0, bestClass = -1;
       for (let g = 0; g < classes; g++) {
         const m = len[g];
@@ -255,6 +341,8 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
         return;
       }
       // Listed classes: that server moves between classes (a copy within the members' array).
+      // Listed classes: that server leaves or rejoins its class's members (its room is kept): the
+      // rotation restarts, O(1) with the tournament.
       if (server >= 0 && counting && listed && move(server)) {
         restart();
         return;
@@ -262,6 +350,13 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
       build();
     },
   };
+}
+
+/** `a` copied into a new array of `size` elements. */
+function grownTo<T extends Float64Array | Int32Array>(a: T, size: number): T {
+  const b = new (a.constructor as new (size: number) => T)(size);
+  b.set(a);
+  return b;
 }
 
 export const WEIGHTED_ROUND_ROBIN = policy({
