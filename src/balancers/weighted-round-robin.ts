@@ -38,7 +38,7 @@ import { policy } from './options.js';
 /** Largest weight the turn counters take; beyond, the scan (see the header). */
 const MAX_WEIGHT = 2 ** 21;
 /** Classes from which a pick asks a kinetic tournament over the classes instead of comparing each. */
-export const TREE_FROM = 16;
+export const TREE_FROM = 24;
 
 export const createWeightedRoundRobin: BalancerFactory = (ctx, options, path) => {
   object(options, path, []);
