@@ -1,6 +1,6 @@
 /**
- * Smooth weighted round robin's index at its limits: the class bound (64 and 65 classes), the
- * weight bound (2²¹ and 2²¹ + 1), exactly 32 servers, rebuilds between every pick, instances
+ * Smooth weighted round robin's index at its limits: 64 and 65 classes (the counters' bound
+ * until the tournament took many classes), the weight bound (2²¹ and 2²¹ + 1), exactly 32 servers, rebuilds between every pick, instances
  * sharing one context as a fleet's do, and a run past k·total = 2⁵² where the index hands over
  * to the scan — every pick the same as the definition's scan.
  */
@@ -58,7 +58,7 @@ describe('weighted-round-robin: the index at its limits = scan', () => {
     twins(Array.from({ length: 40 }, (_, s) => big - (s % 3)), 4_000, 0.05, (u) => (u < 0.2 ? big + 1 : u < 0.3 ? 0 : big - Math.floor(u * 3)));
   });
 
-  it('64 classes (indexed) and 65 (the scan), the 65th weight coming and going', () => {
+  it('64 classes and 65 (both the tournament), the 65th weight coming and going', () => {
     const w = Array.from({ length: 130 }, (_, s) => 1 + (s % 64));
     twins(w, 6_000, 0.02, (u) => (u < 0.5 ? 65 : 1 + Math.floor(u * 64)));
   });
