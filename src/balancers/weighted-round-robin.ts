@@ -19,7 +19,7 @@
  * i-th member is the i-th eligible server (the context's eligible index, or i itself when all
  * are), so an instance keeps no per-server array at all — what lets a fleet of 10,000 instances
  * over 10,000 servers run it. Exact when the arithmetic is: while the positive eligible weights are
- * integers up to 2²¹ (any number of classes) and k·total stays below 2⁵²; otherwise (fractional
+ * integers up to 2²¹ (any number of classes) and k·heaviest + total stays below 2⁵²; otherwise (fractional
  * weights, e.g. during slow start, or very long runs) the policy carries on as the scan from the
  * same currents. Like every policy it is told of eligibility and weight changes by `rebuild`,
  * which restarts the rotation (all currents 0), as before: for one server's eligibility, O(1)
@@ -72,7 +72,7 @@ export function scanWeightedRoundRobin(ctx: BalancerContext): Balancer {
 
 /**
  * The same choices from per-weight turn counters (see the header). `pickLimit`: picks after a
- * rebuild from which it carries on as the scan (default: where k·total would near 2⁵²; tests
+ * rebuild from which it carries on as the scan (default: where k·heaviest + total would near 2⁵²; tests
  * lower it to hand over mid-run).
  */
 export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infinity): Balancer & { readonly scanning: boolean } {
@@ -97,6 +97,8 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
    * restarted (`tree.moved`; before, its turns are 0 and its tie `firstId`, its first member).
    */
   let tree: KineticMax | null = null, base = new Float64Array(0), nextId = new Int32Array(0), firstId = new Int32Array(0);
+  /** The tournament's structure, kept across builds; `tree` is it while in use. Classes it was planted over. */
+  let grove: KineticMax | null = null, planted = 0;
   let classes = 0, counting = false, listed = false, k = 0, total = 0, kLimit = 0, heaviest = 0;
 
   /** The i-th member of class g. */
@@ -201,8 +203,11 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
     } else {
       for (let g = 0; g < classes; g++) if (len[g] > 0 && classWeight[g] > heaviest) heaviest = classWeight[g];
     }
-    // Values stay below k·(largest weight) ≤ total·(largest weight) within a period: exact while that is below 2⁵².
-    kLimit = Math.min(pickLimit, total * heaviest < 2 ** 52 ? Infinity : Math.floor(2 ** 52 / total));
+    // After k picks every current lies in [−total, k·heaviest] (the winner had the largest of
+    // currents summing to total > 0 before it lost total), so every value the counters, the
+    // tournament and the scan's hand-over compute is an integer of magnitude at most
+    // k·heaviest + total: exact while that is below 2⁵². k never passes total (the period).
+    kLimit = Math.min(pickLimit, total * heaviest + total < 2 ** 52 ? Infinity : Math.floor((2 ** 52 - total) / heaviest));
   };
 
   /** The tournament over the classes (listed classes, TREE_FROM or more), else none; `restart` follows. */
@@ -217,14 +222,16 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
       firstId = new Int32Array(classWeight.length);
     }
     for (let g = 0; g < classes; g++) firstId[g] = len[g] > 0 ? members![start[g]] : -1;
-    if (tree === null) tree = new KineticMax(classWeight, base, nextId, firstId);
-    else tree.use(classWeight, base, nextId, firstId);
+    if (grove === null) grove = new KineticMax(classWeight, base, nextId, firstId);
+    else grove.use(classWeight, base, nextId, firstId);
+    tree = grove;
+    planted = classes;
     tree.build(classes, (g) => len[g] > 0);
   };
 
   /** Class g's first member or presence changed: the tournament's fresh tree follows. */
   const firstChanged = (g: number): void => {
-    if (tree === null) return;
+    if (tree === null || g >= planted) return; // (a class made since: plant() follows)
     firstId[g] = len[g] > 0 ? members![start[g]] : -1;
     tree.changed(g, len[g] > 0);
   };
@@ -233,32 +240,65 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
   const place = (g: number, s: number): number => lowerBound(members!, start[g], start[g] + len[g], s);
 
   /**
-   * Listed classes, server `s` alone changed: out of its class's members or back in, within the
-   * class's room (a copy within its members: O(class size)). False when it needs a whole build
-   * (a weight other than its class's: a weight change, or one the counters cannot take).
+   * One slot of room from class h (its last slot free: the server leaving it is not among its
+   * members; h = -1: the free slots after every class) to class t, the classes between moving by
+   * one slot (a copy within the members' array).
    */
-  const move = (s: number): boolean => {
-    const ws = ctx.weights[s], joins = ctx.eligible[s] === 1 && ws > 0, home = homeOf![s];
-    if (joins && (home < 0 || classWeight[home] !== ws)) return false;
-    const from = classOf![s], to = joins ? home : -1, list = members!;
-    if (from === to) return true;
-    if (from >= 0) {
+  const relocate = (h: number, t: number): void => {
+    const list = members!;
+    if (h < 0) {
+      if (t + 1 < classes) list.copyWithin(start[t + 1] + 1, start[t + 1], start[classes - 1] + room[classes - 1]);
+      for (let g = t + 1; g < classes; g++) start[g]++;
+    } else if (h < t) {
+      list.copyWithin(start[h + 1] - 1, start[h + 1], start[t] + len[t]);
+      for (let g = h + 1; g <= t; g++) start[g]--;
+      room[h]--;
+    } else {
+      list.copyWithin(start[t + 1] + 1, start[t + 1], start[h] + room[h] - 1);
+      for (let g = t + 1; g <= h; g++) start[g]++;
+      room[h]--;
+    }
+    room[t]++;
+  };
+
+  /**
+   * Listed classes, server `s` alone changed: out of its class's members or back in, within the
+   * class's room (a copy within the class); a new whole weight takes its room to that weight's
+   * class (a copy across the classes between). 0 when it needs a whole build (a weight the
+   * counters cannot take), 2 when it made a class (the tournament is planted anew), else 1.
+   */
+  const move = (s: number): number => {
+    const ws = ctx.weights[s], joins = ctx.eligible[s] === 1 && ws > 0, whole = ws > 0 && Number.isInteger(ws) && ws <= MAX_WEIGHT;
+    if (joins && !whole) return 0;
+    const from = classOf![s], list = members!, stays = from >= 0 && joins && classWeight[from] === ws;
+    let home = homeOf![s], made = 1;
+    if (from >= 0 && !stays) {
       const at = place(from, s);
       list.copyWithin(at, at + 1, start[from] + len[from]);
       len[from]--;
       total -= classWeight[from];
+      classOf![s] = -1;
       firstChanged(from);
     }
-    if (to >= 0) {
-      const at = place(to, s);
-      list.copyWithin(at + 1, at, start[to] + len[to]);
-      list[at] = s;
-      len[to]++;
-      total += ws;
-      firstChanged(to);
+    if (whole && (home < 0 || classWeight[home] !== ws)) {
+      const before = classes, to = classFor(ws);
+      if (to === before) {
+        start[to] = to > 0 ? start[to - 1] + room[to - 1] : 0; // a new class: no room yet, after the others
+        made = 2;
+      }
+      relocate(home, to);
+      homeOf![s] = home = to;
     }
-    classOf![s] = to;
-    return true;
+    if (joins && !stays) {
+      const at = place(home, s);
+      list.copyWithin(at + 1, at, start[home] + len[home]);
+      list[at] = s;
+      len[home]++;
+      total += ws;
+      classOf![s] = home;
+      if (made === 1) firstChanged(home);
+    }
+    return made;
   };
 
   /** From the counters to the scan after `k` picks: the currents the scan would hold (exact integers). */
@@ -340,10 +380,11 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
         restart();
         return;
       }
-      // Listed classes: that server moves between classes (a copy within the members' array).
-      // Listed classes: that server leaves or rejoins its class's members (its room is kept): the
-      // rotation restarts, O(1) with the tournament.
-      if (server >= 0 && counting && listed && move(server)) {
+      // Listed classes: that server leaves or rejoins its class's members, or takes its room to
+      // its new weight's class; the rotation restarts, O(1) with the tournament.
+      const moved = server >= 0 && counting && listed ? move(server) : 0;
+      if (moved !== 0) {
+        if (moved === 2) plant();
         restart();
         return;
       }

@@ -1,8 +1,8 @@
 /**
  * Smooth weighted round robin's index at its limits: 64 and 65 classes (the counters' bound
  * until the tournament took many classes), the weight bound (2²¹ and 2²¹ + 1), exactly 32 servers, rebuilds between every pick, instances
- * sharing one context as a fleet's do, and a run past k·total = 2⁵² where the index hands over
- * to the scan — every pick the same as the definition's scan.
+ * sharing one context as a fleet's do, and the largest weights over 1.3 million picks — every
+ * pick the same as the definition's scan.
  */
 import { describe, expect, it } from 'vitest';
 import { indexedWeightedRoundRobin, scanWeightedRoundRobin } from '../../src/balancers/weighted-round-robin.js';
@@ -90,9 +90,10 @@ describe('weighted-round-robin: the index at its limits = scan', () => {
     twins(Array.from({ length: 100 }, () => 1 + Math.floor(rng.next() * 5)), 3_000, 0.03, (u) => Math.floor(u * 6), 3);
   });
 
-  it('past k·total = 2^52: the index hands over to the scan without a different pick', () => {
-    // 1,100 servers of weight 2^21 and 1,100 of 2^20 (total T = 3,300 · 2^20): the index holds for
-    // floor(2^52 / T) = 1,301,505 picks, then the scan carries on. Smooth WRR is scale-free (exact
+  it('the largest weights, 1.3 million picks: every pick the scan of the weights scaled down, no hand-over', () => {
+    // 1,100 servers of weight 2^21 and 1,100 of 2^20 (total T = 3,300 · 2^20): values reach
+    // k·2^21 + T, exact until k = (2^52 − T) / 2^21 ≈ 2.1·10^9 picks, where the index would hand
+    // over to the scan (the hand-over itself: the pickLimit tests). Smooth WRR is scale-free (exact
     // integers: weights c·w give the same picks as w) and repeats every Σw picks, so every pick must
     // be the scan of weights 2 and 1 (period 3,300) at the same position in its period.
     const n = 2_200, w = Array.from({ length: n }, (_, s) => (s % 2 === 0 ? 2 ** 21 : 2 ** 20));
@@ -100,12 +101,12 @@ describe('weighted-round-robin: the index at its limits = scan', () => {
     const period = 3_300, ref = new Int32Array(period), scan = scanWeightedRoundRobin(small.ctx);
     for (let p = 0; p < period; p++) ref[p] = scan.pick(0);
     expect(scan.pick(0)).toBe(ref[0]); // the period is right
-    const limit = Math.floor(2 ** 52 / (period * 2 ** 20));
+    const limit = 1_301_505; // where the bound k·T < 2^52 of the counters' first form handed over
     const b = indexedWeightedRoundRobin(fakeContext(n, { weights: w }).ctx);
     let wrong = 0, first = -1;
     for (let p = 0; p < limit + 3 * period; p++) {
       if (b.pick(0) !== ref[p % period] && wrong++ === 0) first = p;
     }
-    expect({ wrong, first }).toEqual({ wrong: 0, first: -1 });
+    expect({ wrong, first, scanning: b.scanning }).toEqual({ wrong: 0, first: -1, scanning: false });
   });
 });
