@@ -38,8 +38,9 @@ export interface BalancerInfo {
   /**
    * True for a policy whose picks since its last `rebuild` depend on the pool alone (weights and
    * eligibility: no counts, no coin flips, no key, nothing observed), such as weighted round robin
-   * and EDF: a large fleet (see BalancerFleet.sparse) then makes one schedule that every instance
-   * walks at its own pace instead of a schedule per instance (`SharedSequence`, shared.ts).
+   * and EDF: a fleet of any size (kept sparse, see BalancerFleet.sparse) then makes one schedule
+   * that every instance walks at its own pace instead of a schedule per instance (`SharedSequence`,
+   * shared.ts).
    */
   poolOnly?: boolean;
   create: BalancerFactory;

@@ -45,7 +45,8 @@ export class BalancerFleet {
    */
   readonly countsOwn: boolean;
   /**
-   * A large fleet (count × servers > `sparseCells`, e.g. a sidecar per client): each instance
+   * A large fleet (count × servers > `sparseCells`, e.g. a sidecar per client; any fleet of a
+   * `poolOnly` policy): each instance
    * keeps only the servers it has open requests at, and the instances share one `outstanding`
    * array into which `materialize` writes an instance's counts before its pick, rebuild or observe.
    */
@@ -100,7 +101,10 @@ export class BalancerFleet {
     this.eligible = new Uint8Array(n).fill(1);
     this.eligibleIndex = new EligibleIndex(this.eligible);
     this.effectiveWeight = Float64Array.from(pool.weight);
-    this.sparse = fleet.count > 1 && fleet.count * n > BalancerFleet.sparseCells;
+    // A `poolOnly` policy's fleet is sparse at any size: one schedule walked by every instance
+    // gives each the picks its own would, where each instance's own schedule (weighted round
+    // robin's tournament over many weight classes: ~110 bytes per class) multiplies by the count.
+    this.sparse = fleet.count > 1 && (fleet.count * n > BalancerFleet.sparseCells || info.poolOnly === true);
     this.counts = this.sparse ? new SparseCounts(fleet.count, n) : null;
     for (let b = 0; b < fleet.count; b++) {
       const own = this.counts ? this.counts.scratch : new Int32Array(n);
