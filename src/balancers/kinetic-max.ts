@@ -9,7 +9,7 @@
  * every |base| is an integer below 2⁵² and slopes are integers: a certificate is the floor of a
  * quotient of two such integers, which doubles give exactly (see `overtakes`).
  *
- * `restart` puts every line back at base 0 with its tie at `firstTie[g]` in O(1): with every base
+ * `restart` puts every line back at base 0 with its tie at its first tie in O(1): with every base
  * 0 the largest line at any t ≥ 1 is the steepest (ties: lowest first tie) and never changes, so
  * the tree then is the "fresh" tree of slopes alone, kept apart and updated as lines change slope,
  * first tie or presence (`changed`); lines and nodes carry the restart they were last written in
@@ -31,6 +31,11 @@ export class KineticMax {
   /** The restart each node and each line was last written in. */
   private nodeEpoch = new Float64Array(2);
   private lineEpoch = new Float64Array(1);
+  /** Per line: slope, base and tie (read as 0 and its first tie unless it moved since the last restart), first tie. */
+  private slope = new Float64Array(1);
+  private base = new Float64Array(1);
+  private tie = new Int32Array(1);
+  private firstTie = new Int32Array(1);
   /** Winner per node, and leaves, of the fresh tree (every base 0, ties at firstTie). */
   private fresh = new Int32Array(2);
   private epoch = 1;
@@ -38,33 +43,36 @@ export class KineticMax {
   /** Nodes recomputed by `advance` so far (for tests and benchmarks). */
   events = 0;
 
-  constructor(
-    private slope: Float64Array,
-    private base: Float64Array,
-    private tie: Int32Array,
-    private firstTie: Int32Array,
-  ) {}
-
-  /** Takes the (possibly regrown) arrays the lines are read from. */
-  use(slope: Float64Array, base: Float64Array, tie: Int32Array, firstTie: Int32Array): void {
-    this.slope = slope;
-    this.base = base;
-    this.tie = tie;
-    this.firstTie = firstTie;
+  /** Lines in the tree. */
+  get size(): number {
+    return this.lines;
   }
 
-  /** Builds the tree over lines 0 … L−1 (`present(g)` false: absent), every line restarted. O(L). */
-  build(L: number, present: (g: number) => boolean): void {
+  /**
+   * Builds the tree over lines 0 … L−1, each of slope `slope(g)` at base 0 with its tie at
+   * `firstTie(g)` (`present(g)` false: absent). O(L).
+   */
+  build(L: number, slope: (g: number) => number, firstTie: (g: number) => number, present: (g: number) => boolean): void {
     if (this.fresh.length < 2 * L) {
       this.win = new Int32Array(2 * L);
       this.minFail = new Float64Array(2 * L);
       this.nodeEpoch = new Float64Array(2 * L);
       this.fresh = new Int32Array(2 * L);
     }
-    if (this.lineEpoch.length < L) this.lineEpoch = new Float64Array(L);
+    if (this.lineEpoch.length < L) {
+      this.lineEpoch = new Float64Array(L);
+      this.slope = new Float64Array(L);
+      this.base = new Float64Array(L);
+      this.tie = new Int32Array(L);
+      this.firstTie = new Int32Array(L);
+    }
     this.lines = L;
     const fresh = this.fresh;
-    for (let g = 0; g < L; g++) fresh[L + g] = present(g) ? g : -1;
+    for (let g = 0; g < L; g++) {
+      this.slope[g] = slope(g);
+      this.firstTie[g] = firstTie(g);
+      fresh[L + g] = present(g) ? g : -1;
+    }
     for (let i = L - 1; i >= 1; i--) fresh[i] = this.freshWinner(fresh[2 * i], fresh[2 * i + 1]);
     this.epoch++;
   }
@@ -74,15 +82,17 @@ export class KineticMax {
     this.epoch++;
   }
 
-  /** Line g's slope, first tie or presence changed: the fresh tree follows (O(log L)). Call `restart` after. */
-  changed(g: number, present: boolean): void {
+  /** Line g's slope, first tie or presence changes: the fresh tree follows (O(log L)). Call `restart` after. */
+  changed(g: number, slope: number, firstTie: number, present: boolean): void {
+    this.slope[g] = slope;
+    this.firstTie[g] = firstTie;
     const fresh = this.fresh;
     let i = this.lines + g;
     fresh[i] = present ? g : -1;
     for (i >>= 1; i >= 1; i >>= 1) fresh[i] = this.freshWinner(fresh[2 * i], fresh[2 * i + 1]);
   }
 
-  /** Whether line g moved since the last restart (else its base is 0 and its tie firstTie[g]). */
+  /** Whether line g moved since the last restart (else its base is 0 and its tie its first tie). */
   moved(g: number): boolean {
     return this.lineEpoch[g] === this.epoch;
   }
@@ -148,7 +158,8 @@ export class KineticMax {
     return this.lineEpoch[g] === this.epoch ? this.base[g] : 0;
   }
 
-  private tieOf(g: number): number {
+  /** Line g's tie now. */
+  tieOf(g: number): number {
     return this.lineEpoch[g] === this.epoch ? this.tie[g] : this.firstTie[g];
   }
 

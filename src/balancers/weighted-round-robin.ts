@@ -94,13 +94,12 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
   const classByWeight = new Map<number, number>();
   /**
    * From TREE_FROM classes: class g's current after k picks is k·w − total·(rounds done), a line
-   * in k knocked down by `total` at the end of each round of its members; `base` holds
-   * −total·rounds and `nextId` its next member, the tie, once it has moved since the rotation
-   * restarted (`tree.moved`; before, its turns are 0 and its tie `firstId`, its first member).
+   * in k knocked down by `total` at the end of each round of its members, its tie its next member;
+   * until it moves after a restart (`tree.moved`) its turns are 0 and its tie its first member.
    */
-  let tree: KineticMax | null = null, base = new Float64Array(0), nextId = new Int32Array(0), firstId = new Int32Array(0);
-  /** The tournament's structure, kept across builds; `tree` is it while in use. Classes it was planted over. */
-  let grove: KineticMax | null = null, planted = 0;
+  let tree: KineticMax | null = null;
+  /** The tournament's structure, kept across builds; `tree` is it while in use. */
+  let grove: KineticMax | null = null;
   let classes = 0, counting = false, listed = false, k = 0, total = 0, kLimit = 0, heaviest = 0;
 
   /** The i-th member of class g. */
@@ -218,24 +217,17 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
       tree = null;
       return;
     }
-    if (firstId.length < classes) {
-      base = new Float64Array(classWeight.length);
-      nextId = new Int32Array(classWeight.length);
-      firstId = new Int32Array(classWeight.length);
-    }
-    for (let g = 0; g < classes; g++) firstId[g] = len[g] > 0 ? members![start[g]] : -1;
-    if (grove === null) grove = new KineticMax(classWeight, base, nextId, firstId);
-    else grove.use(classWeight, base, nextId, firstId);
-    tree = grove;
-    planted = classes;
-    tree.build(classes, (g) => len[g] > 0);
+    tree = grove ??= new KineticMax();
+    tree.build(classes, (g) => classWeight[g], firstMember, (g) => len[g] > 0);
   };
+
+  /** Class g's first member (-1: none). */
+  const firstMember = (g: number): number => (len[g] > 0 ? members![start[g]] : -1);
 
   /** Class g's first member or presence changed: the tournament's fresh tree follows. */
   const firstChanged = (g: number): void => {
-    if (tree === null || g >= planted) return; // (a class made since: plant() follows)
-    firstId[g] = len[g] > 0 ? members![start[g]] : -1;
-    tree.changed(g, len[g] > 0);
+    if (tree === null || g >= tree.size) return; // (a class made since: plant() follows)
+    tree.changed(g, classWeight[g], firstMember(g), len[g] > 0);
   };
 
   /** Where server `s` is or would go in class g's members (ids ascending). */
@@ -321,7 +313,7 @@ export function indexedWeightedRoundRobin(ctx: BalancerContext, pickLimit = Infi
     t.advance(step);
     const g = t.winner();
     if (g < 0) return -1;
-    const m = len[g], done = turnsOf(g) + 1, round = Math.floor(done / m), best = t.moved(g) ? nextId[g] : firstId[g];
+    const m = len[g], done = turnsOf(g) + 1, round = Math.floor(done / m), best = t.tieOf(g);
     if (ctx.eligible[best] !== 1) {
       // Eligibility changed without rebuild() (the model always calls it): carry on as the scan.
       toScan();

@@ -25,16 +25,16 @@ function scanWinner(L: number, t: number, slope: Float64Array, base: Float64Arra
  */
 function drive(L: number, steps: number, seed: number, maxSlope: number, knock: number, stride = 1): void {
   const rng = createStream(seed, 'kinetic');
-  const slope = new Float64Array(L), base = new Float64Array(L), tie = new Int32Array(L), firstTie = new Int32Array(L), present: boolean[] = [];
-  // the reference's own copy of every line's base and tie (the tree's arrays are stale for unmoved lines)
+  const slope = new Float64Array(L), firstTie = new Int32Array(L), present: boolean[] = [];
+  // the reference: every line's base and tie
   const refBase = new Float64Array(L), refTie = new Int32Array(L);
   for (let g = 0; g < L; g++) {
     slope[g] = 1 + Math.floor(rng.next() * maxSlope);
     firstTie[g] = refTie[g] = (g * 7919) % L; // a permutation (7919 is prime): ties distinct, not in id order
     present.push(rng.next() < 0.9);
   }
-  const tree = new KineticMax(slope, base, tie, firstTie);
-  tree.build(L, (g) => present[g]);
+  const tree = new KineticMax();
+  tree.build(L, (g) => slope[g], (g) => firstTie[g], (g) => present[g]);
   let t = 1;
   for (let step = 0; step < steps; step++) {
     t += 1 + Math.floor(rng.next() * stride);
@@ -52,7 +52,7 @@ function drive(L: number, steps: number, seed: number, maxSlope: number, knock: 
     if (v < 0.4) slope[g] = 1 + Math.floor(rng.next() * maxSlope);
     else if (v < 0.7) present[g] = !present[g];
     else firstTie[g] = -firstTie[g] - 1;
-    tree.changed(g, present[g]);
+    tree.changed(g, slope[g], firstTie[g], present[g]);
     tree.restart();
     refBase.fill(0);
     refTie.set(firstTie);
@@ -69,9 +69,9 @@ describe('KineticMax: the winner at every time = the scan', () => {
   });
 
   it('values near 2⁵⁰: the certificate to the exact time', () => {
-    const slope = Float64Array.of(2 ** 21 - 1, 2 ** 21), tie = Int32Array.of(1, 0);
-    const tree = new KineticMax(slope, new Float64Array(2), new Int32Array(2), tie);
-    tree.build(2, () => true);
+    const slope = [2 ** 21 - 1, 2 ** 21], tie = [1, 0];
+    const tree = new KineticMax();
+    tree.build(2, (g) => slope[g], (g) => tie[g], () => true);
     tree.setLine(1, -(2 ** 50 + 12_345), 0, 1);
     // line 1 overtakes when 2^21·t − 2^50 − 12,345 ≥ (2^21 − 1)·t, i.e. t ≥ 2^50 + 12,345 (tie to line 1)
     const at = 2 ** 50 + 12_345;
@@ -81,20 +81,20 @@ describe('KineticMax: the winner at every time = the scan', () => {
     tree.advance(at);
     expect(tree.winner()).toBe(1);
     // a quotient just below an integer: 3·t > 3·2⁴⁹ − 1 first at t = 2⁴⁹ (line 1 has the higher tie: strictly ahead)
-    const other = new KineticMax(Float64Array.of(1, 4), new Float64Array(2), new Int32Array(2), Int32Array.of(0, 1));
-    other.build(2, () => true);
+    const other = new KineticMax();
+    other.build(2, (g) => [1, 4][g], (g) => g, () => true);
     other.setLine(1, -(3 * 2 ** 49 - 1), 1, 1);
     expect(other.overtakes(1, 0, 1)).toBe(2 ** 49);
   });
 
   it('absent lines never win; none present: -1', () => {
-    const tree = new KineticMax(Float64Array.of(5, 1, 9), new Float64Array(3), new Int32Array(3), Int32Array.of(0, 1, 2));
-    tree.build(3, (g) => g === 1);
+    const slope = [5, 1, 9], tree = new KineticMax();
+    tree.build(3, (g) => slope[g], (g) => g, (g) => g === 1);
     expect(tree.winner()).toBe(1);
-    tree.changed(1, false);
+    tree.changed(1, 1, 1, false);
     tree.restart();
     expect(tree.winner()).toBe(-1);
-    tree.changed(2, true);
+    tree.changed(2, 9, 2, true);
     tree.restart();
     expect([tree.winner(), tree.steepest()]).toEqual([2, 2]);
   });
